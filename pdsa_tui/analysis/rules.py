@@ -1,0 +1,292 @@
+"""Run-chart rules: Anhøj (qicharts2) and IHI (Perla, Provost & Murray 2011).
+
+Pure functions over a sequence of values (``None`` = missing or excluded) and a
+centre line. Positions returned are 0-based indices into the given sequence; the
+caller turns them into 1-based chart positions.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+
+#: IHI shift: this many or more consecutive useful points on one side of the centre.
+SHIFT_LENGTH = 6
+#: IHI trend: this many or more consecutive points all going up or all going down.
+TREND_LENGTH = 5
+#: Smallest and largest number of useful points the runs table covers.
+RUNS_TABLE_MIN = 10
+RUNS_TABLE_MAX = 60
+#: Probability in each tail of the runs distribution for "too few" / "too many" runs.
+RUNS_TAIL = Fraction(25, 1000)
+
+
+def qbinom(p: float, size: int, prob: float = 0.5) -> int:
+    """Smallest ``k`` with P(X <= k) >= ``p`` for X ~ Binomial(size, prob), as R's ``qbinom``.
+
+    Exact: the cumulative probability is summed as a fraction, so there is no
+    floating-point doubt at the boundary (R adds a fuzz factor for the same reason).
+    """
+    if size < 0:
+        raise ValueError("size must be >= 0")
+    if not 0.0 <= p <= 1.0:
+        raise ValueError("p must be within [0, 1]")
+    target = Fraction(p)
+    q = Fraction(prob)
+    cumulative = Fraction(0)
+    for k in range(size + 1):
+        cumulative += math.comb(size, k) * q**k * (1 - q) ** (size - k)
+        if cumulative >= target:
+            return k
+    return size
+
+
+def longest_run_max(n_useful: int) -> int:
+    """Anhøj upper limit for the longest run: ``round(log2(n)) + 3`` (Schilling 2012).
+
+    R rounds half to even, as Python does; log2 of an integer is never exactly
+    x.5, so the two agree for every ``n``.
+    """
+    if n_useful < 1:
+        raise ValueError("n_useful must be >= 1")
+    return round(math.log2(n_useful)) + 3
+
+
+def crossings_min(n_useful: int) -> int:
+    """Anhøj lower limit for the number of crossings: ``qbinom(0.05, n - 1, 0.5)`` (Chen 2010)."""
+    return qbinom(0.05, max(n_useful - 1, 0), 0.5)
+
+
+def runs_distribution(n1: int, n2: int) -> dict[int, Fraction]:
+    """Exact distribution of the number of runs for ``n1`` and ``n2`` points (Swed & Eisenhart 1943).
+
+    With ``N = n1 + n2`` and all arrangements equally likely:
+    P(R = 2k) = 2·C(n1-1, k-1)·C(n2-1, k-1) / C(N, n1) and
+    P(R = 2k+1) = [C(n1-1, k)·C(n2-1, k-1) + C(n1-1, k-1)·C(n2-1, k)] / C(N, n1).
+    """
+    if n1 < 1 or n2 < 1:
+        raise ValueError("both sides need at least one point")
+    total = math.comb(n1 + n2, n1)
+    dist: dict[int, Fraction] = {}
+    for r in range(2, n1 + n2 + 1):
+        k = r // 2
+        if r % 2 == 0:
+            count = 2 * math.comb(n1 - 1, k - 1) * math.comb(n2 - 1, k - 1)
+        else:
+            count = math.comb(n1 - 1, k) * math.comb(n2 - 1, k - 1) + math.comb(
+                n1 - 1, k - 1
+            ) * math.comb(n2 - 1, k)
+        if count:
+            dist[r] = Fraction(count, total)
+    return dist
+
+
+@lru_cache(maxsize=None)
+def runs_expected(n_useful: int) -> tuple[int, int] | None:
+    """Expected range ``(lo, hi)`` of the number of runs for ``n_useful`` points, or None.
+
+    Fewer than ``lo`` runs is "too few", more than ``hi`` is "too many". The IHI
+    table printed in Perla, Provost & Murray (2011, Table 1) could not be found
+    in a citable machine-readable form, so the range is derived here, the way that
+    table was, from the exact Swed–Eisenhart runs distribution: the points are split
+    as evenly as possible above and below the median (``n // 2`` and ``n - n // 2``),
+    ``lo`` is the smallest ``r`` with P(R <= r) > 2.5 % and ``hi`` the largest ``r``
+    with P(R >= r) > 2.5 %. This reproduces refdata's
+    ``runs_table_COMPUTED_swed_eisenhart.csv`` exactly. Outside 10..60 useful
+    points the table is not defined and the answer is None.
+    """
+    if not RUNS_TABLE_MIN <= n_useful <= RUNS_TABLE_MAX:
+        return None
+    dist = runs_distribution(n_useful // 2, n_useful - n_useful // 2)
+    ordered = sorted(dist)
+    cumulative = Fraction(0)
+    lo = ordered[0]
+    for r in ordered:
+        cumulative += dist[r]
+        if cumulative > RUNS_TAIL:
+            lo = r
+            break
+    tail = Fraction(0)
+    hi = ordered[-1]
+    for r in reversed(ordered):
+        if tail + dist[r] > RUNS_TAIL:
+            hi = r
+            break
+        tail += dist[r]
+    return lo, hi
+
+
+@dataclass(frozen=True)
+class RunsResult:
+    """Runs analysis of one part around its centre line (qicharts2 ``runs.analysis``)."""
+
+    n_obs: int
+    n_useful: int
+    runs: int | None
+    longest_run: int | None
+    longest_run_max: int | None
+    crossings: int | None
+    crossings_min: int | None
+    anhoej_signal: bool
+    runs_expected: tuple[int, int] | None
+
+    @property
+    def too_few_runs(self) -> bool:
+        """IHI: fewer runs than the table's lower limit."""
+        return (
+            self.runs is not None and self.runs_expected is not None and self.runs < self.runs_expected[0]
+        )
+
+    @property
+    def too_many_runs(self) -> bool:
+        """IHI: more runs than the table's upper limit."""
+        return (
+            self.runs is not None and self.runs_expected is not None and self.runs > self.runs_expected[1]
+        )
+
+    @property
+    def long_run_signal(self) -> bool:
+        """Anhøj: the longest run is longer than its limit."""
+        return (
+            self.longest_run is not None
+            and self.longest_run_max is not None
+            and self.longest_run > self.longest_run_max
+        )
+
+    @property
+    def crossings_signal(self) -> bool:
+        """Anhøj: fewer crossings than their limit."""
+        return (
+            self.crossings is not None
+            and self.crossings_min is not None
+            and self.crossings < self.crossings_min
+        )
+
+
+def sides(values: Sequence[float | None], centre: float | None) -> list[int]:
+    """Side of each value relative to ``centre``: +1 above, -1 below, 0 on it or missing."""
+    if centre is None or math.isnan(centre):
+        return [0] * len(values)
+    out: list[int] = []
+    for v in values:
+        if v is None or math.isnan(v) or v == centre:
+            out.append(0)
+        else:
+            out.append(1 if v > centre else -1)
+    return out
+
+
+def runs_analysis(values: Sequence[float | None], centre: float | None) -> RunsResult:
+    """Anhøj runs analysis of ``values`` around ``centre``, exactly as qicharts2 does it.
+
+    ``values`` are the points of one part that take part in the analysis
+    (``None`` for missing or excluded ones). Points on the centre and missing
+    points are not useful: they are dropped before runs are counted, so they
+    neither make nor break a run.
+    """
+    n_obs = len(values)
+    useful = [s for s in sides(values, centre) if s != 0]
+    n = len(useful)
+    if n == 0:
+        return RunsResult(n_obs, 0, None, None, None, None, None, False, None)
+    lengths: list[int] = []
+    previous = 0
+    for s in useful:
+        if s == previous:
+            lengths[-1] += 1
+        else:
+            lengths.append(1)
+            previous = s
+    runs = len(lengths)
+    longest = max(lengths)
+    lrmax = longest_run_max(n)
+    crossings = runs - 1
+    cmin = crossings_min(n)
+    signal = longest > lrmax or crossings < cmin
+    return RunsResult(n_obs, n, runs, longest, lrmax, crossings, cmin, signal, runs_expected(n))
+
+
+@dataclass(frozen=True)
+class Span:
+    """A shift or trend: first and last index (0-based) and the indices it flags."""
+
+    first: int
+    last: int
+    flagged: tuple[int, ...]
+    #: +1 above the centre or upwards, -1 below or downwards.
+    direction: int
+    #: Points that count towards the rule (ties in a trend count once).
+    count: int
+
+
+def ihi_shifts(
+    values: Sequence[float | None], centre: float | None, min_length: int = SHIFT_LENGTH
+) -> list[Span]:
+    """IHI shifts: ``min_length`` or more consecutive useful points on one side of ``centre``.
+
+    Points on the centre neither count nor break a shift; they are flagged when
+    they lie inside one (between its first and last useful point). Missing points
+    are skipped and never flagged. This matches the jsphdms/runchart test vectors.
+    """
+    s = sides(values, centre)
+    useful = [i for i, side in enumerate(s) if side != 0]
+    spans: list[Span] = []
+    start = 0
+    while start < len(useful):
+        end = start
+        while end + 1 < len(useful) and s[useful[end + 1]] == s[useful[start]]:
+            end += 1
+        count = end - start + 1
+        if count >= min_length:
+            first, last = useful[start], useful[end]
+            flagged = tuple(
+                i for i in range(first, last + 1) if values[i] is not None and not _nan(values[i])
+            )
+            spans.append(Span(first, last, flagged, s[first], count))
+        start = end + 1
+    return spans
+
+
+def ihi_trends(values: Sequence[float | None], min_length: int = TREND_LENGTH) -> list[Span]:
+    """IHI trends: ``min_length`` or more consecutive points all going up or all going down.
+
+    Missing points are skipped. Equal neighbours count once: a run of equal
+    values neither makes nor breaks a trend; ties inside a trend are flagged,
+    ties before its start or after its end are not. Two trends may share their
+    turning point. This matches the jsphdms/runchart test vectors.
+    """
+    # Collapse equal neighbours into groups of indices with one value each.
+    groups: list[tuple[float, list[int]]] = []
+    for i, v in enumerate(values):
+        if v is None or _nan(v):
+            continue
+        if groups and groups[-1][0] == v:
+            groups[-1][1].append(i)
+        else:
+            groups.append((v, [i]))
+    spans: list[Span] = []
+    a = 0
+    while a < len(groups) - 1:
+        direction = 1 if groups[a + 1][0] > groups[a][0] else -1
+        b = a + 1
+        while b + 1 < len(groups) and (groups[b + 1][0] - groups[b][0]) * direction > 0:
+            b += 1
+        count = b - a + 1
+        if count >= min_length:
+            first = groups[a][1][-1]
+            last = groups[b][1][0]
+            flagged = [first]
+            for g in groups[a + 1 : b]:
+                flagged.extend(g[1])
+            flagged.append(last)
+            spans.append(Span(first, last, tuple(flagged), direction, count))
+        # The last group of one monotone stretch is the first of the next.
+        a = b
+    return spans
+
+
+def _nan(v: float | None) -> bool:
+    return v is not None and math.isnan(v)

@@ -1,0 +1,44 @@
+"""Domain model: records, choices, dates and validation. No I/O, no Textual."""
+
+from pdsa_tui.model import choices
+from pdsa_tui.model.dates import format_date, parse_date, parse_optional_date
+from pdsa_tui.model.errors import FieldError, ValidationError
+from pdsa_tui.model.forms import field_text, from_form, parse_number, point_from_form, to_form
+from pdsa_tui.model.records import (
+    RECORD_TYPES,
+    Aim,
+    ChangeIdea,
+    Cycle,
+    DataPoint,
+    FieldSpec,
+    Feedback,
+    Measure,
+    Record,
+    Task,
+    new_id,
+)
+
+__all__ = [
+    "RECORD_TYPES",
+    "Aim",
+    "ChangeIdea",
+    "Cycle",
+    "DataPoint",
+    "FieldError",
+    "FieldSpec",
+    "Feedback",
+    "Measure",
+    "Record",
+    "Task",
+    "ValidationError",
+    "choices",
+    "field_text",
+    "format_date",
+    "from_form",
+    "new_id",
+    "parse_date",
+    "parse_number",
+    "parse_optional_date",
+    "point_from_form",
+    "to_form",
+]

@@ -1,0 +1,78 @@
+"""The fixed vocabularies of the domain: stored value -> label shown to people."""
+
+from __future__ import annotations
+
+AIM_KINDS = {"national": "National", "local": "Local"}
+AIM_STATUSES = {"active": "Active", "achieved": "Achieved", "closed": "Closed"}
+
+MEASURE_TYPES = {"outcome": "Outcome", "process": "Process", "balancing": "Balancing"}
+UNITS = {"percent": "Percent", "count": "Count", "days": "Days", "weeks": "Weeks", "rate": "Rate"}
+DIRECTIONS = {"up": "Higher is better", "down": "Lower is better", "neutral": "Neither"}
+FREQUENCIES = {
+    "weekly": "Weekly",
+    "monthly": "Monthly",
+    "quarterly": "Quarterly",
+    "per case": "Per case",
+}
+
+IDEA_STATUSES = {
+    "idea": "Idea",
+    "testing": "Testing",
+    "implementing": "Implementing",
+    "spreading": "Spreading",
+    "sustained": "Sustained",
+    "abandoned": "Abandoned",
+}
+
+STAGES = {"plan": "Plan", "do": "Do", "study": "Study", "act": "Act", "closed": "Closed"}
+DECISIONS = {"adopt": "Adopt", "adapt": "Adapt", "abandon": "Abandon", "expand": "Expand"}
+
+FEEDBACK_SOURCES = {
+    "child": "Child or young person",
+    "parent": "Parent",
+    "carer": "Carer",
+    "kinship_carer": "Kinship carer",
+    "foster_carer": "Foster carer",
+    "practitioner": "Practitioner",
+    "partner_agency": "Partner agency",
+    "other": "Other",
+}
+FEEDBACK_METHODS = {
+    "conversation": "Conversation",
+    "questionnaire": "Questionnaire",
+    "observation": "Observation",
+    "meeting": "Meeting",
+    "other": "Other",
+}
+TONES = {"positive": "Positive", "mixed": "Mixed", "negative": "Negative", "neutral": "Neutral"}
+
+#: Prompts the feedback form shows, from the PACE self-sufficiency template.
+FEEDBACK_PROMPTS = (
+    "How did it feel?",
+    "Was it easier / more helpful?",
+    "Did it take too long?",
+)
+#: Shown wherever feedback is typed: records describe vulnerable children.
+NO_NAMES_REMINDER = (
+    "Never write names or details that identify a child, family or carer: "
+    "describe the role ('foster carer', 'young person, 14') instead."
+)
+
+
+def label(choices: dict[str, str], value: str | None) -> str:
+    """The label for ``value``, or the value itself when unknown or empty."""
+    if not value:
+        return ""
+    return choices.get(value, value)
+
+
+def match_choice(choices: dict[str, str], text: str) -> str | None:
+    """The stored value for ``text`` typed as a value, a label or a unique prefix."""
+    t = text.strip().lower().replace("-", " ")
+    if not t:
+        return None
+    for key, lab in choices.items():
+        if t in (key.lower(), key.lower().replace("_", " "), lab.lower()):
+            return key
+    hits = [k for k, lab in choices.items() if lab.lower().startswith(t) or k.startswith(t)]
+    return hits[0] if len(hits) == 1 else None

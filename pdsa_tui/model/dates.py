@@ -1,0 +1,118 @@
+"""Date parsing and formatting: UK day-first by default, ISO 8601 always."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+from dateutil import parser as _dateparser
+
+#: What the user is told a date may look like.
+DATE_HELP = "use day/month/year such as 01/02/2019, '1 Feb 2019', or ISO 2019-02-01"
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_NUMERIC = re.compile(r"^(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})$")
+_DEFAULT_A = dt.datetime(2000, 1, 1)
+_DEFAULT_B = dt.datetime(2001, 2, 2)
+
+
+def _build(year: int, month: int, day: int, text: str) -> dt.date:
+    if not 1 <= month <= 12:
+        raise ValueError(f"'{text}' has month {month}; months run from 1 to 12 ({DATE_HELP})")
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        name = calendar.month_name[month]
+        raise ValueError(
+            f"'{text}' is not a real date: {name} {year} has {last} days ({DATE_HELP})"
+        )
+    if year < 1900 or year > 2200:
+        raise ValueError(f"'{text}' has year {year}; give a year between 1900 and 2200")
+    return dt.date(year, month, day)
+
+
+def _year(value: str) -> int:
+    year = int(value)
+    if len(value) <= 2:
+        # Two-digit years are this century: PACE data starts in 2016.
+        year += 2000
+    return year
+
+
+def parse_date(text: str, *, dayfirst: bool = True) -> dt.date:
+    """Parse a user's date; raise ``ValueError`` with a message fit to show them.
+
+    ISO ``yyyy-mm-dd`` always works. Numeric dates are day-first unless
+    ``dayfirst`` is false. Month names work ("1 Feb 2019"); a month and year
+    alone ("Mar 2019") means the first of that month. Impossible dates such as
+    31/02/2019 are errors, never rolled over or guessed.
+    """
+    s = text.strip()
+    if not s:
+        raise ValueError(f"no date given ({DATE_HELP})")
+    m = _ISO.match(s)
+    if m:
+        return _build(int(m[1]), int(m[2]), int(m[3]), s)
+    m = _NUMERIC.match(s)
+    if m:
+        a, b, c = m[1], m[2], m[3]
+        if len(a) == 4:  # yyyy/mm/dd
+            return _build(int(a), int(b), int(c), s)
+        if len(c) not in (2, 4):
+            raise ValueError(f"'{s}' has year '{c}'; give a 4-digit year ({DATE_HELP})")
+        day, month = (int(a), int(b)) if dayfirst else (int(b), int(a))
+        return _build(_year(c), month, day, s)
+    if s.isdigit():
+        raise ValueError(f"'{s}' is not a date ({DATE_HELP})")
+    try:
+        first = _dateparser.parse(s, dayfirst=dayfirst, default=_DEFAULT_A)
+        second = _dateparser.parse(s, dayfirst=dayfirst, default=_DEFAULT_B)
+    except (ValueError, OverflowError) as exc:
+        reason = str(exc).split(":")[0]
+        if "out of range" in reason or "must be in" in reason:
+            raise ValueError(f"'{s}' is not a real date ({DATE_HELP})") from None
+        raise ValueError(f"'{s}' is not a date ({DATE_HELP})") from None
+    if first.year != second.year or first.month != second.month:
+        raise ValueError(f"'{s}' needs a day, month and year ({DATE_HELP})")
+    if (first.hour, first.minute, first.second) != (0, 0, 0):
+        raise ValueError(f"'{s}' is not a plain date ({DATE_HELP})")
+    day = first.day if first.day == second.day else 1
+    return _build(first.year, first.month, day, s)
+
+
+def parse_optional_date(text: str | None, *, dayfirst: bool = True) -> dt.date | None:
+    """Like :func:`parse_date`, but blank text means no date."""
+    if text is None or not text.strip():
+        return None
+    return parse_date(text, dayfirst=dayfirst)
+
+
+def format_date(value: dt.date | None, *, style: str = "uk") -> str:
+    """Format a date for people (``01/02/2019``) or ``iso`` (``2019-02-01``)."""
+    if value is None:
+        return ""
+    if style == "iso":
+        return value.isoformat()
+    if style == "long":
+        return f"{value.day:02d} {value:%b %Y}"
+    return f"{value:%d/%m/%Y}"
+
+
+def to_iso(value: dt.date | None) -> str | None:
+    """ISO string for storage, or None."""
+    return value.isoformat() if value is not None else None
+
+
+def from_iso(value: str | None) -> dt.date | None:
+    """Date from its stored ISO string, or None."""
+    return dt.date.fromisoformat(value) if value else None
+
+
+def today() -> dt.date:
+    """Today's date (a seam for tests)."""
+    return dt.date.today()
+
+
+def now_stamp() -> str:
+    """A UTC timestamp for ``created``/``updated``."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -1,0 +1,159 @@
+"""Turning what a user typed into records, with a specific message for each bad field."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from pdsa_tui.model.choices import match_choice
+from pdsa_tui.model.dates import format_date, parse_date
+from pdsa_tui.model.errors import FieldError, ValidationError
+from pdsa_tui.model.records import DataPoint, FieldSpec, Record, Task
+
+R = TypeVar("R", bound=Record)
+
+
+def parse_number(text: str, *, label: str = "Value", field: str = "value") -> float | None:
+    """A number typed by a user (blank means none); ``,`` thousands and a trailing % allowed."""
+    s = text.strip().replace(",", "")
+    if s.endswith("%"):
+        s = s[:-1].strip()
+    if not s:
+        return None
+    try:
+        value = float(s)
+    except ValueError:
+        raise ValidationError(
+            [FieldError(field, label, f"'{text.strip()}' is not a number; type digits, e.g. 42 or 7.5")]
+        ) from None
+    if not math.isfinite(value):
+        raise ValidationError([FieldError(field, label, f"'{text.strip()}' is not a finite number")])
+    return value
+
+
+def parse_field(spec: FieldSpec, text: str) -> Any:
+    """Parse one form field's text by its spec; raise :class:`ValidationError` if it is bad."""
+    s = text.strip()
+    kind = spec.kind
+    if kind in ("text", "longtext"):
+        return text.strip() if kind == "text" else text.rstrip()
+    if kind == "date":
+        if not s:
+            return None
+        try:
+            return parse_date(s)
+        except ValueError as exc:
+            raise ValidationError([FieldError(spec.name, spec.label, str(exc))]) from None
+    if kind in ("number", "percent"):
+        return parse_number(s, label=spec.label, field=spec.name)
+    if kind == "choice":
+        if not s:
+            return ""
+        assert spec.choices is not None
+        value = match_choice(spec.choices, s)
+        if value is None:
+            accepted = ", ".join(spec.choices.values())
+            raise ValidationError(
+                [FieldError(spec.name, spec.label, f"'{s}' is not one of: {accepted}")]
+            )
+        return value
+    if kind == "list":
+        return [p.strip() for p in s.replace("\n", ",").split(",") if p.strip()]
+    if kind == "tasks":
+        return [Task.from_line(line) for line in text.splitlines() if line.strip()]
+    raise KeyError(f"unknown field kind {kind!r}")
+
+
+def field_text(record: Record, name: str) -> str:
+    """The text a form shows for field ``name`` of ``record``."""
+    spec = type(record).spec(name)
+    value = getattr(record, name)
+    if value is None:
+        return ""
+    if spec.kind == "date":
+        return format_date(value)
+    if spec.kind in ("number", "percent"):
+        return f"{value:g}"
+    if spec.kind == "list":
+        return ", ".join(value)
+    if spec.kind == "tasks":
+        return "\n".join(t.to_line() for t in value)
+    return str(value)
+
+
+def to_form(record: Record) -> dict[str, str]:
+    """Every editable field of ``record`` as form text."""
+    return {s.name: field_text(record, s.name) for s in type(record).specs()}
+
+
+def from_form(cls: type[R], values: Mapping[str, str], base: R | None = None) -> R:
+    """A validated record from form text, on top of ``base`` (ids and links kept).
+
+    Raises :class:`ValidationError` with every bad field at once, so a form
+    can mark them all and keep what the user typed.
+    """
+    errors: list[FieldError] = []
+    changes: dict[str, Any] = {}
+    for spec in cls.specs():
+        if spec.name not in values:
+            continue
+        try:
+            changes[spec.name] = parse_field(spec, values[spec.name])
+        except ValidationError as exc:
+            errors.extend(exc.errors)
+    record = dataclasses.replace(base, **changes) if base is not None else cls(**changes)
+    if errors:
+        # Report parse errors first, then whatever the rest of the record lacks.
+        parsed_bad = {e.field for e in errors}
+        errors.extend(e for e in record.validate() if e.field not in parsed_bad)
+        raise ValidationError(errors)
+    return record.check()
+
+
+def point_from_form(
+    *,
+    date: str,
+    value: str = "",
+    numerator: str = "",
+    denominator: str = "",
+    note: str = "",
+    rebase_after: bool = False,
+    baseline_end: bool = False,
+    unit: str = "count",
+    base: DataPoint | None = None,
+) -> DataPoint:
+    """A validated data point from form text (raises :class:`ValidationError`)."""
+    errors: list[FieldError] = []
+    parsed_date = None
+    try:
+        parsed_date = parse_date(date)
+    except ValueError as exc:
+        errors.append(FieldError("date", "Date", str(exc)))
+    nums: dict[str, float | None] = {}
+    for name, label, text in (
+        ("value", "Value", value),
+        ("numerator", "Numerator", numerator),
+        ("denominator", "Denominator", denominator),
+    ):
+        try:
+            nums[name] = parse_number(text, label=label, field=name)
+        except ValidationError as exc:
+            errors.extend(exc.errors)
+            nums[name] = None
+    point = DataPoint(
+        date=parsed_date or (base.date if base else None),  # type: ignore[arg-type]
+        value=nums["value"],
+        numerator=nums["numerator"],
+        denominator=nums["denominator"],
+        note=note.strip(),
+        rebase_after=rebase_after,
+        baseline_end=baseline_end,
+        id=base.id if base else DataPoint.__dataclass_fields__["id"].default_factory(),  # type: ignore[misc]
+    )
+    bad = {e.field for e in errors}
+    errors.extend(e for e in point.validate(unit) if e.field not in bad)
+    if errors:
+        raise ValidationError(errors)
+    return point

@@ -1,0 +1,543 @@
+"""The domain records: aims, measures and their data points, change ideas, PDSA cycles, feedback.
+
+Each record is a plain dataclass. Field metadata (``label``, ``kind``, ``choices``,
+``required``, ``min``/``max``, ``help``) drives validation, form parsing and the
+forms the UI builds, so a field is described once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import uuid
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Self
+
+from pdsa_tui.model import choices as C
+from pdsa_tui.model.dates import from_iso, now_stamp, to_iso
+from pdsa_tui.model.errors import FieldError, ValidationError
+
+
+def new_id() -> str:
+    """A fresh record id (uuid4)."""
+    return str(uuid.uuid4())
+
+
+def _f(
+    label: str,
+    kind: str = "text",
+    *,
+    default: Any = "",
+    required: bool = False,
+    choices: dict[str, str] | None = None,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    help: str = "",
+) -> Any:
+    meta = {
+        "label": label,
+        "kind": kind,
+        "required": required,
+        "choices": choices,
+        "min": minimum,
+        "max": maximum,
+        "help": help,
+    }
+    if isinstance(default, list):
+        return field(default_factory=list, metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+def _internal(default: Any = "") -> Any:
+    return field(default=default, metadata={"kind": "internal", "label": ""})
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """How one record field is labelled, typed and checked."""
+
+    name: str
+    label: str
+    kind: str
+    required: bool
+    choices: dict[str, str] | None
+    minimum: float | None
+    maximum: float | None
+    help: str
+
+
+@dataclass
+class Record:
+    """Fields every stored record has: a stable id and timestamps."""
+
+    TABLE: ClassVar[str] = ""
+
+    id: str = field(default_factory=new_id, metadata={"kind": "internal", "label": "Id"})
+    created: str = field(default_factory=now_stamp, metadata={"kind": "internal", "label": ""})
+    updated: str = field(default_factory=now_stamp, metadata={"kind": "internal", "label": ""})
+
+    @classmethod
+    def specs(cls) -> Iterator[FieldSpec]:
+        """The user-editable fields, in form order."""
+        for f in dataclasses.fields(cls):
+            md = f.metadata
+            if md.get("kind", "internal") in ("internal", "points"):
+                continue
+            yield FieldSpec(
+                f.name,
+                md["label"],
+                md["kind"],
+                md["required"],
+                md["choices"],
+                md["min"],
+                md["max"],
+                md["help"],
+            )
+
+    @classmethod
+    def spec(cls, name: str) -> FieldSpec:
+        """The spec of field ``name``."""
+        for s in cls.specs():
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    # -- storage ---------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (dates as ISO strings)."""
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            out[f.name] = _dump(getattr(self, f.name))
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """Build from a stored dict; unknown keys are ignored, missing ones default."""
+        kwargs: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            if f.name not in data:
+                continue
+            kwargs[f.name] = _load(f, data[f.name])
+        return cls(**kwargs)
+
+    # -- validation ------------------------------------------------------
+    def validate(self) -> list[FieldError]:
+        """Every problem with this record (empty when valid)."""
+        errors: list[FieldError] = []
+        for s in self.specs():
+            errors.extend(_check_field(s, getattr(self, s.name)))
+        errors.extend(self._cross_checks())
+        return errors
+
+    def check(self) -> Self:
+        """Return self, or raise :class:`ValidationError` listing every problem."""
+        errors = self.validate()
+        if errors:
+            raise ValidationError(errors)
+        return self
+
+    def _cross_checks(self) -> list[FieldError]:
+        return []
+
+    def _err(self, name: str, message: str) -> FieldError:
+        return FieldError(name, type(self).spec(name).label, message)
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _dump(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list):
+        return [_dump(v) for v in value]
+    return value
+
+
+def _load(f: dataclasses.Field[Any], value: Any) -> Any:
+    kind = f.metadata.get("kind")
+    if kind == "date":
+        return from_iso(value)
+    if kind == "tasks":
+        return [Task.from_dict(v) for v in value or []]
+    if kind == "points":
+        return [DataPoint.from_dict(v) for v in value or []]
+    if kind == "list":
+        return [str(v) for v in value or []]
+    return value
+
+
+def _number_text(value: float) -> str:
+    return f"{value:g}"
+
+
+def _check_field(s: FieldSpec, value: Any) -> list[FieldError]:
+    def err(message: str) -> list[FieldError]:
+        return [FieldError(s.name, s.label, message)]
+
+    empty = value is None or value == "" or value == []
+    if empty:
+        if s.required:
+            return err("is required; it cannot be left empty")
+        return []
+    if s.kind == "choice" and s.choices is not None and value not in s.choices:
+        accepted = ", ".join(s.choices.values())
+        return err(f"'{value}' is not one of the choices; choose one of: {accepted}")
+    if s.kind in ("number", "percent") and isinstance(value, int | float):
+        lo, hi = s.minimum, s.maximum
+        if s.kind == "percent" and (value < 0 or value > 100):
+            return err(f"must be a percentage from 0 to 100; got {_number_text(value)}")
+        if lo is not None and value < lo:
+            return err(f"must be at least {_number_text(lo)}; got {_number_text(value)}")
+        if hi is not None and value > hi:
+            return err(f"must be at most {_number_text(hi)}; got {_number_text(value)}")
+    return []
+
+
+@dataclass
+class Aim(Record):
+    """An improvement aim: what, how much (%), for whom, from when, by when."""
+
+    TABLE: ClassVar[str] = "aims"
+
+    code: str = _f("Code", required=True, help="short code, e.g. 'Aim 2'")
+    statement: str = _f(
+        "Statement",
+        "longtext",
+        required=True,
+        help="what, %, from when, by when: 'By 01 Dec 2019, 85% of children ...'",
+    )
+    target_pct: float | None = _f("Target %", "percent", default=None, help="0 to 100")
+    population: str = _f("Population", help="the cohort, e.g. 'looked after and accommodated'")
+    cohort_from: dt.date | None = _f("Cohort from", "date", default=None)
+    deadline: dt.date | None = _f("Deadline (by)", "date", default=None)
+    lead: str = _f("Lead", help="role or initials, not a child's name")
+    members: list[str] = _f("Members", "list", default=[], help="comma-separated")
+    kind: str = _f("Kind", "choice", default="local", required=True, choices=C.AIM_KINDS)
+    status: str = _f("Status", "choice", default="active", required=True, choices=C.AIM_STATUSES)
+    notes: str = _f("Notes", "longtext")
+
+    def _cross_checks(self) -> list[FieldError]:
+        if self.cohort_from and self.deadline and self.deadline <= self.cohort_from:
+            return [
+                self._err(
+                    "deadline",
+                    f"must be after the cohort from-date ({self.cohort_from:%d/%m/%Y}); "
+                    f"got {self.deadline:%d/%m/%Y}",
+                )
+            ]
+        return []
+
+    @property
+    def title(self) -> str:
+        """Code and the start of the statement, for lists."""
+        return self.code
+
+    def statement_hints(self) -> list[str]:
+        """What the statement lacks of a clear aim (%, from-date, by-date)."""
+        hints = []
+        text = self.statement
+        if not re.search(r"\d\s*(%|per ?cent)", text, re.I):
+            hints.append("The statement gives no percentage (how much?).")
+        if not re.search(r"\b(from|on or after|since|starting)\b[^.,;]*\d", text, re.I):
+            hints.append("The statement gives no from-date (from when?).")
+        if not re.search(r"\bby\b[^.,;]*\d", text, re.I):
+            hints.append("The statement gives no by-date (by when?).")
+        return hints
+
+
+@dataclass
+class DataPoint:
+    """One observation of a measure: a value, or a numerator over a denominator."""
+
+    date: dt.date
+    value: float | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    note: str = ""
+    rebase_after: bool = False
+    baseline_end: bool = False
+    id: str = field(default_factory=new_id)
+
+    @property
+    def y(self) -> float | None:
+        """The plotted value: the value, or 100 * numerator / denominator."""
+        if self.value is not None:
+            return self.value
+        if self.numerator is not None and self.denominator:
+            return 100.0 * self.numerator / self.denominator
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict."""
+        d = dataclasses.asdict(self)
+        d["date"] = to_iso(self.date)
+        return d
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> DataPoint:
+        """From a stored dict."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        kw = {k: v for k, v in data.items() if k in names}
+        kw["date"] = from_iso(data["date"])
+        return cls(**kw)
+
+    def validate(self, unit: str = "count") -> list[FieldError]:
+        """Problems with this point, for a measure with ``unit``."""
+        errors = []
+
+        def err(name: str, label: str, message: str) -> None:
+            errors.append(FieldError(name, label, message))
+
+        has_value = self.value is not None
+        has_ratio = self.numerator is not None or self.denominator is not None
+        if has_value and has_ratio:
+            err("value", "Value", "give either a value or a numerator and denominator, not both")
+        elif not has_value and not has_ratio:
+            err("value", "Value", "is required: give a value, or a numerator and a denominator")
+        if has_value and self.value is not None:
+            if unit == "percent" and not 0 <= self.value <= 100:
+                err("value", "Value", f"must be a percentage from 0 to 100; got {self.value:g}")
+            elif unit in ("count", "days", "weeks", "rate") and self.value < 0:
+                err("value", "Value", f"cannot be negative for a {unit} measure; got {self.value:g}")
+        if has_ratio:
+            if self.numerator is None:
+                err("numerator", "Numerator", "is required with a denominator")
+            elif self.numerator < 0:
+                err("numerator", "Numerator", f"cannot be negative; got {self.numerator:g}")
+            if self.denominator is None:
+                err("denominator", "Denominator", "is required with a numerator")
+            elif self.denominator <= 0:
+                err(
+                    "denominator",
+                    "Denominator",
+                    f"must be above zero (how many were counted); got {self.denominator:g}",
+                )
+            if (
+                self.numerator is not None
+                and self.denominator is not None
+                and self.denominator > 0
+                and self.numerator > self.denominator
+            ):
+                err(
+                    "numerator",
+                    "Numerator",
+                    f"cannot be above the denominator ({self.numerator:g} > {self.denominator:g})",
+                )
+        return errors
+
+
+@dataclass
+class Measure(Record):
+    """A measure of an aim, with its series of data points."""
+
+    TABLE: ClassVar[str] = "measures"
+
+    aim_id: str = _internal()
+    name: str = _f("Name", required=True)
+    type: str = _f("Type", "choice", default="outcome", required=True, choices=C.MEASURE_TYPES)
+    unit: str = _f("Unit", "choice", default="percent", required=True, choices=C.UNITS)
+    direction: str = _f(
+        "Direction of improvement", "choice", default="up", required=True, choices=C.DIRECTIONS
+    )
+    goal: float | None = _f("Goal", "number", default=None, help="the value you aim for")
+    definition: str = _f("Operational definition", "longtext")
+    source: str = _f("Data source")
+    frequency: str = _f("Frequency", default="monthly", help="e.g. monthly")
+    points: list[DataPoint] = field(
+        default_factory=list, metadata={"kind": "points", "label": "Data points"}
+    )
+
+    def _cross_checks(self) -> list[FieldError]:
+        errors = []
+        if self.unit == "percent" and self.goal is not None and not 0 <= self.goal <= 100:
+            errors.append(
+                self._err("goal", f"must be a percentage from 0 to 100; got {self.goal:g}")
+            )
+        for p in self.points:
+            errors.extend(p.validate(self.unit))
+        return errors
+
+    def sorted_points(self) -> list[DataPoint]:
+        """Points in date order (stable for equal dates)."""
+        return sorted(self.points, key=lambda p: p.date)
+
+    @property
+    def title(self) -> str:
+        """The name, for lists."""
+        return self.name
+
+
+@dataclass
+class ChangeIdea(Record):
+    """A change idea of an aim, tested through a ramp of PDSA cycles."""
+
+    TABLE: ClassVar[str] = "ideas"
+
+    aim_id: str = _internal()
+    title: str = _f("Title", required=True)
+    description: str = _f("Description", "longtext")
+    lead: str = _f("Lead", required=True, help="who leads this change idea (role or initials)")
+    status: str = _f("Status", "choice", default="idea", required=True, choices=C.IDEA_STATUSES)
+    settings: list[str] = _f(
+        "Settings tested", "list", default=[], help="teams or localities, comma-separated"
+    )
+    driver: str = _f("Driver", help="the secondary driver it works on, if any")
+
+
+@dataclass
+class Task:
+    """One task of a cycle's plan: who does what, when and where."""
+
+    who: str = ""
+    what: str = ""
+    when: str = ""
+    where: str = ""
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Task:
+        """From a stored dict."""
+        return cls(**{k: str(data.get(k, "")) for k in ("who", "what", "when", "where")})
+
+    def to_line(self) -> str:
+        """``who | what | when | where`` as typed in the form."""
+        return " | ".join([self.who, self.what, self.when, self.where]).rstrip(" |")
+
+    @classmethod
+    def from_line(cls, line: str) -> Task:
+        """Parse ``who | what | when | where`` (missing parts are blank)."""
+        parts = [p.strip() for p in line.split("|")]
+        parts += [""] * (4 - len(parts))
+        who, what, when = parts[0], parts[1], parts[2]
+        where = " | ".join(p for p in parts[3:] if p)
+        return cls(who, what, when, where)
+
+
+PLAN_FIELDS = (
+    "objective",
+    "lead",
+    "questions",
+    "predictions",
+    "tasks",
+    "data_to_collect",
+    "planned_start",
+    "planned_end",
+    "scale",
+)
+DO_FIELDS = ("do_start", "do_end", "what_happened", "problems")
+STUDY_FIELDS = ("results", "learned")
+ACT_FIELDS = ("decision", "next_steps")
+
+
+@dataclass
+class Cycle(Record):
+    """A PDSA cycle: a test of a change idea, numbered within its idea's ramp."""
+
+    TABLE: ClassVar[str] = "cycles"
+
+    idea_id: str = _internal()
+    number: int = _internal(0)
+    adapted_from: str | None = _internal(None)
+    # Plan
+    objective: str = _f("Objective", required=True, help="what this cycle tests")
+    lead: str = _f("Lead", help="who runs this cycle (role or initials)")
+    questions: str = _f("Questions", "longtext", help="what do we want to find out?")
+    predictions: str = _f("Predictions", "longtext", help="what do we think will happen?")
+    tasks: list[Task] = _f(
+        "Tasks", "tasks", default=[], help="one a line: who | what | when | where"
+    )
+    data_to_collect: str = _f("Data to collect", "longtext")
+    planned_start: dt.date | None = _f("Planned start", "date", default=None)
+    planned_end: dt.date | None = _f("Planned end", "date", default=None)
+    scale: str = _f("Scale", help="e.g. '1 team, 3 families'")
+    # Do
+    do_start: dt.date | None = _f("Carried out from", "date", default=None)
+    do_end: dt.date | None = _f("Carried out to", "date", default=None)
+    what_happened: str = _f("What happened", "longtext")
+    problems: str = _f("Problems and unexpected observations", "longtext")
+    # Study
+    results: str = _f("Results against predictions", "longtext")
+    learned: str = _f("What we learned", "longtext")
+    # Act
+    decision: str = _f("Decision", "choice", default="", choices=C.DECISIONS)
+    next_steps: str = _f("Next steps", "longtext")
+
+    def _cross_checks(self) -> list[FieldError]:
+        errors = []
+        if self.planned_start and self.planned_end and self.planned_end < self.planned_start:
+            errors.append(
+                self._err(
+                    "planned_end",
+                    f"must be on or after the planned start ({self.planned_start:%d/%m/%Y}); "
+                    f"got {self.planned_end:%d/%m/%Y}",
+                )
+            )
+        if self.do_start and self.do_end and self.do_end < self.do_start:
+            errors.append(
+                self._err(
+                    "do_end",
+                    f"must be on or after the date it was carried out from "
+                    f"({self.do_start:%d/%m/%Y}); got {self.do_end:%d/%m/%Y}",
+                )
+            )
+        return errors
+
+    @property
+    def stage(self) -> str:
+        """The phase to work on next, from what is filled in.
+
+        plan: the plan lacks an objective, predictions or a planned start;
+        do: planned, nothing recorded of the test yet; study: the test is
+        recorded, no results yet; act: studied, no decision yet; closed: decided.
+        """
+        if self.decision:
+            return "closed"
+        if self.results.strip() or self.learned.strip():
+            return "act"
+        if self.what_happened.strip() or self.do_end or self.problems.strip():
+            return "study"
+        if self.objective.strip() and self.predictions.strip() and self.planned_start:
+            return "do"
+        return "plan"
+
+    @property
+    def title(self) -> str:
+        """'Cycle N: objective', for lists."""
+        return f"Cycle {self.number}: {self.objective}"
+
+    def next_cycle(self) -> Cycle:
+        """A new cycle for the same idea with this plan copied forward (for 'adapt')."""
+        return Cycle(
+            idea_id=self.idea_id,
+            adapted_from=self.id,
+            objective=self.objective,
+            lead=self.lead,
+            questions=self.questions,
+            predictions=self.predictions,
+            tasks=[dataclasses.replace(t) for t in self.tasks],
+            data_to_collect=self.data_to_collect,
+            scale=self.scale,
+        )
+
+
+@dataclass
+class Feedback(Record):
+    """Qualitative feedback heard during a cycle. Never a name."""
+
+    TABLE: ClassVar[str] = "feedback"
+
+    cycle_id: str = _internal()
+    date: dt.date | None = _f("Date", "date", default=None, required=True)
+    source: str = _f("Source", "choice", default="", required=True, choices=C.FEEDBACK_SOURCES)
+    method: str = _f(
+        "Method", "choice", default="conversation", required=True, choices=C.FEEDBACK_METHODS
+    )
+    text: str = _f("What was said", "longtext", required=True)
+    themes: list[str] = _f("Themes", "list", default=[], help="comma-separated tags")
+    tone: str = _f("Tone", "choice", default="neutral", required=True, choices=C.TONES)
+
+
+RECORD_TYPES: dict[str, type[Record]] = {
+    cls.TABLE: cls for cls in (Aim, Measure, ChangeIdea, Cycle, Feedback)
+}

@@ -1,0 +1,35 @@
+"""Safe storage: the TinyDB file, its lock, backups and migrations. No Textual."""
+
+from pdsa_tui.store.errors import (
+    DatabaseLockedError,
+    DatabaseNotFoundError,
+    NewerSchemaError,
+    NotFoundError,
+    ReadOnlyError,
+    StoreError,
+    UnreadableDatabaseError,
+    WriteFailedError,
+)
+from pdsa_tui.store.files import atomic_write, list_backups, newest_backup
+from pdsa_tui.store.migrations import SCHEMA_VERSION
+from pdsa_tui.store.paths import default_db_path
+from pdsa_tui.store.store import Store, load_file, lock_path
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "DatabaseLockedError",
+    "DatabaseNotFoundError",
+    "NewerSchemaError",
+    "NotFoundError",
+    "ReadOnlyError",
+    "Store",
+    "StoreError",
+    "UnreadableDatabaseError",
+    "WriteFailedError",
+    "atomic_write",
+    "default_db_path",
+    "list_backups",
+    "load_file",
+    "lock_path",
+    "newest_backup",
+]

@@ -1,0 +1,529 @@
+"""The database: a TinyDB file behind a small API of model records."""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import json
+import os
+import re
+import socket
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+import filelock
+from tinydb import TinyDB
+
+from pdsa_tui.model import (
+    Aim,
+    ChangeIdea,
+    Cycle,
+    DataPoint,
+    Feedback,
+    Measure,
+    Record,
+    ValidationError,
+)
+from pdsa_tui.model.dates import now_stamp
+from pdsa_tui.store import migrations
+from pdsa_tui.store.errors import (
+    DatabaseLockedError,
+    DatabaseNotFoundError,
+    NewerSchemaError,
+    NotFoundError,
+    ReadOnlyError,
+    StoreError,
+    UnreadableDatabaseError,
+)
+from pdsa_tui.store.files import atomic_write, daily_backup, make_backup, newest_backup
+from pdsa_tui.store.storage import AtomicJSONStorage, encode
+
+R = TypeVar("R", bound=Record)
+
+_TYPES: tuple[type[Record], ...] = (Aim, Measure, ChangeIdea, Cycle, Feedback)
+_PARENT: dict[type[Record], tuple[str, type[Record]]] = {
+    Measure: ("aim_id", Aim),
+    ChangeIdea: ("aim_id", Aim),
+    Cycle: ("idea_id", ChangeIdea),
+    Feedback: ("cycle_id", Cycle),
+}
+
+
+def _natural_key(text: str) -> list[Any]:
+    """Sort 'Aim 10' after 'Aim 2'."""
+    return [int(p) if p.isdigit() else p.lower() for p in re.split(r"(\d+)", text)]
+
+
+def lock_path(path: Path) -> Path:
+    """The lock file that marks ``path`` as open for writing."""
+    return path.with_name(path.name + ".lock")
+
+
+def load_file(path: Path) -> dict[str, Any]:
+    """Read and check a database file without changing it.
+
+    Raises :class:`UnreadableDatabaseError` (empty, not JSON, not ours) or
+    :class:`NewerSchemaError`, each naming the file and its newest backup.
+    """
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise DatabaseNotFoundError(f"{path}: no such database file") from None
+    except IsADirectoryError:
+        raise UnreadableDatabaseError(path, "it is a folder, not a file", None) from None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+    def bad(problem: str) -> UnreadableDatabaseError:
+        return UnreadableDatabaseError(path, problem, newest_backup(path))
+
+    if not raw.strip():
+        raise bad("it is empty (0 bytes)" if not raw else "it holds only blank space")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise bad(f"it is not a text file (byte {exc.start} is not UTF-8)") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise bad(
+            f"it is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
+            "it may have been cut short or edited by hand"
+        ) from None
+    except RecursionError:
+        raise bad("it is not a pdsa database (its JSON is nested too deeply)") from None
+    problem = migrations.shape_problem(data)
+    if problem:
+        raise bad(problem)
+    version = migrations.schema_version(data)
+    assert version is not None
+    if version > migrations.SCHEMA_VERSION:
+        raise NewerSchemaError(
+            path,
+            f"it was written by a newer pdsa (schema version {version}; this pdsa reads up to "
+            f"{migrations.SCHEMA_VERSION}); upgrade pdsa to open it",
+            newest_backup(path),
+        )
+    return data
+
+
+class Store:
+    """An open pdsa database.
+
+    Records returned by queries are shared with the store's cache: treat them
+    as read-only and save changed copies (``dataclasses.replace``).
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        data: dict[str, Any],
+        *,
+        read_only: bool,
+        lock: filelock.BaseFileLock | None,
+        read_only_reason: str = "",
+    ) -> None:
+        self.path = path
+        self.read_only = read_only
+        #: Why the store is read-only, for the user (empty when writable).
+        self.read_only_reason = read_only_reason
+        self._lock = lock
+        self._storage = AtomicJSONStorage(path, data, read_only=read_only)
+        self._db = self._make_db()
+        self._cache: dict[type[Record], dict[str, Record]] = {}
+        self._doc_ids: dict[type[Record], dict[str, int]] = {}
+        self._rebuild()
+        #: Bumped on every change, so views know when to refresh.
+        self.version = 0
+
+    # -- opening and closing ----------------------------------------------
+    @classmethod
+    def open(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        create: bool = False,
+        read_only: bool = False,
+        fallback_read_only: bool = False,
+    ) -> Store:
+        """Open the database at ``path``.
+
+        ``create`` makes a new empty database if there is no file (never over
+        an existing one). A second writer gets :class:`DatabaseLockedError`, or
+        a read-only store when ``fallback_read_only`` is set.
+        """
+        p = Path(path).expanduser().absolute()
+        if not p.exists() and not p.is_symlink():
+            if not create:
+                raise DatabaseNotFoundError(
+                    f"{p}: no such database file (create one with 'pdsa demo {p}' or by "
+                    "opening it in the app)"
+                )
+            if read_only:
+                raise DatabaseNotFoundError(f"{p}: no such database file")
+            p.parent.mkdir(parents=True, exist_ok=True)
+            lock = cls._acquire(p)
+            try:
+                if not p.exists():
+                    atomic_write(p, encode(migrations.new_database(now_stamp())), mode=0o600)
+            except BaseException:
+                lock.release()
+                raise
+            return cls._finish_open(p, lock, read_only=False, reason="")
+        if read_only:
+            return cls._finish_open(p, None, read_only=True, reason="opened read-only")
+        try:
+            lock = cls._acquire(p)
+        except DatabaseLockedError as exc:
+            if not fallback_read_only:
+                raise
+            return cls._finish_open(p, None, read_only=True, reason=str(exc))
+        return cls._finish_open(p, lock, read_only=False, reason="")
+
+    @classmethod
+    def _acquire(cls, path: Path) -> filelock.BaseFileLock:
+        lp = lock_path(path)
+        owner = ""
+        with contextlib.suppress(OSError):
+            owner = lp.read_text(encoding="utf-8").strip()
+        lock = filelock.FileLock(str(lp), timeout=0, mode=0o600)
+        try:
+            lock.acquire()
+        except filelock.Timeout:
+            raise DatabaseLockedError(path, owner) from None
+        with contextlib.suppress(OSError), open(lp, "w", encoding="utf-8") as fh:
+            # Only a hint for the message a second copy shows; the lock is the flock.
+            fh.write(f"process {os.getpid()} on {socket.gethostname()}")
+        return lock
+
+    @classmethod
+    def _finish_open(
+        cls, path: Path, lock: filelock.BaseFileLock | None, *, read_only: bool, reason: str
+    ) -> Store:
+        try:
+            data = load_file(path)
+            if not read_only:
+                cls._remove_stale_temp_files(path)
+                version = migrations.schema_version(data)
+                if version is not None and version < migrations.SCHEMA_VERSION:
+                    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+                    make_backup(path, f"pre-migration-v{version}-{stamp}")
+                    migrations.migrate(data)
+                    atomic_write(path, encode(data))
+                daily_backup(path)
+            else:
+                migrations.migrate(data)  # in memory only: never written
+            return cls(path, data, read_only=read_only, lock=lock, read_only_reason=reason)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+
+    @staticmethod
+    def _remove_stale_temp_files(path: Path) -> None:
+        for tmp in path.parent.glob(f".{path.name}.*.tmp"):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+    def close(self) -> None:
+        """Release the lock. Every save is already on disk."""
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- cache -------------------------------------------------------------
+    def _make_db(self) -> TinyDB:
+        storage = self._storage
+        return TinyDB(storage=lambda: storage)
+
+    def _rebuild(self) -> None:
+        data = self._storage.read()
+        for cls in _TYPES:
+            table = data.get(cls.TABLE, {})
+            self._cache[cls] = {}
+            self._doc_ids[cls] = {}
+            for doc_id, doc in table.items():
+                rec = cls.from_dict(doc)
+                self._cache[cls][rec.id] = rec
+                self._doc_ids[cls][rec.id] = int(doc_id)
+
+    def _rollback(self) -> None:
+        """Return memory to what is on disk after a failed save."""
+        try:
+            data = load_file(self.path)
+            migrations.migrate(data)
+        except StoreError:
+            return
+        self._storage.replace_data(data)
+        self._db = self._make_db()
+        self._rebuild()
+        self.version += 1
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Make the writes in the block one save: all of them land, or none."""
+        self._writable()
+        try:
+            with self._storage.batch():
+                yield
+        except BaseException:
+            if self._storage._batch_depth == 0:
+                self._rollback()
+            raise
+
+    @property
+    def saves(self) -> int:
+        """How many saves reached the disk since opening."""
+        return self._storage.saves
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise ReadOnlyError(
+                f"{self.path} is open read-only ({self.read_only_reason}); nothing was saved"
+            )
+
+    # -- queries -------------------------------------------------------------
+    def get(self, cls: type[R], record_id: str) -> R:
+        """The record of type ``cls`` with ``record_id``."""
+        rec = self._cache[cls].get(record_id)
+        if rec is None:
+            raise NotFoundError(f"no {cls.__name__.lower()} has id {record_id}")
+        return rec  # type: ignore[return-value]
+
+    def all(self, cls: type[R]) -> list[R]:
+        """Every record of type ``cls``, unsorted."""
+        return list(self._cache[cls].values())  # type: ignore[arg-type]
+
+    def count(self, cls: type[Record]) -> int:
+        """How many records of type ``cls`` there are."""
+        return len(self._cache[cls])
+
+    def aims(self) -> list[Aim]:
+        """Aims by code ('Aim 2' before 'Aim 10')."""
+        return sorted(self.all(Aim), key=lambda a: _natural_key(a.code))
+
+    def measures(self, aim_id: str | None = None) -> list[Measure]:
+        """Measures (of one aim), outcome first, then by name."""
+        order = {"outcome": 0, "process": 1, "balancing": 2}
+        ms = [m for m in self.all(Measure) if aim_id is None or m.aim_id == aim_id]
+        return sorted(ms, key=lambda m: (order.get(m.type, 3), _natural_key(m.name)))
+
+    def ideas(self, aim_id: str | None = None) -> list[ChangeIdea]:
+        """Change ideas (of one aim) by title."""
+        ideas = [i for i in self.all(ChangeIdea) if aim_id is None or i.aim_id == aim_id]
+        return sorted(ideas, key=lambda i: _natural_key(i.title))
+
+    def cycles(self, idea_id: str | None = None) -> list[Cycle]:
+        """Cycles (of one idea) in ramp order."""
+        cs = [c for c in self.all(Cycle) if idea_id is None or c.idea_id == idea_id]
+        return sorted(cs, key=lambda c: (c.idea_id, c.number))
+
+    def cycles_for_aim(self, aim_id: str) -> list[Cycle]:
+        """Every cycle of every change idea of an aim."""
+        ideas = {i.id for i in self.all(ChangeIdea) if i.aim_id == aim_id}
+        return sorted(
+            (c for c in self.all(Cycle) if c.idea_id in ideas), key=lambda c: (c.idea_id, c.number)
+        )
+
+    def feedback(self, cycle_id: str | None = None) -> list[Feedback]:
+        """Feedback (of one cycle), oldest first."""
+        fb = [f for f in self.all(Feedback) if cycle_id is None or f.cycle_id == cycle_id]
+        return sorted(fb, key=lambda f: (f.date or dt.date.min, f.created))
+
+    def _find(self, cls: type[R], text: str, names: Iterable[tuple[R, str]], what: str) -> R:
+        key = text.strip()
+        if key in self._cache[cls]:
+            return self._cache[cls][key]  # type: ignore[return-value]
+        items = list(names)
+        folded = " ".join(key.lower().split())
+        exact = [r for r, n in items if " ".join(n.lower().split()) == folded]
+        if len(exact) == 1:
+            return exact[0]
+        by_id = [r for r, _ in items if len(key) >= 4 and r.id.startswith(key)]
+        if len(by_id) == 1:
+            return by_id[0]
+        if len(exact) > 1:
+            raise NotFoundError(
+                f"more than one {what} is called '{text}'; give its id instead "
+                f"({', '.join(r.id for r in exact)})"
+            )
+        known = ", ".join(f"'{n}'" for _, n in items[:8]) or "none yet"
+        raise NotFoundError(f"no {what} '{text}' (known: {known})")
+
+    def find_aim(self, code_or_id: str) -> Aim:
+        """The aim with this code (case-insensitive), id or id prefix."""
+        return self._find(Aim, code_or_id, ((a, a.code) for a in self.aims()), "aim")
+
+    def find_measure(self, name_or_id: str) -> Measure:
+        """The measure with this name (case-insensitive), id or id prefix."""
+        return self._find(Measure, name_or_id, ((m, m.name) for m in self.measures()), "measure")
+
+    def find_cycle(self, cycle_id: str) -> Cycle:
+        """The cycle with this id or id prefix."""
+        return self._find(Cycle, cycle_id, ((c, c.id) for c in self.all(Cycle)), "cycle")
+
+    def parent_of(self, record: Record) -> Record | None:
+        """The record ``record`` belongs to, if any."""
+        link = _PARENT.get(type(record))
+        if link is None:
+            return None
+        return self._cache[link[1]].get(getattr(record, link[0]))
+
+    def children(self, record: Record) -> list[Record]:
+        """The records that belong directly to ``record``."""
+        out: list[Record] = []
+        for cls, (attr, parent) in _PARENT.items():
+            if isinstance(record, parent):
+                out.extend(r for r in self._cache[cls].values() if getattr(r, attr) == record.id)
+        return out
+
+    def dependents(self, record: Record) -> dict[str, int]:
+        """How many records of each table deleting ``record`` would also delete."""
+        counts: dict[str, int] = {}
+        stack = self.children(record)
+        while stack:
+            rec = stack.pop()
+            counts[rec.TABLE] = counts.get(rec.TABLE, 0) + 1
+            stack.extend(self.children(rec))
+        return counts
+
+    # -- writes --------------------------------------------------------------
+    def save(self, record: R) -> R:
+        """Validate and save ``record`` (insert or update); return what was stored.
+
+        A new cycle gets the next number in its change idea's ramp. Raises
+        :class:`ValidationError` (nothing written) or a :class:`StoreError`.
+        """
+        self._writable()
+        cls = type(record)
+        record.check()
+        link = _PARENT.get(cls)
+        if link is not None:
+            parent_id = getattr(record, link[0])
+            if parent_id not in self._cache[link[1]]:
+                raise NotFoundError(
+                    f"{cls.__name__} belongs to {link[1].__name__.lower()} {parent_id!r}, "
+                    "which does not exist"
+                )
+        existing = self._cache[cls].get(record.id)
+        changes: dict[str, Any] = {"updated": now_stamp()}
+        if existing is not None:
+            changes["created"] = existing.created
+        if isinstance(record, Cycle) and record.number <= 0:
+            numbers = [c.number for c in self.cycles(record.idea_id)]
+            changes["number"] = max(numbers, default=0) + 1
+        stored = dataclasses.replace(record, **changes)
+        doc = stored.to_dict()
+        table = self._db.table(cls.TABLE)
+        try:
+            if existing is None:
+                doc_id = table.insert(doc)
+                self._doc_ids[cls][stored.id] = doc_id
+            else:
+                table.update(doc, doc_ids=[self._doc_ids[cls][stored.id]])
+        except StoreError:
+            if self._storage._batch_depth == 0:
+                self._rollback()
+            raise
+        self._cache[cls][stored.id] = stored
+        self.version += 1
+        return stored
+
+    def delete(self, record: Record) -> dict[str, int]:
+        """Delete ``record`` and everything that belongs to it, in one save.
+
+        Deleting an aim deletes its measures and change ideas, their cycles and
+        their feedback: nothing is left orphaned. Returns the counts deleted.
+        """
+        self._writable()
+        doomed: list[Record] = [record]
+        stack = self.children(record)
+        while stack:
+            rec = stack.pop()
+            doomed.append(rec)
+            stack.extend(self.children(rec))
+        counts: dict[str, int] = {}
+        with self.transaction():
+            by_type: dict[type[Record], list[Record]] = {}
+            for rec in doomed:
+                by_type.setdefault(type(rec), []).append(rec)
+            for cls, recs in by_type.items():
+                ids = [self._doc_ids[cls][r.id] for r in recs if r.id in self._doc_ids[cls]]
+                self._db.table(cls.TABLE).remove(doc_ids=ids)
+                counts[cls.TABLE] = len(recs)
+        for rec in doomed:
+            self._cache[type(rec)].pop(rec.id, None)
+            self._doc_ids[type(rec)].pop(rec.id, None)
+        self.version += 1
+        return counts
+
+    # -- data points ---------------------------------------------------------
+    def add_points(self, measure: Measure, points: Iterable[DataPoint]) -> Measure:
+        """Add points to a measure in one save (all or none); return the saved measure."""
+        current = self.get(Measure, measure.id)
+        new = list(points)
+        errors = [e for p in new for e in p.validate(current.unit)]
+        if errors:
+            raise ValidationError(errors)
+        merged = sorted([*current.points, *new], key=lambda p: p.date)
+        return self.save(dataclasses.replace(current, points=merged))
+
+    def add_point(self, measure: Measure, point: DataPoint) -> Measure:
+        """Add one point to a measure."""
+        return self.add_points(measure, [point])
+
+    def update_point(self, measure: Measure, point: DataPoint) -> Measure:
+        """Replace the point with ``point.id``."""
+        current = self.get(Measure, measure.id)
+        if not any(p.id == point.id for p in current.points):
+            raise NotFoundError(f"measure '{current.name}' has no point {point.id}")
+        pts = sorted(
+            (point if p.id == point.id else p for p in current.points), key=lambda p: p.date
+        )
+        return self.save(dataclasses.replace(current, points=pts))
+
+    def delete_point(self, measure: Measure, point_id: str) -> Measure:
+        """Remove the point with ``point_id``."""
+        current = self.get(Measure, measure.id)
+        pts = [p for p in current.points if p.id != point_id]
+        if len(pts) == len(current.points):
+            raise NotFoundError(f"measure '{current.name}' has no point {point_id}")
+        return self.save(dataclasses.replace(current, points=pts))
+
+    # -- health ----------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        """Records per table, with data points counted too."""
+        out = {cls.TABLE: self.count(cls) for cls in _TYPES}
+        out["points"] = sum(len(m.points) for m in self.all(Measure))
+        return out
+
+    def problems(self) -> list[str]:
+        """What is wrong inside the database: broken links, invalid records, duplicate numbers."""
+        found: list[str] = []
+        for cls, (attr, parent) in _PARENT.items():
+            for rec in self._cache[cls].values():
+                if getattr(rec, attr) not in self._cache[parent]:
+                    found.append(
+                        f"{cls.__name__} {rec.id} points to missing "
+                        f"{parent.__name__.lower()} {getattr(rec, attr)!r}"
+                    )
+        for cls in _TYPES:
+            for rec in self._cache[cls].values():
+                for err in rec.validate():
+                    found.append(f"{cls.__name__} {rec.id}: {err}")
+        seen: dict[tuple[str, int], str] = {}
+        for c in self.all(Cycle):
+            key = (c.idea_id, c.number)
+            if key in seen:
+                found.append(f"cycles {seen[key]} and {c.id} share number {c.number}")
+            seen[key] = c.id
+        return found
