@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from pdsa_tui.model.choices import match_choice
 from pdsa_tui.model.dates import format_date, parse_date
 from pdsa_tui.model.errors import FieldError, ValidationError
-from pdsa_tui.model.records import DataPoint, FieldSpec, Record, Task
+from pdsa_tui.model.records import DataPoint, FieldSpec, Record, Task, new_id
 
 R = TypeVar("R", bound=Record)
 
@@ -26,10 +26,16 @@ def parse_number(text: str, *, label: str = "Value", field: str = "value") -> fl
         value = float(s)
     except ValueError:
         raise ValidationError(
-            [FieldError(field, label, f"'{text.strip()}' is not a number; type digits, e.g. 42 or 7.5")]
+            [
+                FieldError(
+                    field, label, f"'{text.strip()}' is not a number; type digits, e.g. 42 or 7.5"
+                )
+            ]
         ) from None
     if not math.isfinite(value):
-        raise ValidationError([FieldError(field, label, f"'{text.strip()}' is not a finite number")])
+        raise ValidationError(
+            [FieldError(field, label, f"'{text.strip()}' is not a finite number")]
+        )
     return value
 
 
@@ -150,7 +156,7 @@ def point_from_form(
         note=note.strip(),
         rebase_after=rebase_after,
         baseline_end=baseline_end,
-        id=base.id if base else DataPoint.__dataclass_fields__["id"].default_factory(),  # type: ignore[misc]
+        id=base.id if base else new_id(),
     )
     bad = {e.field for e in errors}
     errors.extend(e for e in point.validate(unit) if e.field not in bad)

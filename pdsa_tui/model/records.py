@@ -300,7 +300,9 @@ class DataPoint:
             if unit == "percent" and not 0 <= self.value <= 100:
                 err("value", "Value", f"must be a percentage from 0 to 100; got {self.value:g}")
             elif unit in ("count", "days", "weeks", "rate") and self.value < 0:
-                err("value", "Value", f"cannot be negative for a {unit} measure; got {self.value:g}")
+                err(
+                    "value", "Value", f"cannot be negative for a {unit} measure; got {self.value:g}"
+                )
         if has_ratio:
             if self.numerator is None:
                 err("numerator", "Numerator", "is required with a denominator")

@@ -99,7 +99,9 @@ def make_backup(path: Path, label: str) -> Path:
     return target
 
 
-def daily_backup(path: Path, *, today: dt.date | None = None, keep: int = KEEP_BACKUPS) -> Path | None:
+def daily_backup(
+    path: Path, *, today: dt.date | None = None, keep: int = KEEP_BACKUPS
+) -> Path | None:
     """Back up ``path`` once a day and keep the newest ``keep`` daily backups.
 
     Returns the new backup, or None when today's already exists.

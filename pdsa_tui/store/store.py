@@ -351,6 +351,9 @@ class Store:
         by_id = [r for r, _ in items if len(key) >= 4 and r.id.startswith(key)]
         if len(by_id) == 1:
             return by_id[0]
+        prefix = [r for r, n in items if folded and " ".join(n.lower().split()).startswith(folded)]
+        if len(prefix) == 1 and not exact:
+            return prefix[0]
         if len(exact) > 1:
             raise NotFoundError(
                 f"more than one {what} is called '{text}'; give its id instead "

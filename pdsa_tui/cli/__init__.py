@@ -1,0 +1,74 @@
+"""The ``pdsa`` command: the TUI by default, subcommands for scripting and data work."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from pdsa_tui import __version__
+from pdsa_tui.cli.errors import EXIT_USAGE, CliError
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argparse parser whose usage errors are one line and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        raise CliError(f"{message} (see '{self.prog} --help')", EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full argument parser."""
+    from pdsa_tui.cli import commands
+
+    parser = _Parser(
+        prog="pdsa",
+        description=(
+            "Plan, log, review and report PDSA cycles. With no command, opens the app. "
+            "Dates are day/month/year (01/02/2019 is 1 February 2019) or ISO 2019-02-01."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"pdsa {__version__}")
+    commands.add_db_option(parser, top=True)
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open a temporary copy of the demo programme (your own data is not touched)",
+    )
+    parser.add_argument(
+        "--read-only", action="store_true", help="open the database without changing it"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.register(sub)
+    for name in ("cmd_analyse", "cmd_export"):
+        try:
+            module = __import__(f"pdsa_tui.cli.{name}", fromlist=["register"])
+        except ModuleNotFoundError:
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``pdsa`` with ``argv``; return the exit status."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        parser = build_parser()
+        args = parser.parse_args(args_list)
+        func = getattr(args, "func", None)
+        if func is None:
+            from pdsa_tui.cli.commands import run_app
+
+            return run_app(args)
+        status: int = func(args)
+        return status
+    except CliError as exc:
+        print(f"pdsa: {exc.message}", file=sys.stderr)
+        return exc.status
+    except KeyboardInterrupt:
+        print("pdsa: interrupted; nothing more was written", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # Output piped into `head` and the like: not an error of ours.
+        return 0

@@ -1,0 +1,428 @@
+"""Subcommands that work on a database: demo, check, list, data."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
+from pdsa_tui.model import (
+    Aim,
+    ChangeIdea,
+    Cycle,
+    Measure,
+    ValidationError,
+    format_date,
+    point_from_form,
+)
+from pdsa_tui.model.csvseries import CsvError, read_series_csv
+from pdsa_tui.store import DatabaseNotFoundError, Store, StoreError, default_db_path
+
+
+def add_db_option(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    """``--db PATH`` with the documented default, before or after the subcommand."""
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        # A subcommand's own default would hide a --db given before the subcommand.
+        default=None if top else argparse.SUPPRESS,
+        help=f"database file (default: $PDSA_DB, else {default_db_path()})",
+    )
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    """The database path the user chose, or the default."""
+    return Path(args.db).expanduser() if args.db else default_db_path()
+
+
+@contextlib.contextmanager
+def open_store(args: argparse.Namespace, *, write: bool) -> Iterator[Store]:
+    """Open the database for a command, turning storage errors into one-line CLI errors."""
+    path = db_path(args)
+    try:
+        store = Store.open(path, read_only=not write)
+    except DatabaseNotFoundError:
+        raise CliError(
+            f"no database at {path}; create one with 'pdsa demo {path}' or by opening 'pdsa'"
+            " (or pass --db PATH)",
+            EXIT_DATA,
+        ) from None
+    except StoreError as exc:
+        raise CliError(str(exc), EXIT_DATA) from None
+    try:
+        yield store
+    except (StoreError, ValidationError) as exc:
+        raise CliError(str(exc), EXIT_DATA) from None
+    finally:
+        store.close()
+
+
+def _print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _table(rows: list[list[str]], headers: list[str]) -> None:
+    if not rows:
+        print("(none)")
+        return
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    widths[-1] = len(headers[-1])  # last column is free text: no padding
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+
+
+def _one_line(text: str, width: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+# -- demo ------------------------------------------------------------------------
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Write the demo programme to a new file."""
+    from pdsa_tui.demo import write_demo
+
+    path = Path(args.path).expanduser()
+    if path.exists():
+        raise CliError(f"{path} already exists; pdsa demo never overwrites a file", EXIT_DATA)
+    try:
+        write_demo(path)
+    except (OSError, StoreError) as exc:
+        raise CliError(f"could not write {path}: {exc}", EXIT_DATA) from None
+    with Store.open(path, read_only=True) as store:
+        counts = store.counts()
+    print(f"Wrote the demo programme to {path}: {_counts_text(counts)}.")
+    print(f"Open it with: pdsa --db {path}")
+    return 0
+
+
+def _counts_text(counts: dict[str, int]) -> str:
+    names = [
+        ("aims", "aim", "aims"),
+        ("measures", "measure", "measures"),
+        ("points", "data point", "data points"),
+        ("ideas", "change idea", "change ideas"),
+        ("cycles", "PDSA cycle", "PDSA cycles"),
+        ("feedback", "feedback entry", "feedback entries"),
+    ]
+    return ", ".join(f"{counts[k]} {one if counts[k] == 1 else many}" for k, one, many in names)
+
+
+# -- check -------------------------------------------------------------------------
+def cmd_check(args: argparse.Namespace) -> int:
+    """Verify the database and print its counts."""
+    with open_store(args, write=False) as store:
+        problems = store.problems()
+        from pdsa_tui.store import SCHEMA_VERSION
+
+        print(f"{store.path}: schema version {SCHEMA_VERSION}, {_counts_text(store.counts())}.")
+        if problems:
+            for p in problems:
+                print(f"problem: {p}", file=sys.stderr)
+            raise CliError(f"{len(problems)} problem(s) found in {store.path}", EXIT_DATA)
+        print("OK: the file parses and every reference resolves.")
+    return 0
+
+
+# -- list --------------------------------------------------------------------------
+def cmd_list(args: argparse.Namespace) -> int:
+    """List records with their ids."""
+    with open_store(args, write=False) as store:
+        aims = {a.id: a for a in store.all(Aim)}
+        ideas = {i.id: i for i in store.all(ChangeIdea)}
+        rows: list[dict[str, Any]]
+        if args.what == "aims":
+            rows = [
+                {
+                    "id": a.id,
+                    "code": a.code,
+                    "name": a.code,
+                    "statement": a.statement,
+                    "target_pct": a.target_pct,
+                    "cohort_from": a.cohort_from.isoformat() if a.cohort_from else None,
+                    "deadline": a.deadline.isoformat() if a.deadline else None,
+                    "lead": a.lead,
+                    "status": a.status,
+                }
+                for a in store.aims()
+            ]
+            text = [[r["id"], r["code"], r["status"], _one_line(r["statement"])] for r in rows]
+            headers = ["id", "code", "status", "statement"]
+        elif args.what == "measures":
+            rows = [
+                {
+                    "id": m.id,
+                    "name": m.name,
+                    "aim": aims[m.aim_id].code if m.aim_id in aims else None,
+                    "aim_id": m.aim_id,
+                    "type": m.type,
+                    "unit": m.unit,
+                    "direction": m.direction,
+                    "goal": m.goal,
+                    "points": len(m.points),
+                }
+                for m in store.measures()
+            ]
+            text = [
+                [r["id"], r["aim"] or "?", r["type"], str(r["points"]), r["name"]] for r in rows
+            ]
+            headers = ["id", "aim", "type", "points", "name"]
+        elif args.what == "ideas":
+            rows = [
+                {
+                    "id": i.id,
+                    "title": i.title,
+                    "name": i.title,
+                    "aim": aims[i.aim_id].code if i.aim_id in aims else None,
+                    "aim_id": i.aim_id,
+                    "lead": i.lead,
+                    "status": i.status,
+                    "cycles": len(store.children(i)),
+                }
+                for i in store.ideas()
+            ]
+            text = [
+                [r["id"], r["aim"] or "?", r["status"], str(r["cycles"]), r["title"]] for r in rows
+            ]
+            headers = ["id", "aim", "status", "cycles", "title"]
+        else:
+            rows = []
+            for c in sorted(
+                store.all(Cycle),
+                key=lambda c: (ideas[c.idea_id].title if c.idea_id in ideas else "", c.number),
+            ):
+                idea = ideas.get(c.idea_id)
+                aim = aims.get(idea.aim_id) if idea else None
+                rows.append(
+                    {
+                        "id": c.id,
+                        "title": c.title,
+                        "idea": idea.title if idea else None,
+                        "idea_id": c.idea_id,
+                        "aim": aim.code if aim else None,
+                        "number": c.number,
+                        "stage": c.stage,
+                        "objective": c.objective,
+                        "planned_start": c.planned_start.isoformat() if c.planned_start else None,
+                        "planned_end": c.planned_end.isoformat() if c.planned_end else None,
+                        "decision": c.decision or None,
+                    }
+                )
+            text = [
+                [
+                    r["id"],
+                    r["aim"] or "?",
+                    str(r["number"]),
+                    r["stage"],
+                    _one_line(f"{r['idea']}: {r['objective']}"),
+                ]
+                for r in rows
+            ]
+            headers = ["id", "aim", "#", "stage", "idea: objective"]
+    if args.json:
+        _print_json(rows)
+    else:
+        _table(text, headers)
+    return 0
+
+
+# -- data ----------------------------------------------------------------------------
+def _find_measure(store: Store, text: str) -> Measure:
+    try:
+        return store.find_measure(text)
+    except StoreError as exc:
+        raise CliError(str(exc), EXIT_DATA) from None
+
+
+def _num(x: float) -> float | int:
+    return int(x) if float(x).is_integer() else x
+
+
+def _check_kind(m: Measure, ratio: bool, where: str = "") -> None:
+    """Refuse to mix values and numerator/denominator pairs in one measure."""
+    held = {p.value is None for p in m.points}
+    if held and held != {ratio}:
+        has = "numerator/denominator pairs" if True in held else "plain values"
+        given = "numerator/denominator pairs" if ratio else "plain values"
+        raise CliError(
+            f"{where}measure '{m.name}' holds {has}, not {given}; nothing was added",
+            EXIT_DATA,
+        )
+
+
+def point_json(p: Any) -> dict[str, Any]:
+    """A data point as the documented JSON object."""
+    out: dict[str, Any] = {"id": p.id, "date": p.date.isoformat()}
+    if p.value is not None:
+        out["value"] = _num(p.value)
+    else:
+        out["numerator"] = _num(p.numerator)
+        out["denominator"] = _num(p.denominator)
+    out["note"] = p.note
+    if p.baseline_end:
+        out["baseline_end"] = True
+    if p.rebase_after:
+        out["rebase_after"] = True
+    return out
+
+
+def cmd_data_list(args: argparse.Namespace) -> int:
+    """Print a measure's data points."""
+    with open_store(args, write=False) as store:
+        m = _find_measure(store, args.measure)
+        points = m.sorted_points()
+    if args.json:
+        _print_json([point_json(p) for p in points])
+        return 0
+    unit = "%" if m.unit == "percent" else f" {m.unit}"
+    print(f"{m.name} ({len(points)} points)")
+    rows = []
+    for p in points:
+        y = p.y
+        shown = "" if y is None else f"{y:.1f}{unit}" if m.unit == "percent" else f"{y:g}{unit}"
+        ratio = f"{p.numerator:g}/{p.denominator:g}" if p.value is None else ""
+        marks = " ".join(
+            m for m, on in (("[baseline ends]", p.baseline_end), ("[rebase]", p.rebase_after)) if on
+        )
+        rows.append([format_date(p.date), shown, ratio, " ".join(x for x in (p.note, marks) if x)])
+    _table(rows, ["date", "value", "num/den", "note"])
+    return 0
+
+
+def _check_dates_free(m: Measure, points: list[Any], where: str = "") -> None:
+    taken = {p.date for p in m.points}
+    for p in points:
+        if p.date in taken:
+            raise CliError(
+                f"{where}measure '{m.name}' already has a point on {format_date(p.date)}; "
+                "edit it in the app or choose another date",
+                EXIT_DATA,
+            )
+        taken.add(p.date)
+
+
+def cmd_data_add(args: argparse.Namespace) -> int:
+    """Add one data point."""
+    has_value = args.value is not None
+    has_ratio = args.numerator is not None or args.denominator is not None
+    if has_value == has_ratio:
+        raise CliError(
+            "give either --value V or both --numerator N and --denominator D", EXIT_USAGE
+        )
+    if has_ratio and (args.numerator is None or args.denominator is None):
+        raise CliError("--numerator and --denominator go together; give both", EXIT_USAGE)
+    with open_store(args, write=True) as store:
+        m = _find_measure(store, args.measure)
+        try:
+            point = point_from_form(
+                date=args.date,
+                value=args.value or "",
+                numerator=args.numerator or "",
+                denominator=args.denominator or "",
+                note=args.note or "",
+                unit=m.unit,
+            )
+        except ValidationError as exc:
+            raise CliError(str(exc), EXIT_DATA) from None
+        _check_kind(m, point.value is None)
+        _check_dates_free(m, [point])
+        store.add_point(m, point)
+    print(f"Added {format_date(point.date)} to '{m.name}' ({len(m.points) + 1} points).")
+    return 0
+
+
+def cmd_data_import(args: argparse.Namespace) -> int:
+    """Import points from a CSV, all rows or none."""
+    path = Path(args.file)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CliError(f"{path}: no such file", EXIT_DATA) from None
+    except UnicodeDecodeError:
+        raise CliError(f"{path}: not a UTF-8 text file; save the CSV as UTF-8", EXIT_DATA) from None
+    except OSError as exc:
+        raise CliError(f"{path}: cannot be read ({exc.strerror})", EXIT_DATA) from None
+    with open_store(args, write=True) as store:
+        m = _find_measure(store, args.measure)
+        try:
+            series = read_series_csv(text, str(path), unit=m.unit)
+        except CsvError as exc:
+            raise CliError(f"{exc}; nothing was imported", EXIT_DATA) from None
+        _check_kind(m, series.ratio, f"{path}: ")
+        _check_dates_free(m, series.points, f"{path}: ")
+        store.add_points(m, series.points)
+    n = len(series.points)
+    print(f"Imported {n} point{'s' if n != 1 else ''} into '{m.name}' from {path}.")
+    return 0
+
+
+# -- the app ---------------------------------------------------------------------------
+def run_app(args: argparse.Namespace) -> int:
+    """Open the TUI on the chosen database, or on a temporary copy of the demo."""
+    try:
+        from pdsa_tui.ui.app import run
+    except ImportError:  # pragma: no cover - the TUI is part of every install
+        build = __import__("pdsa_tui.cli", fromlist=["build_parser"]).build_parser
+        build().print_help()
+        return 0
+    if args.demo:
+        if args.db:
+            raise CliError("--demo opens a temporary demo; do not combine it with --db", EXIT_USAGE)
+        from pdsa_tui.demo import write_demo
+
+        with tempfile.TemporaryDirectory(prefix="pdsa-demo-") as tmp:
+            path = Path(tmp) / "demo.json"
+            write_demo(path)
+            return run(path, demo=True, read_only=args.read_only)
+    return run(db_path(args), demo=False, read_only=args.read_only)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add demo, check, list and data to the parser."""
+    p = sub.add_parser("demo", help="write the demo programme to a new database file")
+    p.add_argument("path", metavar="PATH", help="where to write it (must not exist)")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("check", help="verify the database and print its counts")
+    add_db_option(p)
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("list", help="list aims, measures, change ideas or cycles with their ids")
+    p.add_argument("what", choices=["aims", "measures", "ideas", "cycles"])
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+    add_db_option(p)
+    p.set_defaults(func=cmd_list)
+
+    data = sub.add_parser("data", help="list, add or import a measure's data points")
+    dsub = data.add_subparsers(dest="data_command", metavar="ACTION", required=True)
+    p = dsub.add_parser("list", help="print a measure's data points")
+    p.add_argument("--measure", required=True, metavar="NAME_OR_ID")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+    add_db_option(p)
+    p.set_defaults(func=cmd_data_list)
+
+    p = dsub.add_parser("add", help="add one data point")
+    p.add_argument("--measure", required=True, metavar="NAME_OR_ID")
+    p.add_argument("--date", required=True, help="e.g. 01/02/2019 (day first) or 2019-02-01")
+    p.add_argument("--value", metavar="V")
+    p.add_argument("--numerator", metavar="N")
+    p.add_argument("--denominator", metavar="D")
+    p.add_argument("--note", metavar="TEXT")
+    add_db_option(p)
+    p.set_defaults(func=cmd_data_add)
+
+    p = dsub.add_parser(
+        "import",
+        help="import points from a CSV (date,value or date,numerator,denominator; optional note)",
+    )
+    p.add_argument("--measure", required=True, metavar="NAME_OR_ID")
+    p.add_argument("file", metavar="FILE.csv")
+    add_db_option(p)
+    p.set_defaults(func=cmd_data_import)
