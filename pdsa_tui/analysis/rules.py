@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache
 
 #: IHI shift: this many or more consecutive useful points on one side of the centre.
 SHIFT_LENGTH = 6
@@ -61,7 +61,7 @@ def crossings_min(n_useful: int) -> int:
 
 
 def runs_distribution(n1: int, n2: int) -> dict[int, Fraction]:
-    """Exact distribution of the number of runs for ``n1`` and ``n2`` points (Swed & Eisenhart 1943).
+    """Exact distribution of the number of runs of ``n1`` and ``n2`` points (Swed & Eisenhart).
 
     With ``N = n1 + n2`` and all arrangements equally likely:
     P(R = 2k) = 2·C(n1-1, k-1)·C(n2-1, k-1) / C(N, n1) and
@@ -84,7 +84,7 @@ def runs_distribution(n1: int, n2: int) -> dict[int, Fraction]:
     return dist
 
 
-@lru_cache(maxsize=None)
+@cache
 def runs_expected(n_useful: int) -> tuple[int, int] | None:
     """Expected range ``(lo, hi)`` of the number of runs for ``n_useful`` points, or None.
 
@@ -137,14 +137,18 @@ class RunsResult:
     def too_few_runs(self) -> bool:
         """IHI: fewer runs than the table's lower limit."""
         return (
-            self.runs is not None and self.runs_expected is not None and self.runs < self.runs_expected[0]
+            self.runs is not None
+            and self.runs_expected is not None
+            and self.runs < self.runs_expected[0]
         )
 
     @property
     def too_many_runs(self) -> bool:
         """IHI: more runs than the table's upper limit."""
         return (
-            self.runs is not None and self.runs_expected is not None and self.runs > self.runs_expected[1]
+            self.runs is not None
+            and self.runs_expected is not None
+            and self.runs > self.runs_expected[1]
         )
 
     @property

@@ -176,7 +176,8 @@ def _check_field(s: FieldSpec, value: Any) -> list[FieldError]:
     def err(message: str) -> list[FieldError]:
         return [FieldError(s.name, s.label, message)]
 
-    empty = value is None or value == "" or value == []
+    # Blank text ("  ") is as empty as "" (forms strip it; the API and CLI may not).
+    empty = value is None or (isinstance(value, str) and not value.strip()) or value == []
     if empty:
         if s.required:
             return err("is required; it cannot be left empty")

@@ -57,6 +57,11 @@ def _natural_key(text: str) -> list[Any]:
     return [int(p) if p.isdigit() else p.lower() for p in re.split(r"(\d+)", text)]
 
 
+def _noun(cls: type[Record]) -> str:
+    """How messages name a record type: 'aim', 'change idea', ..."""
+    return "change idea" if cls is ChangeIdea else cls.__name__.lower()
+
+
 def lock_path(path: Path) -> Path:
     """The lock file that marks ``path`` as open for writing."""
     return path.with_name(path.name + ".lock")
@@ -95,10 +100,12 @@ def load_file(path: Path) -> dict[str, Any]:
         ) from None
     except RecursionError:
         raise bad("it is not a pdsa database (its JSON is nested too deeply)") from None
-    problem = migrations.shape_problem(data)
-    if problem:
-        raise bad(problem)
-    version = migrations.schema_version(data)
+    # A newer version may lay its tables out differently: say "newer" before checking shape.
+    version = migrations.schema_version(data) if isinstance(data, dict) else None
+    if version is None or version <= migrations.SCHEMA_VERSION:
+        problem = migrations.shape_problem(data)
+        if problem:
+            raise bad(problem)
     assert version is not None
     if version > migrations.SCHEMA_VERSION:
         raise NewerSchemaError(
@@ -172,7 +179,7 @@ class Store:
             except BaseException:
                 lock.release()
                 raise
-            return cls._finish_open(p, lock, read_only=False, reason="")
+            return cls._finish_open(p, lock, read_only=False, reason="", fresh=True)
         if read_only:
             return cls._finish_open(p, None, read_only=True, reason="opened read-only")
         try:
@@ -201,7 +208,13 @@ class Store:
 
     @classmethod
     def _finish_open(
-        cls, path: Path, lock: filelock.BaseFileLock | None, *, read_only: bool, reason: str
+        cls,
+        path: Path,
+        lock: filelock.BaseFileLock | None,
+        *,
+        read_only: bool,
+        reason: str,
+        fresh: bool = False,
     ) -> Store:
         try:
             data = load_file(path)
@@ -213,7 +226,8 @@ class Store:
                     make_backup(path, f"pre-migration-v{version}-{stamp}")
                     migrations.migrate(data)
                     atomic_write(path, encode(data))
-                daily_backup(path)
+                if not fresh:  # a file just created holds nothing worth a backup
+                    daily_backup(path)
             else:
                 migrations.migrate(data)  # in memory only: never written
             return cls(path, data, read_only=read_only, lock=lock, read_only_reason=reason)
@@ -296,8 +310,12 @@ class Store:
         """The record of type ``cls`` with ``record_id``."""
         rec = self._cache[cls].get(record_id)
         if rec is None:
-            raise NotFoundError(f"no {cls.__name__.lower()} has id {record_id}")
+            raise NotFoundError(f"no {_noun(cls)} has id {record_id}")
         return rec  # type: ignore[return-value]
+
+    def lookup(self, cls: type[R], record_id: str) -> R | None:
+        """The record of type ``cls`` with ``record_id``, or None."""
+        return self._cache[cls].get(record_id)  # type: ignore[return-value]
 
     def all(self, cls: type[R]) -> list[R]:
         """Every record of type ``cls``, unsorted."""
@@ -414,7 +432,7 @@ class Store:
             parent_id = getattr(record, link[0])
             if parent_id not in self._cache[link[1]]:
                 raise NotFoundError(
-                    f"{cls.__name__} belongs to {link[1].__name__.lower()} {parent_id!r}, "
+                    f"{_noun(cls).capitalize()} belongs to {_noun(link[1])} {parent_id!r}, "
                     "which does not exist"
                 )
         existing = self._cache[cls].get(record.id)
@@ -516,13 +534,13 @@ class Store:
             for rec in self._cache[cls].values():
                 if getattr(rec, attr) not in self._cache[parent]:
                     found.append(
-                        f"{cls.__name__} {rec.id} points to missing "
-                        f"{parent.__name__.lower()} {getattr(rec, attr)!r}"
+                        f"{_noun(cls).capitalize()} {rec.id} points to missing "
+                        f"{_noun(parent)} {getattr(rec, attr)!r}"
                     )
         for cls in _TYPES:
             for rec in self._cache[cls].values():
                 for err in rec.validate():
-                    found.append(f"{cls.__name__} {rec.id}: {err}")
+                    found.append(f"{_noun(cls).capitalize()} {rec.id}: {err}")
         seen: dict[tuple[str, int], str] = {}
         for c in self.all(Cycle):
             key = (c.idea_id, c.number)

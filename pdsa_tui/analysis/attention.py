@@ -1,0 +1,153 @@
+"""What needs attention in a programme: pure rules over records and today's date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from pdsa_tui.model import Aim, ChangeIdea, Cycle, Measure
+
+#: An aim whose newest data point is older than this has "no recent data".
+STALE_DATA_DAYS = 31
+
+
+@dataclass(frozen=True)
+class Attention:
+    """One thing to look at: ``kind`` is a stable key, ``text`` is for people."""
+
+    kind: str
+    text: str
+    aim_id: str
+    record_id: str
+    #: 0 = act now, 1 = soon, 2 = keep an eye on.
+    priority: int
+
+
+def _d(value: dt.date) -> str:
+    return f"{value.day:02d} {value:%b %Y}"
+
+
+def latest_point_date(measures: Iterable[Measure]) -> dt.date | None:
+    """The newest data point date across ``measures``."""
+    dates = [p.date for m in measures for p in m.points]
+    return max(dates) if dates else None
+
+
+def outcome_measure(measures: Sequence[Measure]) -> Measure | None:
+    """The aim's outcome measure: the first of type outcome, else the first measure."""
+    for m in measures:
+        if m.type == "outcome":
+            return m
+    return measures[0] if measures else None
+
+
+def target_for(aim: Aim, measure: Measure) -> float | None:
+    """The value ``measure`` aims for: the aim's target % for a percent measure, else its goal."""
+    if measure.unit == "percent" and aim.target_pct is not None:
+        return aim.target_pct
+    return measure.goal
+
+
+def short_of_target(aim: Aim, measure: Measure) -> tuple[float, float] | None:
+    """``(latest value, target)`` when the latest value falls short of the target, else None."""
+    pts = measure.sorted_points()
+    target = target_for(aim, measure)
+    latest = pts[-1].y if pts else None
+    if latest is None or target is None:
+        return None
+    short = latest > target if measure.direction == "down" else latest < target
+    return (latest, target) if short else None
+
+
+def cycle_attention(cycle: Cycle, idea: ChangeIdea, aim_id: str, today: dt.date) -> list[Attention]:
+    """What is due on one cycle."""
+    out: list[Attention] = []
+    label = f"{idea.title} - cycle {cycle.number}"
+    stage = cycle.stage
+    if stage == "study":
+        out.append(Attention("waiting_study", f"{label} waits for Study", aim_id, cycle.id, 0))
+    elif stage == "act":
+        out.append(
+            Attention("waiting_act", f"{label} waits for an Act decision", aim_id, cycle.id, 0)
+        )
+    if stage in ("plan", "do") and cycle.planned_end and cycle.planned_end < today:
+        days = (today - cycle.planned_end).days
+        out.append(
+            Attention(
+                "overdue",
+                f"{label} is past its planned end ({_d(cycle.planned_end)}, {days} days ago)",
+                aim_id,
+                cycle.id,
+                0,
+            )
+        )
+    elif (
+        stage in ("plan", "do")
+        and cycle.planned_start
+        and cycle.planned_end
+        and cycle.planned_end > cycle.planned_start
+    ):
+        half = cycle.planned_start + (cycle.planned_end - cycle.planned_start) / 2
+        if half <= today <= cycle.planned_end:
+            out.append(
+                Attention(
+                    "half_way",
+                    f"{label} is past half-way (ends {_d(cycle.planned_end)})",
+                    aim_id,
+                    cycle.id,
+                    1,
+                )
+            )
+    return out
+
+
+def aim_attention(
+    aim: Aim,
+    measures: Sequence[Measure],
+    ideas: Sequence[ChangeIdea],
+    cycles: Sequence[Cycle],
+    today: dt.date,
+) -> list[Attention]:
+    """Everything that needs attention for one aim, most urgent first."""
+    out: list[Attention] = []
+    by_idea = {i.id: i for i in ideas}
+    for c in cycles:
+        idea = by_idea.get(c.idea_id)
+        if idea is not None:
+            out.extend(cycle_attention(c, idea, aim.id, today))
+    if aim.status == "active":
+        latest = latest_point_date(measures)
+        if latest is None:
+            if measures:
+                out.append(Attention("no_data", f"{aim.code} has no data yet", aim.id, aim.id, 1))
+        elif (today - latest).days > STALE_DATA_DAYS:
+            out.append(
+                Attention(
+                    "stale_data",
+                    f"{aim.code} has had no new data since {_d(latest)}",
+                    aim.id,
+                    aim.id,
+                    1,
+                )
+            )
+        if aim.cohort_from and aim.deadline and aim.deadline > aim.cohort_from:
+            half = aim.cohort_from + (aim.deadline - aim.cohort_from) / 2
+            outcome = outcome_measure(measures)
+            if today >= half and outcome is not None:
+                gap = short_of_target(aim, outcome)
+                if gap is not None:
+                    latest_value, target = gap
+                    unit = "%" if outcome.unit == "percent" else f" {outcome.unit}"
+                    when = "past its deadline" if today > aim.deadline else "past half its time"
+                    out.append(
+                        Attention(
+                            "behind_target",
+                            f"{aim.code} is {when} and '{outcome.name}' is "
+                            f"{latest_value:.0f}{unit}, short of the target {target:g}{unit}",
+                            aim.id,
+                            outcome.id,
+                            1,
+                        )
+                    )
+    return sorted(out, key=lambda a: a.priority)

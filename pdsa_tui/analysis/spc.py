@@ -1,0 +1,502 @@
+"""Run chart, P chart and I chart (XmR) analysis of a measure's series.
+
+Centre lines, limits and the runs analysis follow qicharts2 (Anhøj) and, for the
+I chart's default constants, NHSRplotthedots; the IHI shift/trend/runs rules follow
+Perla, Provost & Murray (2011). Everything here is pure: no I/O, no terminal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import math
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pdsa_tui.analysis import rules
+from pdsa_tui.analysis.verdict import VerdictContext, overall_verdict, part_verdict
+
+ChartType = Literal["run", "p", "i"]
+Direction = Literal["up", "down", "neutral"]
+
+#: Parts with fewer points than this are analysed, but the rules are not yet reliable.
+MIN_RELIABLE_POINTS = 10
+#: Moving ranges at or above this multiple of their mean are screened out (Nelson 1982).
+MR_SCREEN_FACTOR = 3.267
+#: P chart normal-approximation rule of thumb: n·p̄ and n·(1 − p̄) should both be >= 5.
+P_MIN_EXPECTED = 5.0
+
+
+@dataclass(frozen=True)
+class XmRConvention:
+    """How an I chart turns the mean moving range into limits."""
+
+    #: Limits are centre ± factor · mean moving range.
+    factor: float
+    #: Drop moving ranges >= 3.267 · mean MR and recompute the mean before using it.
+    screen: bool
+
+
+#: NHSRplotthedots ("Making Data Count"): 2.66 · mean MR, screened. The default.
+XMR_PLOTTHEDOTS = XmRConvention(factor=2.66, screen=True)
+#: qicharts2: 3 · mean MR / 1.128 (d2), screened (its ``qic.screenedmr`` option, on when attached).
+XMR_QICHARTS2 = XmRConvention(factor=3 / 1.128, screen=True)
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    """One data point of a series: a value ``y`` or a ``numerator``/``denominator`` pair."""
+
+    date: dt.date
+    y: float | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    #: A new part (phase) starts after this point.
+    rebase_after: bool = False
+    #: The baseline (freeze) of this point's part ends at this point.
+    baseline_end: bool = False
+    #: Drawn, and tested against limits, but not used for centre, limits or runs.
+    exclude: bool = False
+
+
+@dataclass(frozen=True)
+class PointResult:
+    """A point as analysed: 1-based position, value, the lines at it and its signals."""
+
+    i: int
+    date: dt.date
+    y: float | None
+    centre: float | None
+    lcl: float | None
+    ucl: float | None
+    signals: list[str] = field(default_factory=list)
+    excluded: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        """The point as in the ``pdsa analyse --json`` contract."""
+        return {
+            "i": self.i,
+            "date": self.date.isoformat(),
+            "y": self.y,
+            "centre": self.centre,
+            "lcl": self.lcl,
+            "ucl": self.ucl,
+            "signals": list(self.signals),
+        }
+
+
+@dataclass(frozen=True)
+class PartResult:
+    """One part (phase) of the chart: its centre, limits, rule results and verdict."""
+
+    first: int
+    last: int
+    centre: float | None
+    lcl: float | None
+    ucl: float | None
+    n_obs: int
+    n_useful: int
+    longest_run: int | None
+    longest_run_max: int | None
+    crossings: int | None
+    crossings_min: int | None
+    runs: int | None
+    runs_expected: tuple[int, int] | None
+    anhoej_signal: bool
+    shifts: list[tuple[int, int]]
+    trends: list[tuple[int, int]]
+    verdict: str
+    warnings: list[str]
+    #: Last point (1-based) of the baseline the centre and limits come from.
+    baseline_last: int
+    #: False when the part has fewer than 10 usable points.
+    reliable: bool
+
+    @property
+    def signal(self) -> bool:
+        """True when any rule in this part signals non-random variation."""
+        return bool(
+            self.anhoej_signal
+            or self.shifts
+            or self.trends
+            or (
+                self.runs_expected is not None
+                and self.runs is not None
+                and not self.runs_expected[0] <= self.runs <= self.runs_expected[1]
+            )
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The part as in the ``pdsa analyse --json`` contract."""
+        return {
+            "first": self.first,
+            "last": self.last,
+            "centre": self.centre,
+            "lcl": self.lcl,
+            "ucl": self.ucl,
+            "n_useful": self.n_useful,
+            "longest_run": self.longest_run,
+            "longest_run_max": self.longest_run_max,
+            "crossings": self.crossings,
+            "crossings_min": self.crossings_min,
+            "runs": self.runs,
+            "runs_expected": list(self.runs_expected) if self.runs_expected else None,
+            "anhoej_signal": self.anhoej_signal,
+            "shifts": [[a, b] for a, b in self.shifts],
+            "trends": [[a, b] for a, b in self.trends],
+            "verdict": self.verdict,
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The analysis of a whole series."""
+
+    chart: ChartType
+    n: int
+    parts: list[PartResult]
+    points: list[PointResult]
+    verdict: str
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def signal(self) -> bool:
+        """True when any part or point signals non-random variation."""
+        return any(p.signal for p in self.parts) or any(p.signals for p in self.points)
+
+    def to_json(self) -> dict[str, Any]:
+        """One JSON-ready dict in the shape of PRODUCT.md's ``pdsa analyse --json``."""
+        return {
+            "chart": self.chart,
+            "n": self.n,
+            "parts": [p.to_json() for p in self.parts],
+            "points": [p.to_json() for p in self.points],
+            "verdict": self.verdict,
+            "warnings": list(self.warnings),
+        }
+
+
+def analyse(
+    points: Sequence[SeriesPoint],
+    chart: ChartType = "run",
+    *,
+    freeze: int | None = None,
+    rebase: Sequence[int] = (),
+    direction: Direction = "neutral",
+    scale: float = 1.0,
+    unit_label: str = "",
+    xmr: XmRConvention = XMR_PLOTTHEDOTS,
+) -> Analysis:
+    """Analyse a series (in the caller's order) as a run, P or I chart.
+
+    ``freeze`` is the 1-based position of the last baseline point: the part that
+    contains it takes its centre (and limits) from its points up to there, while
+    every point of the part is tested against them. ``rebase`` holds 1-based
+    positions after which a new part begins (qicharts2's ``part``). The points'
+    ``baseline_end``/``rebase_after`` markers add to these. qicharts2 ignores
+    ``freeze`` once parts are given; here each part may have its own baseline end
+    (the first one inside it counts). ``scale`` and ``unit_label`` only change how
+    values read in the verdicts (e.g. 100 and "%" for proportions).
+    """
+    if chart not in ("run", "p", "i"):
+        raise ValueError(f"unknown chart type {chart!r}; use 'run', 'p' or 'i'")
+    n = len(points)
+    ctx = VerdictContext(chart=chart, direction=direction, scale=scale, unit=unit_label)
+    if n == 0:
+        return Analysis(chart, 0, [], [], "No data yet: nothing to analyse.")
+
+    warnings: list[str] = []
+    ys, missing_notes = _values(points, chart)
+    breaks = _positions(
+        rebase, [k + 1 for k, p in enumerate(points) if p.rebase_after], n, "rebase", warnings
+    )
+    freezes = _freeze_positions(freeze, points, n, warnings)
+
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for b in breaks:
+        bounds.append((start, b - 1))
+        start = b
+    bounds.append((start, n - 1))
+
+    parts: list[PartResult] = []
+    results: list[PointResult] = []
+    for first, last in bounds:
+        part, part_points = _analyse_part(
+            points, ys, first, last, freezes, chart, xmr, ctx, missing_notes
+        )
+        parts.append(part)
+        results.extend(part_points)
+    verdict = overall_verdict(parts, [p.date for p in points])
+    return Analysis(chart, n, parts, results, verdict, warnings)
+
+
+def _values(
+    points: Sequence[SeriesPoint], chart: ChartType
+) -> tuple[list[float | None], dict[int, str]]:
+    """Each point's y (None when missing) and, by index, why a value is missing."""
+    ys: list[float | None] = []
+    notes: dict[int, str] = {}
+    for k, p in enumerate(points):
+        y: float | None = None
+        if chart == "p" or p.y is None:
+            num, den = p.numerator, p.denominator
+            if num is not None and den is not None and _finite(num) and _finite(den):
+                if den == 0:
+                    notes[k] = "a zero denominator"
+                elif den < 0 or num < 0:
+                    notes[k] = "a negative numerator or denominator"
+                else:
+                    y = float(num) / float(den)
+            elif chart == "p" and p.y is not None:
+                notes[k] = "no numerator/denominator (a P chart needs both)"
+        else:
+            y = float(p.y) if _finite(p.y) else None
+        ys.append(y)
+    return ys, notes
+
+
+def _positions(
+    given: Sequence[int], marked: Sequence[int], n: int, what: str, warnings: list[str]
+) -> list[int]:
+    """Valid 1-based break positions (1..n-1), sorted and merged; others are reported."""
+    out: set[int] = set()
+    # A marker on the last point announces a phase no data has reached yet: not an error.
+    for pos in [*given, *(m for m in marked if m < n)]:
+        if 1 <= pos <= n - 1:
+            out.add(pos)
+        else:
+            warnings.append(
+                f"{what} after point {pos} ignored: it must be between 1 and {n - 1}"
+                if n > 1
+                else f"{what} after point {pos} ignored: a single point cannot be split"
+            )
+    return sorted(out)
+
+
+def _freeze_positions(
+    freeze: int | None, points: Sequence[SeriesPoint], n: int, warnings: list[str]
+) -> list[int]:
+    marked = [k + 1 for k, p in enumerate(points) if p.baseline_end]
+    out = set(marked)
+    if freeze is not None:
+        if freeze < 1:
+            warnings.append(f"freeze {freeze} ignored: it must be 1 or more")
+        elif freeze > n:
+            warnings.append(f"freeze {freeze} is beyond the last point ({n}): all points used")
+        else:
+            out.add(freeze)
+    return sorted(out)
+
+
+def _analyse_part(
+    points: Sequence[SeriesPoint],
+    ys: list[float | None],
+    first: int,
+    last: int,
+    freezes: list[int],
+    chart: ChartType,
+    xmr: XmRConvention,
+    ctx: VerdictContext,
+    missing_notes: dict[int, str],
+) -> tuple[PartResult, list[PointResult]]:
+    warnings: list[str] = []
+    inside = [f - 1 for f in freezes if first <= f - 1 <= last]
+    base_last = inside[0] if inside else last
+    if len(inside) > 1:
+        warnings.append(
+            f"several baseline ends in this part; the first (point {base_last + 1}) is used"
+        )
+    for k in range(first, last + 1):
+        if k in missing_notes:
+            warnings.append(f"point {k + 1} ({_day(points[k].date)}) left out: {missing_notes[k]}")
+
+    idx = range(first, last + 1)
+    included = [k for k in idx if not points[k].exclude]
+    baseline = [k for k in included if k <= base_last and ys[k] is not None]
+    base_values = [v for k in baseline if (v := ys[k]) is not None]
+
+    centre: float | None = None
+    lcls: dict[int, float | None] = dict.fromkeys(idx)
+    ucls: dict[int, float | None] = dict.fromkeys(idx)
+    if base_values:
+        if chart == "run":
+            centre = statistics.median(base_values)
+        elif chart == "i":
+            centre = math.fsum(base_values) / len(base_values)
+            spread = _mean_moving_range([ys[k] for k in included if k <= base_last], xmr.screen)
+            if spread is None:
+                warnings.append("limits need at least two consecutive baseline values")
+            else:
+                lo, hi = centre - xmr.factor * spread, centre + xmr.factor * spread
+                for k in idx:
+                    lcls[k], ucls[k] = lo, hi
+        else:
+            centre = _p_limits(points, ys, baseline, idx, lcls, ucls, warnings)
+
+    # Runs analysis: the included points of the part (missing ones as None) around the centre.
+    run_values = [ys[k] for k in included]
+    runs = rules.runs_analysis(run_values, centre)
+    masked: list[float | None] = [ys[k] if not points[k].exclude else None for k in idx]
+    shifts = rules.ihi_shifts(masked, centre)
+    trends = rules.ihi_trends(masked)
+    n_values = sum(1 for k in included if ys[k] is not None)
+    if n_values and runs.n_useful == 0:
+        warnings.append("every value lies on the centre line: there is no variation to analyse")
+
+    signals: dict[int, list[str]] = {k: [] for k in idx}
+    for s in shifts:
+        for j in s.flagged:
+            signals[first + j].append("shift")
+    for t in trends:
+        for j in t.flagged:
+            if "trend" not in signals[first + j]:
+                signals[first + j].append("trend")
+    above: list[int] = []
+    below: list[int] = []
+    for k in idx:
+        yk, lo_k, hi_k = ys[k], lcls[k], ucls[k]
+        if yk is None:
+            continue
+        if hi_k is not None and yk > hi_k:
+            signals[k].append("above_ucl")
+            above.append(k)
+        elif lo_k is not None and yk < lo_k:
+            signals[k].append("below_lcl")
+            below.append(k)
+
+    lcl_const = _constant([lcls[k] for k in idx])
+    ucl_const = _constant([ucls[k] for k in idx])
+    reliable = n_values >= MIN_RELIABLE_POINTS
+    verdict = part_verdict(
+        ctx,
+        dates=[p.date for p in points],
+        ys=ys,
+        centre=centre,
+        runs=runs,
+        shifts=[_shift_at(s, first) for s in shifts],
+        trends=[_shift_at(t, first) for t in trends],
+        above=above,
+        below=below,
+        n_values=n_values,
+        reliable=reliable,
+    )
+    part = PartResult(
+        first=first + 1,
+        last=last + 1,
+        centre=centre,
+        lcl=lcl_const,
+        ucl=ucl_const,
+        n_obs=runs.n_obs,
+        n_useful=runs.n_useful,
+        longest_run=runs.longest_run,
+        longest_run_max=runs.longest_run_max,
+        crossings=runs.crossings,
+        crossings_min=runs.crossings_min,
+        runs=runs.runs,
+        runs_expected=runs.runs_expected,
+        anhoej_signal=runs.anhoej_signal,
+        shifts=[(first + s.first + 1, first + s.last + 1) for s in shifts],
+        trends=[(first + t.first + 1, first + t.last + 1) for t in trends],
+        verdict=verdict,
+        warnings=warnings,
+        baseline_last=base_last + 1,
+        reliable=reliable,
+    )
+    point_results = [
+        PointResult(
+            i=k + 1,
+            date=points[k].date,
+            y=ys[k],
+            centre=centre,
+            lcl=lcls[k],
+            ucl=ucls[k],
+            signals=signals[k],
+            excluded=points[k].exclude,
+        )
+        for k in idx
+    ]
+    return part, point_results
+
+
+def _shift_at(span: rules.Span, offset: int) -> rules.Span:
+    """The span with its indices moved from part-relative to series positions."""
+    return rules.Span(
+        span.first + offset,
+        span.last + offset,
+        tuple(j + offset for j in span.flagged),
+        span.direction,
+        span.count,
+    )
+
+
+def _mean_moving_range(values: Sequence[float | None], screen: bool) -> float | None:
+    """Mean moving range of consecutive values; a missing value breaks the chain.
+
+    As qicharts2: excluded points are left out of ``values`` first (so a range
+    bridges them), a missing one gives no range on either side.
+    """
+    mrs = [abs(b - a) for a, b in itertools.pairwise(values) if a is not None and b is not None]
+    if not mrs:
+        return None
+    amr = math.fsum(mrs) / len(mrs)
+    if screen:
+        kept = [m for m in mrs if m < MR_SCREEN_FACTOR * amr]
+        # With no spread at all nothing is below the cut-off; keep the zero mean.
+        if kept:
+            amr = math.fsum(kept) / len(kept)
+    return amr
+
+
+def _p_limits(
+    points: Sequence[SeriesPoint],
+    ys: list[float | None],
+    baseline: list[int],
+    idx: range,
+    lcls: dict[int, float | None],
+    ucls: dict[int, float | None],
+    warnings: list[str],
+) -> float | None:
+    """P chart centre p̄ = Σnum/Σden over the baseline; fills per-point 3-sigma limits."""
+    num = math.fsum(points[k].numerator or 0.0 for k in baseline)
+    den = math.fsum(points[k].denominator or 0.0 for k in baseline)
+    if den <= 0:
+        return None
+    pbar = num / den
+    small = 0
+    counted = 0
+    for k in idx:
+        n_k = points[k].denominator
+        if ys[k] is None or n_k is None or n_k <= 0:
+            continue
+        counted += 1
+        sd = math.sqrt(pbar * (1 - pbar) / n_k) if 0 <= pbar <= 1 else 0.0
+        ucls[k] = min(1.0, pbar + 3 * sd)
+        lcls[k] = max(0.0, pbar - 3 * sd)
+        if n_k * pbar < P_MIN_EXPECTED or n_k * (1 - pbar) < P_MIN_EXPECTED:
+            small += 1
+    if pbar > 1:
+        warnings.append("the numerators exceed the denominators: these are not proportions")
+    if small:
+        warnings.append(
+            f"small denominators: {small} of {counted} points have n·p̄ or n·(1−p̄) below "
+            f"{P_MIN_EXPECTED:g}, so their limits are only approximate"
+        )
+    return pbar
+
+
+def _constant(values: list[float | None]) -> float | None:
+    """The single value all non-missing entries share, else None."""
+    present = {v for v in values if v is not None}
+    return present.pop() if len(present) == 1 else None
+
+
+def _finite(v: float | None) -> bool:
+    return v is not None and math.isfinite(v)
+
+
+def _day(d: dt.date) -> str:
+    return d.isoformat()

@@ -1,0 +1,186 @@
+"""Plain-language verdicts for a part of a chart and for the whole chart."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from pdsa_tui.analysis.rules import RunsResult, Span
+
+if TYPE_CHECKING:
+    from pdsa_tui.analysis.spc import PartResult
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+NO_SIGNAL = "Random variation only: no evidence of change yet."
+
+
+@dataclass(frozen=True)
+class VerdictContext:
+    """What the wording depends on besides the numbers."""
+
+    chart: Literal["run", "p", "i"]
+    direction: Literal["up", "down", "neutral"]
+    scale: float = 1.0
+    unit: str = ""
+
+    @property
+    def centre_name(self) -> str:
+        """How the centre line is called in sentences."""
+        return {"run": "the median", "i": "the mean", "p": "the centre line"}[self.chart]
+
+    def value(self, v: float | None) -> str:
+        """A value as people read it: scaled, a few significant digits, with its unit."""
+        if v is None:
+            return "-"
+        return f"{format_number(v * self.scale)}{self.unit}"
+
+    def effect(self, upwards: bool) -> str:
+        """ " (improvement for this measure)" or the like; empty when direction is neutral."""
+        if self.direction == "neutral":
+            return ""
+        good = (self.direction == "up") == upwards
+        return " (improvement for this measure)" if good else " (deterioration for this measure)"
+
+
+def format_number(v: float) -> str:
+    """Round for reading: 3 significant figures or whole numbers from 100 up."""
+    if v != v:  # NaN
+        return "-"
+    a = abs(v)
+    if a >= 100:
+        text = f"{v:.0f}"
+    elif a >= 10:
+        text = f"{v:.1f}"
+    elif a >= 1:
+        text = f"{v:.2f}"
+    else:
+        text = f"{v:.3g}"
+    if "." in text and "e" not in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def month(d: dt.date) -> str:
+    """``Mar 2019``, independent of the locale."""
+    return f"{_MONTHS[d.month - 1]} {d.year}"
+
+
+def part_verdict(
+    ctx: VerdictContext,
+    *,
+    dates: Sequence[dt.date],
+    ys: Sequence[float | None],
+    centre: float | None,
+    runs: RunsResult,
+    shifts: Sequence[Span],
+    trends: Sequence[Span],
+    above: Sequence[int],
+    below: Sequence[int],
+    n_values: int,
+    reliable: bool,
+) -> str:
+    """Sentences describing one part; indices in spans and lists are 0-based series positions."""
+    if n_values == 0:
+        return "No values in this part yet: nothing to analyse."
+    if centre is None:
+        return "No baseline values to draw a centre line from yet."
+    if n_values == 1:
+        return _too_few(1)
+    if runs.n_useful == 0:
+        head = f"All {n_values} points lie on {ctx.centre_name}: no variation to analyse."
+        return head if reliable else f"{head} {_too_few(n_values)}"
+
+    found: list[str] = []
+    for s in shifts:
+        side = "above" if s.direction > 0 else "below"
+        way = "upwards" if s.direction > 0 else "downwards"
+        found.append(
+            f"Signal: {s.count} points in a row {side} {ctx.centre_name} from "
+            f"{month(dates[s.first])} - the process has shifted {way}{ctx.effect(s.direction > 0)}."
+        )
+    for t in trends:
+        way = "up" if t.direction > 0 else "down"
+        found.append(
+            f"Signal: {t.count} points in a row going {way} from {month(dates[t.first])} to "
+            f"{month(dates[t.last])} - a trend {way}wards{ctx.effect(t.direction > 0)}."
+        )
+    if runs.runs is not None and runs.runs_expected is not None:
+        lo, hi = runs.runs_expected
+        expected = f"{lo} to {hi} expected for {runs.n_useful} useful points"
+        if runs.runs < lo:
+            found.append(
+                f"Signal: too few runs ({runs.runs}; {expected}) - the points stay on one side "
+                f"of {ctx.centre_name} longer than chance alone would give."
+            )
+        elif runs.runs > hi:
+            found.append(
+                f"Signal: too many runs ({runs.runs}; {expected}) - the points swap sides more "
+                "often than chance would; check whether the data mix different sources."
+            )
+    if runs.long_run_signal and not any(s.count == runs.longest_run for s in shifts):
+        found.append(
+            f"Signal (Anhøj): a run of {runs.longest_run} points on one side of "
+            f"{ctx.centre_name} is longer than the limit of {runs.longest_run_max}."
+        )
+    if runs.crossings_signal:
+        found.append(
+            f"Signal (Anhøj): {_plural(runs.crossings, 'crossing')} of {ctx.centre_name} "
+            "where at least "
+            f"{runs.crossings_min} are expected - non-random variation."
+        )
+    found.extend(_outside(ctx, dates, ys, above, upper=True))
+    found.extend(_outside(ctx, dates, ys, below, upper=False))
+
+    if not reliable:
+        early = f" Early signs to watch: {' '.join(found)}" if found else ""
+        return f"{_too_few(n_values)}{early}"
+    return " ".join(found) if found else NO_SIGNAL
+
+
+def _outside(
+    ctx: VerdictContext,
+    dates: Sequence[dt.date],
+    ys: Sequence[float | None],
+    idx: Sequence[int],
+    *,
+    upper: bool,
+) -> list[str]:
+    if not idx:
+        return []
+    shown = ", ".join(f"{month(dates[k])}: {ctx.value(ys[k])}" for k in idx[:3])
+    more = f" and {len(idx) - 3} more" if len(idx) > 3 else ""
+    noun = "point" if len(idx) == 1 else "points"
+    side = "above the upper" if upper else "below the lower"
+    way = "upwards" if upper else "downwards"
+    return [
+        f"Signal: {len(idx)} {noun} {side} control limit ({shown}{more}) - special-cause "
+        f"variation {way}{ctx.effect(upper)}."
+    ]
+
+
+def _plural(count: int | None, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _too_few(n_values: int) -> str:
+    noun = "point" if n_values == 1 else "points"
+    return (
+        f"Only {n_values} {noun}: too few points for the rules to be reliable "
+        "(10 or more are needed); the chart is for information."
+    )
+
+
+def overall_verdict(parts: Sequence[PartResult], dates: Sequence[dt.date]) -> str:
+    """The whole chart's verdict: the part's own, or one line per part."""
+    if not parts:
+        return "No data yet: nothing to analyse."
+    if len(parts) == 1:
+        return parts[0].verdict
+    lines = []
+    for k, p in enumerate(parts, start=1):
+        span = f"{month(dates[p.first - 1])} to {month(dates[p.last - 1])}"
+        lines.append(f"Part {k} ({span}): {p.verdict}")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Reports and charts built from the analysis: terminal charts and exported documents."""

@@ -1,0 +1,526 @@
+"""The content of exported reports, built from the store and independent of any format.
+
+The renderers (:mod:`markdown`, :mod:`html`) lay out the same :class:`Document`:
+an aim report (the aim, what needs attention, its measures with their analysis,
+its change ideas with their ramps and every cycle's summary), every aim's report
+in one document, a change idea with its cycles, or one cycle's summary.
+
+Everything here holds plain text exactly as the user typed it: escaping is the
+renderer's job. Labels come from the model's field specs, so a field is named
+the same way in the app and in every export.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pdsa_tui.analysis import Analysis
+from pdsa_tui.analysis.attention import Attention, aim_attention
+from pdsa_tui.analysis.measures import view_measure
+from pdsa_tui.model import Aim, ChangeIdea, Cycle, Feedback, Measure, Record, Task
+from pdsa_tui.model import choices as C
+from pdsa_tui.model.dates import format_date
+from pdsa_tui.model.records import ACT_FIELDS, DO_FIELDS, PLAN_FIELDS, STUDY_FIELDS
+from pdsa_tui.store import NotFoundError, Store
+
+#: Shown for a field nobody has filled in yet.
+NOT_RECORDED = "Not recorded"
+
+PHASES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("plan", "Plan", PLAN_FIELDS),
+    ("do", "Do", DO_FIELDS),
+    ("study", "Study", STUDY_FIELDS),
+    ("act", "Act", ACT_FIELDS),
+)
+
+#: Points flagged with any of these are drawn as signals.
+SIGNAL_NAMES = {
+    "shift": "shift",
+    "trend": "trend",
+    "above_ucl": "above the upper limit",
+    "below_lcl": "below the lower limit",
+}
+
+
+def day(value: dt.date | None) -> str:
+    """A date as boards read it: ``01 Feb 2019`` (never ambiguous between UK and US)."""
+    return format_date(value, style="long")
+
+
+def number(value: float | None, unit: str = "") -> str:
+    """A value for people: ``85%``, ``12.5 days``; empty for None."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return ""
+    text = f"{value:.1f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:.0f}"
+    if unit == "percent":
+        return f"{text}%"
+    if unit in ("", "count", "rate"):
+        return text
+    return f"{text} {unit}"
+
+
+def span(start: dt.date | None, end: dt.date | None) -> str:
+    """``04 Mar 2019 to 29 Mar 2019``, or whichever end is known."""
+    if start and end:
+        return f"{day(start)} to {day(end)}"
+    if start:
+        return f"from {day(start)}"
+    if end:
+        return f"until {day(end)}"
+    return ""
+
+
+@dataclass
+class FieldRow:
+    """One labelled field: ``text`` is empty when nothing was recorded."""
+
+    name: str
+    label: str
+    kind: str
+    text: str
+
+
+def field_rows(record: Record, names: Sequence[str] | None = None) -> list[FieldRow]:
+    """Every user-editable field of ``record`` (or just ``names``), labelled by the model."""
+    rows = []
+    specs = {s.name: s for s in type(record).specs()}
+    for name in names if names is not None else list(specs):
+        s = specs[name]
+        rows.append(FieldRow(s.name, s.label, s.kind, field_text(record, s.name)))
+    return rows
+
+
+def field_text(record: Record, name: str) -> str:
+    """One field's value as text for people (choices by label, dates long, lists joined)."""
+    s = type(record).spec(name)
+    value: Any = getattr(record, name)
+    if value is None or value == "" or value == []:
+        return ""
+    if s.kind == "date":
+        return day(value)
+    if s.kind == "choice":
+        return C.label(s.choices or {}, value)
+    if s.kind == "list":
+        return ", ".join(value)
+    if s.kind == "percent":
+        return number(value, "percent")
+    if s.kind == "number":
+        unit = getattr(record, "unit", "")
+        return number(value, unit)
+    if s.kind == "tasks":
+        return "\n".join(t.to_line() for t in value)
+    return str(value)
+
+
+@dataclass
+class Phase:
+    """One of Plan, Do, Study, Act with every field (tasks kept apart as a table)."""
+
+    key: str
+    title: str
+    fields: list[FieldRow]
+    tasks: list[Task] = field(default_factory=list)
+    has_tasks_field: bool = False
+    tasks_label: str = "Tasks"
+
+
+@dataclass
+class FeedbackItem:
+    """One piece of feedback, ready to show."""
+
+    feedback: Feedback
+    date: str
+    method: str
+    tone: str
+    tone_key: str
+    themes: list[str]
+    text: str
+
+
+@dataclass
+class FeedbackGroup:
+    """The feedback heard from one kind of source (e.g. foster carers)."""
+
+    source: str
+    source_key: str
+    items: list[FeedbackItem]
+
+
+@dataclass
+class CycleContent:
+    """One cycle's summary."""
+
+    cycle: Cycle
+    idea: ChangeIdea | None
+    aim: Aim | None
+    number: int
+    ramp_size: int
+    stage: str
+    stage_key: str
+    facts: list[tuple[str, str]]
+    phases: list[Phase]
+    feedback: list[FeedbackGroup]
+    feedback_count: int
+    anchor: str
+
+    @property
+    def heading(self) -> str:
+        """``Cycle 2 of 3``."""
+        return f"Cycle {self.number} of {self.ramp_size}"
+
+    @property
+    def idea_title(self) -> str:
+        """The change idea's title, or a placeholder for a broken link."""
+        return self.idea.title if self.idea else "(change idea missing)"
+
+
+@dataclass
+class RampRow:
+    """One line of a change idea's ramp table."""
+
+    number: int
+    objective: str
+    stage: str
+    stage_key: str
+    planned: str
+    carried_out: str
+    decision: str
+    anchor: str
+
+
+@dataclass
+class IdeaContent:
+    """A change idea with its ramp and its cycles' summaries."""
+
+    idea: ChangeIdea
+    aim: Aim | None
+    fields: list[FieldRow]
+    ramp: list[RampRow]
+    cycles: list[CycleContent]
+    anchor: str
+
+
+@dataclass
+class Marker:
+    """A PDSA cycle shown on a measure's chart at its start date."""
+
+    key: int
+    date: dt.date
+    text: str
+
+
+@dataclass
+class MeasureContent:
+    """A measure with its chart's analysis, ready to draw."""
+
+    measure: Measure
+    fields: list[FieldRow]
+    analysis: Analysis
+    #: Multiply the analysis's y, centre and limits by this to get the measure's unit.
+    scale: float
+    #: The line to draw as the goal (the aim's target for percent measures), in the unit.
+    goal: float | None
+    markers: list[Marker]
+    latest: str
+    anchor: str
+
+    @property
+    def unit_suffix(self) -> str:
+        """``%`` for percent measures, else a space and the unit (empty for counts)."""
+        u = self.measure.unit
+        return "%" if u == "percent" else "" if u in ("count", "rate") else f" {u}"
+
+    def value(self, v: float | None) -> str:
+        """A value of the analysis in the measure's unit."""
+        return "" if v is None else number(v * self.scale, self.measure.unit)
+
+    @property
+    def signal_count(self) -> int:
+        """How many points belong to a signal."""
+        return sum(1 for p in self.analysis.points if p.signals)
+
+
+@dataclass
+class AimContent:
+    """One aim's report."""
+
+    aim: Aim
+    fields: list[FieldRow]
+    hints: list[str]
+    attention: list[Attention]
+    measures: list[MeasureContent]
+    ideas: list[IdeaContent]
+    anchor: str
+
+    @property
+    def cycles(self) -> list[CycleContent]:
+        """Every cycle of the aim, idea by idea, in ramp order."""
+        return [c for i in self.ideas for c in i.cycles]
+
+
+@dataclass
+class Document:
+    """What one export holds: ``kind`` is ``aim``, ``all``, ``idea`` or ``cycle``."""
+
+    kind: str
+    title: str
+    subtitle: str
+    exported: dt.datetime
+    today: dt.date
+    aims: list[AimContent] = field(default_factory=list)
+    idea: IdeaContent | None = None
+    cycle: CycleContent | None = None
+
+
+def goal_text(m: MeasureContent) -> str:
+    """The goal as shown: the measure's own, else the aim's target it is drawn from."""
+    if m.measure.goal is not None:
+        return number(m.measure.goal, m.measure.unit)
+    if m.goal is not None:
+        return f"{number(m.goal, 'percent')} (the aim's target)"
+    return ""
+
+
+# -- building ----------------------------------------------------------------------
+def _anchor(prefix: str, record: Record) -> str:
+    return f"{prefix}-{record.id[:8]}"
+
+
+def cycle_content(store: Store, cycle: Cycle) -> CycleContent:
+    """The summary of ``cycle``: its aim and idea, the four phases, feedback by source."""
+    idea = store.parent_of(cycle)
+    idea = idea if isinstance(idea, ChangeIdea) else None
+    aim_rec = store.parent_of(idea) if idea else None
+    aim = aim_rec if isinstance(aim_rec, Aim) else None
+    ramp = store.cycles(cycle.idea_id)
+    ramp_size = max([len(ramp), *(c.number for c in ramp)])
+    stage_key = cycle.stage
+    facts: list[tuple[str, str]] = [
+        ("Aim", f"{aim.code}: {aim.statement}" if aim else "(aim missing)"),
+        ("Change idea", idea.title if idea else "(change idea missing)"),
+        ("Change idea lead", idea.lead if idea else ""),
+        ("Cycle", f"{cycle.number} of {ramp_size}"),
+        ("Stage", C.label(C.STAGES, stage_key)),
+        (Cycle.spec("lead").label, cycle.lead),
+        ("Planned", span(cycle.planned_start, cycle.planned_end)),
+        ("Carried out", span(cycle.do_start, cycle.do_end)),
+        (Cycle.spec("decision").label, C.label(C.DECISIONS, cycle.decision)),
+    ]
+    if cycle.adapted_from:
+        try:
+            parent = store.get(Cycle, cycle.adapted_from)
+            facts.append(("Adapted from", f"Cycle {parent.number}"))
+        except NotFoundError:
+            facts.append(("Adapted from", "an earlier cycle (since deleted)"))
+    phases = []
+    for key, title, names in PHASES:
+        rows = [r for r in field_rows(cycle, names) if r.kind != "tasks"]
+        phase = Phase(key, title, rows)
+        if "tasks" in names:
+            phase.has_tasks_field = True
+            phase.tasks = list(cycle.tasks)
+            phase.tasks_label = Cycle.spec("tasks").label
+        phases.append(phase)
+    fb = store.feedback(cycle.id)
+    groups: dict[str, list[FeedbackItem]] = {}
+    for f in fb:
+        groups.setdefault(f.source, []).append(
+            FeedbackItem(
+                feedback=f,
+                date=day(f.date),
+                method=C.label(C.FEEDBACK_METHODS, f.method),
+                tone=C.label(C.TONES, f.tone),
+                tone_key=f.tone,
+                themes=list(f.themes),
+                text=f.text,
+            )
+        )
+    order = list(C.FEEDBACK_SOURCES)
+    feedback = [
+        FeedbackGroup(C.label(C.FEEDBACK_SOURCES, src) or "Source not given", src, items)
+        for src, items in sorted(
+            groups.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)
+        )
+    ]
+    return CycleContent(
+        cycle=cycle,
+        idea=idea,
+        aim=aim,
+        number=cycle.number,
+        ramp_size=ramp_size,
+        stage=C.label(C.STAGES, stage_key),
+        stage_key=stage_key,
+        facts=facts,
+        phases=phases,
+        feedback=feedback,
+        feedback_count=len(fb),
+        anchor=_anchor("cycle", cycle),
+    )
+
+
+def idea_content(store: Store, idea: ChangeIdea) -> IdeaContent:
+    """A change idea with its ramp table and every cycle's summary."""
+    aim = store.parent_of(idea)
+    cycles = [cycle_content(store, c) for c in store.cycles(idea.id)]
+    ramp = [
+        RampRow(
+            number=cc.number,
+            objective=cc.cycle.objective,
+            stage=cc.stage,
+            stage_key=cc.stage_key,
+            planned=span(cc.cycle.planned_start, cc.cycle.planned_end),
+            carried_out=span(cc.cycle.do_start, cc.cycle.do_end),
+            decision=C.label(C.DECISIONS, cc.cycle.decision),
+            anchor=cc.anchor,
+        )
+        for cc in cycles
+    ]
+    return IdeaContent(
+        idea=idea,
+        aim=aim if isinstance(aim, Aim) else None,
+        fields=field_rows(idea),
+        ramp=ramp,
+        cycles=cycles,
+        anchor=_anchor("idea", idea),
+    )
+
+
+def measure_content(measure: Measure, aim: Aim, markers: list[Marker]) -> MeasureContent:
+    """A measure with its analysis (as the app shows it), goal line and the cycle markers."""
+    view = view_measure(measure, aim=aim)
+    pts = measure.sorted_points()
+    latest = ""
+    if pts:
+        last = pts[-1]
+        latest = f"{number(last.y, measure.unit)} on {day(last.date)}"
+        if last.value is None and last.numerator is not None and last.denominator is not None:
+            latest += f" ({last.numerator:g} of {last.denominator:g})"
+    return MeasureContent(
+        measure=measure,
+        fields=field_rows(measure),
+        analysis=view.analysis,
+        scale=view.scale,
+        goal=view.goal,
+        markers=markers,
+        latest=latest,
+        anchor=_anchor("measure", measure),
+    )
+
+
+def cycle_markers(store: Store, aim: Aim) -> list[Marker]:
+    """The aim's cycles at their start dates (carried out, else planned), numbered by date."""
+    ideas = {i.id: i for i in store.ideas(aim.id)}
+    dated = []
+    for c in store.cycles_for_aim(aim.id):
+        when = c.do_start or c.planned_start
+        if when is None:
+            continue
+        idea = ideas.get(c.idea_id)
+        dated.append((when, f"{idea.title if idea else '?'}, cycle {c.number}"))
+    dated.sort(key=lambda t: t[0])
+    return [Marker(k, d, text) for k, (d, text) in enumerate(dated, start=1)]
+
+
+def aim_content(store: Store, aim: Aim, today: dt.date) -> AimContent:
+    """One aim's full report."""
+    measures = store.measures(aim.id)
+    ideas = store.ideas(aim.id)
+    cycles = store.cycles_for_aim(aim.id)
+    markers = cycle_markers(store, aim)
+    return AimContent(
+        aim=aim,
+        fields=field_rows(aim),
+        hints=aim.statement_hints(),
+        attention=aim_attention(aim, measures, ideas, cycles, today),
+        measures=[measure_content(m, aim, markers) for m in measures],
+        ideas=[idea_content(store, i) for i in ideas],
+        anchor=_anchor("aim", aim),
+    )
+
+
+def build_document(
+    store: Store,
+    *,
+    aim: Aim | None = None,
+    cycle: Cycle | None = None,
+    idea: ChangeIdea | None = None,
+    all: bool = False,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> Document:
+    """The document for exactly one of ``aim``, ``cycle``, ``idea`` or ``all``."""
+    check_scope(aim=aim, cycle=cycle, idea=idea, all=all)
+    stamp = now or dt.datetime.now().astimezone()
+    day_ = today or stamp.date()
+    if aim is not None:
+        return Document(
+            "aim", f"{aim.code}: aim report", aim.statement, stamp, day_,
+            aims=[aim_content(store, aim, day_)],
+        )  # fmt: skip
+    if all:
+        aims = store.aims()
+        return Document(
+            "all",
+            "PDSA programme report",
+            f"{len(aims)} aim{'s' if len(aims) != 1 else ''}: every measure, change idea and cycle",
+            stamp,
+            day_,
+            aims=[aim_content(store, a, day_) for a in aims],
+        )
+    if idea is not None:
+        ic = idea_content(store, idea)
+        sub = f"{ic.aim.code}: {ic.aim.statement}" if ic.aim else ""
+        return Document("idea", f"Change idea: {idea.title}", sub, stamp, day_, idea=ic)
+    assert cycle is not None
+    cc = cycle_content(store, cycle)
+    return Document(
+        "cycle", f"{cc.heading}: {cc.idea_title}", cycle.objective, stamp, day_, cycle=cc
+    )
+
+
+def check_scope(
+    *, aim: Aim | None, cycle: Cycle | None, idea: ChangeIdea | None, all: bool
+) -> None:
+    """Raise ``ValueError`` unless exactly one of the scopes is given."""
+    given = sum(x is not None for x in (aim, cycle, idea)) + bool(all)
+    if given != 1:
+        raise ValueError("export exactly one of: an aim, a change idea, a cycle, or all aims")
+
+
+def scope_records(
+    store: Store,
+    *,
+    aim: Aim | None = None,
+    cycle: Cycle | None = None,
+    idea: ChangeIdea | None = None,
+    all: bool = False,
+) -> tuple[list[Aim], list[Measure], list[ChangeIdea], list[Cycle], list[Feedback]]:
+    """The records an export covers, in report order (for CSV and JSON)."""
+    check_scope(aim=aim, cycle=cycle, idea=idea, all=all)
+    aims: list[Aim]
+    measures: list[Measure] = []
+    ideas: list[ChangeIdea]
+    cycles: list[Cycle]
+    if aim is not None or all:
+        aims = [aim] if aim is not None else store.aims()
+        ideas = [i for a in aims for i in store.ideas(a.id)]
+        measures = [m for a in aims for m in store.measures(a.id)]
+        cycles = [c for i in ideas for c in store.cycles(i.id)]
+    elif idea is not None:
+        parent = store.parent_of(idea)
+        aims = [parent] if isinstance(parent, Aim) else []
+        ideas = [idea]
+        cycles = store.cycles(idea.id)
+    else:
+        assert cycle is not None
+        parent_idea = store.parent_of(cycle)
+        ideas = [parent_idea] if isinstance(parent_idea, ChangeIdea) else []
+        parent_aim = store.parent_of(ideas[0]) if ideas else None
+        aims = [parent_aim] if isinstance(parent_aim, Aim) else []
+        cycles = [cycle]
+    feedback = [f for c in cycles for f in store.feedback(c.id)]
+    return aims, measures, ideas, cycles, feedback

@@ -1,0 +1,136 @@
+"""Exports for meetings and governance: aim reports and cycle summaries in four formats.
+
+Public API (used by the TUI and by ``pdsa export``)::
+
+    from pdsa_tui.report.export import export_text, write_export, FORMATS, default_filename
+
+    text = export_text(store, aim=aim, fmt="html")     # or cycle=, idea=, all=True
+    write_export(Path("aim-2.html"), text)             # refuses to overwrite unless force
+
+Formats: ``md`` (Markdown), ``html`` (one self-contained printable file), ``csv``
+(one row per cycle, UTF-8 with a byte-order mark for Excel) and ``json`` (every
+field of every record, so they can be rebuilt). Nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from pathlib import Path
+
+from pdsa_tui.model import Aim, ChangeIdea, Cycle, Record
+from pdsa_tui.report import content, csvout, html, jsonout, markdown
+from pdsa_tui.store import Store
+from pdsa_tui.store.files import atomic_write
+
+#: Format key -> what it is, for menus and help.
+FORMATS: dict[str, str] = {
+    "md": "Markdown",
+    "html": "HTML (printable, self-contained)",
+    "csv": "CSV (one row per cycle)",
+    "json": "JSON (every record, re-importable)",
+}
+
+#: Format key -> file name extension.
+EXTENSIONS: dict[str, str] = {"md": ".md", "html": ".html", "csv": ".csv", "json": ".json"}
+
+#: Exports are written owner-only, like the database they come from (see :func:`write_export`).
+EXPORT_MODE = 0o600
+
+
+def export_text(
+    store: Store,
+    *,
+    aim: Aim | None = None,
+    cycle: Cycle | None = None,
+    idea: ChangeIdea | None = None,
+    all: bool = False,
+    fmt: str,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> str:
+    """The export of exactly one of ``aim``, ``cycle``, ``idea`` or ``all`` aims as ``fmt``.
+
+    ``today`` (default: today) decides what needs attention; ``now`` stamps the
+    export. Raises ``ValueError`` for an unknown format or not exactly one scope.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format '{fmt}'; use one of: {', '.join(FORMATS)}")
+    content.check_scope(aim=aim, cycle=cycle, idea=idea, all=all)
+    stamp = now or dt.datetime.now().astimezone()
+    if fmt in ("md", "html"):
+        doc = content.build_document(
+            store, aim=aim, cycle=cycle, idea=idea, all=all, today=today, now=stamp
+        )
+        return markdown.render(doc) if fmt == "md" else html.render(doc)
+    aims, measures, ideas, cycles, feedback = content.scope_records(
+        store, aim=aim, cycle=cycle, idea=idea, all=all
+    )
+    if fmt == "csv":
+        return csvout.render(aims, ideas, cycles, feedback)
+    scope = aim or cycle or idea
+    return jsonout.render(
+        kind="all" if all else _kind(scope),
+        scope_id=scope.id if scope is not None else None,
+        exported=stamp,
+        aims=aims,
+        measures=measures,
+        ideas=ideas,
+        cycles=cycles,
+        feedback=feedback,
+    )
+
+
+def _kind(record: Record | None) -> str:
+    return {Aim: "aim", Cycle: "cycle", ChangeIdea: "idea"}.get(type(record), "all")
+
+
+def write_export(path: Path, text: str, *, force: bool = False) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` atomically; return the path written.
+
+    Refuses an existing file (``FileExistsError``) unless ``force``. The write goes
+    through a temporary file in the same folder, so a failure (``OSError``) leaves
+    neither a half-written export nor a temporary file behind. A new file is
+    readable by its owner only (0600), like the database: exports describe
+    children's cases, and sharing them means sending the file, which does not
+    need wider permissions. An overwritten file keeps its permissions.
+    """
+    path = Path(path).expanduser()
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder; give a file name for the export")
+    exists = path.exists() or path.is_symlink()
+    if exists and not force:
+        raise FileExistsError(f"{path} already exists; choose another name or overwrite it")
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"the folder {path.parent} does not exist")
+    atomic_write(path, text.encode("utf-8"), mode=None if exists else EXPORT_MODE)
+    return path
+
+
+def _slug(text: str, most: int = 40) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:most].rstrip("-")
+
+
+def default_filename(
+    record: Aim | Cycle | ChangeIdea | None, fmt: str, *, today: dt.date | None = None
+) -> str:
+    """A file name for an export, e.g. ``aim-2-report-2025-01-31.html``.
+
+    ``record`` is the aim, cycle or change idea exported, or None for all aims.
+    Only ASCII letters, digits and hyphens are used, so the name works anywhere.
+    """
+    if fmt not in EXTENSIONS:
+        raise ValueError(f"unknown export format '{fmt}'; use one of: {', '.join(FORMATS)}")
+    stamp = (today or dt.date.today()).isoformat()
+    if isinstance(record, Aim):
+        stem = f"{_slug(record.code) or 'aim'}-report"
+    elif isinstance(record, Cycle):
+        stem = "-".join(x for x in ("cycle", str(record.number), _slug(record.objective, 30)) if x)
+    elif isinstance(record, ChangeIdea):
+        stem = "-".join(x for x in ("idea", _slug(record.title, 40)) if x)
+    else:
+        stem = "pdsa-programme-report"
+    return f"{stem}-{stamp}{EXTENSIONS[fmt]}"

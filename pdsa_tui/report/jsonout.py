@@ -1,0 +1,78 @@
+"""JSON exports: every field of every record, so the records can be rebuilt exactly.
+
+Shape (``version`` 1)::
+
+    {"format": "pdsa-export", "version": 1, "exported": "2025-01-31T14:03:00+00:00",
+     "scope": {"kind": "aim" | "all" | "idea" | "cycle", "id": "..." | null},
+     "aims": [...], "measures": [... each with its "points" ...], "ideas": [...],
+     "cycles": [...], "feedback": [...],
+     "analyses": {"<measure id>": {... as ``pdsa analyse --json`` ...}}}
+
+Each record is its model's ``to_dict()``: ``Model.from_dict(record)`` gives back
+a record equal to the original. ``analyses`` (aim and all-aims exports) is derived
+data for convenience; it is ignored when records are rebuilt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from pdsa_tui import __version__
+from pdsa_tui.analysis.measures import view_measure
+from pdsa_tui.model import Aim, ChangeIdea, Cycle, Feedback, Measure
+
+FORMAT = "pdsa-export"
+VERSION = 1
+
+
+def render(
+    *,
+    kind: str,
+    scope_id: str | None,
+    exported: dt.datetime,
+    aims: Sequence[Aim],
+    measures: Sequence[Measure],
+    ideas: Sequence[ChangeIdea],
+    cycles: Sequence[Cycle],
+    feedback: Sequence[Feedback],
+) -> str:
+    """The records as one JSON document (UTF-8 text, accents and emoji kept as they are)."""
+    aim_by_id = {a.id: a for a in aims}
+    analyses: dict[str, Any] = {}
+    for m in measures:
+        view = view_measure(m, aim=aim_by_id.get(m.aim_id))
+        analyses[m.id] = _finite({
+            **view.analysis.to_json(),
+            "scale": view.scale,
+            "unit_label": view.unit_label,
+            "goal": view.goal,
+        })
+    doc: dict[str, Any] = {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported": exported.isoformat(timespec="seconds"),
+        "generator": f"pdsa {__version__}",
+        "scope": {"kind": kind, "id": scope_id},
+        "aims": [a.to_dict() for a in aims],
+        "measures": [m.to_dict() for m in measures],
+        "ideas": [i.to_dict() for i in ideas],
+        "cycles": [c.to_dict() for c in cycles],
+        "feedback": [f.to_dict() for f in feedback],
+        "analyses": analyses,
+    }
+    return json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with NaN and infinities as null (JSON has no such numbers)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value

@@ -1,0 +1,290 @@
+"""Markdown exports: readable as plain text and in any CommonMark/GitHub renderer.
+
+User text is data: every character that could start markup (emphasis, links,
+HTML, tables, headings, quotes, lists, maths) is backslash-escaped, table cells
+keep their line breaks as ``<br>`` and their pipes as ``\\|``, so what people
+typed appears literally. Charts are the terminal chart (no colour, 80 columns)
+in a fenced code block.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from pdsa_tui import __version__
+from pdsa_tui.report.content import (
+    NOT_RECORDED,
+    AimContent,
+    CycleContent,
+    Document,
+    FieldRow,
+    IdeaContent,
+    MeasureContent,
+    day,
+    goal_text,
+)
+from pdsa_tui.report.svg import CHART_NAMES, month_label
+
+#: Characters escaped anywhere in user text.
+_INLINE = re.compile(r"([\\`*_\[\]<>|~$])")
+#: An ``&`` that would start an entity (``&amp;``, ``&#42;``).
+_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+#: What would make a line a heading, quote, list item, setext underline or rule.
+_BLOCK_START = re.compile(r"^([#>+=-]|\d{1,9}(?=[.)]))")
+
+CHART_WIDTH = 80
+CHART_HEIGHT = 18
+
+PRIORITY = {0: "Act now", 1: "Soon", 2: "Keep an eye on"}
+
+
+def escape_line(text: str) -> str:
+    """One line of user text, safe in running Markdown (no markup, no block start)."""
+    s = _INLINE.sub(r"\\\1", text.strip())
+    s = _ENTITY.sub(r"\\&", s)
+    m = _BLOCK_START.match(s)
+    if m:
+        if m.group(1)[0].isdigit():
+            end = m.end()
+            s = f"{s[:end]}\\{s[end:]}"
+        else:
+            s = "\\" + s
+    return s
+
+
+def escape_inline(text: str) -> str:
+    """User text on one line (headings, list items): line breaks become spaces."""
+    return escape_line(" ".join(text.split()))
+
+
+def escape_cell(text: str) -> str:
+    """User text in a table cell: pipes escaped, line breaks kept as ``<br>``."""
+    lines = [escape_line(line) for line in text.strip().splitlines()]
+    return "<br>".join(line for line in lines if line) or " "
+
+
+def escape_block(text: str, indent: str = "") -> str:
+    """Multi-line user text: each line escaped, line breaks kept as hard breaks."""
+    lines = [escape_line(line) for line in text.strip().splitlines()]
+    lines = [line for line in lines if line]
+    return ("\\\n" + indent).join(lines)
+
+
+def _value(row_text: str, indent: str = "  ") -> str:
+    return escape_block(row_text, indent) if row_text.strip() else f"*{NOT_RECORDED}*"
+
+
+def _field_list(rows: Sequence[FieldRow] | Sequence[tuple[str, str]]) -> list[str]:
+    out = []
+    for row in rows:
+        label, text = (row.label, row.text) if isinstance(row, FieldRow) else row
+        out.append(f"- **{label}:** {_value(text)}")
+    return out
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """A pipe table; ``rows`` hold Markdown already escaped."""
+    out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    out += ["| " + " | ".join(r) + " |" for r in rows]
+    return out
+
+
+def _fence(text: str) -> str:
+    longest = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def github_slug(text: str) -> str:
+    """The anchor GitHub gives a heading with this text."""
+    s = text.strip().lower()
+    s = re.sub(r"[^\w\- ]", "", s)
+    return s.replace(" ", "-")
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def add(self, *lines: str) -> None:
+        self.lines.extend(lines)
+
+    def para(self, *lines: str) -> None:
+        if self.lines and self.lines[-1] != "":
+            self.lines.append("")
+        self.lines.extend(lines)
+        self.lines.append("")
+
+    def heading(self, level: int, text: str) -> None:
+        self.para(f"{'#' * min(level, 6)} {text}")
+
+    def text(self) -> str:
+        while self.lines and self.lines[-1] == "":
+            self.lines.pop()
+        return "\n".join(self.lines) + "\n"
+
+
+def render(doc: Document) -> str:
+    """The document as Markdown."""
+    w = _Writer()
+    w.heading(1, escape_inline(doc.title))
+    w.para(f"*Exported {day(doc.exported.date())} at {doc.exported:%H:%M} by pdsa {__version__}.*")
+    if doc.kind == "all":
+        if doc.subtitle:
+            w.para(escape_block(doc.subtitle))
+        w.heading(2, "Contents")
+        items = [
+            f"{k}. [{escape_inline(a.aim.code)}](#{github_slug(a.aim.code)}): "
+            f"{escape_inline(a.aim.statement)}"
+            for k, a in enumerate(doc.aims, start=1)
+        ]
+        w.para(*(items or ["*No aims yet.*"]))
+        for a in doc.aims:
+            w.heading(2, escape_inline(a.aim.code))
+            _aim(w, a, 3, doc)
+    elif doc.kind == "aim":
+        _aim(w, doc.aims[0], 2, doc)
+    elif doc.kind == "idea":
+        assert doc.idea is not None
+        if doc.subtitle:
+            w.para(f"**Aim:** {escape_inline(doc.subtitle)}")
+        _idea(w, doc.idea, 2, with_title=False)
+        w.heading(2, "Cycle summaries")
+        for c in doc.idea.cycles:
+            w.heading(3, f"{c.heading}: {escape_inline(c.cycle.objective)}")
+            _cycle(w, c, 4)
+        if not doc.idea.cycles:
+            w.para("*No cycles yet.*")
+    else:
+        assert doc.cycle is not None
+        _cycle(w, doc.cycle, 2)
+    return w.text()
+
+
+def _aim(w: _Writer, a: AimContent, level: int, doc: Document) -> None:
+    w.heading(level, "The aim")
+    w.para(*_field_list(a.fields))
+    if a.hints:
+        w.para("**Statement check:** " + " ".join(a.hints))
+
+    w.heading(level, f"What needs attention (as of {day(doc.today)})")
+    if a.attention:
+        w.para(
+            *(
+                f"- **{PRIORITY.get(item.priority, 'Note')}:** {escape_inline(item.text)}"
+                for item in a.attention
+            )
+        )
+    else:
+        w.para("Nothing needs attention: no cycle waits for Study or Act, none is overdue.")
+
+    w.heading(level, "Measures")
+    if not a.measures:
+        w.para("*No measures yet.*")
+    for m in a.measures:
+        _measure(w, m, level + 1)
+
+    w.heading(level, "Change ideas")
+    if not a.ideas:
+        w.para("*No change ideas yet.*")
+    for i in a.ideas:
+        _idea(w, i, level + 1)
+
+    w.heading(level, "Cycle summaries")
+    if not a.cycles:
+        w.para("*No cycles yet.*")
+    for i in a.ideas:
+        for c in i.cycles:
+            w.heading(level + 1, f"{escape_inline(i.idea.title)}: {c.heading}")
+            _cycle(w, c, level + 2)
+
+
+def _measure(w: _Writer, m: MeasureContent, level: int) -> None:
+    from pdsa_tui.report.termchart import render_chart
+
+    rows = {r.name: r for r in m.fields}
+    w.heading(level, escape_inline(m.measure.name))
+    keys = ["type", "unit", "direction", "goal", "source", "frequency"]
+    cells = [escape_cell(goal_text(m) if k == "goal" else rows[k].text) for k in keys]
+    w.para(*_table([rows[k].label for k in keys], [cells]))
+    w.para(f"**{rows['definition'].label}:** {_value(rows['definition'].text, '')}")
+    a = m.analysis
+    if a.points:
+        chart = render_chart(
+            a,
+            width=CHART_WIDTH,
+            height=CHART_HEIGHT,
+            goal=m.goal,
+            markers=[(mk.date, str(mk.key)) for mk in m.markers],
+            scale=m.scale,
+            color=False,
+        )
+        fence = _fence(chart)
+        w.para(f"{fence}text", chart, fence)
+        if m.markers:
+            keyed = "; ".join(
+                f"{mk.key} = {escape_inline(mk.text)} ({month_label(mk.date)})" for mk in m.markers
+            )
+            w.para(f"*Cycles marked on the chart:* {keyed}.")
+    head = f"{CHART_NAMES[a.chart]}, {len(a.points)} point{'s' if len(a.points) != 1 else ''}"
+    if m.latest:
+        head += f"; latest {m.latest}"
+    verdict = [escape_line(line) for line in a.verdict.splitlines() if line.strip()]
+    w.para(f"**What the chart says** ({head}):")
+    w.para(*(f"- {line}" for line in verdict))
+    notes = [*a.warnings, *(x for p in a.parts for x in p.warnings)]
+    if notes:
+        w.para("*Notes on the data:* " + " ".join(escape_inline(n) for n in notes))
+
+
+def _idea(w: _Writer, i: IdeaContent, level: int, *, with_title: bool = True) -> None:
+    if with_title:
+        w.heading(level, escape_inline(i.idea.title))
+    w.para(*_field_list(i.fields))
+    rows = [
+        [
+            str(r.number),
+            escape_cell(r.objective),
+            r.stage,
+            escape_cell(r.planned),
+            escape_cell(r.carried_out),
+            r.decision or " ",
+        ]
+        for r in i.ramp
+    ]
+    if rows:
+        w.para(f"**Ramp of PDSA cycles** ({len(rows)}):")
+        w.para(*_table(["Cycle", "Objective", "Stage", "Planned", "Carried out", "Decision"], rows))
+    else:
+        w.para("*No PDSA cycles yet.*")
+
+
+def _cycle(w: _Writer, c: CycleContent, level: int) -> None:
+    w.para(f"**Objective:** {_value(c.cycle.objective, '')}")
+    w.para(*_field_list(c.facts))
+    for phase in c.phases:
+        w.heading(level, phase.title)
+        w.para(*_field_list(phase.fields))
+        if phase.has_tasks_field:
+            if phase.tasks:
+                rows = [
+                    [escape_cell(t.who), escape_cell(t.what), escape_cell(t.when),
+                     escape_cell(t.where)]
+                    for t in phase.tasks
+                ]  # fmt: skip
+                w.para(f"**{phase.tasks_label}:**")
+                w.para(*_table(["Who", "What", "When", "Where"], rows))
+            else:
+                w.para(f"**{phase.tasks_label}:** *{NOT_RECORDED}*")
+    w.heading(level, f"Feedback ({c.feedback_count})")
+    if not c.feedback:
+        w.para("*No feedback recorded for this cycle.*")
+    for g in c.feedback:
+        w.heading(level + 1, f"{g.source} ({len(g.items)})")
+        lines = []
+        for item in g.items:
+            meta = " · ".join(x for x in (item.date, item.method, item.tone) if x)
+            themes = ", ".join(escape_inline(t) for t in item.themes)
+            lines.append(f"- **{meta}**" + (f" · themes: {themes}" if themes else ""))
+            lines.append(f"  > {escape_block(item.text, '  > ') or '*(nothing written)*'}")
+        w.para(*lines)

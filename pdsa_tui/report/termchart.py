@@ -1,0 +1,253 @@
+"""The one place that draws a run/control chart for the terminal, with plotext 5.x.
+
+plotext is imported inside :func:`render_chart`, so importing this module is free.
+plotext keeps one global figure: it is cleared before and after every call, so
+nothing leaks between charts (calls must not run in parallel threads).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pdsa_tui.analysis import Analysis, PointResult
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+POINT = "•"
+SIGNAL = "◆"
+CENTRE = "─"
+LIMIT = "┄"
+GOAL = "═"
+
+# Colours plotext knows by name; readable on dark and light terminals.
+_C_POINT = "blue"
+_C_SIGNAL = "red"
+_C_CENTRE = "green"
+_C_LIMIT = "orange"
+_C_GOAL = "magenta"
+_C_MARK = "cyan"
+
+MIN_WIDTH = 30
+MIN_HEIGHT = 8
+
+
+def render_chart(
+    analysis: Analysis,
+    *,
+    width: int,
+    height: int,
+    goal: float | None = None,
+    markers: Sequence[tuple[dt.date, str]] = (),
+    title: str = "",
+    scale: float = 1.0,
+    color: bool = True,
+    key: bool = True,
+) -> str:
+    """Draw ``analysis`` as text ``width`` columns by ``height`` rows (ANSI colours if ``color``).
+
+    Points over time with date labels, the centre line of each part, the control
+    limits of P and I charts, an optional ``goal`` (in displayed units, i.e. already
+    multiplied by ``scale``), signal points in another marker and colour, and a
+    vertical line with a short label for each of ``markers`` (e.g. PDSA cycles).
+    Values are multiplied by ``scale`` for display (100 for percentages). With
+    ``key`` the last row explains the symbols.
+    """
+    width = max(width, MIN_WIDTH)
+    height = max(height, MIN_HEIGHT)
+    points = analysis.points
+    if not points:
+        return "No data to chart yet."
+
+    import plotext as plt  # deferred: costs ~50 ms and is needed only when drawing
+
+    plot_height = height - 1 if key else height
+    plt.clf()
+    try:
+        plt.theme("clear")
+        plt.plotsize(width, plot_height)
+        n = len(points)
+        xs = [float(p.i) for p in points]
+        drawn: list[float] = []
+
+        # Limits first, so the centre and the points are drawn over them.
+        for part in analysis.parts:
+            seg = points[part.first - 1 : part.last]
+            for attr in ("lcl", "ucl"):
+                _draw_steps(plt, seg, attr, scale, LIMIT, _C_LIMIT, drawn)
+        for part in analysis.parts:
+            if part.centre is not None:
+                c = part.centre * scale
+                plt.plot(
+                    [part.first - 0.4, part.last + 0.4], [c, c], marker=CENTRE, color=_C_CENTRE
+                )
+                drawn.append(c)
+        if goal is not None and math.isfinite(goal):
+            plt.plot([0.6, n + 0.4], [goal, goal], marker=GOAL, color=_C_GOAL)
+            drawn.append(goal)
+
+        # The series: connecting lines for runs of present values, then the points.
+        run_x: list[float] = []
+        run_y: list[float] = []
+        for p in [*points, None]:
+            if p is not None and p.y is not None:
+                run_x.append(float(p.i))
+                run_y.append(p.y * scale)
+                continue
+            if len(run_x) > 1:
+                plt.plot(run_x, run_y, marker="braille", color=_C_POINT)
+            run_x, run_y = [], []
+        plain = [(float(p.i), p.y * scale) for p in points if p.y is not None and not p.signals]
+        flagged = [(float(p.i), p.y * scale) for p in points if p.y is not None and p.signals]
+        if plain:
+            plt.scatter([x for x, _ in plain], [y for _, y in plain], marker=POINT, color=_C_POINT)
+        if flagged:
+            plt.scatter(
+                [x for x, _ in flagged], [y for _, y in flagged], marker=SIGNAL, color=_C_SIGNAL
+            )
+        drawn.extend(y for _, y in plain + flagged)
+
+        lo, hi = _y_range(drawn)
+        if drawn and min(drawn) >= 0:
+            lo = max(lo, 0.0)
+        if analysis.chart == "p":
+            # Proportions live in [0, 1]: padding beyond that only wastes rows.
+            lo, hi = max(lo, min(0.0, *drawn)), min(hi, max(scale, *drawn))
+        plt.ylim(lo, hi)
+        plt.xlim(0.5, n + 0.5)
+        _draw_markers(plt, [p.date for p in points], markers, hi, lo, width)
+        ticks, labels = _x_ticks([p.date for p in points], xs, width)
+        plt.xticks(ticks, labels)
+        if title:
+            plt.title(title[: max(width - 4, 10)])
+        text = plt.build()
+    finally:
+        plt.clf()
+    if not color:
+        text = plt.uncolorize(text)
+    lines = text.rstrip("\n").split("\n")
+    if key:
+        lines.append(_key(analysis, goal is not None, bool(markers), width))
+    return "\n".join(line.rstrip() if not color else line for line in lines)
+
+
+def _draw_steps(
+    plt: Any,
+    seg: Sequence[PointResult],
+    attr: str,
+    scale: float,
+    marker: str,
+    colour: str,
+    drawn: list[float],
+) -> None:
+    """A limit line as steps: flat across each point, so varying P limits stay readable."""
+    xs: list[float] = []
+    ys: list[float] = []
+    for p in seg:
+        value = getattr(p, attr)
+        if value is None:
+            continue
+        v = value * scale
+        i = float(p.i)
+        xs.extend((i - 0.5, i + 0.5))
+        ys.extend((v, v))
+        drawn.append(v)
+    if xs:
+        plt.plot(xs, ys, marker=marker, color=colour)
+
+
+def _y_range(values: Sequence[float]) -> tuple[float, float]:
+    finite = [v for v in values if math.isfinite(v)]
+    if not finite:
+        return 0.0, 1.0
+    lo, hi = min(finite), max(finite)
+    if hi - lo < 1e-12:
+        pad = abs(hi) * 0.1 or 1.0
+        return lo - pad, hi + pad
+    pad = (hi - lo) * 0.08
+    return lo - pad, hi + pad
+
+
+def _x_position(dates: Sequence[dt.date], when: dt.date) -> float | None:
+    """Where a date falls on the index axis, interpolating between the points' dates."""
+    if (
+        not dates
+        or when < dates[0] - dt.timedelta(days=31)
+        or when > dates[-1] + dt.timedelta(days=31)
+    ):
+        return None
+    if when <= dates[0]:
+        return 1.0 - 0.5 * min(1.0, (dates[0] - when).days / 31)
+    for k in range(1, len(dates)):
+        a, b = dates[k - 1], dates[k]
+        if a <= when <= b:
+            span = (b - a).days or 1
+            return k + (when - a).days / span
+    return len(dates) + 0.5 * min(1.0, (when - dates[-1]).days / 31)
+
+
+def _draw_markers(
+    plt: Any,
+    dates: Sequence[dt.date],
+    markers: Sequence[tuple[dt.date, str]],
+    top: float,
+    bottom: float,
+    width: int,
+) -> None:
+    placed = sorted(
+        (x, label) for when, label in markers if (x := _x_position(dates, when)) is not None
+    )
+    cols_per_x = max(width - 8, 10) / max(len(dates), 1)
+    for k, (x, label) in enumerate(placed):
+        plt.vline(x, _C_MARK)
+        room = (
+            int(
+                ((placed[k + 1][0] - x) if k + 1 < len(placed) else len(dates) + 0.5 - x)
+                * cols_per_x
+            )
+            - 1
+        )
+        short = label[: max(0, min(room, 12))]
+        if short:
+            y = top - (top - bottom) * 0.02
+            plt.text(short, x + 0.15, y, color=_C_MARK)
+
+
+def date_label(d: dt.date, *, daily: bool = False) -> str:
+    """``Mar 19`` (or ``3 Mar`` for weekly or daily data)."""
+    if daily:
+        return f"{d.day} {_MONTHS[d.month - 1]}"
+    return f"{_MONTHS[d.month - 1]} {d.year % 100:02d}"
+
+
+def _x_ticks(
+    dates: Sequence[dt.date], xs: Sequence[float], width: int
+) -> tuple[list[float], list[str]]:
+    n = len(dates)
+    span_days = (dates[-1] - dates[0]).days if n > 1 else 0
+    daily = n > 1 and span_days / (n - 1) < 25 and span_days < 200
+    label_width = 7
+    most = max(2, (width - 8) // (label_width + 2))
+    step = max(1, math.ceil(n / most))
+    idx = list(range(0, n, step))
+    return [xs[k] for k in idx], [date_label(dates[k], daily=daily) for k in idx]
+
+
+def _key(analysis: Analysis, goal: bool, markers: bool, width: int) -> str:
+    """One line naming the symbols actually on the chart."""
+    items = [f"{POINT} value"]
+    if any(p.signals for p in analysis.points):
+        items.append(f"{SIGNAL} signal")
+    centre = {"run": "median", "p": "p̄", "i": "mean"}[analysis.chart]
+    items.append(f"{CENTRE} {centre}")
+    if any(p.ucl is not None or p.lcl is not None for p in analysis.points):
+        items.append(f"{LIMIT} limits")
+    if goal:
+        items.append(f"{GOAL} goal")
+    if markers:
+        items.append("│ cycle")
+    text = "  ".join(items)
+    return text if len(text) <= width else " ".join(items)[:width]

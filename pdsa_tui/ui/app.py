@@ -1,0 +1,150 @@
+"""The pdsa Textual application and its entry point."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from pdsa_tui.store import DatabaseNotFoundError, Store, StoreError
+
+
+class WelcomeScreen(Screen[None]):
+    """First run: no database at the path yet. Ask before creating one."""
+
+    BINDINGS = [
+        Binding("c", "create", "Create it", id="welcome.create"),
+        Binding("q,escape", "app.quit", "Quit", id="welcome.quit"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        assert isinstance(app, PdsaApp)
+        yield Header()
+        with Vertical(classes="welcome"):
+            yield Static(Text("Welcome to pdsa"), classes="dialog-title")
+            yield Static(
+                Text(
+                    f"There is no pdsa database at\n\n  {app.path}\n\n"
+                    "Press c to create a new, empty database there (readable only by you), "
+                    "or q to quit.\n\nTo look around first, quit and run: pdsa --demo\n"
+                    "To use another file: pdsa --db PATH"
+                )
+            )
+        yield Footer()
+
+    def action_create(self) -> None:
+        app = self.app
+        assert isinstance(app, PdsaApp)
+        try:
+            app.store = Store.open(app.path, create=True)
+        except StoreError as exc:
+            self.notify(str(exc), title="Could not create the database", severity="error")
+            return
+        app.show_home()
+
+
+class PdsaApp(App[None]):
+    """Plan, log, review and report PDSA cycles."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "pdsa"
+
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False),
+    ]
+
+    def __init__(self, store: Store | None, path: Path, *, demo: bool = False) -> None:
+        super().__init__()
+        self.store = store
+        self.path = path
+        self.demo = demo
+        self.sub_title = self._subtitle()
+
+    def _subtitle(self) -> str:
+        name = "demo (a temporary copy)" if self.demo else str(self.path)
+        if self.store is not None and self.store.read_only:
+            return f"{name} - READ-ONLY"
+        return name
+
+    def on_mount(self) -> None:
+        if self.store is None:
+            self.push_screen(WelcomeScreen())
+        else:
+            self.show_home()
+
+    def show_home(self) -> None:
+        """Show the aims overview as the base screen."""
+        from pdsa_tui.ui.screens.overview import OverviewScreen
+
+        self.sub_title = self._subtitle()
+        if isinstance(self.screen, WelcomeScreen):
+            self.switch_screen(OverviewScreen())
+        else:
+            self.push_screen(OverviewScreen())
+
+    def action_review(self) -> None:
+        """Open the Study/Act review queue."""
+        from pdsa_tui.ui.screens.review import ReviewScreen
+
+        if self.store is not None:
+            self.push_screen(ReviewScreen())
+
+    def action_home(self) -> None:
+        """Back to the aims overview."""
+        from pdsa_tui.ui.screens.overview import OverviewScreen
+
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, OverviewScreen):
+            self.pop_screen()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if self.store is None:
+            return
+        from pdsa_tui.ui.screens.base import PdsaScreen
+
+        yield SystemCommand("Aims overview", "Go back to the list of aims", self.action_home)
+        yield SystemCommand(
+            "Review queue", "Step through cycles waiting for Study or Act", self.action_review
+        )
+        if isinstance(screen, PdsaScreen):
+            for title, help_text, action in screen.palette_actions():
+                yield SystemCommand(title, help_text, partial(screen.run_action, action))
+
+    def on_unmount(self) -> None:
+        if self.store is not None:
+            self.store.close()
+
+
+def open_store(path: Path, *, read_only: bool) -> Store | None:
+    """Open ``path`` for the app: read-only if another copy has it; None if it does not exist."""
+    try:
+        return Store.open(path, read_only=read_only, fallback_read_only=True)
+    except DatabaseNotFoundError:
+        if read_only:
+            raise
+        return None
+
+
+def run(path: Path, *, demo: bool = False, read_only: bool = False) -> int:
+    """Run the app on ``path``; return the exit status."""
+    try:
+        store = open_store(path, read_only=read_only)
+    except StoreError as exc:
+        print(f"pdsa: {exc}", file=sys.stderr)
+        return 1
+    app = PdsaApp(store, path, demo=demo)
+    try:
+        app.run()
+    finally:
+        if app.store is not None:
+            app.store.close()
+    return app.return_code or 0

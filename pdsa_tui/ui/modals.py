@@ -1,0 +1,225 @@
+"""Modal dialogs: record forms, confirmations, help, text prompts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Generic, TypeVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from pdsa_tui.model import Record, ValidationError, from_form
+from pdsa_tui.store import StoreError
+from pdsa_tui.ui.widgets.fields import FormFields
+
+R = TypeVar("R", bound=Record)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Ask a yes/no question; dismiss with True for yes."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+    ]
+
+    def __init__(self, question: str, *, yes: str = "Yes", danger: bool = False) -> None:
+        super().__init__()
+        self.question = question
+        self.yes_label = yes
+        self.danger = danger
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog small"):
+            yield Static(Text(self.question), classes="dialog-text")
+            with Horizontal(classes="buttons"):
+                yield Button(
+                    f"{self.yes_label} (y)",
+                    variant="error" if self.danger else "primary",
+                    id="yes",
+                )
+                yield Button("No (n)", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#no" if self.danger else "#yes", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class PromptScreen(ModalScreen[str | None]):
+    """Ask for one line of text; dismiss with it, or None on escape."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
+
+    def __init__(self, title: str, value: str = "", *, help: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+        self.help = help
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog small"):
+            yield Static(Text(self.title_text), classes="dialog-title")
+            if self.help:
+                yield Static(Text(self.help), classes="field-help")
+            yield Input(self.value, id="prompt-input")
+            yield Static("", id="prompt-error", classes="form-error")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def show_error(self, message: str) -> None:
+        """Show a problem with what was typed, keeping it."""
+        self.query_one("#prompt-error", Static).update(Text(message))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class RecordForm(ModalScreen[R | None], Generic[R]):
+    """Edit a record's fields; validate inline; save through ``save``; dismiss with the result.
+
+    The form stays open, with everything typed, until the save succeeds: a bad
+    field is marked with its message, and a storage error is shown in the form.
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="form.save"),
+        Binding("escape", "cancel", "Cancel", id="form.cancel"),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        record: R,
+        save: Callable[[R], R],
+        *,
+        fields: Iterable[str] | None = None,
+        intro: Iterable[str] = (),
+        tall: Iterable[str] = (),
+        values: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.record = record
+        self._save = save
+        wanted = list(fields) if fields is not None else None
+        specs = list(type(record).specs())
+        if wanted is not None:
+            specs = [s for s in specs if s.name in wanted]
+        self.specs = specs
+        self.intro = list(intro)
+        self.tall = list(tall)
+        self.preset = values
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog form"):
+            yield Static(Text(self.title_text), classes="dialog-title")
+            for line in self.intro:
+                yield Static(Text(line), classes="form-intro")
+            with VerticalScroll(classes="form-body"):
+                yield FormFields(self.specs, self.record, values=self.preset, tall=self.tall)
+            yield Static("", id="form-error", classes="form-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save (ctrl+s)", variant="primary", id="save")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        boxes = self.query_one(FormFields).boxes()
+        if boxes:
+            boxes[0].control.focus()
+
+    @property
+    def fields(self) -> FormFields:
+        """The form's fields."""
+        return self.query_one(FormFields)
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_save(self) -> None:
+        form = self.fields
+        error = self.query_one("#form-error", Static)
+        try:
+            record = from_form(type(self.record), form.values(), base=self.record)
+        except ValidationError as exc:
+            marked = form.show_errors(exc.errors)
+            n = len(exc.errors)
+            error.update(
+                Text(f"{n} problem{'s' if n != 1 else ''} to fix; nothing was saved yet.")
+            )
+            if marked:
+                form.focus_field(marked[0])
+            return
+        form.show_errors([])
+        try:
+            saved = self._save(record)
+        except StoreError as exc:
+            error.update(Text(str(exc)))
+            self.app.notify(str(exc), title="Not saved", severity="error", timeout=10)
+            return
+        self.dismiss(saved)
+
+    def is_dirty(self) -> bool:
+        """Whether anything was changed since the form opened."""
+        form = self.fields
+        return form.values() != form.initial_values()
+
+    def action_cancel(self) -> None:
+        if not self.is_dirty():
+            self.dismiss(None)
+            return
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen("Discard what you typed in this form?", yes="Discard", danger=True),
+            answer,
+        )
+
+
+class HelpScreen(ModalScreen[None]):
+    """The keys of the screen underneath, and the global ones."""
+
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss_help", "Close", id="help.close")]
+
+    def __init__(self, title: str, rows: list[tuple[str, str]], about: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.rows = rows
+        self.about = about
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog help"):
+            yield Static(Text(f"Keys: {self.title_text}"), classes="dialog-title")
+            if self.about:
+                yield Static(Text(self.about), classes="form-intro")
+            with VerticalScroll():
+                width = max((len(k) for k, _ in self.rows), default=5) + 2
+                text = Text()
+                for key, what in self.rows:
+                    text.append(key.ljust(width), style="bold")
+                    text.append(what + "\n")
+                yield Static(text, id="help-keys")
+            yield Static(Text("esc closes this help"), classes="field-help")
+
+    def action_dismiss_help(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,259 @@
+"""What every pdsa screen shares: the store, the read-only banner, saving, deleting, exporting."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from pdsa_tui.model import Record
+from pdsa_tui.store import ReadOnlyError, Store, StoreError
+from pdsa_tui.ui.modals import ConfirmScreen, HelpScreen, PromptScreen, RecordForm
+
+if TYPE_CHECKING:
+    from pdsa_tui.ui.app import PdsaApp
+
+R = TypeVar("R", bound=Record)
+
+_TABLE_NAMES = {
+    "measures": ("measure", "measures"),
+    "ideas": ("change idea", "change ideas"),
+    "cycles": ("PDSA cycle", "PDSA cycles"),
+    "feedback": ("feedback entry", "feedback entries"),
+    "aims": ("aim", "aims"),
+}
+
+
+def describe_counts(counts: dict[str, int]) -> str:
+    """'3 measures, 2 change ideas and 5 PDSA cycles'."""
+    parts = []
+    for table, n in counts.items():
+        one, many = _TABLE_NAMES.get(table, (table, table))
+        parts.append(f"{n} {one if n == 1 else many}")
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+class PdsaScreen(Screen[None]):
+    """A pdsa screen: header, read-only banner, body, footer."""
+
+    #: One line about the screen, shown at the top of its help.
+    ABOUT = ""
+
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", id="screen.help"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._seen_version = -1
+
+    @property
+    def pdsa(self) -> PdsaApp:
+        """The app, typed."""
+        return cast("PdsaApp", self.app)
+
+    @property
+    def store(self) -> Store:
+        """The open database."""
+        store = self.pdsa.store
+        assert store is not None
+        return store
+
+    # -- layout ------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        if self.pdsa.store is not None and self.store.read_only:
+            yield Static(
+                Text(f"READ-ONLY: {self.store.read_only_reason}. Changes cannot be saved."),
+                classes="readonly-banner",
+            )
+        yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        """The screen's own widgets."""
+        yield from ()
+
+    # -- data ----------------------------------------------------------------------
+    def refresh_data(self) -> None:
+        """Redraw from the store."""
+
+    def on_mount(self) -> None:
+        self._sync()
+
+    def on_screen_resume(self) -> None:
+        self._sync()
+
+    def _sync(self) -> None:
+        if self.pdsa.store is None:
+            return
+        if self._seen_version != self.store.version:
+            self._seen_version = self.store.version
+            self.refresh_data()
+
+    def changed(self) -> None:
+        """Call after a write to redraw now."""
+        self._seen_version = self.store.version
+        self.refresh_data()
+
+    def can_write(self) -> bool:
+        """False (and say why) when the database is read-only."""
+        if self.store.read_only:
+            self.notify(
+                f"Read-only: {self.store.read_only_reason}",
+                title="Cannot change anything",
+                severity="warning",
+            )
+            return False
+        return True
+
+    def save(self, record: R) -> R:
+        """Save through the store; raise :class:`StoreError` so forms can show it."""
+        if self.store.read_only:
+            raise ReadOnlyError(f"Read-only: {self.store.read_only_reason}; nothing was saved.")
+        return self.store.save(record)
+
+    def edit_record(
+        self,
+        title: str,
+        record: R,
+        *,
+        then: Callable[[R], None] | None = None,
+        **form_options: Any,
+    ) -> None:
+        """Open a form for ``record``; after a save, redraw and call ``then``."""
+        if not self.can_write():
+            return
+
+        def done(saved: R | None) -> None:
+            if saved is None:
+                return
+            self.changed()
+            self.notify(Text(f"Saved {title.split(':')[0].lower()}."), timeout=3)
+            if then is not None:
+                then(saved)
+
+        self.app.push_screen(RecordForm(title, record, self.save, **form_options), done)
+
+    def confirm_delete(
+        self, record: Record, label: str, *, then: Callable[[], None] | None = None
+    ) -> None:
+        """Ask, saying what goes with it, then delete ``record`` and everything under it."""
+        if not self.can_write():
+            return
+        deps = self.store.dependents(record)
+        question = f"Delete {label}?"
+        if deps:
+            question += f"\n\nThis also deletes its {describe_counts(deps)}."
+        question += "\n\nThis cannot be undone (a daily backup is kept beside the file)."
+
+        def answer(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.store.delete(record)
+            except StoreError as exc:
+                self.notify(str(exc), title="Not deleted", severity="error", timeout=10)
+                return
+            self.changed()
+            self.notify(Text(f"Deleted {label}."), timeout=3)
+            if then is not None:
+                then()
+
+        self.app.push_screen(ConfirmScreen(question, yes="Delete", danger=True), answer)
+
+    def export(self, what: dict[str, Any], suggested: str) -> None:
+        """Ask for a file name (its extension picks the format) and export ``what`` to it."""
+        from pdsa_tui.report.export import FORMATS, export_text, write_export
+
+        formats = "/".join(FORMATS)
+        prompt = PromptScreen(
+            "Export to file",
+            str(Path.cwd() / suggested),
+            help=f"The extension chooses the format ({formats}). Enter exports, esc cancels.",
+        )
+
+        def chosen(name: str | None) -> None:
+            if not name or not name.strip():
+                return
+            path = Path(name.strip()).expanduser()
+            fmt = path.suffix.lower().lstrip(".")
+            if fmt == "markdown":
+                fmt = "md"
+            if fmt == "htm":
+                fmt = "html"
+            if fmt not in FORMATS:
+                self.notify(
+                    f"'{path.name}' has no known extension; end the name with .{formats}",
+                    severity="error",
+                )
+                return
+            try:
+                text = export_text(self.store, fmt=fmt, **what)
+                write_export(path, text, force=False)
+            except FileExistsError:
+                self._confirm_overwrite(path, lambda: self._write(path, fmt, what))
+                return
+            except (OSError, StoreError) as exc:
+                self.notify(f"Not exported: {exc}", severity="error", timeout=10)
+                return
+            self.notify(Text(f"Exported to {path}"), title="Export done", timeout=8)
+
+        self.app.push_screen(prompt, chosen)
+
+    def _confirm_overwrite(self, path: Path, write: Callable[[], None]) -> None:
+        def answer(yes: bool | None) -> None:
+            if yes:
+                write()
+
+        self.app.push_screen(
+            ConfirmScreen(f"{path} exists. Replace it?", yes="Replace", danger=True), answer
+        )
+
+    def _write(self, path: Path, fmt: str, what: dict[str, Any]) -> None:
+        from pdsa_tui.report.export import export_text, write_export
+
+        try:
+            write_export(path, export_text(self.store, fmt=fmt, **what), force=True)
+        except (OSError, StoreError) as exc:
+            self.notify(f"Not exported: {exc}", severity="error", timeout=10)
+            return
+        self.notify(Text(f"Exported to {path}"), title="Export done", timeout=8)
+
+    # -- help -------------------------------------------------------------------------
+    def help_rows(self) -> list[tuple[str, str]]:
+        """Key and description of every binding active here."""
+        rows: list[tuple[str, str]] = []
+        seen = set()
+        for key, active in self.active_bindings.items():
+            b = active.binding
+            if not b.description or (b.action, b.description) in seen:
+                continue
+            seen.add((b.action, b.description))
+            rows.append((self.app.get_key_display(b) or key, b.description))
+        rows.append(("ctrl+p", "Command palette: every action by name"))
+        rows.append(("escape", "Back"))
+        return rows
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.title or "pdsa", self.help_rows(), self.ABOUT))
+
+    def palette_actions(self) -> Iterable[tuple[str, str, str]]:
+        """(title, help, action) for the command palette: the screen's own keys."""
+        seen = set()
+        for active in self.active_bindings.values():
+            b = active.binding
+            if not b.description or b.action in seen or b.action.startswith("app."):
+                continue
+            if active.node is not self and not isinstance(active.node, Screen):
+                continue
+            seen.add(b.action)
+            yield (b.description, f"{b.description} ({b.key})", b.action)

@@ -1,0 +1,255 @@
+"""The aims overview: every aim at a glance and what needs attention."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from pdsa_tui.analysis.attention import Attention, aim_attention, outcome_measure
+from pdsa_tui.analysis.measures import MeasureView, view_measure
+from pdsa_tui.model import Aim, ChangeIdea, Cycle, Measure, choices, format_date
+from pdsa_tui.model.dates import today
+from pdsa_tui.ui.screens.base import PdsaScreen
+from pdsa_tui.ui.summaries import signal_label, stage_counts, stage_sentence, stage_summary, time_left
+from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
+
+
+@dataclass
+class AimStatus:
+    """What the overview knows about one aim."""
+
+    aim: Aim
+    measures: list[Measure]
+    ideas: list[ChangeIdea]
+    cycles: list[Cycle]
+    outcome: MeasureView | None
+    attention: list[Attention]
+
+
+class OverviewScreen(PdsaScreen):
+    """Aims with their status, and what needs attention across the programme."""
+
+    ABOUT = "Every aim with its outcome measure and cycles; below, what needs attention."
+
+    BINDINGS = [
+        Binding("enter", "open", "Open", id="overview.open", show=False),
+        Binding("n", "new_aim", "New", id="overview.new"),
+        Binding("e", "edit_aim", "Edit", id="overview.edit"),
+        Binding("d,delete", "delete_aim", "Delete", id="overview.delete"),
+        Binding("r", "app.review", "Review", id="overview.review"),
+        Binding("x", "export_aim", "Export", id="overview.export"),
+        Binding("X", "export_all", "Export all", id="overview.export_all", show=False),
+        Binding("q", "app.quit", "Quit", id="overview.quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.status: dict[str, AimStatus] = {}
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(classes="list-half"):
+            yield RecordTable(
+                [
+                    Column("Aim"),
+                    Column("Target", 6, "right"),
+                    Column("By", 10),
+                    Column("Left", 10),
+                    Column("Latest", 6, "right"),
+                    Column("Signal", 11),
+                    Column("Cycles P D S A ✓", 16),
+                ],
+                empty_text="No aims yet: press n to add your first aim.",
+                id="aims",
+                classes="fit",
+            )
+        yield Static("", id="aim-detail", classes="summary")
+        yield Static(Text("Needs attention"), classes="section-title")
+        yield RecordTable(
+            [Column("What"), Column("Aim", 8)],
+            empty_text="Nothing needs attention right now.",
+            id="attention",
+            classes="attention",
+        )
+
+    def on_mount(self) -> None:
+        self.title = "Aims overview"
+        super().on_mount()
+        self.query_one("#aims", RecordTable).focus()
+
+    # -- data --------------------------------------------------------------------------
+    def refresh_data(self) -> None:
+        store = self.store
+        now = today()
+        ideas_by_aim: dict[str, list[ChangeIdea]] = {}
+        for idea in store.all(ChangeIdea):
+            ideas_by_aim.setdefault(idea.aim_id, []).append(idea)
+        idea_aim = {i.id: i.aim_id for i in store.all(ChangeIdea)}
+        cycles_by_aim: dict[str, list[Cycle]] = {}
+        for c in store.all(Cycle):
+            aim_id = idea_aim.get(c.idea_id)
+            if aim_id is not None:
+                cycles_by_aim.setdefault(aim_id, []).append(c)
+        self.status = {}
+        rows = []
+        attention_rows = []
+        for aim in store.aims():
+            measures = store.measures(aim.id)
+            outcome = outcome_measure(measures)
+            view = view_measure(outcome, aim=aim) if outcome else None
+            cycles = sorted(cycles_by_aim.get(aim.id, []), key=lambda c: (c.idea_id, c.number))
+            ideas = ideas_by_aim.get(aim.id, [])
+            items = aim_attention(aim, measures, ideas, cycles, now)
+            self.status[aim.id] = AimStatus(aim, measures, ideas, cycles, view, items)
+            counts = stage_counts(cycles)
+            signal = signal_label(view)
+            latest = view.format(view.latest()) if view else "-"
+            rows.append(
+                Row(
+                    aim.id,
+                    (
+                        aim.code,
+                        f"{aim.target_pct:g}%" if aim.target_pct is not None else "",
+                        format_date(aim.deadline),
+                        (time_left(aim.deadline, now), "dim")
+                        if aim.status != "active"
+                        else time_left(aim.deadline, now),
+                        latest,
+                        (signal[0], signal[1]),
+                        stage_summary(counts),
+                    ),
+                )
+            )
+            for item in items:
+                attention_rows.append(
+                    Row(
+                        f"{item.kind}:{item.record_id}",
+                        (
+                            (item.text, "bad" if item.priority == 0 else "warn"),
+                            aim.code,
+                        ),
+                    )
+                )
+        table = self.query_one("#aims", RecordTable)
+        table.set_rows(rows)
+        self.query_one("#attention", RecordTable).set_rows(attention_rows)
+        self._show_detail(table.current_key)
+
+    @on(RecordTable.Highlighted, "#aims")
+    def _aim_highlighted(self, event: RecordTable.Highlighted) -> None:
+        self._show_detail(event.key)
+
+    def _show_detail(self, aim_id: str | None) -> None:
+        detail = self.query_one("#aim-detail", Static)
+        st = self.status.get(aim_id or "")
+        if st is None:
+            detail.update(Text("Press n to create an aim: what, how much (%), from when, by when."))
+            return
+        aim = st.aim
+        text = Text()
+        text.append(f"{aim.code}: ", style="bold")
+        text.append(aim.statement)
+        text.append("\n")
+        facts = [
+            f"Lead: {aim.lead or '-'}",
+            f"{choices.label(choices.AIM_KINDS, aim.kind)}, "
+            f"{choices.label(choices.AIM_STATUSES, aim.status).lower()}",
+        ]
+        if aim.cohort_from:
+            facts.append(f"cohort from {format_date(aim.cohort_from)}")
+        text.append(" · ".join(facts), style="dim")
+        text.append("\n")
+        if st.outcome is not None:
+            from pdsa_tui.ui.summaries import point_line
+
+            text.append(f"Outcome: {st.outcome.measure.name}: ")
+            text.append(point_line(st.outcome))
+            text.append("\n")
+        text.append(
+            f"{len(st.ideas)} change idea{'s' if len(st.ideas) != 1 else ''}; cycles: "
+            f"{stage_sentence(stage_counts(st.cycles))}"
+        )
+        hints = aim.statement_hints()
+        if hints:
+            text.append("\n" + " ".join(hints), style="italic")
+        detail.update(text)
+
+    # -- actions ---------------------------------------------------------------------------
+    def _current_aim(self) -> Aim | None:
+        key = self.query_one("#aims", RecordTable).current_key
+        st = self.status.get(key or "")
+        if st is None:
+            self.notify("No aim selected: press n to create one.", severity="warning")
+            return None
+        return st.aim
+
+    def action_open(self) -> None:
+        aim = self._current_aim()
+        if aim is not None:
+            self.open_aim(aim)
+
+    def open_aim(self, aim: Aim) -> None:
+        """Show the aim's screen."""
+        from pdsa_tui.ui.screens.aim import AimScreen
+
+        self.app.push_screen(AimScreen(aim.id))
+
+    @on(RecordTable.Selected, "#aims")
+    def _aim_selected(self, event: RecordTable.Selected) -> None:
+        st = self.status.get(event.key)
+        if st is not None:
+            self.open_aim(st.aim)
+
+    @on(RecordTable.Selected, "#attention")
+    def _attention_selected(self, event: RecordTable.Selected) -> None:
+        _, record_id = event.key.split(":", 1)
+        store = self.store
+        cycle = store.lookup(Cycle, record_id)
+        if cycle is not None:
+            from pdsa_tui.ui.screens.cycle import CycleScreen
+
+            self.app.push_screen(CycleScreen(cycle.id))
+            return
+        for st in self.status.values():
+            if record_id in (st.aim.id, *(m.id for m in st.measures)):
+                self.open_aim(st.aim)
+                return
+
+    def action_new_aim(self) -> None:
+        def then(aim: Aim) -> None:
+            self.query_one("#aims", RecordTable).move_to(aim.id)
+            hints = aim.statement_hints()
+            if hints:
+                self.notify(" ".join(hints), title="About the statement", severity="warning")
+
+        self.edit_record(
+            "New aim",
+            Aim(),
+            then=then,
+            intro=["A clear aim says what, how much (%), for whom, from when and by when."],
+        )
+
+    def action_edit_aim(self) -> None:
+        aim = self._current_aim()
+        if aim is not None:
+            self.edit_record(f"Edit aim: {aim.code}", aim)
+
+    def action_delete_aim(self) -> None:
+        aim = self._current_aim()
+        if aim is not None:
+            self.confirm_delete(aim, f"aim '{aim.code}'")
+
+    def action_export_aim(self) -> None:
+        aim = self._current_aim()
+        if aim is not None:
+            from pdsa_tui.report.export import default_filename
+
+            self.export({"aim": aim}, default_filename(aim, "html"))
+
+    def action_export_all(self) -> None:
+        self.export({"all": True}, "pdsa-programme.html")

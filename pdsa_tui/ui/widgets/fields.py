@@ -1,0 +1,172 @@
+"""Form fields built from the model's field specs, with inline error messages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widget import Widget
+from textual.widgets import Input, Label, Select, Static, TextArea
+
+from pdsa_tui.model import FieldError, FieldSpec, Record, field_text
+
+_PLACEHOLDERS = {
+    "date": "dd/mm/yyyy",
+    "number": "a number",
+    "percent": "0 to 100",
+    "list": "comma-separated",
+}
+
+
+class FieldBox(Vertical):
+    """One labelled field with its help text and an error line under it."""
+
+    DEFAULT_CSS = """
+    FieldBox { height: auto; margin: 0 0 1 0; }
+    FieldBox > .field-label { text-style: bold; }
+    FieldBox > .field-help { color: $text-muted; }
+    FieldBox > .field-error { color: $error; display: none; }
+    FieldBox.-invalid > .field-error { display: block; }
+    FieldBox.-invalid > Input, FieldBox.-invalid > TextArea, FieldBox.-invalid > Select {
+        border: tall $error;
+    }
+    FieldBox > TextArea { height: 5; }
+    FieldBox > TextArea.-tall { height: 8; }
+    """
+
+    def __init__(self, spec: FieldSpec, value: str, *, tall: bool = False) -> None:
+        super().__init__(id=f"box-{spec.name}")
+        self.spec = spec
+        self.initial = value
+        self.tall = tall
+
+    def compose(self) -> ComposeResult:
+        spec = self.spec
+        title = spec.label + (" *" if spec.required else "")
+        yield Label(Text(title), classes="field-label")
+        if spec.help:
+            yield Static(Text(spec.help), classes="field-help")
+        widget_id = f"field-{spec.name}"
+        if spec.kind in ("longtext", "tasks"):
+            area = TextArea(self.initial, id=widget_id, soft_wrap=True, tab_behavior="focus")
+            if self.tall:
+                area.add_class("-tall")
+            yield area
+        elif spec.kind == "choice":
+            assert spec.choices is not None
+            options = [(Text(lab), key) for key, lab in spec.choices.items()]
+            value = self.initial if self.initial in spec.choices else Select.NULL
+            yield Select(
+                options,
+                value=value,
+                allow_blank=not spec.required or value is Select.NULL,
+                prompt=f"Choose {spec.label.lower()}",
+                id=widget_id,
+            )
+        else:
+            yield Input(
+                self.initial,
+                placeholder=_PLACEHOLDERS.get(spec.kind, ""),
+                id=widget_id,
+                select_on_focus=False,
+            )
+        yield Static("", classes="field-error")
+
+    @property
+    def control(self) -> Widget:
+        """The input widget of this field."""
+        return self.query_one(f"#field-{self.spec.name}")
+
+    def value(self) -> str:
+        """What the user has in the field now, as text."""
+        w = self.control
+        if isinstance(w, TextArea):
+            return w.text
+        if isinstance(w, Select):
+            v = w.value
+            return "" if v is Select.NULL or v is None else str(v)
+        assert isinstance(w, Input)
+        return w.value
+
+    def set_value(self, text: str) -> None:
+        """Put ``text`` in the field."""
+        w = self.control
+        if isinstance(w, TextArea):
+            w.text = text
+        elif isinstance(w, Select):
+            w.value = text if text else Select.NULL
+        elif isinstance(w, Input):
+            w.value = text
+
+    def show_error(self, message: str | None) -> None:
+        """Show ``message`` under the field, or clear it."""
+        self.set_class(bool(message), "-invalid")
+        self.query_one(".field-error", Static).update(Text(message or ""))
+
+
+class FormFields(Vertical):
+    """The fields for some specs of a record, read and marked as a group."""
+
+    DEFAULT_CSS = """
+    FormFields { height: auto; }
+    """
+
+    def __init__(
+        self,
+        specs: Sequence[FieldSpec],
+        record: Record | None = None,
+        *,
+        values: dict[str, str] | None = None,
+        tall: Iterable[str] = (),
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.specs = list(specs)
+        self.record = record
+        self.preset = values or {}
+        self.tall = set(tall)
+
+    def compose(self) -> ComposeResult:
+        for spec in self.specs:
+            if spec.name in self.preset:
+                value = self.preset[spec.name]
+            elif self.record is not None:
+                value = field_text(self.record, spec.name)
+            else:
+                value = ""
+            yield FieldBox(spec, value, tall=spec.name in self.tall)
+
+    def boxes(self) -> list[FieldBox]:
+        """Every field box, in order."""
+        return list(self.query(FieldBox))
+
+    def values(self) -> dict[str, str]:
+        """Field name -> current text."""
+        return {b.spec.name: b.value() for b in self.boxes()}
+
+    def initial_values(self) -> dict[str, str]:
+        """Field name -> the text the field started with."""
+        return {b.spec.name: b.initial for b in self.boxes()}
+
+    def show_errors(self, errors: Sequence[FieldError]) -> list[str]:
+        """Mark the fields in ``errors`` (clearing the rest); return the names marked."""
+        by_field: dict[str, list[str]] = {}
+        for e in errors:
+            by_field.setdefault(e.field, []).append(e.message)
+        marked = []
+        for box in self.boxes():
+            msgs = by_field.get(box.spec.name)
+            box.show_error("; ".join(msgs) if msgs else None)
+            if msgs:
+                marked.append(box.spec.name)
+        return marked
+
+    def focus_field(self, name: str) -> None:
+        """Move focus to field ``name`` and scroll it into view."""
+        for box in self.boxes():
+            if box.spec.name == name:
+                box.control.focus()
+                box.scroll_visible()
+                return

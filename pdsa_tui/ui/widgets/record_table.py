@@ -1,0 +1,277 @@
+"""A virtual table of records: only the visible rows are ever rendered.
+
+Textual's ``DataTable`` takes about two seconds to build 5,000 rows here; this
+table takes plain tuples of strings and draws rows on demand, so a list of any
+length appears at once. Cell text is always literal: never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+#: A cell: its text, or its text and a style name from the table's CSS classes.
+Cell = str | tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: header, width in cells (0 = share what is left), alignment."""
+
+    title: str
+    width: int = 0
+    align: str = "left"
+
+
+@dataclass(frozen=True)
+class Row:
+    """A row: the record's key and its cells."""
+
+    key: str
+    cells: tuple[Cell, ...]
+
+
+class RecordTable(ScrollView, can_focus=True):
+    """A keyboard-driven, virtual list of records with a header row."""
+
+    COMPONENT_CLASSES = {
+        "record-table--header",
+        "record-table--cursor",
+        "record-table--empty",
+        "record-table--good",
+        "record-table--bad",
+        "record-table--warn",
+        "record-table--dim",
+    }
+
+    DEFAULT_CSS = """
+    RecordTable { height: 1fr; }
+    RecordTable > .record-table--header { text-style: bold; background: $panel; }
+    RecordTable > .record-table--cursor { background: $block-cursor-blurred-background; }
+    RecordTable:focus > .record-table--cursor {
+        background: $block-cursor-background; color: $block-cursor-foreground;
+        text-style: bold;
+    }
+    RecordTable > .record-table--empty { color: $text-muted; text-style: italic; }
+    RecordTable > .record-table--good { color: $success; }
+    RecordTable > .record-table--bad { color: $error; }
+    RecordTable > .record-table--warn { color: $warning; }
+    RecordTable > .record-table--dim { color: $text-muted; }
+    """
+
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="table.up"),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="table.down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="table.pageup"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="table.pagedown"),
+        Binding("home", "jump(0)", "First", show=False, id="table.home"),
+        Binding("end", "jump(-1)", "Last", show=False, id="table.end"),
+        Binding("enter", "select", "Open", show=True, id="table.select"),
+    ]
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    @dataclass
+    class Highlighted(Message):
+        """The cursor moved to the row with ``key`` (None when the table is empty)."""
+
+        table: RecordTable
+        key: str | None
+
+        @property
+        def control(self) -> RecordTable:
+            return self.table
+
+    @dataclass
+    class Selected(Message):
+        """The row with ``key`` was chosen (enter or a double click)."""
+
+        table: RecordTable
+        key: str
+
+        @property
+        def control(self) -> RecordTable:
+            return self.table
+
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        *,
+        empty_text: str = "Nothing here yet.",
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.columns = list(columns)
+        self.empty_text = empty_text
+        self.rows: list[Row] = []
+        self._index: dict[str, int] = {}
+
+    # -- data ------------------------------------------------------------------
+    def set_rows(self, rows: Sequence[Row], *, keep: str | None = None) -> None:
+        """Replace the rows; keep the cursor on ``keep`` (or the current key) if present."""
+        current = keep if keep is not None else self.current_key
+        self.rows = list(rows)
+        self._index = {r.key: i for i, r in enumerate(self.rows)}
+        self.virtual_size = Size(self._total_width(), len(self.rows) + 1)
+        self.refresh(layout=True)
+        target = self._index.get(current, None) if current is not None else None
+        if target is None:
+            target = min(self.cursor, max(len(self.rows) - 1, 0))
+        self.cursor = target
+        self.refresh()
+
+    @property
+    def current_key(self) -> str | None:
+        """The key of the row under the cursor."""
+        if 0 <= self.cursor < len(self.rows):
+            return self.rows[self.cursor].key
+        return None
+
+    def move_to(self, key: str) -> bool:
+        """Put the cursor on the row with ``key``; False if there is none."""
+        i = self._index.get(key)
+        if i is None:
+            return False
+        self.cursor = i
+        return True
+
+    # -- cursor ----------------------------------------------------------------
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self.rows) - 1)) if self.rows else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.current_key))
+
+    def _scroll_cursor_into_view(self) -> None:
+        visible = max(self.size.height - 1, 1)
+        top = int(self.scroll_offset.y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif self.cursor >= top + visible:
+            self.scroll_to(y=self.cursor - visible + 1, animate=False)
+
+    def action_cursor(self, delta: int) -> None:
+        self.cursor += delta
+
+    def action_page(self, direction: int) -> None:
+        self.cursor += direction * max(self.size.height - 2, 1)
+
+    def action_jump(self, where: int) -> None:
+        self.cursor = 0 if where == 0 else len(self.rows) - 1
+
+    def action_select(self) -> None:
+        key = self.current_key
+        if key is not None:
+            self.post_message(self.Selected(self, key))
+
+    async def _on_click(self, event: events.Click) -> None:
+        row = event.y + int(self.scroll_offset.y) - 1
+        if event.y >= 1 and 0 <= row < len(self.rows):
+            self.cursor = row
+            if event.chain >= 2:
+                self.action_select()
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        # With ``height: auto`` the table is as tall as its rows (plus the header).
+        return max(len(self.rows), 1) + 1
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self._total_width(), len(self.rows) + 1)
+        self._scroll_cursor_into_view()
+
+    # -- rendering -------------------------------------------------------------
+    def _total_width(self) -> int:
+        return max(self.size.width, sum(c.width or 10 for c in self.columns) + len(self.columns))
+
+    def _widths(self) -> list[int]:
+        width = self.size.width
+        fixed = sum(c.width for c in self.columns if c.width) + len(self.columns) - 1
+        flex = [c for c in self.columns if not c.width]
+        spare = max(width - fixed, 8 * len(flex)) if flex else 0
+        out = []
+        for c in self.columns:
+            if c.width:
+                out.append(c.width)
+            else:
+                share = spare // len(flex)
+                out.append(max(share, 8))
+        return out
+
+    def _cell(self, text: str, width: int, align: str) -> str:
+        text = " ".join(text.split())
+        size = cell_len(text)
+        if size > width:
+            return set_cell_size(text, width - 1) + "…" if width > 0 else ""
+        pad = " " * (width - size)
+        return pad + text if align == "right" else text + pad
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        widths = self._widths()
+        base = self.rich_style
+        if y == 0:
+            style = self.get_component_rich_style("record-table--header")
+            text = " ".join(
+                self._cell(c.title, w, c.align) for c, w in zip(self.columns, widths, strict=True)
+            )
+            return Strip([Segment(text.ljust(width)[:width], base + style)])
+        index = y - 1 + int(self.scroll_offset.y)
+        if not self.rows:
+            if y == 1:
+                style = self.get_component_rich_style("record-table--empty")
+                return Strip([Segment(self.empty_text.ljust(width)[:width], base + style)])
+            return Strip.blank(width, base)
+        if index >= len(self.rows):
+            return Strip.blank(width, base)
+        row = self.rows[index]
+        row_style: Style = base
+        if index == self.cursor:
+            row_style = base + self.get_component_rich_style("record-table--cursor")
+        segments: list[Segment] = []
+        used = 0
+        for i, (col, w) in enumerate(zip(self.columns, widths, strict=True)):
+            cell = row.cells[i] if i < len(row.cells) else ""
+            if isinstance(cell, tuple):
+                text, klass = cell
+                style = row_style
+                if index != self.cursor:
+                    style = row_style + self.get_component_rich_style(f"record-table--{klass}")
+            else:
+                text, style = cell, row_style
+            piece = self._cell(text, w, col.align)
+            if i:
+                segments.append(Segment(" ", row_style))
+                used += 1
+            segments.append(Segment(piece, style))
+            used += cell_len(piece)
+        if used < width:
+            segments.append(Segment(" " * (width - used), row_style))
+        return Strip(segments).crop(0, width)
+
+    def row_text(self, key: str) -> str:
+        """The plain text of a row (for tests and screen readers)."""
+        i = self._index.get(key)
+        if i is None:
+            return ""
+        return " ".join(c if isinstance(c, str) else c[0] for c in self.rows[i].cells)
+
+
+def literal(text: str) -> Text:
+    """User text as a Rich ``Text`` that is never parsed as markup."""
+    return Text(text)

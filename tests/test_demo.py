@@ -1,0 +1,396 @@
+"""The demo programme: complete, valid, realistic, name-free and deterministic."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+import re
+import statistics
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pdsa_tui.demo import (
+    AIM2_OUTCOME,
+    AIM4_WEEKS,
+    N_MONTHS,
+    build_demo,
+    import_samples,
+    month,
+    write_demo,
+)
+from pdsa_tui.model import Aim, ChangeIdea, Cycle, Feedback, Measure, parse_date
+from pdsa_tui.store import Store
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+TODAY = dt.date(2024, 3, 15)
+
+#: The seed's four aims: code -> (target %, cohort from, deadline, words of the statement).
+SEED_AIMS = {
+    "Aim 1": (100, dt.date(2018, 6, 1), dt.date(2018, 9, 30), "2 years"),
+    "Aim 2": (85, dt.date(2019, 2, 1), dt.date(2019, 12, 1), "30 weeks"),
+    "Aim 3": (60, dt.date(2018, 2, 1), dt.date(2019, 12, 1), "15 weeks"),
+    "Aim 4": (60, dt.date(2018, 2, 1), dt.date(2019, 12, 1), "16 weeks"),
+}
+
+#: Common first names in Scotland: none may appear anywhere in the demo.
+FIRST_NAMES = [
+    "Callum", "Calum", "Isla", "Morag", "Eilidh", "Ewan", "Euan", "Fraser", "Hamish", "Ailsa",
+    "Catriona", "Mhairi", "Mairi", "Kirsty", "Lachlan", "Rory", "Ruaridh", "Finlay", "Fiona",
+    "Alasdair", "Alistair", "Murdo", "Shona", "Sheena", "Jamie", "Kyle", "Iain", "Ian", "Angus",
+    "Kenneth", "Duncan", "Archie", "Olivia", "Emily", "Sophie", "Jack", "Aidan", "Connor", "Ryan",
+    "Megan", "Chloe", "Ellie", "Amy", "Lucy", "Hannah", "Erin", "Caitlin", "Rachel", "Sarah",
+    "Claire", "Karen", "Lorraine", "Gillian", "Elaine", "David", "John", "James", "Robert",
+    "William", "Andrew", "Stuart", "Graham", "Scott", "Craig", "Gordon", "Struan", "Innes",
+    "Kenzie", "Skye", "Freya", "Harris", "Lewis", "Niamh", "Orla", "Ava", "Mia", "Leo", "Harry",
+    "Oliver", "Noah", "Charlie", "Thomas", "Lily", "Ella", "Evie", "Grace",
+]  # fmt: skip
+NAME_RE = re.compile(r"\b(" + "|".join(FIRST_NAMES) + r")\b")
+TITLE_RE = re.compile(r"\b(Mr|Mrs|Ms|Miss|Dr)\.?\s+[A-Z]")
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[Store]:
+    store = Store.open(tmp_path / "demo.json", create=True)
+    try:
+        build_demo(store, today=TODAY)
+        yield store
+    finally:
+        store.close()
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def _all_records(store: Store) -> list[Any]:
+    return [r for cls in (Aim, Measure, ChangeIdea, Cycle, Feedback) for r in store.all(cls)]
+
+
+def _without_updated(store: Store) -> list[dict[str, Any]]:
+    out = []
+    for rec in _all_records(store):
+        d = rec.to_dict()
+        d.pop("updated")
+        out.append(d)
+    return sorted(out, key=lambda d: d["id"])
+
+
+def test_demo_is_valid_and_saved_in_one_write(demo: Store) -> None:
+    assert demo.problems() == []
+    assert demo.saves == 1
+
+
+def test_build_is_fast(tmp_path: Path) -> None:
+    store = Store.open(tmp_path / "fast.json", create=True)
+    try:
+        start = time.perf_counter()
+        build_demo(store, today=TODAY)
+        elapsed = time.perf_counter() - start
+    finally:
+        store.close()
+    assert elapsed < 1.0  # about 0.02 s; generous for slow CI machines
+
+
+def test_four_seed_aims(demo: Store) -> None:
+    aims = demo.aims()
+    assert [a.code for a in aims] == list(SEED_AIMS)
+    for aim in aims:
+        target, cohort_from, deadline, words = SEED_AIMS[aim.code]
+        assert aim.target_pct == target
+        assert aim.cohort_from == cohort_from
+        assert aim.deadline == deadline
+        assert words in aim.statement
+        assert f"{target}%" in aim.statement
+        assert aim.statement_hints() == []
+        assert aim.kind == "national"
+        assert aim.lead and aim.members
+    assert demo.find_aim("Aim 1").status == "achieved"
+
+
+def test_measures_per_aim_and_types(demo: Store) -> None:
+    types = set()
+    for aim in demo.aims():
+        measures = demo.measures(aim.id)
+        assert 2 <= len(measures) <= 4, aim.code
+        assert any(m.type == "outcome" for m in measures), aim.code
+        types |= {m.type for m in measures}
+        for m in measures:
+            assert m.definition and m.source and m.frequency == "monthly"
+            assert m.points
+    assert types == {"outcome", "process", "balancing"}
+
+
+def test_outcome_measures_have_24_monthly_points_with_small_denominators(demo: Store) -> None:
+    outcomes = [m for m in demo.measures() if m.type == "outcome"]
+    assert len(outcomes) >= 4
+    for m in outcomes:
+        pts = m.sorted_points()
+        assert [p.date for p in pts] == [month(i) for i in range(N_MONTHS)], m.name
+        assert pts[0].date == dt.date(2018, 2, 1) and pts[-1].date == dt.date(2020, 1, 1)
+        if m.unit == "percent":
+            for p in pts:
+                assert p.denominator is not None and p.numerator is not None
+                assert 2 <= p.denominator <= 9, (m.name, p)
+                assert 0 <= p.numerator <= p.denominator
+
+
+def test_markers_and_notes(demo: Store) -> None:
+    points = [p for m in demo.measures() for p in m.points]
+    assert sum(p.baseline_end for p in points) >= 1
+    assert sum(p.rebase_after for p in points) >= 1
+    outcome = demo.find_measure(AIM2_OUTCOME)
+    assert [p.date for p in outcome.points if p.baseline_end] == [dt.date(2019, 6, 1)]
+    weeks = demo.find_measure(AIM4_WEEKS)
+    assert [p.date for p in weeks.points if p.rebase_after] == [dt.date(2018, 9, 1)]
+    assert any("recording system" in p.note for p in points)
+
+
+def test_aim2_outcome_shows_a_shift_after_the_reminder(demo: Store) -> None:
+    pts = demo.find_measure(AIM2_OUTCOME).sorted_points()
+    ys = [p.y for p in pts]
+    assert all(y is not None for y in ys)
+    values = [float(y) for y in ys if y is not None]
+    median = statistics.median(values[:12])
+    assert 30 <= median <= 45  # the baseline is about 40%
+    adopted = next(i for i, p in enumerate(pts) if p.baseline_end)
+    after = values[adopted + 1 :]
+    assert len(after) >= 6
+    assert all(v > median for v in after)
+    assert statistics.mean(after) >= 75  # about 80% once the reminder is adopted
+
+
+def test_aim2_shift_seen_by_the_analysis_engine(demo: Store) -> None:
+    analysis = pytest.importorskip("pdsa_tui.analysis")
+    pts = demo.find_measure(AIM2_OUTCOME).sorted_points()
+    series = [
+        analysis.SeriesPoint(
+            date=p.date,
+            y=p.y,
+            numerator=p.numerator,
+            denominator=p.denominator,
+            baseline_end=p.baseline_end,
+            rebase_after=p.rebase_after,
+        )
+        for p in pts
+    ]
+    result = analysis.analyse(series, chart="run")
+    shifts = [s for part in result.parts for s in part.shifts]
+    assert shifts, result.verdict
+    first, last = shifts[-1]
+    assert last == len(pts)
+    assert last - first + 1 >= 6
+
+
+def test_ideas_and_ramps(demo: Store) -> None:
+    ideas = demo.ideas()
+    statuses = {i.status for i in ideas}
+    assert {"idea", "abandoned", "testing", "sustained"} <= statuses
+    titles = {i.title for i in ideas}
+    for words in ("15-week", "Two-week planning meeting", "Routine audit", "Legal tracker"):
+        assert any(words in t for t in titles), words
+    for idea in ideas:
+        assert idea.lead and idea.driver
+        if idea.status != "idea":
+            assert idea.settings
+            assert 1 <= len(demo.cycles(idea.id)) <= 4
+    planning = next(i for i in ideas if i.title.startswith("Two-week planning meeting"))
+    ramp = demo.cycles(planning.id)
+    assert [c.number for c in ramp] == [1, 2, 3]  # "in its 3rd PDSA cycle"
+    assert ramp[-1].stage != "closed"
+
+
+def test_cycles_at_every_stage_and_decision(demo: Store) -> None:
+    cycles = demo.all(Cycle)
+    assert {c.stage for c in cycles} == {"plan", "do", "study", "act", "closed"}
+    assert {c.decision for c in cycles if c.decision} == {"adopt", "adapt", "abandon", "expand"}
+    by_id = {c.id: c for c in cycles}
+    for c in cycles:
+        for name in ("objective", "lead", "questions", "predictions", "data_to_collect", "scale"):
+            assert getattr(c, name).strip(), (c.title, name)
+        assert c.tasks and all(t.who and t.what and t.when and t.where for t in c.tasks)
+        if c.stage != "plan":
+            assert c.planned_start and c.planned_end
+        if c.stage in ("study", "act", "closed"):
+            assert c.do_start and c.do_end and c.what_happened
+        if c.stage in ("act", "closed"):
+            assert c.results and c.learned
+        if c.stage == "closed":
+            assert c.next_steps
+        if c.adapted_from is not None:
+            before = by_id[c.adapted_from]
+            assert before.idea_id == c.idea_id and before.decision == "adapt"
+            assert before.number == c.number - 1
+    assert sum(c.adapted_from is not None for c in cycles) >= 2
+
+
+def test_current_cycles_need_attention(demo: Store) -> None:
+    cycles = demo.all(Cycle)
+    assert any(c.stage == "study" and c.do_end and c.do_end <= TODAY for c in cycles)
+    assert any(c.stage == "act" for c in cycles)
+    overdue = [
+        c for c in cycles if c.stage in ("plan", "do") and c.planned_end and c.planned_end < TODAY
+    ]
+    assert len(overdue) == 1
+    half_way = [
+        c
+        for c in cycles
+        if c.stage == "do"
+        and c.planned_start
+        and c.planned_end
+        and c.planned_start + (c.planned_end - c.planned_start) / 2 <= TODAY <= c.planned_end
+    ]
+    assert len(half_way) == 1
+    for f in demo.all(Feedback):
+        assert f.date is not None and f.date <= TODAY
+
+
+def test_attention_engine_sees_the_current_cycles(demo: Store) -> None:
+    attention = pytest.importorskip("pdsa_tui.analysis.attention")
+    kinds = set()
+    for aim in demo.aims():
+        items = attention.aim_attention(
+            aim, demo.measures(aim.id), demo.ideas(aim.id), demo.cycles_for_aim(aim.id), TODAY
+        )
+        kinds |= {a.kind for a in items}
+    assert {"waiting_study", "waiting_act", "overdue", "half_way"} <= kinds
+
+
+def test_feedback_voices(demo: Store) -> None:
+    feedback = demo.all(Feedback)
+    sources = {f.source for f in feedback}
+    assert len(sources) >= 5
+    assert {"child", "parent", "practitioner", "partner_agency"} <= sources
+    assert sources & {"carer", "kinship_carer", "foster_carer"}
+    assert {f.tone for f in feedback} >= {"positive", "mixed", "negative"}
+    assert len({f.method for f in feedback}) >= 4
+    assert all(f.themes and f.text for f in feedback)
+    texts = " ".join(f.text for f in feedback).lower()
+    assert "listened to" in texts
+    assert "understand the process" in texts
+    assert "took too long" in texts or "too long" in texts
+
+
+def test_no_personal_names_anywhere(demo: Store) -> None:
+    for rec in _all_records(demo):
+        for text in _strings(rec.to_dict()):
+            assert not NAME_RE.search(text), (type(rec).__name__, text)
+            assert not TITLE_RE.search(text), (type(rec).__name__, text)
+
+
+def test_non_ascii_text_survives(demo: Store, tmp_path: Path) -> None:
+    texts = [t for rec in _all_records(demo) for t in _strings(rec.to_dict())]
+    assert any("Fàilte" in t for t in texts)
+    assert any(not t.isascii() for t in texts)
+    raw = demo.path.read_bytes().decode("utf-8")
+    assert "Fàilte" in raw  # stored as UTF-8, not escaped
+
+
+def test_deterministic_for_a_given_today(tmp_path: Path) -> None:
+    dumps = []
+    for name in ("a.json", "b.json"):
+        store = Store.open(tmp_path / name, create=True)
+        try:
+            build_demo(store, today=TODAY)
+            dumps.append(_without_updated(store))
+        finally:
+            store.close()
+    assert dumps[0] == dumps[1]
+
+
+def test_today_only_moves_the_current_cycles(tmp_path: Path) -> None:
+    later = TODAY + dt.timedelta(days=400)
+    stores = []
+    for name, today in (("a.json", TODAY), ("b.json", later)):
+        store = Store.open(tmp_path / name, create=True)
+        build_demo(store, today=today)
+        stores.append(store)
+    try:
+        a, b = stores
+        assert {r.id for r in _all_records(a)} == {r.id for r in _all_records(b)}
+        for m in a.all(Measure):
+            assert m.points == b.get(Measure, m.id).points
+        moved = [c for c in a.all(Cycle) if c.planned_start != b.get(Cycle, c.id).planned_start]
+        assert 1 <= len(moved) <= 5
+    finally:
+        for s in stores:
+            s.close()
+
+
+def test_build_refuses_a_store_with_data(demo: Store) -> None:
+    with pytest.raises(ValueError, match="not empty"):
+        build_demo(demo, today=TODAY)
+
+
+def test_write_demo_creates_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "demo.json"
+    assert write_demo(path, today=TODAY) == path
+    before = path.read_bytes()
+    with pytest.raises(FileExistsError, match="already exists"):
+        write_demo(path)
+    assert path.read_bytes() == before
+    other = tmp_path / "other.json"
+    other.write_text("not mine", encoding="utf-8")
+    with pytest.raises(FileExistsError):
+        write_demo(other)
+    assert other.read_text(encoding="utf-8") == "not mine"
+    with Store.open(path, read_only=True) as store:
+        assert store.problems() == []
+        assert store.counts()["aims"] == 4
+
+
+def test_example_database_matches_a_fresh_build(tmp_path: Path) -> None:
+    example = EXAMPLES / "demo.json"
+    with Store.open(example, read_only=True) as shipped:
+        assert shipped.problems() == []
+        fresh = Store.open(tmp_path / "fresh.json", create=True)
+        try:
+            build_demo(fresh)
+            assert shipped.counts() == fresh.counts()
+            # Same generator: same ids and the same (fixed-date) data points.
+            assert {r.id for r in _all_records(shipped)} == {r.id for r in _all_records(fresh)}
+            for m in fresh.all(Measure):
+                got = shipped.get(Measure, m.id)
+                assert [dataclasses.astuple(p) for p in got.points] == [
+                    dataclasses.astuple(p) for p in m.points
+                ], m.name
+        finally:
+            fresh.close()
+
+
+def _rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_import_samples_follow_the_demo(demo: Store) -> None:
+    samples = import_samples()
+    for name, text in samples.items():
+        shipped = EXAMPLES / name
+        assert shipped.read_text(encoding="utf-8") == text, f"regenerate {shipped}"
+    percent = _rows(samples["data_import_percent.csv"])
+    values = _rows(samples["data_import_values.csv"])
+    assert list(percent[0]) == ["date", "numerator", "denominator", "note"]
+    assert list(values[0]) == ["date", "value", "note"]
+    for rows, measure in ((percent, AIM2_OUTCOME), (values, AIM4_WEEKS)):
+        m = demo.find_measure(measure)
+        last = m.sorted_points()[-1].date
+        dates = [parse_date(r["date"]) for r in rows]
+        assert len(dates) == 6
+        assert dates == sorted(dates) and dates[0] > last
+        assert all(re.fullmatch(r"\d\d/\d\d/\d{4}", r["date"]) for r in rows)
+    for r in percent:
+        assert 0 <= int(r["numerator"]) <= int(r["denominator"]) <= 9
+    assert demo.find_measure(AIM4_WEEKS).unit == "weeks"
+    assert all(float(r["value"]) > 0 for r in values)

@@ -1,0 +1,42 @@
+"""Helpers for pilot-driven UI tests: an app on a temporary demo copy, screen text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widget import Widget
+
+from pdsa_tui.demo import write_demo
+from pdsa_tui.store import Store
+from pdsa_tui.ui.app import PdsaApp
+
+SMALL = (80, 24)
+LARGE = (120, 40)
+
+
+def demo_app(tmp_path: Path, *, read_only: bool = False) -> PdsaApp:
+    """A PdsaApp on a fresh copy of the demo programme."""
+    path = tmp_path / "demo.json"
+    if not path.exists():
+        write_demo(path)
+    store = Store.open(path, read_only=read_only)
+    return PdsaApp(store, path)
+
+
+def empty_app(tmp_path: Path) -> PdsaApp:
+    """A PdsaApp on a new empty database."""
+    path = tmp_path / "empty.json"
+    return PdsaApp(Store.open(path, create=True), path)
+
+
+def screen_text(app: PdsaApp) -> str:
+    """Everything the current screen shows, as plain text, one line per terminal row."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(seg.text for seg in strip).rstrip() for strip in strips)
+
+
+def widget_text(widget: Widget) -> str:
+    """The plain text a widget renders now."""
+    rendered = widget.render()
+    plain = getattr(rendered, "plain", None)
+    return plain if isinstance(plain, str) else str(rendered)
