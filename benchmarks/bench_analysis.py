@@ -18,12 +18,13 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pdsa_tui.analysis import SeriesPoint, analyse  # noqa: E402
-from pdsa_tui.report.termchart import render_chart  # noqa: E402
+from pdsa_tui.analysis import SeriesPoint, analyse
+from pdsa_tui.report.termchart import render_chart
 
 SIZES = (100, 1_000, 10_000)
 
@@ -55,16 +56,16 @@ def run(repeat: int) -> list[dict[str, object]]:
     rows: list[dict[str, object]] = []
     for n in SIZES:
         points = make_series(n)
-        ys = [p.numerator / p.denominator for p in points if p.numerator is not None and p.denominator]
-        base = best_of(lambda ys=ys: statistics.median(ys), repeat)  # type: ignore[misc]
+        ys = [
+            p.numerator / p.denominator for p in points if p.numerator is not None and p.denominator
+        ]
+        base = best_of(partial(statistics.median, ys), repeat)
         for chart in ("run", "p", "i"):
-            t = best_of(lambda c=chart, pts=points: analyse(pts, c, freeze=n // 2), repeat)  # type: ignore[misc]
+            t = best_of(partial(analyse, points, chart, freeze=n // 2), repeat)
             rows.append({"what": f"analyse {chart}", "n": n, "ms": t * 1e3, "ratio": t / base})
         analysis = analyse(points, "p", freeze=n // 2)
-        t = best_of(
-            lambda a=analysis: render_chart(a, width=100, height=16, scale=100, color=True),  # type: ignore[misc]
-            max(1, repeat // 3),
-        )
+        draw = partial(render_chart, analysis, width=100, height=16, scale=100, color=True)
+        t = best_of(draw, max(1, repeat // 3))
         rows.append({"what": "render_chart p", "n": n, "ms": t * 1e3, "ratio": t / base})
         rows.append({"what": "baseline median", "n": n, "ms": base * 1e3, "ratio": 1.0})
     return rows

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import math
 from collections.abc import Sequence
@@ -13,8 +14,10 @@ from pdsa_tui.analysis import SeriesPoint, analyse, rules
 
 
 def months(n: int, start: dt.date = dt.date(2019, 1, 1)) -> list[dt.date]:
-    return [dt.date(start.year + (start.month - 1 + k) // 12, (start.month - 1 + k) % 12 + 1, 1)
-            for k in range(n)]
+    return [
+        dt.date(start.year + (start.month - 1 + k) // 12, (start.month - 1 + k) % 12 + 1, 1)
+        for k in range(n)
+    ]
 
 
 def pts(values: Sequence[float | None], **marks: Sequence[int]) -> list[SeriesPoint]:
@@ -81,9 +84,7 @@ def test_on_median_points_neither_make_nor_break_a_shift() -> None:
 
 
 def test_ties_count_once_in_a_trend() -> None:
-    assert [(s.first, s.last, s.count) for s in rules.ihi_trends([1, 2, 2, 3, 4, 5])] == [
-        (0, 5, 5)
-    ]
+    assert [(s.first, s.last, s.count) for s in rules.ihi_trends([1, 2, 2, 3, 4, 5])] == [(0, 5, 5)]
     assert rules.ihi_trends([1, 2, 2, 3, 4]) == []
     down = rules.ihi_trends([9, 8, 8, 8, 7, 6, 5, 5])
     assert [(s.first, s.last, s.direction) for s in down] == [(0, 6, -1)]
@@ -151,7 +152,7 @@ def test_zero_denominator_is_skipped_and_reported() -> None:
         SeriesPoint(ds[3], numerator=3, denominator=10),
     ]
     for chart in ("run", "p"):
-        a = analyse(series, chart)  # type: ignore[arg-type]
+        a = analyse(series, chart)
         assert a.points[1].y is None
         assert a.parts[0].centre == pytest.approx(0.3)
         assert any("zero denominator" in w for w in a.parts[0].warnings)
@@ -223,7 +224,7 @@ def test_excluded_points_are_drawn_but_not_used() -> None:
 def test_i_chart_screens_large_moving_ranges() -> None:
     values = [*BASE, 40.0, *BASE]
     a = analyse(pts(values), "i")
-    mrs = [abs(b - x) for x, b in zip(values, values[1:], strict=False)]
+    mrs = [abs(b - x) for x, b in itertools.pairwise(values)]
     mean_mr = sum(mrs) / len(mrs)
     kept = [m for m in mrs if m < 3.267 * mean_mr]
     centre = sum(values) / len(values)
@@ -247,7 +248,9 @@ def test_p_chart_limits_clip_and_small_denominator_warning() -> None:
 
 
 def test_p_chart_no_warning_for_large_denominators() -> None:
-    series = [SeriesPoint(d, numerator=40 + k % 5, denominator=100) for k, d in enumerate(months(12))]
+    series = [
+        SeriesPoint(d, numerator=40 + k % 5, denominator=100) for k, d in enumerate(months(12))
+    ]
     a = analyse(series, "p")
     assert not any("small denominators" in w for w in a.parts[0].warnings)
     assert a.parts[0].ucl is not None  # constant denominators: constant limits
@@ -322,9 +325,21 @@ def test_to_json_contract_shape() -> None:
     data = json.loads(json.dumps(a.to_json()))
     assert data["chart"] == "run" and data["n"] == 24
     part = data["parts"][0]
-    for key in ("first", "last", "centre", "n_useful", "longest_run", "longest_run_max",
-                "crossings", "crossings_min", "runs", "runs_expected", "anhoej_signal",
-                "shifts", "trends"):
+    for key in (
+        "first",
+        "last",
+        "centre",
+        "n_useful",
+        "longest_run",
+        "longest_run_max",
+        "crossings",
+        "crossings_min",
+        "runs",
+        "runs_expected",
+        "anhoej_signal",
+        "shifts",
+        "trends",
+    ):
         assert key in part
     assert part["runs_expected"] == list(rules.runs_expected(24) or ())
     assert part["shifts"] == [[13, 24]]

@@ -25,8 +25,10 @@ def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, s
     return status, out.out, out.err
 
 
-MONTHLY = "date,value\n" + "".join(f"01/{m:02d}/2019,{v}\n" for m, v in
-                                   zip(range(1, 13), [5, 7, 6, 4, 5, 8, 7, 4, 6, 5, 6, 4], strict=True))
+MONTHLY = "date,value\n" + "".join(
+    f"01/{m:02d}/2019,{v}\n"
+    for m, v in zip(range(1, 13), [5, 7, 6, 4, 5, 8, 7, 4, 6, 5, 6, 4], strict=True)
+)
 
 
 # ---------------------------------------------------------------- errors
@@ -122,8 +124,10 @@ def test_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_json_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    lifted = "".join(f"01/{m:02d}/2020,{v + 10}\n" for m, v in
-                     zip(range(1, 13), [5, 7, 6, 4, 5, 8, 7, 4, 6, 5, 6, 4], strict=True))
+    lifted = "".join(
+        f"01/{m:02d}/2020,{v + 10}\n"
+        for m, v in zip(range(1, 13), [5, 7, 6, 4, 5, 8, 7, 4, 6, 5, 6, 4], strict=True)
+    )
     path = write(tmp_path, MONTHLY + lifted)
     status, out, err = run_cli(capsys, str(path), "--json", "--freeze", "12")
     assert status == 0 and err == ""
@@ -165,15 +169,18 @@ def test_json_contract(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
 def test_json_p_chart_has_limits_and_rebase_forms(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    rows = "".join(f"{2019 + k // 12}-{k % 12 + 1:02d}-01,{3 + k % 4},{10 + k % 3}\n" for k in range(24))
+    rows = "".join(
+        f"{2019 + k // 12}-{k % 12 + 1:02d}-01,{3 + k % 4},{10 + k % 3}\n" for k in range(24)
+    )
     path = write(tmp_path, "Date,Numerator,Denominator\n" + rows)
     status, out, _ = run_cli(capsys, str(path), "--chart", "p", "--json", "--rebase", "6", "12")
     assert status == 0
     data = json.loads(out)
     assert [(p["first"], p["last"]) for p in data["parts"]] == [(1, 6), (7, 12), (13, 24)]
     assert all(isinstance(p["lcl"], float) and isinstance(p["ucl"], float) for p in data["points"])
-    status, again, _ = run_cli(capsys, str(path), "--chart", "p", "--json", "--rebase", "6",
-                               "--rebase", "12")
+    status, again, _ = run_cli(
+        capsys, str(path), "--chart", "p", "--json", "--rebase", "6", "--rebase", "12"
+    )
     assert again == out
     status, comma, _ = run_cli(capsys, str(path), "--chart", "p", "--json", "--rebase", "6,12")
     assert comma == out

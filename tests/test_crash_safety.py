@@ -30,7 +30,7 @@ TYPES: dict[str, type[Record]] = {
 #: Runs on one file before starting a new one (keeps long runs' files small).
 RUNS_PER_FILE = 25
 
-CHILD = r'''
+CHILD = r"""
 import dataclasses
 import datetime
 import random
@@ -90,7 +90,7 @@ while True:
         c = s.save(Cycle(id=f"{run}-c{n}", idea_id=idea.id, objective="v0", questions=PAD))
         versions[c.id] = 0
         ack(c)
-'''
+"""
 
 
 def _version(rec: object) -> int:

@@ -163,4 +163,6 @@ def test_formatted_dates_parse_back(value: dt.date) -> None:
     assert parse_date(format_date(value)) == value
     assert parse_date(format_date(value, style="long")) == value
     assert parse_date(format_date(value, style="iso"), dayfirst=False) == value
-    assert parse_date(f"{value.month:02d}/{value.day:02d}/{value.year:04d}", dayfirst=False) == value
+    assert (
+        parse_date(f"{value.month:02d}/{value.day:02d}/{value.year:04d}", dayfirst=False) == value
+    )

@@ -90,7 +90,9 @@ def test_parse_field_kinds() -> None:
 
 def test_parse_field_bad_date_message() -> None:
     assert errors_of(parse_field, Cycle.spec("planned_start"), "31/02/2019") == {
-        "planned_start": [f"'31/02/2019' is not a real date: February 2019 has 28 days ({DATE_HELP})"]
+        "planned_start": [
+            f"'31/02/2019' is not a real date: February 2019 has 28 days ({DATE_HELP})"
+        ]
     }
 
 
@@ -142,7 +144,9 @@ def test_from_form_reports_every_error_at_once() -> None:
         },
     )
     assert found == {
-        "cohort_from": [f"'31/02/2019' is not a real date: February 2019 has 28 days ({DATE_HELP})"],
+        "cohort_from": [
+            f"'31/02/2019' is not a real date: February 2019 has 28 days ({DATE_HELP})"
+        ],
         "deadline": [f"'someday' is not a date ({DATE_HELP})"],
         "kind": ["'regional' is not one of: National, Local"],
         "code": [REQUIRED],
@@ -156,7 +160,7 @@ def test_from_form_error_order_parse_errors_first() -> None:
         from_form(Aim, {"code": "", "statement": "s", "target_pct": "lots"})
     assert [e.field for e in info.value.errors] == ["target_pct", "code"]
     assert str(info.value) == (
-        "Target %: 'lots' is not a number; type digits, e.g. 42 or 7.5; " f"Code: {REQUIRED}"
+        f"Target %: 'lots' is not a number; type digits, e.g. 42 or 7.5; Code: {REQUIRED}"
     )
 
 

@@ -15,9 +15,9 @@ from pdsa_tui.model import (
     ChangeIdea,
     Cycle,
     DataPoint,
+    Feedback,
     FieldError,
     FieldSpec,
-    Feedback,
     Measure,
     Task,
     ValidationError,
@@ -133,9 +133,7 @@ def test_percent_goal_0_to_100_only_for_percent_measures() -> None:
 def test_min_max_messages_of_number_fields() -> None:
     spec = FieldSpec("goal", "Goal", "number", False, None, 1, 10, "")
     assert _check_field(spec, 0) == [FieldError("goal", "Goal", "must be at least 1; got 0")]
-    assert _check_field(spec, 10.5) == [
-        FieldError("goal", "Goal", "must be at most 10; got 10.5")
-    ]
+    assert _check_field(spec, 10.5) == [FieldError("goal", "Goal", "must be at most 10; got 10.5")]
     assert _check_field(spec, 5) == []
 
 
@@ -300,9 +298,7 @@ def test_point_numerator_rules() -> None:
 @pytest.mark.parametrize("denominator", [0, -4])
 def test_point_denominator_above_zero(denominator: float) -> None:
     assert messages(point(numerator=0, denominator=denominator)) == {
-        "denominator": [
-            f"must be above zero (how many were counted); got {denominator:g}"
-        ]
+        "denominator": [f"must be above zero (how many were counted); got {denominator:g}"]
     }
 
 
@@ -514,13 +510,13 @@ def test_point_round_trip() -> None:
 
 
 def test_record_types_table() -> None:
-    assert RECORD_TYPES == {
+    assert {
         "aims": Aim,
         "measures": Measure,
         "ideas": ChangeIdea,
         "cycles": Cycle,
         "feedback": Feedback,
-    }
+    } == RECORD_TYPES
 
 
 def test_specs_skip_internal_fields() -> None:

@@ -132,13 +132,16 @@ def test_save_with_missing_parent_is_refused(store: Store) -> None:
     with pytest.raises(NotFoundError, match=r"^Cycle belongs to change idea 'x', which does not"):
         store.save(Cycle(idea_id="x", objective="o"))
     assert store.all(Measure) == []
-    with pytest.raises(NotFoundError, match="^no change idea has id abc$"):
+    with pytest.raises(NotFoundError, match=r"^no change idea has id abc$"):
         store.get(ChangeIdea, "abc")
 
 
 def test_get_unknown_id(store: Store) -> None:
     with pytest.raises(NotFoundError, match="no aim has id abc"):
         store.get(Aim, "abc")
+    assert store.lookup(Aim, "abc") is None
+    saved = store.save(Aim(code="A", statement="s"))
+    assert store.lookup(Aim, saved.id) == saved
 
 
 def test_reopen_keeps_everything(tmp_db: Path, programme: Programme, store: Store) -> None:
@@ -233,7 +236,9 @@ def test_dependents_counts(store: Store, programme: Programme) -> None:
     assert store.dependents(programme.feedback[0]) == {}
 
 
-def test_cascade_delete_aim_leaves_no_orphans(tmp_db: Path, store: Store, programme: Programme) -> None:
+def test_cascade_delete_aim_leaves_no_orphans(
+    tmp_db: Path, store: Store, programme: Programme
+) -> None:
     keep = store.save(Aim(code="Aim 2", statement="s"))
     keep_idea = store.save(ChangeIdea(aim_id=keep.id, title="t", lead="TL"))
     saves = store.saves
@@ -290,7 +295,7 @@ def test_add_update_delete_points(store: Store, programme: Programme) -> None:
     m = programme.measure
     p = DataPoint(date=D(2018, 12, 1), numerator=5, denominator=10)
     m2 = store.add_point(m, p)
-    assert [x.date for x in m2.points][0] == D(2018, 12, 1)  # kept in date order
+    assert [x.date for x in m2.points] == [D(2018, 12, 1), *(x.date for x in m.points)]
     assert len(m2.points) == 4
     changed = dataclasses.replace(p, numerator=6)
     m3 = store.update_point(m2, changed)
@@ -363,7 +368,9 @@ def test_transaction_rolls_back_on_validation_error(store: Store) -> None:
 # -- read-only and locks -----------------------------------------------------------------
 
 
-def test_second_writer_is_refused_then_read_only(tmp_db: Path, store: Store, programme: Programme) -> None:
+def test_second_writer_is_refused_then_read_only(
+    tmp_db: Path, store: Store, programme: Programme
+) -> None:
     with pytest.raises(DatabaseLockedError) as info:
         Store.open(tmp_db)
     msg = str(info.value)

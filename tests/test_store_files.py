@@ -1,4 +1,4 @@
-"""The file itself: permissions, unreadable files left untouched, migration, backups, atomic writes."""
+"""The file itself: permissions, unreadable files untouched, migration, backups, atomic writes."""
 
 from __future__ import annotations
 
@@ -50,6 +50,9 @@ def test_new_database_backups_and_lock_are_private(tmp_db: Path) -> None:
     try:
         with Store.open(tmp_db, create=True):
             pass
+        assert list_backups(tmp_db) == []  # a file just created is not worth a backup
+        with Store.open(tmp_db):
+            pass
     finally:
         os.umask(old)
     assert mode(tmp_db) == 0o600
@@ -82,7 +85,11 @@ BAD_FILES: list[tuple[str, bytes, str]] = [
     ),
     ("empty", b"", "it is empty (0 bytes)"),
     ("whitespace", b"  \n\t\n", "it holds only blank space"),
-    ("binary", bytes([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0xFF, 0x00]), "it is not a text file (byte 0 is not UTF-8)"),
+    (
+        "binary",
+        bytes([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0xFF, 0x00]),
+        "it is not a text file (byte 0 is not UTF-8)",
+    ),
     ("nul-junk", b"\x00" * 64, "it is not valid JSON"),
     (
         "foreign-tinydb",
@@ -132,7 +139,9 @@ BAD_FILES: list[tuple[str, bytes, str]] = [
 ]
 
 
-@pytest.mark.parametrize(("content", "problem"), [b[1:] for b in BAD_FILES], ids=[b[0] for b in BAD_FILES])
+@pytest.mark.parametrize(
+    ("content", "problem"), [b[1:] for b in BAD_FILES], ids=[b[0] for b in BAD_FILES]
+)
 @pytest.mark.parametrize("how", ["write", "create", "read_only", "fallback"])
 def test_unreadable_file_is_reported_and_untouched(
     tmp_db: Path, content: bytes, problem: str, how: str
@@ -198,7 +207,7 @@ def test_newer_schema_is_refused_and_untouched(tmp_db: Path, how: dict[str, bool
 
 
 def test_newer_schema_with_unfamiliar_tables_still_says_newer(tmp_db: Path) -> None:
-    """A newer version may lay tables out differently: the user must hear 'upgrade', not 'broken'."""
+    """A newer version may lay tables out differently: the user must hear 'upgrade', not 'bad'."""
     tmp_db.write_bytes(newer(aims=[{"code": "A"}], cycles={"1": {"no": "id"}}))
     before = snapshot(tmp_db)
     with pytest.raises(NewerSchemaError, match="written by a newer pdsa"):
@@ -208,6 +217,8 @@ def test_newer_schema_with_unfamiliar_tables_still_says_newer(tmp_db: Path) -> N
 
 def test_error_names_the_newest_backup(tmp_db: Path) -> None:
     with Store.open(tmp_db, create=True):
+        pass
+    with Store.open(tmp_db):  # the first open of an existing file makes today's backup
         pass
     daily = list_backups(tmp_db)
     assert len(daily) == 1
@@ -230,6 +241,8 @@ def test_error_names_the_newest_backup(tmp_db: Path) -> None:
 
 def test_newer_schema_names_backup(tmp_db: Path) -> None:
     with Store.open(tmp_db, create=True):
+        pass
+    with Store.open(tmp_db):
         pass
     tmp_db.write_bytes(newer())
     with pytest.raises(NewerSchemaError) as info:
@@ -294,7 +307,9 @@ def test_read_only_open_of_v1_migrates_in_memory_only(tmp_db: Path) -> None:
     assert not backup_dir(tmp_db).exists()
 
 
-def test_migration_failure_to_back_up_leaves_v1(tmp_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_migration_failure_to_back_up_leaves_v1(
+    tmp_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     original = v1_file()
     tmp_db.write_bytes(original)
 
@@ -333,6 +348,9 @@ def test_daily_backup_once_a_day(tmp_db: Path) -> None:
 def test_store_open_makes_todays_backup_once(tmp_db: Path) -> None:
     with Store.open(tmp_db, create=True):
         pass
+    assert list_backups(tmp_db) == []
+    with Store.open(tmp_db):
+        pass
     with Store.open(tmp_db):
         pass
     names = [p.name for p in list_backups(tmp_db)]
@@ -348,9 +366,10 @@ def test_daily_backups_rotate_to_ten(tmp_db: Path) -> None:
         assert daily_backup(tmp_db, today=start + dt.timedelta(days=i)) is not None
     dailies = sorted(p.name for p in backup_dir(tmp_db).glob("pdsa.daily-*.json"))
     assert KEEP_BACKUPS == 10
-    # Today's real backup (made by Store.open) sorts after 2019, so 9 of the 13 remain.
-    expected = [f"pdsa.daily-{(start + dt.timedelta(days=i)).isoformat()}.json" for i in range(4, 13)]
-    assert dailies == [*expected, f"pdsa.daily-{dt.date.today().isoformat()}.json"]
+    expected = [
+        f"pdsa.daily-{(start + dt.timedelta(days=i)).isoformat()}.json" for i in range(3, 13)
+    ]
+    assert dailies == expected  # the newest 10 (names sort by date)
     assert pre.exists()  # migration backups are never rotated away
     assert not [p for p in backup_dir(tmp_db).iterdir() if p.name.endswith(".tmp")]
 
@@ -361,7 +380,11 @@ def test_rotation_with_explicit_keep(tmp_path: Path) -> None:
     for i in range(5):
         daily_backup(path, today=D(2020, 2, 27) + dt.timedelta(days=i), keep=3)
     names = sorted(p.name for p in list_backups(path))
-    assert names == ["db.daily-2020-02-29.json", "db.daily-2020-03-01.json", "db.daily-2020-03-02.json"]
+    assert names == [
+        "db.daily-2020-02-29.json",
+        "db.daily-2020-03-01.json",
+        "db.daily-2020-03-02.json",
+    ]
 
 
 def test_list_and_newest_backup(tmp_path: Path) -> None:
@@ -417,7 +440,9 @@ class _FailingOS:
         return maybe_fail
 
 
-@pytest.mark.parametrize(("call", "after"), [("write", 0), ("write", 1), ("fsync", 0), ("fchmod", 0), ("replace", 0)])
+@pytest.mark.parametrize(
+    ("call", "after"), [("write", 0), ("write", 1), ("fsync", 0), ("fchmod", 0), ("replace", 0)]
+)
 def test_atomic_write_failure_leaves_old_file_and_no_temp(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, call: str, after: int
 ) -> None:

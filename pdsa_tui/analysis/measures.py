@@ -75,7 +75,10 @@ def view_measure(
         for p in points
     ]
     scale = 100.0 if ratio else 1.0
-    unit_label = "%" if measure.unit == "percent" or ratio else f" {measure.unit}"
+    if measure.unit == "percent" or ratio:
+        unit_label = "%"
+    else:
+        unit_label = "" if measure.unit in ("count", "rate") else f" {measure.unit}"
     direction = measure.direction if measure.direction in ("up", "down") else "neutral"
     analysis = analyse(
         series,

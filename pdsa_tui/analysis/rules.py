@@ -27,19 +27,31 @@ RUNS_TAIL = Fraction(25, 1000)
 def qbinom(p: float, size: int, prob: float = 0.5) -> int:
     """Smallest ``k`` with P(X <= k) >= ``p`` for X ~ Binomial(size, prob), as R's ``qbinom``.
 
-    Exact: the cumulative probability is summed as a fraction, so there is no
-    floating-point doubt at the boundary (R adds a fuzz factor for the same reason).
+    Exact: the cumulative probability is compared as a rational number, so there
+    is no floating-point doubt at the boundary (R adds a fuzz factor for the same
+    reason). ``prob = 0.5``, the only case the runs rules need, uses integers only.
     """
     if size < 0:
         raise ValueError("size must be >= 0")
     if not 0.0 <= p <= 1.0:
         raise ValueError("p must be within [0, 1]")
     target = Fraction(p)
+    if prob == 0.5:
+        # P(X <= k) = sum(C(size, i), i <= k) / 2**size: compare integers.
+        goal = target.numerator << size
+        cumulative = 0
+        c = 1
+        for k in range(size + 1):
+            cumulative += c
+            if cumulative * target.denominator >= goal:
+                return k
+            c = c * (size - k) // (k + 1)
+        return size
     q = Fraction(prob)
-    cumulative = Fraction(0)
+    total = Fraction(0)
     for k in range(size + 1):
-        cumulative += math.comb(size, k) * q**k * (1 - q) ** (size - k)
-        if cumulative >= target:
+        total += math.comb(size, k) * q**k * (1 - q) ** (size - k)
+        if total >= target:
             return k
     return size
 
@@ -55,6 +67,7 @@ def longest_run_max(n_useful: int) -> int:
     return round(math.log2(n_useful)) + 3
 
 
+@cache
 def crossings_min(n_useful: int) -> int:
     """Anhøj lower limit for the number of crossings: ``qbinom(0.05, n - 1, 0.5)`` (Chen 2010)."""
     return qbinom(0.05, max(n_useful - 1, 0), 0.5)

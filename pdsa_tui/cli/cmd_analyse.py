@@ -359,7 +359,9 @@ def _table(parts: list[PartResult], scale: float, unit: str) -> list[str]:
             )
         )
     widths = [max(len(r[c]) for r in rows) for c in range(len(head))]
-    return ["  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    return [
+        "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows
+    ]
 
 
 def _opt(v: int | None) -> str:

@@ -45,12 +45,14 @@ def render(
     analyses: dict[str, Any] = {}
     for m in measures:
         view = view_measure(m, aim=aim_by_id.get(m.aim_id))
-        analyses[m.id] = _finite({
-            **view.analysis.to_json(),
-            "scale": view.scale,
-            "unit_label": view.unit_label,
-            "goal": view.goal,
-        })
+        analyses[m.id] = _finite(
+            {
+                **view.analysis.to_json(),
+                "scale": view.scale,
+                "unit_label": view.unit_label,
+                "goal": view.goal,
+            }
+        )
     doc: dict[str, Any] = {
         "format": FORMAT,
         "version": VERSION,

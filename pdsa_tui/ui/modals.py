@@ -161,9 +161,7 @@ class RecordForm(ModalScreen[R | None], Generic[R]):
         except ValidationError as exc:
             marked = form.show_errors(exc.errors)
             n = len(exc.errors)
-            error.update(
-                Text(f"{n} problem{'s' if n != 1 else ''} to fix; nothing was saved yet.")
-            )
+            error.update(Text(f"{n} problem{'s' if n != 1 else ''} to fix; nothing was saved yet."))
             if marked:
                 form.focus_field(marked[0])
             return

@@ -16,7 +16,13 @@ from pdsa_tui.analysis.measures import MeasureView, view_measure
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, Measure, choices, format_date
 from pdsa_tui.model.dates import today
 from pdsa_tui.ui.screens.base import PdsaScreen
-from pdsa_tui.ui.summaries import signal_label, stage_counts, stage_sentence, stage_summary, time_left
+from pdsa_tui.ui.summaries import (
+    signal_label,
+    stage_counts,
+    stage_sentence,
+    stage_summary,
+    time_left,
+)
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
 
 

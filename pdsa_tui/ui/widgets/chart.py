@@ -25,9 +25,7 @@ class ChartView(Static):
         self._drawn_for: tuple[int, int, int] | None = None
         self.plain = ""
 
-    def show(
-        self, view: MeasureView | None, markers: Sequence[tuple[dt.date, str]] = ()
-    ) -> None:
+    def show(self, view: MeasureView | None, markers: Sequence[tuple[dt.date, str]] = ()) -> None:
         """Draw ``view`` (None clears the chart)."""
         self.view = view
         self.markers = list(markers)

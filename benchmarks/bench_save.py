@@ -1,0 +1,359 @@
+"""How long does saving one edited cycle take, against the physical limit and plain TinyDB?
+
+    python benchmarks/bench_save.py [--json OUT] [--sizes 500,5000] [--repeats 20] [--dir DIR]
+
+For programmes of 500 and 5,000 cycles (realistic text, feedback on some cycles,
+measures with data points) it times, ``--repeats`` times each:
+
+* ``Store.save`` of one edited cycle: validation, TinyDB's table update, JSON
+  encoding and the atomic write (temp file, fsync, ``os.replace``, fsync of the folder);
+* the physical limit: ``json.dumps`` of the same data, write, fsync, ``os.replace``
+  and fsync of the folder, all in the same folder: the least a whole-file, crash-safe
+  save can cost;
+* TinyDB's default ``JSONStorage`` doing the same update (``table.update`` of one
+  document): it re-reads the whole file on every operation and rewrites it in place
+  *without* fsync, so it is neither crash-safe nor durable; shown for scale.
+
+It reports median milliseconds and ratios to the physical limit. It asserts nothing.
+The files go in ``--dir`` (default: a new temporary folder, removed afterwards);
+fsync costs depend on that folder's file system.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+
+from pdsa_tui.model import Aim, ChangeIdea, Cycle, DataPoint, Feedback, Measure, Task
+from pdsa_tui.store import Store, atomic_write
+from pdsa_tui.store.files import fsync_dir
+from pdsa_tui.store.migrations import new_database
+from pdsa_tui.store.storage import encode
+
+CYCLES_PER_IDEA = 10
+AIMS = 4
+
+_WORDS = [
+    "carer",
+    "family",
+    "meeting",
+    "permanence",
+    "plan",
+    "review",
+    "panel",
+    "team",
+    "social",
+    "worker",
+    "child",
+    "young",
+    "person",
+    "kinship",
+    "foster",
+    "assessment",
+    "week",
+    "report",
+    "legal",
+    "planning",
+    "early",
+    "letter",
+    "visit",
+    "school",
+    "health",
+    "contact",
+    "referral",
+    "decision",
+    "timescale",
+    "chair",
+    "minutes",
+    "agreed",
+    "booked",
+    "delayed",
+    "helpful",
+    "clear",
+]
+
+
+def _text(rng: random.Random, words: int) -> str:
+    out = " ".join(rng.choice(_WORDS) for _ in range(words))
+    return out[0].upper() + out[1:] + "."
+
+
+def build_data(n_cycles: int, seed: int = 1) -> tuple[dict[str, Any], str]:
+    """A database dict with ``n_cycles`` cycles, and the id of one cycle to edit."""
+    rng = random.Random(seed)
+    data = new_database("2019-01-01T00:00:00+00:00")
+    tables: dict[str, dict[str, Any]] = {name: {} for name in data if name != "meta"}
+
+    def put(rec: Any) -> Any:
+        table = tables[rec.TABLE]
+        table[str(len(table) + 1)] = rec.to_dict()
+        return rec
+
+    aims = [
+        put(
+            Aim(
+                code=f"Aim {i + 1}",
+                statement=(
+                    f"By 01 Dec 2019, {80 + i}% of looked after & accommodated on or after "
+                    "01 Feb 2019, will have a recommendation for permanence within 30 weeks."
+                ),
+                target_pct=80 + i,
+                population="looked after and accommodated",
+                cohort_from=dt.date(2019, 2, 1),
+                deadline=dt.date(2019, 12, 1),
+                lead="Service manager",
+                members=["SW team A", "Reviewing officer", "Legal"],
+                kind="national",
+                notes=_text(rng, 40),
+            )
+        )
+        for i in range(AIMS)
+    ]
+    for aim in aims:
+        for j, kind in enumerate(("outcome", "process", "balancing")):
+            points = [
+                DataPoint(
+                    date=dt.date(2017 + k // 12, k % 12 + 1, 1),
+                    numerator=rng.randint(3, 10),
+                    denominator=10,
+                    note=_text(rng, 6) if k % 6 == 0 else "",
+                )
+                for k in range(36)
+            ]
+            put(
+                Measure(
+                    aim_id=aim.id,
+                    name=f"{aim.code} measure {j + 1}",
+                    type=kind,
+                    unit="percent",
+                    goal=85,
+                    definition=_text(rng, 30),
+                    source="Case management system",
+                    points=points,
+                )
+            )
+    target = ""
+    n_ideas = max(1, n_cycles // CYCLES_PER_IDEA)
+    made = 0
+    for i in range(n_ideas):
+        idea = put(
+            ChangeIdea(
+                aim_id=aims[i % AIMS].id,
+                title=f"Change idea {i + 1}: {_text(rng, 5)}",
+                description=_text(rng, 40),
+                lead="Team leader",
+                status="testing",
+                settings=["North locality", "South locality"],
+                driver=_text(rng, 8),
+            )
+        )
+        for n in range(1, CYCLES_PER_IDEA + 1):
+            if made >= n_cycles:
+                break
+            made += 1
+            start = dt.date(2019, 1, 7) + dt.timedelta(weeks=n * 2)
+            cycle = put(
+                Cycle(
+                    idea_id=idea.id,
+                    number=n,
+                    objective=_text(rng, 14),
+                    lead="SW",
+                    questions=_text(rng, 30),
+                    predictions=_text(rng, 30),
+                    tasks=[
+                        Task("SW", _text(rng, 6), "week 1", "office"),
+                        Task("TL", _text(rng, 6), "week 2", "home visit"),
+                        Task("Admin", _text(rng, 4), "week 2", ""),
+                    ],
+                    data_to_collect=_text(rng, 20),
+                    planned_start=start,
+                    planned_end=start + dt.timedelta(days=13),
+                    scale="1 team, 3 families",
+                    do_start=start,
+                    do_end=start + dt.timedelta(days=12),
+                    what_happened=_text(rng, 60),
+                    problems=_text(rng, 25),
+                    results=_text(rng, 40),
+                    learned=_text(rng, 30),
+                    decision=rng.choice(["adopt", "adapt", "abandon", "expand"]),
+                    next_steps=_text(rng, 20),
+                )
+            )
+            if made == n_cycles // 2:
+                target = cycle.id
+            if made % 4 == 0:
+                for source in ("foster_carer", "practitioner"):
+                    put(
+                        Feedback(
+                            cycle_id=cycle.id,
+                            date=start + dt.timedelta(days=5),
+                            source=source,
+                            method="conversation",
+                            text=_text(rng, 35),
+                            themes=["clarity", "time"],
+                            tone=rng.choice(["positive", "mixed", "negative", "neutral"]),
+                        )
+                    )
+    data.update(tables)
+    return data, target
+
+
+def _time(fn: Callable[[int], None], repeats: int) -> list[float]:
+    """Milliseconds of each of ``repeats`` calls (after one warm-up call)."""
+    fn(-1)
+    out = []
+    for i in range(repeats):
+        t0 = time.perf_counter()
+        fn(i)
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def bench_store(folder: Path, data: dict[str, Any], target: str, repeats: int) -> list[float]:
+    path = folder / "store.json"
+    atomic_write(path, encode(data))
+    store = Store.open(path)
+    try:
+        base = store.get(Cycle, target)
+
+        def save(i: int) -> None:
+            store.save(dataclasses.replace(base, what_happened=f"Edit {i}: {base.what_happened}"))
+
+        return _time(save, repeats)
+    finally:
+        store.close()
+
+
+def bench_physical(folder: Path, data: dict[str, Any], target: str, repeats: int) -> list[float]:
+    path = folder / "physical.json"
+    data = json.loads(json.dumps(data))
+    doc = next(d for d in data["cycles"].values() if d["id"] == target)
+    original = doc["what_happened"]
+    tmp = folder / ".physical.json.tmp"
+
+    def save(i: int) -> None:
+        doc["what_happened"] = f"Edit {i}: {original}"
+        raw = json.dumps(data, ensure_ascii=False).encode("utf-8")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            view = memoryview(raw)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+        fsync_dir(folder)
+
+    return _time(save, repeats)
+
+
+def bench_tinydb(folder: Path, data: dict[str, Any], target: str, repeats: int) -> list[float]:
+    path = folder / "tinydb.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    db = TinyDB(path)  # TinyDB's default JSONStorage
+    try:
+        table = db.table("cycles")
+        doc_id = next(int(k) for k, d in data["cycles"].items() if d["id"] == target)
+        original = data["cycles"][str(doc_id)]["what_happened"]
+
+        def save(i: int) -> None:
+            table.update({"what_happened": f"Edit {i}: {original}"}, doc_ids=[doc_id])
+
+        return _time(save, repeats)
+    finally:
+        db.close()
+
+
+def run(sizes: list[int], repeats: int, folder: Path) -> list[dict[str, Any]]:
+    rows = []
+    for n in sizes:
+        data, target = build_data(n)
+        size_mb = len(encode(data)) / 1e6
+        sub = folder / f"n{n}"
+        sub.mkdir(parents=True, exist_ok=True)
+        results = {
+            "store_save": bench_store(sub, data, target, repeats),
+            "physical_limit": bench_physical(sub, data, target, repeats),
+            "tinydb_jsonstorage": bench_tinydb(sub, data, target, repeats),
+        }
+        med = {k: statistics.median(v) for k, v in results.items()}
+        rows.append(
+            {
+                "cycles": n,
+                "feedback": len(data["feedback"]),
+                "file_mb": round(size_mb, 2),
+                "repeats": repeats,
+                "median_ms": {k: round(v, 2) for k, v in med.items()},
+                "min_ms": {k: round(min(v), 2) for k, v in results.items()},
+                "ratio_to_physical": {
+                    k: round(v / med["physical_limit"], 2) for k, v in med.items()
+                },
+            }
+        )
+    return rows
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    head = (
+        f"{'cycles':>7} {'file MB':>8} | {'Store.save':>11} {'physical':>9} {'TinyDB JSON':>12} |"
+        f" {'save/phys':>9} {'TinyDB/phys':>11}"
+    )
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        m, q = r["median_ms"], r["ratio_to_physical"]
+        lines.append(
+            f"{r['cycles']:>7} {r['file_mb']:>8.2f} | {m['store_save']:>8.1f} ms"
+            f" {m['physical_limit']:>6.1f} ms {m['tinydb_jsonstorage']:>9.1f} ms |"
+            f" {q['store_save']:>8.2f}x {q['tinydb_jsonstorage']:>10.2f}x"
+        )
+    lines.append("(medians; TinyDB's JSONStorage does not fsync, so it is not crash-safe)")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--json", metavar="OUT", type=Path, help="also write the results as JSON")
+    ap.add_argument("--sizes", default="500,5000", help="cycle counts (default 500,5000)")
+    ap.add_argument("--repeats", type=int, default=20, help="timed saves per case (default 20)")
+    ap.add_argument("--dir", type=Path, help="folder for the files (default: a temporary one)")
+    args = ap.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    folder = args.dir or Path(tempfile.mkdtemp(prefix="pdsa-bench-"))
+    try:
+        rows = run(sizes, args.repeats, folder)
+    finally:
+        if args.dir is None:
+            shutil.rmtree(folder, ignore_errors=True)
+    print(table(rows))
+    if args.json:
+        out = {
+            "benchmark": "save one edited cycle",
+            "python": sys.version.split()[0],
+            "platform": platform.platform(),
+            "folder": str(args.dir or "temporary"),
+            "rows": rows,
+        }
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,93 @@
+"""``pdsa export``: an aim report, every aim's report or one cycle's summary, to a file."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from pdsa_tui.cli.commands import add_db_option, open_store
+from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
+from pdsa_tui.model import Aim, Cycle
+from pdsa_tui.report.export import FORMATS, export_text, write_export
+from pdsa_tui.store import StoreError
+
+HELP = "export an aim report, every aim's report or one cycle's summary"
+DESCRIPTION = (
+    "Export an aim report (the aim, what needs attention, measures with their charts and "
+    "analysis, change ideas with their ramps, every cycle with its four phases and feedback), "
+    "every aim's report in one document (--all), or one cycle's summary (--cycle). "
+    "Formats: md (Markdown), html (one self-contained printable file), csv (one row per "
+    "cycle; UTF-8 with a byte-order mark for Excel), json (every field of every record). "
+    "An existing file is never overwritten without --force."
+)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``export`` to the parser."""
+    p = sub.add_parser("export", help=HELP, description=DESCRIPTION)
+    p.add_argument("--aim", metavar="CODE_OR_ID", help="the aim to report on, e.g. 'Aim 2'")
+    p.add_argument("--cycle", metavar="ID", help="the cycle to summarise (id or id prefix)")
+    p.add_argument("--all", action="store_true", help="every aim's report in one document")
+    p.add_argument(
+        "--format",
+        dest="fmt",
+        metavar="FORMAT",
+        required=True,
+        help=f"one of: {', '.join(FORMATS)}",
+    )
+    p.add_argument("-o", "--output", required=True, metavar="PATH", help="the file to write")
+    p.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
+    add_db_option(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Build the export and write it; nothing is written on any error."""
+    chosen = [
+        name
+        for name, given in (("--aim", args.aim), ("--cycle", args.cycle), ("--all", args.all))
+        if given
+    ]
+    if len(chosen) != 1:
+        what = "none" if not chosen else " and ".join(chosen)
+        raise CliError(
+            f"give exactly one of --aim CODE_OR_ID, --cycle ID or --all (got {what})", EXIT_USAGE
+        )
+    fmt = str(args.fmt).lower().lstrip(".")
+    if fmt == "markdown":
+        fmt = "md"
+    if fmt not in FORMATS:
+        raise CliError(f"unknown format '{args.fmt}'; use one of: {', '.join(FORMATS)}", EXIT_USAGE)
+    path = Path(args.output).expanduser()
+    if (path.exists() or path.is_symlink()) and not args.force and not path.is_dir():
+        raise CliError(f"{path} already exists; add --force to overwrite it", EXIT_DATA)
+    with open_store(args, write=False) as store:
+        aim: Aim | None = None
+        cycle: Cycle | None = None
+        try:
+            if args.aim:
+                aim = store.find_aim(args.aim)
+            elif args.cycle:
+                cycle = store.find_cycle(args.cycle)
+        except StoreError as exc:
+            raise CliError(str(exc), EXIT_DATA) from None
+        text = export_text(store, aim=aim, cycle=cycle, all=bool(args.all), fmt=fmt)
+        what = (
+            f"{aim.code} report"
+            if aim is not None
+            else f"cycle {cycle.number} summary"
+            if cycle is not None
+            else f"report of every aim ({len(store.aims())})"
+        )
+    try:
+        written = write_export(path, text, force=args.force)
+    except FileExistsError:
+        raise CliError(f"{path} already exists; add --force to overwrite it", EXIT_DATA) from None
+    except OSError as exc:
+        if exc.strerror is None:
+            raise CliError(f"{exc}; nothing was written", EXIT_DATA) from None
+        raise CliError(
+            f"could not write {path}: {exc.strerror}; nothing was written", EXIT_DATA
+        ) from None
+    print(f"Wrote the {what} ({FORMATS[fmt]}) to {written}")
+    return 0

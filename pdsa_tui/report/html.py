@@ -1,0 +1,397 @@
+"""HTML exports: one self-contained, printable file per report.
+
+No scripts, no web fonts, no images or styles by URL: the CSS is embedded, the
+charts are inline SVG (:mod:`pdsa_tui.report.svg`) and a Content-Security-Policy
+forbids anything else, so opening the file makes no network request. Every
+piece of user text goes through :func:`html.escape` (quotes included), so markup
+typed into a field shows as typed. Printing gives A4 pages with each cycle on a
+new page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from pdsa_tui import __version__
+from pdsa_tui.report.content import (
+    NOT_RECORDED,
+    AimContent,
+    CycleContent,
+    Document,
+    FieldRow,
+    IdeaContent,
+    MeasureContent,
+    day,
+    goal_text,
+)
+from pdsa_tui.report.svg import CHART_NAMES, ChartMarker, chart_svg, month_label, visible_markers
+
+PRIORITY = {0: ("Act now", "p0"), 1: ("Soon", "p1"), 2: ("Keep an eye on", "p2")}
+KIND_NAMES = {
+    "aim": "Aim report",
+    "all": "Programme report",
+    "idea": "Change idea report",
+    "cycle": "PDSA cycle summary",
+}
+
+CSS = """
+:root {
+  --ink: #212529; --muted: #5c636a; --line: #dee2e6; --soft: #f8f9fa; --accent: #1c4f8c;
+  --plan: #1c7ed6; --do: #f08c00; --study: #7048e8; --act: #d6336c; --closed: #2b8a3e;
+}
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body {
+  margin: 0; color: var(--ink); background: #fff;
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
+    "Noto Sans", sans-serif;
+  -webkit-print-color-adjust: exact; print-color-adjust: exact;
+}
+.page { max-width: 54rem; margin: 0 auto; padding: 2rem 1.5rem 3rem; }
+.doc-head { border-bottom: 3px solid var(--accent); padding-bottom: 0.8rem; margin-bottom: 1.5rem; }
+.kicker { margin: 0; color: var(--accent); font-weight: 600; letter-spacing: 0.04em;
+  text-transform: uppercase; font-size: 0.78rem; }
+h1 { font-size: 1.75rem; line-height: 1.25; margin: 0.2rem 0 0.4rem; }
+h2 { font-size: 1.3rem; margin: 2rem 0 0.6rem; padding-bottom: 0.2rem;
+  border-bottom: 1px solid var(--line); }
+h3 { font-size: 1.12rem; margin: 1.5rem 0 0.5rem; }
+h4 { font-size: 1rem; margin: 1rem 0 0.4rem; }
+h5 { font-size: 0.92rem; margin: 0.8rem 0 0.3rem; color: var(--muted); }
+.subtitle { font-size: 1.05rem; margin: 0 0 0.4rem; white-space: pre-line; }
+.meta, .asof, .note { color: var(--muted); font-size: 0.85rem; }
+.asof { font-weight: normal; }
+.txt { white-space: pre-line; overflow-wrap: anywhere; }
+.empty { color: var(--muted); font-style: italic; }
+a { color: var(--accent); }
+nav.toc ol { padding-left: 1.4rem; }
+nav.toc li { margin: 0.3rem 0; }
+dl.fields { display: grid; grid-template-columns: minmax(9rem, max-content) 1fr;
+  gap: 0.25rem 1rem; margin: 0.5rem 0 1rem; }
+dl.fields > div { display: contents; }
+dl.fields dt { font-weight: 600; color: var(--muted); }
+dl.fields dd { margin: 0; }
+table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; font-size: 0.9rem; }
+th, td { border: 1px solid var(--line); padding: 0.35rem 0.5rem; text-align: left;
+  vertical-align: top; overflow-wrap: anywhere; }
+th { background: var(--soft); font-weight: 600; }
+td.num { text-align: right; white-space: nowrap; }
+.badge { display: inline-block; padding: 0.05rem 0.5rem; border-radius: 0.8rem; color: #fff;
+  font-size: 0.75rem; font-weight: 600; vertical-align: middle; white-space: nowrap; }
+.badge.plan { background: var(--plan); } .badge.do { background: var(--do); }
+.badge.study { background: var(--study); } .badge.act { background: var(--act); }
+.badge.closed { background: var(--closed); }
+ul.attention { list-style: none; padding: 0; margin: 0.5rem 0 1rem; }
+ul.attention li { padding: 0.35rem 0.6rem; margin: 0.25rem 0; border-left: 4px solid var(--line);
+  background: var(--soft); }
+ul.attention li.p0 { border-left-color: #e03131; }
+ul.attention li.p1 { border-left-color: #f08c00; }
+ul.attention .tag { font-weight: 600; margin-right: 0.4rem; }
+.ok { padding: 0.4rem 0.6rem; border-left: 4px solid var(--closed); background: #ebfbee; }
+.hint { padding: 0.4rem 0.6rem; border-left: 4px solid #f08c00; background: #fff4e6;
+  font-size: 0.9rem; }
+article.measure { margin-bottom: 2rem; }
+figure { margin: 0.8rem 0; }
+svg.chart { width: 100%; height: auto; max-width: 760px; display: block; }
+figcaption { font-size: 0.82rem; color: var(--muted); margin-top: 0.3rem; }
+figcaption ol { margin: 0.2rem 0 0; padding-left: 0; list-style: none; columns: 2;
+  column-gap: 1.5rem; }
+figcaption li { break-inside: avoid; }
+.verdict { border-left: 4px solid var(--line); background: var(--soft); padding: 0.5rem 0.8rem;
+  margin: 0.6rem 0 1rem; }
+.verdict.signal { border-left-color: #d6336c; background: #fff0f6; }
+.verdict p { margin: 0.2rem 0; }
+.verdict .head { font-weight: 600; }
+article.cycle { margin-top: 2.5rem; padding-top: 0.5rem; border-top: 2px solid var(--line); }
+article.cycle > h3 { margin-top: 0.5rem; }
+.objective { font-size: 1.02rem; margin: 0.3rem 0 0.8rem; }
+.phase { border: 1px solid var(--line); border-top-width: 4px; border-radius: 4px;
+  padding: 0.3rem 0.9rem 0.4rem; margin: 0.9rem 0; }
+.phase.plan { border-top-color: var(--plan); } .phase.do { border-top-color: var(--do); }
+.phase.study { border-top-color: var(--study); } .phase.act { border-top-color: var(--act); }
+.phase h4 { margin-top: 0.4rem; }
+.feedback ul { list-style: none; padding: 0; margin: 0; }
+.feedback li { margin: 0.4rem 0 0.8rem; }
+.fb-meta { margin: 0; font-size: 0.85rem; color: var(--muted); }
+.tone { font-weight: 600; }
+.tone.positive { color: #2b8a3e; } .tone.negative { color: #c92a2a; }
+.tone.mixed { color: #e67700; } .tone.neutral { color: var(--muted); }
+.theme { display: inline-block; border: 1px solid var(--line); border-radius: 0.7rem;
+  padding: 0 0.45rem; margin-right: 0.2rem; font-size: 0.78rem; color: var(--ink); }
+blockquote { margin: 0.2rem 0 0; padding: 0.2rem 0.8rem; border-left: 3px solid var(--line); }
+footer { margin-top: 3rem; padding-top: 0.6rem; border-top: 1px solid var(--line);
+  color: var(--muted); font-size: 0.8rem; }
+@page { size: A4; margin: 15mm 14mm 16mm; }
+@media print {
+  body { font-size: 10pt; }
+  .page { max-width: none; padding: 0; }
+  a { color: inherit; text-decoration: none; }
+  h1, h2, h3, h4, h5 { break-after: avoid; page-break-after: avoid; }
+  article.cycle { break-before: page; page-break-before: always; border-top: none;
+    margin-top: 0; }
+  section.aim + section.aim { break-before: page; page-break-before: always; }
+  nav.toc { break-after: page; page-break-after: always; }
+  figure, .verdict, tr, .phase dl.fields > div, .feedback li, ul.attention li, table.facts {
+    break-inside: avoid; page-break-inside: avoid; }
+  article.measure { break-inside: avoid; page-break-inside: avoid; }
+  svg.chart { max-width: 100%; }
+}
+"""
+
+
+def _e(text: str) -> str:
+    """Escape user text for element content and attribute values."""
+    return escape(text, quote=True)
+
+
+def _txt(text: str) -> str:
+    """User text, or a muted "Not recorded"."""
+    if text.strip():
+        return f'<span class="txt">{_e(text.strip())}</span>'
+    return f'<span class="empty">{NOT_RECORDED}</span>'
+
+
+def _fields(rows: Sequence[FieldRow] | Sequence[tuple[str, str]]) -> str:
+    parts = ['<dl class="fields">']
+    for row in rows:
+        label, text = (row.label, row.text) if isinstance(row, FieldRow) else row
+        parts.append(f"<div><dt>{_e(label)}</dt><dd>{_txt(text)}</dd></div>")
+    parts.append("</dl>")
+    return "".join(parts)
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], cls: str = "") -> str:
+    """A table; cells are HTML already escaped."""
+    head = "".join(f'<th scope="col">{_e(h)}</th>' for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
+    attr = f' class="{cls}"' if cls else ""
+    return f"<table{attr}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _badge(key: str, label: str) -> str:
+    return f'<span class="badge {_e(key)}">{_e(label)}</span>'
+
+
+def _h(level: int, inner: str, anchor: str = "") -> str:
+    lv = min(level, 6)
+    ident = f' id="{_e(anchor)}"' if anchor else ""
+    return f"<h{lv}{ident}>{inner}</h{lv}>"
+
+
+def render(doc: Document) -> str:
+    """The document as one HTML page."""
+    body: list[str] = []
+    if doc.kind == "all":
+        items = "".join(
+            f'<li><a href="#{_e(a.anchor)}">{_e(a.aim.code)}</a>: {_e(a.aim.statement)}</li>'
+            for a in doc.aims
+        )
+        body.append(
+            '<nav class="toc" aria-label="Contents"><h2>Contents</h2>'
+            + (f"<ol>{items}</ol>" if items else '<p class="empty">No aims yet.</p>')
+            + "</nav>"
+        )
+        for a in doc.aims:
+            body.append(
+                f'<section class="aim">{_h(2, _e(a.aim.code), a.anchor)}{_aim(a, 3, doc)}</section>'
+            )
+    elif doc.kind == "aim":
+        a = doc.aims[0]
+        body.append(f'<section class="aim" id="{_e(a.anchor)}">{_aim(a, 2, doc)}</section>')
+    elif doc.kind == "idea":
+        assert doc.idea is not None
+        i = doc.idea
+        cycles = "".join(
+            f'<article class="cycle" id="{_e(c.anchor)}">'
+            f"{_h(3, f'{_e(c.heading)} {_badge(c.stage_key, c.stage)}')}"
+            f"{_cycle(c, 4)}</article>"
+            for c in i.cycles
+        )
+        cycles = cycles or '<p class="empty">No cycles yet.</p>'
+        body.append(
+            f'<section class="idea">{_idea(i, 2, with_title=False)}'
+            f"{_h(2, 'Cycle summaries')}{cycles}</section>"
+        )
+    else:
+        assert doc.cycle is not None
+        body.append(f'<section class="cycle-only">{_cycle(doc.cycle, 2)}</section>')
+
+    stamp = f"{day(doc.exported.date())} at {doc.exported:%H:%M}"
+    subtitle = f'<p class="subtitle">{_e(doc.subtitle)}</p>' if doc.subtitle else ""
+    head_badge = ""
+    if doc.kind == "cycle" and doc.cycle is not None:
+        head_badge = " " + _badge(doc.cycle.stage_key, doc.cycle.stage)
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
+        '<meta http-equiv="Content-Security-Policy" '
+        "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="generator" content="pdsa {_e(__version__)}">\n'
+        f"<title>{_e(doc.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        '<div class="page">\n<header class="doc-head">'
+        f'<p class="kicker">PDSA quality improvement · {_e(KIND_NAMES[doc.kind])}</p>'
+        f"<h1>{_e(doc.title)}{head_badge}</h1>{subtitle}"
+        f'<p class="meta">Exported {_e(stamp)} by pdsa {_e(__version__)}</p></header>\n'
+        "<main>\n" + "\n".join(body) + "\n</main>\n"
+        "<footer>Produced with pdsa. Records describe roles, never names: please keep it that "
+        "way when you share or annotate this report.</footer>\n"
+        "</div>\n</body>\n</html>\n"
+    )
+
+
+def _aim(a: AimContent, level: int, doc: Document) -> str:
+    out = [_h(level, "The aim"), _fields(a.fields)]
+    if a.hints:
+        out.append(f'<p class="hint"><strong>Statement check:</strong> {_e(" ".join(a.hints))}</p>')
+    out.append(
+        _h(level, f'What needs attention <span class="asof">as of {_e(day(doc.today))}</span>')
+    )
+    if a.attention:
+        items = []
+        for item in a.attention:
+            tag, cls = PRIORITY.get(item.priority, ("Note", "p2"))
+            items.append(f'<li class="{cls}"><span class="tag">{tag}</span>{_e(item.text)}</li>')
+        out.append(f'<ul class="attention">{"".join(items)}</ul>')
+    else:
+        out.append(
+            '<p class="ok">Nothing needs attention: no cycle waits for Study or Act, '
+            "none is overdue.</p>"
+        )
+
+    out.append(_h(level, "Measures"))
+    out += [_measure(m, level + 1) for m in a.measures] or ['<p class="empty">No measures yet.</p>']
+    out.append(_h(level, "Change ideas"))
+    out += [
+        f'<article class="idea" id="{_e(i.anchor)}">{_idea(i, level + 1)}</article>'
+        for i in a.ideas
+    ] or ['<p class="empty">No change ideas yet.</p>']
+    out.append(_h(level, "Cycle summaries"))
+    cycles = [
+        f'<article class="cycle" id="{_e(c.anchor)}">'
+        + _h(
+            level + 1,
+            f"{_e(i.idea.title)}: {_e(c.heading)} {_badge(c.stage_key, c.stage)}",
+        )
+        + _cycle(c, level + 2)
+        + "</article>"
+        for i in a.ideas
+        for c in i.cycles
+    ]
+    out += cycles or ['<p class="empty">No cycles yet.</p>']
+    return "".join(out)
+
+
+def _measure(m: MeasureContent, level: int) -> str:
+    rows = {r.name: r for r in m.fields}
+    keys = ["type", "unit", "direction", "goal", "source", "frequency"]
+    cells = [_txt(goal_text(m) if k == "goal" else rows[k].text) for k in keys]
+    a = m.analysis
+    markers = [ChartMarker(mk.key, mk.date, mk.text) for mk in m.markers]
+    svg = chart_svg(
+        a,
+        title=f"{m.measure.name}: {CHART_NAMES[a.chart].lower()}",
+        scale=m.scale,
+        unit_suffix=m.unit_suffix,
+        goal=m.goal,
+        markers=markers,
+        ident=f"chart-{m.anchor}",
+    )
+    inside, outside = visible_markers([p.date for p in a.points], markers)
+    caption = ""
+    if inside:
+        items = "".join(
+            f"<li><strong>{mk.key}</strong> {_e(mk.text)} ({_e(month_label(mk.date))})</li>"
+            for mk in inside
+        )
+        caption = f"PDSA cycles marked on the chart (by start date):<ol>{items}</ol>"
+    if outside:
+        n = len(outside)
+        verb = "are" if n != 1 else "is"
+        caption += (
+            f"<p>{n} cycle{'s' if n != 1 else ''} started outside the charted period "
+            f"and {verb} not marked.</p>"
+        )
+    head = f"{CHART_NAMES[a.chart]}, {len(a.points)} point{'s' if len(a.points) != 1 else ''}"
+    if m.latest:
+        head += f"; latest {m.latest}"
+    verdict = "".join(f"<p>{_e(line)}</p>" for line in a.verdict.splitlines() if line.strip())
+    notes = [*a.warnings, *(x for p in a.parts for x in p.warnings)]
+    note_html = f'<p class="note">Notes on the data: {_e(" ".join(notes))}</p>' if notes else ""
+    cls = "verdict signal" if a.signal else "verdict"
+    return (
+        f'<article class="measure" id="{_e(m.anchor)}">'
+        f"{_h(level, _e(m.measure.name))}"
+        + _table([rows[k].label for k in keys], [cells], "facts")
+        + f"<p><strong>{_e(rows['definition'].label)}:</strong> {_txt(rows['definition'].text)}</p>"
+        + f"<figure>{svg}"
+        + (f"<figcaption>{caption}</figcaption>" if caption else "")
+        + "</figure>"
+        + f'<div class="{cls}"><p class="head">What the chart says ({_e(head)})</p>{verdict}'
+        + f"{note_html}</div></article>"
+    )
+
+
+def _idea(i: IdeaContent, level: int, *, with_title: bool = True) -> str:
+    out = [_h(level, _e(i.idea.title))] if with_title else []
+    out.append(_fields(i.fields))
+    if i.ramp:
+        rows = [
+            [
+                f'<a href="#{_e(r.anchor)}">Cycle {r.number}</a>',
+                _e(r.objective),
+                _badge(r.stage_key, r.stage),
+                _e(r.planned),
+                _e(r.carried_out),
+                _e(r.decision),
+            ]
+            for r in i.ramp
+        ]
+        out.append(f"<p><strong>Ramp of PDSA cycles</strong> ({len(rows)})</p>")
+        out.append(
+            _table(["Cycle", "Objective", "Stage", "Planned", "Carried out", "Decision"], rows)
+        )
+    else:
+        out.append('<p class="empty">No PDSA cycles yet.</p>')
+    return "".join(out)
+
+
+def _cycle(c: CycleContent, level: int) -> str:
+    out = [f'<p class="objective"><strong>Objective:</strong> {_txt(c.cycle.objective)}</p>']
+    out.append(_fields(c.facts))
+    for phase in c.phases:
+        inner = [_h(level, _e(phase.title)), _fields(phase.fields)]
+        if phase.has_tasks_field:
+            if phase.tasks:
+                rows = [[_e(t.who), _e(t.what), _e(t.when), _e(t.where)] for t in phase.tasks]
+                inner.append(f"<p><strong>{_e(phase.tasks_label)}</strong></p>")
+                inner.append(_table(["Who", "What", "When", "Where"], rows, "tasks"))
+            else:
+                inner.append(
+                    f"<p><strong>{_e(phase.tasks_label)}:</strong> "
+                    f'<span class="empty">{NOT_RECORDED}</span></p>'
+                )
+        out.append(f'<section class="phase {_e(phase.key)}">{"".join(inner)}</section>')
+    fb = [_h(level, f"Feedback ({c.feedback_count})")]
+    if not c.feedback:
+        fb.append('<p class="empty">No feedback recorded for this cycle.</p>')
+    for g in c.feedback:
+        items = []
+        for item in g.items:
+            themes = "".join(f'<span class="theme">{_e(t)}</span>' for t in item.themes)
+            meta = " · ".join(
+                x
+                for x in (
+                    _e(item.date),
+                    _e(item.method),
+                    f'<span class="tone {_e(item.tone_key)}">{_e(item.tone)}</span>',
+                )
+                if x
+            )
+            items.append(
+                f'<li><p class="fb-meta">{meta}{" · " + themes if themes else ""}</p>'
+                f"<blockquote>{_txt(item.text)}</blockquote></li>"
+            )
+        fb.append(_h(level + 1, f"{_e(g.source)} ({len(g.items)})") + f"<ul>{''.join(items)}</ul>")
+    out.append(f'<section class="feedback">{"".join(fb)}</section>')
+    return "".join(out)

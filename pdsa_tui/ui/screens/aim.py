@@ -1,0 +1,276 @@
+"""An aim: its measures with inline run charts and verdicts, and its change ideas."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Static, TabbedContent, TabPane
+
+from pdsa_tui.analysis.measures import MeasureView, available_charts, cycle_markers, view_measure
+from pdsa_tui.model import Aim, ChangeIdea, Measure, choices, format_date
+from pdsa_tui.model.dates import today
+from pdsa_tui.ui.screens.base import PdsaScreen
+from pdsa_tui.ui.summaries import signal_label, stage_counts, stage_summary, time_left
+from pdsa_tui.ui.widgets.chart import ChartView
+from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
+
+_STATUS_CLASS = {"abandoned": "dim", "sustained": "good", "spreading": "good"}
+
+
+class AimScreen(PdsaScreen):
+    """One aim: measures (with the chart of the highlighted one) and change ideas."""
+
+    ABOUT = (
+        "Measures tab: the highlighted measure's run chart and what it says. "
+        "Change ideas tab: each idea with its lead, status and cycles."
+    )
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="aim.back"),
+        Binding("n", "new", "New", id="aim.new"),
+        Binding("e", "edit", "Edit", id="aim.edit"),
+        Binding("d,delete", "delete", "Delete", id="aim.delete"),
+        Binding("c", "chart", "Chart type", id="aim.chart"),
+        Binding("A", "edit_aim", "Edit aim", id="aim.edit_aim"),
+        Binding("m", "tab('measures')", "Measures", id="aim.measures", show=False),
+        Binding("i", "tab('ideas')", "Ideas", id="aim.ideas", show=False),
+        Binding("x", "export", "Export", id="aim.export"),
+        Binding("r", "app.review", "Review", id="aim.review", show=False),
+    ]
+
+    def __init__(self, aim_id: str) -> None:
+        super().__init__()
+        self.aim_id = aim_id
+        self.chart_kind: dict[str, str] = {}
+        self.views: dict[str, MeasureView] = {}
+
+    @property
+    def aim(self) -> Aim:
+        """The aim shown."""
+        return self.store.get(Aim, self.aim_id)
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="aim-summary", classes="summary")
+        with TabbedContent(id="aim-tabs", initial="measures"):
+            with TabPane("Measures (m)", id="measures"):
+                yield RecordTable(
+                    [
+                        Column("Measure"),
+                        Column("Type", 9),
+                        Column("Latest", 7, "right"),
+                        Column("Signal", 11),
+                    ],
+                    empty_text="No measures yet: press n to add one.",
+                    id="measures-table",
+                    classes="fit",
+                )
+                with Vertical(classes="detail-half"):
+                    yield ChartView(id="aim-chart", classes="chart")
+                    yield Static("", id="aim-verdict", classes="verdict")
+            with TabPane("Change ideas (i)", id="ideas"):
+                yield RecordTable(
+                    [
+                        Column("Change idea"),
+                        Column("Lead", 14),
+                        Column("Status", 12),
+                        Column("Cycles P D S A ✓", 16),
+                    ],
+                    empty_text="No change ideas yet: press n to add one.",
+                    id="ideas-table",
+                )
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#measures-table", RecordTable).focus()
+
+    # -- data ----------------------------------------------------------------------------
+    def refresh_data(self) -> None:
+        if self.store.lookup(Aim, self.aim_id) is None:
+            self.app.pop_screen()
+            return
+        aim = self.aim
+        self.title = aim.code
+        now = today()
+        text = Text()
+        text.append(aim.statement)
+        text.append("\n")
+        facts = []
+        if aim.target_pct is not None:
+            facts.append(f"target {aim.target_pct:g}%")
+        if aim.cohort_from:
+            facts.append(f"from {format_date(aim.cohort_from)}")
+        if aim.deadline:
+            facts.append(f"by {format_date(aim.deadline)} ({time_left(aim.deadline, now)})")
+        facts.append(f"lead {aim.lead or '-'}")
+        facts.append(choices.label(choices.AIM_STATUSES, aim.status).lower())
+        text.append(" · ".join(facts), style="dim")
+        hints = aim.statement_hints()
+        if hints:
+            text.append("\n" + " ".join(hints), style="italic")
+        self.query_one("#aim-summary", Static).update(text)
+
+        cycles = self.store.cycles_for_aim(aim.id)
+        self.markers = cycle_markers(cycles)
+        self.views = {}
+        rows = []
+        for m in self.store.measures(aim.id):
+            view = view_measure(m, chart=self.chart_kind.get(m.id), aim=aim)  # type: ignore[arg-type]
+            self.views[m.id] = view
+            sig = signal_label(view)
+            rows.append(
+                Row(
+                    m.id,
+                    (
+                        m.name,
+                        choices.label(choices.MEASURE_TYPES, m.type),
+                        view.format(view.latest()),
+                        sig,
+                    ),
+                )
+            )
+        mtable = self.query_one("#measures-table", RecordTable)
+        mtable.set_rows(rows)
+        self._show_measure(mtable.current_key)
+
+        by_idea: dict[str, list] = {}
+        for c in cycles:
+            by_idea.setdefault(c.idea_id, []).append(c)
+        idea_rows = []
+        for idea in self.store.ideas(aim.id):
+            status = choices.label(choices.IDEA_STATUSES, idea.status)
+            idea_rows.append(
+                Row(
+                    idea.id,
+                    (
+                        idea.title,
+                        idea.lead,
+                        (status, _STATUS_CLASS[idea.status])
+                        if idea.status in _STATUS_CLASS
+                        else status,
+                        stage_summary(stage_counts(by_idea.get(idea.id, []))),
+                    ),
+                )
+            )
+        self.query_one("#ideas-table", RecordTable).set_rows(idea_rows)
+
+    @on(RecordTable.Highlighted, "#measures-table")
+    def _measure_highlighted(self, event: RecordTable.Highlighted) -> None:
+        self._show_measure(event.key)
+
+    def _show_measure(self, measure_id: str | None) -> None:
+        chart = self.query_one("#aim-chart", ChartView)
+        verdict = self.query_one("#aim-verdict", Static)
+        view = self.views.get(measure_id or "")
+        if view is None:
+            chart.show(None)
+            verdict.update("")
+            return
+        chart.show(view, self.markers)
+        analysis = view.analysis
+        kind = {"run": "Run chart", "p": "P chart", "i": "I chart (XmR)"}[analysis.chart]
+        text = Text()
+        text.append(f"{kind} of {view.measure.name}: ", style="bold")
+        text.append(analysis.verdict)
+        for w in analysis.warnings:
+            text.append(f"\n{w}", style="italic")
+        verdict.update(text)
+        verdict.set_class(analysis.signal, "-signal")
+
+    # -- helpers ----------------------------------------------------------------------------
+    def _tab(self) -> str:
+        return self.query_one("#aim-tabs", TabbedContent).active or "measures"
+
+    def _current_measure(self) -> Measure | None:
+        key = self.query_one("#measures-table", RecordTable).current_key
+        return self.store.lookup(Measure, key) if key else None
+
+    def _current_idea(self) -> ChangeIdea | None:
+        key = self.query_one("#ideas-table", RecordTable).current_key
+        return self.store.lookup(ChangeIdea, key) if key else None
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
+        table = "#ideas-table" if event.pane.id == "ideas" else "#measures-table"
+        self.query_one(table, RecordTable).focus()
+
+    # -- actions ---------------------------------------------------------------------------
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one("#aim-tabs", TabbedContent).active = tab
+
+    @on(RecordTable.Selected, "#measures-table")
+    def _open_measure(self, event: RecordTable.Selected) -> None:
+        from pdsa_tui.ui.screens.measure import MeasureScreen
+
+        self.app.push_screen(MeasureScreen(event.key))
+
+    @on(RecordTable.Selected, "#ideas-table")
+    def _open_idea(self, event: RecordTable.Selected) -> None:
+        from pdsa_tui.ui.screens.idea import IdeaScreen
+
+        self.app.push_screen(IdeaScreen(event.key))
+
+    def action_new(self) -> None:
+        if self._tab() == "ideas":
+            self.edit_record(
+                "New change idea",
+                ChangeIdea(aim_id=self.aim_id),
+                then=lambda i: self.query_one("#ideas-table", RecordTable).move_to(i.id),
+                intro=["Every change idea needs a lead: who coordinates its testing."],
+            )
+        else:
+            self.edit_record(
+                "New measure",
+                Measure(aim_id=self.aim_id),
+                then=lambda m: self.query_one("#measures-table", RecordTable).move_to(m.id),
+                intro=[
+                    "Outcome: the aim itself. Process: are we doing the change? "
+                    "Balancing: is something else getting worse?"
+                ],
+            )
+
+    def action_edit(self) -> None:
+        if self._tab() == "ideas":
+            idea = self._current_idea()
+            if idea is not None:
+                self.edit_record(f"Edit change idea: {idea.title}", idea)
+        else:
+            m = self._current_measure()
+            if m is not None:
+                self.edit_record(f"Edit measure: {m.name}", m)
+
+    def action_edit_aim(self) -> None:
+        self.edit_record(f"Edit aim: {self.aim.code}", self.aim)
+
+    def action_delete(self) -> None:
+        if self._tab() == "ideas":
+            idea = self._current_idea()
+            if idea is not None:
+                self.confirm_delete(idea, f"change idea '{idea.title}'")
+        else:
+            m = self._current_measure()
+            if m is not None:
+                n = len(m.points)
+                self.confirm_delete(
+                    m, f"measure '{m.name}' and its {n} data point{'s' if n != 1 else ''}"
+                )
+
+    def action_chart(self) -> None:
+        m = self._current_measure()
+        if m is None:
+            return
+        kinds = available_charts(m)
+        current = self.views[m.id].analysis.chart
+        nxt = kinds[(kinds.index(current) + 1) % len(kinds)] if current in kinds else kinds[0]
+        self.chart_kind[m.id] = nxt
+        self.refresh_data()
+
+    def action_export(self) -> None:
+        from pdsa_tui.report.export import default_filename
+
+        self.export({"aim": self.aim}, default_filename(self.aim, "html"))
