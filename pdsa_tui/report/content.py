@@ -25,6 +25,7 @@ from pdsa_tui.model import Aim, ChangeIdea, Cycle, Feedback, Measure, Record, Ta
 from pdsa_tui.model import choices as C
 from pdsa_tui.model.dates import format_date
 from pdsa_tui.model.records import ACT_FIELDS, DO_FIELDS, PLAN_FIELDS, STUDY_FIELDS
+from pdsa_tui.report.svg import ChartMarker as Marker
 from pdsa_tui.store import NotFoundError, Store
 
 #: Shown for a field nobody has filled in yet.
@@ -205,15 +206,6 @@ class IdeaContent:
 
 
 @dataclass
-class Marker:
-    """A PDSA cycle shown on a measure's chart at its start date."""
-
-    key: int
-    date: dt.date
-    text: str
-
-
-@dataclass
 class MeasureContent:
     """A measure with its chart's analysis, ready to draw."""
 
@@ -283,6 +275,16 @@ def goal_text(m: MeasureContent) -> str:
     if m.goal is not None:
         return f"{number(m.goal, 'percent')} (the aim's target)"
     return ""
+
+
+def chart_summary(m: MeasureContent) -> str:
+    """``Run chart · 24 points · latest 83% on 01 Jan 2020 (5 of 6)``."""
+    names = {"run": "Run chart", "p": "P chart", "i": "I chart (XmR)"}
+    n = len(m.analysis.points)
+    parts = [names.get(m.analysis.chart, m.analysis.chart), f"{n} point{'s' if n != 1 else ''}"]
+    if m.latest:
+        parts.append(f"latest {m.latest}")
+    return " · ".join(parts)
 
 
 # -- building ----------------------------------------------------------------------

@@ -22,10 +22,11 @@ from pdsa_tui.report.content import (
     FieldRow,
     IdeaContent,
     MeasureContent,
+    chart_summary,
     day,
     goal_text,
 )
-from pdsa_tui.report.svg import CHART_NAMES, ChartMarker, chart_svg, month_label, visible_markers
+from pdsa_tui.report.svg import CHART_NAMES, chart_svg, month_label, visible_markers
 
 PRIORITY = {0: ("Act now", "p0"), 1: ("Soon", "p1"), 2: ("Keep an eye on", "p2")}
 KIND_NAMES = {
@@ -61,21 +62,22 @@ h5 { font-size: 0.92rem; margin: 0.8rem 0 0.3rem; color: var(--muted); }
 .subtitle { font-size: 1.05rem; margin: 0 0 0.4rem; white-space: pre-line; }
 .meta, .asof, .note { color: var(--muted); font-size: 0.85rem; }
 .asof { font-weight: normal; }
-.txt { white-space: pre-line; overflow-wrap: anywhere; }
+.txt { white-space: pre-line; overflow-wrap: break-word; }
 .empty { color: var(--muted); font-style: italic; }
 a { color: var(--accent); }
 nav.toc ol { padding-left: 1.4rem; }
 nav.toc li { margin: 0.3rem 0; }
-dl.fields { display: grid; grid-template-columns: minmax(9rem, max-content) 1fr;
+dl.fields { display: grid; grid-template-columns: 12rem 1fr;
   gap: 0.25rem 1rem; margin: 0.5rem 0 1rem; }
 dl.fields > div { display: contents; }
 dl.fields dt { font-weight: 600; color: var(--muted); }
 dl.fields dd { margin: 0; }
 table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; font-size: 0.9rem; }
 th, td { border: 1px solid var(--line); padding: 0.35rem 0.5rem; text-align: left;
-  vertical-align: top; overflow-wrap: anywhere; }
+  vertical-align: top; overflow-wrap: break-word; }
 th { background: var(--soft); font-weight: 600; }
 td.num { text-align: right; white-space: nowrap; }
+td:first-child a { white-space: nowrap; }
 .badge { display: inline-block; padding: 0.05rem 0.5rem; border-radius: 0.8rem; color: #fff;
   font-size: 0.75rem; font-weight: 600; vertical-align: middle; white-space: nowrap; }
 .badge.plan { background: var(--plan); } .badge.do { background: var(--do); }
@@ -127,8 +129,10 @@ footer { margin-top: 3rem; padding-top: 0.6rem; border-top: 1px solid var(--line
   .page { max-width: none; padding: 0; }
   a { color: inherit; text-decoration: none; }
   h1, h2, h3, h4, h5 { break-after: avoid; page-break-after: avoid; }
-  article.cycle { break-before: page; page-break-before: always; border-top: none;
-    margin-top: 0; }
+  section.cycles { break-before: page; page-break-before: always; }
+  article.cycle + article.cycle { break-before: page; page-break-before: always; }
+  article.cycle { border-top: none; margin-top: 0; }
+  section.cycles > h2, section.cycles > h3 { margin-top: 0; }
   section.aim + section.aim { break-before: page; page-break-before: always; }
   nav.toc { break-after: page; page-break-after: always; }
   figure, .verdict, tr, .phase dl.fields > div, .feedback li, ul.attention li, table.facts {
@@ -210,7 +214,7 @@ def render(doc: Document) -> str:
         cycles = cycles or '<p class="empty">No cycles yet.</p>'
         body.append(
             f'<section class="idea">{_idea(i, 2, with_title=False)}'
-            f"{_h(2, 'Cycle summaries')}{cycles}</section>"
+            f'<section class="cycles">{_h(2, "Cycle summaries")}{cycles}</section></section>'
         )
     else:
         assert doc.cycle is not None
@@ -266,7 +270,6 @@ def _aim(a: AimContent, level: int, doc: Document) -> str:
         f'<article class="idea" id="{_e(i.anchor)}">{_idea(i, level + 1)}</article>'
         for i in a.ideas
     ] or ['<p class="empty">No change ideas yet.</p>']
-    out.append(_h(level, "Cycle summaries"))
     cycles = [
         f'<article class="cycle" id="{_e(c.anchor)}">'
         + _h(
@@ -278,7 +281,8 @@ def _aim(a: AimContent, level: int, doc: Document) -> str:
         for i in a.ideas
         for c in i.cycles
     ]
-    out += cycles or ['<p class="empty">No cycles yet.</p>']
+    body = "".join(cycles) or '<p class="empty">No cycles yet.</p>'
+    out.append(f'<section class="cycles">{_h(level, "Cycle summaries")}{body}</section>')
     return "".join(out)
 
 
@@ -287,7 +291,7 @@ def _measure(m: MeasureContent, level: int) -> str:
     keys = ["type", "unit", "direction", "goal", "source", "frequency"]
     cells = [_txt(goal_text(m) if k == "goal" else rows[k].text) for k in keys]
     a = m.analysis
-    markers = [ChartMarker(mk.key, mk.date, mk.text) for mk in m.markers]
+    markers = m.markers
     svg = chart_svg(
         a,
         title=f"{m.measure.name}: {CHART_NAMES[a.chart].lower()}",
@@ -312,9 +316,7 @@ def _measure(m: MeasureContent, level: int) -> str:
             f"<p>{n} cycle{'s' if n != 1 else ''} started outside the charted period "
             f"and {verb} not marked.</p>"
         )
-    head = f"{CHART_NAMES[a.chart]}, {len(a.points)} point{'s' if len(a.points) != 1 else ''}"
-    if m.latest:
-        head += f"; latest {m.latest}"
+    head = chart_summary(m)
     verdict = "".join(f"<p>{_e(line)}</p>" for line in a.verdict.splitlines() if line.strip())
     notes = [*a.warnings, *(x for p in a.parts for x in p.warnings)]
     note_html = f'<p class="note">Notes on the data: {_e(" ".join(notes))}</p>' if notes else ""
@@ -327,7 +329,8 @@ def _measure(m: MeasureContent, level: int) -> str:
         + f"<figure>{svg}"
         + (f"<figcaption>{caption}</figcaption>" if caption else "")
         + "</figure>"
-        + f'<div class="{cls}"><p class="head">What the chart says ({_e(head)})</p>{verdict}'
+        + f'<div class="{cls}"><p class="head">What the chart says</p>'
+        + f'<p class="note">{_e(head)}</p>{verdict}'
         + f"{note_html}</div></article>"
     )
 

@@ -21,10 +21,11 @@ from pdsa_tui.report.content import (
     FieldRow,
     IdeaContent,
     MeasureContent,
+    chart_summary,
     day,
     goal_text,
 )
-from pdsa_tui.report.svg import CHART_NAMES, month_label
+from pdsa_tui.report.svg import month_label, visible_markers
 
 #: Characters escaped anywhere in user text.
 _INLINE = re.compile(r"([\\`*_\[\]<>|~$])")
@@ -221,20 +222,28 @@ def _measure(w: _Writer, m: MeasureContent, level: int) -> None:
         )
         fence = _fence(chart)
         w.para(f"{fence}text", chart, fence)
-        if m.markers:
+        inside, outside = visible_markers([p.date for p in a.points], m.markers)
+        notes = []
+        if inside:
             keyed = "; ".join(
-                f"{mk.key} = {escape_inline(mk.text)} ({month_label(mk.date)})" for mk in m.markers
+                f"{mk.key} = {escape_inline(mk.text)} ({month_label(mk.date)})" for mk in inside
             )
-            w.para(f"*Cycles marked on the chart:* {keyed}.")
-    head = f"{CHART_NAMES[a.chart]}, {len(a.points)} point{'s' if len(a.points) != 1 else ''}"
-    if m.latest:
-        head += f"; latest {m.latest}"
+            notes.append(f"*PDSA cycles marked on the chart (by start date):* {keyed}.")
+        if outside:
+            n = len(outside)
+            notes.append(
+                f"*{n} cycle{'s' if n != 1 else ''} started outside the charted period "
+                f"and {'are' if n != 1 else 'is'} not marked.*"
+            )
+        if notes:
+            w.para(" ".join(notes))
+    head = chart_summary(m)
     verdict = [escape_line(line) for line in a.verdict.splitlines() if line.strip()]
     w.para(f"**What the chart says** ({head}):")
     w.para(*(f"- {line}" for line in verdict))
-    notes = [*a.warnings, *(x for p in a.parts for x in p.warnings)]
-    if notes:
-        w.para("*Notes on the data:* " + " ".join(escape_inline(n) for n in notes))
+    warnings = [*a.warnings, *(x for p in a.parts for x in p.warnings)]
+    if warnings:
+        w.para("*Notes on the data:* " + " ".join(escape_inline(n) for n in warnings))
 
 
 def _idea(w: _Writer, i: IdeaContent, level: int, *, with_title: bool = True) -> None:

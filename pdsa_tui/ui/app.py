@@ -39,7 +39,7 @@ class WelcomeScreen(Screen[None]):
                     "To use another file: pdsa --db PATH"
                 )
             )
-        yield Footer()
+        yield Footer(compact=True)
 
     def action_create(self) -> None:
         app = self.app

@@ -76,7 +76,7 @@ class PdsaScreen(Screen[None]):
                 classes="readonly-banner",
             )
         yield from self.compose_body()
-        yield Footer()
+        yield Footer(compact=True)
 
     def compose_body(self) -> ComposeResult:
         """The screen's own widgets."""

@@ -1,0 +1,65 @@
+"""The feedback form: what a child, parent, carer or colleague said about a cycle. Never a name."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Label, Static
+
+from pdsa_tui.model import Cycle, Feedback, choices
+from pdsa_tui.model.dates import today
+from pdsa_tui.ui.modals import RecordForm
+from pdsa_tui.ui.widgets.fields import FieldBox, FormFields
+
+
+def prompts_text() -> str:
+    """The questions the PACE template asks of every piece of feedback."""
+    return "Ask: " + "  ".join(choices.FEEDBACK_PROMPTS)
+
+
+def new_feedback(cycle: Cycle) -> Feedback:
+    """A blank feedback entry for ``cycle``, dated today."""
+    return Feedback(cycle_id=cycle.id, date=today())
+
+
+def feedback_row_cells(fb: Feedback) -> tuple[str, ...]:
+    """Date, source, tone, first line of what was said, themes: for a feedback list."""
+    first = next((line.strip() for line in fb.text.splitlines() if line.strip()), "")
+    return (
+        fb.date.strftime("%d/%m/%Y") if fb.date else "",
+        choices.label(choices.FEEDBACK_SOURCES, fb.source),
+        choices.label(choices.TONES, fb.tone),
+        first,
+        ", ".join(fb.themes),
+    )
+
+
+class FeedbackForm(RecordForm[Feedback]):
+    """Add or edit one piece of feedback; the no-names reminder stays in view above the fields."""
+
+    def __init__(self, title: str, record: Feedback, save: Callable[[Feedback], Feedback]) -> None:
+        super().__init__(title, record, save)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog form feedback-form"):
+            yield Static(Text(self.title_text), classes="dialog-title")
+            # Outside the scrolling body so it is never scrolled away while typing.
+            yield Static(Text(choices.NO_NAMES_REMINDER), classes="no-names")
+            with VerticalScroll(classes="form-body"):
+                yield FormFields(self.specs, self.record, values=self.preset, tall=["text"])
+            yield Static("", id="form-error", classes="form-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save (ctrl+s)", variant="primary", id="save")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        # The prompts go right above the text box, under its label.
+        box = self.query_one("#box-text", FieldBox)
+        box.mount(
+            Static(Text(prompts_text()), classes="feedback-prompts"),
+            after=box.query_one(Label),
+        )
+        super().on_mount()

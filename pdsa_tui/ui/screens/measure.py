@@ -1,0 +1,577 @@
+"""Data entry for one measure: its points, its chart and what the chart says."""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Static
+
+from pdsa_tui.analysis.measures import (
+    MeasureView,
+    available_charts,
+    cycle_markers,
+    view_measure,
+)
+from pdsa_tui.analysis.spc import ChartType
+from pdsa_tui.analysis.verdict import format_number
+from pdsa_tui.model import (
+    Aim,
+    DataPoint,
+    FieldError,
+    Measure,
+    ValidationError,
+    choices,
+    format_date,
+    point_from_form,
+)
+from pdsa_tui.model.dates import today
+from pdsa_tui.store import NotFoundError, ReadOnlyError, StoreError
+from pdsa_tui.ui.modals import ConfirmScreen
+from pdsa_tui.ui.screens.base import PdsaScreen
+from pdsa_tui.ui.widgets.chart import ChartView
+from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
+
+CHART_NAMES: dict[str, str] = {"run": "Run chart", "p": "P chart", "i": "I chart (XmR)"}
+CENTRE_NAMES: dict[str, str] = {"run": "median", "p": "centre", "i": "mean"}
+BOTH_HINT = "Give a value, or a numerator and a denominator."
+_TEXT_FIELDS = ("date", "value", "numerator", "denominator", "note")
+
+
+# -- small helpers ----------------------------------------------------------------------
+def next_date(measure: Measure, now: dt.date | None = None) -> dt.date:
+    """Where the next point probably goes: one period after the last point, else today."""
+    pts = measure.sorted_points()
+    if not pts:
+        return now or today()
+    last = pts[-1].date
+    freq = measure.frequency.strip().lower()
+    if freq.startswith("week"):
+        return last + dt.timedelta(days=7)
+    if freq.startswith("fortnight"):
+        return last + dt.timedelta(days=14)
+    months = 3 if freq.startswith("quarter") else 1
+    m = last.month - 1 + months
+    year, month = last.year + m // 12, m % 12 + 1
+    return dt.date(year, month, min(last.day, calendar.monthrange(year, month)[1]))
+
+
+def point_kinds(measure: Measure, point: DataPoint | None = None) -> tuple[bool, bool]:
+    """Which inputs fit: (value, numerator/denominator). Both when nothing says which."""
+    pts = [*measure.points, *([point] if point is not None else [])]
+    has_value = any(p.value is not None for p in pts)
+    has_ratio = any(p.value is None for p in pts)
+    if not has_value and not has_ratio:
+        return True, True
+    return has_value, has_ratio
+
+
+def value_text(view: MeasureView, point: DataPoint) -> str:
+    """The point's plotted value with its unit: '67%', '12 days'."""
+    y = point.y
+    if y is None:
+        return "-"
+    if view.unit_label == "%":
+        return view.format(y)
+    return f"{format_number(y)}{view.unit_label}"
+
+
+def ratio_text(point: DataPoint) -> str:
+    """'2/3' for a numerator/denominator point, else ''."""
+    if point.value is not None or point.numerator is None or point.denominator is None:
+        return ""
+    return f"{point.numerator:g}/{point.denominator:g}"
+
+
+def marker_text(point: DataPoint) -> str:
+    """The point's markers in words."""
+    if point.baseline_end and point.rebase_after:
+        return "baseline+rebase"
+    if point.baseline_end:
+        return "baseline ends"
+    if point.rebase_after:
+        return "rebase after"
+    return ""
+
+
+def measure_facts(measure: Measure, view: MeasureView) -> Text:
+    """The measure's type, unit, direction, goal, frequency, source and definition."""
+    facts = [
+        f"{choices.label(choices.MEASURE_TYPES, measure.type)} measure",
+        choices.label(choices.UNITS, measure.unit).lower(),
+        choices.label(choices.DIRECTIONS, measure.direction).lower(),
+    ]
+    if view.goal is not None:
+        goal = view.format(view.goal) if view.unit_label == "%" else format_number(view.goal)
+        facts.append(f"goal {goal}")
+    if measure.frequency:
+        facts.append(measure.frequency)
+    if measure.source:
+        facts.append(f"source: {measure.source}")
+    text = Text(" · ".join(facts))
+    if measure.definition.strip():
+        text.append("\nDefinition: ", style="bold")
+        text.append(" ".join(measure.definition.split()))
+    return text
+
+
+def verdict_text(view: MeasureView, charts: list[ChartType]) -> Text:
+    """The chart's name, centre line, verdict and warnings, for under the chart."""
+    a = view.analysis
+    kind = a.chart
+    text = Text()
+    head = CHART_NAMES.get(kind, kind)
+    others = [CHART_NAMES[c] for c in charts if c != kind]
+    text.append(head, style="bold")
+    if a.parts:
+        part = a.parts[-1]
+        centre = CENTRE_NAMES.get(kind, "centre")
+        if part.centre is not None:
+            shown = part.centre * view.scale
+            value = view.format(shown) if view.unit_label == "%" else format_number(shown)
+            text.append(f" · {centre} {value}")
+        text.append(f" · {a.n} point{'s' if a.n != 1 else ''}")
+        if len(a.parts) > 1:
+            text.append(f" · {len(a.parts)} parts")
+    if others:
+        text.append(f"  (c: {', '.join(others)})", style="dim")
+    text.append("\n")
+    text.append(a.verdict, style="bold" if a.signal else "")
+    warnings = [*a.warnings, *(w for p in a.parts for w in p.warnings)]
+    for w in warnings:
+        text.append(f"\n⚠ {w}", style="italic")
+    return text
+
+
+# -- the point form ------------------------------------------------------------------------
+class PointForm(ModalScreen[DataPoint | None]):
+    """Add or edit one data point; validate inline; stay open with the input until saved.
+
+    ``save`` stores the point and returns it, or raises :class:`ValidationError`
+    (e.g. a second point on the same date) or :class:`StoreError`; either is shown
+    in the form and nothing typed is lost.
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="point.save"),
+        Binding("escape", "cancel", "Cancel", id="point.cancel"),
+    ]
+
+    def __init__(
+        self,
+        measure: Measure,
+        point: DataPoint | None,
+        save: Callable[[DataPoint], DataPoint],
+        *,
+        default_date: dt.date | None = None,
+    ) -> None:
+        super().__init__()
+        self.measure = measure
+        self.point = point
+        self._save = save
+        self.show_value, self.show_ratio = point_kinds(measure, point)
+        p = point
+        self.initial: dict[str, str] = {
+            "date": format_date(p.date if p else (default_date or next_date(measure))),
+            "value": f"{p.value:g}" if p and p.value is not None else "",
+            "numerator": f"{p.numerator:g}" if p and p.numerator is not None else "",
+            "denominator": f"{p.denominator:g}" if p and p.denominator is not None else "",
+            "note": p.note if p else "",
+        }
+        self.initial_marks = (bool(p and p.baseline_end), bool(p and p.rebase_after))
+
+    def compose(self) -> ComposeResult:
+        m = self.measure
+        verb = "Edit point" if self.point else "Add a point"
+        with Vertical(classes="dialog point-form"):
+            yield Static(Text(f"{verb}: {m.name}"), classes="dialog-title")
+            about = [
+                choices.label(choices.UNITS, m.unit),
+                choices.label(choices.DIRECTIONS, m.direction).lower(),
+            ]
+            if m.goal is not None:
+                about.append(f"goal {m.goal:g}")
+            intro = ", ".join(about) + "."
+            if self.show_value and self.show_ratio:
+                intro += " " + BOTH_HINT
+            yield Static(Text(intro), classes="form-intro")
+            yield from self._row("date", "Date", "dd/mm/yyyy")
+            if self.show_value:
+                unit = "0 to 100" if m.unit == "percent" else f"a number ({m.unit})"
+                yield from self._row("value", "Value", unit)
+            if self.show_ratio:
+                yield from self._row("numerator", "Numerator", "how many met the measure")
+                yield from self._row("denominator", "Denominator", "how many were counted")
+            yield from self._row("note", "Note", "optional: what happened this period")
+            freeze, rebase = self.initial_marks
+            yield Checkbox(
+                "Baseline ends here (freeze the centre line)",
+                freeze,
+                id="point-baseline_end",
+                compact=True,
+            )
+            yield Checkbox(
+                "Rebase after this point (a new phase starts)",
+                rebase,
+                id="point-rebase_after",
+                compact=True,
+            )
+            yield Static("", id="point-error", classes="form-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save (ctrl+s)", variant="primary", id="save", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+
+    def _row(self, name: str, label: str, placeholder: str) -> ComposeResult:
+        with Horizontal(classes="point-row", id=f"row-{name}"):
+            yield Label(Text(label), classes="point-label")
+            yield Input(
+                self.initial[name],
+                placeholder=placeholder,
+                id=f"point-{name}",
+                compact=True,
+            )
+        yield Static("", id=f"error-{name}", classes="point-error")
+
+    def on_mount(self) -> None:
+        first = "value" if self.show_value else "numerator"
+        self.query_one(f"#point-{first}", Input).focus()
+
+    # -- reading and marking ----------------------------------------------------------------
+    def values(self) -> dict[str, str]:
+        """Field name -> the text typed now (hidden fields are empty)."""
+        out = {}
+        for name in _TEXT_FIELDS:
+            found = self.query(f"#point-{name}").results(Input)
+            out[name] = next(found).value if (found := list(found)) else ""
+        return out
+
+    def marks(self) -> tuple[bool, bool]:
+        """(baseline ends here, rebase after this point) as ticked now."""
+        return (
+            self.query_one("#point-baseline_end", Checkbox).value,
+            self.query_one("#point-rebase_after", Checkbox).value,
+        )
+
+    def is_dirty(self) -> bool:
+        """Whether anything was changed since the form opened."""
+        return self.values() != self.initial or self.marks() != self.initial_marks
+
+    def show_errors(self, errors: list[FieldError]) -> list[str]:
+        """Put each message under its field (clearing the rest); return the fields marked."""
+        by_field: dict[str, list[str]] = {}
+        for e in errors:
+            name = e.field
+            # A hidden field's problem shows where the user can act on it.
+            if not self.query(f"#point-{name}"):
+                name = "numerator" if self.show_ratio else "value"
+            by_field.setdefault(name, []).append(e.message)
+        marked = []
+        for name in _TEXT_FIELDS:
+            boxes = list(self.query(f"#point-{name}").results(Input))
+            if not boxes:
+                continue
+            msgs = by_field.get(name)
+            boxes[0].set_class(bool(msgs), "-invalid")
+            err = self.query_one(f"#error-{name}", Static)
+            err.update(Text(f"{name.capitalize()}: {'; '.join(msgs)}" if msgs else ""))
+            err.set_class(bool(msgs), "-shown")
+            if msgs:
+                marked.append(name)
+        return marked
+
+    # -- actions --------------------------------------------------------------------------------
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_save(self) -> None:
+        error = self.query_one("#point-error", Static)
+        freeze, rebase = self.marks()
+        try:
+            point = point_from_form(
+                **self.values(),
+                baseline_end=freeze,
+                rebase_after=rebase,
+                unit=self.measure.unit,
+                base=self.point,
+            )
+            self.show_errors([])
+            saved = self._save(point)
+        except ValidationError as exc:
+            marked = self.show_errors(exc.errors)
+            n = len(exc.errors)
+            error.update(Text(f"{n} problem{'s' if n != 1 else ''} to fix; nothing was saved."))
+            if marked:
+                self.query_one(f"#point-{marked[0]}", Input).focus()
+            return
+        except StoreError as exc:
+            error.update(Text(f"Not saved: {exc}"))
+            return
+        self.dismiss(saved)
+
+    def action_cancel(self) -> None:
+        if not self.is_dirty():
+            self.dismiss(None)
+            return
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(
+            ConfirmScreen("Discard what you typed for this point?", yes="Discard", danger=True),
+            answer,
+        )
+
+
+# -- the screen ----------------------------------------------------------------------------
+class PointTable(RecordTable):
+    """The points list: enter edits the point."""
+
+    BINDINGS = [Binding("enter", "select", "Edit", show=False, id="measure.table_edit")]
+
+
+class MeasureScreen(PdsaScreen):
+    """One measure's data points, chart and verdict; add, edit, delete and mark points."""
+
+    ABOUT = (
+        "Data entry for one measure: the points above, the chart and what it says below. "
+        "Freeze ends the baseline the centre line is drawn from; rebase starts a new phase."
+    )
+
+    BINDINGS = [
+        Binding("a", "add_point", "Add", id="measure.add"),
+        Binding("e", "edit_point", "Edit", id="measure.edit"),
+        Binding("d,delete", "delete_point", "Delete", id="measure.delete"),
+        Binding("f", "toggle_freeze", "Baseline end", id="measure.freeze"),
+        Binding("b", "toggle_rebase", "Rebase", id="measure.rebase"),
+        Binding("c", "next_chart", "Chart type", id="measure.chart"),
+        Binding("m", "edit_measure", "Measure", id="measure.edit_measure"),
+        Binding("escape", "back", "Back", id="measure.back"),
+    ]
+
+    def __init__(self, measure_id: str) -> None:
+        super().__init__()
+        self.measure_id = measure_id
+        self.measure: Measure | None = None
+        self.view: MeasureView | None = None
+        self.chart_kind: ChartType = "run"
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="measure-facts")
+        yield PointTable(
+            [
+                Column("Date", 10),
+                Column("Value", 9, "right"),
+                Column("Num/den", 7, "right"),
+                Column("Markers", 15),
+                Column("Note"),
+            ],
+            empty_text="No data points yet: press a to add the first.",
+            id="points",
+        )
+        yield ChartView(id="measure-chart")
+        with VerticalScroll(id="measure-verdict-box"):
+            yield Static("", id="measure-verdict")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#points", RecordTable).focus()
+
+    # -- data ----------------------------------------------------------------------------------
+    @property
+    def table(self) -> RecordTable:
+        """The points list."""
+        return self.query_one("#points", RecordTable)
+
+    def refresh_data(self) -> None:
+        measure = self.store.lookup(Measure, self.measure_id)
+        if measure is None:
+            self.notify("This measure no longer exists.", severity="warning")
+            self.measure = None
+            self.action_back()
+            return
+        self.measure = measure
+        aim = self.store.lookup(Aim, measure.aim_id)
+        self.title = f"{aim.code if aim else '?'} › {measure.name}"
+        charts = available_charts(measure)
+        if self.chart_kind not in charts:
+            self.chart_kind = "run"
+        view = view_measure(measure, chart=self.chart_kind, aim=aim)
+        self.view = view
+        self.query_one("#measure-facts", Static).update(measure_facts(measure, view))
+        results = view.analysis.points
+        rows = []
+        for k, p in enumerate(measure.sorted_points()):
+            flagged = k < len(results) and bool(results[k].signals)
+            value = value_text(view, p)
+            rows.append(
+                Row(
+                    p.id,
+                    (
+                        format_date(p.date),
+                        (value, "warn") if flagged else value,
+                        ratio_text(p),
+                        (marker_text(p), "warn"),
+                        p.note,
+                    ),
+                )
+            )
+        self.table.set_rows(rows)
+        markers = cycle_markers(self.store.cycles_for_aim(aim.id)) if aim else []
+        self.query_one("#measure-chart", ChartView).show(view, markers)
+        verdict = self.query_one("#measure-verdict", Static)
+        verdict.update(verdict_text(view, charts))
+        verdict.set_class(view.analysis.signal, "-signal")
+
+    def current_point(self) -> DataPoint | None:
+        """The highlighted point (with a message when there is none)."""
+        key = self.table.current_key
+        if self.measure is not None and key is not None:
+            for p in self.measure.points:
+                if p.id == key:
+                    return p
+        self.notify("No point selected: press a to add one.", severity="warning")
+        return None
+
+    # -- writes -------------------------------------------------------------------------------
+    def _store_point(self, point: DataPoint, *, new: bool) -> DataPoint:
+        """Save ``point`` (refusing a second point on its date); raise for the form to show."""
+        store = self.store
+        if store.read_only:
+            raise ReadOnlyError(f"Read-only: {store.read_only_reason}; nothing was saved.")
+        current = store.get(Measure, self.measure_id)
+        for other in current.points:
+            if other.date == point.date and other.id != point.id:
+                shown = value_text(self.view, other) if self.view else ""
+                raise ValidationError(
+                    [
+                        FieldError(
+                            "date",
+                            "Date",
+                            f"there is already a point for {format_date(point.date)} "
+                            f"({shown}); choose another date, or edit that point instead",
+                        )
+                    ]
+                )
+        if new:
+            store.add_point(current, point)
+        else:
+            store.update_point(current, point)
+        return point
+
+    def _after_save(self, point: DataPoint | None) -> None:
+        if point is None:
+            return
+        self.changed()
+        self.table.move_to(point.id)
+        self.notify(Text(f"Saved the point for {format_date(point.date)}."), timeout=3)
+
+    def action_add_point(self) -> None:
+        if self.measure is None or not self.can_write():
+            return
+        measure = self.measure
+        self.app.push_screen(
+            PointForm(measure, None, lambda p: self._store_point(p, new=True)),
+            self._after_save,
+        )
+
+    def action_edit_point(self) -> None:
+        point = self.current_point()
+        if point is None or self.measure is None or not self.can_write():
+            return
+        self.app.push_screen(
+            PointForm(self.measure, point, lambda p: self._store_point(p, new=False)),
+            self._after_save,
+        )
+
+    @on(RecordTable.Selected, "#points")
+    def _selected(self) -> None:
+        self.action_edit_point()
+
+    def action_delete_point(self) -> None:
+        point = self.current_point()
+        measure = self.measure
+        if point is None or measure is None or not self.can_write():
+            return
+        shown = value_text(self.view, point) if self.view else ""
+        label = f"the point for {format_date(point.date)} ({shown})"
+
+        def answer(yes: bool | None) -> None:
+            if not yes:
+                return
+            if self._write(lambda: self.store.delete_point(measure, point.id)):
+                self.notify(Text(f"Deleted {label}."), timeout=3)
+
+        self.app.push_screen(
+            ConfirmScreen(f"Delete {label}?\n\nThis cannot be undone.", yes="Delete", danger=True),
+            answer,
+        )
+
+    def _write(self, write: Callable[[], Measure]) -> bool:
+        """Run a store write; redraw on success, say what went wrong otherwise."""
+        try:
+            write()
+        except (StoreError, ValidationError) as exc:
+            if isinstance(exc, NotFoundError):
+                self.changed()
+            self.notify(str(exc), title="Not saved", severity="error", timeout=10)
+            return False
+        self.changed()
+        return True
+
+    def _toggle(self, marker: str) -> None:
+        point = self.current_point()
+        measure = self.measure
+        if point is None or measure is None or not self.can_write():
+            return
+        on_now = not getattr(point, marker)
+        changed = dataclasses.replace(point, **{marker: on_now})
+        if not self._write(lambda: self.store.update_point(measure, changed)):
+            return
+        day = format_date(point.date)
+        if marker == "baseline_end":
+            msg = f"Baseline ends at {day}." if on_now else f"Baseline marker removed ({day})."
+        else:
+            msg = f"New phase after {day}." if on_now else f"Rebase marker removed ({day})."
+        self.notify(Text(msg), timeout=3)
+
+    def action_toggle_freeze(self) -> None:
+        self._toggle("baseline_end")
+
+    def action_toggle_rebase(self) -> None:
+        self._toggle("rebase_after")
+
+    def action_next_chart(self) -> None:
+        if self.measure is None:
+            return
+        charts = available_charts(self.measure)
+        i = charts.index(self.chart_kind) if self.chart_kind in charts else -1
+        self.chart_kind = charts[(i + 1) % len(charts)]
+        self.changed()
+
+    def action_edit_measure(self) -> None:
+        if self.measure is not None:
+            self.edit_record(
+                f"Edit measure: {self.measure.name}", self.measure, tall=["definition"]
+            )
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1 and self.app.screen is self:
+            self.app.pop_screen()
