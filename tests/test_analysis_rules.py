@@ -346,3 +346,35 @@ def test_to_json_contract_shape() -> None:
     point = data["points"][0]
     assert point == {**point, "i": 1, "date": "2019-01-01", "y": 5.0, "lcl": None, "ucl": None}
     assert data["points"][20]["signals"] == ["shift"]
+
+
+def test_runs_below_then_above_the_median_read_as_one_change_upwards() -> None:
+    import datetime as _dt
+
+    from pdsa_tui.analysis import SeriesPoint
+    from pdsa_tui.analysis import analyse as _analyse
+
+    ys = [2, 3, 2, 3, 2, 3, 2, 3, 8, 9, 8, 9, 8, 9, 8, 9]
+    pts = [
+        SeriesPoint(_dt.date(2019, 1 + k % 12, 1) if k < 12 else _dt.date(2020, k - 11, 1), y)
+        for k, y in enumerate(ys)
+    ]
+    verdict = _analyse(pts, "run", direction="up").verdict
+    assert "then 8 above it" in verdict
+    assert "shifted upwards (improvement for this measure)" in verdict
+    assert "deterioration" not in verdict
+
+
+def test_a_lone_run_at_the_start_says_the_later_points_moved() -> None:
+    import datetime as _dt
+
+    from pdsa_tui.analysis import SeriesPoint
+    from pdsa_tui.analysis import analyse as _analyse
+
+    ys = [1, 1, 1, 1, 1, 1, 5, 3, 6, 2, 7, 3, 6, 4]
+    pts = [
+        SeriesPoint(_dt.date(2019, 1, 1) + _dt.timedelta(days=31 * k), y) for k, y in enumerate(ys)
+    ]
+    verdict = _analyse(pts, "run", direction="down").verdict
+    assert "the first 6 points are all below the median" in verdict
+    assert "shifted upwards since (deterioration for this measure)" in verdict

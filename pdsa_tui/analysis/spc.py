@@ -383,6 +383,8 @@ def _analyse_part(
         below=below,
         n_values=n_values,
         reliable=reliable,
+        part_first=first,
+        frozen=base_last < last,
     )
     part = PartResult(
         first=first + 1,

@@ -81,8 +81,14 @@ def part_verdict(
     below: Sequence[int],
     n_values: int,
     reliable: bool,
+    part_first: int = 0,
+    frozen: bool = False,
 ) -> str:
-    """Sentences describing one part; indices in spans and lists are 0-based series positions."""
+    """Sentences describing one part; indices in spans and lists are 0-based series positions.
+
+    ``part_first`` is the part's first position; ``frozen`` says its centre comes from a
+    baseline rather than from all of its points.
+    """
     if n_values == 0:
         return "No values in this part yet: nothing to analyse."
     if centre is None:
@@ -93,14 +99,7 @@ def part_verdict(
         head = f"All {n_values} points lie on {ctx.centre_name}: no variation to analyse."
         return head if reliable else f"{head} {_too_few(n_values)}"
 
-    found: list[str] = []
-    for s in shifts:
-        side = "above" if s.direction > 0 else "below"
-        way = "upwards" if s.direction > 0 else "downwards"
-        found.append(
-            f"Signal: {s.count} points in a row {side} {ctx.centre_name} from "
-            f"{month(dates[s.first])} - the process has shifted {way}{ctx.effect(s.direction > 0)}."
-        )
+    found = _shift_sentences(ctx, dates, ys, shifts, part_first, frozen)
     for t in trends:
         way = "up" if t.direction > 0 else "down"
         found.append(
@@ -184,3 +183,54 @@ def overall_verdict(parts: Sequence[PartResult], dates: Sequence[dt.date]) -> st
         span = f"{month(dates[p.first - 1])} to {month(dates[p.last - 1])}"
         lines.append(f"Part {k} ({span}): {p.verdict}")
     return "\n".join(lines)
+
+
+def _shift_sentences(
+    ctx: VerdictContext,
+    dates: Sequence[dt.date],
+    ys: Sequence[float | None],
+    shifts: Sequence[Span],
+    part_first: int,
+    frozen: bool,
+) -> list[str]:
+    """Describe shifts in time order, as the change they show.
+
+    Around a median of all the points, a run below it early on and a run above it
+    later are one change upwards, not a deterioration and then an improvement; and
+    a lone run at the very start says the later points sit on the other side.
+    """
+    out: list[str] = []
+    ordered = sorted(shifts, key=lambda s: s.first)
+    first_value = next((k for k in range(part_first, len(ys)) if ys[k] is not None), part_first)
+    i = 0
+    while i < len(ordered):
+        s = ordered[i]
+        side = "above" if s.direction > 0 else "below"
+        nxt = ordered[i + 1] if i + 1 < len(ordered) else None
+        if not frozen and nxt is not None and nxt.direction != s.direction:
+            up = nxt.direction > 0
+            out.append(
+                f"Signal: {s.count} points in a row {side} {ctx.centre_name} from "
+                f"{month(dates[s.first])}, then {nxt.count} "
+                f"{'above' if up else 'below'} it from {month(dates[nxt.first])} - the process "
+                f"has shifted {'upwards' if up else 'downwards'}{ctx.effect(up)}."
+            )
+            i += 2
+            continue
+        if not frozen and s.first == first_value:
+            up = s.direction < 0  # the later points sit on the other side
+            out.append(
+                f"Signal: the first {s.count} points are all {side} {ctx.centre_name} "
+                f"(from {month(dates[s.first])}) - the later points sit "
+                f"{'higher' if up else 'lower'}: the process has shifted "
+                f"{'upwards' if up else 'downwards'} since{ctx.effect(up)}."
+            )
+        else:
+            up = s.direction > 0
+            out.append(
+                f"Signal: {s.count} points in a row {side} {ctx.centre_name} from "
+                f"{month(dates[s.first])} - the process has shifted "
+                f"{'upwards' if up else 'downwards'}{ctx.effect(up)}."
+            )
+        i += 1
+    return out

@@ -401,6 +401,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_list)
 
     data = sub.add_parser("data", help="list, add or import a measure's data points")
+    add_db_option(data)  # also accepted between 'data' and its action
     dsub = data.add_subparsers(dest="data_command", metavar="ACTION", required=True)
     p = dsub.add_parser("list", help="print a measure's data points")
     p.add_argument("--measure", required=True, metavar="NAME_OR_ID")

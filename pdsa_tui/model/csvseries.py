@@ -51,12 +51,31 @@ def _columns(header: list[str], where: str) -> dict[str, int]:
     return cols
 
 
+def _rows(text: str, name: str) -> tuple[list[list[str]], list[int]]:
+    """The CSV's rows and the file line each starts on (a quoted cell may span lines)."""
+    reader = csv.reader(io.StringIO(text), strict=True)
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    start = 1
+    try:
+        for row in reader:
+            rows.append(row)
+            starts.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise CsvError(
+            f"{name} line {start}: the CSV cannot be read there ({exc}); "
+            'check that every quote (") on that line is closed'
+        ) from None
+    return rows, starts
+
+
 def read_series_csv(text: str, name: str, *, unit: str = "count") -> CsvSeries:
     """Parse CSV ``text`` (from file ``name``) into validated points, in file order.
 
     Raises :class:`CsvError` for the first bad line, naming line and column.
     """
-    rows = list(csv.reader(io.StringIO(text)))
+    rows, starts = _rows(text, name)
     while rows and not any(c.strip() for c in rows[-1]):
         rows.pop()
     if not rows or not any(c.strip() for c in rows[0]):
@@ -64,7 +83,7 @@ def read_series_csv(text: str, name: str, *, unit: str = "count") -> CsvSeries:
     cols = _columns(rows[0], name)
     ratio = "numerator" in cols
     points: list[DataPoint] = []
-    for lineno, row in enumerate(rows[1:], start=2):
+    for lineno, row in zip(starts[1:], rows[1:], strict=False):
         if not any(c.strip() for c in row):
             continue
 

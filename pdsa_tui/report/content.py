@@ -21,7 +21,7 @@ from typing import Any
 from pdsa_tui.analysis import Analysis
 from pdsa_tui.analysis.attention import Attention, aim_attention
 from pdsa_tui.analysis.measures import view_measure
-from pdsa_tui.model import Aim, ChangeIdea, Cycle, Feedback, Measure, Record, Task
+from pdsa_tui.model import Aim, ChangeIdea, Cycle, Feedback, FieldSpec, Measure, Record, Task
 from pdsa_tui.model import choices as C
 from pdsa_tui.model.dates import format_date
 from pdsa_tui.model.records import ACT_FIELDS, DO_FIELDS, PLAN_FIELDS, STUDY_FIELDS
@@ -85,10 +85,22 @@ class FieldRow:
     text: str
 
 
+_SPECS: dict[str, dict[str, FieldSpec]] = {}
+
+
+def _specs(cls: type[Record]) -> dict[str, FieldSpec]:
+    """The field specs of ``cls`` by name, in form order (they never change at run time)."""
+    key = f"{cls.__module__}.{cls.__qualname__}"
+    found = _SPECS.get(key)
+    if found is None:
+        found = _SPECS[key] = {s.name: s for s in cls.specs()}
+    return found
+
+
 def field_rows(record: Record, names: Sequence[str] | None = None) -> list[FieldRow]:
     """Every user-editable field of ``record`` (or just ``names``), labelled by the model."""
     rows = []
-    specs = {s.name: s for s in type(record).specs()}
+    specs = _specs(type(record))
     for name in names if names is not None else list(specs):
         s = specs[name]
         rows.append(FieldRow(s.name, s.label, s.kind, field_text(record, s.name)))
@@ -97,7 +109,7 @@ def field_rows(record: Record, names: Sequence[str] | None = None) -> list[Field
 
 def field_text(record: Record, name: str) -> str:
     """One field's value as text for people (choices by label, dates long, lists joined)."""
-    s = type(record).spec(name)
+    s = _specs(type(record))[name]
     value: Any = getattr(record, name)
     if value is None or value == "" or value == []:
         return ""

@@ -104,7 +104,9 @@ figcaption li { break-inside: avoid; }
 .verdict.signal { border-left-color: #d6336c; background: #fff0f6; }
 .verdict p { margin: 0.2rem 0; }
 .verdict .head { font-weight: 600; }
-article.cycle { margin-top: 2.5rem; padding-top: 0.5rem; border-top: 2px solid var(--line); }
+article.cycle { margin-top: 2.5rem; padding-top: 0.5rem; }
+article.cycle + article.cycle { border-top: 2px solid var(--line); }
+table.tasks td, table.ramp td { white-space: pre-line; }
 article.cycle > h3 { margin-top: 0.5rem; }
 .objective { font-size: 1.02rem; margin: 0.3rem 0 0.8rem; }
 .phase { border: 1px solid var(--line); border-top-width: 4px; border-radius: 4px;
@@ -342,7 +344,7 @@ def _idea(i: IdeaContent, level: int, *, with_title: bool = True) -> str:
         rows = [
             [
                 f'<a href="#{_e(r.anchor)}">Cycle {r.number}</a>',
-                _e(r.objective),
+                _e(r.objective.strip()),
                 _badge(r.stage_key, r.stage),
                 _e(r.planned),
                 _e(r.carried_out),
@@ -352,7 +354,9 @@ def _idea(i: IdeaContent, level: int, *, with_title: bool = True) -> str:
         ]
         out.append(f"<p><strong>Ramp of PDSA cycles</strong> ({len(rows)})</p>")
         out.append(
-            _table(["Cycle", "Objective", "Stage", "Planned", "Carried out", "Decision"], rows)
+            _table(
+                ["Cycle", "Objective", "Stage", "Planned", "Carried out", "Decision"], rows, "ramp"
+            )
         )
     else:
         out.append('<p class="empty">No PDSA cycles yet.</p>')
@@ -366,7 +370,10 @@ def _cycle(c: CycleContent, level: int) -> str:
         inner = [_h(level, _e(phase.title)), _fields(phase.fields)]
         if phase.has_tasks_field:
             if phase.tasks:
-                rows = [[_e(t.who), _e(t.what), _e(t.when), _e(t.where)] for t in phase.tasks]
+                rows = [
+                    [_e(t.who.strip()), _e(t.what.strip()), _e(t.when.strip()), _e(t.where.strip())]
+                    for t in phase.tasks
+                ]
                 inner.append(f"<p><strong>{_e(phase.tasks_label)}</strong></p>")
                 inner.append(_table(["Who", "What", "When", "Where"], rows, "tasks"))
             else:

@@ -230,17 +230,25 @@ class PdsaScreen(Screen[None]):
 
     # -- help -------------------------------------------------------------------------
     def help_rows(self) -> list[tuple[str, str]]:
-        """Key and description of every binding active here."""
+        """This screen's keys first, then how lists and the app as a whole work."""
         rows: list[tuple[str, str]] = []
         seen = set()
         for key, active in self.active_bindings.items():
             b = active.binding
-            if not b.description or (b.action, b.description) in seen:
+            # Our own bindings all have ids; Textual's focus and copy keys are listed below.
+            if active.node is not self or not b.id or not b.description or b.action in seen:
                 continue
-            seen.add((b.action, b.description))
+            seen.add(b.action)
             rows.append((self.app.get_key_display(b) or key, b.description))
-        rows.append(("ctrl+p", "Command palette: every action by name"))
-        rows.append(("escape", "Back"))
+        rows += [
+            ("", ""),
+            ("↑ ↓  pgup pgdn", "Move in a list (home / end: first / last)"),
+            ("enter", "Open what is highlighted"),
+            ("tab  shift+tab", "Next / previous field or panel"),
+            ("ctrl+p", "Command palette: every action by name, and themes"),
+            ("escape", "Back (forms ask before dropping what you typed)"),
+            ("ctrl+q", "Quit (every save is already on disk)"),
+        ]
         return rows
 
     def action_help(self) -> None:

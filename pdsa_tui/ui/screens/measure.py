@@ -74,14 +74,20 @@ def point_kinds(measure: Measure, point: DataPoint | None = None) -> tuple[bool,
     return has_value, has_ratio
 
 
-def value_text(view: MeasureView, point: DataPoint) -> str:
-    """The point's plotted value with its unit: '67%', '12 days'."""
-    y = point.y
-    if y is None:
+def shown_value(view: MeasureView, value: float | None) -> str:
+    """A value in displayed units with its unit: '67%', '12 days', '3.5 count'."""
+    if value is None:
         return "-"
     if view.unit_label == "%":
-        return view.format(y)
-    return f"{format_number(y)}{view.unit_label}"
+        return view.format(value)
+    if view.unit_label.strip() in ("count", "rate"):
+        return format_number(value)
+    return f"{format_number(value)}{view.unit_label}"
+
+
+def value_text(view: MeasureView, point: DataPoint) -> str:
+    """The point's plotted value with its unit: '67%', '12 days'."""
+    return shown_value(view, point.y)
 
 
 def ratio_text(point: DataPoint) -> str:
@@ -105,21 +111,25 @@ def marker_text(point: DataPoint) -> str:
 def measure_facts(measure: Measure, view: MeasureView) -> Text:
     """The measure's type, unit, direction, goal, frequency, source and definition."""
     facts = [
-        f"{choices.label(choices.MEASURE_TYPES, measure.type)} measure",
+        f"{choices.label(choices.MEASURE_TYPES, measure.type)}",
         choices.label(choices.UNITS, measure.unit).lower(),
         choices.label(choices.DIRECTIONS, measure.direction).lower(),
     ]
     if view.goal is not None:
-        goal = view.format(view.goal) if view.unit_label == "%" else format_number(view.goal)
-        facts.append(f"goal {goal}")
+        facts.append(f"goal {shown_value(view, view.goal)}")
     if measure.frequency:
         facts.append(measure.frequency)
-    if measure.source:
-        facts.append(f"source: {measure.source}")
     text = Text(" · ".join(facts))
-    if measure.definition.strip():
-        text.append("\nDefinition: ", style="bold")
-        text.append(" ".join(measure.definition.split()))
+    more = [
+        (label, " ".join(value.split()))
+        for label, value in (("Definition", measure.definition), ("Source", measure.source))
+        if value.strip()
+    ]
+    if more:
+        text.append("\n")
+        for k, (label, value) in enumerate(more):
+            text.append(f"{' · ' if k else ''}{label}: ", style="bold")
+            text.append(value)
     return text
 
 
@@ -136,8 +146,7 @@ def verdict_text(view: MeasureView, charts: list[ChartType]) -> Text:
         centre = CENTRE_NAMES.get(kind, "centre")
         if part.centre is not None:
             shown = part.centre * view.scale
-            value = view.format(shown) if view.unit_label == "%" else format_number(shown)
-            text.append(f" · {centre} {value}")
+            text.append(f" · {centre} {shown_value(view, shown)}")
         text.append(f" · {a.n} point{'s' if a.n != 1 else ''}")
         if len(a.parts) > 1:
             text.append(f" · {len(a.parts)} parts")
@@ -203,42 +212,48 @@ class PointForm(ModalScreen[DataPoint | None]):
             if self.show_value and self.show_ratio:
                 intro += " " + BOTH_HINT
             yield Static(Text(intro), classes="form-intro")
-            yield from self._row("date", "Date", "dd/mm/yyyy")
-            if self.show_value:
-                unit = "0 to 100" if m.unit == "percent" else f"a number ({m.unit})"
-                yield from self._row("value", "Value", unit)
-            if self.show_ratio:
-                yield from self._row("numerator", "Numerator", "how many met the measure")
-                yield from self._row("denominator", "Denominator", "how many were counted")
-            yield from self._row("note", "Note", "optional: what happened this period")
-            freeze, rebase = self.initial_marks
-            yield Checkbox(
-                "Baseline ends here (freeze the centre line)",
-                freeze,
-                id="point-baseline_end",
-                compact=True,
-            )
-            yield Checkbox(
-                "Rebase after this point (a new phase starts)",
-                rebase,
-                id="point-rebase_after",
-                compact=True,
-            )
+            with VerticalScroll(classes="form-body"):
+                yield from self._row(("date", "Date", "dd/mm/yyyy"))
+                if self.show_value:
+                    unit = "0 to 100" if m.unit == "percent" else f"a number ({m.unit})"
+                    yield from self._row(("value", "Value", unit))
+                if self.show_ratio:
+                    yield from self._row(
+                        ("numerator", "Numerator", "how many met it"),
+                        ("denominator", "Denominator", "how many counted"),
+                    )
+                yield from self._row(("note", "Note", "optional: what happened this period"))
+                freeze, rebase = self.initial_marks
+                yield Checkbox(
+                    "Baseline ends here (freeze the centre line)",
+                    freeze,
+                    id="point-baseline_end",
+                    compact=True,
+                )
+                yield Checkbox(
+                    "Rebase after this point (a new phase starts)",
+                    rebase,
+                    id="point-rebase_after",
+                    compact=True,
+                )
             yield Static("", id="point-error", classes="form-error")
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
 
-    def _row(self, name: str, label: str, placeholder: str) -> ComposeResult:
-        with Horizontal(classes="point-row", id=f"row-{name}"):
-            yield Label(Text(label), classes="point-label")
-            yield Input(
-                self.initial[name],
-                placeholder=placeholder,
-                id=f"point-{name}",
-                compact=True,
-            )
-        yield Static("", id=f"error-{name}", classes="point-error")
+    def _row(self, *fields: tuple[str, str, str]) -> ComposeResult:
+        """One line of labelled inputs (name, label, placeholder), their errors under it."""
+        with Horizontal(classes="point-row", id=f"row-{fields[0][0]}"):
+            for k, (name, label, placeholder) in enumerate(fields):
+                yield Label(Text(label), classes="point-label" + (" -second" if k else ""))
+                yield Input(
+                    self.initial[name],
+                    placeholder=placeholder,
+                    id=f"point-{name}",
+                    compact=True,
+                )
+        for name, _, _ in fields:
+            yield Static("", id=f"error-{name}", classes="point-error")
 
     def on_mount(self) -> None:
         first = "value" if self.show_value else "numerator"
@@ -249,8 +264,8 @@ class PointForm(ModalScreen[DataPoint | None]):
         """Field name -> the text typed now (hidden fields are empty)."""
         out = {}
         for name in _TEXT_FIELDS:
-            found = self.query(f"#point-{name}").results(Input)
-            out[name] = next(found).value if (found := list(found)) else ""
+            found = list(self.query(f"#point-{name}").results(Input))
+            out[name] = found[0].value if found else ""
         return out
 
     def marks(self) -> tuple[bool, bool]:
@@ -272,7 +287,7 @@ class PointForm(ModalScreen[DataPoint | None]):
             # A hidden field's problem shows where the user can act on it.
             if not self.query(f"#point-{name}"):
                 name = "numerator" if self.show_ratio else "value"
-            by_field.setdefault(name, []).append(e.message)
+            by_field.setdefault(name, []).append(str(e))
         marked = []
         for name in _TEXT_FIELDS:
             boxes = list(self.query(f"#point-{name}").results(Input))
@@ -281,7 +296,7 @@ class PointForm(ModalScreen[DataPoint | None]):
             msgs = by_field.get(name)
             boxes[0].set_class(bool(msgs), "-invalid")
             err = self.query_one(f"#error-{name}", Static)
-            err.update(Text(f"{name.capitalize()}: {'; '.join(msgs)}" if msgs else ""))
+            err.update(Text("; ".join(msgs) if msgs else ""))
             err.set_class(bool(msgs), "-shown")
             if msgs:
                 marked.append(name)
@@ -359,11 +374,11 @@ class MeasureScreen(PdsaScreen):
         Binding("a", "add_point", "Add", id="measure.add"),
         Binding("e", "edit_point", "Edit", id="measure.edit"),
         Binding("d,delete", "delete_point", "Delete", id="measure.delete"),
-        Binding("f", "toggle_freeze", "Baseline end", id="measure.freeze"),
+        Binding("f", "toggle_freeze", "Freeze", id="measure.freeze"),
         Binding("b", "toggle_rebase", "Rebase", id="measure.rebase"),
-        Binding("c", "next_chart", "Chart type", id="measure.chart"),
+        Binding("c", "next_chart", "Chart", id="measure.chart"),
         Binding("m", "edit_measure", "Measure", id="measure.edit_measure"),
-        Binding("escape", "back", "Back", id="measure.back"),
+        Binding("escape", "back", "Back", show=False, id="measure.back"),
     ]
 
     def __init__(self, measure_id: str) -> None:

@@ -196,11 +196,20 @@ class RecordTable(ScrollView, can_focus=True):
         self._scroll_cursor_into_view()
 
     # -- rendering -------------------------------------------------------------
+    def _content_width(self) -> int:
+        """The width rows are drawn in: the widget's, less a vertical scrollbar if one shows."""
+        width = self.size.width
+        if len(self.rows) + 1 > self.size.height:
+            width -= self.styles.scrollbar_size_vertical
+        return max(width, 0)
+
     def _total_width(self) -> int:
-        return max(self.size.width, sum(c.width or 10 for c in self.columns) + len(self.columns))
+        return max(
+            self._content_width(), sum(c.width or 10 for c in self.columns) + len(self.columns)
+        )
 
     def _widths(self) -> list[int]:
-        width = self.size.width
+        width = self._content_width()
         fixed = sum(c.width for c in self.columns if c.width) + len(self.columns) - 1
         flex = [c for c in self.columns if not c.width]
         spare = max(width - fixed, 8 * len(flex)) if flex else 0
@@ -222,7 +231,7 @@ class RecordTable(ScrollView, can_focus=True):
         return pad + text if align == "right" else text + pad
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self._content_width()
         widths = self._widths()
         base = self.rich_style
         if y == 0:

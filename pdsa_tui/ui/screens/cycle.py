@@ -1,0 +1,538 @@
+"""The cycle form: one PDSA cycle's Plan / Do / Study / Act tabs and its feedback."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Input, Select, Static, TabbedContent, TabPane, TextArea
+
+from pdsa_tui.model import (
+    ChangeIdea,
+    Cycle,
+    Feedback,
+    FieldError,
+    FieldSpec,
+    ValidationError,
+    choices,
+    field_text,
+    format_date,
+    from_form,
+)
+from pdsa_tui.model.records import ACT_FIELDS, DO_FIELDS, PLAN_FIELDS, STUDY_FIELDS
+from pdsa_tui.store import Store, StoreError
+from pdsa_tui.ui.modals import ConfirmScreen
+from pdsa_tui.ui.screens.base import PdsaScreen
+from pdsa_tui.ui.screens.feedback import FeedbackForm, feedback_row_cells, new_feedback
+from pdsa_tui.ui.widgets.fields import FieldBox, FormFields
+from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
+
+#: (key, tab label, fields) of the four phases, in order.
+PHASES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("plan", "Plan", PLAN_FIELDS),
+    ("do", "Do", DO_FIELDS),
+    ("study", "Study", STUDY_FIELDS),
+    ("act", "Act", ACT_FIELDS),
+)
+TABS = ("plan", "do", "study", "act", "feedback")
+TAB_LABELS = {"plan": "Plan", "do": "Do", "study": "Study", "act": "Act", "feedback": "Feedback"}
+
+NEXT_STEP = {
+    "plan": "next: finish the Plan (objective, predictions, start)",
+    "do": "next: Do (when it ran, what happened)",
+    "study": "next: Study (results vs predictions)",
+    "act": "next: Act (adopt, adapt, abandon, expand)",
+}
+
+#: What to suggest after each decision; never done silently for the user.
+DECISION_HINTS = {
+    "adopt": "Adopted. Consider setting the change idea's status to 'implementing' "
+    "(on the change idea's screen).",
+    "abandon": "Abandoned. If no other cycle is planned, consider setting the change idea's "
+    "status to 'abandoned'.",
+    "expand": "Expand: plan the next cycle at a wider scale (more teams or families).",
+}
+
+
+def phase_specs(names: Iterable[str]) -> list[FieldSpec]:
+    """The cycle field specs for ``names``, in that order."""
+    return [Cycle.spec(n) for n in names]
+
+
+def next_number(store: Store, idea_id: str) -> int:
+    """The number the store will give the next new cycle of this change idea."""
+    return max((c.number for c in store.cycles(idea_id)), default=0) + 1
+
+
+def breadcrumb(store: Store, cycle: Cycle, *, draft: bool = False, most: int = 32) -> str:
+    """'Aim 2 › 15-week reminder › Cycle 3 (Study)'."""
+    idea = store.lookup(ChangeIdea, cycle.idea_id)
+    parts = []
+    if idea is not None:
+        aim = store.parent_of(idea)
+        if aim is not None:
+            parts.append(getattr(aim, "code", ""))
+        title = idea.title if len(idea.title) <= most else idea.title[: most - 1] + "…"
+        parts.append(title)
+    if draft:
+        parts.append(f"Cycle {next_number(store, cycle.idea_id)} (new, not saved yet)")
+    else:
+        parts.append(f"Cycle {cycle.number} ({choices.label(choices.STAGES, cycle.stage)})")
+    return " › ".join(p for p in parts if p)
+
+
+def _span(start: dt.date | None, end: dt.date | None) -> str:
+    """'13/09-08/11/2026' (the year once when both dates share it)."""
+    a, b = format_date(start), format_date(end)
+    if start and end and start.year == end.year:
+        a = f"{start:%d/%m}"
+    if a and b:
+        return f"{a}-{b}"
+    return a or (f"to {b}" if b else "")
+
+
+def status_text(cycle: Cycle, *, draft: bool = False) -> str:
+    """Stage, dates and what comes next, on one line."""
+    stage = cycle.stage
+    parts = ["New cycle" if draft else f"Stage: {choices.label(choices.STAGES, stage)}"]
+    planned = _span(cycle.planned_start, cycle.planned_end)
+    if planned:
+        parts.append(f"planned {planned}")
+    done = _span(cycle.do_start, cycle.do_end)
+    if done:
+        parts.append(f"ran {done}")
+    if stage == "closed":
+        parts.append(f"decided: {choices.label(choices.DECISIONS, cycle.decision)}")
+    else:
+        parts.append(NEXT_STEP[stage])
+    return " · ".join(parts)
+
+
+def tone_summary(items: Sequence[Feedback]) -> str:
+    """'3 entries: 2 positive, 1 mixed'."""
+    if not items:
+        return "No feedback yet"
+    tones = Counter(choices.label(choices.TONES, f.tone).lower() for f in items)
+    n = len(items)
+    detail = ", ".join(f"{k} {t}" for t, k in tones.most_common())
+    return f"{n} entr{'y' if n == 1 else 'ies'}: {detail}"
+
+
+def follow_up_exists(store: Store, cycle: Cycle) -> bool:
+    """Whether a later cycle was already started from this one's plan."""
+    return any(c.adapted_from == cycle.id for c in store.cycles(cycle.idea_id))
+
+
+def decision_follow_up(
+    screen: PdsaScreen,
+    before: str,
+    saved: Cycle,
+    open_draft: Callable[[Cycle], None],
+    *,
+    declined: set[str],
+) -> None:
+    """After a save: offer the next cycle for 'adapt'; hint at what other decisions suggest.
+
+    ``before`` is the decision stored before the save; ``declined`` holds the
+    ids whose offer was refused, so a re-save does not ask again.
+    """
+    decision = saved.decision
+    if decision == "adapt":
+        if follow_up_exists(screen.store, saved):
+            return
+        if before == "adapt" and saved.id in declined:
+            return
+        n = next_number(screen.store, saved.idea_id)
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                open_draft(saved.next_cycle())
+            else:
+                declined.add(saved.id)
+
+        screen.app.push_screen(
+            ConfirmScreen(
+                f"Start cycle {n} with this plan copied forward?\n\n"
+                "You can review and change the copied plan; nothing is saved until you press "
+                "ctrl+s there.",
+                yes=f"Start cycle {n}",
+            ),
+            answer,
+        )
+    elif decision != before and decision in DECISION_HINTS:
+        screen.notify(DECISION_HINTS[decision], title="Decision saved", timeout=10, markup=False)
+
+
+class CycleScreen(PdsaScreen):
+    """One PDSA cycle: the four phases as tabs, saved together, and its feedback."""
+
+    ABOUT = (
+        "A PDSA cycle. ctrl+s saves every tab at once; alt+1..5 (or 1-5 outside a text "
+        "field, or ctrl+pageup/pagedown) switch tabs; tab moves between fields."
+    )
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="cycle.save"),
+        Binding("escape", "back", "Back", id="cycle.back"),
+        Binding(
+            "ctrl+pagedown", "next_tab(1)", "Next tab", id="cycle.next_tab", key_display="^PgDn"
+        ),
+        Binding("ctrl+pageup", "next_tab(-1)", "Previous tab", id="cycle.prev_tab", show=False),
+        # Digits are typed into text fields (Textual lets Input/TextArea consume them
+        # first), so alt+digit is the form that always works.
+        *[
+            Binding(
+                f"alt+{i},{i}",
+                f"show_tab('{tab}')",
+                f"{TAB_LABELS[tab]} tab",
+                id=f"cycle.tab_{tab}",
+                show=False,
+            )
+            for i, tab in enumerate(TABS, start=1)
+        ],
+        Binding("a", "add_feedback", "Add feedback", id="cycle.feedback_add"),
+        Binding("e", "edit_feedback", "Edit", id="cycle.feedback_edit"),
+        Binding("d,delete", "delete_feedback", "Delete", id="cycle.feedback_delete"),
+        Binding("x", "export", "Export", id="cycle.export"),
+    ]
+
+    _FEEDBACK_ACTIONS = ("add_feedback", "edit_feedback", "delete_feedback")
+
+    def __init__(self, cycle_id: str | None = None, *, draft: Cycle | None = None) -> None:
+        super().__init__()
+        if (cycle_id is None) == (draft is None):
+            raise ValueError("give either a cycle id or a draft cycle")
+        self.cycle_id = cycle_id
+        self.cycle: Cycle | None = draft
+        self.is_draft = draft is not None
+        self._declined: set[str] = set()
+
+    # -- layout ----------------------------------------------------------------------
+    def compose_body(self) -> ComposeResult:
+        if self.cycle is None and self.cycle_id is not None:
+            self.cycle = self.store.lookup(Cycle, self.cycle_id)
+        cycle = self.cycle
+        if cycle is None:
+            yield Static(
+                Text("This cycle no longer exists (it was deleted). Press escape to go back."),
+                classes="panel",
+            )
+            return
+        yield Static("", id="cycle-status", classes="cycle-status")
+        error = Static("", id="cycle-error", classes="form-error cycle-error")
+        error.display = False
+        yield error
+        with TabbedContent(initial=f"tab-{self._stage_tab(cycle)}", id="cycle-tabs"):
+            for i, (key, label, names) in enumerate(PHASES, start=1):
+                with TabPane(f"{i} {label}", id=f"tab-{key}"), VerticalScroll(classes="phase"):
+                    yield FormFields(phase_specs(names), cycle, id=f"form-{key}")
+            with TabPane("5 Feedback", id="tab-feedback"):
+                yield Static("", id="feedback-note", classes="feedback-note")
+                yield RecordTable(
+                    [
+                        Column("Date", 10),
+                        Column("Source", 14),
+                        Column("Tone", 8),
+                        Column("What was said"),
+                        Column("Themes", 16),
+                    ],
+                    empty_text="No feedback yet: press a to add what someone said.",
+                    id="feedback",
+                )
+
+    @staticmethod
+    def _stage_tab(cycle: Cycle) -> str:
+        stage = cycle.stage
+        return "act" if stage == "closed" else stage
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.cycle is None:
+            self.title = "Cycle not found"
+            return
+        self.call_after_refresh(self._focus_tab, self._stage_tab(self.cycle))
+
+    # -- data --------------------------------------------------------------------------
+    def refresh_data(self) -> None:
+        cycle = self.cycle
+        if cycle is None:
+            return
+        if not self.is_draft:
+            stored = self.store.lookup(Cycle, cycle.id)
+            if stored is not None:
+                self.cycle = cycle = stored
+        self.title = breadcrumb(self.store, cycle, draft=self.is_draft)
+        self._show_status()
+        self._refresh_feedback()
+
+    def _show_status(self) -> None:
+        assert self.cycle is not None
+        text = Text(status_text(self.cycle, draft=self.is_draft))
+        if self.is_dirty():
+            text.append("  ● unsaved changes", style="bold")
+        self.query_one("#cycle-status", Static).update(text)
+
+    def _refresh_feedback(self) -> None:
+        assert self.cycle is not None
+        note = self.query_one("#feedback-note", Static)
+        table = self.query_one("#feedback", RecordTable)
+        tabs = self.query_one(TabbedContent)
+        if self.is_draft:
+            note.update(
+                Text("This new cycle is not saved yet: press ctrl+s, then a to add feedback.")
+            )
+            table.set_rows([])
+            tabs.get_tab("tab-feedback").label = "5 Feedback"
+            return
+        items = self.store.feedback(self.cycle.id)
+        note.update(Text(f"{tone_summary(items)}. a add, e edit, d delete. Never a name."))
+        table.set_rows([Row(f.id, feedback_row_cells(f)) for f in items])
+        tabs.get_tab("tab-feedback").label = f"5 Feedback ({len(items)})"
+
+    # -- the form ------------------------------------------------------------------------
+    def forms(self) -> list[tuple[str, FormFields]]:
+        """(phase key, its fields) for the four phase tabs."""
+        return [(key, self.query_one(f"#form-{key}", FormFields)) for key, _, _ in PHASES]
+
+    def _values(self) -> dict[str, str]:
+        values: dict[str, str] = {}
+        for _, form in self.forms():
+            values.update(form.values())
+        return values
+
+    def is_dirty(self) -> bool:
+        """Whether anything typed is not saved yet."""
+        if self.cycle is None:
+            return False
+        # A draft with anything in it (e.g. a copied plan) is unsaved work from the start.
+        if self.is_draft and any(v.strip() for v in self._values().values()):
+            return True
+        return any(form.values() != form.initial_values() for _, form in self.forms())
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    def _edited(self, event: Input.Changed | TextArea.Changed | Select.Changed) -> None:
+        if self.cycle is not None and self.is_mounted:
+            self._show_status()
+        if (
+            isinstance(event, Select.Changed)
+            and event.select.id == "field-decision"
+            and event.value == "adapt"
+            and self.query_one("#box-decision", FieldBox).initial != "adapt"
+        ):
+            # Only a change made now: not the stored value arriving as the form mounts.
+            self.notify(
+                "Saving with 'Adapt' offers to start the next cycle with this plan copied forward.",
+                timeout=5,
+            )
+
+    def _mark(self, errors: Sequence[FieldError]) -> list[tuple[str, str]]:
+        """Mark bad fields on every tab; return (phase, field) of each, in form order."""
+        marked: list[tuple[str, str]] = []
+        tabs = self.query_one(TabbedContent)
+        for i, (key, form) in enumerate(self.forms(), start=1):
+            names = form.show_errors(errors)
+            marked.extend((key, name) for name in names)
+            label = f"{i} {TAB_LABELS[key]}"
+            tabs.get_tab(f"tab-{key}").label = f"{label} !" if names else label
+        return marked
+
+    def _show_error(self, message: str) -> None:
+        error = self.query_one("#cycle-error", Static)
+        error.update(Text(message))
+        error.display = bool(message)
+
+    def action_save(self) -> None:
+        """Save all four tabs; mark bad fields and keep everything typed."""
+        if self.cycle is None:
+            return
+        try:
+            record = from_form(Cycle, self._values(), base=self.cycle)
+        except ValidationError as exc:
+            self._invalid(exc.errors)
+            return
+        before = "" if self.is_draft else self.cycle.decision
+        try:
+            saved = self.save(record)
+        except ValidationError as exc:
+            self._invalid(exc.errors)
+            return
+        except StoreError as exc:
+            self._show_error(f"Not saved: {exc} What you typed is still here.")
+            self.notify(str(exc), title="Not saved", severity="error", timeout=10, markup=False)
+            return
+        self._mark([])
+        self._show_error("")
+        self.cycle = saved
+        self.cycle_id = saved.id
+        self.is_draft = False
+        self._reset_initial(saved)
+        self.changed()
+        self.notify(f"Saved cycle {saved.number}.", timeout=3, markup=False)
+        decision_follow_up(self, before, saved, self._open_draft, declined=self._declined)
+
+    def _invalid(self, errors: Sequence[FieldError]) -> None:
+        marked = self._mark(errors)
+        known = {name for _, name in marked}
+        n = len(errors)
+        where = ", ".join(
+            f"{Cycle.spec(name).label} ({TAB_LABELS[phase]})" for phase, name in marked
+        )
+        others = "; ".join(str(e) for e in errors if e.field not in known)
+        message = f"Not saved: {n} problem{'s' if n != 1 else ''} to fix"
+        message += f": {where}" if where else ""
+        message += f"; {others}" if others else ""
+        self._show_error(message + ". What you typed is kept.")
+        if marked:
+            phase, name = marked[0]
+            self.query_one(TabbedContent).active = f"tab-{phase}"
+            form = self.query_one(f"#form-{phase}", FormFields)
+            # The pane becomes visible on the next refresh; focus after it.
+            self.call_after_refresh(form.focus_field, name)
+
+    def _reset_initial(self, saved: Cycle) -> None:
+        """Make the saved values the new baseline, showing them as stored (dates tidied)."""
+        for _, form in self.forms():
+            for box in form.boxes():
+                text = field_text(saved, box.spec.name)
+                if box.value() != text:
+                    box.set_value(text)
+                box.initial = text
+
+    def _open_draft(self, draft: Cycle) -> None:
+        self.app.switch_screen(CycleScreen(draft=draft))
+
+    # -- navigation ------------------------------------------------------------------------
+    def _active_tab(self) -> str:
+        active = self.query_one(TabbedContent).active
+        return active.removeprefix("tab-")
+
+    def _focus_tab(self, tab: str) -> None:
+        if tab == "feedback":
+            self.query_one("#feedback", RecordTable).focus()
+            return
+        boxes = self.query_one(f"#form-{tab}", FormFields).boxes()
+        if boxes:
+            boxes[0].control.focus()
+
+    def action_show_tab(self, tab: str) -> None:
+        """Show ``tab`` and put the cursor in it."""
+        if self.cycle is None:
+            return
+        self.query_one(TabbedContent).active = f"tab-{tab}"
+        self.call_after_refresh(self._focus_tab, tab)
+
+    def action_next_tab(self, step: int) -> None:
+        """The next (or previous) tab, wrapping round."""
+        if self.cycle is None:
+            return
+        i = TABS.index(self._active_tab())
+        self.action_show_tab(TABS[(i + step) % len(TABS)])
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self) -> None:
+        # The feedback keys only show (and work) on the feedback tab.
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self._FEEDBACK_ACTIONS:
+            return self.cycle is not None and self._active_tab() == "feedback"
+        if action in ("show_tab", "next_tab", "save", "export"):
+            return self.cycle is not None
+        return True
+
+    def action_back(self) -> None:
+        """Leave; ask first if something typed is not saved."""
+        if not self.is_dirty():
+            self.app.pop_screen()
+            return
+
+        def answer(discard: bool | None) -> None:
+            if discard:
+                self.app.pop_screen()
+
+        question = (
+            "Discard this new cycle? It has not been saved."
+            if self.is_draft
+            else "Discard unsaved changes to this cycle?"
+        )
+        self.app.push_screen(ConfirmScreen(question, yes="Discard", danger=True), answer)
+
+    def action_export(self) -> None:
+        """Export this cycle's summary (as saved)."""
+        if self.cycle is None:
+            return
+        if self.is_draft:
+            self.notify("Save the new cycle first (ctrl+s), then export it.", severity="warning")
+            return
+        if self.is_dirty():
+            self.notify("Unsaved changes are not in the export: save first to include them.")
+        from pdsa_tui.report.export import default_filename
+
+        self.export({"cycle": self.cycle}, default_filename(self.cycle, "html"))
+
+    # -- feedback ------------------------------------------------------------------------
+    def _saved_cycle(self) -> Cycle | None:
+        if self.cycle is None or self.is_draft:
+            self.notify(
+                "Save this new cycle first (ctrl+s): feedback belongs to a saved cycle.",
+                severity="warning",
+            )
+            return None
+        return self.cycle
+
+    def _current_feedback(self) -> Feedback | None:
+        key = self.query_one("#feedback", RecordTable).current_key
+        fb = self.store.lookup(Feedback, key) if key else None
+        if fb is None:
+            self.notify("No feedback selected: press a to add some.", severity="warning")
+        return fb
+
+    def _feedback_form(self, title: str, fb: Feedback) -> None:
+        if not self.can_write():
+            return
+
+        def done(saved: Feedback | None) -> None:
+            if saved is None:
+                return
+            self.changed()
+            self.query_one("#feedback", RecordTable).move_to(saved.id)
+            self.notify("Saved feedback.", timeout=3)
+
+        self.app.push_screen(FeedbackForm(title, fb, self.save), done)
+
+    def action_add_feedback(self) -> None:
+        """Add feedback heard during this cycle."""
+        cycle = self._saved_cycle()
+        if cycle is not None:
+            self._feedback_form(f"New feedback: cycle {cycle.number}", new_feedback(cycle))
+
+    def action_edit_feedback(self) -> None:
+        """Edit the feedback under the cursor."""
+        if self._saved_cycle() is None:
+            return
+        fb = self._current_feedback()
+        if fb is not None:
+            self._feedback_form("Edit feedback", fb)
+
+    @on(RecordTable.Selected, "#feedback")
+    def _feedback_selected(self) -> None:
+        self.action_edit_feedback()
+
+    def action_delete_feedback(self) -> None:
+        """Delete the feedback under the cursor, after asking."""
+        if self._saved_cycle() is None:
+            return
+        fb = self._current_feedback()
+        if fb is None:
+            return
+        when = format_date(fb.date) or "undated"
+        who = choices.label(choices.FEEDBACK_SOURCES, fb.source).lower() or "someone"
+        self.confirm_delete(fb, f"the feedback from a {who} ({when})")
