@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input
+from ui_support import SMALL, demo_app, empty_app, screen_text, widget_text
 
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, Measure
 from pdsa_tui.store import Store
@@ -17,7 +18,6 @@ from pdsa_tui.ui.screens.idea import IdeaScreen
 from pdsa_tui.ui.screens.overview import OverviewScreen
 from pdsa_tui.ui.widgets.chart import ChartView
 from pdsa_tui.ui.widgets.record_table import RecordTable
-from ui_support import SMALL, demo_app, empty_app, screen_text, widget_text
 
 MARKUP = "[bold]x[/] [link=http://x]y"
 

@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
+import math
 import os
 import re
 import socket
@@ -114,7 +115,122 @@ def load_file(path: Path) -> dict[str, Any]:
             f"{migrations.SCHEMA_VERSION}); upgrade pdsa to open it",
             newest_backup(path),
         )
+    problem = _records_problem(data, version)
+    if problem:
+        raise bad(problem)
     return data
+
+
+def _is_number(value: Any) -> bool:
+    return (
+        isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    )
+
+
+def _is_iso_date(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_str_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _point_problem(point: Any) -> str | None:
+    if not isinstance(point, dict):
+        return "is not an object"
+    if not _is_iso_date(point.get("date")):
+        return f"has date {point.get('date')!r}, not an ISO date (yyyy-mm-dd)"
+    for key in ("value", "numerator", "denominator"):
+        if point.get(key) is not None and not _is_number(point[key]):
+            return f"has {key} {point[key]!r}, not a number"
+    for key, kind in (("note", str), ("id", str), ("rebase_after", bool), ("baseline_end", bool)):
+        if key in point and not isinstance(point[key], kind):
+            return f"has {key} {point[key]!r}, not {'text' if kind is str else 'true/false'}"
+    return None
+
+
+def _value_problem(kind: str, value: Any, version: int) -> str | None:
+    """Why a stored value cannot be a field of ``kind``, or None if it can."""
+    if kind in ("text", "longtext", "choice"):
+        return None if isinstance(value, str) else "is not text"
+    if kind in ("number", "percent"):
+        return None if value is None or _is_number(value) else "is not a number"
+    if kind == "date":
+        return None if value is None or _is_iso_date(value) else "is not an ISO date (yyyy-mm-dd)"
+    if kind == "list":
+        return None if _is_str_list(value) else "is not a list of text"
+    if kind == "tasks":
+        if version < 2 and isinstance(value, str):
+            return None  # version 1 kept tasks as text; the migration turns it into a list
+        ok = isinstance(value, list) and all(
+            isinstance(t, dict) and all(isinstance(v, str) for v in t.values()) for t in value
+        )
+        return None if ok else "is not a list of tasks"
+    if kind == "points":
+        if not isinstance(value, list):
+            return "is not a list of data points"
+        for i, point in enumerate(value, start=1):
+            why = _point_problem(point)
+            if why:
+                return f"point {i} {why}"
+    return None
+
+
+def _field_kinds(cls: type[Record]) -> dict[str, str]:
+    kinds = {f.name: f.metadata.get("kind", "internal") for f in dataclasses.fields(cls)}
+    for name in ("id", "created", "updated", "aim_id", "idea_id", "cycle_id"):
+        if name in kinds:
+            kinds[name] = "id"
+    if cls is Cycle:
+        kinds["number"] = "int"
+        kinds["adapted_from"] = "optional-id"
+    return kinds
+
+
+_KINDS: dict[str, tuple[type[Record], dict[str, str]]] = {
+    cls.TABLE: (cls, _field_kinds(cls)) for cls in _TYPES
+}
+
+
+def _records_problem(data: dict[str, Any], version: int) -> str | None:
+    """Why a record's stored fields would break pdsa later, naming table, record and field.
+
+    A file whose records have the wrong types (a date that is not a date, a number
+    stored as text, a link missing) is refused at open rather than crashing a screen.
+    """
+    for table, (cls, kinds) in _KINDS.items():
+        docs = data.get(table, {})
+        for doc_id, doc in docs.items():
+            where = f"record {doc_id} of table '{table}'"
+            if not doc_id.isdigit():
+                return f"{where} has a key that is not a number"
+            link = _PARENT.get(cls)
+            if link is not None and not isinstance(doc.get(link[0]), str):
+                return f"{where} (id {doc.get('id')}) has no {link[0]} (the record it belongs to)"
+            for name, value in doc.items():
+                kind = kinds.get(name)
+                if kind is None:
+                    continue  # a field from a newer pdsa: kept as it is
+                if kind == "id":
+                    why = None if isinstance(value, str) else "is not text"
+                elif kind == "optional-id":
+                    why = None if value is None or isinstance(value, str) else "is not text"
+                elif kind == "int":
+                    ok = isinstance(value, int) and not isinstance(value, bool)
+                    why = None if ok else "is not a whole number"
+                else:
+                    why = _value_problem(kind, value, version)
+                if why:
+                    shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+                    shown = "" if kind == "points" else f" ({shown})"
+                    return f"{where} (id {doc.get('id')}): field '{name}' {why}{shown}"
+    return None
 
 
 class Store:

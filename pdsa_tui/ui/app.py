@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
@@ -74,6 +75,19 @@ class PdsaApp(App[None]):
         if self.store is not None and self.store.read_only:
             return f"{name} - READ-ONLY"
         return name
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Show a notification. Never as markup: messages quote what users typed."""
+        text = message.plain if isinstance(message, Text) else str(message)
+        super().notify(text, title=title, severity=severity, timeout=timeout, markup=False)
 
     def on_mount(self) -> None:
         if self.store is None:

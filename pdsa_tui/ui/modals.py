@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Footer, Input, Static
 
 from pdsa_tui.model import Record, ValidationError, from_form
 from pdsa_tui.store import StoreError
@@ -40,10 +40,12 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button(
                     f"{self.yes_label} (y)",
+                    compact=True,
                     variant="error" if self.danger else "primary",
                     id="yes",
                 )
-                yield Button("No (n)", id="no")
+                yield Button("No (n)", id="no", compact=True)
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#no" if self.danger else "#yes", Button).focus()
@@ -74,6 +76,7 @@ class PromptScreen(ModalScreen[str | None]):
                 yield Static(Text(self.help), classes="field-help")
             yield Input(self.value, id="prompt-input")
             yield Static("", id="prompt-error", classes="form-error")
+        yield Footer(compact=True)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -132,8 +135,9 @@ class RecordForm(ModalScreen[R | None], Generic[R]):
                 yield FormFields(self.specs, self.record, values=self.preset, tall=self.tall)
             yield Static("", id="form-error", classes="form-error")
             with Horizontal(classes="buttons"):
-                yield Button("Save (ctrl+s)", variant="primary", id="save")
-                yield Button("Cancel (esc)", id="cancel")
+                yield Button("Save (ctrl+s)", variant="primary", id="save", compact=True)
+                yield Button("Cancel (esc)", id="cancel", compact=True)
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         boxes = self.query_one(FormFields).boxes()
@@ -218,6 +222,7 @@ class HelpScreen(ModalScreen[None]):
                     text.append(what + "\n")
                 yield Static(text, id="help-keys")
             yield Static(Text("esc closes this help"), classes="field-help")
+        yield Footer(compact=True)
 
     def action_dismiss_help(self) -> None:
         self.dismiss(None)

@@ -196,6 +196,9 @@ class AimScreen(PdsaScreen):
         table = "#ideas-table" if event.pane.id == "ideas" else "#measures-table"
         self.query_one(table, RecordTable).focus()
 
+    def _move(self, table: str, key: str) -> None:
+        self.query_one(table, RecordTable).move_to(key)
+
     # -- actions ---------------------------------------------------------------------------
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -220,14 +223,14 @@ class AimScreen(PdsaScreen):
             self.edit_record(
                 "New change idea",
                 ChangeIdea(aim_id=self.aim_id),
-                then=lambda i: self.query_one("#ideas-table", RecordTable).move_to(i.id),
+                then=lambda i: self._move("#ideas-table", i.id),
                 intro=["Every change idea needs a lead: who coordinates its testing."],
             )
         else:
             self.edit_record(
                 "New measure",
                 Measure(aim_id=self.aim_id),
-                then=lambda m: self.query_one("#measures-table", RecordTable).move_to(m.id),
+                then=lambda m: self._move("#measures-table", m.id),
                 intro=[
                     "Outcome: the aim itself. Process: are we doing the change? "
                     "Balancing: is something else getting worse?"

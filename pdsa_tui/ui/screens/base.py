@@ -137,7 +137,7 @@ class PdsaScreen(Screen[None]):
             if saved is None:
                 return
             self.changed()
-            self.notify(Text(f"Saved {title.split(':')[0].lower()}."), timeout=3)
+            self.notify(f"Saved {title.split(':')[0].lower()}.", timeout=3)
             if then is not None:
                 then(saved)
 
@@ -164,7 +164,7 @@ class PdsaScreen(Screen[None]):
                 self.notify(str(exc), title="Not deleted", severity="error", timeout=10)
                 return
             self.changed()
-            self.notify(Text(f"Deleted {label}."), timeout=3)
+            self.notify(f"Deleted {label}.", timeout=3)
             if then is not None:
                 then()
 
@@ -205,7 +205,7 @@ class PdsaScreen(Screen[None]):
             except (OSError, StoreError) as exc:
                 self.notify(f"Not exported: {exc}", severity="error", timeout=10)
                 return
-            self.notify(Text(f"Exported to {path}"), title="Export done", timeout=8)
+            self.notify(f"Exported to {path}", title="Export done", timeout=8)
 
         self.app.push_screen(prompt, chosen)
 
@@ -226,7 +226,7 @@ class PdsaScreen(Screen[None]):
         except (OSError, StoreError) as exc:
             self.notify(f"Not exported: {exc}", severity="error", timeout=10)
             return
-        self.notify(Text(f"Exported to {path}"), title="Export done", timeout=8)
+        self.notify(f"Exported to {path}", title="Export done", timeout=8)
 
     # -- help -------------------------------------------------------------------------
     def help_rows(self) -> list[tuple[str, str]]:

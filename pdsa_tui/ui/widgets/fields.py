@@ -29,11 +29,18 @@ class FieldBox(Vertical):
     FieldBox > .field-help { color: $text-muted; }
     FieldBox > .field-error { color: $error; display: none; }
     FieldBox.-invalid > .field-error { display: block; }
-    FieldBox.-invalid > Input, FieldBox.-invalid > TextArea, FieldBox.-invalid > Select {
-        border: tall $error;
+    FieldBox > Input, FieldBox > TextArea, FieldBox > Select > SelectCurrent {
+        background: $boost;
     }
-    FieldBox > TextArea { height: 5; }
-    FieldBox > TextArea.-tall { height: 8; }
+    FieldBox > Input:focus, FieldBox > TextArea:focus, FieldBox > Select:focus > SelectCurrent {
+        background: $primary 20%;
+    }
+    FieldBox.-invalid > Input, FieldBox.-invalid > TextArea,
+    FieldBox.-invalid > Select > SelectCurrent {
+        background: $error 20%;
+    }
+    FieldBox > TextArea { height: 4; }
+    FieldBox > TextArea.-tall { height: 7; }
     """
 
     def __init__(self, spec: FieldSpec, value: str, *, tall: bool = False) -> None:
@@ -50,7 +57,9 @@ class FieldBox(Vertical):
             yield Static(Text(spec.help), classes="field-help")
         widget_id = f"field-{spec.name}"
         if spec.kind in ("longtext", "tasks"):
-            area = TextArea(self.initial, id=widget_id, soft_wrap=True, tab_behavior="focus")
+            area = TextArea(
+                self.initial, id=widget_id, soft_wrap=True, tab_behavior="focus", compact=True
+            )
             if self.tall:
                 area.add_class("-tall")
             yield area
@@ -64,6 +73,7 @@ class FieldBox(Vertical):
                 allow_blank=not spec.required or value is Select.NULL,
                 prompt=f"Choose {spec.label.lower()}",
                 id=widget_id,
+                compact=True,
             )
         else:
             yield Input(
@@ -71,6 +81,7 @@ class FieldBox(Vertical):
                 placeholder=_PLACEHOLDERS.get(spec.kind, ""),
                 id=widget_id,
                 select_on_focus=False,
+                compact=True,
             )
         yield Static("", classes="field-error")
 
