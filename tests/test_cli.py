@@ -454,6 +454,32 @@ def test_data_add_percent_values(capsys: pytest.CaptureFixture[str], db: Path) -
     assert [p["value"] for p in points_json(capsys, db, "Test percent")] == [100, 0]
 
 
+def test_data_add_to_a_measure_that_already_holds_both_kinds(
+    capsys: pytest.CaptureFixture[str], tmp_db: Path, make_programme: Any
+) -> None:
+    # The example programme's percent measure has two ratios and one plain percentage
+    # (an audit month); `pdsa check` passes it, so adding either kind must work too.
+    with Store.open(tmp_db, create=True) as s:
+        name = make_programme(s).measure.name
+    assert run(capsys, "check", "--db", tmp_db).status == 0
+    base = ["data", "add", "--db", str(tmp_db), "--measure", name]
+    r = run(capsys, *base, "--date", "2019-04-01", "--value", "80")
+    assert r.status == 0, r.err
+    r = run(capsys, *base, "--date", "2019-05-01", "--numerator", "8", "--denominator", "10")
+    assert r.status == 0, r.err
+    points = points_json(capsys, tmp_db, name)
+    assert [p["date"] for p in points] == [
+        "2019-01-01",
+        "2019-02-01",
+        "2019-03-01",
+        "2019-04-01",
+        "2019-05-01",
+    ]
+    assert points[2] == {"id": points[2]["id"], "date": "2019-03-01", "value": 75,
+                         "note": "audit month"}  # fmt: skip
+    assert (points[4]["numerator"], points[4]["denominator"]) == (8, 10)
+
+
 ADD_ERRORS: list[tuple[str, list[str], int, list[str]]] = [
     ("impossible date", [DAYS, "--date", "31/02/2019", "--value", "3"], 1, ["31/02/2019"]),
     ("empty date", [DAYS, "--date", "", "--value", "3"], 1, ["Date"]),

@@ -43,10 +43,15 @@ def outcome_measure(measures: Sequence[Measure]) -> Measure | None:
 
 
 def target_for(aim: Aim, measure: Measure) -> float | None:
-    """The value ``measure`` aims for: the aim's target % for a percent measure, else its goal."""
-    if measure.unit == "percent" and aim.target_pct is not None:
+    """The value ``measure`` aims for: its own goal, else the aim's target % for its outcome.
+
+    The chart's goal line and "what needs attention" both use this, so they agree.
+    """
+    if measure.goal is not None:
+        return measure.goal
+    if measure.unit == "percent" and measure.type == "outcome":
         return aim.target_pct
-    return measure.goal
+    return None
 
 
 def short_of_target(aim: Aim, measure: Measure) -> tuple[float, float] | None:

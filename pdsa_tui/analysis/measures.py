@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from pdsa_tui.analysis.attention import target_for
 from pdsa_tui.analysis.spc import Analysis, ChartType, SeriesPoint, analyse
 from pdsa_tui.model import Aim, Cycle, Measure
 
@@ -29,6 +30,11 @@ class MeasureView:
             if p.y is not None:
                 return p.y * self.scale
         return None
+
+    @property
+    def ceiling(self) -> float | None:
+        """The highest value the measure can take (100 for percentages), if any."""
+        return 100.0 if self.unit_label == "%" else None
 
     def format(self, value: float | None) -> str:
         """``value`` (displayed units) with its unit."""
@@ -87,9 +93,7 @@ def view_measure(
         scale=scale,
         unit_label=unit_label.strip() if unit_label == "%" else unit_label,
     )
-    goal = measure.goal
-    if goal is None and aim is not None and measure.unit == "percent" and measure.type == "outcome":
-        goal = aim.target_pct
+    goal = target_for(aim, measure) if aim is not None else measure.goal
     return MeasureView(measure, analysis, scale, unit_label, goal)
 
 

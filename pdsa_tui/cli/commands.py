@@ -248,7 +248,7 @@ def _num(x: float) -> float | int:
 def _check_kind(m: Measure, ratio: bool, where: str = "") -> None:
     """Refuse to mix values and numerator/denominator pairs in one measure."""
     held = {p.value is None for p in m.points}
-    if held and held != {ratio}:
+    if held == {not ratio}:  # a measure that already holds both kinds takes either
         has = "numerator/denominator pairs" if True in held else "plain values"
         given = "numerator/denominator pairs" if ratio else "plain values"
         raise CliError(

@@ -219,6 +219,7 @@ def _measure(w: _Writer, m: MeasureContent, level: int) -> None:
             markers=[(mk.date, str(mk.key)) for mk in m.markers],
             scale=m.scale,
             color=False,
+            ceiling=100.0 if m.scale == 100.0 or m.measure.unit == "percent" else None,
         )
         fence = _fence(chart)
         w.para(f"{fence}text", chart, fence)

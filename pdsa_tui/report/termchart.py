@@ -46,6 +46,7 @@ def render_chart(
     scale: float = 1.0,
     color: bool = True,
     key: bool = True,
+    ceiling: float | None = None,
 ) -> str:
     """Draw ``analysis`` as text ``width`` columns by ``height`` rows (ANSI colours if ``color``).
 
@@ -54,7 +55,8 @@ def render_chart(
     multiplied by ``scale``), signal points in another marker and colour, and a
     vertical line with a short label for each of ``markers`` (e.g. PDSA cycles).
     Values are multiplied by ``scale`` for display (100 for percentages). With
-    ``key`` the last row explains the symbols.
+    ``key`` the last row explains the symbols. ``ceiling`` caps the value axis where
+    values cannot go (100 for percentages) so padding does not draw impossible values.
     """
     width = max(width, MIN_WIDTH)
     height = max(height, MIN_HEIGHT)
@@ -116,6 +118,8 @@ def render_chart(
         if analysis.chart == "p":
             # Proportions live in [0, 1]: padding beyond that only wastes rows.
             lo, hi = max(lo, min(0.0, *drawn)), min(hi, max(scale, *drawn))
+        if ceiling is not None and drawn and max(drawn) <= ceiling:
+            hi = min(hi, ceiling)
         plt.ylim(lo, hi)
         plt.xlim(0.5, n + 0.5)
         _draw_markers(plt, [p.date for p in points], markers, hi, lo, width)

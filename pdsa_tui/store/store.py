@@ -193,6 +193,7 @@ def _field_kinds(cls: type[Record]) -> dict[str, str]:
     return kinds
 
 
+_TEXT_KINDS = frozenset({"text", "longtext", "choice", "id", "optional-id"})
 _KINDS: dict[str, tuple[type[Record], dict[str, str]]] = {
     cls.TABLE: (cls, _field_kinds(cls)) for cls in _TYPES
 }
@@ -217,6 +218,8 @@ def _records_problem(data: dict[str, Any], version: int) -> str | None:
                 kind = kinds.get(name)
                 if kind is None:
                     continue  # a field from a newer pdsa: kept as it is
+                if value.__class__ is str and kind in _TEXT_KINDS:
+                    continue  # the common case, checked fast
                 if kind == "id":
                     why = None if isinstance(value, str) else "is not text"
                 elif kind == "optional-id":

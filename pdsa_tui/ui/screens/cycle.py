@@ -100,7 +100,7 @@ def _span(start: dt.date | None, end: dt.date | None) -> str:
 def status_text(cycle: Cycle, *, draft: bool = False) -> str:
     """Stage, dates and what comes next, on one line."""
     stage = cycle.stage
-    parts = ["New cycle" if draft else f"Stage: {choices.label(choices.STAGES, stage)}"]
+    parts = ["New cycle" if draft else choices.label(choices.STAGES, stage)]
     planned = _span(cycle.planned_start, cycle.planned_end)
     if planned:
         parts.append(f"planned {planned}")

@@ -212,7 +212,7 @@ class PointForm(ModalScreen[DataPoint | None]):
             if self.show_value and self.show_ratio:
                 intro += " " + BOTH_HINT
             yield Static(Text(intro), classes="form-intro")
-            with VerticalScroll(classes="form-body"):
+            with VerticalScroll(classes="point-body"):
                 yield from self._row(("date", "Date", "dd/mm/yyyy"))
                 if self.show_value:
                     unit = "0 to 100" if m.unit == "percent" else f"a number ({m.unit})"

@@ -62,6 +62,7 @@ class ChartView(Static):
             markers=self.markers,
             scale=view.scale,
             color=True,
+            ceiling=view.ceiling,
         )
         text = Text.from_ansi(chart)
         self.plain = text.plain
