@@ -9,7 +9,8 @@ from textual import events
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, TabbedContent, TextArea
-from ui_support import SMALL, demo_app, screen_text
+from ui_support import SMALL, screen_text
+from ui_support import demo_app as _demo_app
 
 from pdsa_tui.model import ChangeIdea, Cycle, Feedback
 from pdsa_tui.model.records import PLAN_FIELDS
@@ -41,6 +42,13 @@ async def type_text(pilot: Pilot[None], text: str) -> None:
         event.set_sender(pilot.app)
         driver.send_message(event)
     await pilot.pause()
+
+
+def demo_app(tmp_path: Path, *, read_only: bool = False) -> PdsaApp:
+    """The demo app without animations (the tab underline's slide only slows tests)."""
+    app = _demo_app(tmp_path, read_only=read_only)
+    app.animation_level = "none"
+    return app
 
 
 def on_disk(app: PdsaApp) -> Store:

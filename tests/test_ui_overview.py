@@ -232,7 +232,13 @@ async def test_help_and_palette_list_the_screen_actions(tmp_path: Path) -> None:
         await pilot.press("escape")
         assert isinstance(app.screen, OverviewScreen)
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        for wanted in ("New", "Edit", "Delete", "Export", "Review queue", "Aims overview"):
+        for wanted in (
+            "New aim",
+            "Edit the highlighted aim",
+            "Export the aim report",
+            "Review queue",
+            "Aims overview",
+        ):
             assert wanted in titles
 
 

@@ -30,14 +30,16 @@ class AimScreen(PdsaScreen):
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="aim.back"),
-        Binding("n", "new", "New", id="aim.new"),
-        Binding("e", "edit", "Edit", id="aim.edit"),
-        Binding("d,delete", "delete", "Delete", id="aim.delete"),
-        Binding("c", "chart", "Chart type", id="aim.chart"),
+        Binding("n", "new", "New", id="aim.new", tooltip="New measure or change idea"),
+        Binding("e", "edit", "Edit", id="aim.edit", tooltip="Edit the highlighted measure or idea"),
+        Binding(
+            "d,delete", "delete", "Delete", id="aim.delete", tooltip="Delete the measure or idea"
+        ),
+        Binding("c", "chart", "Chart type", id="aim.chart", tooltip="Run, P or I chart"),
         Binding("A", "edit_aim", "Edit aim", id="aim.edit_aim"),
         Binding("m", "tab('measures')", "Measures", id="aim.measures", show=False),
         Binding("i", "tab('ideas')", "Ideas", id="aim.ideas", show=False),
-        Binding("x", "export", "Export", id="aim.export"),
+        Binding("x", "export", "Export", id="aim.export", tooltip="Export the aim report"),
         Binding("r", "app.review", "Review", id="aim.review", show=False),
     ]
 

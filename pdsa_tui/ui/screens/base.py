@@ -264,4 +264,5 @@ class PdsaScreen(Screen[None]):
             if active.node is not self and not isinstance(active.node, Screen):
                 continue
             seen.add(b.action)
-            yield (b.description, f"{b.description} ({b.key})", b.action)
+            title = b.tooltip or b.description
+            yield (title, f"{title} - key {self.app.get_key_display(b)} on {self.title}", b.action)

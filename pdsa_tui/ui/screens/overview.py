@@ -45,12 +45,25 @@ class OverviewScreen(PdsaScreen):
 
     BINDINGS = [
         Binding("enter", "open", "Open", id="overview.open", show=False),
-        Binding("n", "new_aim", "New", id="overview.new"),
-        Binding("e", "edit_aim", "Edit", id="overview.edit"),
-        Binding("d,delete", "delete_aim", "Delete", id="overview.delete"),
+        Binding("n", "new_aim", "New", id="overview.new", tooltip="New aim"),
+        Binding("e", "edit_aim", "Edit", id="overview.edit", tooltip="Edit the highlighted aim"),
+        Binding(
+            "d,delete",
+            "delete_aim",
+            "Delete",
+            id="overview.delete",
+            tooltip="Delete the highlighted aim",
+        ),
         Binding("r", "app.review", "Review", id="overview.review"),
-        Binding("x", "export_aim", "Export", id="overview.export"),
-        Binding("X", "export_all", "Export all", id="overview.export_all", show=False),
+        Binding("x", "export_aim", "Export", id="overview.export", tooltip="Export the aim report"),
+        Binding(
+            "X",
+            "export_all",
+            "Export all",
+            id="overview.export_all",
+            show=False,
+            tooltip="Export every aim in one report",
+        ),
         Binding("q", "app.quit", "Quit", id="overview.quit"),
     ]
 
