@@ -95,8 +95,10 @@ def build_corpus(demo: Path, rng: random.Random) -> list[BadFile]:
     raw = demo.read_bytes()
     base = json.loads(raw)
     out: list[BadFile] = []
-    for offset in sorted(rng.sample(range(1, len(raw) - 1), TRUNCATIONS)):
-        out.append(BadFile(f"truncated-at-{offset}", raw[:offset], "refused"))
+    offsets = sorted(rng.sample(range(1, len(raw) - 1), TRUNCATIONS))
+    for i, offset in enumerate(offsets):
+        # Cut short anywhere, even inside a multi-byte character.
+        out.append(BadFile(f"truncated-{i}-at-{offset}", raw[:offset], "refused"))
     out += [
         BadFile("empty", b"", "refused", "it is empty (0 bytes)"),
         BadFile("whitespace", b" \n\t\r\n  ", "refused", "it holds only blank space"),
@@ -219,7 +221,7 @@ def build_corpus(demo: Path, rng: random.Random) -> list[BadFile]:
             "nested too deeply",
         ),
         BadFile(
-            "deeply-nested-in-a-record",
+            "deeply-nested-in-a-table",
             _dump(base)[:-1] + b', "x": {"1": {"deep": ' + b"[" * 200_000 + b"]" * 200_000 + b"}}}",
             "refused",
             "nested too deeply",

@@ -263,8 +263,8 @@ async def test_adapt_offers_next_cycle_with_plan_copied(tmp_path: Path) -> None:
         draft = app.screen
         assert isinstance(draft, CycleScreen) and draft.is_draft
         assert screen not in app.screen_stack  # replaced, not stacked
-        text = screen_text(app)
-        assert "Cycle 4 (new, not saved yet)" in text
+        assert "Cycle 4 (new)" in screen_text(app)
+        assert "New cycle, not saved yet" in status(draft)
         assert active_tab(draft) == "tab-plan"
         assert value(draft, "objective") == cycle.objective
         assert value(draft, "predictions") == cycle.predictions
@@ -489,7 +489,10 @@ async def test_write_failure_shows_message_and_keeps_input(
         monkeypatch.setattr(Store, "save", fail)
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert "could not be saved (disk full)" in screen_text(app)
+        error = str(screen.query_one("#cycle-error").render())
+        assert "Not saved:" in error and "could not be saved (disk full)" in error
+        assert "What you typed is still here." in error
+        assert "What you typed is still" in screen_text(app)
         assert any("disk full" in str(n.message) for n in app._notifications)
         assert value(screen, "what_happened") == "Keep me"
         assert "unsaved changes" in screen_text(app)
@@ -507,7 +510,7 @@ async def test_new_blank_cycle_gets_number_on_first_save(tmp_path: Path) -> None
         screen = CycleScreen(draft=Cycle(idea_id=idea))
         app.push_screen(screen)
         await pilot.pause()
-        assert "Cycle 2 (new, not saved yet)" in screen_text(app)
+        assert "Cycle 2 (new)" in screen_text(app)
         assert app.focused is not None and app.focused.id == "field-objective"
         # Nothing typed: escape leaves without asking.
         await type_text(pilot, "Try a checklist")

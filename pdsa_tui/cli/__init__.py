@@ -20,7 +20,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser."""
-    from pdsa_tui.cli import commands
+    from pdsa_tui.cli import cmd_analyse, cmd_export, commands
 
     parser = _Parser(
         prog="pdsa",
@@ -41,12 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.register(sub)
-    for name in ("cmd_analyse", "cmd_export"):
-        try:
-            module = __import__(f"pdsa_tui.cli.{name}", fromlist=["register"])
-        except ModuleNotFoundError:
-            continue
-        module.register(sub)
+    cmd_analyse.register(sub)
+    cmd_export.register(sub)
     return parser
 
 

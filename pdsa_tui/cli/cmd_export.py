@@ -8,7 +8,7 @@ from pathlib import Path
 from pdsa_tui.cli.commands import add_db_option, open_store
 from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
 from pdsa_tui.model import Aim, Cycle
-from pdsa_tui.report.export import FORMATS, export_text, write_export
+from pdsa_tui.report.formats import FORMATS
 from pdsa_tui.store import StoreError
 
 HELP = "export an aim report, every aim's report or one cycle's summary"
@@ -71,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
                 cycle = store.find_cycle(args.cycle)
         except StoreError as exc:
             raise CliError(str(exc), EXIT_DATA) from None
+        from pdsa_tui.report.export import export_text, write_export
+
         text = export_text(store, aim=aim, cycle=cycle, all=bool(args.all), fmt=fmt)
         what = (
             f"{aim.code} report"

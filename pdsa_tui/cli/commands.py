@@ -126,7 +126,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         if problems:
             for p in problems:
                 print(f"problem: {p}", file=sys.stderr)
-            raise CliError(f"{len(problems)} problem(s) found in {store.path}", EXIT_DATA)
+            n = len(problems)
+            raise CliError(f"{n} problem{'s' if n != 1 else ''} found in {store.path}", EXIT_DATA)
         print("OK: the file parses and every reference resolves.")
     return 0
 
@@ -395,7 +396,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("list", help="list aims, measures, change ideas or cycles with their ids")
-    p.add_argument("what", choices=["aims", "measures", "ideas", "cycles"])
+    p.add_argument(
+        "what",
+        choices=["aims", "measures", "ideas", "cycles"],
+        metavar="aims|measures|ideas|cycles",
+    )
     p.add_argument("--json", action="store_true", help="print a JSON array")
     add_db_option(p)
     p.set_defaults(func=cmd_list)

@@ -21,16 +21,11 @@ from pathlib import Path
 
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, Record
 from pdsa_tui.report import content, csvout, html, jsonout, markdown
+from pdsa_tui.report.formats import FORMATS
 from pdsa_tui.store import Store
 from pdsa_tui.store.files import atomic_write
 
 #: Format key -> what it is, for menus and help.
-FORMATS: dict[str, str] = {
-    "md": "Markdown",
-    "html": "HTML (printable, self-contained)",
-    "csv": "CSV (one row per cycle)",
-    "json": "JSON (every record, re-importable)",
-}
 
 #: Format key -> file name extension.
 EXTENSIONS: dict[str, str] = {"md": ".md", "html": ".html", "csv": ".csv", "json": ".json"}

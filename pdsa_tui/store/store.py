@@ -122,9 +122,7 @@ def load_file(path: Path) -> dict[str, Any]:
 
 
 def _is_number(value: Any) -> bool:
-    return (
-        isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-    )
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _is_iso_date(value: Any) -> bool:
@@ -497,6 +495,8 @@ class Store:
                 f"({', '.join(r.id for r in exact)})"
             )
         known = ", ".join(f"'{n}'" for _, n in items[:8]) or "none yet"
+        if len(items) > 8:
+            known += f" and {len(items) - 8} more; 'pdsa list' shows them all"
         raise NotFoundError(f"no {what} '{text}' (known: {known})")
 
     def find_aim(self, code_or_id: str) -> Aim:

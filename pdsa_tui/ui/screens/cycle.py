@@ -81,7 +81,7 @@ def breadcrumb(store: Store, cycle: Cycle, *, draft: bool = False, most: int = 3
         title = idea.title if len(idea.title) <= most else idea.title[: most - 1] + "…"
         parts.append(title)
     if draft:
-        parts.append(f"Cycle {next_number(store, cycle.idea_id)} (new, not saved yet)")
+        parts.append(f"Cycle {next_number(store, cycle.idea_id)} (new)")
     else:
         parts.append(f"Cycle {cycle.number} ({choices.label(choices.STAGES, cycle.stage)})")
     return " › ".join(p for p in parts if p)
@@ -100,7 +100,7 @@ def _span(start: dt.date | None, end: dt.date | None) -> str:
 def status_text(cycle: Cycle, *, draft: bool = False) -> str:
     """Stage, dates and what comes next, on one line."""
     stage = cycle.stage
-    parts = ["New cycle" if draft else choices.label(choices.STAGES, stage)]
+    parts = ["New cycle, not saved yet" if draft else choices.label(choices.STAGES, stage)]
     planned = _span(cycle.planned_start, cycle.planned_end)
     if planned:
         parts.append(f"planned {planned}")
@@ -122,6 +122,11 @@ def tone_summary(items: Sequence[Feedback]) -> str:
     n = len(items)
     detail = ", ".join(f"{k} {t}" for t, k in tones.most_common())
     return f"{n} entr{'y' if n == 1 else 'ies'}: {detail}"
+
+
+def not_saved_text(exc: Exception) -> str:
+    """The in-screen message for a save the store refused."""
+    return f"Not saved: {str(exc).rstrip('. ')}. What you typed is still here."
 
 
 def follow_up_exists(store: Store, cycle: Cycle) -> bool:
@@ -267,7 +272,9 @@ class CycleScreen(PdsaScreen):
             stored = self.store.lookup(Cycle, cycle.id)
             if stored is not None:
                 self.cycle = cycle = stored
-        self.title = breadcrumb(self.store, cycle, draft=self.is_draft)
+        # Leave room in the header for the database name at 80 columns.
+        most = max(16, min(48, self.app.size.width - 56))
+        self.title = breadcrumb(self.store, cycle, draft=self.is_draft, most=most)
         self._show_status()
         self._refresh_feedback()
 
@@ -365,7 +372,7 @@ class CycleScreen(PdsaScreen):
             self._invalid(exc.errors)
             return
         except StoreError as exc:
-            self._show_error(f"Not saved: {exc} What you typed is still here.")
+            self._show_error(not_saved_text(exc))
             self.notify(str(exc), title="Not saved", severity="error", timeout=10, markup=False)
             return
         self._mark([])

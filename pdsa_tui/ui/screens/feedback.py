@@ -7,17 +7,17 @@ from collections.abc import Callable
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Label, Static
+from textual.widgets import Button, Static
 
 from pdsa_tui.model import Cycle, Feedback, choices
 from pdsa_tui.model.dates import today
 from pdsa_tui.ui.modals import RecordForm
-from pdsa_tui.ui.widgets.fields import FieldBox, FormFields
+from pdsa_tui.ui.widgets.fields import FormFields
 
 
 def prompts_text() -> str:
     """The questions the PACE template asks of every piece of feedback."""
-    return "Ask: " + "  ".join(choices.FEEDBACK_PROMPTS)
+    return "Ask: " + " · ".join(choices.FEEDBACK_PROMPTS)
 
 
 def new_feedback(cycle: Cycle) -> Feedback:
@@ -48,18 +48,10 @@ class FeedbackForm(RecordForm[Feedback]):
             yield Static(Text(self.title_text), classes="dialog-title")
             # Outside the scrolling body so it is never scrolled away while typing.
             yield Static(Text(choices.NO_NAMES_REMINDER), classes="no-names")
+            yield Static(Text(prompts_text()), classes="feedback-prompts")
             with VerticalScroll(classes="form-body"):
                 yield FormFields(self.specs, self.record, values=self.preset, tall=["text"])
             yield Static("", id="form-error", classes="form-error")
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save")
                 yield Button("Cancel (esc)", id="cancel")
-
-    def on_mount(self) -> None:
-        # The prompts go right above the text box, under its label.
-        box = self.query_one("#box-text", FieldBox)
-        box.mount(
-            Static(Text(prompts_text()), classes="feedback-prompts"),
-            after=box.query_one(Label),
-        )
-        super().on_mount()

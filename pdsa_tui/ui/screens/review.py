@@ -28,7 +28,13 @@ from pdsa_tui.model.records import ACT_FIELDS, STUDY_FIELDS
 from pdsa_tui.store import StoreError
 from pdsa_tui.ui.modals import ConfirmScreen
 from pdsa_tui.ui.screens.base import PdsaScreen
-from pdsa_tui.ui.screens.cycle import CycleScreen, decision_follow_up, phase_specs, tone_summary
+from pdsa_tui.ui.screens.cycle import (
+    CycleScreen,
+    decision_follow_up,
+    not_saved_text,
+    phase_specs,
+    tone_summary,
+)
 from pdsa_tui.ui.widgets.fields import FormFields
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
 
@@ -263,7 +269,7 @@ class ReviewScreen(PdsaScreen):
             self._invalid(exc.errors)
             return
         except StoreError as exc:
-            self._show_error(f"Not saved: {exc} What you typed is still here.")
+            self._show_error(not_saved_text(exc))
             self.notify(str(exc), title="Not saved", severity="error", timeout=10, markup=False)
             return
         for form in self._forms():
