@@ -172,7 +172,8 @@ def build_corpus(demo: Path, rng: random.Random) -> list[BadFile]:
         BadFile(
             "point-value-nan",
             _edited(
-                base, lambda d: _first(d, "measures")["points"][0].__setitem__("value", float("nan"))
+                base,
+                lambda d: _first(d, "measures")["points"][0].__setitem__("value", float("nan")),
             ),
             "refused",
             "not a number",
@@ -203,13 +204,17 @@ def build_corpus(demo: Path, rng: random.Random) -> list[BadFile]:
         ),
         BadFile(
             "doc-key-not-a-number",
-            _edited(base, lambda d: d["ideas"].__setitem__("x", d["ideas"].pop(next(iter(d["ideas"]))))),
+            _edited(
+                base, lambda d: d["ideas"].__setitem__("x", d["ideas"].pop(next(iter(d["ideas"]))))
+            ),
             "refused",
             "has a key that is not a number",
         ),
         BadFile(
             "newer-schema",
-            _edited(base, lambda d: d["meta"]["1"].__setitem__("schema_version", SCHEMA_VERSION + 1)),
+            _edited(
+                base, lambda d: d["meta"]["1"].__setitem__("schema_version", SCHEMA_VERSION + 1)
+            ),
             "refused",
             "written by a newer pdsa",
             newer=True,

@@ -12,7 +12,7 @@ from textual.widgets import Input, Select, TabbedContent, TextArea
 from ui_support import SMALL, screen_text
 from ui_support import demo_app as _demo_app
 
-from pdsa_tui.model import ChangeIdea, Cycle, Feedback
+from pdsa_tui.model import ChangeIdea, Cycle, Feedback, choices
 from pdsa_tui.model.records import PLAN_FIELDS
 from pdsa_tui.store import Store, WriteFailedError
 from pdsa_tui.ui.app import PdsaApp
@@ -20,6 +20,7 @@ from pdsa_tui.ui.modals import ConfirmScreen
 from pdsa_tui.ui.screens.cycle import CycleScreen
 from pdsa_tui.ui.screens.feedback import FeedbackForm
 from pdsa_tui.ui.widgets.fields import FieldBox
+from pdsa_tui.ui.widgets.record_table import RecordTable
 
 MARKUP = "[bold]x[/] and [link=http://x]y"
 _KEYS = {" ": "space", "\n": "enter"}
@@ -166,6 +167,13 @@ async def test_digits_typed_into_fields_do_not_switch_tabs(tmp_path: Path) -> No
         await pilot.press("ctrl+pagedown", "ctrl+pagedown")
         await pilot.pause()
         assert active_tab(screen) == "tab-plan"  # wraps round
+        # F1-F5 work from inside a text field too.
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "field-do_start"
+        await pilot.press("f3")
+        await pilot.pause()
+        assert active_tab(screen) == "tab-study"
 
 
 async def test_invalid_dates_marked_on_their_tabs_nothing_saved(tmp_path: Path) -> None:
@@ -271,14 +279,6 @@ async def test_adapt_offers_next_cycle_with_plan_copied(tmp_path: Path) -> None:
         assert value(draft, "planned_start") == ""
         # Nothing new is saved until ctrl+s.
         assert len(on_disk(app).cycles(cycle.idea_id)) == 3
-        await pilot.press("alt+5")
-        await pilot.pause()
-        assert "not saved yet" in screen_text(app)
-        await pilot.press("a")
-        await pilot.pause()
-        assert not isinstance(app.screen, FeedbackForm)
-        await pilot.press("alt+1")
-        await pilot.pause()
         await pilot.press(*["tab"] * PLAN_FIELDS.index("planned_start"))
         await type_text(pilot, "01/12/2026")
         await pilot.press("ctrl+s")
@@ -316,7 +316,7 @@ async def test_adopt_hints_and_does_not_change_the_idea(tmp_path: Path) -> None:
         assert on_disk(app).get(ChangeIdea, cycle.idea_id).status == idea_status
 
 
-async def test_feedback_add_edit_delete(tmp_path: Path) -> None:
+async def test_feedback_add_shows_reminder_and_prompts(tmp_path: Path) -> None:
     app = demo_app(tmp_path)
     async with app.run_test(size=SMALL) as pilot:
         cycle = demo_cycle(app, "do", "Solicitor")
@@ -330,7 +330,9 @@ async def test_feedback_add_edit_delete(tmp_path: Path) -> None:
         assert isinstance(form, FeedbackForm)
         text = screen_text(app)
         assert "Never write names" in text
-        assert "How did it feel?" in text and "Did it take too long?" in text
+        assert "How did it feel?" in text and "too long?" in text
+        prompts = str(form.query_one(".feedback-prompts").render())
+        assert all(p in prompts for p in choices.FEEDBACK_PROMPTS)
         assert form.fields.values()["date"] != ""  # today
         # Date, then Source (a Select): choose 'Foster carer' (blank, child, parent, carer,
         # kinship, foster).
@@ -356,30 +358,44 @@ async def test_feedback_add_edit_delete(tmp_path: Path) -> None:
         assert "Foster carer" in text and "It felt calmer." in text
         assert "The meeting was shorter" not in text  # first line only
 
-        # Edit: e opens it; change the text.
+
+async def test_feedback_edit_and_delete_with_confirmation(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SMALL) as pilot:
+        cycle = demo_cycle(app, "act", "15-week")
+        screen = await open_cycle(app, pilot, cycle)
+        await pilot.press("f5")
+        await pilot.pause()
+        fb = on_disk(app).feedback(cycle.id)[0]
+        assert fb.source == "practitioner"
+        assert screen.query_one("#feedback", RecordTable).current_key == fb.id
+        # Edit: e opens it; add to the end of the text.
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, FeedbackForm)
         app.screen.query_one("#field-text", TextArea).focus()
-        await pilot.press("ctrl+end")
-        await type_text(pilot, " Less waiting.")
+        await pilot.press("ctrl+a")  # top of the text; keys typed go in front
+        await type_text(pilot, "Edited. ")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert on_disk(app).get(Feedback, fb.id).text.endswith("shorter. Less waiting.")
+        assert app.screen is screen
+        assert on_disk(app).get(Feedback, fb.id).text == "Edited. " + fb.text
+        assert "Edited." in screen_text(app)
 
         # Delete asks first; n keeps it, y deletes it.
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
-        assert "Delete the feedback from a foster carer" in screen_text(app)
+        assert "Delete the feedback from a practitioner" in screen_text(app)
         await pilot.press("n")
         await pilot.pause()
         assert on_disk(app).lookup(Feedback, fb.id) is not None
         await pilot.press("d", "y")
         await pilot.pause()
         assert on_disk(app).lookup(Feedback, fb.id) is None
-        assert "No feedback yet" in screen_text(app)
-        assert "5 Feedback (0)" in screen_text(app)
+        assert len(on_disk(app).feedback(cycle.id)) == 2
+        assert "5 Feedback (2)" in screen_text(app)
+        assert "Edited." not in screen_text(app)
 
 
 async def test_feedback_keys_only_on_feedback_tab(tmp_path: Path) -> None:
@@ -512,7 +528,15 @@ async def test_new_blank_cycle_gets_number_on_first_save(tmp_path: Path) -> None
         await pilot.pause()
         assert "Cycle 2 (new)" in screen_text(app)
         assert app.focused is not None and app.focused.id == "field-objective"
-        # Nothing typed: escape leaves without asking.
+        # Feedback waits until the cycle is saved.
+        await pilot.press("f5")
+        await pilot.pause()
+        assert "not saved yet" in screen_text(app)
+        await pilot.press("a")
+        await pilot.pause()
+        assert not isinstance(app.screen, FeedbackForm)
+        await pilot.press("f1")
+        await pilot.pause()
         await type_text(pilot, "Try a checklist")
         await pilot.press("ctrl+s")
         await pilot.pause()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.widgets import Input
+from ui_support import LARGE, SMALL, demo_app, screen_text, widget_text
 
 from pdsa_tui.demo import AIM2_OUTCOME
 from pdsa_tui.model import DataPoint, Measure
@@ -19,7 +20,6 @@ from pdsa_tui.ui.modals import ConfirmScreen, RecordForm
 from pdsa_tui.ui.screens.measure import MeasureScreen, PointForm, next_date, point_kinds
 from pdsa_tui.ui.widgets.chart import ChartView
 from pdsa_tui.ui.widgets.record_table import RecordTable
-from ui_support import LARGE, SMALL, demo_app, screen_text, widget_text
 
 DAYS = "Days from accommodation to first LAC review"
 REMINDER = "% of cases with 15-week checklist reminder sent"
@@ -80,12 +80,12 @@ def form_errors(form: PointForm) -> dict[str, str]:
     for name in ("date", "value", "numerator", "denominator", "note"):
         found = list(form.query(f"#error-{name}"))
         if found and found[0].has_class("-shown"):
-            out[name] = widget_text(found[0])  # type: ignore[arg-type]
+            out[name] = widget_text(found[0])
     return out
 
 
 def verdict(screen: MeasureScreen) -> str:
-    return widget_text(screen.query_one("#measure-verdict"))  # type: ignore[arg-type]
+    return widget_text(screen.query_one("#measure-verdict"))
 
 
 def chart_text(screen: MeasureScreen) -> str:
@@ -330,7 +330,7 @@ async def test_impossible_date_and_percent_over_100_keep_typed_input(tmp_path: P
         await fill(pilot, date="31/02/2019", value="120")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert app.screen is form
+        assert form.is_current
         errors = form_errors(form)
         assert "not a real date" in errors["date"] and "February 2019 has 28 days" in errors["date"]
         assert "percentage from 0 to 100" in errors["value"]
@@ -391,7 +391,7 @@ async def test_second_point_on_the_same_date_is_refused(tmp_path: Path) -> None:
         await fill(pilot, date="1 Jan 2020", numerator="1", denominator="2")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert app.screen is form
+        assert form.is_current
         assert "already a point for 01/01/2020" in form_errors(form)["date"]
         assert form.values()["date"] == "1 Jan 2020"
         assert len(on_disk(app, AIM2_OUTCOME).points) == 24
@@ -451,14 +451,14 @@ async def test_storage_error_is_shown_in_the_form_and_input_kept(
         await type_into(pilot, "44")
         await pilot.press("enter")
         await pilot.pause()
-        assert app.screen is form
+        assert form.is_current
         assert "Not saved" in screen_text(app) and "disk is full" in screen_text(app)
         assert form.values()["value"] == "44"
         # Leaving asks before throwing the typing away.
         await pilot.press("escape")
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
-        assert app.screen is form
+        assert form.is_current
     assert len(on_disk(app, DAYS).points) == 24
 
 

@@ -88,13 +88,18 @@ def make_backup(path: Path, label: str) -> Path:
     stem = path.name[:-5] if path.name.endswith(".json") else path.name
     target = folder / f"{stem}.{label}.json"
     tmp = folder / f".{target.name}.tmp"
-    with open(path, "rb") as src:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE)
-        with os.fdopen(fd, "wb") as dst:
-            shutil.copyfileobj(src, dst)
-            dst.flush()
-            os.fsync(dst.fileno())
-    os.replace(tmp, target)
+    try:
+        with open(path, "rb") as src:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE)
+            with os.fdopen(fd, "wb") as dst:
+                shutil.copyfileobj(src, dst)
+                dst.flush()
+                os.fsync(dst.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)  # a full disk must not leave half a backup behind
+        raise
     fsync_dir(folder)
     return target
 

@@ -52,7 +52,17 @@ class AtomicJSONStorage(Storage):
     def flush(self) -> None:
         """Save the in-memory data now."""
         try:
-            atomic_write(self.path, encode(self._data))
+            payload = encode(self._data)
+        except UnicodeEncodeError as exc:
+            # A lone surrogate (e.g. from a command-line argument that was not UTF-8).
+            bad = exc.object[exc.start : exc.end] if isinstance(exc.object, str) else "?"
+            raise WriteFailedError(
+                f"Could not save to {self.path}: some text holds {bad!a}, which is not a "
+                "character that can be stored (it often comes from text that was not UTF-8). "
+                "The file still holds your last successful save."
+            ) from exc
+        try:
+            atomic_write(self.path, payload)
         except OSError as exc:
             reason = exc.strerror or str(exc)
             raise WriteFailedError(

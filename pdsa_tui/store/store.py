@@ -38,6 +38,7 @@ from pdsa_tui.store.errors import (
     ReadOnlyError,
     StoreError,
     UnreadableDatabaseError,
+    WriteFailedError,
 )
 from pdsa_tui.store.files import atomic_write, daily_backup, make_backup, newest_backup
 from pdsa_tui.store.storage import AtomicJSONStorage, encode
@@ -61,6 +62,21 @@ def _natural_key(text: str) -> list[Any]:
 def _noun(cls: type[Record]) -> str:
     """How messages name a record type: 'aim', 'change idea', ..."""
     return "change idea" if cls is ChangeIdea else cls.__name__.lower()
+
+
+class OpenWriteFailedError(WriteFailedError, OSError):
+    """Opening for writing needed a write (the day's backup, a migration) that failed.
+
+    Also an :class:`OSError`, as the failure was before this class existed.
+    """
+
+    def __init__(self, path: Path, exc: OSError) -> None:
+        reason = exc.strerror or str(exc)
+        super().__init__(
+            f"{path}: could not make its backup before opening it for writing ({reason}). "
+            "The file has not been changed; free some space and try again, "
+            "or open it read-only (pdsa --read-only)."
+        )
 
 
 def lock_path(path: Path) -> Path:
@@ -338,13 +354,16 @@ class Store:
             if not read_only:
                 cls._remove_stale_temp_files(path)
                 version = migrations.schema_version(data)
-                if version is not None and version < migrations.SCHEMA_VERSION:
-                    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-                    make_backup(path, f"pre-migration-v{version}-{stamp}")
-                    migrations.migrate(data)
-                    atomic_write(path, encode(data))
-                if not fresh:  # a file just created holds nothing worth a backup
-                    daily_backup(path)
+                try:
+                    if version is not None and version < migrations.SCHEMA_VERSION:
+                        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+                        make_backup(path, f"pre-migration-v{version}-{stamp}")
+                        migrations.migrate(data)
+                        atomic_write(path, encode(data))
+                    if not fresh:  # a file just created holds nothing worth a backup
+                        daily_backup(path)
+                except OSError as exc:
+                    raise OpenWriteFailedError(path, exc) from exc
             else:
                 migrations.migrate(data)  # in memory only: never written
             return cls(path, data, read_only=read_only, lock=lock, read_only_reason=reason)

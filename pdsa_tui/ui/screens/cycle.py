@@ -178,22 +178,20 @@ class CycleScreen(PdsaScreen):
     """One PDSA cycle: the four phases as tabs, saved together, and its feedback."""
 
     ABOUT = (
-        "A PDSA cycle. ctrl+s saves every tab at once; alt+1..5 (or 1-5 outside a text "
-        "field, or ctrl+pageup/pagedown) switch tabs; tab moves between fields."
+        "A PDSA cycle. ctrl+s saves every tab at once. F1-F5 (or alt+1..5, ctrl+pageup/"
+        "pagedown, or 1-5 outside a text field) switch tabs; tab moves between fields."
     )
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="cycle.save"),
         Binding("escape", "back", "Back", id="cycle.back"),
-        Binding(
-            "ctrl+pagedown", "next_tab(1)", "Next tab", id="cycle.next_tab", key_display="^PgDn"
-        ),
+        Binding("ctrl+pagedown", "next_tab(1)", "Next tab", id="cycle.next_tab", show=False),
         Binding("ctrl+pageup", "next_tab(-1)", "Previous tab", id="cycle.prev_tab", show=False),
-        # Digits are typed into text fields (Textual lets Input/TextArea consume them
-        # first), so alt+digit is the form that always works.
+        # Digits are typed into text fields (Input/TextArea consume them first), so F1-F5
+        # and alt+1..5 work everywhere; alt+digit is lost on macOS (option+1 types '¡').
         *[
             Binding(
-                f"alt+{i},{i}",
+                f"f{i},alt+{i},{i}",
                 f"show_tab('{tab}')",
                 f"{TAB_LABELS[tab]} tab",
                 id=f"cycle.tab_{tab}",
@@ -298,7 +296,8 @@ class CycleScreen(PdsaScreen):
             tabs.get_tab("tab-feedback").label = "5 Feedback"
             return
         items = self.store.feedback(self.cycle.id)
-        note.update(Text(f"{tone_summary(items)}. a add, e edit, d delete. Never a name."))
+        summary = f"{tone_summary(items)}. a add, e edit, d delete. " if items else ""
+        note.update(Text(summary + "Never a name: say the role ('foster carer')."))
         table.set_rows([Row(f.id, feedback_row_cells(f)) for f in items])
         tabs.get_tab("tab-feedback").label = f"5 Feedback ({len(items)})"
 
@@ -427,7 +426,8 @@ class CycleScreen(PdsaScreen):
             return
         boxes = self.query_one(f"#form-{tab}", FormFields).boxes()
         if boxes:
-            boxes[0].control.focus()
+            # The first field is at the top: scrolling to it would hide its label.
+            boxes[0].control.focus(scroll_visible=False)
 
     def action_show_tab(self, tab: str) -> None:
         """Show ``tab`` and put the cursor in it."""

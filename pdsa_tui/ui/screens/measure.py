@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import dataclasses
 import datetime as dt
@@ -108,6 +109,21 @@ def marker_text(point: DataPoint) -> str:
     return ""
 
 
+def thin_markers(
+    markers: list[tuple[dt.date, str]], dates: list[dt.date], limit: int = 30
+) -> list[tuple[dt.date, str]]:
+    """Markers fit to draw: past ``limit``, one per gap between points ('C7+': more start there)."""
+    if len(markers) <= limit or not dates:
+        return markers
+    groups: dict[int, list[tuple[dt.date, str]]] = {}
+    for day, label in markers:
+        groups.setdefault(bisect.bisect_right(dates, day), []).append((day, label))
+    return [
+        (group[0][0], group[0][1] + ("+" if len(group) > 1 else ""))
+        for _, group in sorted(groups.items())
+    ]
+
+
 def measure_facts(measure: Measure, view: MeasureView) -> Text:
     """The measure's type, unit, direction, goal, frequency, source and definition."""
     facts = [
@@ -142,11 +158,11 @@ def verdict_text(view: MeasureView, charts: list[ChartType]) -> Text:
     others = [CHART_NAMES[c] for c in charts if c != kind]
     text.append(head, style="bold")
     if a.parts:
-        part = a.parts[-1]
-        centre = CENTRE_NAMES.get(kind, "centre")
-        if part.centre is not None:
-            shown = part.centre * view.scale
-            text.append(f" · {centre} {shown_value(view, shown)}")
+        centres = [
+            shown_value(view, p.centre * view.scale) if p.centre is not None else "-"
+            for p in a.parts
+        ]
+        text.append(f" · {CENTRE_NAMES.get(kind, 'centre')} {' → '.join(centres)}")
         text.append(f" · {a.n} point{'s' if a.n != 1 else ''}")
         if len(a.parts) > 1:
             text.append(f" · {len(a.parts)} parts")
@@ -207,7 +223,7 @@ class PointForm(ModalScreen[DataPoint | None]):
                 choices.label(choices.DIRECTIONS, m.direction).lower(),
             ]
             if m.goal is not None:
-                about.append(f"goal {m.goal:g}")
+                about.append(f"goal {m.goal:g}{'%' if m.unit == 'percent' else ''}")
             intro = ", ".join(about) + "."
             if self.show_value and self.show_ratio:
                 intro += " " + BOTH_HINT
@@ -282,6 +298,9 @@ class PointForm(ModalScreen[DataPoint | None]):
     def show_errors(self, errors: list[FieldError]) -> list[str]:
         """Put each message under its field (clearing the rest); return the fields marked."""
         by_field: dict[str, list[str]] = {}
+        if not self.show_value and any(e.field != "value" for e in errors):
+            # "Value is required" only repeats what the ratio fields' own messages say.
+            errors = [e for e in errors if e.field != "value"]
         for e in errors:
             name = e.field
             # A hidden field's problem shows where the user can act on it.
@@ -450,6 +469,7 @@ class MeasureScreen(PdsaScreen):
             )
         self.table.set_rows(rows)
         markers = cycle_markers(self.store.cycles_for_aim(aim.id)) if aim else []
+        markers = thin_markers(markers, [p.date for p in measure.sorted_points()])
         self.query_one("#measure-chart", ChartView).show(view, markers)
         verdict = self.query_one("#measure-verdict", Static)
         verdict.update(verdict_text(view, charts))
@@ -496,7 +516,7 @@ class MeasureScreen(PdsaScreen):
             return
         self.changed()
         self.table.move_to(point.id)
-        self.notify(Text(f"Saved the point for {format_date(point.date)}."), timeout=3)
+        self.notify(f"Saved the point for {format_date(point.date)}.", timeout=3, markup=False)
 
     def action_add_point(self) -> None:
         if self.measure is None or not self.can_write():
@@ -531,22 +551,22 @@ class MeasureScreen(PdsaScreen):
         def answer(yes: bool | None) -> None:
             if not yes:
                 return
-            if self._write(lambda: self.store.delete_point(measure, point.id)):
-                self.notify(Text(f"Deleted {label}."), timeout=3)
+            if self._store_write(lambda: self.store.delete_point(measure, point.id)):
+                self.notify(f"Deleted {label}.", timeout=3, markup=False)
 
         self.app.push_screen(
             ConfirmScreen(f"Delete {label}?\n\nThis cannot be undone.", yes="Delete", danger=True),
             answer,
         )
 
-    def _write(self, write: Callable[[], Measure]) -> bool:
+    def _store_write(self, write: Callable[[], Measure]) -> bool:
         """Run a store write; redraw on success, say what went wrong otherwise."""
         try:
             write()
         except (StoreError, ValidationError) as exc:
             if isinstance(exc, NotFoundError):
                 self.changed()
-            self.notify(str(exc), title="Not saved", severity="error", timeout=10)
+            self.notify(str(exc), title="Not saved", severity="error", timeout=10, markup=False)
             return False
         self.changed()
         return True
@@ -557,15 +577,18 @@ class MeasureScreen(PdsaScreen):
         if point is None or measure is None or not self.can_write():
             return
         on_now = not getattr(point, marker)
-        changed = dataclasses.replace(point, **{marker: on_now})
-        if not self._write(lambda: self.store.update_point(measure, changed)):
+        if marker == "baseline_end":
+            changed = dataclasses.replace(point, baseline_end=on_now)
+        else:
+            changed = dataclasses.replace(point, rebase_after=on_now)
+        if not self._store_write(lambda: self.store.update_point(measure, changed)):
             return
         day = format_date(point.date)
         if marker == "baseline_end":
             msg = f"Baseline ends at {day}." if on_now else f"Baseline marker removed ({day})."
         else:
             msg = f"New phase after {day}." if on_now else f"Rebase marker removed ({day})."
-        self.notify(Text(msg), timeout=3)
+        self.notify(msg, timeout=3, markup=False)
 
     def action_toggle_freeze(self) -> None:
         self._toggle("baseline_end")

@@ -1,0 +1,424 @@
+"""Every pdsa benchmark in one command: a table of figures, each against its target.
+
+    python benchmarks/run_all.py [--quick] [--json benchmarks/results/latest.json] [--only GROUPS]
+
+For a small (20 cycles), realistic (500) and large (5,000) programme it measures,
+each against a baseline measured in the same run on the same machine:
+
+* start-up: from process start (Python's own start-up and imports included: that
+  is what users feel) to the first interactive screen, for ``pdsa --db FILE`` and
+  for a bare Textual app (Header, a Static, Footer) started the same way (both
+  headless, ``App.run(headless=True, auto_pilot=...)``, exiting when ready);
+  median of 5 runs (3 with ``--quick``). Target: at most 1.3x the bare app.
+* save: ``Store.save`` of one edited cycle against the physical limit (json.dumps +
+  write + fsync + os.replace + fsync of the folder; target <= 1.3x) and against
+  TinyDB's default ``JSONStorage`` (target: faster). Reuses ``bench_save.py``.
+* tui: at 5,000 cycles, opening the aim view, an idea's cycle list, the review
+  queue (every cycle waiting for Study/Act) and a cycle form, and scrolling the
+  lists (page down to the end). Target: no step over 100 ms. The baseline is an
+  idle ``pilot.pause()``, the harness's own cost, which is included in each step.
+* analysis: run/P/I analysis and the terminal chart for 10,000 points (reuses
+  ``bench_analysis.py``; baseline ``statistics.median`` of the values). Target 100 ms.
+* export: an aim report of 1,000 cycles in each format (reuses ``bench_export.py``;
+  baseline ``json.dumps`` of the same records). Target: 1 s.
+
+Prints the table; ``--json`` also writes every row (ms, baseline, ratio, target, pass).
+Exit status 0 even when a target is missed: this measures, it does not gate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import functools
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import bench_analysis
+import bench_save
+from common import Result, table
+
+from pdsa_tui.store import Store, atomic_write
+from pdsa_tui.store.storage import encode
+
+SIZES = {"small": 20, "realistic": 500, "large": 5000}
+GROUPS = ("startup", "save", "tui", "analysis", "export")
+
+#: The child for start-up timing. argv: mode (bare|pdsa), database path.
+STARTUP_CHILD = r"""
+import sys
+
+mode, db = sys.argv[1], sys.argv[2]
+if mode == "bare":
+    from textual.app import App
+    from textual.widgets import Footer, Header, Static
+
+    class Bare(App):
+        def compose(self):
+            yield Header()
+            yield Static("Hello")
+            yield Footer()
+
+    app = Bare()
+else:
+    # What `pdsa --db PATH` does: parse the arguments, open the store, build the app.
+    from pathlib import Path
+
+    from pdsa_tui.cli import build_parser
+
+    args = build_parser().parse_args(["--db", db])
+    from pdsa_tui.ui.app import PdsaApp, open_store
+
+    path = Path(args.db)
+    app = PdsaApp(open_store(path, read_only=False), path)
+
+
+async def ready(pilot):
+    await pilot.pause()
+    if mode == "pdsa":
+        from pdsa_tui.ui.screens.overview import OverviewScreen
+
+        assert isinstance(pilot.app.screen, OverviewScreen), pilot.app.screen
+    print("READY", flush=True)
+    pilot.app.exit()
+
+
+app.run(headless=True, auto_pilot=ready, size=(120, 40))
+"""
+
+
+def write_programme(folder: Path, n_cycles: int) -> Path:
+    """A database of ``n_cycles`` cycles (bench_save's realistic programme) in ``folder``."""
+    data, _ = bench_save.build_data(n_cycles)
+    path = folder / f"programme-{n_cycles}.json"
+    atomic_write(path, encode(data))
+    return path
+
+
+def _startup_once(script: Path, mode: str, db: Path) -> float:
+    # Bytecode is written as a normal install would: users pay compilation once, not per start.
+    env = {**os.environ, "TEXTUAL": ""}
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, str(script), mode, str(db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    elapsed = time.perf_counter() - t0
+    _, err = proc.communicate(timeout=120)
+    if not line.startswith("READY"):
+        raise RuntimeError(f"start-up child ({mode}) failed: {err[-2000:]}")
+    return elapsed
+
+
+def bench_startup(folder: Path, dbs: dict[str, Path], runs: int) -> list[Result]:
+    script = folder / "startup_child.py"
+    script.write_text(STARTUP_CHILD)
+    results = []
+    # Warm the OS file cache and make today's backups, so every timed run is a normal start.
+    _startup_once(script, "bare", dbs["small"])
+    for db in dbs.values():
+        _startup_once(script, "pdsa", db)
+    for label, db in dbs.items():
+        bare, pdsa = [], []
+        for _ in range(runs):  # interleaved, so drifts in machine load hit both alike
+            bare.append(_startup_once(script, "bare", db))
+            pdsa.append(_startup_once(script, "pdsa", db))
+        results.append(
+            Result(
+                "startup",
+                "pdsa --db FILE to first screen",
+                f"{label} {SIZES[label]}",
+                statistics.median(pdsa),
+                "bare Textual app",
+                statistics.median(bare),
+                "ratio<=1.3",
+                extra={"runs": runs, "pdsa_s": pdsa, "bare_s": bare},
+            )
+        )
+    return results
+
+
+def bench_saves(folder: Path, repeats: int) -> list[Result]:
+    results = []
+    for label, n in SIZES.items():
+        data, target = bench_save.build_data(n)
+        sub = folder / f"save-{n}"
+        sub.mkdir(parents=True, exist_ok=True)
+        store = statistics.median(bench_save.bench_store(sub, data, target, repeats))
+        physical = statistics.median(bench_save.bench_physical(sub, data, target, repeats))
+        tinydb = statistics.median(bench_save.bench_tinydb(sub, data, target, repeats))
+        mb = round(len(encode(data)) / 1e6, 2)
+        size = f"{label} {n}"
+        results.append(
+            Result(
+                "save",
+                "Store.save one edited cycle",
+                size,
+                store / 1000,
+                "json+write+fsync+replace",
+                physical / 1000,
+                "ratio<=1.3",
+                extra={"file_mb": mb, "repeats": repeats},
+            )
+        )
+        results.append(
+            Result(
+                "save",
+                "Store.save vs TinyDB JSONStorage",
+                size,
+                store / 1000,
+                "TinyDB JSONStorage",
+                tinydb / 1000,
+                "ratio<1",
+                note="TinyDB's JSONStorage neither fsyncs nor writes atomically",
+                extra={"file_mb": mb, "repeats": repeats},
+            )
+        )
+    return results
+
+
+async def _tui_steps(path: Path, repeats: int) -> list[tuple[str, float, float]]:
+    """(step, median seconds, baseline seconds) for the screens at this database's size."""
+    from pdsa_tui.model import ChangeIdea
+    from pdsa_tui.ui.app import PdsaApp
+    from pdsa_tui.ui.screens.aim import AimScreen
+    from pdsa_tui.ui.screens.cycle import CycleScreen
+    from pdsa_tui.ui.screens.idea import IdeaScreen
+    from pdsa_tui.ui.screens.review import ReviewScreen
+    from pdsa_tui.ui.widgets.record_table import RecordTable
+
+    store = Store.open(path)
+    app = PdsaApp(store, path)
+    app.animation_level = "none"
+    out: list[tuple[str, float, float]] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+
+        async def timed(step: Callable[[], Any]) -> float:
+            t0 = time.perf_counter()
+            result = step()
+            if asyncio.iscoroutine(result) or isinstance(result, asyncio.Future):
+                await result
+            await pilot.pause()
+            return time.perf_counter() - t0
+
+        async def median_step(name: str, make: Callable[[], Any], after: Callable[[], Any]) -> None:
+            times = []
+            for _ in range(repeats):
+                times.append(await timed(make))
+                res = after()
+                if asyncio.iscoroutine(res):
+                    await res
+                await pilot.pause()
+            out.append((name, statistics.median(times), baseline))
+
+        idle = []
+        for _ in range(max(5, repeats)):
+            idle.append(await timed(lambda: None))
+        baseline = statistics.median(idle)
+
+        aim = max(store.aims(), key=lambda a: len(store.ideas(a.id)))
+        idea = max(store.all(ChangeIdea), key=lambda i: len(store.cycles(i.id)))
+        cycle = store.cycles(idea.id)[-1]
+
+        def pop() -> None:
+            app.pop_screen()
+
+        await median_step("open aim view", lambda: app.push_screen(AimScreen(aim.id)), pop)
+        await median_step(
+            "open idea's cycle list", lambda: app.push_screen(IdeaScreen(idea.id)), pop
+        )
+        await median_step("open review queue", lambda: app.push_screen(ReviewScreen()), pop)
+        await median_step("open cycle form", lambda: app.push_screen(CycleScreen(cycle.id)), pop)
+
+        # Scrolling: page down through the biggest list of each screen, one key at a time.
+        for name, make in (
+            ("scroll aim view (page down)", lambda: AimScreen(aim.id)),
+            ("scroll review queue (page down)", ReviewScreen),
+        ):
+            await app.push_screen(make())
+            await pilot.pause()
+            tables = list(app.screen.query(RecordTable))
+            big = max(tables, key=lambda t: len(getattr(t, "rows", []) or []))
+            big.focus()
+            await pilot.pause()
+            times = []
+            for _ in range(max(repeats, 5)):
+                times.append(await timed(lambda: pilot.press("pagedown")))
+            times.append(await timed(lambda: pilot.press("end")))
+            out.append((name, statistics.median(times), baseline))
+            out.append((name.replace("page down", "slowest key"), max(times), baseline))
+            app.pop_screen()
+            await pilot.pause()
+    store.close()
+    return out
+
+
+def bench_tui(dbs: dict[str, Path], repeats: int, sizes: list[str]) -> list[Result]:
+    results = []
+    for label in sizes:
+        for name, secs, base in asyncio.run(_tui_steps(dbs[label], repeats)):
+            results.append(
+                Result(
+                    "tui",
+                    name,
+                    f"{label} {SIZES[label]}",
+                    secs,
+                    "idle pilot.pause()",
+                    base,
+                    "ms<=100",
+                )
+            )
+    return results
+
+
+def bench_analysis_rows(repeat: int) -> list[Result]:
+    from pdsa_tui.analysis import analyse
+    from pdsa_tui.report.termchart import render_chart
+
+    n = 10_000
+    points = bench_analysis.make_series(n)
+    ys = [p.numerator / p.denominator for p in points if p.numerator is not None and p.denominator]
+    base = bench_analysis.best_of(functools.partial(statistics.median, ys), repeat)
+    results = []
+    for chart in ("run", "p", "i"):
+        t = bench_analysis.best_of(functools.partial(analyse, points, chart, freeze=n // 2), repeat)
+        results.append(
+            Result(
+                "analysis",
+                f"analyse {chart} chart",
+                f"{n} points",
+                t,
+                "statistics.median",
+                base,
+                "ms<=100",
+            )
+        )
+    analysis = analyse(points, "p", freeze=n // 2)
+    draw = functools.partial(render_chart, analysis, width=100, height=16, scale=100, color=True)
+    t = bench_analysis.best_of(draw, repeat)
+    results.append(
+        Result(
+            "analysis",
+            "render terminal chart (p)",
+            f"{n} points",
+            t,
+            "statistics.median",
+            base,
+            "ms<=100",
+        )
+    )
+    return results
+
+
+def bench_export_rows(folder: Path, repeat: int) -> list[Result]:
+    try:
+        import bench_export
+    except ImportError:  # pragma: no cover - written alongside
+        return []
+    from pdsa_tui.report.export import FORMATS, export_text
+
+    results = []
+    with Store.open(folder / "export.json", create=True) as store:
+        aim = bench_export.build(store)
+        n_cycles = len(store.cycles_for_aim(aim.id))
+        records = (
+            [aim.to_dict()]
+            + [m.to_dict() for m in store.measures(aim.id)]
+            + [i.to_dict() for i in store.ideas(aim.id)]
+            + [c.to_dict() for c in store.cycles_for_aim(aim.id)]
+            + [f.to_dict() for f in store.feedback()]
+        )
+        base = bench_export.best_of(repeat, lambda: json.dumps(records, ensure_ascii=False))
+        for fmt in FORMATS:
+            t = bench_export.best_of(
+                repeat, functools.partial(export_text, store, aim=aim, fmt=fmt)
+            )
+            results.append(
+                Result(
+                    "export",
+                    f"aim report as {fmt}",
+                    f"{n_cycles} cycles",
+                    t,
+                    "json.dumps records",
+                    base,
+                    "s<=1",
+                )
+            )
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer repeats (under a minute)")
+    ap.add_argument("--json", metavar="OUT", type=Path, help="also write the rows as JSON")
+    ap.add_argument(
+        "--only", default=",".join(GROUPS), help=f"comma-separated groups ({', '.join(GROUPS)})"
+    )
+    ap.add_argument("--dir", type=Path, help="folder for the files (default: a temporary one)")
+    args = ap.parse_args(argv)
+    groups = [g.strip() for g in args.only.split(",") if g.strip()]
+    quick = args.quick
+    folder = args.dir or Path(tempfile.mkdtemp(prefix="pdsa-bench-all-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    results: list[Result] = []
+    try:
+        dbs = {label: write_programme(folder, n) for label, n in SIZES.items()}
+        steps: dict[str, Callable[[], list[Result]]] = {
+            "startup": lambda: bench_startup(folder, dbs, 3 if quick else 5),
+            "save": lambda: bench_saves(folder, 5 if quick else 15),
+            "tui": lambda: bench_tui(dbs, 3 if quick else 5, ["large"] if quick else list(SIZES)),
+            "analysis": lambda: bench_analysis_rows(3 if quick else 5),
+            "export": lambda: bench_export_rows(folder, 1 if quick else 3),
+        }
+        for group in groups:
+            t0 = time.perf_counter()
+            rows = steps[group]()
+            results.extend(rows)
+            print(f"[{group}: {time.perf_counter() - t0:.1f} s]", file=sys.stderr, flush=True)
+    finally:
+        if args.dir is None:
+            shutil.rmtree(folder, ignore_errors=True)
+    total = time.perf_counter() - started
+    print(table(results))
+    misses = [r for r in results if r.passed is False]
+    print(
+        f"\n{len(results)} figures, {sum(r.passed is True for r in results)} PASS, "
+        f"{len(misses)} MISS, in {total:.0f} s ({'quick' if quick else 'full'} run)"
+    )
+    if args.json:
+        out = {
+            "generated": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "python": sys.version.split()[0],
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "quick": quick,
+            "seconds": round(total, 1),
+            "rows": [r.as_json() for r in results],
+        }
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,150 @@
+"""A monkey test: thousands of seeded random keys through the app on a demo copy.
+
+Nothing may crash, and the database must still load cleanly afterwards. Set
+``PDSA_MONKEY_KEYS`` for a longer run and ``PDSA_MONKEY_SEED`` to replay one;
+a failure prints the seed and the last keys pressed.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import unicodedata
+from collections import Counter, deque
+from pathlib import Path
+
+import pytest
+from textual import events
+from textual.keys import _get_unicode_name_from_key
+from textual.pilot import Pilot
+from ui_support import SMALL, demo_app
+
+from pdsa_tui.demo import AIM2_OUTCOME, AIM4_WEEKS
+from pdsa_tui.store import Store
+from pdsa_tui.ui.app import PdsaApp, WelcomeScreen
+from pdsa_tui.ui.screens.aim import AimScreen
+from pdsa_tui.ui.screens.base import PdsaScreen
+from pdsa_tui.ui.screens.cycle import CycleScreen
+from pdsa_tui.ui.screens.measure import MeasureScreen
+from pdsa_tui.ui.screens.overview import OverviewScreen
+from pdsa_tui.ui.screens.review import ReviewScreen
+
+N_KEYS = int(os.environ.get("PDSA_MONKEY_KEYS", "2000"))
+SEED = int(os.environ.get("PDSA_MONKEY_SEED", "20180201"))
+BATCH = 40
+
+LETTERS = [*"abcdefghijklmnopqrstuvwxyz", "A", "X", "N", "E"]
+DIGITS = list("0123456789")
+SPECIAL = [
+    "enter",
+    "escape",
+    "tab",
+    "shift+tab",
+    "up",
+    "down",
+    "left",
+    "right",
+    "ctrl+s",
+    "space",
+    "question_mark",
+    "pageup",
+    "pagedown",
+    "home",
+    "end",
+    "backspace",
+    "slash",
+    "minus",
+    "full_stop",
+]
+#: Keys that end the app wherever they are pressed: never sent.
+QUIT_KEYS = {"ctrl+q", "ctrl+c"}
+
+
+def random_keys(rng: random.Random, n: int) -> list[str]:
+    """``n`` keys, weighted towards navigation and the screens' letter keys."""
+    pools = [(LETTERS, 4), (DIGITS, 2), (SPECIAL, 5)]
+    out = []
+    for _ in range(n):
+        pool = rng.choices([p for p, _ in pools], weights=[w for _, w in pools])[0]
+        out.append(rng.choice(pool))
+    assert not QUIT_KEYS & set(out)
+    return out
+
+
+def start_screens(store: Store) -> list[PdsaScreen | None]:
+    """Where each round of keys starts (None: the overview), so every screen gets keys."""
+    aim = store.find_aim("Aim 2")
+    cycle = store.cycles_for_aim(aim.id)[-1]
+    return [
+        None,
+        AimScreen(aim.id),
+        MeasureScreen(store.find_measure(AIM2_OUTCOME).id),
+        CycleScreen(cycle.id),
+        MeasureScreen(store.find_measure(AIM4_WEEKS).id),
+        ReviewScreen(),
+    ]
+
+
+def quits_here(app: PdsaApp, key: str) -> bool:
+    """True when ``key`` would quit from the current screen ('q' on the overview)."""
+    return key == "q" and isinstance(app.screen, OverviewScreen | WelcomeScreen)
+
+
+async def send_key(pilot: Pilot[None], key: str) -> None:
+    """Press ``key`` and let the screen handle it, without Pilot.press's idle waits (~40 ms)."""
+    app = pilot.app
+    try:
+        char: str | None = unicodedata.lookup(_get_unicode_name_from_key(key))
+    except KeyError:
+        char = key if len(key) == 1 else None
+    event = events.Key(key, char)
+    event.set_sender(app)
+    assert app._driver is not None
+    app._driver.send_message(event)
+    await pilot._wait_for_screen()
+
+
+async def test_random_keys_never_crash_or_corrupt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # exports the monkey asks for land here
+    rng = random.Random(SEED)
+    keys = random_keys(rng, N_KEYS)
+    recent: deque[str] = deque(maxlen=30)
+    visited: Counter[str] = Counter()
+    app = demo_app(tmp_path)
+    sent = 0
+    try:
+        async with app.run_test(size=SMALL) as pilot:
+            await pilot.pause()
+            assert app.store is not None
+            starts = start_screens(app.store)
+            per_round = max(len(keys) // len(starts), BATCH)
+            for start in range(0, len(keys), BATCH):
+                if start % per_round < BATCH:
+                    # A new round: back to the overview, then to this round's screen.
+                    while len(app.screen_stack) > 2:
+                        app.pop_screen()
+                        await pilot.pause()
+                    screen = starts[(start // per_round) % len(starts)]
+                    if screen is not None:
+                        await app.push_screen(screen)
+                        await pilot.pause()
+                for key in keys[start : start + BATCH]:
+                    if quits_here(app, key):
+                        continue
+                    recent.append(key)
+                    visited[type(app.screen).__name__] += 1
+                    await send_key(pilot, key)
+                    sent += 1
+                await pilot.pause()
+                assert app._exception is None
+                assert app.is_running, "the app stopped"
+    except BaseException:
+        print(f"monkey: seed {SEED}, {sent} keys sent; last keys: {' '.join(recent)}")
+        print(f"replay with PDSA_MONKEY_SEED={SEED} PDSA_MONKEY_KEYS={N_KEYS}")
+        raise
+    print(f"monkey: seed {SEED}, {sent} keys; screens: {dict(visited.most_common())}")
+    assert app._exception is None
+    with Store.open(app.path, read_only=True) as store:
+        assert store.problems() == [], f"seed {SEED}"

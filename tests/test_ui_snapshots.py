@@ -1,0 +1,138 @@
+"""Snapshot tests of the main screens at 80x24 on the demo with a fixed "today".
+
+Baselines live in ``tests/__snapshots__/test_ui_snapshots/``. After an intended
+change to a screen, look at the report pytest writes, then regenerate with::
+
+    pytest tests/test_ui_snapshots.py --snapshot-update
+
+Everything date-dependent is pinned: the demo is built for :data:`TODAY`, every
+``today()`` the app calls returns it, and plotext sees a large terminal so charts
+are drawn at the widget's size whatever terminal (or none) runs the tests.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from pdsa_tui.demo import AIM2_OUTCOME, write_demo
+from pdsa_tui.model import Cycle
+from pdsa_tui.model import dates as dates_module
+from pdsa_tui.store import Store
+from pdsa_tui.ui.app import PdsaApp
+
+TODAY = dt.date(2020, 2, 10)
+SIZE = (80, 24)
+
+SnapCompare = Callable[..., bool]
+
+
+def _fixed_today() -> dt.date:
+    return TODAY
+
+
+@pytest.fixture
+def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[PdsaApp]:
+    """A demo app built for :data:`TODAY`, with today() pinned everywhere."""
+    real = dates_module.today
+    monkeypatch.setattr(dates_module, "today", _fixed_today)
+    for name, module in list(sys.modules.items()):
+        if name.startswith("pdsa_tui") and getattr(module, "today", None) is real:
+            monkeypatch.setattr(module, "today", _fixed_today)
+    # plotext limits a chart to the terminal it thinks it runs in (80x24 when piped).
+    monkeypatch.setenv("COLUMNS", "250")
+    monkeypatch.setenv("LINES", "100")
+    path = tmp_path / "demo.json"
+    write_demo(path, today=TODAY)
+    store = Store.open(path)
+    try:
+        yield PdsaApp(store, path, demo=True)
+    finally:
+        store.close()
+
+
+def _ids(app: PdsaApp) -> dict[str, str]:
+    store = app.store
+    assert store is not None
+    aim = store.find_aim("Aim 2")
+    cycles = store.cycles_for_aim(aim.id)
+    # The cycle waiting longest for its next step: a stable choice with content in it.
+    cycle = next((c for c in cycles if c.stage in ("study", "act")), cycles[0])
+    return {
+        "aim": aim.id,
+        "measure": store.find_measure(AIM2_OUTCOME).id,
+        "cycle": cycle.id,
+    }
+
+
+async def _settle(pilot: Pilot[Any]) -> None:
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+
+
+def test_aims_overview(snap_compare: SnapCompare, demo: PdsaApp) -> None:
+    assert snap_compare(demo, terminal_size=SIZE, run_before=_settle)
+
+
+def test_aim_screen(snap_compare: SnapCompare, demo: PdsaApp) -> None:
+    from pdsa_tui.ui.screens.aim import AimScreen
+
+    async def open_aim(pilot: Pilot[Any]) -> None:
+        await pilot.pause()
+        demo.push_screen(AimScreen(_ids(demo)["aim"]))
+        await _settle(pilot)
+
+    assert snap_compare(demo, terminal_size=SIZE, run_before=open_aim)
+
+
+def test_measure_screen(snap_compare: SnapCompare, demo: PdsaApp) -> None:
+    from pdsa_tui.ui.screens.measure import MeasureScreen
+
+    async def open_measure(pilot: Pilot[Any]) -> None:
+        await pilot.pause()
+        demo.push_screen(MeasureScreen(_ids(demo)["measure"]))
+        await _settle(pilot)
+
+    assert snap_compare(demo, terminal_size=SIZE, run_before=open_measure)
+
+
+def test_point_form(snap_compare: SnapCompare, demo: PdsaApp) -> None:
+    from pdsa_tui.ui.screens.measure import MeasureScreen
+
+    async def open_form(pilot: Pilot[Any]) -> None:
+        await pilot.pause()
+        demo.push_screen(MeasureScreen(_ids(demo)["measure"]))
+        await pilot.pause()
+        await pilot.press("a", "5", "tab", "3", "enter")  # numerator above denominator
+        await _settle(pilot)
+
+    assert snap_compare(demo, terminal_size=SIZE, run_before=open_form)
+
+
+def test_cycle_form(snap_compare: SnapCompare, demo: PdsaApp) -> None:
+    from pdsa_tui.ui.screens.cycle import CycleScreen
+
+    async def open_cycle(pilot: Pilot[Any]) -> None:
+        await pilot.pause()
+        cycle_id = _ids(demo)["cycle"]
+        assert demo.store is not None and demo.store.lookup(Cycle, cycle_id) is not None
+        demo.push_screen(CycleScreen(cycle_id))
+        await _settle(pilot)
+
+    assert snap_compare(demo, terminal_size=SIZE, run_before=open_cycle)
+
+
+def test_review_queue(snap_compare: SnapCompare, demo: PdsaApp) -> None:
+    async def open_review(pilot: Pilot[Any]) -> None:
+        await pilot.pause()
+        demo.action_review()
+        await _settle(pilot)
+
+    assert snap_compare(demo, terminal_size=SIZE, run_before=open_review)
