@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -105,3 +106,18 @@ def cycle_markers(cycles: Iterable[Cycle]) -> list[tuple[dt.date, str]]:
         if when is not None:
             out.append((when, f"C{c.number}"))
     return sorted(out)
+
+
+def thin_markers(
+    markers: list[tuple[dt.date, str]], dates: list[dt.date], limit: int = 30
+) -> list[tuple[dt.date, str]]:
+    """Markers fit to draw: past ``limit``, one per gap between points ('C7+': more start there)."""
+    if len(markers) <= limit or not dates:
+        return markers
+    groups: dict[int, list[tuple[dt.date, str]]] = {}
+    for day, label in markers:
+        groups.setdefault(bisect.bisect_right(dates, day), []).append((day, label))
+    return [
+        (group[0][0], group[0][1] + ("+" if len(group) > 1 else ""))
+        for _, group in sorted(groups.items())
+    ]

@@ -6,8 +6,6 @@ import calendar
 import datetime as dt
 import re
 
-from dateutil import parser as _dateparser
-
 #: What the user is told a date may look like.
 DATE_HELP = "use day/month/year such as 01/02/2019, '1 Feb 2019', or ISO 2019-02-01"
 
@@ -64,6 +62,10 @@ def parse_date(text: str, *, dayfirst: bool = True) -> dt.date:
         return _build(_year(c), month, day, s)
     if s.isdigit():
         raise ValueError(f"'{s}' is not a date ({DATE_HELP})")
+    # Imported here: numeric and ISO dates (nearly all of them) never need it, and
+    # dateutil costs start-up time.
+    from dateutil import parser as _dateparser
+
     try:
         first = _dateparser.parse(s, dayfirst=dayfirst, default=_DEFAULT_A)
         second = _dateparser.parse(s, dayfirst=dayfirst, default=_DEFAULT_B)

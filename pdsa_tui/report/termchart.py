@@ -70,6 +70,8 @@ def render_chart(
     plt.clf()
     try:
         plt.theme("clear")
+        # Without a terminal plotext would cap the chart at 80x24; we know the size we want.
+        plt.limitsize(False, False)
         plt.plotsize(width, plot_height)
         n = len(points)
         xs = [float(p.i) for p in points]
@@ -92,18 +94,30 @@ def render_chart(
             drawn.append(goal)
 
         # The series: connecting lines for runs of present values, then the points.
-        run_x: list[float] = []
-        run_y: list[float] = []
+        # With more points than columns, each column keeps only its extremes: the
+        # picture is the same, and plotext no longer draws thousands of hidden segments.
+        buckets = max(width - 8, 10)
+        run: list[tuple[float, float]] = []
         for p in [*points, None]:
             if p is not None and p.y is not None:
-                run_x.append(float(p.i))
-                run_y.append(p.y * scale)
+                run.append((float(p.i), p.y * scale))
                 continue
-            if len(run_x) > 1:
-                plt.plot(run_x, run_y, marker="braille", color=_C_POINT)
-            run_x, run_y = [], []
-        plain = [(float(p.i), p.y * scale) for p in points if p.y is not None and not p.signals]
-        flagged = [(float(p.i), p.y * scale) for p in points if p.y is not None and p.signals]
+            if len(run) > 1:
+                thin = _thin(run, n, buckets)
+                plt.plot(
+                    [x for x, _ in thin], [y for _, y in thin], marker="braille", color=_C_POINT
+                )
+            run = []
+        plain = _thin(
+            [(float(p.i), p.y * scale) for p in points if p.y is not None and not p.signals],
+            n,
+            buckets,
+        )
+        flagged = _thin(
+            [(float(p.i), p.y * scale) for p in points if p.y is not None and p.signals],
+            n,
+            buckets,
+        )
         if plain:
             plt.scatter([x for x, _ in plain], [y for _, y in plain], marker=POINT, color=_C_POINT)
         if flagged:
@@ -136,6 +150,20 @@ def render_chart(
     if key:
         lines.append(_key(analysis, goal is not None, bool(markers), width))
     return "\n".join(line.rstrip() if not color else line for line in lines)
+
+
+def _thin(xy: list[tuple[float, float]], n: int, buckets: int) -> list[tuple[float, float]]:
+    """At most the first, lowest, highest and last point of each of ``buckets`` columns."""
+    if len(xy) <= 2 * buckets:
+        return xy
+    groups: dict[int, list[tuple[float, float]]] = {}
+    for x, y in xy:
+        groups.setdefault(int((x - 1) * buckets / max(n, 1)), []).append((x, y))
+    out: list[tuple[float, float]] = []
+    for _, group in sorted(groups.items()):
+        keep = {group[0], min(group, key=lambda q: q[1]), max(group, key=lambda q: q[1]), group[-1]}
+        out.extend(sorted(keep))
+    return out
 
 
 def _draw_steps(

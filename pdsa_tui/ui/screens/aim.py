@@ -9,7 +9,13 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static, TabbedContent, TabPane
 
-from pdsa_tui.analysis.measures import MeasureView, available_charts, cycle_markers, view_measure
+from pdsa_tui.analysis.measures import (
+    MeasureView,
+    available_charts,
+    cycle_markers,
+    thin_markers,
+    view_measure,
+)
 from pdsa_tui.model import Aim, ChangeIdea, Measure, choices, format_date
 from pdsa_tui.model.dates import today
 from pdsa_tui.ui.screens.base import PdsaScreen
@@ -170,7 +176,8 @@ class AimScreen(PdsaScreen):
             chart.show(None)
             verdict.update("")
             return
-        chart.show(view, self.markers)
+        dates = [p.date for p in view.analysis.points]
+        chart.show(view, thin_markers(self.markers, dates))
         analysis = view.analysis
         kind = {"run": "Run chart", "p": "P chart", "i": "I chart (XmR)"}[analysis.chart]
         text = Text()

@@ -215,6 +215,7 @@ class CycleScreen(PdsaScreen):
         self.cycle: Cycle | None = draft
         self.is_draft = draft is not None
         self._declined: set[str] = set()
+        self._status_pending = False
 
     # -- layout ----------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -276,6 +277,10 @@ class CycleScreen(PdsaScreen):
         self._show_status()
         self._refresh_feedback()
 
+    def _flush_status(self) -> None:
+        self._status_pending = False
+        self._show_status()
+
     def _show_status(self) -> None:
         assert self.cycle is not None
         text = Text(status_text(self.cycle, draft=self.is_draft))
@@ -325,8 +330,10 @@ class CycleScreen(PdsaScreen):
     @on(TextArea.Changed)
     @on(Select.Changed)
     def _edited(self, event: Input.Changed | TextArea.Changed | Select.Changed) -> None:
-        if self.cycle is not None and self.is_mounted:
-            self._show_status()
+        if self.cycle is not None and self.is_mounted and not self._status_pending:
+            # Every field reports a change as the form mounts: redraw the status once.
+            self._status_pending = True
+            self.call_after_refresh(self._flush_status)
         if (
             isinstance(event, Select.Changed)
             and event.select.id == "field-decision"

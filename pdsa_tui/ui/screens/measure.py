@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import calendar
 import dataclasses
 import datetime as dt
@@ -20,6 +19,7 @@ from pdsa_tui.analysis.measures import (
     MeasureView,
     available_charts,
     cycle_markers,
+    thin_markers,
     view_measure,
 )
 from pdsa_tui.analysis.spc import ChartType
@@ -107,21 +107,6 @@ def marker_text(point: DataPoint) -> str:
     if point.rebase_after:
         return "rebase after"
     return ""
-
-
-def thin_markers(
-    markers: list[tuple[dt.date, str]], dates: list[dt.date], limit: int = 30
-) -> list[tuple[dt.date, str]]:
-    """Markers fit to draw: past ``limit``, one per gap between points ('C7+': more start there)."""
-    if len(markers) <= limit or not dates:
-        return markers
-    groups: dict[int, list[tuple[dt.date, str]]] = {}
-    for day, label in markers:
-        groups.setdefault(bisect.bisect_right(dates, day), []).append((day, label))
-    return [
-        (group[0][0], group[0][1] + ("+" if len(group) > 1 else ""))
-        for _, group in sorted(groups.items())
-    ]
 
 
 def measure_facts(measure: Measure, view: MeasureView) -> Text:

@@ -23,6 +23,7 @@ class ChartView(Static):
         self.view: MeasureView | None = None
         self.markers: list[tuple[dt.date, str]] = []
         self._drawn_for: tuple[int, int, int] | None = None
+        self._pending = False
         self.plain = ""
 
     def show(self, view: MeasureView | None, markers: Sequence[tuple[dt.date, str]] = ()) -> None:
@@ -30,6 +31,14 @@ class ChartView(Static):
         self.view = view
         self.markers = list(markers)
         self._drawn_for = None
+        if not self._pending:
+            # Draw after the screen has caught up (a list's cursor moves first); while keys
+            # are held down only the last chart asked for is drawn.
+            self._pending = True
+            self.call_after_refresh(self._draw_pending)
+
+    def _draw_pending(self) -> None:
+        self._pending = False
         self._draw()
 
     def on_resize(self) -> None:

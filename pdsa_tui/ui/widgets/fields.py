@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widget import Widget
-from textual.widgets import Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Select, Static, TextArea
 
 from pdsa_tui.model import FieldError, FieldSpec, Record, field_text
 
@@ -25,8 +25,6 @@ class FieldBox(Vertical):
 
     DEFAULT_CSS = """
     FieldBox { height: auto; margin: 0 0 1 0; }
-    FieldBox > .field-label { text-style: bold; }
-    FieldBox > .field-help { color: $text-muted; }
     FieldBox > .field-error { color: $error; display: none; }
     FieldBox.-invalid > .field-error { display: block; }
     FieldBox > Input, FieldBox > TextArea, FieldBox > Select > SelectCurrent {
@@ -45,29 +43,33 @@ class FieldBox(Vertical):
 
     def __init__(self, spec: FieldSpec, value: str, *, tall: bool = False) -> None:
         super().__init__(id=f"box-{spec.name}")
+        self._control: Widget | None = None
         self.spec = spec
         self.initial = value
         self.tall = tall
 
     def compose(self) -> ComposeResult:
         spec = self.spec
-        title = spec.label + (" *" if spec.required else "")
-        yield Label(Text(title), classes="field-label")
+        # One widget for title and help: a form has dozens of fields, and every widget
+        # costs time when the form opens.
+        head = Text(spec.label + (" *" if spec.required else ""), style="bold")
         if spec.help:
-            yield Static(Text(spec.help), classes="field-help")
+            head.append("\n" + spec.help, style="dim")
+        yield Static(head, classes="field-label")
         widget_id = f"field-{spec.name}"
+        control: Widget
         if spec.kind in ("longtext", "tasks"):
             area = TextArea(
                 self.initial, id=widget_id, soft_wrap=True, tab_behavior="focus", compact=True
             )
             if self.tall:
                 area.add_class("-tall")
-            yield area
+            control = area
         elif spec.kind == "choice":
             assert spec.choices is not None
             options = [(Text(lab), key) for key, lab in spec.choices.items()]
             value = self.initial if self.initial in spec.choices else Select.NULL
-            yield Select(
+            control = Select(
                 options,
                 value=value,
                 allow_blank=not spec.required or value is Select.NULL,
@@ -76,19 +78,22 @@ class FieldBox(Vertical):
                 compact=True,
             )
         else:
-            yield Input(
+            control = Input(
                 self.initial,
                 placeholder=_PLACEHOLDERS.get(spec.kind, ""),
                 id=widget_id,
                 select_on_focus=False,
                 compact=True,
             )
+        self._control = control
+        yield control
         yield Static("", classes="field-error")
 
     @property
     def control(self) -> Widget:
         """The input widget of this field."""
-        return self.query_one(f"#field-{self.spec.name}")
+        assert self._control is not None, "the field is not composed yet"
+        return self._control
 
     def value(self) -> str:
         """What the user has in the field now, as text."""
@@ -134,12 +139,14 @@ class FormFields(Vertical):
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
+        self._boxes: list[FieldBox] = []
         self.specs = list(specs)
         self.record = record
         self.preset = values or {}
         self.tall = set(tall)
 
     def compose(self) -> ComposeResult:
+        self._boxes = []
         for spec in self.specs:
             if spec.name in self.preset:
                 value = self.preset[spec.name]
@@ -147,11 +154,13 @@ class FormFields(Vertical):
                 value = field_text(self.record, spec.name)
             else:
                 value = ""
-            yield FieldBox(spec, value, tall=spec.name in self.tall)
+            box = FieldBox(spec, value, tall=spec.name in self.tall)
+            self._boxes.append(box)
+            yield box
 
     def boxes(self) -> list[FieldBox]:
-        """Every field box, in order."""
-        return list(self.query(FieldBox))
+        """Every field box, in order (kept from compose: no DOM query per keystroke)."""
+        return list(self._boxes)
 
     def values(self) -> dict[str, str]:
         """Field name -> current text."""
