@@ -109,7 +109,7 @@ class RecordForm(ModalScreen[R | None], Generic[R]):
         save: Callable[[R], R],
         *,
         fields: Iterable[str] | None = None,
-        intro: Iterable[str] = (),
+        intro: Iterable[str | tuple[str, str]] = (),
         tall: Iterable[str] = (),
         values: dict[str, str] | None = None,
     ) -> None:
@@ -130,7 +130,8 @@ class RecordForm(ModalScreen[R | None], Generic[R]):
         with Vertical(classes="dialog form"):
             yield Static(Text(self.title_text), classes="dialog-title")
             for line in self.intro:
-                yield Static(Text(line), classes="form-intro")
+                text, klass = line if isinstance(line, tuple) else (line, "form-intro")
+                yield Static(Text(text), classes=klass)
             with VerticalScroll(classes="form-body"):
                 yield FormFields(self.specs, self.record, values=self.preset, tall=self.tall)
             yield Static("", id="form-error", classes="form-error")

@@ -216,6 +216,7 @@ class CycleScreen(PdsaScreen):
         self.is_draft = draft is not None
         self._declined: set[str] = set()
         self._status_pending = False
+        self._adapt_hinted = False
 
     # -- layout ----------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -339,8 +340,11 @@ class CycleScreen(PdsaScreen):
             and event.select.id == "field-decision"
             and event.value == "adapt"
             and self.query_one("#box-decision", FieldBox).initial != "adapt"
+            and not self._adapt_hinted
         ):
-            # Only a change made now: not the stored value arriving as the form mounts.
+            # Only a change made now: not the stored value arriving as the form mounts;
+            # and once, though the select may report the same choice more than once.
+            self._adapt_hinted = True
             self.notify(
                 "Saving with 'Adapt' offers to start the next cycle with this plan copied forward.",
                 timeout=5,

@@ -4,15 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Static
-
 from pdsa_tui.model import Cycle, Feedback, choices
 from pdsa_tui.model.dates import today
 from pdsa_tui.ui.modals import RecordForm
-from pdsa_tui.ui.widgets.fields import FormFields
 
 
 def prompts_text() -> str:
@@ -41,17 +35,11 @@ class FeedbackForm(RecordForm[Feedback]):
     """Add or edit one piece of feedback; the no-names reminder stays in view above the fields."""
 
     def __init__(self, title: str, record: Feedback, save: Callable[[Feedback], Feedback]) -> None:
-        super().__init__(title, record, save)
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog form feedback-form"):
-            yield Static(Text(self.title_text), classes="dialog-title")
-            # Outside the scrolling body so it is never scrolled away while typing.
-            yield Static(Text(choices.NO_NAMES_REMINDER), classes="no-names")
-            yield Static(Text(prompts_text()), classes="feedback-prompts")
-            with VerticalScroll(classes="form-body"):
-                yield FormFields(self.specs, self.record, values=self.preset, tall=["text"])
-            yield Static("", id="form-error", classes="form-error")
-            with Horizontal(classes="buttons"):
-                yield Button("Save (ctrl+s)", variant="primary", id="save")
-                yield Button("Cancel (esc)", id="cancel")
+        # The reminder and the prompts sit above the scrolling fields, always in view.
+        super().__init__(
+            title,
+            record,
+            save,
+            intro=[(choices.NO_NAMES_REMINDER, "no-names"), (prompts_text(), "feedback-prompts")],
+            tall=["text"],
+        )
