@@ -81,7 +81,7 @@ def render_chart(
         for part in analysis.parts:
             seg = points[part.first - 1 : part.last]
             for attr in ("lcl", "ucl"):
-                _draw_steps(plt, seg, attr, scale, LIMIT, _C_LIMIT, drawn)
+                _draw_steps(plt, seg, attr, scale, LIMIT, _C_LIMIT, drawn, n, max(width - 8, 10))
         for part in analysis.parts:
             if part.centre is not None:
                 c = part.centre * scale
@@ -174,8 +174,23 @@ def _draw_steps(
     marker: str,
     colour: str,
     drawn: list[float],
+    n: int,
+    buckets: int,
 ) -> None:
-    """A limit line as steps: flat across each point, so varying P limits stay readable."""
+    """A limit line as steps: flat across each point, so varying P limits stay readable.
+
+    With more points than columns a step per point cannot be seen: the line then
+    follows each column's extremes instead.
+    """
+    if len(seg) > 2 * buckets:
+        pairs = [
+            (float(p.i), getattr(p, attr) * scale) for p in seg if getattr(p, attr) is not None
+        ]
+        thin = _thin(pairs, n, buckets)
+        drawn.extend(y for _, y in thin)
+        if thin:
+            plt.plot([x for x, _ in thin], [y for _, y in thin], marker=marker, color=colour)
+        return
     xs: list[float] = []
     ys: list[float] = []
     for p in seg:

@@ -233,10 +233,12 @@ class CycleScreen(PdsaScreen):
         error = Static("", id="cycle-error", classes="form-error cycle-error")
         error.display = False
         yield error
-        with TabbedContent(initial=f"tab-{self._stage_tab(cycle)}", id="cycle-tabs"):
+        first = self._stage_tab(cycle)
+        with TabbedContent(initial=f"tab-{first}", id="cycle-tabs"):
             for i, (key, label, names) in enumerate(PHASES, start=1):
                 with TabPane(f"{i} {label}", id=f"tab-{key}"), VerticalScroll(classes="phase"):
-                    yield FormFields(phase_specs(names), cycle, id=f"form-{key}")
+                    # Only the opening tab's fields are mounted now; the others on first view.
+                    yield FormFields(phase_specs(names), cycle, id=f"form-{key}", lazy=key != first)
             with TabPane("5 Feedback", id="tab-feedback"):
                 yield Static("", id="feedback-note", classes="feedback-note")
                 yield RecordTable(
@@ -435,8 +437,12 @@ class CycleScreen(PdsaScreen):
         if tab == "feedback":
             self.query_one("#feedback", RecordTable).focus()
             return
-        boxes = self.query_one(f"#form-{tab}", FormFields).boxes()
-        if boxes:
+        form = self.query_one(f"#form-{tab}", FormFields)
+        form.materialize()
+        boxes = form.boxes()
+        if boxes and not boxes[0].composed:
+            self.call_after_refresh(self._focus_tab, tab)
+        elif boxes:
             # The first field is at the top: scrolling to it would hide its label.
             boxes[0].control.focus(scroll_visible=False)
 
@@ -456,6 +462,9 @@ class CycleScreen(PdsaScreen):
 
     @on(TabbedContent.TabActivated)
     def _tab_changed(self) -> None:
+        tab = self._active_tab()
+        if tab != "feedback":
+            self.query_one(f"#form-{tab}", FormFields).materialize()
         # The feedback keys only show (and work) on the feedback tab.
         self.refresh_bindings()
 

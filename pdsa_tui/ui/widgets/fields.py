@@ -47,6 +47,9 @@ class FieldBox(Vertical):
         self.spec = spec
         self.initial = value
         self.tall = tall
+        # Until the box is composed (a lazy tab not opened yet) these stand in for it.
+        self._pending: str | None = None
+        self._error: str | None = None
 
     def compose(self) -> ComposeResult:
         spec = self.spec
@@ -85,9 +88,12 @@ class FieldBox(Vertical):
                 select_on_focus=False,
                 compact=True,
             )
+        if self._pending is not None:
+            self._set(control, self._pending)
+            self._pending = None
         self._control = control
         yield control
-        yield Static("", classes="field-error")
+        yield Static(Text(self._error or ""), classes="field-error")
 
     @property
     def control(self) -> Widget:
@@ -95,9 +101,16 @@ class FieldBox(Vertical):
         assert self._control is not None, "the field is not composed yet"
         return self._control
 
+    @property
+    def composed(self) -> bool:
+        """Whether the field's widgets exist yet."""
+        return self._control is not None
+
     def value(self) -> str:
         """What the user has in the field now, as text."""
-        w = self.control
+        if self._control is None:
+            return self._pending if self._pending is not None else self.initial
+        w = self._control
         if isinstance(w, TextArea):
             return w.text
         if isinstance(w, Select):
@@ -108,7 +121,13 @@ class FieldBox(Vertical):
 
     def set_value(self, text: str) -> None:
         """Put ``text`` in the field."""
-        w = self.control
+        if self._control is None:
+            self._pending = text
+            return
+        self._set(self._control, text)
+
+    @staticmethod
+    def _set(w: Widget, text: str) -> None:
         if isinstance(w, TextArea):
             w.text = text
         elif isinstance(w, Select):
@@ -118,8 +137,10 @@ class FieldBox(Vertical):
 
     def show_error(self, message: str | None) -> None:
         """Show ``message`` under the field, or clear it."""
+        self._error = message
         self.set_class(bool(message), "-invalid")
-        self.query_one(".field-error", Static).update(Text(message or ""))
+        if self._control is not None:
+            self.query_one(".field-error", Static).update(Text(message or ""))
 
 
 class FormFields(Vertical):
@@ -137,26 +158,35 @@ class FormFields(Vertical):
         values: dict[str, str] | None = None,
         tall: Iterable[str] = (),
         id: str | None = None,
+        lazy: bool = False,
     ) -> None:
         super().__init__(id=id)
-        self._boxes: list[FieldBox] = []
         self.specs = list(specs)
         self.record = record
         self.preset = values or {}
         self.tall = set(tall)
-
-    def compose(self) -> ComposeResult:
-        self._boxes = []
+        #: A lazy form mounts its fields only when :meth:`materialize` is called (a tab
+        #: opened): a cycle has twenty fields, and mounting all of them is slow.
+        self.lazy = lazy
+        self._boxes: list[FieldBox] = []
         for spec in self.specs:
             if spec.name in self.preset:
                 value = self.preset[spec.name]
-            elif self.record is not None:
-                value = field_text(self.record, spec.name)
+            elif record is not None:
+                value = field_text(record, spec.name)
             else:
                 value = ""
-            box = FieldBox(spec, value, tall=spec.name in self.tall)
-            self._boxes.append(box)
-            yield box
+            self._boxes.append(FieldBox(spec, value, tall=spec.name in self.tall))
+
+    def compose(self) -> ComposeResult:
+        if not self.lazy:
+            yield from self._boxes
+
+    def materialize(self) -> None:
+        """Mount the fields of a lazy form (once)."""
+        if self.lazy:
+            self.lazy = False
+            self.mount_all(self._boxes)
 
     def boxes(self) -> list[FieldBox]:
         """Every field box, in order (kept from compose: no DOM query per keystroke)."""
@@ -183,10 +213,15 @@ class FormFields(Vertical):
                 marked.append(box.spec.name)
         return marked
 
-    def focus_field(self, name: str) -> None:
-        """Move focus to field ``name`` and scroll it into view."""
+    def focus_field(self, name: str, *, tries: int = 5) -> None:
+        """Move focus to field ``name`` and scroll it into view (mounting it if need be)."""
+        self.materialize()
         for box in self.boxes():
             if box.spec.name == name:
+                if not box.composed:
+                    if tries:
+                        self.call_after_refresh(self.focus_field, name, tries=tries - 1)
+                    return
                 box.control.focus()
                 box.scroll_visible()
                 return
