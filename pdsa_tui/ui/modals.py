@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from rich.text import Text
 from textual import on
@@ -56,6 +56,19 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
+
+
+def dismiss_unless_typed(form: ModalScreen[Any], dirty: bool, question: str) -> None:
+    """Close ``form`` with None, first asking ``question`` if something typed would be lost."""
+    if not dirty:
+        form.dismiss(None)
+        return
+
+    def answer(discard: bool | None) -> None:
+        if discard:
+            form.dismiss(None)
+
+    form.app.push_screen(ConfirmScreen(question, yes="Discard", danger=True), answer)
 
 
 class PromptScreen(ModalScreen[str | None]):
@@ -185,18 +198,7 @@ class RecordForm(ModalScreen[R | None], Generic[R]):
         return form.values() != form.initial_values()
 
     def action_cancel(self) -> None:
-        if not self.is_dirty():
-            self.dismiss(None)
-            return
-
-        def answer(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmScreen("Discard what you typed in this form?", yes="Discard", danger=True),
-            answer,
-        )
+        dismiss_unless_typed(self, self.is_dirty(), "Discard what you typed in this form?")
 
 
 class HelpScreen(ModalScreen[None]):

@@ -36,7 +36,7 @@ from pdsa_tui.model import (
 )
 from pdsa_tui.model.dates import today
 from pdsa_tui.store import NotFoundError, ReadOnlyError, StoreError
-from pdsa_tui.ui.modals import ConfirmScreen
+from pdsa_tui.ui.modals import ConfirmScreen, dismiss_unless_typed
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.widgets.chart import ChartView
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
@@ -345,18 +345,7 @@ class PointForm(ModalScreen[DataPoint | None]):
         self.dismiss(saved)
 
     def action_cancel(self) -> None:
-        if not self.is_dirty():
-            self.dismiss(None)
-            return
-
-        def answer(discard: bool | None) -> None:
-            if discard:
-                self.dismiss(None)
-
-        self.app.push_screen(
-            ConfirmScreen("Discard what you typed for this point?", yes="Discard", danger=True),
-            answer,
-        )
+        dismiss_unless_typed(self, self.is_dirty(), "Discard what you typed for this point?")
 
 
 # -- the screen ----------------------------------------------------------------------------
