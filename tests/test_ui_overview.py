@@ -277,3 +277,16 @@ def test_records_are_untouched_by_the_ui_module_import() -> None:
 
     assert not any(name.startswith("textual") for name in vars(model))
     assert Measure and ChangeIdea and Cycle
+
+
+async def test_notifications_show_user_text_literally(tmp_path: Path) -> None:
+    app = empty_app(tmp_path)
+    assert app.store is not None
+    app.store.save(Aim(code="[bold]x[/] [red]", statement="By 2027, 50% from 2026"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("d", "y")
+        await pilot.pause()
+        shown = [(n.message, n.markup) for n in app._notifications]
+        # The text as typed, and flagged as plain text for the toast that shows it.
+        assert shown == [("Deleted aim '[bold]x[/] [red]'.", False)]
+    assert Store.open(app.path, read_only=True).aims() == []
