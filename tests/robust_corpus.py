@@ -16,6 +16,9 @@ import copy
 import json
 import os
 import random
+import signal
+import subprocess
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +31,48 @@ from pdsa_tui.store.migrations import SCHEMA_VERSION
 
 #: Offsets at which the demo file is cut short.
 TRUNCATIONS = 10
+
+
+@dataclass
+class Reporter:
+    """A child process that prints "OPEN" once its store is open, then a line per save."""
+
+    proc: subprocess.Popen[str]
+    lines: list[str]
+    opened: threading.Event
+    reader: threading.Thread
+
+    @classmethod
+    def start(cls, args: list[str]) -> Reporter:
+        """Start ``args`` and collect its stdout lines as they come."""
+        proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert proc.stdout is not None
+        stdout = proc.stdout
+        lines: list[str] = []
+        opened = threading.Event()
+
+        def read() -> None:
+            for line in stdout:
+                lines.append(line)
+                if line.startswith("OPEN"):
+                    opened.set()
+            opened.set()  # ended without opening: nobody waits for nothing
+
+        reader = threading.Thread(target=read, daemon=True)
+        reader.start()
+        return cls(proc, lines, opened, reader)
+
+    def kill(self) -> tuple[bool, int, str]:
+        """SIGKILL it if still running; return (killed, exit code, stderr)."""
+        killed = self.proc.poll() is None
+        if killed:
+            os.kill(self.proc.pid, signal.SIGKILL)
+        code = self.proc.wait(timeout=30)
+        self.reader.join(timeout=30)
+        assert self.proc.stderr is not None
+        err = self.proc.stderr.read()
+        self.proc.stderr.close()
+        return killed, code, err
 
 
 def scale(config: pytest.Config) -> int:

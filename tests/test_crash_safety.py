@@ -12,11 +12,11 @@ from __future__ import annotations
 import os
 import random
 import signal
-import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
+
+from robust_corpus import Reporter
 
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, Feedback, Record
 from pdsa_tui.store import NotFoundError, Store, StoreError
@@ -102,41 +102,18 @@ def _version(rec: object) -> int:
 
 def _one_run(path: Path, script: Path, run: int, rng: random.Random) -> tuple[bool, list[str]]:
     """Start a writer, kill it at a random moment; return (opened the store, ACK texts)."""
-    child = subprocess.Popen(
-        [sys.executable, str(script), str(path), str(run), str(rng.randrange(1 << 30))],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
+    child = Reporter.start(
+        [sys.executable, str(script), str(path), str(run), str(rng.randrange(1 << 30))]
     )
-    lines: list[str] = []
-    opened_event = threading.Event()
-    assert child.stdout is not None
-    stdout = child.stdout
-
-    def read() -> None:
-        for line in stdout:
-            lines.append(line)
-            if line.startswith("OPEN"):
-                opened_event.set()
-        opened_event.set()
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
     if rng.random() < 0.2:
         # A moment from spawn: may land while opening (creating the file, backing up).
         time.sleep(rng.uniform(0.0, 0.15))
     else:
         # A moment while saving.
-        opened_event.wait(timeout=30)
+        child.opened.wait(timeout=30)
         time.sleep(rng.uniform(0.0, 0.12))
-    killed = child.poll() is None
-    if killed:
-        os.kill(child.pid, signal.SIGKILL)
-    code = child.wait(timeout=30)
-    reader.join(timeout=30)
-    assert child.stderr is not None
-    err = child.stderr.read()
-    child.stderr.close()
+    killed, code, err = child.kill()
+    lines = child.lines
     assert not any(line.startswith("LOCKED") for line in lines), lines
     if not killed or code != -signal.SIGKILL:
         raise AssertionError(f"writer ended by itself (exit {code}): {err[-2000:]}")

@@ -25,12 +25,11 @@ import random
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
-from robust_corpus import demo_file, scale, seed
+from robust_corpus import Reporter, demo_file, scale, seed
 
 from pdsa_tui.demo import AIM4_WEEKS
 from pdsa_tui.model import Cycle, Measure
@@ -225,46 +224,21 @@ def _run_app_child(
     script: Path, path: Path, run: int, rng: random.Random
 ) -> tuple[bool, list[tuple[str, int]], str]:
     """Start the app child, kill it at a random moment; return (saved once, ACKs, stderr)."""
-    child = subprocess.Popen(
-        [sys.executable, str(script), str(path), str(run)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    lines: list[str] = []
-    opened = threading.Event()
-    assert child.stdout is not None
-    stdout = child.stdout
-
-    def read() -> None:
-        for line in stdout:
-            lines.append(line)
-            if line.startswith("OPEN"):
-                opened.set()
-        opened.set()
-
-    reader = threading.Thread(target=read, daemon=True)
-    reader.start()
+    child = Reporter.start([sys.executable, str(script), str(path), str(run)])
     if rng.random() < 0.15:
         time.sleep(rng.uniform(0.0, 1.0))  # while starting: imports, open, first screen
     else:
-        opened.wait(timeout=60)
+        child.opened.wait(timeout=60)
         time.sleep(rng.uniform(0.0, 1.6))  # while saving (one save takes ~0.4 s)
-    killed = child.poll() is None
-    if killed:
-        os.kill(child.pid, signal.SIGKILL)
-    child.wait(timeout=30)
-    reader.join(timeout=30)
-    assert child.stderr is not None
-    err = child.stderr.read()
-    child.stderr.close()
+    killed, code, err = child.kill()
+    lines = child.lines
     acks = []
     for line in lines:
         if line.startswith("ACK "):
             _, cid, version = line.split()
             acks.append((cid, int(version)))
     if not killed:
-        err = f"the app ended by itself (exit {child.returncode}): {''.join(lines)[-500:]} {err}"
+        err = f"the app ended by itself (exit {code}): {''.join(lines)[-500:]} {err}"
     else:
         err = ""
     return killed, acks, err

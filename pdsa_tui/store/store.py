@@ -54,7 +54,7 @@ _PARENT: dict[type[Record], tuple[str, type[Record]]] = {
 }
 
 
-def _natural_key(text: str) -> list[Any]:
+def natural_key(text: str) -> list[Any]:
     """Sort 'Aim 10' after 'Aim 2'."""
     return [int(p) if p.isdigit() else p.lower() for p in re.split(r"(\d+)", text)]
 
@@ -463,18 +463,18 @@ class Store:
 
     def aims(self) -> list[Aim]:
         """Aims by code ('Aim 2' before 'Aim 10')."""
-        return sorted(self.all(Aim), key=lambda a: _natural_key(a.code))
+        return sorted(self.all(Aim), key=lambda a: natural_key(a.code))
 
     def measures(self, aim_id: str | None = None) -> list[Measure]:
         """Measures (of one aim), outcome first, then by name."""
         order = {"outcome": 0, "process": 1, "balancing": 2}
         ms = [m for m in self.all(Measure) if aim_id is None or m.aim_id == aim_id]
-        return sorted(ms, key=lambda m: (order.get(m.type, 3), _natural_key(m.name)))
+        return sorted(ms, key=lambda m: (order.get(m.type, 3), natural_key(m.name)))
 
     def ideas(self, aim_id: str | None = None) -> list[ChangeIdea]:
         """Change ideas (of one aim) by title."""
         ideas = [i for i in self.all(ChangeIdea) if aim_id is None or i.aim_id == aim_id]
-        return sorted(ideas, key=lambda i: _natural_key(i.title))
+        return sorted(ideas, key=lambda i: natural_key(i.title))
 
     def cycles(self, idea_id: str | None = None) -> list[Cycle]:
         """Cycles (of one idea) in ramp order."""

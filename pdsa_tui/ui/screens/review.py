@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -26,6 +24,7 @@ from pdsa_tui.model import (
 )
 from pdsa_tui.model.records import ACT_FIELDS, STUDY_FIELDS
 from pdsa_tui.store import StoreError
+from pdsa_tui.store.store import natural_key
 from pdsa_tui.ui.modals import ConfirmScreen
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.screens.cycle import (
@@ -40,11 +39,6 @@ from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
 
 EMPTY_TEXT = "Nothing waits for Study or Act. Well done."
 WAITING = ("study", "act")
-
-
-def _natural(text: str) -> list[Any]:
-    """Sort 'Aim 10' after 'Aim 2'."""
-    return [int(p) if p.isdigit() else p.lower() for p in re.split(r"(\d+)", text)]
 
 
 @dataclass(frozen=True)
@@ -125,8 +119,8 @@ class ReviewScreen(PdsaScreen):
         return sorted(
             items,
             key=lambda q: (
-                _natural(q.aim.code if q.aim else ""),
-                _natural(q.idea.title if q.idea else ""),
+                natural_key(q.aim.code if q.aim else ""),
+                natural_key(q.idea.title if q.idea else ""),
                 q.cycle.number,
             ),
         )
