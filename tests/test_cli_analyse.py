@@ -210,3 +210,21 @@ def test_examples_analyse(name: str, capsys: pytest.CaptureFixture[str]) -> None
     status, out, err = run_cli(capsys, str(path), "--json")
     assert status == 0, err
     assert json.loads(out)["n"] >= 20
+
+
+def test_errors_name_the_file_line_after_a_note_spanning_lines(tmp_path: Path) -> None:
+    from pdsa_tui.cli import main
+
+    csv_file = tmp_path / "notes.csv"
+    csv_file.write_text(
+        'date,value,note\n01/01/2019,3,"a note\nover two lines"\n01/02/2019,x,\n',
+        encoding="utf-8",
+    )
+    import contextlib
+    import io
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        status = main(["analyse", str(csv_file)])
+    assert status == 1
+    assert "line 4, column 2 (value): 'x' is not a number" in err.getvalue()

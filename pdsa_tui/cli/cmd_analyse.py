@@ -138,11 +138,14 @@ def read_series(path: Path) -> Series:
         line = raw[: exc.start].count(b"\n") + 1
         raise CliError(f"{path}: line {line}: not UTF-8 text; save the file as CSV UTF-8") from None
 
-    rows = [
-        (number, row)
-        for number, row in enumerate(csv.reader(text.splitlines()), start=1)
-        if any(cell.strip() for cell in row)
-    ]
+    # Number rows by the file line they start on: a quoted note may span lines.
+    rows: list[tuple[int, list[str]]] = []
+    reader = csv.reader(text.splitlines())
+    start = 1
+    for row in reader:
+        if any(cell.strip() for cell in row):
+            rows.append((start, row))
+        start = reader.line_num + 1
     if not rows:
         raise CliError(f"{path}: the file is empty; expected a header row date,value", EXIT_DATA)
     header_line, header = rows[0]
