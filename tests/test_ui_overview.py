@@ -290,3 +290,28 @@ async def test_notifications_show_user_text_literally(tmp_path: Path) -> None:
         # The text as typed, and flagged as plain text for the toast that shows it.
         assert shown == [("Deleted aim '[bold]x[/] [red]'.", False)]
     assert Store.open(app.path, read_only=True).aims() == []
+
+
+async def test_export_from_the_overview_asks_before_replacing(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    target = tmp_path / "aim1.html"
+    async with app.run_test(size=SMALL) as pilot:
+        for attempt in range(2):
+            await pilot.press("x")
+            await pilot.pause()
+            await pilot.press("ctrl+u")
+            await type_into(pilot, str(target))
+            await pilot.press("enter")
+            await pilot.pause()
+            if attempt == 0:
+                assert target.exists()
+                target.write_text("old", encoding="utf-8")
+            else:
+                assert isinstance(app.screen, ConfirmScreen)
+                assert "exists. Replace it?" in screen_text(app)
+                await pilot.press("y")
+                await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert messages.count(f"Exported to {target}") == 2
+    html = target.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "Aim 1" in html

@@ -172,7 +172,7 @@ class PdsaScreen(Screen[None]):
 
     def export(self, what: dict[str, Any], suggested: str) -> None:
         """Ask for a file name (its extension picks the format) and export ``what`` to it."""
-        from pdsa_tui.report.export import FORMATS, export_text, write_export
+        from pdsa_tui.report.formats import FORMATS
 
         formats = "/".join(FORMATS)
         prompt = PromptScreen(
@@ -196,33 +196,26 @@ class PdsaScreen(Screen[None]):
                     severity="error",
                 )
                 return
-            try:
-                text = export_text(self.store, fmt=fmt, **what)
-                write_export(path, text, force=False)
-            except FileExistsError:
-                self._confirm_overwrite(path, lambda: self._write(path, fmt, what))
-                return
-            except (OSError, StoreError) as exc:
-                self.notify(f"Not exported: {exc}", severity="error", timeout=10)
-                return
-            self.notify(f"Exported to {path}", title="Export done", timeout=8)
+            self._write(path, fmt, what, force=False)
 
         self.app.push_screen(prompt, chosen)
 
-    def _confirm_overwrite(self, path: Path, write: Callable[[], None]) -> None:
-        def answer(yes: bool | None) -> None:
-            if yes:
-                write()
-
-        self.app.push_screen(
-            ConfirmScreen(f"{path} exists. Replace it?", yes="Replace", danger=True), answer
-        )
-
-    def _write(self, path: Path, fmt: str, what: dict[str, Any]) -> None:
+    def _write(self, path: Path, fmt: str, what: dict[str, Any], *, force: bool) -> None:
+        """Export ``what`` to ``path``; an existing file is replaced only after asking."""
         from pdsa_tui.report.export import export_text, write_export
 
         try:
-            write_export(path, export_text(self.store, fmt=fmt, **what), force=True)
+            write_export(path, export_text(self.store, fmt=fmt, **what), force=force)
+        except FileExistsError:
+
+            def answer(yes: bool | None) -> None:
+                if yes:
+                    self._write(path, fmt, what, force=True)
+
+            self.app.push_screen(
+                ConfirmScreen(f"{path} exists. Replace it?", yes="Replace", danger=True), answer
+            )
+            return
         except (OSError, StoreError) as exc:
             self.notify(f"Not exported: {exc}", severity="error", timeout=10)
             return

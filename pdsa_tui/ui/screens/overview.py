@@ -17,6 +17,7 @@ from pdsa_tui.model import Aim, ChangeIdea, Cycle, Measure, choices, format_date
 from pdsa_tui.model.dates import today
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.summaries import (
+    point_line,
     signal_label,
     stage_counts,
     stage_sentence,
@@ -184,8 +185,6 @@ class OverviewScreen(PdsaScreen):
         text.append(" · ".join(facts), style="dim")
         text.append("\n")
         if st.outcome is not None:
-            from pdsa_tui.ui.summaries import point_line
-
             text.append(f"Outcome: {st.outcome.measure.name}: ")
             text.append(point_line(st.outcome))
             text.append("\n")
