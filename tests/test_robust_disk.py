@@ -169,6 +169,19 @@ def test_cli_data_add_and_import_on_a_full_disk(small_fs: Path) -> None:
         assert len([p for p in store.find_measure(AIM4_WEEKS).points if p.date.year == 2031]) == 29
 
 
+def test_demo_on_a_full_disk_leaves_nothing_and_says_what_to_do(small_fs: Path) -> None:
+    fill(small_fs)
+    target = small_fs / "demo.json"
+    proc = _cli(["demo", str(target)])
+    _record("pdsa demo, tmpfs full")
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert "No space left on device" in lines[0] and "Free some space" in lines[0]
+    assert "[Errno" not in lines[0]
+    assert sorted(p.name for p in small_fs.iterdir()) == ["filler.bin"]  # no 0-byte lock
+
+
 def test_first_open_of_the_day_on_a_full_disk(
     small_fs: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

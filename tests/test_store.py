@@ -476,9 +476,10 @@ def test_write_failure_keeps_last_save(
     with pytest.raises(WriteFailedError) as info:
         store.save(lost)
     assert failing.calls >= 1
+    step = {"write": "writing", "fsync": "flushing it to the disk", "replace": "replacing the file"}
     assert str(info.value) == (
-        f"Could not save to {store.path}: No space left on device. "
-        "The file still holds your last successful save; what you typed is kept."
+        f"Could not save to {store.path} while {step[call]}: No space left on device. "
+        "The file still holds your last successful save."
     )
     assert isinstance(info.value.__cause__, OSError)
     # Disk: the previous save, untouched, and no temporary file left behind.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from pdsa_tui.cli.commands import add_db_option, open_store
@@ -35,7 +36,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         required=True,
         help=f"one of: {', '.join(FORMATS)}",
     )
-    p.add_argument("-o", "--output", required=True, metavar="PATH", help="the file to write")
+    p.add_argument(
+        "-o", "--output", required=True, metavar="PATH", help="the file to write (- for stdout)"
+    )
     p.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
     add_db_option(p)
     p.set_defaults(func=run)
@@ -58,8 +61,16 @@ def run(args: argparse.Namespace) -> int:
         fmt = "md"
     if fmt not in FORMATS:
         raise CliError(f"unknown format '{args.fmt}'; use one of: {', '.join(FORMATS)}", EXIT_USAGE)
+    if not args.output.strip():
+        raise CliError("-o needs a file name, e.g. -o report.html (or -o - for stdout)", EXIT_USAGE)
+    to_stdout = args.output == "-"
     path = Path(args.output).expanduser()
-    if (path.exists() or path.is_symlink()) and not args.force and not path.is_dir():
+    if (
+        not to_stdout
+        and (path.exists() or path.is_symlink())
+        and not args.force
+        and not path.is_dir()
+    ):
         raise CliError(f"{path} already exists; add --force to overwrite it", EXIT_DATA)
     with open_store(args, write=False) as store:
         aim: Aim | None = None
@@ -81,6 +92,9 @@ def run(args: argparse.Namespace) -> int:
             if cycle is not None
             else f"report of every aim ({len(store.aims())})"
         )
+    if to_stdout:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return 0
     try:
         written = write_export(path, text, force=args.force)
     except FileExistsError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -22,7 +23,8 @@ from pdsa_tui.model import (
     point_from_form,
 )
 from pdsa_tui.model.csvseries import CsvError, read_series_csv
-from pdsa_tui.store import DatabaseNotFoundError, Store, StoreError, default_db_path
+from pdsa_tui.store import DatabaseNotFoundError, Store, StoreError, default_db_path, lock_path
+from pdsa_tui.store.store import what_to_do
 
 
 def add_db_option(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
@@ -55,6 +57,9 @@ def open_store(args: argparse.Namespace, *, write: bool) -> Iterator[Store]:
         ) from None
     except StoreError as exc:
         raise CliError(str(exc), EXIT_DATA) from None
+    if write and store.read_only:
+        store.close()
+        raise CliError(f"{store.path} cannot be changed: {store.read_only_reason}", EXIT_DATA)
     try:
         yield store
     except (StoreError, ValidationError) as exc:
@@ -90,17 +95,37 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from pdsa_tui.demo import write_demo
 
     path = Path(args.path).expanduser()
-    if path.exists():
+    if path.exists() or path.is_symlink():
         raise CliError(f"{path} already exists; pdsa demo never overwrites a file", EXIT_DATA)
     try:
         write_demo(path)
+    except FileExistsError:
+        raise CliError(
+            f"{path} already exists; pdsa demo never overwrites a file", EXIT_DATA
+        ) from None
     except (OSError, StoreError) as exc:
-        raise CliError(f"could not write {path}: {exc}", EXIT_DATA) from None
+        _remove_leftovers(path)
+        if isinstance(exc, StoreError):
+            raise CliError(str(exc), EXIT_DATA) from None
+        raise CliError(
+            f"could not write {path}: {exc.strerror or exc}; nothing was written. "
+            f"{what_to_do(exc)}",
+            EXIT_DATA,
+        ) from None
     with Store.open(path, read_only=True) as store:
         counts = store.counts()
     print(f"Wrote the demo programme to {path}: {_counts_text(counts)}.")
     print(f"Open it with: pdsa --db {path}")
     return 0
+
+
+def _remove_leftovers(path: Path) -> None:
+    """After a failed ``pdsa demo``: the database and its lock file, so nothing is left."""
+    real = Path(os.path.realpath(path))
+    with contextlib.suppress(OSError):
+        real.unlink()
+    with contextlib.suppress(OSError):
+        lock_path(real).unlink()
 
 
 def _counts_text(counts: dict[str, int]) -> str:
@@ -122,7 +147,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         problems = store.problems()
         from pdsa_tui.store import SCHEMA_VERSION
 
-        print(f"{store.path}: schema version {SCHEMA_VERSION}, {_counts_text(store.counts())}.")
+        version = f"schema version {store.file_version}"
+        if store.file_version < SCHEMA_VERSION:
+            version += f" (pdsa upgrades it to {SCHEMA_VERSION} when it next opens it for writing)"
+        print(f"{store.path}: {version}, {_counts_text(store.counts())}.")
         if problems:
             for p in problems:
                 print(f"problem: {p}", file=sys.stderr)

@@ -4,36 +4,101 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import os
+import secrets
 import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 #: How many daily backups are kept beside a database.
 KEEP_BACKUPS = 10
 PRIVATE = 0o600
+PRIVATE_DIR = 0o700
+#: ``fsync`` of a folder is not supported on some file systems; only these errors mean that.
+_UNSUPPORTED = frozenset({errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EBADF})
+
+
+class SaveStepError(OSError):
+    """An I/O step of a save failed; ``step`` says which, in words for the user."""
+
+    def __init__(self, step: str, exc: OSError) -> None:
+        super().__init__(exc.errno, exc.strerror or str(exc))
+        self.step = step
+        self.filename = exc.filename
+
+
+@contextlib.contextmanager
+def _step(step: str) -> Iterator[None]:
+    """Turn an OSError in the block into :class:`SaveStepError` naming ``step``."""
+    try:
+        yield
+    except SaveStepError:
+        raise
+    except OSError as exc:
+        raise SaveStepError(step, exc) from exc
+
+
+def make_private_dirs(folder: Path) -> None:
+    """Create ``folder`` and any missing parents as 0700, whatever the umask.
+
+    Folders that already exist keep their permissions: they are the user's.
+    """
+    missing: list[Path] = []
+    current = folder
+    while not current.exists() and current != current.parent:
+        missing.append(current)
+        current = current.parent
+    for part in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            part.mkdir(mode=PRIVATE_DIR)
+            os.chmod(part, PRIVATE_DIR)  # mkdir's mode is masked by the umask
 
 
 def fsync_dir(folder: Path) -> None:
-    """Make a rename in ``folder`` durable."""
+    """Make a rename in ``folder`` durable.
+
+    Raises :class:`OSError` when the folder cannot be synced; only a file system
+    that does not support syncing folders at all (EINVAL, ENOTSUP) is passed over.
+    """
     try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return  # Not supported here (e.g. some network file systems).
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError as exc:
+        if exc.errno in _UNSUPPORTED:
+            return
+        raise
     try:
         os.fsync(fd)
-    except OSError:
-        pass
+    except OSError as exc:
+        if exc.errno not in _UNSUPPORTED:
+            raise
     finally:
         os.close(fd)
+
+
+def temp_prefix(path: Path) -> str:
+    """The start of the names of ``path``'s temporary files (they end in ``.tmp``)."""
+    return f".{path.name}."
+
+
+def is_temp_of(path: Path, candidate: str) -> bool:
+    """Whether ``candidate`` (a file name) is one of ``path``'s temporary files.
+
+    Matched literally: a name like ``team[1].json`` is not a pattern.
+    """
+    return candidate.startswith(temp_prefix(path)) and candidate.endswith(".tmp")
 
 
 def atomic_write(path: Path, data: bytes, *, mode: int | None = None) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves the old or the new file, never half.
 
-    Writes a temporary file in the same folder, flushes and fsyncs it, renames it
-    over ``path`` and fsyncs the folder. A new file gets ``mode`` (default 0600);
-    an existing file keeps its permissions. On any error the temporary file is
-    removed and ``path`` is untouched.
+    Writes a new temporary file with an unpredictable name in the same folder
+    (created exclusively, never through a planted symlink), flushes and fsyncs
+    it, renames it over ``path`` and fsyncs the folder. A new file gets ``mode``
+    (default 0600); an existing file keeps its permissions. On any error (the
+    folder's fsync included) the temporary file is removed and ``path`` holds
+    what it held before. Errors are :class:`SaveStepError` naming the step.
     """
     folder = path.parent
     if mode is None:
@@ -41,24 +106,54 @@ def atomic_write(path: Path, data: bytes, *, mode: int | None = None) -> None:
             mode = os.stat(path).st_mode & 0o777
         except FileNotFoundError:
             mode = PRIVATE
-    tmp = folder / f".{path.name}.{os.getpid()}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE)
+    with _step("creating a temporary file beside it"):
+        fd, name = tempfile.mkstemp(dir=folder, prefix=temp_prefix(path), suffix=".tmp")
+    tmp = Path(name)
+    previous: Path | None = None
     try:
         try:
-            os.fchmod(fd, mode)
-            view = memoryview(data)
-            while view:
-                written = os.write(fd, view)
-                view = view[written:]
-            os.fsync(fd)
+            with _step("setting its permissions"):
+                os.fchmod(fd, mode)
+            with _step("writing"):
+                view = memoryview(data)
+                while view:
+                    written = os.write(fd, view)
+                    view = view[written:]
+            with _step("flushing it to the disk"):
+                os.fsync(fd)
         finally:
             os.close(fd)
-        os.replace(tmp, path)
+        previous = _keep_previous(path)
+        with _step("replacing the file"):
+            os.replace(tmp, path)
+        try:
+            with _step("flushing the folder to the disk"):
+                fsync_dir(folder)
+        except OSError:
+            if previous is not None:
+                # The rename may not survive a crash: put the last save back, report failure.
+                with contextlib.suppress(OSError):
+                    os.replace(previous, path)
+                    previous = None
+            raise
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    fsync_dir(folder)
+    finally:
+        if previous is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(previous)
+
+
+def _keep_previous(path: Path) -> Path | None:
+    """A hard link to the file about to be replaced, to put back if the save fails late."""
+    link = path.with_name(f"{temp_prefix(path)}{secrets.token_hex(8)}.prev.tmp")
+    try:
+        os.link(path, link, follow_symlinks=False)
+    except OSError:
+        return None  # no file yet, or no hard links here: nothing to put back
+    return link
 
 
 def backup_dir(path: Path) -> Path:
@@ -66,12 +161,20 @@ def backup_dir(path: Path) -> Path:
     return path.with_name(path.name + ".backups")
 
 
+def _stem(path: Path) -> str:
+    return path.name[:-5] if path.name.endswith(".json") else path.name
+
+
 def list_backups(path: Path) -> list[Path]:
     """Backups of ``path``, newest first."""
     folder = backup_dir(path)
     if not folder.is_dir():
         return []
-    files = [p for p in folder.iterdir() if p.is_file() and p.suffix == ".json"]
+    files = [
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix == ".json" and not p.name.startswith(".")
+    ]
     return sorted(files, key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
 
 
@@ -84,24 +187,40 @@ def newest_backup(path: Path) -> Path | None:
 def make_backup(path: Path, label: str) -> Path:
     """Copy ``path`` into its backup folder as ``<name>.<label>.json`` (owner-only)."""
     folder = backup_dir(path)
-    folder.mkdir(mode=0o700, exist_ok=True)
-    stem = path.name[:-5] if path.name.endswith(".json") else path.name
-    target = folder / f"{stem}.{label}.json"
-    tmp = folder / f".{target.name}.tmp"
+    make_private_dirs(folder)
+    target = folder / f"{_stem(path)}.{label}.json"
+    with _step("copying it to a backup"):
+        fd, name = tempfile.mkstemp(dir=folder, prefix=temp_prefix(target), suffix=".tmp")
+    tmp = Path(name)
     try:
-        with open(path, "rb") as src:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE)
-            with os.fdopen(fd, "wb") as dst:
+        with _step("copying it to a backup"):
+            with os.fdopen(fd, "wb") as dst, open(path, "rb") as src:
                 shutil.copyfileobj(src, dst)
                 dst.flush()
                 os.fsync(dst.fileno())
-        os.replace(tmp, target)
+            os.replace(tmp, target)
+            fsync_dir(folder)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)  # a full disk must not leave half a backup behind
         raise
-    fsync_dir(folder)
     return target
+
+
+def remove_stale_temp_files(path: Path) -> None:
+    """Delete temporary files a killed save or backup of ``path`` left behind."""
+    for folder in (path.parent, backup_dir(path)):
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        in_backups = folder != path.parent  # every temporary file there is one of ours
+        for name in names:
+            if is_temp_of(path, name) or (
+                in_backups and name.startswith(".") and name.endswith(".tmp")
+            ):
+                with contextlib.suppress(OSError):
+                    os.unlink(folder / name)
 
 
 def daily_backup(
@@ -112,13 +231,15 @@ def daily_backup(
     Returns the new backup, or None when today's already exists.
     """
     day = (today or dt.date.today()).isoformat()
-    stem = path.name[:-5] if path.name.endswith(".json") else path.name
+    stem = _stem(path)
     target = backup_dir(path) / f"{stem}.daily-{day}.json"
     if target.exists():
         return None
     made = make_backup(path, f"daily-{day}")
+    start = f"{stem}.daily-"
     dailies = sorted(
-        (p for p in backup_dir(path).glob(f"{stem}.daily-*.json")), key=lambda p: p.name
+        (p for p in backup_dir(path).iterdir() if p.name.startswith(start) and p.suffix == ".json"),
+        key=lambda p: p.name,
     )
     for old in dailies[:-keep]:
         with contextlib.suppress(OSError):

@@ -49,7 +49,8 @@ def schema_version(data: Data) -> int | None:
     if meta is None or meta.get("app") != APP_ID:
         return None
     version = meta.get("schema_version")
-    return version if isinstance(version, int) and version >= 1 else None
+    ok = isinstance(version, int) and not isinstance(version, bool) and version >= 1
+    return version if ok else None
 
 
 def migrate(data: Data) -> int:

@@ -17,12 +17,21 @@ from typing import Any
 from tinydb.storages import Storage
 
 from pdsa_tui.store.errors import ReadOnlyError, WriteFailedError
-from pdsa_tui.store.files import atomic_write
+from pdsa_tui.store.files import SaveStepError, atomic_write
 
 
 def encode(data: Any) -> bytes:
     """The file's bytes for ``data``."""
     return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+def save_failed_text(path: Path, exc: OSError) -> str:
+    """One line for a failed save: the file, the step, the reason, and that nothing was lost."""
+    reason = exc.strerror or str(exc)
+    step = f" while {exc.step}" if isinstance(exc, SaveStepError) else ""
+    return (
+        f"Could not save to {path}{step}: {reason}. The file still holds your last successful save."
+    )
 
 
 class AtomicJSONStorage(Storage):
@@ -64,11 +73,7 @@ class AtomicJSONStorage(Storage):
         try:
             atomic_write(self.path, payload)
         except OSError as exc:
-            reason = exc.strerror or str(exc)
-            raise WriteFailedError(
-                f"Could not save to {self.path}: {reason}. "
-                "The file still holds your last successful save; what you typed is kept."
-            ) from exc
+            raise WriteFailedError(save_failed_text(self.path, exc)) from exc
         self._dirty = False
         self.saves += 1
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import errno
 import json
 import math
 import os
 import re
 import socket
+import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -40,7 +42,14 @@ from pdsa_tui.store.errors import (
     UnreadableDatabaseError,
     WriteFailedError,
 )
-from pdsa_tui.store.files import atomic_write, daily_backup, make_backup, newest_backup
+from pdsa_tui.store.files import (
+    atomic_write,
+    daily_backup,
+    make_backup,
+    make_private_dirs,
+    newest_backup,
+    remove_stale_temp_files,
+)
 from pdsa_tui.store.storage import AtomicJSONStorage, encode
 
 R = TypeVar("R", bound=Record)
@@ -74,9 +83,42 @@ class OpenWriteFailedError(WriteFailedError, OSError):
         reason = exc.strerror or str(exc)
         super().__init__(
             f"{path}: could not make its backup before opening it for writing ({reason}). "
-            "The file has not been changed; free some space and try again, "
-            "or open it read-only (pdsa --read-only)."
+            f"The file has not been changed. {what_to_do(exc)} "
+            "Or open it read-only (pdsa --read-only)."
         )
+
+
+def what_to_do(exc: OSError) -> str:
+    """What the user can do about a failed write, by its cause."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "Free some space on that disk and try again."
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "Choose a folder you can write to, or ask for write permission."
+    return "Check the disk and try again."
+
+
+def read_only_reason(path: Path) -> str:
+    """Why ``path`` can only be opened read-only (its or its folder's permissions), or ''."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return ""
+    if not mode & 0o222 or not os.access(path, os.W_OK):
+        return (
+            f"the file is read-only (permissions {stat.filemode(mode)}); "
+            f"to edit it, make it writable first (chmod u+w {path})"
+        )
+    folder = path.parent
+    try:
+        folder_mode = folder.stat().st_mode
+    except OSError:
+        return ""
+    if not folder_mode & 0o222 or not os.access(folder, os.W_OK | os.X_OK):
+        return (
+            f"its folder {folder} is read-only, so no save could replace the file; "
+            "to edit it, copy it to a folder you can write to"
+        )
+    return ""
 
 
 def lock_path(path: Path) -> Path:
@@ -137,6 +179,14 @@ def load_file(path: Path) -> dict[str, Any]:
     return data
 
 
+def _is_doc_key(key: str) -> bool:
+    """A TinyDB document key as TinyDB writes it: ASCII digits, no leading zero.
+
+    "01" and "1" would become one document; "²" passes ``isdigit`` but not ``int``.
+    """
+    return key.isascii() and key.isdigit() and str(int(key)) == key
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
@@ -189,10 +239,16 @@ def _value_problem(kind: str, value: Any, version: int) -> str | None:
     if kind == "points":
         if not isinstance(value, list):
             return "is not a list of data points"
+        seen: dict[str, int] = {}
         for i, point in enumerate(value, start=1):
             why = _point_problem(point)
             if why:
                 return f"point {i} {why}"
+            pid = point.get("id")
+            if pid is not None and pid in seen:
+                return f"points {seen[pid]} and {i} share id {pid}"
+            if pid is not None:
+                seen[pid] = i
     return None
 
 
@@ -221,10 +277,18 @@ def _records_problem(data: dict[str, Any], version: int) -> str | None:
     """
     for table, (cls, kinds) in _KINDS.items():
         docs = data.get(table, {})
+        seen_ids: dict[Any, str] = {}
         for doc_id, doc in docs.items():
             where = f"record {doc_id} of table '{table}'"
-            if not doc_id.isdigit():
-                return f"{where} has a key that is not a number"
+            if not _is_doc_key(doc_id):
+                return (
+                    f"{where} has a key that is not a number (keys are whole numbers "
+                    "such as 12, without leading zeros)"
+                )
+            rid = doc.get("id")
+            if rid in seen_ids:
+                return f"records {seen_ids[rid]} and {doc_id} of table '{table}' share id {rid}"
+            seen_ids[rid] = doc_id
             link = _PARENT.get(cls)
             if link is not None and not isinstance(doc.get(link[0]), str):
                 return f"{where} (id {doc.get('id')}) has no {link[0]} (the record it belongs to)"
@@ -270,6 +334,8 @@ class Store:
         self.read_only = read_only
         #: Why the store is read-only, for the user (empty when writable).
         self.read_only_reason = read_only_reason
+        #: The schema version the file had when opened (before any migration).
+        self.file_version = migrations.SCHEMA_VERSION
         self._lock = lock
         self._storage = AtomicJSONStorage(path, data, read_only=read_only)
         self._db = self._make_db()
@@ -295,7 +361,8 @@ class Store:
         an existing one). A second writer gets :class:`DatabaseLockedError`, or
         a read-only store when ``fallback_read_only`` is set.
         """
-        p = Path(path).expanduser().absolute()
+        # Resolved once: a symlinked database is saved, locked and backed up where it lives.
+        p = Path(os.path.realpath(Path(path).expanduser()))
         if not p.exists() and not p.is_symlink():
             if not create:
                 raise DatabaseNotFoundError(
@@ -304,24 +371,47 @@ class Store:
                 )
             if read_only:
                 raise DatabaseNotFoundError(f"{p}: no such database file")
-            p.parent.mkdir(parents=True, exist_ok=True)
-            lock = cls._acquire(p)
-            try:
-                if not p.exists():
-                    atomic_write(p, encode(migrations.new_database(now_stamp())), mode=0o600)
-            except BaseException:
-                lock.release()
-                raise
-            return cls._finish_open(p, lock, read_only=False, reason="", fresh=True)
+            return cls._create(p)
         if read_only:
             return cls._finish_open(p, None, read_only=True, reason="opened read-only")
+        why = read_only_reason(p)
+        if why:
+            return cls._finish_open(p, None, read_only=True, reason=why)
         try:
             lock = cls._acquire(p)
         except DatabaseLockedError as exc:
             if not fallback_read_only:
                 raise
             return cls._finish_open(p, None, read_only=True, reason=str(exc))
+        except OSError as exc:
+            why = f"its lock file {lock_path(p)} cannot be made ({exc.strerror or exc})"
+            return cls._finish_open(p, None, read_only=True, reason=why)
         return cls._finish_open(p, lock, read_only=False, reason="")
+
+    @classmethod
+    def _create(cls, p: Path) -> Store:
+        """A new, empty database at ``p`` (which does not exist)."""
+        lock: filelock.BaseFileLock | None = None
+        try:
+            make_private_dirs(p.parent)
+            lock = cls._acquire(p)
+            if not p.exists():
+                atomic_write(p, encode(migrations.new_database(now_stamp())), mode=0o600)
+        except OSError as exc:
+            if lock is not None:
+                if not p.exists():  # leave nothing behind, not even an empty lock file
+                    with contextlib.suppress(OSError):
+                        lock_path(p).unlink()
+                lock.release()
+            raise WriteFailedError(
+                f"{p}: could not create the database ({exc.strerror or exc}); nothing was "
+                f"written. {what_to_do(exc)}"
+            ) from exc
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        return cls._finish_open(p, lock, read_only=False, reason="", fresh=True)
 
     @classmethod
     def _acquire(cls, path: Path) -> filelock.BaseFileLock:
@@ -352,7 +442,7 @@ class Store:
         try:
             data = load_file(path)
             if not read_only:
-                cls._remove_stale_temp_files(path)
+                remove_stale_temp_files(path)
                 version = migrations.schema_version(data)
                 try:
                     if version is not None and version < migrations.SCHEMA_VERSION:
@@ -365,18 +455,15 @@ class Store:
                 except OSError as exc:
                     raise OpenWriteFailedError(path, exc) from exc
             else:
+                version = migrations.schema_version(data)
                 migrations.migrate(data)  # in memory only: never written
-            return cls(path, data, read_only=read_only, lock=lock, read_only_reason=reason)
+            store = cls(path, data, read_only=read_only, lock=lock, read_only_reason=reason)
+            store.file_version = version or migrations.SCHEMA_VERSION
+            return store
         except BaseException:
             if lock is not None:
                 lock.release()
             raise
-
-    @staticmethod
-    def _remove_stale_temp_files(path: Path) -> None:
-        for tmp in path.parent.glob(f".{path.name}.*.tmp"):
-            with contextlib.suppress(OSError):
-                tmp.unlink()
 
     def close(self) -> None:
         """Release the lock. Every save is already on disk."""

@@ -187,7 +187,7 @@ class RecordForm(ModalScreen[R | None], Generic[R]):
         try:
             saved = self._save(record)
         except StoreError as exc:
-            error.update(Text(str(exc)))
+            error.update(Text(not_saved_text(exc)))
             self.app.notify(str(exc), title="Not saved", severity="error", timeout=10)
             return
         self.dismiss(saved)
@@ -199,6 +199,11 @@ class RecordForm(ModalScreen[R | None], Generic[R]):
 
     def action_cancel(self) -> None:
         dismiss_unless_typed(self, self.is_dirty(), "Discard what you typed in this form?")
+
+
+def not_saved_text(exc: Exception) -> str:
+    """The in-screen message for a save the store refused."""
+    return f"Not saved: {str(exc).rstrip('. ')}. What you typed is still here."
 
 
 class HelpScreen(ModalScreen[None]):

@@ -27,7 +27,7 @@ from pdsa_tui.model import (
 )
 from pdsa_tui.model.records import ACT_FIELDS, DO_FIELDS, PLAN_FIELDS, STUDY_FIELDS
 from pdsa_tui.store import Store, StoreError
-from pdsa_tui.ui.modals import ConfirmScreen
+from pdsa_tui.ui.modals import ConfirmScreen, not_saved_text
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.screens.feedback import FeedbackForm, feedback_row_cells, new_feedback
 from pdsa_tui.ui.widgets.fields import FieldBox, FormFields
@@ -122,11 +122,6 @@ def tone_summary(items: Sequence[Feedback]) -> str:
     n = len(items)
     detail = ", ".join(f"{k} {t}" for t, k in tones.most_common())
     return f"{n} entr{'y' if n == 1 else 'ies'}: {detail}"
-
-
-def not_saved_text(exc: Exception) -> str:
-    """The in-screen message for a save the store refused."""
-    return f"Not saved: {str(exc).rstrip('. ')}. What you typed is still here."
 
 
 def follow_up_exists(store: Store, cycle: Cycle) -> bool:

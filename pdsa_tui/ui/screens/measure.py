@@ -36,7 +36,7 @@ from pdsa_tui.model import (
 )
 from pdsa_tui.model.dates import today
 from pdsa_tui.store import NotFoundError, ReadOnlyError, StoreError
-from pdsa_tui.ui.modals import ConfirmScreen, dismiss_unless_typed
+from pdsa_tui.ui.modals import ConfirmScreen, dismiss_unless_typed, not_saved_text
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.widgets.chart import ChartView
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
@@ -340,7 +340,7 @@ class PointForm(ModalScreen[DataPoint | None]):
                 self.query_one(f"#point-{marked[0]}", Input).focus()
             return
         except StoreError as exc:
-            error.update(Text(f"Not saved: {exc}"))
+            error.update(Text(not_saved_text(exc)))
             return
         self.dismiss(saved)
 

@@ -25,12 +25,11 @@ from pdsa_tui.model import (
 from pdsa_tui.model.records import ACT_FIELDS, STUDY_FIELDS
 from pdsa_tui.store import StoreError
 from pdsa_tui.store.store import natural_key
-from pdsa_tui.ui.modals import ConfirmScreen
+from pdsa_tui.ui.modals import ConfirmScreen, not_saved_text
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.screens.cycle import (
     CycleScreen,
     decision_follow_up,
-    not_saved_text,
     phase_specs,
     tone_summary,
 )
