@@ -19,6 +19,8 @@ each against a baseline measured in the same run on the same machine:
   idle ``pilot.pause()``, the harness's own cost, which is included in each step.
 * analysis: run/P/I analysis and the terminal chart for 10,000 points (reuses
   ``bench_analysis.py``; baseline ``statistics.median`` of the values). Target 100 ms.
+* charts: C, U, G and T charts of 10,000 points, each beside the run chart of the same
+  points timed in the same run (reuses ``bench_charts.py``). Target 100 ms.
 * export: an aim report of 1,000 cycles in each format (reuses ``bench_export.py``;
   baseline ``json.dumps`` of the same records). Target: 1 s.
 
@@ -46,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 import bench_analysis
+import bench_charts
 import bench_save
 from common import Result, table
 
@@ -53,7 +56,7 @@ from pdsa_tui.store import Store, atomic_write
 from pdsa_tui.store.storage import encode
 
 SIZES = {"small": 20, "realistic": 500, "large": 5000}
-GROUPS = ("startup", "save", "tui", "analysis", "export")
+GROUPS = ("startup", "save", "tui", "analysis", "charts", "export")
 
 #: The child for start-up timing. argv: mode (bare|pdsa), database path.
 STARTUP_CHILD = r"""
@@ -328,6 +331,24 @@ def bench_analysis_rows(repeat: int) -> list[Result]:
     return results
 
 
+def bench_charts_rows(repeat: int) -> list[Result]:
+    results = []
+    for row in bench_charts.run(repeat):
+        results.append(
+            Result(
+                "charts",
+                f"analyse {row['chart']} chart",
+                f"{row['n']} points",
+                float(row["ms"]) / 1e3,  # type: ignore[arg-type]
+                "run chart, same points",
+                float(row["run_ms"]) / 1e3,  # type: ignore[arg-type]
+                "ms<=100",
+                note=f"terminal chart {float(row['draw_ms']):.0f} ms",  # type: ignore[arg-type]
+            )
+        )
+    return results
+
+
 def bench_export_rows(folder: Path, repeat: int) -> list[Result]:
     try:
         import bench_export
@@ -387,6 +408,7 @@ def main(argv: list[str] | None = None) -> int:
             "save": lambda: bench_saves(folder, 5 if quick else 15),
             "tui": lambda: bench_tui(dbs, 3 if quick else 5, ["large"] if quick else list(SIZES)),
             "analysis": lambda: bench_analysis_rows(3 if quick else 5),
+            "charts": lambda: bench_charts_rows(3 if quick else 5),
             "export": lambda: bench_export_rows(folder, 1 if quick else 3),
         }
         for group in groups:

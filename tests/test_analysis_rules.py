@@ -99,8 +99,46 @@ def test_all_points_equal() -> None:
     assert "no variation" in part.verdict
     assert any("no variation" in w for w in part.warnings)
     i_chart = analyse(pts([4.0] * 12), "i")
-    assert i_chart.parts[0].lcl == i_chart.parts[0].ucl == 4
+    # No spread in the baseline: no limits at all (qicharts2, NHSRplotthedots), and why.
+    assert i_chart.parts[0].lcl is None and i_chart.parts[0].ucl is None
+    assert all(p.lcl is None and p.ucl is None for p in i_chart.points)
     assert not any(p.signals for p in i_chart.points)
+    assert i_chart.parts[0].verdict.startswith(
+        "No control limits: every baseline value is the same"
+    )
+
+
+def test_i_chart_flat_baseline_then_change_is_not_special_cause() -> None:
+    a = analyse(pts([4.0] * 12 + [9.0, 1.0, 5.0]), "i", freeze=12)
+    assert all(p.lcl is None and p.ucl is None for p in a.points)
+    assert not any({"above_ucl", "below_lcl"} & set(p.signals) for p in a.points)
+    assert "no variation" in a.advice
+
+
+def test_short_baseline_warns() -> None:
+    a = analyse(
+        pts([3.0, 5.0, 4.0, 6.0, 2.0, 5.0, 4.0, 3.0, 6.0, 5.0, 4.0, 2.0, 3.0]), "c", freeze=8
+    )
+    assert any("8 baseline points" in w and "fewer than 12" in w for w in a.parts[0].warnings)
+    full = analyse(pts([3.0, 5.0, 4.0, 6.0, 2.0, 5.0, 4.0, 3.0, 6.0, 5.0, 4.0, 2.0]), "c")
+    assert not any("fewer than 12" in w for w in full.parts[0].warnings)
+    run = analyse(pts([3.0, 5.0, 4.0]), "run")
+    assert not any("fewer than 12" in w for w in run.parts[0].warnings)
+
+
+def test_t_chart_refuses_zero_days() -> None:
+    with pytest.raises(ValueError, match="point 2"):
+        analyse(pts([4.0, 0.0, 3.0]), "t")
+
+
+def test_chart_verdicts_say_what_a_move_means() -> None:
+    gaps = [20.0, 25.0, 18.0, 30.0, 22.0, 27.0, 19.0, 24.0, 21.0, 26.0, 23.0, 20.0, 400.0]
+    t = analyse(pts(gaps), "t", freeze=12, direction="up")
+    assert "longer gaps between events: events rarer: improvement for this measure" in t.verdict
+    c = analyse(
+        pts([2.0, 3.0, 1.0, 2.0, 4.0, 2.0, 3.0, 1.0, 2.0, 3.0, 2.0, 2.0, 15.0]), "c", freeze=12
+    )
+    assert "above the upper control limit" in c.verdict and "(more events)" in c.verdict
 
 
 # ---------------------------------------------------------------- edge cases

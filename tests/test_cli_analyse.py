@@ -228,3 +228,128 @@ def test_errors_name_the_file_line_after_a_note_spanning_lines(tmp_path: Path) -
         status = main(["analyse", str(csv_file)])
     assert status == 1
     assert "line 4, column 2 (value): 'x' is not a number" in err.getvalue()
+
+
+# ---------------------------------------------------------------- C, U, G and T charts
+
+
+COUNTS = "date,value\n" + "".join(
+    f"01/{m:02d}/2019,{v}\n"
+    for m, v in zip(range(1, 13), [2, 3, 1, 2, 4, 2, 3, 1, 2, 3, 2, 14], strict=True)
+)
+
+
+def test_c_chart_flags_a_count_above_its_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, COUNTS)
+    status, out, _ = run_cli(capsys, str(path), "--chart", "c", "--freeze", "11", "--json")
+    assert status == 0
+    data = json.loads(out)
+    assert data["chart"] == "c" and data["parts"][0]["centre"] == 25 / 11
+    assert data["points"][11]["signals"] == ["above_ucl"]
+    assert data["points"][0]["lcl"] == 0.0 and data["points"][0]["ucl"] > 6
+    assert "fewer than 12" in data["parts"][0]["warnings"][0]
+    status, human, _ = run_cli(capsys, str(path), "--chart", "c", "--freeze", "11")
+    assert human.startswith("series.csv: C chart, 12 points")
+    assert "Advice: " in human and "(more events)" in human
+    assert max(len(line) for line in human.splitlines()[:25]) <= 100
+
+
+def test_exclude_leaves_points_out_of_centre_and_runs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, COUNTS)
+    status, out, _ = run_cli(capsys, str(path), "--chart", "c", "--exclude", "12", "--json")
+    assert status == 0
+    data = json.loads(out)
+    assert data["parts"][0]["centre"] == 25 / 11
+    assert data["parts"][0]["n_useful"] == 11
+    # Still drawn, and still tested against the limits.
+    assert data["points"][11]["y"] == 14 and "above_ucl" in data["points"][11]["signals"]
+    status, _, err = run_cli(capsys, str(path), "--exclude", "13")
+    assert status == EXIT_USAGE and "--exclude 13 is beyond the last point" in err
+
+
+def test_u_chart_takes_rates_above_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = "".join(f"2019-{m:02d}-01,{3 + m % 3},{1.5 + m % 2}\n" for m in range(1, 13))
+    path = write(tmp_path, "date,numerator,denominator\n" + rows)
+    status, out, err = run_cli(capsys, str(path), "--chart", "u", "--json")
+    assert status == 0, err
+    data = json.loads(out)
+    nums = [3 + m % 3 for m in range(1, 13)]
+    dens = [1.5 + m % 2 for m in range(1, 13)]
+    assert data["parts"][0]["centre"] == pytest.approx(sum(nums) / sum(dens))
+    assert data["points"][0]["y"] == pytest.approx(nums[0] / dens[0])
+    # The same file as proportions is refused: a numerator above its denominator.
+    status, _, err = run_cli(capsys, str(path), "--chart", "p")
+    assert status == EXIT_DATA and "line 2" in err and "--chart u" in err
+
+
+def test_t_chart_from_event_dates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "date\n03/01/2024\n20/02/2024\n21/02/2024\n02/05/2024\n30/06/2024\n")
+    status, out, err = run_cli(capsys, str(path), "--chart", "t", "--json")
+    assert status == 0, err
+    data = json.loads(out)
+    assert data["n"] == 4
+    assert [p["date"] for p in data["points"]] == [
+        "2024-02-20",
+        "2024-02-21",
+        "2024-05-02",
+        "2024-06-30",
+    ]
+    assert [round(p["y"], 9) for p in data["points"]] == [48, 1, 71, 59]
+    status, human, _ = run_cli(capsys, str(path), "--chart", "t")
+    assert "days between consecutive event dates" in human
+
+
+@pytest.mark.parametrize(
+    ("text", "chart", "needles"),
+    [
+        ("date,value\n2024-01-01,5\n2024-01-09,0\n", "t", ["line 3", "0 days", "above 0"]),
+        ("date,value\n2024-01-01,5\n2024-01-09,-2\n", "t", ["line 3", "above 0"]),
+        ("date\n2024-01-01\n2024-01-09\n09/01/2024\n", "t", ["line 4", "same day as line 3"]),
+        ("date\n2024-01-01\n", "t", ["line 2", "at least two"]),
+        ("date,value\n2024-01-01,5\n2024-02-01,-1\n", "c", ["line 3", "negative"]),
+        ("date,value\n2024-01-01,5\n2024-02-01,-1\n", "g", ["line 3", "negative"]),
+    ],
+)
+def test_event_chart_bad_data(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    text: str,
+    chart: str,
+    needles: list[str],
+) -> None:
+    path = write(tmp_path, text)
+    status, out, err = run_cli(capsys, str(path), "--chart", chart)
+    assert status == EXIT_DATA and out == ""
+    for needle in needles:
+        assert needle in err, (needle, err)
+
+
+@pytest.mark.parametrize(
+    ("text", "chart", "needle"),
+    [
+        (MONTHLY, "u", "numerator,denominator"),
+        ("date,numerator,denominator\n2019-01-01,1,2\n", "c", "needs the columns date,value"),
+        ("date\n2019-01-01\n2019-02-01\n", "i", "dates alone is for --chart t"),
+    ],
+)
+def test_chart_needs_its_columns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, chart: str, needle: str
+) -> None:
+    path = write(tmp_path, text)
+    status, out, err = run_cli(capsys, str(path), "--chart", chart)
+    assert status == EXIT_USAGE and out == "" and needle in err
+
+
+def test_g_chart_events_may_share_a_date(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write(tmp_path, "date,value\n2024-01-01,4\n2024-01-01,0\n2024-02-01,9\n")
+    status, out, err = run_cli(capsys, str(path), "--chart", "g", "--json")
+    assert status == 0, err
+    data = json.loads(out)
+    assert data["parts"][0]["centre"] == 4  # the median
+    assert data["points"][0]["lcl"] == 0.0

@@ -1,30 +1,30 @@
-"""Run chart, P chart and I chart (XmR) analysis of a measure's series.
+"""Run chart and control chart (P, I, C, U, G, T) analysis of a measure's series.
 
 Centre lines, limits and the runs analysis follow qicharts2 (Anhøj) and, for the
-I chart's default constants, NHSRplotthedots; the IHI shift/trend/runs rules follow
+I chart's default constants, NHSRplotthedots; C, U, G and T charts are qicharts2's
+(``charts.py``); the IHI shift/trend/runs rules follow
 Perla, Provost & Murray (2011). Everything here is pure: no I/O, no terminal.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import math
 import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pdsa_tui.analysis import rules
+from pdsa_tui.analysis import charts, rules
+from pdsa_tui.analysis.charts import CHART_TYPES, LIMIT_CHARTS, RATIO_CHARTS, ChartType
 from pdsa_tui.analysis.verdict import VerdictContext, overall_verdict, part_verdict
 
-ChartType = Literal["run", "p", "i"]
 Direction = Literal["up", "down", "neutral"]
 
 #: Parts with fewer points than this are analysed, but the rules are not yet reliable.
 MIN_RELIABLE_POINTS = 10
-#: Moving ranges at or above this multiple of their mean are screened out (Nelson 1982).
-MR_SCREEN_FACTOR = 3.267
+#: Limits from a baseline shorter than this are provisional (warned about).
+MIN_BASELINE_POINTS = 12
 #: P chart normal-approximation rule of thumb: n·p̄ and n·(1 − p̄) should both be >= 5.
 P_MIN_EXPECTED = 5.0
 
@@ -161,6 +161,8 @@ class Analysis:
     points: list[PointResult]
     verdict: str
     warnings: list[str] = field(default_factory=list)
+    #: One line of advice on reading this chart or choosing another (empty when none).
+    advice: str = ""
 
     @property
     def signal(self) -> bool:
@@ -176,6 +178,7 @@ class Analysis:
             "points": [p.to_json() for p in self.points],
             "verdict": self.verdict,
             "warnings": list(self.warnings),
+            "advice": self.advice,
         }
 
 
@@ -190,7 +193,7 @@ def analyse(
     unit_label: str = "",
     xmr: XmRConvention = XMR_PLOTTHEDOTS,
 ) -> Analysis:
-    """Analyse a series (in the caller's order) as a run, P or I chart.
+    """Analyse a series (in the caller's order) as a run, P, I, C, U, G or T chart.
 
     ``freeze`` is the 1-based position of the last baseline point: the part that
     contains it takes its centre (and limits) from its points up to there, while
@@ -199,10 +202,11 @@ def analyse(
     ``baseline_end``/``rebase_after`` markers add to these. qicharts2 ignores
     ``freeze`` once parts are given; here each part may have its own baseline end
     (the first one inside it counts). ``scale`` and ``unit_label`` only change how
-    values read in the verdicts (e.g. 100 and "%" for proportions).
+    values read in the verdicts (e.g. 100 and "%" for proportions). A T chart's
+    values must all be above 0 (:class:`ValueError` otherwise: check them first).
     """
-    if chart not in ("run", "p", "i"):
-        raise ValueError(f"unknown chart type {chart!r}; use 'run', 'p' or 'i'")
+    if chart not in CHART_TYPES:
+        raise ValueError(f"unknown chart type {chart!r}; use one of {', '.join(CHART_TYPES)}")
     n = len(points)
     ctx = VerdictContext(chart=chart, direction=direction, scale=scale, unit=unit_label)
     if n == 0:
@@ -231,7 +235,10 @@ def analyse(
         parts.append(part)
         results.extend(part_points)
     verdict = overall_verdict(parts, [p.date for p in points])
-    return Analysis(chart, n, parts, results, verdict, warnings)
+    from pdsa_tui.analysis.advice import chart_advice
+
+    advice = chart_advice(chart, points, parts, results)
+    return Analysis(chart, n, parts, results, verdict, warnings, advice)
 
 
 def _values(
@@ -242,7 +249,7 @@ def _values(
     notes: dict[int, str] = {}
     for k, p in enumerate(points):
         y: float | None = None
-        if chart == "p" or p.y is None:
+        if chart in RATIO_CHARTS or p.y is None:
             num, den = p.numerator, p.denominator
             if num is not None and den is not None and _finite(num) and _finite(den):
                 if den == 0:
@@ -251,10 +258,14 @@ def _values(
                     notes[k] = "a negative numerator or denominator"
                 else:
                     y = float(num) / float(den)
-            elif chart == "p" and p.y is not None:
-                notes[k] = "no numerator/denominator (a P chart needs both)"
+            elif chart in RATIO_CHARTS and p.y is not None:
+                notes[k] = f"no numerator/denominator (a {chart.upper()} chart needs both)"
         else:
             y = float(p.y) if _finite(p.y) else None
+            if chart == "t" and y is not None and y <= 0:
+                raise ValueError(
+                    f"point {k + 1}: a T chart needs times between events above 0; got {y:g}"
+                )
         ys.append(y)
     return ys, notes
 
@@ -322,20 +333,44 @@ def _analyse_part(
     centre: float | None = None
     lcls: dict[int, float | None] = dict.fromkeys(idx)
     ucls: dict[int, float | None] = dict.fromkeys(idx)
+    no_variation = False
     if base_values:
+        chain = [ys[k] for k in included if k <= base_last]
+        lim: charts.Limits | None = None
         if chart == "run":
             centre = statistics.median(base_values)
-        elif chart == "i":
-            centre = math.fsum(base_values) / len(base_values)
-            spread = _mean_moving_range([ys[k] for k in included if k <= base_last], xmr.screen)
-            if spread is None:
-                warnings.append("limits need at least two consecutive baseline values")
-            else:
-                lo, hi = centre - xmr.factor * spread, centre + xmr.factor * spread
-                for k in idx:
-                    lcls[k], ucls[k] = lo, hi
-        else:
+        elif chart == "p":
             centre = _p_limits(points, ys, baseline, idx, lcls, ucls, warnings)
+        elif chart == "i":
+            lim = charts.i_limits(idx, base_values, chain, xmr.factor, xmr.screen)
+        elif chart == "c":
+            lim = charts.c_limits(idx, base_values)
+        elif chart == "u":
+            lim = charts.u_limits(
+                idx,
+                [points[k].numerator or 0.0 for k in baseline],
+                [points[k].denominator or 0.0 for k in baseline],
+                {k: points[k].denominator for k in idx if ys[k] is not None},
+            )
+        elif chart == "g":
+            lim = charts.g_limits(idx, base_values)
+        else:
+            lim = charts.t_limits(idx, base_values, chain)
+        if lim is not None:
+            centre, lcls, ucls = lim.centre, lim.lcl, lim.ucl
+            warnings.extend(lim.warnings)
+            no_variation = lim.no_variation
+        if chart in LIMIT_CHARTS and len(base_values) < MIN_BASELINE_POINTS:
+            warnings.append(
+                f"the limits come from {_count(len(base_values), 'baseline point')}; with fewer "
+                f"than {MIN_BASELINE_POINTS} they are provisional and may move as data arrive"
+            )
+    if chart == "t":
+        # Plotted (and tested) as qicharts2 does: through the transform and back.
+        ys = [
+            None if y is None else charts.t_transform(y) if first <= k <= last else y
+            for k, y in enumerate(ys)
+        ]
 
     # Runs analysis: the included points of the part (missing ones as None) around the centre.
     run_values = [ys[k] for k in included]
@@ -385,6 +420,7 @@ def _analyse_part(
         reliable=reliable,
         part_first=first,
         frozen=base_last < last,
+        no_variation=no_variation,
     )
     part = PartResult(
         first=first + 1,
@@ -435,24 +471,6 @@ def _shift_at(span: rules.Span, offset: int) -> rules.Span:
     )
 
 
-def _mean_moving_range(values: Sequence[float | None], screen: bool) -> float | None:
-    """Mean moving range of consecutive values; a missing value breaks the chain.
-
-    As qicharts2: excluded points are left out of ``values`` first (so a range
-    bridges them), a missing one gives no range on either side.
-    """
-    mrs = [abs(b - a) for a, b in itertools.pairwise(values) if a is not None and b is not None]
-    if not mrs:
-        return None
-    amr = math.fsum(mrs) / len(mrs)
-    if screen:
-        kept = [m for m in mrs if m < MR_SCREEN_FACTOR * amr]
-        # With no spread at all nothing is below the cut-off; keep the zero mean.
-        if kept:
-            amr = math.fsum(kept) / len(kept)
-    return amr
-
-
 def _p_limits(
     points: Sequence[SeriesPoint],
     ys: list[float | None],
@@ -494,6 +512,10 @@ def _constant(values: list[float | None]) -> float | None:
     """The single value all non-missing entries share, else None."""
     present = {v for v in values if v is not None}
     return present.pop() if len(present) == 1 else None
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _finite(v: float | None) -> bool:

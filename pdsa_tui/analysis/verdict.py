@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from pdsa_tui.analysis.charts import CENTRE_NAMES, ChartType
 from pdsa_tui.analysis.rules import RunsResult, Span
 
 if TYPE_CHECKING:
@@ -21,7 +22,7 @@ NO_SIGNAL = "Random variation only: no evidence of change yet."
 class VerdictContext:
     """What the wording depends on besides the numbers."""
 
-    chart: Literal["run", "p", "i"]
+    chart: ChartType
     direction: Literal["up", "down", "neutral"]
     scale: float = 1.0
     unit: str = ""
@@ -29,7 +30,16 @@ class VerdictContext:
     @property
     def centre_name(self) -> str:
         """How the centre line is called in sentences."""
-        return {"run": "the median", "i": "the mean", "p": "the centre line"}[self.chart]
+        return CENTRE_NAMES[self.chart]
+
+    def meaning(self, upwards: bool) -> str:
+        """What a move up or down means for this chart's values, e.g. 'events further apart'."""
+        return {
+            "c": ("more events", "fewer events"),
+            "u": ("a higher rate of events", "a lower rate of events"),
+            "g": ("more cases between events: events rarer", "events more often"),
+            "t": ("longer gaps between events: events rarer", "events more often"),
+        }.get(self.chart, ("", ""))[0 if upwards else 1]
 
     def value(self, v: float | None) -> str:
         """A value as people read it: scaled, a few significant digits, with its unit."""
@@ -39,10 +49,14 @@ class VerdictContext:
 
     def effect(self, upwards: bool) -> str:
         """ " (improvement for this measure)" or the like; empty when direction is neutral."""
+        means = self.meaning(upwards)
         if self.direction == "neutral":
-            return ""
+            return f" ({means})" if means else ""
         good = (self.direction == "up") == upwards
-        return " (improvement for this measure)" if good else " (deterioration for this measure)"
+        verdict = "improvement" if good else "deterioration"
+        return (
+            f" ({means}: {verdict} for this measure)" if means else f" ({verdict} for this measure)"
+        )
 
 
 def format_number(v: float) -> str:
@@ -83,12 +97,53 @@ def part_verdict(
     reliable: bool,
     part_first: int = 0,
     frozen: bool = False,
+    no_variation: bool = False,
 ) -> str:
     """Sentences describing one part; indices in spans and lists are 0-based series positions.
 
     ``part_first`` is the part's first position; ``frozen`` says its centre comes from a
-    baseline rather than from all of its points.
+    baseline rather than from all of its points; ``no_variation`` that the baseline has
+    no spread, so no limits are drawn.
     """
+    text = _part_verdict(
+        ctx,
+        dates,
+        ys,
+        centre,
+        runs,
+        shifts,
+        trends,
+        above,
+        below,
+        n_values,
+        reliable,
+        part_first,
+        frozen,
+    )
+    if no_variation:
+        what = "upper limit" if ctx.chart == "t" else "control limits"
+        text = (
+            f"No {what}: every baseline value is the same, so there is no variation to set "
+            f"{'it' if ctx.chart == 't' else 'them'} from; only the run rules can signal. {text}"
+        )
+    return text
+
+
+def _part_verdict(
+    ctx: VerdictContext,
+    dates: Sequence[dt.date],
+    ys: Sequence[float | None],
+    centre: float | None,
+    runs: RunsResult,
+    shifts: Sequence[Span],
+    trends: Sequence[Span],
+    above: Sequence[int],
+    below: Sequence[int],
+    n_values: int,
+    reliable: bool,
+    part_first: int,
+    frozen: bool,
+) -> str:
     if n_values == 0:
         return "No values in this part yet: nothing to analyse."
     if centre is None:

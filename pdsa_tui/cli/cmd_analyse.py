@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import datetime as dt
 import json
 import math
 import shutil
 import sys
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 
 from pdsa_tui.analysis import Analysis, PartResult, SeriesPoint, analyse
+from pdsa_tui.analysis.charts import CHART_NAMES, CHART_TYPES, RATIO_CHARTS
 from pdsa_tui.analysis.verdict import format_number, month
 from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
 from pdsa_tui.model.dates import parse_date
@@ -21,6 +24,8 @@ MAX_WIDTH = 100
 CHART_HEIGHT = 16
 VALUE_COLUMNS = ("date", "value")
 RATIO_COLUMNS = ("date", "numerator", "denominator")
+#: Charts of events, one row per event: several events may share a date.
+EVENT_CHARTS = ("g", "t")
 #: Columns that may be present and are ignored.
 IGNORED_COLUMNS = ("note", "notes")
 
@@ -32,16 +37,21 @@ class Series:
     points: list[SeriesPoint]
     ratio: bool
     reordered: bool
+    #: The file line each point comes from (for a T chart of dates: the later event's line).
+    lines: list[int]
+    #: True when the file has only a date column (event dates, for a T chart).
+    dates_only: bool = False
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``analyse`` subcommand."""
     p = subparsers.add_parser(
         "analyse",
-        help="analyse a CSV series as a run, P or I chart",
+        help="analyse a CSV series as a run, P, I, C, U, G or T chart",
         description=(
             "Analyse a CSV with a header row and columns date,value or "
-            "date,numerator,denominator. Dates are day/month/year or ISO. "
+            "date,numerator,denominator (a T chart also takes event dates alone: date). "
+            "Dates are day/month/year or ISO. "
             "Prints the chart, the rule results per part and a verdict, or with --json "
             "one JSON object."
         ),
@@ -49,9 +59,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("file", metavar="FILE.csv", help="the CSV file to analyse")
     p.add_argument(
         "--chart",
-        choices=["run", "p", "i"],
+        choices=list(CHART_TYPES),
         default="run",
-        help="run chart (median; default), P chart (needs numerator,denominator) or I chart",
+        help=(
+            "run chart (median; default); p: proportions and u: rates (numerator,denominator); "
+            "i: values; c: counts of events; g: cases between events and t: days between "
+            "events (one row per event; t also takes event dates alone)"
+        ),
     )
     p.add_argument(
         "--freeze",
@@ -68,6 +82,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="N",
         help="start a new part after point N (repeatable; several values or 6,12 allowed)",
     )
+    p.add_argument(
+        "--exclude",
+        type=_positions,
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="N",
+        help="leave point N out of the centre line, limits and runs (it is still drawn)",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     try:
         from pdsa_tui.cli.commands import add_db_option
@@ -83,16 +106,11 @@ def run(args: argparse.Namespace) -> int:
     """Read, analyse and print; raise :class:`CliError` on bad input. Returns 0."""
     path = Path(args.file)
     chart: str = args.chart
-    series = read_series(path)
-    if chart == "p" and not series.ratio:
-        raise CliError(
-            f"{path}: --chart p needs the columns date,numerator,denominator "
-            "(this file has date,value)",
-            EXIT_USAGE,
-        )
+    series = read_series(path, chart)
     n = len(series.points)
     freeze: int | None = args.freeze
     rebase: list[int] = [v for group in args.rebase for v in group]
+    exclude: list[int] = [v for group in args.exclude for v in group]
     if freeze is not None and freeze > n:
         raise CliError(f"--freeze {freeze} is beyond the last point ({n} points)", EXIT_USAGE)
     for r in rebase:
@@ -101,7 +119,16 @@ def run(args: argparse.Namespace) -> int:
                 f"--rebase {r} must be between 1 and {n - 1} (a new part starts after it)",
                 EXIT_USAGE,
             )
-    scale, unit = (100.0, "%") if series.ratio else (1.0, "")
+    for x in exclude:
+        if x > n:
+            raise CliError(f"--exclude {x} is beyond the last point ({n} points)", EXIT_USAGE)
+    if exclude:
+        left_out = set(exclude)
+        series.points[:] = [
+            dataclasses.replace(p, exclude=True) if k in left_out else p
+            for k, p in enumerate(series.points, start=1)
+        ]
+    scale, unit = (100.0, "%") if series.ratio and chart != "u" else (1.0, "")
     analysis = analyse(
         series.points,
         chart,  # type: ignore[arg-type]  # argparse choices guarantee the literal
@@ -121,8 +148,12 @@ def run(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- reading
 
 
-def read_series(path: Path) -> Series:
-    """Read and check a CSV; every problem is one :class:`CliError` naming line and column."""
+def read_series(path: Path, chart: str = "run") -> Series:
+    """Read and check a CSV for ``chart``; each problem is one :class:`CliError` naming its line.
+
+    A file of event dates alone (column ``date``) becomes, for a T chart, the days
+    between consecutive events, each dated at the later one.
+    """
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -150,12 +181,15 @@ def read_series(path: Path) -> Series:
         raise CliError(f"{path}: the file is empty; expected a header row date,value", EXIT_DATA)
     header_line, header = rows[0]
     names = [cell.strip().lower() for cell in header]
-    ratio = _check_header(path, header_line, names)
+    ratio = _check_header(path, header_line, names, chart)
+    dates_only = not ratio and "value" not in names
+    _check_columns_fit(path, chart, ratio, dates_only)
     if len(rows) == 1:
         raise CliError(f"{path}: no data rows after the header (line {header_line})", EXIT_DATA)
 
     col = {name: k for k, name in enumerate(names)}
     points: list[SeriesPoint] = []
+    lines: list[int] = []
     seen: dict[dt.date, int] = {}
     for line, row in rows[1:]:
         if len(row) != len(names):
@@ -164,7 +198,11 @@ def read_series(path: Path) -> Series:
                 f"({','.join(names)})"
             )
         day = _date(path, line, col["date"], row[col["date"]])
-        if day in seen:
+        lines.append(line)
+        if dates_only:
+            points.append(SeriesPoint(day))
+            continue
+        if day in seen and chart not in EVENT_CHARTS:
             raise CliError(
                 f"{path}: line {line}, column {col['date'] + 1} (date): {day.isoformat()} is "
                 f"already on line {seen[day]}"
@@ -173,17 +211,81 @@ def read_series(path: Path) -> Series:
         if ratio:
             num = _number(path, line, col["numerator"], "numerator", row[col["numerator"]])
             den = _number(path, line, col["denominator"], "denominator", row[col["denominator"]])
-            _check_ratio(path, line, col, num, den)
+            _check_ratio(path, line, col, num, den, rates=chart == "u")
             points.append(SeriesPoint(day, numerator=num, denominator=den))
         else:
             value = _number(path, line, col["value"], "value", row[col["value"]])
+            _check_value(path, line, col["value"], value, chart)
             points.append(SeriesPoint(day, y=value))
-    ordered = sorted(points, key=lambda p: p.date)
-    return Series(ordered, ratio, ordered != points)
+    order = sorted(range(len(points)), key=lambda k: points[k].date)
+    ordered = [points[k] for k in order]
+    series = Series(ordered, ratio, order != sorted(order), [lines[k] for k in order])
+    return _event_gaps(path, series) if dates_only else series
 
 
-def _check_header(path: Path, line: int, names: list[str]) -> bool:
-    """True for date,numerator,denominator, False for date,value; else a CliError."""
+def _check_columns_fit(path: Path, chart: str, ratio: bool, dates_only: bool) -> None:
+    """A usage error when the file's columns do not fit the chart asked for."""
+    has = "date" if dates_only else ("date,numerator,denominator" if ratio else "date,value")
+    if chart in RATIO_CHARTS and not ratio:
+        raise CliError(
+            f"{path}: --chart {chart} needs the columns date,numerator,denominator "
+            f"(this file has {has})",
+            EXIT_USAGE,
+        )
+    if dates_only and chart != "t":
+        raise CliError(
+            f"{path}: a file of dates alone is for --chart t (days between events); "
+            f"--chart {chart} needs date,value",
+            EXIT_USAGE,
+        )
+    if ratio and chart in ("c", "g", "t"):
+        raise CliError(
+            f"{path}: --chart {chart} needs the columns date,value (this file has {has})",
+            EXIT_USAGE,
+        )
+
+
+def _check_value(path: Path, line: int, index: int, value: float | None, chart: str) -> None:
+    """Counts cannot be negative; times between events must be above 0."""
+    if value is None:
+        return
+    where = f"{path}: line {line}, column {index + 1} (value)"
+    if chart == "t" and value <= 0:
+        raise CliError(
+            f"{where}: {format_number(value)} days; a T chart needs the time since the "
+            "previous event, above 0 (two events on one day: use a G or C chart)"
+        )
+    if chart in ("c", "g") and value < 0:
+        what = "a count of events" if chart == "c" else "a number of cases between events"
+        raise CliError(
+            f"{where}: {format_number(value)} is negative; a {chart.upper()} chart "
+            f"needs {what}, 0 or more"
+        )
+
+
+def _event_gaps(path: Path, series: Series) -> Series:
+    """Days between consecutive event dates, each dated at (and naming the line of) the later."""
+    pts, lines = series.points, series.lines
+    if len(pts) < 2:
+        raise CliError(
+            f"{path}: one event date (line {lines[0]}); a T chart needs at least two "
+            "to measure the days between them"
+        )
+    gaps: list[SeriesPoint] = []
+    for k in range(1, len(pts)):
+        days = (pts[k].date - pts[k - 1].date).days
+        if days <= 0:
+            raise CliError(
+                f"{path}: line {lines[k]}, column 1 (date): {pts[k].date.isoformat()} is the "
+                f"same day as line {lines[k - 1]}; a T chart needs events on different days "
+                "(use a G or C chart for events on the same day)"
+            )
+        gaps.append(SeriesPoint(pts[k].date, y=float(days)))
+    return Series(gaps, False, series.reordered, lines[1:], dates_only=True)
+
+
+def _check_header(path: Path, line: int, names: list[str], chart: str = "run") -> bool:
+    """True for date,numerator,denominator, False for date,value (or date for t charts)."""
     try:
         parse_date(names[0])
         looks_like_data = True
@@ -199,7 +301,7 @@ def _check_header(path: Path, line: int, names: list[str]) -> bool:
     if dupes:
         raise CliError(f"{path}: line {line}: column {dupes[0]!r} appears twice in the header")
     known = set(names) - set(IGNORED_COLUMNS)
-    if known == set(VALUE_COLUMNS):
+    if known == set(VALUE_COLUMNS) or known == {"date"}:
         return False
     if known == set(RATIO_COLUMNS):
         return True
@@ -242,8 +344,15 @@ def _number(path: Path, line: int, index: int, name: str, text: str) -> float | 
 
 
 def _check_ratio(
-    path: Path, line: int, col: dict[str, int], num: float | None, den: float | None
+    path: Path,
+    line: int,
+    col: dict[str, int],
+    num: float | None,
+    den: float | None,
+    *,
+    rates: bool = False,
 ) -> None:
+    """Both or neither; not negative; denominator not 0; a proportion unless ``rates``."""
     where_n = f"column {col['numerator'] + 1} (numerator)"
     where_d = f"column {col['denominator'] + 1} (denominator)"
     if (num is None) != (den is None):
@@ -262,10 +371,10 @@ def _check_ratio(
             f"{path}: line {line}, {where_d}: the denominator is 0; leave both cells empty "
             "for a month with no cases"
         )
-    if num > den:
+    if num > den and not rates:
         raise CliError(
             f"{path}: line {line}, {where_n}: numerator {format_number(num)} is above the "
-            f"denominator {format_number(den)}"
+            f"denominator {format_number(den)} (for a rate of events per exposure use --chart u)"
         )
 
 
@@ -299,9 +408,11 @@ def human_report(path: Path, analysis: Analysis, series: Series, *, scale: float
     from pdsa_tui.report.termchart import render_chart
 
     points = series.points
-    kind = {"run": "Run chart", "p": "P chart", "i": "I chart (XmR)"}[analysis.chart]
+    kind = CHART_NAMES[analysis.chart]
     span = f"{month(points[0].date)} to {month(points[-1].date)}"
     lines = [f"{path.name}: {kind}, {analysis.n} points, {span}"]
+    if series.dates_only:
+        lines.append("(days between consecutive event dates; each point is dated at the later)")
     if series.reordered:
         lines.append("(rows were not in date order; positions below count in date order)")
     width = min(shutil.get_terminal_size((80, 24)).columns, MAX_WIDTH)
@@ -315,6 +426,8 @@ def human_report(path: Path, analysis: Analysis, series: Series, *, scale: float
             color=sys.stdout.isatty(),
         )
     )
+    if analysis.advice:
+        lines.extend(textwrap.wrap(f"Advice: {analysis.advice}", width, subsequent_indent="  "))
     lines.append("")
     lines.extend(_table(analysis.parts, scale, unit))
     lines.append("")

@@ -291,9 +291,10 @@ def goal_text(m: MeasureContent) -> str:
 
 def chart_summary(m: MeasureContent) -> str:
     """``Run chart · 24 points · latest 83% on 01 Jan 2020 (5 of 6)``."""
-    names = {"run": "Run chart", "p": "P chart", "i": "I chart (XmR)"}
+    from pdsa_tui.analysis.charts import CHART_NAMES
+
     n = len(m.analysis.points)
-    parts = [names.get(m.analysis.chart, m.analysis.chart), f"{n} point{'s' if n != 1 else ''}"]
+    parts = [CHART_NAMES[m.analysis.chart], f"{n} point{'s' if n != 1 else ''}"]
     if m.latest:
         parts.append(f"latest {m.latest}")
     return " · ".join(parts)

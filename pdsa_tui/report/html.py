@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from html import escape
 
 from pdsa_tui import __version__
+from pdsa_tui.analysis.charts import CHART_NAMES
 from pdsa_tui.report.content import (
     NOT_RECORDED,
     AimContent,
@@ -26,7 +27,7 @@ from pdsa_tui.report.content import (
     day,
     goal_text,
 )
-from pdsa_tui.report.svg import CHART_NAMES, chart_svg, month_label, visible_markers
+from pdsa_tui.report.svg import chart_svg, month_label, visible_markers
 
 PRIORITY = {0: ("Act now", "p0"), 1: ("Soon", "p1"), 2: ("Keep an eye on", "p2")}
 KIND_NAMES = {
@@ -333,6 +334,7 @@ def _measure(m: MeasureContent, level: int) -> str:
         + "</figure>"
         + f'<div class="{cls}"><p class="head">What the chart says</p>'
         + f'<p class="note">{_e(head)}</p>{verdict}'
+        + (f'<p class="note">Chart advice: {_e(a.advice)}</p>' if a.advice else "")
         + f"{note_html}</div></article>"
     )
 

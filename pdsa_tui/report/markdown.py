@@ -242,6 +242,8 @@ def _measure(w: _Writer, m: MeasureContent, level: int) -> None:
     verdict = [escape_line(line) for line in a.verdict.splitlines() if line.strip()]
     w.para(f"**What the chart says** ({head}):")
     w.para(*(f"- {line}" for line in verdict))
+    if a.advice:
+        w.para(f"*Chart advice:* {escape_inline(a.advice)}")
     warnings = [*a.warnings, *(x for p in a.parts for x in p.warnings)]
     if warnings:
         w.para("*Notes on the data:* " + " ".join(escape_inline(n) for n in warnings))

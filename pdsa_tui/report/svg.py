@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from html import escape
 
 from pdsa_tui.analysis import Analysis
+from pdsa_tui.analysis.charts import CENTRE_NAMES as CENTRE_NAMES_IN_TEXT
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 WIDTH = 760
 HEIGHT = 330
 LEFT, RIGHT, TOP, BOTTOM = 58, 84, 30, 78
+
 
 VALUE = "#1c4f8c"
 SIGNAL = "#d6336c"
@@ -32,8 +34,13 @@ MARK = "#868e96"
 GRID = "#e9ecef"
 INK = "#343a40"
 
-CENTRE_NAMES = {"run": "Median", "p": "Centre (p̄)", "i": "Mean"}
-CHART_NAMES = {"run": "Run chart", "p": "P chart", "i": "I chart (XmR)"}
+#: The centre line as named in the chart's key (the others are as the analysis names them).
+CENTRE_NAMES = {
+    **{k: v.removeprefix("the ").capitalize() for k, v in CENTRE_NAMES_IN_TEXT.items()},
+    "p": "Centre (p̄)",
+    "u": "Centre (ū)",
+    "t": "Centre",
+}
 
 
 @dataclass(frozen=True)

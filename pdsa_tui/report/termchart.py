@@ -288,7 +288,9 @@ def _key(analysis: Analysis, goal: bool, markers: bool, width: int) -> str:
     items = [f"{POINT} value"]
     if any(p.signals for p in analysis.points):
         items.append(f"{SIGNAL} signal")
-    centre = {"run": "median", "p": "p̄", "i": "mean"}[analysis.chart]
+    from pdsa_tui.analysis.charts import CENTRE_KEYS
+
+    centre = CENTRE_KEYS[analysis.chart]
     items.append(f"{CENTRE} {centre}")
     if any(p.ucl is not None or p.lcl is not None for p in analysis.points):
         items.append(f"{LIMIT} limits")
