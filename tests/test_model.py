@@ -23,6 +23,8 @@ from pdsa_tui.model import (
     ValidationError,
     choices,
 )
+from pdsa_tui.model.programme import Answer, Assessment, Meeting, Question
+from pdsa_tui.model.programme import Programme as ProgrammeRecord
 from pdsa_tui.model.records import _check_field
 
 D = dt.date
@@ -516,6 +518,11 @@ def test_record_types_table() -> None:
         "ideas": ChangeIdea,
         "cycles": Cycle,
         "feedback": Feedback,
+        "programme": ProgrammeRecord,
+        "meetings": Meeting,
+        "assessments": Assessment,
+        "answers": Answer,
+        "questions": Question,
     } == RECORD_TYPES
 
 

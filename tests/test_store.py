@@ -39,6 +39,9 @@ from pdsa_tui.store import (
 from pdsa_tui.store import files as store_files
 from pdsa_tui.store import store as store_module
 
+#: The programme's tables, empty in a new database.
+PROGRAMME_TABLES = {"programme": 0, "meetings": 0, "assessments": 0, "answers": 0, "questions": 0}
+
 D = dt.date
 
 
@@ -62,12 +65,21 @@ def test_create_new_database(tmp_db: Path) -> None:
             "ideas": 0,
             "cycles": 0,
             "feedback": 0,
+            **PROGRAMME_TABLES,
             "points": 0,
         }
     data = on_disk(tmp_db)
     assert data["meta"]["1"]["app"] == "pdsa"
     assert data["meta"]["1"]["schema_version"] == SCHEMA_VERSION
-    assert set(data) == {"meta", "aims", "measures", "ideas", "cycles", "feedback"}
+    assert set(data) == {
+        "meta",
+        "aims",
+        "measures",
+        "ideas",
+        "cycles",
+        "feedback",
+        *PROGRAMME_TABLES,
+    }
 
 
 def test_create_makes_missing_folders(tmp_path: Path) -> None:
@@ -251,6 +263,7 @@ def test_cascade_delete_aim_leaves_no_orphans(
         "ideas": 1,
         "cycles": 0,
         "feedback": 0,
+        **PROGRAMME_TABLES,
         "points": 0,
     }
     assert store.problems() == []

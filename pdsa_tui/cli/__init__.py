@@ -20,7 +20,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser."""
-    from pdsa_tui.cli import cmd_analyse, cmd_export, commands
+    from pdsa_tui.cli import cmd_analyse, cmd_export, cmd_programme, commands
 
     parser = _Parser(
         prog="pdsa",
@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.register(sub)
     cmd_analyse.register(sub)
     cmd_export.register(sub)
+    cmd_programme.register(sub)
     return parser
 
 

@@ -4,6 +4,7 @@ from pdsa_tui.model import choices
 from pdsa_tui.model.dates import format_date, parse_date, parse_optional_date
 from pdsa_tui.model.errors import FieldError, ValidationError
 from pdsa_tui.model.forms import field_text, from_form, parse_number, point_from_form, to_form
+from pdsa_tui.model.programme import Answer, Assessment, Meeting, Programme, Question
 from pdsa_tui.model.records import (
     RECORD_TYPES,
     Aim,
@@ -21,6 +22,8 @@ from pdsa_tui.model.records import (
 __all__ = [
     "RECORD_TYPES",
     "Aim",
+    "Answer",
+    "Assessment",
     "ChangeIdea",
     "Cycle",
     "DataPoint",
@@ -28,6 +31,9 @@ __all__ = [
     "FieldError",
     "FieldSpec",
     "Measure",
+    "Meeting",
+    "Programme",
+    "Question",
     "Record",
     "Task",
     "ValidationError",

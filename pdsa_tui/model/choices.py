@@ -46,6 +46,37 @@ FEEDBACK_METHODS = {
 }
 TONES = {"positive": "Positive", "mixed": "Mixed", "negative": "Negative", "neutral": "Neutral"}
 
+#: The agencies a PACE group brings together (the seed's "all agencies").
+AGENCIES = {
+    "social_work": "Social work",
+    "chs": "Children's Hearings Scotland",
+    "scra": "SCRA",
+    "legal": "Legal",
+    "health": "Health",
+    "education": "Education",
+    "third_sector": "Third sector",
+    "other": "Other",
+}
+#: How often a group meets or reports.
+CADENCES = {
+    "weekly": "Weekly",
+    "fortnightly": "Every 2 weeks",
+    "monthly": "Monthly",
+    "six-weekly": "Every 6 weeks",
+    "bimonthly": "Every 2 months",
+    "quarterly": "Quarterly",
+    "six-monthly": "Every 6 months",
+}
+MEETING_KINDS = {"leads": "Leads group", "aim": "Aim group", "other": "Other"}
+YES_NO = {"yes": "Yes", "no": "No"}
+#: Self-assessment statuses; the keys are what ``pdsa assess`` prints and takes.
+ASSESS_STATUSES = {
+    "not-yet": "Not yet",
+    "partly": "Partly",
+    "in-place": "In place",
+    "n/a": "Not applicable",
+}
+
 #: Prompts the feedback form shows, from the PACE self-sufficiency template.
 FEEDBACK_PROMPTS = (
     "How did it feel?",

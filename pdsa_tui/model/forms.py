@@ -11,6 +11,7 @@ from pdsa_tui.model.choices import match_choice
 from pdsa_tui.model.dates import format_date, parse_date
 from pdsa_tui.model.errors import FieldError, ValidationError
 from pdsa_tui.model.records import DataPoint, FieldSpec, Record, Task, new_id
+from pdsa_tui.model.rows import ROW_KINDS, parse_rows, rows_text
 
 R = TypeVar("R", bound=Record)
 
@@ -69,6 +70,11 @@ def parse_field(spec: FieldSpec, text: str) -> Any:
         return [p.strip() for p in s.replace("\n", ",").split(",") if p.strip()]
     if kind == "tasks":
         return [Task.from_line(line) for line in text.splitlines() if line.strip()]
+    if kind in ROW_KINDS:
+        try:
+            return parse_rows(kind, text)
+        except ValueError as exc:
+            raise ValidationError([FieldError(spec.name, spec.label, str(exc))]) from None
     raise KeyError(f"unknown field kind {kind!r}")
 
 
@@ -86,6 +92,8 @@ def field_text(record: Record, name: str) -> str:
         return ", ".join(value)
     if spec.kind == "tasks":
         return "\n".join(t.to_line() for t in value)
+    if spec.kind in ROW_KINDS:
+        return rows_text(value)
     return str(value)
 
 
@@ -110,6 +118,7 @@ def from_form(cls: type[R], values: Mapping[str, str], base: R | None = None) ->
         except ValidationError as exc:
             errors.extend(exc.errors)
     record = dataclasses.replace(base, **changes) if base is not None else cls(**changes)
+    record = record.after_form(base)
     if errors:
         # Report parse errors first, then whatever the rest of the record lacks.
         parsed_bad = {e.field for e in errors}

@@ -18,6 +18,7 @@ from typing import Any, ClassVar, Self
 from pdsa_tui.model import choices as C
 from pdsa_tui.model.dates import from_iso, now_stamp, to_iso
 from pdsa_tui.model.errors import FieldError, ValidationError
+from pdsa_tui.model.rows import ROW_KINDS, load_rows
 
 
 def new_id() -> str:
@@ -141,6 +142,10 @@ class Record:
     def _cross_checks(self) -> list[FieldError]:
         return []
 
+    def after_form(self, base: Self | None) -> Self:
+        """Restore what a form cannot show (links inside rows) from ``base``."""
+        return self
+
     def _err(self, name: str, message: str) -> FieldError:
         return FieldError(name, type(self).spec(name).label, message)
 
@@ -165,6 +170,8 @@ def _load(f: dataclasses.Field[Any], value: Any) -> Any:
         return [DataPoint.from_dict(v) for v in value or []]
     if kind == "list":
         return [str(v) for v in value or []]
+    if kind in ROW_KINDS:
+        return load_rows(kind, value)
     return value
 
 
@@ -218,6 +225,13 @@ class Aim(Record):
     kind: str = _f("Kind", "choice", default="local", required=True, choices=C.AIM_KINDS)
     status: str = _f("Status", "choice", default="active", required=True, choices=C.AIM_STATUSES)
     notes: str = _f("Notes", "longtext")
+    group_cadence: str = _f(
+        "Aim group meets",
+        "choice",
+        default="",
+        choices=C.CADENCES,
+        help="how often its group meets",
+    )
 
     def _cross_checks(self) -> list[FieldError]:
         if self.cohort_from and self.deadline and self.deadline <= self.cohort_from:

@@ -13,7 +13,18 @@ APP_ID = "pdsa"
 #: The version this code writes.
 SCHEMA_VERSION = 2
 META = "meta"
-TABLES = ("aims", "measures", "ideas", "cycles", "feedback")
+TABLES = (
+    "aims",
+    "measures",
+    "ideas",
+    "cycles",
+    "feedback",
+    "programme",
+    "meetings",
+    "assessments",
+    "answers",
+    "questions",
+)
 
 Data = dict[str, Any]
 

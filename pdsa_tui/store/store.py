@@ -22,15 +22,21 @@ from tinydb import TinyDB
 
 from pdsa_tui.model import (
     Aim,
+    Answer,
+    Assessment,
     ChangeIdea,
     Cycle,
     DataPoint,
     Feedback,
     Measure,
+    Meeting,
+    Programme,
+    Question,
     Record,
     ValidationError,
 )
 from pdsa_tui.model.dates import now_stamp
+from pdsa_tui.model.rows import ROW_KINDS, row_problem
 from pdsa_tui.store import migrations
 from pdsa_tui.store.errors import (
     DatabaseLockedError,
@@ -54,12 +60,24 @@ from pdsa_tui.store.storage import AtomicJSONStorage, encode
 
 R = TypeVar("R", bound=Record)
 
-_TYPES: tuple[type[Record], ...] = (Aim, Measure, ChangeIdea, Cycle, Feedback)
+_TYPES: tuple[type[Record], ...] = (
+    Aim,
+    Measure,
+    ChangeIdea,
+    Cycle,
+    Feedback,
+    Programme,
+    Meeting,
+    Assessment,
+    Answer,
+    Question,
+)
 _PARENT: dict[type[Record], tuple[str, type[Record]]] = {
     Measure: ("aim_id", Aim),
     ChangeIdea: ("aim_id", Aim),
     Cycle: ("idea_id", ChangeIdea),
     Feedback: ("cycle_id", Cycle),
+    Answer: ("assessment_id", Assessment),
 }
 
 
@@ -236,6 +254,8 @@ def _value_problem(kind: str, value: Any, version: int) -> str | None:
             isinstance(t, dict) and all(isinstance(v, str) for v in t.values()) for t in value
         )
         return None if ok else "is not a list of tasks"
+    if kind in ROW_KINDS:
+        return row_problem(kind, value)
     if kind == "points":
         if not isinstance(value, list):
             return "is not a list of data points"
@@ -254,12 +274,14 @@ def _value_problem(kind: str, value: Any, version: int) -> str | None:
 
 def _field_kinds(cls: type[Record]) -> dict[str, str]:
     kinds = {f.name: f.metadata.get("kind", "internal") for f in dataclasses.fields(cls)}
-    for name in ("id", "created", "updated", "aim_id", "idea_id", "cycle_id"):
+    for name in ("id", "created", "updated", "aim_id", "idea_id", "cycle_id", "assessment_id"):
         if name in kinds:
             kinds[name] = "id"
     if cls is Cycle:
         kinds["number"] = "int"
         kinds["adapted_from"] = "optional-id"
+    if cls is Answer:
+        kinds["question"] = "id"
     return kinds
 
 
@@ -580,6 +602,36 @@ class Store:
         fb = [f for f in self.all(Feedback) if cycle_id is None or f.cycle_id == cycle_id]
         return sorted(fb, key=lambda f: (f.date or dt.date.min, f.created))
 
+    # -- the programme ------------------------------------------------------------
+    def programme(self) -> Programme | None:
+        """The file's programme (the first made, should merged copies hold two), or None."""
+        progs = sorted(self.all(Programme), key=lambda p: (p.created, p.id))
+        return progs[0] if progs else None
+
+    def meetings(self) -> list[Meeting]:
+        """Meetings, newest first."""
+        return sorted(
+            self.all(Meeting), key=lambda m: (m.date or dt.date.min, m.created), reverse=True
+        )
+
+    def assessments(self) -> list[Assessment]:
+        """Self-assessments, newest first."""
+        return sorted(
+            self.all(Assessment), key=lambda a: (a.date or dt.date.min, a.created), reverse=True
+        )
+
+    def answers(self, assessment_id: str) -> dict[str, Answer]:
+        """An assessment's answers by question id (the latest edit wins a duplicate)."""
+        out: dict[str, Answer] = {}
+        for a in sorted(self.all(Answer), key=lambda a: a.updated):
+            if a.assessment_id == assessment_id:
+                out[a.question] = a
+        return out
+
+    def questions(self) -> list[Question]:
+        """The group's own questions, oldest first."""
+        return sorted(self.all(Question), key=lambda q: (q.created, q.id))
+
     def _find(self, cls: type[R], text: str, names: Iterable[tuple[R, str]], what: str) -> R:
         key = text.strip()
         if key in self._cache[cls]:
@@ -661,6 +713,8 @@ class Store:
                     "which does not exist"
                 )
         existing = self._cache[cls].get(record.id)
+        if isinstance(record, Programme) and existing is None and self._cache[Programme]:
+            raise StoreError("this file already has a programme (one per file); edit that one")
         changes: dict[str, Any] = {"updated": now_stamp()}
         if existing is not None:
             changes["created"] = existing.created
@@ -692,6 +746,9 @@ class Store:
         """
         self._writable()
         doomed: list[Record] = [record]
+        if isinstance(record, Question):
+            # A question's answers go with it (they name it, not belong to it).
+            doomed += [a for a in self.all(Answer) if a.question == record.id]
         stack = self.children(record)
         while stack:
             rec = stack.pop()

@@ -11,6 +11,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Select, Static, TextArea
 
 from pdsa_tui.model import FieldError, FieldSpec, Record, field_text
+from pdsa_tui.model.rows import ROW_KINDS
 
 _PLACEHOLDERS = {
     "date": "dd/mm/yyyy",
@@ -61,7 +62,7 @@ class FieldBox(Vertical):
         yield Static(head, classes="field-label")
         widget_id = f"field-{spec.name}"
         control: Widget
-        if spec.kind in ("longtext", "tasks"):
+        if spec.kind in ("longtext", "tasks", *ROW_KINDS):
             area = TextArea(
                 self.initial, id=widget_id, soft_wrap=True, tab_behavior="focus", compact=True
             )

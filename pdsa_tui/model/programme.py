@@ -1,0 +1,171 @@
+"""The programme around the cycles: the PACE group, its meetings and its self-assessments."""
+
+from __future__ import annotations
+
+import calendar
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass
+from typing import ClassVar, Self
+
+from pdsa_tui.model import choices as C
+from pdsa_tui.model.errors import FieldError
+from pdsa_tui.model.records import RECORD_TYPES, Record, _f, _internal
+from pdsa_tui.model.rows import Action, Decision, Member
+from pdsa_tui.model.template import theme_choices
+
+
+@dataclass
+class Programme(Record):
+    """The PACE group (one per file): its leads, members, cadences, governance and localities."""
+
+    TABLE: ClassVar[str] = "programme"
+
+    name: str = _f("Name", required=True, help="e.g. 'Anytown PACE programme'")
+    pace_lead: str = _f("PACE lead", help="crucial: who leads the PACE group (role or name)")
+    data_lead: str = _f("Data lead", help="crucial: who owns the data (role or name)")
+    members: list[Member] = _f("Members", "members", default=[], help=Member.HELP)
+    leads_cadence: str = _f("Leads group meets", "choice", default="monthly", choices=C.CADENCES)
+    governance_to: str = _f("Reports to", help="governance line, e.g. 'Corporate parenting board'")
+    governance_cadence: str = _f(
+        "Reports", "choice", default="quarterly", choices=C.CADENCES, help="how often it reports"
+    )
+    localities: list[str] = _f(
+        "Localities",
+        "list",
+        default=[],
+        help="teams or areas where ideas are tested, comma-separated",
+    )
+    notes: str = _f("Notes", "longtext")
+
+    @property
+    def title(self) -> str:
+        """The name, for lists."""
+        return self.name
+
+    def missing_leads(self) -> list[str]:
+        """The crucial roles not named yet ('PACE lead', 'Data lead')."""
+        return [
+            label
+            for label, value in (("PACE lead", self.pace_lead), ("Data lead", self.data_lead))
+            if not value.strip()
+        ]
+
+
+@dataclass
+class Meeting(Record):
+    """A Leads group or aim group meeting: who came, cycles studied, decisions, actions."""
+
+    TABLE: ClassVar[str] = "meetings"
+
+    date: dt.date | None = _f("Date", "date", default=None, required=True)
+    kind: str = _f("Kind", "choice", default="leads", required=True, choices=C.MEETING_KINDS)
+    aim: str = _f("Aim", help="for an aim group meeting: the aim's code, e.g. 'Aim 2'")
+    present: list[str] = _f("Present", "list", default=[], help="roles present, comma-separated")
+    data_reviewed: str = _f(
+        "Data reviewed",
+        "choice",
+        default="",
+        choices=C.YES_NO,
+        help="were the run charts looked at?",
+    )
+    decisions: list[Decision] = _f(
+        "Cycles studied and decisions", "decisions", default=[], help=Decision.HELP
+    )
+    actions: list[Action] = _f("Actions", "actions", default=[], help=Action.HELP)
+    notes: str = _f("Notes", "longtext")
+    #: True when the meeting was recorded from a run of the review queue.
+    from_review: bool = _internal(False)
+
+    def _cross_checks(self) -> list[FieldError]:
+        if self.kind == "aim" and not self.aim.strip():
+            return [self._err("aim", "is required for an aim group meeting (e.g. 'Aim 2')")]
+        return []
+
+    def after_form(self, base: Self | None) -> Self:
+        """Keep each decision's link to its cycle when its line is kept in the form."""
+        if base is None:
+            return self
+        links = {d.label: d for d in base.decisions}
+        kept = []
+        for d in self.decisions:
+            old = links.get(d.label)
+            if old is not None:
+                d = dataclasses.replace(d, cycle_id=old.cycle_id, next_cycle_id=old.next_cycle_id)
+            kept.append(d)
+        return dataclasses.replace(self, decisions=kept)
+
+    @property
+    def title(self) -> str:
+        """'Leads group, 03/03/2026', for lists."""
+        when = f"{self.date:%d/%m/%Y}" if self.date else "undated"
+        kind = C.label(C.MEETING_KINDS, self.kind)
+        if self.kind == "aim" and self.aim:
+            kind = f"{self.aim} group"
+        return f"{kind}, {when}"
+
+    def decided(self) -> list[Decision]:
+        """The decisions that are adopt / adapt / abandon / expand (not only studied)."""
+        return [d for d in self.decisions if d.decision]
+
+
+@dataclass
+class Assessment(Record):
+    """One dated round of the self-assessment; its answers belong to it."""
+
+    TABLE: ClassVar[str] = "assessments"
+
+    date: dt.date | None = _f("Date", "date", default=None, required=True)
+    notes: str = _f("Notes", "longtext", help="who took part, anything to remember")
+
+    @property
+    def title(self) -> str:
+        """'Self-assessment 03/03/2026'."""
+        return f"Self-assessment {self.date:%d/%m/%Y}" if self.date else "Self-assessment"
+
+
+@dataclass
+class Answer(Record):
+    """The group's answer to one question in one assessment."""
+
+    TABLE: ClassVar[str] = "answers"
+
+    assessment_id: str = _internal()
+    #: A template question's id ('data-2') or a custom question's record id.
+    question: str = _internal()
+    status: str = _f(
+        "Status", "choice", default="not-yet", required=True, choices=C.ASSESS_STATUSES
+    )
+    notes: str = _f("Notes", "longtext")
+    action: str = _f("Next action", "longtext")
+    owner: str = _f("Owner", help="who takes the action (role or initials)")
+    review: dt.date | None = _f("Review by", "date", default=None)
+
+
+@dataclass
+class Question(Record):
+    """A question the group added to the template."""
+
+    TABLE: ClassVar[str] = "questions"
+
+    theme: str = _f("Theme", "choice", default="", required=True, choices=theme_choices())
+    text: str = _f("Question", "longtext", required=True)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by whole months (the 31st becomes the month's last day)."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def next_due(last: dt.date, cadence: str) -> dt.date | None:
+    """When a group meeting every ``cadence`` next meets after ``last`` (None if no cadence)."""
+    days = {"weekly": 7, "fortnightly": 14, "six-weekly": 42}.get(cadence)
+    if days is not None:
+        return last + dt.timedelta(days=days)
+    months = {"monthly": 1, "bimonthly": 2, "quarterly": 3, "six-monthly": 6}.get(cadence)
+    return add_months(last, months) if months is not None else None
+
+
+RECORD_TYPES.update({cls.TABLE: cls for cls in (Programme, Meeting, Assessment, Answer, Question)})
