@@ -48,7 +48,7 @@ MONTHLY = "date,value\n" + "".join(
         ("date,value\n01/02/2019,5\n31/02/2019,6\n", ["line 3", "column 1", "not a real date"]),
         ("date,value\nsoon,5\n", ["line 2", "column 1 (date)", "'soon'"]),
         ("date,value\n01/02/2019,five\n", ["line 2", "column 2 (value)", "'five' is not a number"]),
-        ("date,value\n01/02/2019,nan\n", ["line 2", "column 2 (value)", "not a number"]),
+        ("date,value\n01/02/2019,nan\n", ["line 2", "column 2 (value)", "not a finite number"]),
         ("date,value\n01/02/2019,5,7\n", ["line 2", "3 fields"]),
         ("date,value\n01/02/2019,5\n2019-02-01,6\n", ["line 3", "already on line 2"]),
         (

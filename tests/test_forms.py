@@ -44,7 +44,7 @@ def errors_of(call, *args, **kw) -> dict[str, list[str]]:  # type: ignore[no-unt
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("42", 42.0), (" 7.5 ", 7.5), ("1,234", 1234.0), ("85%", 85.0), ("85 %", 85.0), ("-3", -3.0)],
+    [("42", 42.0), (" 7.5 ", 7.5), ("85%", 85.0), ("85 %", 85.0), ("-3", -3.0)],
 )
 def test_parse_number(text: str, value: float) -> None:
     assert parse_number(text) == value

@@ -9,6 +9,8 @@ from typing import NoReturn
 
 from pdsa_tui import __version__
 from pdsa_tui.cli.errors import EXIT_USAGE, CliError
+from pdsa_tui.cli.output import visible_output
+from pdsa_tui.model.safetext import visible
 
 
 class _Parser(argparse.ArgumentParser):
@@ -58,10 +60,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from pdsa_tui.cli.commands import run_app
 
             return run_app(args)
-        status: int = func(args)
+        with visible_output():
+            status: int = func(args)
         return status
     except CliError as exc:
-        print(f"pdsa: {exc.message}", file=sys.stderr)
+        print(f"pdsa: {visible(exc.message)}", file=sys.stderr)
         return exc.status
     except KeyboardInterrupt:
         print("pdsa: interrupted; nothing more was written", file=sys.stderr)

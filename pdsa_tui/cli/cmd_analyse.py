@@ -7,7 +7,6 @@ import csv
 import dataclasses
 import datetime as dt
 import json
-import math
 import shutil
 import sys
 import textwrap
@@ -18,7 +17,9 @@ from pdsa_tui.analysis import Analysis, PartResult, SeriesPoint, analyse
 from pdsa_tui.analysis.charts import CHART_NAMES, CHART_TYPES, RATIO_CHARTS
 from pdsa_tui.analysis.verdict import format_number, month
 from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
+from pdsa_tui.model.csvseries import allow_fields_of
 from pdsa_tui.model.dates import parse_date
+from pdsa_tui.model.forms import read_number
 
 MAX_WIDTH = 100
 CHART_HEIGHT = 16
@@ -171,12 +172,16 @@ def read_series(path: Path, chart: str = "run") -> Series:
 
     # Number rows by the file line they start on: a quoted note may span lines.
     rows: list[tuple[int, list[str]]] = []
+    allow_fields_of(text)
     reader = csv.reader(text.splitlines())
     start = 1
-    for row in reader:
-        if any(cell.strip() for cell in row):
-            rows.append((start, row))
-        start = reader.line_num + 1
+    try:
+        for row in reader:
+            if any(cell.strip() for cell in row):
+                rows.append((start, row))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise CliError(f"{path}: line {start}: the CSV cannot be read there ({exc})") from None
     if not rows:
         raise CliError(f"{path}: the file is empty; expected a header row date,value", EXIT_DATA)
     header_line, header = rows[0]
@@ -333,14 +338,9 @@ def _number(path: Path, line: int, index: int, name: str, text: str) -> float | 
     if not s:
         return None
     try:
-        value = float(s)
-    except ValueError:
-        raise CliError(
-            f"{path}: line {line}, column {index + 1} ({name}): {s!r} is not a number"
-        ) from None
-    if not math.isfinite(value):
-        raise CliError(f"{path}: line {line}, column {index + 1} ({name}): {s!r} is not a number")
-    return value
+        return read_number(s)
+    except ValueError as exc:
+        raise CliError(f"{path}: line {line}, column {index + 1} ({name}): {exc}") from None
 
 
 def _check_ratio(

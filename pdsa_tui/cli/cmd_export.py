@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from pdsa_tui.cli.commands import add_db_option, open_store
 from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
+from pdsa_tui.cli.output import exact_stdout
 from pdsa_tui.model import Aim, Cycle
 from pdsa_tui.report.formats import FORMATS
 from pdsa_tui.store import StoreError
@@ -93,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
             else f"report of every aim ({len(store.aims())})"
         )
     if to_stdout:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        exact_stdout().write(text if text.endswith("\n") else text + "\n")
         return 0
     try:
         written = write_export(path, text, force=args.force)

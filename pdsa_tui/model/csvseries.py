@@ -51,8 +51,15 @@ def _columns(header: list[str], where: str) -> dict[str, int]:
     return cols
 
 
+def allow_fields_of(text: str) -> None:
+    """Let the csv module read any cell ``text`` can hold (its default stops at 131,072)."""
+    if len(text) >= csv.field_size_limit():
+        csv.field_size_limit(len(text) + 1)
+
+
 def _rows(text: str, name: str) -> tuple[list[list[str]], list[int]]:
     """The CSV's rows and the file line each starts on (a quoted cell may span lines)."""
+    allow_fields_of(text)
     reader = csv.reader(io.StringIO(text), strict=True)
     rows: list[list[str]] = []
     starts: list[int] = []

@@ -16,28 +16,42 @@ from pdsa_tui.model.rows import ROW_KINDS, parse_rows, rows_text
 R = TypeVar("R", bound=Record)
 
 
+#: The one rule for numbers typed anywhere (forms, ``--value``, CSV files).
+NUMBER_RULE = "digits with a point for decimals and no thousands separator, e.g. 3.5 or 1000"
+
+
+def read_number(text: str) -> float:
+    """A finite number from ``text`` by :data:`NUMBER_RULE`; ``ValueError`` says what is wrong.
+
+    A comma is refused, never guessed: "3,5" (three and a half in much of Europe)
+    and "1,000" (a thousand) look alike, and either reading would silently
+    rescale someone's data.
+    """
+    s = text.strip()
+    if "," in s:
+        raise ValueError(f"'{s}' has a comma; type {NUMBER_RULE}")
+    try:
+        if not s.isascii() or "_" in s:
+            raise ValueError(s)  # float() takes "1_000" and other scripts' digits
+        value = float(s)
+    except ValueError:
+        raise ValueError(f"'{s}' is not a number; type digits, e.g. 42 or 7.5") from None
+    if not math.isfinite(value):
+        raise ValueError(f"'{s}' is not a finite number")
+    return value
+
+
 def parse_number(text: str, *, label: str = "Value", field: str = "value") -> float | None:
-    """A number typed by a user (blank means none); ``,`` thousands and a trailing % allowed."""
-    s = text.strip().replace(",", "")
+    """A number a user typed (blank: none; a trailing % allowed) by :data:`NUMBER_RULE`."""
+    s = text.strip()
     if s.endswith("%"):
         s = s[:-1].strip()
     if not s:
         return None
     try:
-        value = float(s)
-    except ValueError:
-        raise ValidationError(
-            [
-                FieldError(
-                    field, label, f"'{text.strip()}' is not a number; type digits, e.g. 42 or 7.5"
-                )
-            ]
-        ) from None
-    if not math.isfinite(value):
-        raise ValidationError(
-            [FieldError(field, label, f"'{text.strip()}' is not a finite number")]
-        )
-    return value
+        return read_number(s)
+    except ValueError as exc:
+        raise ValidationError([FieldError(field, label, str(exc))]) from None
 
 
 def parse_field(spec: FieldSpec, text: str) -> Any:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -11,11 +11,16 @@ from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.filter import LineFilter
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from pdsa_tui.model.safetext import visible
 from pdsa_tui.store import DatabaseNotFoundError, Store, StoreError
+from pdsa_tui.ui.visible_filter import VisibleControls
+
+_VISIBLE = VisibleControls()
 
 
 class WelcomeScreen(Screen[None]):
@@ -60,7 +65,8 @@ class PdsaApp(App[None]):
     TITLE = "pdsa"
 
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False),
+        # priority: it must also reach modal forms, where it asks before dropping typing.
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False, priority=True),
     ]
 
     def __init__(self, store: Store | None, path: Path, *, demo: bool = False) -> None:
@@ -76,6 +82,10 @@ class PdsaApp(App[None]):
             return f"{name} - READ-ONLY"
         return name
 
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters, then the one that makes control characters visible."""
+        return [*super().get_line_filters(), _VISIBLE]
+
     def notify(
         self,
         message: str,
@@ -87,7 +97,40 @@ class PdsaApp(App[None]):
     ) -> None:
         """Show a notification. Never as markup: messages quote what users typed."""
         text = message.plain if isinstance(message, Text) else str(message)
-        super().notify(text, title=title, severity=severity, timeout=timeout, markup=False)
+        super().notify(
+            visible(text), title=visible(title), severity=severity, timeout=timeout, markup=False
+        )
+
+    def unsaved_screens(self) -> list[Screen[object]]:
+        """Screens holding typing that is not saved (those that say so with ``is_dirty``)."""
+        out: list[Screen[object]] = []
+        for screen in self.screen_stack:
+            is_dirty = getattr(screen, "is_dirty", None)
+            if callable(is_dirty) and is_dirty():
+                out.append(screen)
+        return out
+
+    async def action_quit(self) -> None:
+        """Quit; first ask, as escape does, when any screen holds unsaved typing."""
+        from pdsa_tui.ui.modals import ConfirmScreen
+
+        if not self.unsaved_screens():
+            self.exit()
+            return
+        if isinstance(self.screen, ConfirmScreen) and self.screen.id == "quit-confirm":
+            return  # already asking
+
+        def answer(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                self.exit()
+
+        question = ConfirmScreen(
+            "Quit and discard what you typed? It has not been saved.",
+            yes="Quit",
+            danger=True,
+        )
+        question.id = "quit-confirm"
+        self.push_screen(question, answer)
 
     def on_mount(self) -> None:
         if self.store is None:
@@ -153,7 +196,7 @@ def run(path: Path, *, demo: bool = False, read_only: bool = False) -> int:
     try:
         store = open_store(path, read_only=read_only)
     except StoreError as exc:
-        print(f"pdsa: {exc}", file=sys.stderr)
+        print(f"pdsa: {visible(str(exc))}", file=sys.stderr)
         return 1
     app = PdsaApp(store, path, demo=demo)
     try:

@@ -14,6 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Static
 
 from pdsa_tui.model import Record, ValidationError, from_form
+from pdsa_tui.model.safetext import visible
 from pdsa_tui.store import StoreError
 from pdsa_tui.ui.widgets.fields import FormFields
 
@@ -36,7 +37,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog small"):
-            yield Static(Text(self.question), classes="dialog-text")
+            yield Static(Text(visible(self.question)), classes="dialog-text")
             with Horizontal(classes="buttons"):
                 yield Button(
                     f"{self.yes_label} (y)",

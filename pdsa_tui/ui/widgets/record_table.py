@@ -22,6 +22,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from pdsa_tui.model.safetext import visible
+
 #: A cell: its text, or its text and a style name from the table's CSS classes.
 Cell = str | tuple[str, str]
 
@@ -223,7 +225,7 @@ class RecordTable(ScrollView, can_focus=True):
         return out
 
     def _cell(self, text: str, width: int, align: str) -> str:
-        text = " ".join(text.split())
+        text = visible(" ".join(text.split()))
         size = cell_len(text)
         if size > width:
             return set_cell_size(text, width - 1) + "…" if width > 0 else ""
@@ -282,5 +284,5 @@ class RecordTable(ScrollView, can_focus=True):
 
 
 def literal(text: str) -> Text:
-    """User text as a Rich ``Text`` that is never parsed as markup."""
-    return Text(text)
+    """User text as a Rich ``Text``: never parsed as markup, control characters visible."""
+    return Text(visible(text))
