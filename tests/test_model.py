@@ -573,3 +573,30 @@ def test_weak_statements_get_hints(statement: str, hints: list[str]) -> None:
 
 def test_aim_title_is_code() -> None:
     assert valid_aim(code="Aim 2").title == "Aim 2"
+
+
+def test_measure_chart_choice_and_value_kind_are_ordinary_fields() -> None:
+    from pdsa_tui.analysis.measures import available_charts, default_chart
+
+    old = Measure.from_dict({"aim_id": "a", "name": "Breakdowns", "unit": "days"})
+    assert old.chart == "" and old.values_are == "measurements"
+    m = dataclasses.replace(
+        old,
+        values_are="time_between",
+        chart="t",
+        points=[DataPoint(date=dt.date(2019, k, 1), value=float(10 + k)) for k in range(1, 8)],
+    )
+    assert m.validate() == []
+    assert Measure.from_dict(m.to_dict()) == m
+    assert available_charts(m) == ["run", "i", "t"] and default_chart(m) == "t"
+    # A zero gap cannot go on a T chart: the stored choice falls back to the run chart.
+    zero = dataclasses.replace(m, points=[*m.points, DataPoint(date=dt.date(2019, 9, 1), value=0)])
+    assert "t" not in available_charts(zero) and default_chart(zero) == "run"
+    bad = dataclasses.replace(m, values_are="sometimes")
+    assert any(e.field == "values_are" for e in bad.validate())
+
+
+def test_rate_points_may_exceed_their_denominator() -> None:
+    p = DataPoint(date=dt.date(2019, 1, 1), numerator=7, denominator=2.5)
+    assert p.validate("rate") == []
+    assert any(e.field == "numerator" for e in p.validate("percent"))

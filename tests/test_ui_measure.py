@@ -13,7 +13,7 @@ from textual.widgets import Input
 from ui_support import LARGE, SMALL, demo_app, screen_text, widget_text
 
 from pdsa_tui.demo import AIM2_OUTCOME
-from pdsa_tui.model import DataPoint, Measure
+from pdsa_tui.model import Aim, DataPoint, Measure
 from pdsa_tui.store import Store, WriteFailedError
 from pdsa_tui.ui.app import PdsaApp
 from pdsa_tui.ui.modals import ConfirmScreen, RecordForm
@@ -284,15 +284,84 @@ async def test_chart_type_cycles_through_the_charts_that_fit(tmp_path: Path) -> 
         await pilot.press("c")
         assert verdict(screen).startswith("P chart")
         assert "UCL" in chart_text(screen) or "┄" in chart_text(screen)
+        # The choice is stored with the measure.
+        assert on_disk(app, AIM2_OUTCOME).chart == "p"
         await pilot.press("c")
         assert verdict(screen).startswith("I chart")
         await pilot.press("c")
         assert verdict(screen).startswith("Run chart")
-        screen = await open_measure(app, pilot, DAYS)  # values: no P chart
+        assert on_disk(app, AIM2_OUTCOME).chart == "run"
+        screen = await open_measure(app, pilot, DAYS)  # values: no P or U chart
         await pilot.press("c")
         assert verdict(screen).startswith("I chart")
         await pilot.press("c")
         assert verdict(screen).startswith("Run chart")
+
+
+async def test_stored_chart_is_shown_again_and_in_exports(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    counts = "Panel reports returned for more information"
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_measure(app, pilot, counts)
+        await pilot.press("c")
+        assert verdict(screen).startswith("C chart · mean count")
+        # One line of chart advice under the chart, then the verdict.
+        lines = verdict(screen).splitlines()
+        assert lines[1].startswith("C chart: events per period") or "Events are rare" in lines[1]
+        await pilot.press("escape")
+        screen = await open_measure(app, pilot, counts)
+        assert verdict(screen).startswith("C chart")
+    assert on_disk(app, counts).chart == "c"
+    from pdsa_tui.report.export import export_text
+
+    with reopen(app.path) as s:
+        aim = s.get(Aim, s.find_measure(counts).aim_id)
+        html = export_text(s, aim=aim, fmt="html")
+        md = export_text(s, aim=aim, fmt="md")
+    assert "C chart · 24 points" in html and "Chart advice:" in html
+    assert "c chart" in md.lower() and "*Chart advice:*" in md
+
+
+async def test_values_between_events_offer_a_t_chart(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_measure(app, pilot, DAYS)
+        await pilot.press("c", "c")
+        assert verdict(screen).startswith("Run chart")  # no T chart yet: plain values
+        # Say in the measure form that the values are days between events.
+        await pilot.press("m")
+        form = app.screen
+        assert isinstance(form, RecordForm)
+        from textual.widgets import Select
+
+        select = form.query_one("#field-values_are", Select)
+        select.focus()
+        await pilot.press("enter")
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert select.value == "time_between"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        assert on_disk(app, DAYS).values_are == "time_between"
+        await pilot.press("c", "c")
+        text = verdict(screen)
+        assert text.startswith("T chart · centre")
+        assert "T chart: one point per event" in text.splitlines()[1]
+        assert "above the upper" in chart_text(screen) or "┄" in chart_text(screen)
+        assert on_disk(app, DAYS).chart == "t"
+
+
+async def test_chart_choice_on_a_read_only_file_is_shown_not_stored(tmp_path: Path) -> None:
+    demo_app(tmp_path)  # writes the file
+    app = demo_app(tmp_path, read_only=True)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_measure(app, pilot, AIM2_OUTCOME)
+        await pilot.press("c")
+        assert verdict(screen).startswith("P chart")
+        await pilot.pause()
+        assert any("not stored" in n.message for n in app._notifications)
+    assert on_disk(app, AIM2_OUTCOME).chart == ""
 
 
 async def test_edit_the_measure_itself(tmp_path: Path) -> None:
@@ -480,3 +549,36 @@ def test_point_kinds() -> None:
     assert point_kinds(Measure(name="x", points=[ratio])) == (False, True)
     assert point_kinds(Measure(name="x", points=[value])) == (True, False)
     assert point_kinds(Measure(name="x", points=[ratio]), value) == (True, True)
+
+
+async def test_rate_measure_offers_a_u_chart(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    assert app.store is not None
+    aim = app.store.find_aim("Aim 2")
+    points = [
+        DataPoint(
+            date=dt.date(2019 + k // 12, k % 12 + 1, 1),
+            numerator=float(k % 4 + (6 if k == 20 else 0)),
+            denominator=float(3 + k % 3),
+        )
+        for k in range(24)
+    ]
+    app.store.save(
+        Measure(
+            aim_id=aim.id,
+            name="Missing episodes per 100 child-months",
+            unit="rate",
+            direction="down",
+            goal=None,
+            points=points,
+        )
+    )
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await open_measure(app, pilot, "Missing episodes per 100 child-months")
+        await pilot.press("c")
+        text = verdict(screen)
+        assert text.startswith("U chart · mean rate")
+        assert "(a higher rate of events: deterioration for this measure)" in text
+        await pilot.press("c")
+        assert verdict(screen).startswith("I chart")
+    assert on_disk(app, "Missing episodes per 100 child-months").chart == "i"

@@ -51,13 +51,10 @@ def chart_advice(
             f"Denominators of {min(dens):g}-{max(dens):g}: a P chart can only flag very large "
             "changes; the run chart rules are your main signal."
         )
-    if chart in ("c", "u") and per != "a point":
-        nums = [
-            (p.y if chart == "c" else p.numerator)
-            for p in points
-            if (p.y if chart == "c" else p.numerator) is not None
-        ]
-        if nums and sum(n for n in nums if n is not None) / len(nums) < RARE_EVENTS:
+    if chart in ("run", "i", "c", "u") and per != "a point":
+        nums = [v for p in points if (v := p.numerator if chart == "u" else p.y) is not None]
+        counts = chart in ("c", "u") or all(v >= 0 and float(v).is_integer() for v in nums)
+        if nums and counts and sum(nums) / len(nums) < RARE_EVENTS:
             return (
                 f"Events are rare (under 1 {per[2:]}): a T chart of days between them "
                 "shows change sooner."
@@ -69,18 +66,13 @@ def chart_advice(
             "The limits come from fewer than 12 baseline points: treat them as provisional "
             "until you have 12-20."
         )
+    # Otherwise how to read the chart, in one line that fits 80 columns.
     return {
-        "run": "A run chart needs no assumptions: its rules look for shifts, trends and too "
-        "few runs around the median.",
-        "p": "P chart: each month's limits depend on its denominator; points outside them "
-        "are special causes.",
-        "i": "I chart: points outside the limits are special causes; the run rules find "
-        "smaller, lasting changes.",
-        "c": "C chart: the count of events each period, with limits from the mean count; "
-        "it assumes the chance of an event stays the same.",
-        "u": "U chart: the limits widen when exposure is small; compare rates, not counts.",
-        "g": "G chart: one point per event; a point above the upper limit is an unusually "
-        "long run of cases without one.",
-        "t": "T chart: one point per event; a point above the upper limit is an unusually "
-        "long gap, below the lower limit events close together.",
+        "run": "Run chart: the rules find shifts, trends and too few runs around the median.",
+        "p": "P chart: each period's limits follow its denominator.",
+        "i": "I chart: points beyond the limits are special causes; run rules find drifts.",
+        "c": "C chart: events per period; it assumes each period has the same exposure.",
+        "u": "U chart: limits widen where exposure is small; compare rates, not counts.",
+        "g": "G chart: one point per event; high points are long runs of cases without one.",
+        "t": "T chart: one point per event; high points are long gaps between events.",
     }.get(chart, "")

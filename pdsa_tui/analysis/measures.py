@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from pdsa_tui.analysis.attention import target_for
+from pdsa_tui.analysis.charts import CHART_TYPES
 from pdsa_tui.analysis.spc import Analysis, ChartType, SeriesPoint, analyse
 from pdsa_tui.model import Aim, Cycle, Measure
 
@@ -52,13 +53,40 @@ def is_ratio(measure: Measure) -> bool:
 
 
 def default_chart(measure: Measure) -> ChartType:
-    """The chart a measure gets unless asked otherwise: always the run chart."""
+    """The measure's stored chart choice when its data can take it, else the run chart."""
+    for kind in CHART_TYPES:
+        if measure.chart == kind and kind in available_charts(measure):
+            return kind
     return "run"
 
 
 def available_charts(measure: Measure) -> list[ChartType]:
-    """Charts that fit the measure's data: P charts need numerators and denominators."""
-    return ["run", "p", "i"] if is_ratio(measure) else ["run", "i"]
+    """The charts the measure's data can take, in the order they are offered.
+
+    Numerators and denominators: P for a percentage (parts of a whole), U for a rate
+    (events per unit of exposure, e.g. per 100 child-months). Values: I; C when they
+    are counts; T or G when the measure says they are the time or the number of cases
+    between events.
+    """
+    out: list[ChartType] = ["run"]
+    values = [p.value for p in measure.points if p.value is not None]
+    if is_ratio(measure):
+        proportions = all(
+            p.numerator is None or p.denominator is None or p.numerator <= p.denominator
+            for p in measure.points
+            if p.value is None
+        )
+        out.append("p" if measure.unit == "percent" and proportions else "u")
+        out.append("i")
+        return out
+    if measure.unit == "count" and all(v >= 0 and float(v).is_integer() for v in values):
+        out.append("c")
+    out.append("i")
+    if measure.values_are == "count_between" and all(v >= 0 for v in values):
+        out.append("g")
+    if measure.values_are == "time_between" and all(v > 0 for v in values):
+        out.append("t")
+    return out
 
 
 def view_measure(
@@ -68,7 +96,7 @@ def view_measure(
     kind: ChartType = chart or default_chart(measure)
     points = measure.sorted_points()
     ratio = is_ratio(measure)
-    if kind == "p" and not ratio:
+    if kind not in available_charts(measure):
         kind = "run"
     series = [
         SeriesPoint(
@@ -81,8 +109,10 @@ def view_measure(
         )
         for p in points
     ]
-    scale = 100.0 if ratio else 1.0
-    if measure.unit == "percent" or ratio:
+    scale = 100.0 if ratio and kind != "u" else 1.0
+    if kind == "u":
+        unit_label = ""  # events per unit of the denominator
+    elif measure.unit == "percent" or ratio:
         unit_label = "%"
     else:
         unit_label = "" if measure.unit in ("count", "rate") else f" {measure.unit}"
@@ -95,6 +125,8 @@ def view_measure(
         unit_label=unit_label.strip() if unit_label == "%" else unit_label,
     )
     goal = target_for(aim, measure) if aim is not None else measure.goal
+    if kind == "u" and goal is not None and ratio:
+        goal = goal / 100  # a percentage goal on the scale of events per unit
     return MeasureView(measure, analysis, scale, unit_label, goal)
 
 

@@ -8,6 +8,13 @@ AIM_STATUSES = {"active": "Active", "achieved": "Achieved", "closed": "Closed"}
 MEASURE_TYPES = {"outcome": "Outcome", "process": "Process", "balancing": "Balancing"}
 UNITS = {"percent": "Percent", "count": "Count", "days": "Days", "weeks": "Weeks", "rate": "Rate"}
 DIRECTIONS = {"up": "Higher is better", "down": "Lower is better", "neutral": "Neither"}
+#: What a measure's values are: most are measurements; rare events are better charted
+#: as the time (T chart) or the number of cases (G chart) between them.
+VALUE_KINDS = {
+    "measurements": "Measurements",
+    "time_between": "Time between events (days)",
+    "count_between": "Cases between events",
+}
 FREQUENCIES = {
     "weekly": "Weekly",
     "monthly": "Monthly",

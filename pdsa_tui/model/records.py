@@ -336,6 +336,7 @@ class DataPoint:
                 and self.denominator is not None
                 and self.denominator > 0
                 and self.numerator > self.denominator
+                and unit != "rate"  # a rate counts events per exposure: it may exceed 1
             ):
                 err(
                     "numerator",
@@ -362,6 +363,15 @@ class Measure(Record):
     definition: str = _f("Operational definition", "longtext")
     source: str = _f("Data source")
     frequency: str = _f("Frequency", default="monthly", help="e.g. monthly")
+    values_are: str = _f(
+        "Values are",
+        "choice",
+        default="measurements",
+        choices=C.VALUE_KINDS,
+        help="days or cases between rare events can be drawn as T or G charts",
+    )
+    #: The chart chosen for this measure ("run", "p", "u", "c", "i", "g", "t"); empty = run.
+    chart: str = _internal()
     points: list[DataPoint] = field(
         default_factory=list, metadata={"kind": "points", "label": "Data points"}
     )

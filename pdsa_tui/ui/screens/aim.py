@@ -9,9 +9,9 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static, TabbedContent, TabPane
 
+from pdsa_tui.analysis.charts import CHART_NAMES, ChartType
 from pdsa_tui.analysis.measures import (
     MeasureView,
-    available_charts,
     cycle_markers,
     thin_markers,
     view_measure,
@@ -41,7 +41,13 @@ class AimScreen(PdsaScreen):
         Binding(
             "d,delete", "delete", "Delete", id="aim.delete", tooltip="Delete the measure or idea"
         ),
-        Binding("c", "chart", "Chart type", id="aim.chart", tooltip="Run, P or I chart"),
+        Binding(
+            "c",
+            "chart",
+            "Chart type",
+            id="aim.chart",
+            tooltip="The next chart type the measure's data can take (stored with the measure)",
+        ),
         Binding("A", "edit_aim", "Edit aim", id="aim.edit_aim"),
         Binding("m", "tab('measures')", "Measures", id="aim.measures", show=False),
         Binding("i", "tab('ideas')", "Ideas", id="aim.ideas", show=False),
@@ -52,7 +58,8 @@ class AimScreen(PdsaScreen):
     def __init__(self, aim_id: str) -> None:
         super().__init__()
         self.aim_id = aim_id
-        self.chart_kind: dict[str, str] = {}
+        #: Charts shown this visit (a read-only file cannot store the choice).
+        self.chart_kind: dict[str, ChartType] = {}
         self.views: dict[str, MeasureView] = {}
 
     @property
@@ -125,7 +132,7 @@ class AimScreen(PdsaScreen):
         self.views = {}
         rows = []
         for m in self.store.measures(aim.id):
-            view = view_measure(m, chart=self.chart_kind.get(m.id), aim=aim)  # type: ignore[arg-type]
+            view = view_measure(m, chart=self.chart_kind.get(m.id), aim=aim)
             self.views[m.id] = view
             sig = signal_label(view)
             rows.append(
@@ -179,10 +186,12 @@ class AimScreen(PdsaScreen):
         dates = [p.date for p in view.analysis.points]
         chart.show(view, thin_markers(self.markers, dates))
         analysis = view.analysis
-        kind = {"run": "Run chart", "p": "P chart", "i": "I chart (XmR)"}[analysis.chart]
+        kind = CHART_NAMES[analysis.chart]
         text = Text()
         text.append(f"{kind} of {view.measure.name}: ", style="bold")
         text.append(analysis.verdict)
+        if analysis.advice:
+            text.append(f"\n{analysis.advice}", style="dim")
         for w in analysis.warnings:
             text.append(f"\n{w}", style="italic")
         verdict.update(text)
@@ -276,11 +285,14 @@ class AimScreen(PdsaScreen):
         m = self._current_measure()
         if m is None:
             return
-        kinds = available_charts(m)
-        current = self.views[m.id].analysis.chart
-        nxt = kinds[(kinds.index(current) + 1) % len(kinds)] if current in kinds else kinds[0]
-        self.chart_kind[m.id] = nxt
-        self.refresh_data()
+        from pdsa_tui.ui.chart_choice import choose_next_chart
+
+        kind = choose_next_chart(self, m, self.views[m.id].analysis.chart)
+        if self.store.read_only:
+            self.chart_kind[m.id] = kind
+        else:
+            self.chart_kind.pop(m.id, None)  # stored with the measure
+        self.changed()
 
     def action_export(self) -> None:
         from pdsa_tui.report.export import default_filename

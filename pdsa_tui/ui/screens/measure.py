@@ -15,14 +15,15 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
+from pdsa_tui.analysis.charts import CENTRE_NAMES, CHART_NAMES, ChartType
 from pdsa_tui.analysis.measures import (
     MeasureView,
     available_charts,
     cycle_markers,
+    default_chart,
     thin_markers,
     view_measure,
 )
-from pdsa_tui.analysis.spc import ChartType
 from pdsa_tui.analysis.verdict import format_number
 from pdsa_tui.model import (
     Aim,
@@ -41,8 +42,6 @@ from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.widgets.chart import ChartView
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
 
-CHART_NAMES: dict[str, str] = {"run": "Run chart", "p": "P chart", "i": "I chart (XmR)"}
-CENTRE_NAMES: dict[str, str] = {"run": "median", "p": "centre", "i": "mean"}
 BOTH_HINT = "Give a value, or a numerator and a denominator."
 _TEXT_FIELDS = ("date", "value", "numerator", "denominator", "note")
 
@@ -147,13 +146,15 @@ def verdict_text(view: MeasureView, charts: list[ChartType]) -> Text:
             shown_value(view, p.centre * view.scale) if p.centre is not None else "-"
             for p in a.parts
         ]
-        text.append(f" · {CENTRE_NAMES.get(kind, 'centre')} {' → '.join(centres)}")
+        text.append(f" · {CENTRE_NAMES[kind].removeprefix('the ')} {' → '.join(centres)}")
         text.append(f" · {a.n} point{'s' if a.n != 1 else ''}")
         if len(a.parts) > 1:
             text.append(f" · {len(a.parts)} parts")
     if others:
         text.append(f"  (c: {', '.join(others)})", style="dim")
     text.append("\n")
+    if a.advice:
+        text.append(f"{a.advice}\n", style="dim")
     text.append(a.verdict, style="bold" if a.signal else "")
     warnings = [*a.warnings, *(w for p in a.parts for w in p.warnings)]
     for w in warnings:
@@ -379,7 +380,8 @@ class MeasureScreen(PdsaScreen):
         self.measure_id = measure_id
         self.measure: Measure | None = None
         self.view: MeasureView | None = None
-        self.chart_kind: ChartType = "run"
+        #: A chart picked on a read-only file (not stored); None: the measure's stored choice.
+        self.chart_override: ChartType | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="measure-facts")
@@ -419,9 +421,8 @@ class MeasureScreen(PdsaScreen):
         aim = self.store.lookup(Aim, measure.aim_id)
         self.title = f"{aim.code if aim else '?'} › {measure.name}"
         charts = available_charts(measure)
-        if self.chart_kind not in charts:
-            self.chart_kind = "run"
-        view = view_measure(measure, chart=self.chart_kind, aim=aim)
+        kind = self.chart_override if self.chart_override in charts else None
+        view = view_measure(measure, chart=kind or default_chart(measure), aim=aim)
         self.view = view
         self.query_one("#measure-facts", Static).update(measure_facts(measure, view))
         results = view.analysis.points
@@ -573,9 +574,12 @@ class MeasureScreen(PdsaScreen):
     def action_next_chart(self) -> None:
         if self.measure is None:
             return
-        charts = available_charts(self.measure)
-        i = charts.index(self.chart_kind) if self.chart_kind in charts else -1
-        self.chart_kind = charts[(i + 1) % len(charts)]
+        from pdsa_tui.ui.chart_choice import choose_next_chart
+
+        current = self.view.analysis.chart if self.view else "run"
+        kind = choose_next_chart(self, self.measure, current)
+        # Stored: follow the measure from now on; read-only: show it this visit.
+        self.chart_override = kind if self.store.read_only else None
         self.changed()
 
     def action_edit_measure(self) -> None:
