@@ -416,3 +416,18 @@ def test_a_lone_run_at_the_start_says_the_later_points_moved() -> None:
     verdict = _analyse(pts, "run", direction="down").verdict
     assert "the first 6 points are all below the median" in verdict
     assert "shifted upwards since (deterioration for this measure)" in verdict
+
+
+def test_chart_advice_names_the_better_chart() -> None:
+    rare = analyse(pts([0.0, 1.0, 0.0, 0.0, 2.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0]), "c")
+    assert rare.advice == (
+        "Events are rare (under 1 a month): a T chart of days between them shows change sooner."
+    )
+    small = [
+        SeriesPoint(d, numerator=float(k % 3), denominator=float(3 + k % 5))
+        for k, d in enumerate(months(14))
+    ]
+    p = analyse(small, "p")
+    assert p.advice.startswith("Denominators of 3-7: a P chart can only flag very large changes")
+    many = analyse(pts([float(3 + k % 4) for k in range(14)]), "c")
+    assert many.advice.startswith("C chart: events per period")

@@ -56,7 +56,7 @@ def chart_advice(
         counts = chart in ("c", "u") or all(v >= 0 and float(v).is_integer() for v in nums)
         if nums and counts and sum(nums) / len(nums) < RARE_EVENTS:
             return (
-                f"Events are rare (under 1 {per[2:]}): a T chart of days between them "
+                f"Events are rare (under 1 {per}): a T chart of days between them "
                 "shows change sooner."
             )
     if chart in LIMIT_CHARTS and any(
