@@ -165,8 +165,15 @@ async def test_aim_screen_shows_chart_verdict_and_switches_chart_type(tmp_path: 
         await pilot.press("c")
         await pilot.pause()
         assert "I chart (XmR) of" in screen_text(app)
+        # The choice is stored with the measure: the next visit (and exports) show it.
+        assert app.path is not None
+        with Store.open(app.path, read_only=True) as s:
+            assert s.find_measure("% with permanence recommendation within 30 weeks").chart == "i"
         await pilot.press("escape")
         assert isinstance(app.screen, OverviewScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "I chart (XmR) of" in screen_text(app)
 
 
 async def test_add_measure_and_change_idea_from_the_aim_screen(tmp_path: Path) -> None:
