@@ -432,12 +432,14 @@ def human_report(path: Path, analysis: Analysis, series: Series, *, scale: float
     lines.extend(_table(analysis.parts, scale, unit))
     lines.append("")
     lines.append("Verdict:")
-    lines.extend(f"  {line}" for line in analysis.verdict.split("\n"))
+    for line in analysis.verdict.split("\n"):
+        lines.extend(textwrap.wrap(line, width, initial_indent="  ", subsequent_indent="    "))
     warnings = [*analysis.warnings, *(w for p in analysis.parts for w in p.warnings)]
     if warnings:
         lines.append("")
         lines.append("Warnings:")
-        lines.extend(f"  - {w}" for w in warnings)
+        for w in warnings:
+            lines.extend(textwrap.wrap(w, width, initial_indent="  - ", subsequent_indent="    "))
     return "\n".join(lines)
 
 
@@ -451,7 +453,7 @@ def _table(parts: list[PartResult], scale: float, unit: str) -> list[str]:
         "Expected",
         "Longest",
         "Max",
-        "Crossings",
+        "Crosses",
         "Min",
         "Anhøj",
     )
