@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pdsa_tui.model import Aim, ChangeIdea, Cycle, DataPoint, Feedback, Measure, Task
+from pdsa_tui.model import Aim, ChangeIdea, Cycle, DataPoint, Feedback, Measure, Task, dates
 from pdsa_tui.store import Store
 
 #: Seed of the generators behind ids and the noisier series.
@@ -1462,7 +1462,7 @@ def build_demo(store: Store, *, today: dt.date | None = None) -> None:
     if any(counts.values()):
         raise ValueError(f"{store.path} is not empty: the demo is only written into a new database")
     with store.transaction():
-        _Builder(store, today or dt.date.today()).build()
+        _Builder(store, today or dates.today()).build()
 
 
 def write_demo(path: str | os.PathLike[str], *, today: dt.date | None = None) -> Path:

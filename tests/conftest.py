@@ -10,6 +10,10 @@ Keep this file generic: any test module may use these.
 - ``programme``: ``make_programme(store)`` already called on ``store``.
 
 ``--long`` enables tests marked ``slow``.
+
+Every test runs on the fixed day :data:`TODAY` (autouse ``fixed_today``): it is
+set in ``$PDSA_TODAY``, so ``pdsa_tui.model.dates.today()`` and every ``pdsa``
+subprocess a test starts see the same day, whatever the clock says.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from pdsa_tui.model import Aim, ChangeIdea, Cycle, DataPoint, Feedback, Measure, Task
+from pdsa_tui.model import Aim, ChangeIdea, Cycle, DataPoint, Feedback, Measure, Task, dates
 from pdsa_tui.store import Store
 
 #: The statement of the PACE seed aim (it has a percentage, a from-date and a by-date).
@@ -29,6 +33,18 @@ SEED_AIM_STATEMENT = (
     "By 01 Dec 2019, 85% of looked after & accommodated on or after 01 Feb 2019, "
     "will have a recommendation for permanence within 30 weeks."
 )
+
+
+#: The day every test runs on (see ``fixed_today``).
+TODAY = dt.date(2026, 11, 22)
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> dt.date:
+    """Pin "today" for the app, the CLI and its subprocesses to :data:`TODAY`."""
+    monkeypatch.setenv(dates.TODAY_ENV, TODAY.isoformat())
+    dates.set_today(None)
+    return TODAY
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -13,7 +13,6 @@ are drawn at the widget's size whatever terminal (or none) runs the tests.
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -33,18 +32,10 @@ SIZE = (80, 24)
 SnapCompare = Callable[..., bool]
 
 
-def _fixed_today() -> dt.date:
-    return TODAY
-
-
 @pytest.fixture
 def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[PdsaApp]:
     """A demo app built for :data:`TODAY`, with today() pinned everywhere."""
-    real = dates_module.today
-    monkeypatch.setattr(dates_module, "today", _fixed_today)
-    for name, module in list(sys.modules.items()):
-        if name.startswith("pdsa_tui") and getattr(module, "today", None) is real:
-            monkeypatch.setattr(module, "today", _fixed_today)
+    monkeypatch.setenv(dates_module.TODAY_ENV, TODAY.isoformat())
     # plotext limits a chart to the terminal it thinks it runs in (80x24 when piped).
     monkeypatch.setenv("COLUMNS", "250")
     monkeypatch.setenv("LINES", "100")

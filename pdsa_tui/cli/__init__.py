@@ -49,10 +49,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _check_today_override() -> None:
+    """Refuse a malformed ``$PDSA_TODAY`` up front rather than ignore it silently."""
+    from pdsa_tui.model import dates
+
+    try:
+        dates.today_override()
+    except ValueError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``pdsa`` with ``argv``; return the exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
+        _check_today_override()
         parser = build_parser()
         args = parser.parse_args(args_list)
         func = getattr(args, "func", None)

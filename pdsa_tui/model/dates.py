@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import os
 import re
 
 #: What the user is told a date may look like.
@@ -110,9 +111,52 @@ def from_iso(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
+#: Environment variable that fixes "today" (ISO ``yyyy-mm-dd``) for the app, the CLI
+#: and every process they start: tests pin it, and a trainer can replay the demo as
+#: of a given day.
+TODAY_ENV = "PDSA_TODAY"
+
+_today_override: dt.date | None = None
+
+
+def set_today(value: dt.date | None) -> None:
+    """Fix what :func:`today` returns in this process (None: back to the env/clock)."""
+    global _today_override
+    _today_override = value
+
+
+def today_override() -> dt.date | None:
+    """The fixed "today" (from :func:`set_today` or ``$PDSA_TODAY``), or None.
+
+    Raises ``ValueError`` with a message fit for users when ``$PDSA_TODAY`` is
+    set but is not an ISO date.
+    """
+    if _today_override is not None:
+        return _today_override
+    text = os.environ.get(TODAY_ENV, "").strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(
+            f"{TODAY_ENV}='{text}' is not a date; give an ISO date such as 2026-11-22 or unset it"
+        ) from None
+
+
 def today() -> dt.date:
-    """Today's date (a seam for tests)."""
-    return dt.date.today()
+    """Today's date: the fixed one when set (see :func:`today_override`), else the clock.
+
+    Everything that asks "what day is it?" (the demo, attention rules, forms,
+    exports) calls this, never ``date.today()``, so one setting moves them all.
+    A malformed ``$PDSA_TODAY`` is reported once by the CLI at start-up; here it
+    falls back to the clock rather than break a screen.
+    """
+    try:
+        fixed = today_override()
+    except ValueError:
+        fixed = None
+    return fixed if fixed is not None else dt.date.today()
 
 
 def now_stamp() -> str:

@@ -21,7 +21,7 @@ from typing import Any
 from pdsa_tui.analysis import Analysis
 from pdsa_tui.analysis.attention import Attention, aim_attention
 from pdsa_tui.analysis.measures import view_measure
-from pdsa_tui.model import Aim, ChangeIdea, Cycle, Feedback, FieldSpec, Measure, Record, Task
+from pdsa_tui.model import Aim, ChangeIdea, Cycle, Feedback, FieldSpec, Measure, Record, Task, dates
 from pdsa_tui.model import choices as C
 from pdsa_tui.model.dates import format_date
 from pdsa_tui.model.records import ACT_FIELDS, DO_FIELDS, PLAN_FIELDS, STUDY_FIELDS
@@ -470,7 +470,7 @@ def build_document(
     """The document for exactly one of ``aim``, ``cycle``, ``idea`` or ``all``."""
     check_scope(aim=aim, cycle=cycle, idea=idea, all=all)
     stamp = now or dt.datetime.now().astimezone()
-    day_ = today or stamp.date()
+    day_ = today or dates.today()
     if aim is not None:
         return Document(
             "aim", f"{aim.code}: aim report", aim.statement, stamp, day_,

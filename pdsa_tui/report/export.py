@@ -19,7 +19,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from pdsa_tui.model import Aim, ChangeIdea, Cycle, Record
+from pdsa_tui.model import Aim, ChangeIdea, Cycle, Record, dates
 from pdsa_tui.report import content, csvout, html, jsonout, markdown
 from pdsa_tui.report.formats import FORMATS
 from pdsa_tui.store import Store
@@ -119,7 +119,7 @@ def default_filename(
     """
     if fmt not in EXTENSIONS:
         raise ValueError(f"unknown export format '{fmt}'; use one of: {', '.join(FORMATS)}")
-    stamp = (today or dt.date.today()).isoformat()
+    stamp = (today or dates.today()).isoformat()
     if isinstance(record, Aim):
         stem = f"{_slug(record.code) or 'aim'}-report"
     elif isinstance(record, Cycle):
