@@ -159,7 +159,6 @@ def build_data(n_cycles: int, seed: int = 1) -> tuple[dict[str, Any], str]:
                 lead="Team leader",
                 status="testing",
                 settings=["North locality", "South locality"],
-                driver=_text(rng, 8),
             )
         )
         for n in range(1, CYCLES_PER_IDEA + 1):

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from pdsa_tui.demo_drivers import add_demo_drivers
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, DataPoint, Feedback, Measure, Task, dates
 from pdsa_tui.store import Store
 
@@ -244,6 +245,7 @@ class _Builder:
         return self.store.add_points(m, points)
 
     def idea(self, aim: Aim, day: dt.date, **kw: Any) -> ChangeIdea:
+        kw.pop("driver", None)  # the driver diagram comes from data/demo_drivers.json
         return self.store.save(ChangeIdea(id=self.ids(), created=_stamp(day), aim_id=aim.id, **kw))
 
     def cycle(self, idea: ChangeIdea, day: dt.date, after: Cycle | None = None, **kw: Any) -> Cycle:
@@ -1463,6 +1465,7 @@ def build_demo(store: Store, *, today: dt.date | None = None) -> None:
         raise ValueError(f"{store.path} is not empty: the demo is only written into a new database")
     with store.transaction():
         _Builder(store, today or dates.today()).build()
+        add_demo_drivers(store, today or dates.today())
 
 
 def write_demo(path: str | os.PathLike[str], *, today: dt.date | None = None) -> Path:

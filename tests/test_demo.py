@@ -202,7 +202,7 @@ def test_ideas_and_ramps(demo: Store) -> None:
     for words in ("15-week", "Two-week planning meeting", "Routine audit", "Legal tracker"):
         assert any(words in t for t in titles), words
     for idea in ideas:
-        assert idea.lead and idea.driver
+        assert idea.lead and idea.driver_id
         if idea.status != "idea":
             assert idea.settings
             assert 1 <= len(demo.cycles(idea.id)) <= 4

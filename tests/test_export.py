@@ -54,7 +54,7 @@ def _fill(record: Record, start: int) -> int:
         if s.kind in ("text", "longtext"):
             setattr(record, s.name, _hostile(k))
             k += 1
-        elif s.kind == "list":
+        elif s.kind == "list" and s.name != "affects":  # roles: checked against known roles
             setattr(record, s.name, [_hostile(k), _hostile(k + 1)])
             k += 2
     return k

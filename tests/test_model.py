@@ -23,6 +23,13 @@ from pdsa_tui.model import (
     ValidationError,
     choices,
 )
+from pdsa_tui.model.drivers import (
+    ChangePackage,
+    EvidenceReview,
+    PrimaryDriver,
+    SecondaryDriver,
+    SpreadEntry,
+)
 from pdsa_tui.model.programme import Answer, Assessment, Meeting, Question
 from pdsa_tui.model.programme import Programme as ProgrammeRecord
 from pdsa_tui.model.records import _check_field
@@ -445,7 +452,8 @@ def full_records() -> list[object]:
         lead="TL",
         status="spreading",
         settings=["North", "South"],
-        driver="dr",
+        affects=["foster carer", "practitioner"],
+        driver_id="sd-1",
     )
     cycle = Cycle(
         idea_id=idea.id,
@@ -523,6 +531,11 @@ def test_record_types_table() -> None:
         "assessments": Assessment,
         "answers": Answer,
         "questions": Question,
+        "primary_drivers": PrimaryDriver,
+        "secondary_drivers": SecondaryDriver,
+        "evidence_reviews": EvidenceReview,
+        "spread": SpreadEntry,
+        "change_packages": ChangePackage,
     } == RECORD_TYPES
 
 

@@ -270,7 +270,7 @@ def _edit(cycle: Cycle, objective: str) -> Cycle:
 def _edit_idea(idea: ChangeIdea) -> ChangeIdea:
     import dataclasses
 
-    return dataclasses.replace(idea, driver="edited")
+    return dataclasses.replace(idea, description="edited")
 
 
 def _free_date(measure: Measure) -> Any:

@@ -66,6 +66,11 @@ def test_create_new_database(tmp_db: Path) -> None:
             "cycles": 0,
             "feedback": 0,
             **PROGRAMME_TABLES,
+            "primary_drivers": 0,
+            "secondary_drivers": 0,
+            "evidence_reviews": 0,
+            "spread": 0,
+            "change_packages": 0,
             "points": 0,
         }
     data = on_disk(tmp_db)
@@ -79,6 +84,11 @@ def test_create_new_database(tmp_db: Path) -> None:
         "cycles",
         "feedback",
         *PROGRAMME_TABLES,
+        "primary_drivers",
+        "secondary_drivers",
+        "evidence_reviews",
+        "spread",
+        "change_packages",
     }
 
 
@@ -264,6 +274,11 @@ def test_cascade_delete_aim_leaves_no_orphans(
         "cycles": 0,
         "feedback": 0,
         **PROGRAMME_TABLES,
+        "primary_drivers": 0,
+        "secondary_drivers": 0,
+        "evidence_reviews": 0,
+        "spread": 0,
+        "change_packages": 0,
         "points": 0,
     }
     assert store.problems() == []

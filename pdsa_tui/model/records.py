@@ -410,7 +410,19 @@ class ChangeIdea(Record):
     settings: list[str] = _f(
         "Settings tested", "list", default=[], help="teams or localities, comma-separated"
     )
-    driver: str = _f("Driver", help="the secondary driver it works on, if any")
+    affects: list[str] = _f(
+        "Roles it affects",
+        "list",
+        default=[],
+        help="who it would affect, e.g. child or young person, foster carer, practitioner",
+    )
+    #: The secondary driver it works on (driver diagram), or "".
+    driver_id: str = _internal()
+
+    def _cross_checks(self) -> list[FieldError]:
+        from pdsa_tui.model.drivers import affects_errors
+
+        return affects_errors(self.affects)
 
 
 @dataclass
@@ -568,3 +580,14 @@ class Feedback(Record):
 RECORD_TYPES: dict[str, type[Record]] = {
     cls.TABLE: cls for cls in (Aim, Measure, ChangeIdea, Cycle, Feedback)
 }
+
+
+def _register_drivers() -> None:
+    # The driver-diagram records live in their own module (it imports this one).
+    from pdsa_tui.model import drivers
+
+    for cls in drivers.RECORDS:
+        RECORD_TYPES[cls.TABLE] = cls
+
+
+_register_drivers()

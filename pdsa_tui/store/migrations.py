@@ -6,12 +6,13 @@ holds one document ``{"app": "pdsa", "schema_version": N}``.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from typing import Any
 
 APP_ID = "pdsa"
 #: The version this code writes.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 META = "meta"
 TABLES = (
     "aims",
@@ -24,7 +25,16 @@ TABLES = (
     "assessments",
     "answers",
     "questions",
+    # Driver diagram, evidence, spread and change packages (version 3).
+    "primary_drivers",
+    "secondary_drivers",
+    "evidence_reviews",
+    "spread",
+    "change_packages",
 )
+
+#: The primary driver that version 3 files the old free-text drivers under, per aim.
+MIGRATED_PRIMARY = "Drivers from before the driver diagram (sort these)"
 
 Data = dict[str, Any]
 
@@ -41,8 +51,51 @@ def _v1_to_v2(data: Data) -> None:
             ]
 
 
+def _v2_to_v3(data: Data) -> None:
+    """Version 2 kept an idea's driver as free text; version 3 has a driver diagram.
+
+    Each aim whose ideas named drivers gets one primary driver (:data:`MIGRATED_PRIMARY`)
+    with a secondary driver per distinct text (same words, any case, count once), and
+    each idea links to its secondary driver. The text itself stays in the
+    pre-migration backup the store makes first.
+    """
+    for name in TABLES:
+        data.setdefault(name, {})
+    stamp = next(
+        (str(doc.get("updated")) for doc in data["ideas"].values() if doc.get("updated")), ""
+    )
+    primaries: dict[str, str] = {}
+    secondaries: dict[tuple[str, str], str] = {}
+
+    def insert(table: str, doc: dict[str, Any]) -> str:
+        docs = data[table]
+        doc_id = str(max((int(k) for k in docs if k.isdigit()), default=0) + 1)
+        record_id = str(uuid.uuid4())
+        docs[doc_id] = {"id": record_id, "created": stamp, "updated": stamp, **doc}
+        return record_id
+
+    for doc in data["ideas"].values():
+        text = doc.pop("driver", "")
+        doc.setdefault("driver_id", "")
+        doc.setdefault("affects", [])
+        if not isinstance(text, str) or not text.strip():
+            continue
+        aim_id = str(doc.get("aim_id", ""))
+        if aim_id not in primaries:
+            primaries[aim_id] = insert(
+                "primary_drivers", {"aim_id": aim_id, "title": MIGRATED_PRIMARY, "notes": ""}
+            )
+        key = (aim_id, " ".join(text.lower().split()))
+        if key not in secondaries:
+            secondaries[key] = insert(
+                "secondary_drivers",
+                {"primary_id": primaries[aim_id], "title": " ".join(text.split()), "notes": ""},
+            )
+        doc["driver_id"] = secondaries[key]
+
+
 #: ``MIGRATIONS[n]`` upgrades version n to n + 1, in place.
-MIGRATIONS: dict[int, Callable[[Data], None]] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Callable[[Data], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 def meta_doc(data: Data) -> dict[str, Any] | None:

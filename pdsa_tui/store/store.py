@@ -36,6 +36,13 @@ from pdsa_tui.model import (
     ValidationError,
 )
 from pdsa_tui.model.dates import now_stamp
+from pdsa_tui.model.drivers import (
+    ChangePackage,
+    EvidenceReview,
+    PrimaryDriver,
+    SecondaryDriver,
+    SpreadEntry,
+)
 from pdsa_tui.model.rows import ROW_KINDS, row_problem
 from pdsa_tui.store import migrations
 from pdsa_tui.store.errors import (
@@ -71,6 +78,11 @@ _TYPES: tuple[type[Record], ...] = (
     Assessment,
     Answer,
     Question,
+    PrimaryDriver,
+    SecondaryDriver,
+    EvidenceReview,
+    SpreadEntry,
+    ChangePackage,
 )
 _PARENT: dict[type[Record], tuple[str, type[Record]]] = {
     Measure: ("aim_id", Aim),
@@ -78,6 +90,11 @@ _PARENT: dict[type[Record], tuple[str, type[Record]]] = {
     Cycle: ("idea_id", ChangeIdea),
     Feedback: ("cycle_id", Cycle),
     Answer: ("assessment_id", Assessment),
+    PrimaryDriver: ("aim_id", Aim),
+    SecondaryDriver: ("primary_id", PrimaryDriver),
+    EvidenceReview: ("idea_id", ChangeIdea),
+    SpreadEntry: ("idea_id", ChangeIdea),
+    ChangePackage: ("idea_id", ChangeIdea),
 }
 
 
@@ -88,7 +105,17 @@ def natural_key(text: str) -> list[Any]:
 
 def _noun(cls: type[Record]) -> str:
     """How messages name a record type: 'aim', 'change idea', ..."""
-    return "change idea" if cls is ChangeIdea else cls.__name__.lower()
+    return _NOUNS.get(cls, cls.__name__.lower())
+
+
+_NOUNS: dict[type[Record], str] = {
+    ChangeIdea: "change idea",
+    PrimaryDriver: "primary driver",
+    SecondaryDriver: "secondary driver",
+    EvidenceReview: "evidence review",
+    SpreadEntry: "spread entry",
+    ChangePackage: "change package",
+}
 
 
 class OpenWriteFailedError(WriteFailedError, OSError):
@@ -274,7 +301,16 @@ def _value_problem(kind: str, value: Any, version: int) -> str | None:
 
 def _field_kinds(cls: type[Record]) -> dict[str, str]:
     kinds = {f.name: f.metadata.get("kind", "internal") for f in dataclasses.fields(cls)}
-    for name in ("id", "created", "updated", "aim_id", "idea_id", "cycle_id", "assessment_id"):
+    for name in (
+        "id",
+        "created",
+        "updated",
+        "aim_id",
+        "idea_id",
+        "cycle_id",
+        "assessment_id",
+        "primary_id",
+    ):
         if name in kinds:
             kinds[name] = "id"
     if cls is Cycle:
@@ -665,6 +701,12 @@ class Store:
         """The measure with this name (case-insensitive), id or id prefix."""
         return self._find(Measure, name_or_id, ((m, m.name) for m in self.measures()), "measure")
 
+    def find_idea(self, title_or_id: str) -> ChangeIdea:
+        """The change idea with this title (case-insensitive, or a unique start), id or prefix."""
+        return self._find(
+            ChangeIdea, title_or_id, ((i, i.title) for i in self.ideas()), "change idea"
+        )
+
     def find_cycle(self, cycle_id: str) -> Cycle:
         """The cycle with this id or id prefix."""
         return self._find(Cycle, cycle_id, ((c, c.id) for c in self.all(Cycle)), "cycle")
@@ -755,7 +797,12 @@ class Store:
             doomed.append(rec)
             stack.extend(self.children(rec))
         counts: dict[str, int] = {}
+        # Ideas outlive the secondary driver they worked on: they are unlinked, not deleted.
+        gone = {r.id for r in doomed if isinstance(r, SecondaryDriver)}
+        orphans = [i for i in self.all(ChangeIdea) if gone and i.driver_id in gone]
         with self.transaction():
+            for idea in orphans:
+                self.save(dataclasses.replace(idea, driver_id=""))
             by_type: dict[type[Record], list[Record]] = {}
             for rec in doomed:
                 by_type.setdefault(type(rec), []).append(rec)

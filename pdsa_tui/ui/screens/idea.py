@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, choices, format_date
+from pdsa_tui.store.drivers import secondary_of
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.summaries import stage_counts, stage_sentence
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
@@ -77,8 +78,9 @@ class IdeaScreen(PdsaScreen):
         text.append(choices.label(choices.IDEA_STATUSES, idea.status))
         if idea.settings:
             text.append(" · tested in " + ", ".join(idea.settings))
-        if idea.driver:
-            text.append(f" · driver: {idea.driver}")
+        driver = secondary_of(self.store, idea)
+        if driver is not None:
+            text.append(f" · driver: {driver.title}")
         if idea.description:
             text.append("\n" + idea.description, style="dim")
         text.append(f"\n{len(cycles)} cycle{'s' if len(cycles) != 1 else ''}: ")

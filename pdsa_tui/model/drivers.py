@@ -1,0 +1,194 @@
+"""The driver diagram and what an idea needs on its way to practice.
+
+Aim -> primary drivers -> secondary drivers -> change ideas (``ChangeIdea.driver_id``).
+An idea also keeps the evidence reviews made before implementing it, its stage in
+each locality (spread) and its change package. All are ordinary records (id,
+created, updated) in their own tables.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+
+from pdsa_tui.model import choices as C
+from pdsa_tui.model.errors import FieldError
+from pdsa_tui.model.records import Record, _f, _internal
+
+#: A locality's stage of a change idea, in order (the spread matrix's cells).
+SPREAD_STAGES = {
+    "not_tested": "Not tested",
+    "testing": "Testing",
+    "implementing": "Implementing",
+    "sustained": "Sustained",
+}
+
+#: Why an evidence card was shown.
+EVIDENCE_TRIGGERS = {
+    "implementing": "Status moved to implementing",
+    "adopt": "A cycle's decision is Adopt",
+    "review": "Evidence reviewed",
+}
+
+
+@dataclass
+class PrimaryDriver(Record):
+    """A big factor the aim depends on."""
+
+    TABLE: ClassVar[str] = "primary_drivers"
+
+    aim_id: str = _internal()
+    title: str = _f(
+        "Primary driver",
+        required=True,
+        help="a big factor the aim depends on, e.g. 'Timely permanence planning'",
+    )
+    notes: str = _f("Notes", "longtext")
+
+
+@dataclass
+class SecondaryDriver(Record):
+    """A more specific factor under a primary driver; change ideas work on it."""
+
+    TABLE: ClassVar[str] = "secondary_drivers"
+
+    primary_id: str = _internal()
+    title: str = _f(
+        "Secondary driver",
+        required=True,
+        help="a specific factor under the primary, e.g. 'Legal processes that do not add delay'",
+    )
+    notes: str = _f("Notes", "longtext")
+
+
+@dataclass
+class EvidenceReview(Record):
+    """The evidence seen before implementing an idea, and the reason to go ahead."""
+
+    TABLE: ClassVar[str] = "evidence_reviews"
+
+    idea_id: str = _internal()
+    date: dt.date | None = _f("Date", "date", default=None, required=True)
+    trigger: str = _f(
+        "Shown because", "choice", default="review", required=True, choices=EVIDENCE_TRIGGERS
+    )
+    reason: str = _f(
+        "Reason to go ahead",
+        "longtext",
+        required=True,
+        help="why the group agrees to implement now, given the evidence",
+    )
+    #: The card as it read when confirmed, so later readers see what was known.
+    summary: str = _internal()
+
+
+@dataclass
+class SpreadEntry(Record):
+    """A change idea's stage in one locality."""
+
+    TABLE: ClassVar[str] = "spread"
+
+    idea_id: str = _internal()
+    locality: str = _f("Locality", required=True)
+    stage: str = _f("Stage", "choice", default="testing", required=True, choices=SPREAD_STAGES)
+    since: dt.date | None = _f("Since", "date", default=None)
+    notes: str = _f("Notes", "longtext")
+
+
+@dataclass
+class ChangePackage(Record):
+    """What colleagues need to take up an implemented idea."""
+
+    TABLE: ClassVar[str] = "change_packages"
+
+    idea_id: str = _internal()
+    steps: str = _f(
+        "Process steps",
+        "longtext",
+        help="one step a line, in order; start a line with ? for a yes/no decision",
+    )
+    guidance: str = _f("Why and what (guidance)", "longtext")
+    contacts: str = _f(
+        "Contacts by role", "longtext", help="one a line: role: who to contact (role or initials)"
+    )
+    resources: str = _f("Resources", "longtext", help="one a line: what - where it is kept")
+    start_date: dt.date | None = _f("Start date", "date", default=None)
+    training: str = _f("Training and coaching", "longtext")
+    approvals: str = _f(
+        "Approvals", "longtext", help="one a line: who | when, e.g. Head of service | 01/03/2026"
+    )
+    audit_every_weeks: float | None = _f(
+        "Self-audit every (weeks)", "number", default=None, minimum=1, maximum=104
+    )
+    audit_by: str = _f("Self-audit by", help="role or initials")
+    audit_next_due: dt.date | None = _f("Next self-audit due", "date", default=None)
+
+    def step_list(self) -> list[str]:
+        """The steps, one a line, blanks dropped."""
+        return [s.strip() for s in self.steps.splitlines() if s.strip()]
+
+    def lines(self, name: str) -> list[str]:
+        """A one-a-line field as its lines."""
+        return [s.strip() for s in str(getattr(self, name)).splitlines() if s.strip()]
+
+    def contact_pairs(self) -> list[tuple[str, str]]:
+        """``(role, who)`` from 'role: who' lines (a line without a colon is all 'who')."""
+        out = []
+        for line in self.lines("contacts"):
+            role, sep, who = line.partition(":")
+            out.append((role.strip(), who.strip()) if sep else ("", line))
+        return out
+
+    def approval_pairs(self) -> list[tuple[str, str]]:
+        """``(who, when)`` from 'who | when' lines."""
+        out = []
+        for line in self.lines("approvals"):
+            who, _, when = line.partition("|")
+            out.append((who.strip(), when.strip()))
+        return out
+
+    def audit_due(self, today: dt.date) -> bool:
+        """Whether a self-audit is due on or before ``today``."""
+        return self.audit_next_due is not None and self.audit_next_due <= today
+
+
+def is_decision_step(step: str) -> bool:
+    """A step written as a yes/no decision (starts with '?')."""
+    return step.startswith("?")
+
+
+def step_text(step: str) -> str:
+    """A step without its decision marker."""
+    return re.sub(r"^\?\s*", "", step)
+
+
+def role_key(text: str) -> str | None:
+    """The feedback source role for ``text`` (a key or label), or None."""
+    return C.match_choice(C.FEEDBACK_SOURCES, text)
+
+
+def affects_errors(values: list[str]) -> list[FieldError]:
+    """Problems with a list of affected roles: each must be a feedback source role."""
+    bad = [v for v in values if role_key(v) is None]
+    if not bad:
+        return []
+    accepted = ", ".join(C.FEEDBACK_SOURCES.values())
+    return [
+        FieldError(
+            "affects",
+            "Roles it affects",
+            f"'{bad[0]}' is not a role; use roles feedback comes from: {accepted}",
+        )
+    ]
+
+
+#: The record types of this module, in the order the store lists them.
+RECORDS: tuple[type[Record], ...] = (
+    PrimaryDriver,
+    SecondaryDriver,
+    EvidenceReview,
+    SpreadEntry,
+    ChangePackage,
+)

@@ -1,0 +1,79 @@
+"""Queries and small writes for the driver diagram, spread, evidence and change packages."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from pdsa_tui.model import ChangeIdea
+from pdsa_tui.model.drivers import (
+    ChangePackage,
+    EvidenceReview,
+    PrimaryDriver,
+    SecondaryDriver,
+    SpreadEntry,
+)
+from pdsa_tui.store.store import Store, natural_key
+
+
+def primary_drivers(store: Store, aim_id: str) -> list[PrimaryDriver]:
+    """An aim's primary drivers, oldest first (the order they were added)."""
+    found = [p for p in store.all(PrimaryDriver) if p.aim_id == aim_id]
+    return sorted(found, key=lambda p: (p.created, natural_key(p.title)))
+
+
+def secondary_drivers(store: Store, primary_id: str) -> list[SecondaryDriver]:
+    """A primary driver's secondary drivers, oldest first."""
+    found = [s for s in store.all(SecondaryDriver) if s.primary_id == primary_id]
+    return sorted(found, key=lambda s: (s.created, natural_key(s.title)))
+
+
+def driver_ideas(store: Store, secondary_id: str) -> list[ChangeIdea]:
+    """The change ideas that work on a secondary driver, by title."""
+    return [i for i in store.ideas() if i.driver_id == secondary_id]
+
+
+def unlinked_ideas(store: Store, aim_id: str) -> list[ChangeIdea]:
+    """An aim's change ideas not linked to any (existing) secondary driver."""
+    known = {s.id for s in store.all(SecondaryDriver)}
+    return [i for i in store.ideas(aim_id) if i.driver_id not in known]
+
+
+def secondary_of(store: Store, idea: ChangeIdea) -> SecondaryDriver | None:
+    """The secondary driver ``idea`` works on, if any."""
+    return store.lookup(SecondaryDriver, idea.driver_id) if idea.driver_id else None
+
+
+def link_driver(store: Store, idea: ChangeIdea, primary: str, secondary: str) -> ChangeIdea:
+    """Link ``idea`` to the secondary driver titled ``secondary`` under ``primary``.
+
+    Either driver is created when the aim has none of that title (any case).
+    """
+
+    def same(a: str, b: str) -> bool:
+        return " ".join(a.lower().split()) == " ".join(b.lower().split())
+
+    with store.transaction():
+        p = next((d for d in primary_drivers(store, idea.aim_id) if same(d.title, primary)), None)
+        if p is None:
+            p = store.save(PrimaryDriver(aim_id=idea.aim_id, title=primary))
+        s = next((d for d in secondary_drivers(store, p.id) if same(d.title, secondary)), None)
+        if s is None:
+            s = store.save(SecondaryDriver(primary_id=p.id, title=secondary))
+        return store.save(dataclasses.replace(store.get(ChangeIdea, idea.id), driver_id=s.id))
+
+
+def package_for(store: Store, idea_id: str) -> ChangePackage | None:
+    """The idea's change package, if it has one (the newest, should there be two)."""
+    found = [p for p in store.all(ChangePackage) if p.idea_id == idea_id]
+    return max(found, key=lambda p: p.created) if found else None
+
+
+def spread_entries(store: Store, idea_id: str | None = None) -> list[SpreadEntry]:
+    """Recorded stages by locality (of one idea)."""
+    return [s for s in store.all(SpreadEntry) if idea_id is None or s.idea_id == idea_id]
+
+
+def evidence_reviews(store: Store, idea_id: str) -> list[EvidenceReview]:
+    """The evidence reviews recorded on an idea, newest first."""
+    found = [r for r in store.all(EvidenceReview) if r.idea_id == idea_id]
+    return sorted(found, key=lambda r: (r.date, r.created), reverse=True)
