@@ -33,8 +33,9 @@ def _id(*parts: str) -> str:
     return str(uuid.uuid5(_NAMESPACE, "\x1f".join(parts)))
 
 
-def _stamp(day: dt.date) -> str:
-    return dt.datetime(day.year, day.month, day.day, 10, 0, tzinfo=dt.UTC).isoformat()
+def _stamp(day: dt.date, minute: int = 0) -> str:
+    # Drivers are listed in the order they were added: the data file's order.
+    return dt.datetime(day.year, day.month, day.day, 10, minute, tzinfo=dt.UTC).isoformat()
 
 
 def load_data() -> dict[str, Any]:
@@ -55,18 +56,21 @@ def add_demo_drivers(store: Store, today: dt.date) -> None:
     ideas = {i.title: i for i in store.ideas()}
     for code, primaries in data["drivers"].items():
         aim = aims[code]
-        made = _stamp(aim.cohort_from or ago(365))
-        for p in primaries:
+        start = aim.cohort_from or ago(365)
+        for k, p in enumerate(primaries):
             primary = store.save(
                 PrimaryDriver(
-                    id=_id(code, p["primary"]), created=made, aim_id=aim.id, title=p["primary"]
+                    id=_id(code, p["primary"]),
+                    created=_stamp(start, k),
+                    aim_id=aim.id,
+                    title=p["primary"],
                 )
             )
-            for s in p["secondary"]:
+            for j, s in enumerate(p["secondary"]):
                 secondary = store.save(
                     SecondaryDriver(
                         id=_id(code, p["primary"], s["title"]),
-                        created=made,
+                        created=_stamp(start, j),
                         primary_id=primary.id,
                         title=s["title"],
                     )

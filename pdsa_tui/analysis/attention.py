@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, Measure
+from pdsa_tui.model.drivers import ChangePackage
 
 #: An aim whose newest data point is older than this has "no recent data".
 STALE_DATA_DAYS = 31
@@ -113,10 +114,29 @@ def aim_attention(
     ideas: Sequence[ChangeIdea],
     cycles: Sequence[Cycle],
     today: dt.date,
+    *,
+    packages: Sequence[ChangePackage] = (),
 ) -> list[Attention]:
-    """Everything that needs attention for one aim, most urgent first."""
+    """Everything that needs attention for one aim, most urgent first.
+
+    ``packages`` may hold every change package: those of the aim's ideas with a
+    self-audit due are listed.
+    """
     out: list[Attention] = []
     by_idea = {i.id: i for i in ideas}
+    for p in packages:
+        idea = by_idea.get(p.idea_id)
+        if idea is not None and p.audit_next_due is not None and p.audit_due(today):
+            who = f" by {p.audit_by}" if p.audit_by else ""
+            out.append(
+                Attention(
+                    "audit_due",
+                    f"{idea.title}: self-audit{who} due {_d(p.audit_next_due)}",
+                    aim.id,
+                    idea.id,
+                    1,
+                )
+            )
     for c in cycles:
         idea = by_idea.get(c.idea_id)
         if idea is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from pdsa_tui.cli import cmd_change_package
 from pdsa_tui.cli.commands import add_db_option, open_store
 from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
 from pdsa_tui.cli.output import exact_stdout
@@ -29,11 +30,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--aim", metavar="CODE_OR_ID", help="the aim to report on, e.g. 'Aim 2'")
     p.add_argument("--cycle", metavar="ID", help="the cycle to summarise (id or id prefix)")
     p.add_argument("--all", action="store_true", help="every aim's report in one document")
+    cmd_change_package.add_argument(p)
     p.add_argument(
         "--format",
         dest="fmt",
         metavar="FORMAT",
-        required=True,
+        default=None,
         help=f"one of: {', '.join(FORMATS)}",
     )
     p.add_argument(
@@ -48,14 +50,26 @@ def run(args: argparse.Namespace) -> int:
     """Build the export and write it; nothing is written on any error."""
     chosen = [
         name
-        for name, given in (("--aim", args.aim), ("--cycle", args.cycle), ("--all", args.all))
+        for name, given in (
+            ("--aim", args.aim),
+            ("--cycle", args.cycle),
+            ("--all", args.all),
+            ("--change-package", args.change_package),
+        )
         if given
     ]
     if len(chosen) != 1:
         what = "none" if not chosen else " and ".join(chosen)
         raise CliError(
-            f"give exactly one of --aim CODE_OR_ID, --cycle ID or --all (got {what})", EXIT_USAGE
+            "give exactly one of --aim CODE_OR_ID, --cycle ID, --all or --change-package IDEA "
+            f"(got {what})",
+            EXIT_USAGE,
         )
+    if args.change_package:
+        fmt_given = str(args.fmt).lower().lstrip(".") if args.fmt else None
+        return cmd_change_package.run(args, fmt_given, Path(args.output).expanduser())
+    if args.fmt is None:
+        raise CliError(f"give --format ({', '.join(FORMATS)})", EXIT_USAGE)
     fmt = str(args.fmt).lower().lstrip(".")
     if fmt == "markdown":
         fmt = "md"

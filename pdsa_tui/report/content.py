@@ -16,7 +16,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pdsa_tui.analysis import Analysis
 from pdsa_tui.analysis.attention import Attention, aim_attention
@@ -24,9 +24,13 @@ from pdsa_tui.analysis.measures import view_measure
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, Feedback, FieldSpec, Measure, Record, Task, dates
 from pdsa_tui.model import choices as C
 from pdsa_tui.model.dates import format_date
+from pdsa_tui.model.drivers import ChangePackage
 from pdsa_tui.model.records import ACT_FIELDS, DO_FIELDS, PLAN_FIELDS, STUDY_FIELDS
 from pdsa_tui.report.svg import ChartMarker as Marker
 from pdsa_tui.store import NotFoundError, Store
+
+if TYPE_CHECKING:
+    from pdsa_tui.report.drivers_content import DriverTree, SpreadTable
 
 #: Shown for a field nobody has filled in yet.
 NOT_RECORDED = "Not recorded"
@@ -259,6 +263,9 @@ class AimContent:
     measures: list[MeasureContent]
     ideas: list[IdeaContent]
     anchor: str
+    #: The aim's driver diagram and its ideas' spread by locality.
+    drivers: DriverTree | None = None
+    spread: SpreadTable | None = None
 
     @property
     def cycles(self) -> list[CycleContent]:
@@ -442,6 +449,8 @@ def cycle_markers(store: Store, aim: Aim) -> list[Marker]:
 
 def aim_content(store: Store, aim: Aim, today: dt.date) -> AimContent:
     """One aim's full report."""
+    from pdsa_tui.report.drivers_content import driver_tree, spread_table
+
     measures = store.measures(aim.id)
     ideas = store.ideas(aim.id)
     cycles = store.cycles_for_aim(aim.id)
@@ -450,10 +459,14 @@ def aim_content(store: Store, aim: Aim, today: dt.date) -> AimContent:
         aim=aim,
         fields=field_rows(aim),
         hints=aim.statement_hints(),
-        attention=aim_attention(aim, measures, ideas, cycles, today),
+        attention=aim_attention(
+            aim, measures, ideas, cycles, today, packages=store.all(ChangePackage)
+        ),
         measures=[measure_content(m, aim, markers) for m in measures],
         ideas=[idea_content(store, i) for i in ideas],
         anchor=_anchor("aim", aim),
+        drivers=driver_tree(store, aim),
+        spread=spread_table(store, aim),
     )
 
 

@@ -27,6 +27,7 @@ from pdsa_tui.report.content import (
     day,
     goal_text,
 )
+from pdsa_tui.report.driver_svg import CSS as DRIVER_CSS
 from pdsa_tui.report.svg import chart_svg, month_label, visible_markers
 
 PRIORITY = {0: ("Act now", "p0"), 1: ("Soon", "p1"), 2: ("Keep an eye on", "p2")}
@@ -144,6 +145,7 @@ footer { margin-top: 3rem; padding-top: 0.6rem; border-top: 1px solid var(--line
   svg.chart { max-width: 100%; }
 }
 """
+CSS += DRIVER_CSS
 
 
 def _e(text: str) -> str:
@@ -273,6 +275,7 @@ def _aim(a: AimContent, level: int, doc: Document) -> str:
         f'<article class="idea" id="{_e(i.anchor)}">{_idea(i, level + 1)}</article>'
         for i in a.ideas
     ] or ['<p class="empty">No change ideas yet.</p>']
+    out.append(_drivers(a, level))
     cycles = [
         f'<article class="cycle" id="{_e(c.anchor)}">'
         + _h(
@@ -286,6 +289,17 @@ def _aim(a: AimContent, level: int, doc: Document) -> str:
     ]
     body = "".join(cycles) or '<p class="empty">No cycles yet.</p>'
     out.append(f'<section class="cycles">{_h(level, "Cycle summaries")}{body}</section>')
+    return "".join(out)
+
+
+def _drivers(a: AimContent, level: int) -> str:
+    from pdsa_tui.report.drivers_render import drivers_html, spread_html
+
+    out = []
+    if a.drivers is not None:
+        out += [_h(level, "Driver diagram"), drivers_html(a.drivers)]
+    if a.spread is not None:
+        out += [_h(level, "Spread by locality"), spread_html(a.spread)]
     return "".join(out)
 
 

@@ -191,6 +191,8 @@ def _aim(w: _Writer, a: AimContent, level: int, doc: Document) -> None:
     for i in a.ideas:
         _idea(w, i, level + 1)
 
+    _drivers(w, a, level)
+
     w.heading(level, "Cycle summaries")
     if not a.cycles:
         w.para("*No cycles yet.*")
@@ -198,6 +200,17 @@ def _aim(w: _Writer, a: AimContent, level: int, doc: Document) -> None:
         for c in i.cycles:
             w.heading(level + 1, f"{escape_inline(i.idea.title)}: {c.heading}")
             _cycle(w, c, level + 2)
+
+
+def _drivers(w: _Writer, a: AimContent, level: int) -> None:
+    from pdsa_tui.report.drivers_render import drivers_md, spread_md
+
+    if a.drivers is not None:
+        w.heading(level, "Driver diagram")
+        w.para(*drivers_md(a.drivers))
+    if a.spread is not None:
+        w.heading(level, "Spread by locality")
+        w.para(*spread_md(a.spread))
 
 
 def _measure(w: _Writer, m: MeasureContent, level: int) -> None:

@@ -77,3 +77,28 @@ def evidence_reviews(store: Store, idea_id: str) -> list[EvidenceReview]:
     """The evidence reviews recorded on an idea, newest first."""
     found = [r for r in store.all(EvidenceReview) if r.idea_id == idea_id]
     return sorted(found, key=lambda r: (r.date, r.created), reverse=True)
+
+
+def fold(text: str) -> str:
+    """A locality's name compared loosely (case and spacing ignored)."""
+    return " ".join(text.lower().split())
+
+
+def localities(store: Store) -> list[str]:
+    """The programme's localities: those named in ideas' settings and spread entries."""
+    seen: dict[str, str] = {}
+    names = [p for i in store.all(ChangeIdea) for p in i.settings]
+    names += [e.locality for e in store.all(SpreadEntry)]
+    for place in names:
+        seen.setdefault(fold(place), " ".join(place.split()))
+    return sorted(seen.values(), key=natural_key)
+
+
+def set_spread(store: Store, idea: ChangeIdea, locality: str, stage: str) -> SpreadEntry:
+    """Record ``idea``'s stage in ``locality`` (updating the entry there is one)."""
+    from pdsa_tui.model.dates import today
+
+    for e in spread_entries(store, idea.id):
+        if fold(e.locality) == fold(locality):
+            return store.save(dataclasses.replace(e, stage=stage, since=today()))
+    return store.save(SpreadEntry(idea_id=idea.id, locality=locality, stage=stage, since=today()))

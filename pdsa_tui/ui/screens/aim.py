@@ -52,6 +52,10 @@ class AimScreen(PdsaScreen):
         Binding("m", "tab('measures')", "Measures", id="aim.measures", show=False),
         Binding("i", "tab('ideas')", "Ideas", id="aim.ideas", show=False),
         Binding("x", "export", "Export", id="aim.export", tooltip="Export the aim report"),
+        Binding("D", "drivers", "Drivers", id="aim.drivers", tooltip="The aim's driver diagram"),
+        Binding(
+            "S", "spread", "Spread", id="aim.spread", tooltip="Change ideas by locality (spread)"
+        ),
         Binding("r", "app.review", "Review", id="aim.review", show=False),
     ]
 
@@ -298,3 +302,13 @@ class AimScreen(PdsaScreen):
         from pdsa_tui.report.export import default_filename
 
         self.export({"aim": self.aim}, default_filename(self.aim, "html"))
+
+    def action_drivers(self) -> None:
+        from pdsa_tui.ui.screens.drivers import DriverScreen
+
+        self.app.push_screen(DriverScreen(self.aim_id))
+
+    def action_spread(self) -> None:
+        from pdsa_tui.ui.screens.spread import SpreadScreen
+
+        self.app.push_screen(SpreadScreen(self.aim_id))

@@ -12,7 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from pdsa_tui.model import Record
+from pdsa_tui.model import ChangeIdea, Record
 from pdsa_tui.store import ReadOnlyError, Store, StoreError
 from pdsa_tui.ui.modals import ConfirmScreen, HelpScreen, PromptScreen, RecordForm
 
@@ -27,6 +27,11 @@ _TABLE_NAMES = {
     "cycles": ("PDSA cycle", "PDSA cycles"),
     "feedback": ("feedback entry", "feedback entries"),
     "aims": ("aim", "aims"),
+    "primary_drivers": ("primary driver", "primary drivers"),
+    "secondary_drivers": ("secondary driver", "secondary drivers"),
+    "evidence_reviews": ("evidence review", "evidence reviews"),
+    "spread": ("spread entry", "spread entries"),
+    "change_packages": ("change package", "change packages"),
 }
 
 
@@ -140,6 +145,14 @@ class PdsaScreen(Screen[None]):
             self.notify(f"Saved {title.split(':')[0].lower()}.", timeout=3)
             if then is not None:
                 then(saved)
+            if (
+                isinstance(saved, ChangeIdea)
+                and saved.status == "implementing"
+                and getattr(record, "status", "") != "implementing"
+            ):
+                from pdsa_tui.ui.screens.evidence import offer_evidence
+
+                offer_evidence(self, saved.id, "implementing")
 
         self.app.push_screen(RecordForm(title, record, self.save, **form_options), done)
 

@@ -167,6 +167,10 @@ def decision_follow_up(
         )
     elif decision != before and decision in DECISION_HINTS:
         screen.notify(DECISION_HINTS[decision], title="Decision saved", timeout=10, markup=False)
+        if decision == "adopt":
+            from pdsa_tui.ui.screens.evidence import offer_evidence
+
+            offer_evidence(screen, saved.idea_id, "adopt")
 
 
 class CycleScreen(PdsaScreen):

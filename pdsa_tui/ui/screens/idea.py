@@ -9,10 +9,18 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, choices, format_date
-from pdsa_tui.store.drivers import secondary_of
+from pdsa_tui.model.drivers import role_key
+from pdsa_tui.store.drivers import evidence_reviews, secondary_of
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.summaries import stage_counts, stage_sentence
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
+
+
+def role_label(text: str) -> str:
+    """A role as its label ('foster_carer' -> 'Foster carer'), else as typed."""
+    key = role_key(text)
+    return choices.label(choices.FEEDBACK_SOURCES, key) if key else text
+
 
 _STAGE_CLASS = {"study": "warn", "act": "warn", "closed": "dim"}
 
@@ -34,6 +42,10 @@ class IdeaScreen(PdsaScreen):
         Binding("e", "edit_idea", "Edit idea", id="idea.edit"),
         Binding("d,delete", "delete_cycle", "Delete cycle", id="idea.delete"),
         Binding("x", "export", "Export", id="idea.export"),
+        Binding("p", "package", "Package", id="idea.package", tooltip="The change package"),
+        Binding(
+            "v", "evidence", "Evidence", id="idea.evidence", tooltip="The evidence card (review)"
+        ),
         Binding("r", "app.review", "Review", id="idea.review", show=False),
     ]
 
@@ -81,6 +93,16 @@ class IdeaScreen(PdsaScreen):
         driver = secondary_of(self.store, idea)
         if driver is not None:
             text.append(f" · driver: {driver.title}")
+        if idea.affects:
+            text.append(" · affects " + ", ".join(role_label(r) for r in idea.affects))
+        reviews = evidence_reviews(self.store, idea.id)
+        if reviews:
+            r = reviews[0]
+            when = format_date(r.date) if r.date else ""
+            text.append(f"\nEvidence reviewed {when}: ", style="bold")
+            text.append(" ".join(r.reason.split())[:160])
+        elif idea.status in ("implementing", "spreading", "sustained"):
+            text.append("\nNo evidence review recorded: press v to review it.", style="italic")
         if idea.description:
             text.append("\n" + idea.description, style="dim")
         text.append(f"\n{len(cycles)} cycle{'s' if len(cycles) != 1 else ''}: ")
@@ -136,3 +158,13 @@ class IdeaScreen(PdsaScreen):
         from pdsa_tui.report.export import default_filename
 
         self.export({"idea": self.idea}, default_filename(self.idea, "html"))
+
+    def action_package(self) -> None:
+        from pdsa_tui.ui.screens.package import PackageScreen
+
+        self.app.push_screen(PackageScreen(self.idea_id))
+
+    def action_evidence(self) -> None:
+        from pdsa_tui.ui.screens.evidence import offer_evidence
+
+        offer_evidence(self, self.idea_id, "review")

@@ -1,0 +1,59 @@
+"""``pdsa export --change-package IDEA``: a change package a service manager can circulate."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from pdsa_tui.cli.commands import open_store
+from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
+from pdsa_tui.store import StoreError
+
+#: The formats a change package is written in.
+PACKAGE_FORMATS = {"md": "Markdown", "html": "HTML (printable, self-contained)"}
+
+
+def add_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--change-package`` to ``pdsa export``."""
+    parser.add_argument(
+        "--change-package",
+        metavar="IDEA_ID_OR_TITLE",
+        help="the change package of one change idea (md or html)",
+    )
+
+
+def run(args: argparse.Namespace, fmt: str | None, path: Path) -> int:
+    """Write the change package of ``args.change_package``; nothing is written on error."""
+    from pdsa_tui.report.export import write_export
+
+    if fmt is None:
+        fmt = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}.get(
+            path.suffix.lower()
+        )
+    if fmt not in PACKAGE_FORMATS:
+        raise CliError(
+            f"a change package is written as md or html, not '{fmt or path.suffix or '?'}'; "
+            "give --format md|html",
+            EXIT_USAGE,
+        )
+    if (path.exists() or path.is_symlink()) and not args.force and not path.is_dir():
+        raise CliError(f"{path} already exists; add --force to overwrite it", EXIT_DATA)
+    with open_store(args, write=False) as store:
+        try:
+            idea = store.find_idea(args.change_package)
+        except StoreError as exc:
+            raise CliError(str(exc), EXIT_DATA) from None
+        from pdsa_tui.report.drivers_render import package_text
+
+        text = package_text(store, idea, fmt)
+    try:
+        written = write_export(path, text, force=args.force)
+    except FileExistsError:
+        raise CliError(f"{path} already exists; add --force to overwrite it", EXIT_DATA) from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise CliError(
+            f"could not write {path}: {reason}; nothing was written", EXIT_DATA
+        ) from None
+    print(f"Wrote the change package of '{idea.title}' ({PACKAGE_FORMATS[fmt]}) to {written}")
+    return 0
