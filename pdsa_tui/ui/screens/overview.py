@@ -15,6 +15,7 @@ from pdsa_tui.analysis.attention import Attention, aim_attention, outcome_measur
 from pdsa_tui.analysis.measures import MeasureView, view_measure
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, Measure, choices, format_date
 from pdsa_tui.model.dates import today
+from pdsa_tui.model.drivers import ChangePackage
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.summaries import (
     point_line,
@@ -118,13 +119,14 @@ class OverviewScreen(PdsaScreen):
         self.status = {}
         rows = []
         attention_rows = []
+        packages = store.all(ChangePackage)
         for aim in store.aims():
             measures = store.measures(aim.id)
             outcome = outcome_measure(measures)
             view = view_measure(outcome, aim=aim) if outcome else None
             cycles = sorted(cycles_by_aim.get(aim.id, []), key=lambda c: (c.idea_id, c.number))
             ideas = ideas_by_aim.get(aim.id, [])
-            items = aim_attention(aim, measures, ideas, cycles, now)
+            items = aim_attention(aim, measures, ideas, cycles, now, packages=packages)
             self.status[aim.id] = AimStatus(aim, measures, ideas, cycles, view, items)
             counts = stage_counts(cycles)
             signal = signal_label(view)
