@@ -33,7 +33,7 @@ from pdsa_tui.store import (
 )
 from pdsa_tui.store import files as store_files
 from pdsa_tui.store.files import backup_dir, daily_backup, fsync_dir, make_backup
-from pdsa_tui.store.migrations import new_database
+from pdsa_tui.store.migrations import SCHEMA_VERSION, new_database
 
 
 def snapshot(path: Path) -> tuple[bytes, int, int]:
@@ -412,7 +412,7 @@ def test_check_names_the_files_own_schema_version(
     db.write_text(json.dumps(data), encoding="utf-8")
     status, out, err = cli(capsys, "check", "--db", db)
     assert status == 0, err
-    assert "schema version 1 (pdsa upgrades it to 2" in out
+    assert f"schema version 1 (pdsa upgrades it to {SCHEMA_VERSION}" in out
 
 
 def test_cli_save_errors_do_not_promise_kept_typing(

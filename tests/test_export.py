@@ -273,7 +273,9 @@ def test_html_aim_report_demo(demo: Store) -> None:
     page = text(demo, "html", aim=aim)
     p = check_html(page)
     assert page.startswith("<!DOCTYPE html>")
-    assert p.tags.count("svg") == len(demo.measures(aim.id))
+    # A chart per measure, and the aim's driver diagram.
+    assert p.tags.count("svg") == len(demo.measures(aim.id)) + 1
+    assert page.count('<svg class="drivers"') == 1
     assert "Content-Security-Policy" in page
     assert "@media print" in page and "break-before: page" in page
     body = " ".join(p.data)
@@ -289,7 +291,7 @@ def test_html_aim_report_demo(demo: Store) -> None:
 def test_html_every_aim_has_contents(demo: Store) -> None:
     page = text(demo, "html", all=True)
     p = check_html(page)
-    assert p.tags.count("svg") == len(demo.measures())
+    assert p.tags.count("svg") == len(demo.measures()) + len(demo.aims())  # + driver diagrams
     assert page.count('<section class="aim">') == len(demo.aims())
     assert "Contents" in " ".join(p.data)
 

@@ -18,6 +18,7 @@ from pdsa_tui.store import Store, WriteFailedError
 from pdsa_tui.ui.app import PdsaApp
 from pdsa_tui.ui.modals import ConfirmScreen
 from pdsa_tui.ui.screens.cycle import CycleScreen
+from pdsa_tui.ui.screens.evidence import EvidenceScreen
 from pdsa_tui.ui.screens.feedback import FeedbackForm
 from pdsa_tui.ui.widgets.fields import FieldBox
 from pdsa_tui.ui.widgets.record_table import RecordTable
@@ -127,6 +128,9 @@ async def test_fill_do_study_act_by_keys_closes_the_cycle(tmp_path: Path) -> Non
         await type_text(pilot, "Use in both teams.")
         assert "unsaved changes" in status(screen)
         await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, EvidenceScreen)  # Adopt shows the evidence card
+        await pilot.press("escape")  # it never blocks
         await pilot.pause()
 
         saved = on_disk(app).get(Cycle, cycle.id)

@@ -51,7 +51,7 @@ async def test_driver_tree_shows_ideas_and_adds_and_links_drivers(tmp_path: Path
         assert isinstance(app.screen, DriverScreen)
         text = screen_text(app)
         assert "◆ Timely permanence planning and decision making" in text
-        assert "• 15-week timeline checklist reminder  [Spreading ·" in text  # cut at 80 columns
+        assert "• [Spreading · Cycle 3 at Act] 15-week timeline checklist reminder" in text
         assert "(no change idea yet: press l)" in text
         assert "p Primary+" in text  # the footer says how to add
         await pilot.press("p")

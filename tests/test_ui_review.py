@@ -11,6 +11,7 @@ from pdsa_tui.model import ChangeIdea, Cycle
 from pdsa_tui.ui.app import PdsaApp
 from pdsa_tui.ui.modals import ConfirmScreen
 from pdsa_tui.ui.screens.cycle import CycleScreen
+from pdsa_tui.ui.screens.evidence import EvidenceScreen
 from pdsa_tui.ui.screens.review import EMPTY_TEXT, ReviewScreen
 from pdsa_tui.ui.widgets.fields import FieldBox
 from pdsa_tui.ui.widgets.record_table import RecordTable
@@ -94,6 +95,9 @@ async def test_step_record_save_and_the_decided_cycle_leaves(tmp_path: Path) -> 
         await pilot.press("tab", "tab")
         await choose(pilot, 1)  # adopt
         await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, EvidenceScreen)  # Adopt shows the evidence card
+        await pilot.press("escape")
         await pilot.pause()
         assert on_disk(app).get(Cycle, study_id).decision == "adopt"
         assert queue_keys(screen) == []

@@ -48,6 +48,7 @@ GAP = 44
 PAD = 8
 LINE_H = 15
 CHARS = 29  # characters per line at 12px in a 200px box
+CHARS_BOLD = 25  # bold text is wider
 MAX_LINES = 6
 
 
@@ -154,7 +155,7 @@ def driver_svg(tree: DriverTree) -> str:
             sec_boxes.append(sbox)
             y += sbox.h + 10
         centre = (sec_boxes[0].y + sec_boxes[-1].y + sec_boxes[-1].h) / 2
-        pbox = _Box(xs[1], 0, COL_W, _lines(p.driver.title), *PRIMARY_BOX, bold=True)
+        pbox = _Box(xs[1], 0, COL_W, _lines(p.driver.title, CHARS_BOLD), *PRIMARY_BOX, bold=True)
         pbox.y = max(
             centre - pbox.h / 2,
             (primary_boxes[-1].y + primary_boxes[-1].h + 8) if primary_boxes else top,
@@ -165,7 +166,9 @@ def driver_svg(tree: DriverTree) -> str:
         primary_boxes.append(pbox)
         y += 12  # a little air between primary drivers
     aim_text = f"{tree.aim.code}: {tree.aim.statement}"
-    abox = _Box(xs[0], 0, COL_W, _lines(aim_text, most=12), *AIM_BOX, ink="#fff", bold=True)
+    abox = _Box(
+        xs[0], 0, COL_W, _lines(aim_text, CHARS_BOLD, most=12), *AIM_BOX, ink="#fff", bold=True
+    )
     bottom = max(y, top + abox.h + 10)
     if primary_boxes:
         centre = (primary_boxes[0].y + primary_boxes[-1].y + primary_boxes[-1].h) / 2

@@ -26,11 +26,12 @@ _STATUS_STYLE = {"sustained": "green", "spreading": "green", "abandoned": "dim"}
 
 
 def _idea_label(node: IdeaNode) -> Text:
+    # Status first, so it shows however narrow the terminal is.
     text = Text("• ")
-    text.append_text(literal(node.idea.title))
     text.append(
-        f"  [{node.status} · {node.latest}]", style=_STATUS_STYLE.get(node.idea.status, "dim")
+        f"[{node.status} · {node.latest}] ", style=_STATUS_STYLE.get(node.idea.status, "dim")
     )
+    text.append_text(literal(node.idea.title))
     return text
 
 

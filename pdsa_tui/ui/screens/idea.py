@@ -95,18 +95,21 @@ class IdeaScreen(PdsaScreen):
             text.append(f" · driver: {driver.title}")
         if idea.affects:
             text.append(" · affects " + ", ".join(role_label(r) for r in idea.affects))
+        text.append(f"\n{len(cycles)} cycle{'s' if len(cycles) != 1 else ''}: ")
+        text.append(stage_sentence(stage_counts(cycles)))
         reviews = evidence_reviews(self.store, idea.id)
         if reviews:
+            # One line, so the cycles above and the table below keep their room.
             r = reviews[0]
-            when = format_date(r.date) if r.date else ""
-            text.append(f"\nEvidence reviewed {when}: ", style="bold")
-            text.append(" ".join(r.reason.split())[:160])
+            head = f"\nEvidence reviewed {format_date(r.date) if r.date else ''}: "
+            room = max(20, (self.size.width or 80) - len(head) - 3)
+            reason = " ".join(r.reason.split())
+            text.append(head, style="bold")
+            text.append(reason if len(reason) <= room else reason[: room - 1] + "…")
         elif idea.status in ("implementing", "spreading", "sustained"):
             text.append("\nNo evidence review recorded: press v to review it.", style="italic")
         if idea.description:
             text.append("\n" + idea.description, style="dim")
-        text.append(f"\n{len(cycles)} cycle{'s' if len(cycles) != 1 else ''}: ")
-        text.append(stage_sentence(stage_counts(cycles)))
         self.query_one("#idea-summary", Static).update(text)
         rows = []
         for c in cycles:

@@ -63,6 +63,7 @@ class SpreadScreen(PdsaScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("", id="spread-summary", classes="summary")
         grid: DataTable[Text] = DataTable(id="spread-grid", cursor_type="cell", zebra_stripes=True)
+        grid.fixed_columns = 1  # the idea stays in view while scrolling to far localities
         yield grid
 
     def on_mount(self) -> None:
@@ -85,7 +86,7 @@ class SpreadScreen(PdsaScreen):
             grid.add_column(literal(place), key=f"loc{k}")
         for row in table.rows:
             title = literal(row.idea.title)
-            title.truncate(40, overflow="ellipsis")
+            title.truncate(40 if self.size.width >= 110 else 26, overflow="ellipsis")
             cells = [Text(_SHORT[s], style=_STYLE[s]) for s in row.stages]
             grid.add_row(title, *cells, key=row.idea.id)
         if table.rows:
