@@ -188,3 +188,23 @@ def test_change_package_documents(store: Store, programme: Programme) -> None:
     assert 'class="due"' in html
     start = html.index('<svg class="flowchart"')
     ET.fromstring(html[start : html.index("</svg>", start) + 6])
+
+
+def test_localities_come_from_the_programme_once_it_names_them(
+    store: Store, programme: Programme
+) -> None:
+    from pdsa_tui.model import Programme as ProgrammeRecord
+    from pdsa_tui.report.drivers_content import evidence_for
+    from pdsa_tui.store.drivers import localities
+
+    set_spread(store, programme.idea, "Buckie", "testing")
+    # No programme yet: every locality named anywhere.
+    assert localities(store) == ["Buckie", "North locality"]
+    store.save(ProgrammeRecord(name="Moray PACE", localities=["Elgin", "north  locality", "Keith"]))
+    assert localities(store) == ["Elgin", "north locality", "Keith"]
+    # The matrix also shows a locality only a spread entry names, so nothing recorded hides.
+    assert spread_table(store, programme.aim).localities == [
+        "Elgin", "north locality", "Keith", "Buckie"]  # fmt: skip
+    card = evidence_for(store, programme.idea)
+    assert card.localities_all == ["Elgin", "north locality", "Keith"]
+    assert card.localities_missing == ["Elgin", "Keith"]  # North tested (any case or spacing)

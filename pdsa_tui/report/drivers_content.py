@@ -121,7 +121,7 @@ class SpreadTable:
 
 def spread_table(store: Store, aim: Aim | None = None) -> SpreadTable:
     """The spread matrix of one aim's ideas (or every idea)."""
-    places = localities(store)
+    places = localities(store, with_recorded=True)
     ideas = store.ideas(aim.id if aim is not None else None)
     return SpreadTable(places, spread_matrix(ideas, places, spread_entries(store)))
 

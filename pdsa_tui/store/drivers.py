@@ -84,14 +84,28 @@ def fold(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def localities(store: Store) -> list[str]:
-    """The programme's localities: those named in ideas' settings and spread entries."""
-    seen: dict[str, str] = {}
+def localities(store: Store, *, with_recorded: bool = False) -> list[str]:
+    """The programme's localities, in its order.
+
+    Until the programme names them: every locality named in ideas' settings and
+    spread entries. ``with_recorded`` adds localities that spread entries name
+    but the programme does not (the matrix shows them, so nothing recorded hides).
+    """
+    programme = store.programme()
     names = [p for i in store.all(ChangeIdea) for p in i.settings]
-    names += [e.locality for e in store.all(SpreadEntry)]
+    recorded = [e.locality for e in store.all(SpreadEntry)]
+    if programme is not None and programme.localities:
+        out = _unique(programme.localities)
+        return _unique([*out, *recorded]) if with_recorded else out
+    return sorted(_unique([*names, *recorded]), key=natural_key)
+
+
+def _unique(names: list[str]) -> list[str]:
+    """``names`` with spacing tidied, each once (the first spelling kept)."""
+    seen: dict[str, str] = {}
     for place in names:
         seen.setdefault(fold(place), " ".join(place.split()))
-    return sorted(seen.values(), key=natural_key)
+    return list(seen.values())
 
 
 def set_spread(store: Store, idea: ChangeIdea, locality: str, stage: str) -> SpreadEntry:
