@@ -116,3 +116,13 @@ def test_deleting_an_idea_deletes_its_package_and_spread(
     counts = store.delete(store.get(ChangeIdea, programme.idea.id))
     assert counts["change_packages"] == 1 and counts["spread"] == 1
     assert store.count(ChangePackage) == 0 and store.problems() == []
+
+
+def test_check_names_an_idea_linked_to_a_missing_driver(store: Store, programme: Programme) -> None:
+    import dataclasses
+
+    store.save(dataclasses.replace(programme.idea, driver_id="gone"))
+    assert store.problems() == [
+        f"Change idea {programme.idea.id} points to missing secondary driver 'gone'"
+    ]
+    assert unlinked_ideas(store, programme.aim.id)[0].id == programme.idea.id

@@ -866,6 +866,11 @@ class Store:
                         f"{_noun(cls).capitalize()} {rec.id} points to missing "
                         f"{_noun(parent)} {getattr(rec, attr)!r}"
                     )
+        for idea in self.all(ChangeIdea):  # a soft link: the idea shows as unlinked
+            if idea.driver_id and idea.driver_id not in self._cache[SecondaryDriver]:
+                found.append(
+                    f"Change idea {idea.id} points to missing secondary driver {idea.driver_id!r}"
+                )
         for cls in _TYPES:
             for rec in self._cache[cls].values():
                 for err in rec.validate():
