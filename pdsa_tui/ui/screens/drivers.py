@@ -17,7 +17,8 @@ from pdsa_tui.report.drivers_content import DriverTree, IdeaNode, driver_tree
 from pdsa_tui.store import StoreError
 from pdsa_tui.store.drivers import primary_drivers, secondary_drivers
 from pdsa_tui.ui.screens.base import PdsaScreen
-from pdsa_tui.ui.screens.pick import PickScreen, literal
+from pdsa_tui.ui.screens.pick import PickScreen
+from pdsa_tui.ui.widgets.record_table import literal
 
 #: What a tree node stands for: (kind, record id).
 NodeKey = tuple[str, str]

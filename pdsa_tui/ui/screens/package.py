@@ -17,7 +17,7 @@ from pdsa_tui.model.drivers import ChangePackage, is_decision_step, step_text
 from pdsa_tui.store.drivers import package_for
 from pdsa_tui.ui.modals import ConfirmScreen, PromptScreen
 from pdsa_tui.ui.screens.base import PdsaScreen
-from pdsa_tui.ui.screens.pick import literal
+from pdsa_tui.ui.widgets.record_table import literal
 
 
 def flowchart_text(steps: list[str], width: int) -> Text:

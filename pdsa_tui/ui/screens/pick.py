@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -13,13 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-def literal(text: str) -> Text:
-    """User text shown as typed: never markup, control characters made visible (^X)."""
-    shown = _CONTROL.sub(lambda m: "^" + chr((ord(m.group()) + 64) % 128), text)
-    return Text(shown)
+from pdsa_tui.ui.widgets.record_table import literal
 
 
 class PickScreen(ModalScreen[str | None]):

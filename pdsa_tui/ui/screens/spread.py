@@ -15,7 +15,8 @@ from pdsa_tui.store import StoreError
 from pdsa_tui.store.drivers import set_spread
 from pdsa_tui.ui.modals import PromptScreen
 from pdsa_tui.ui.screens.base import PdsaScreen
-from pdsa_tui.ui.screens.pick import PickScreen, literal
+from pdsa_tui.ui.screens.pick import PickScreen
+from pdsa_tui.ui.widgets.record_table import literal
 
 _STYLE = {
     "not_tested": "dim",
