@@ -159,15 +159,17 @@ def u_limits(
         return out
     centre = math.fsum(base_num) / total
     out.centre = centre
+    if not math.isfinite(centre) or centre < 0:
+        return out
+    sqrt, ucl, lcl = math.sqrt, out.ucl, out.lcl
     for k in idx:
         den = dens.get(k)
         if den is None or den <= 0:
             continue
-        sd = math.sqrt(centre / den)
-        hi = _finite(centre + 3 * sd)
-        lo = _finite(centre - 3 * sd)
-        out.ucl[k] = hi
-        out.lcl[k] = None if lo is None else max(0.0, lo)
+        # Finite for any finite centre >= 0 and denominator > 0: no check per point.
+        three_sd = 3 * sqrt(centre / den)
+        ucl[k] = centre + three_sd
+        lcl[k] = max(0.0, centre - three_sd)
     return out
 
 
