@@ -208,3 +208,27 @@ def test_localities_come_from_the_programme_once_it_names_them(
     card = evidence_for(store, programme.idea)
     assert card.localities_all == ["Elgin", "north locality", "Keith"]
     assert card.localities_missing == ["Elgin", "Keith"]  # North tested (any case or spacing)
+
+
+def test_json_export_keeps_the_aims_drivers_spread_and_packages(
+    store: Store, programme: Programme
+) -> None:
+    import json
+
+    from pdsa_tui.model.drivers import PrimaryDriver, SecondaryDriver
+    from pdsa_tui.report.export import export_text
+
+    other = store.save(Aim(code="Aim 8", statement="s"))
+    store.save(PrimaryDriver(aim_id=other.id, title="Not this aim's"))
+    idea = link_driver(store, programme.idea, "Timely planning", "Early meetings")
+    set_spread(store, idea, "North locality", "implementing")
+    package = store.save(ChangePackage(idea_id=idea.id, steps="a\n? b"))
+    doc = json.loads(export_text(store, aim=programme.aim, fmt="json", now=NOW))
+    assert [p["title"] for p in doc["primary_drivers"]] == ["Timely planning"]
+    [sec] = doc["secondary_drivers"]
+    assert SecondaryDriver.from_dict(sec) == store.get(SecondaryDriver, idea.driver_id)
+    assert [s["stage"] for s in doc["spread"]] == ["implementing"]
+    assert ChangePackage.from_dict(doc["change_packages"][0]) == package
+    assert doc["ideas"][0]["driver_id"] == idea.driver_id
+    cycle_doc = json.loads(export_text(store, cycle=programme.cycles[0], fmt="json", now=NOW))
+    assert "primary_drivers" not in cycle_doc  # a cycle's summary keeps to the cycle

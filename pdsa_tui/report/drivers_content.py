@@ -8,11 +8,13 @@ exactly as typed; escaping is the renderer's job.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from pdsa_tui.analysis.evidence import EvidenceCard, evidence_card
 from pdsa_tui.analysis.spread import SpreadRow, spread_matrix, tested_localities
-from pdsa_tui.model import Aim, ChangeIdea, Cycle
+from pdsa_tui.model import Aim, ChangeIdea, Cycle, Record
 from pdsa_tui.model import choices as C
 from pdsa_tui.model.drivers import (
     SPREAD_STAGES,
@@ -20,6 +22,7 @@ from pdsa_tui.model.drivers import (
     EvidenceReview,
     PrimaryDriver,
     SecondaryDriver,
+    SpreadEntry,
 )
 from pdsa_tui.store import Store
 from pdsa_tui.store.drivers import (
@@ -33,6 +36,8 @@ from pdsa_tui.store.drivers import (
     spread_entries,
     unlinked_ideas,
 )
+
+R = TypeVar("R", bound=Record)
 
 
 def latest_cycle_text(cycles: list[Cycle]) -> str:
@@ -189,3 +194,28 @@ def package_content(store: Store, idea: ChangeIdea, today: dt.date) -> PackageCo
         reviews=evidence_reviews(store, idea.id),
         today=today,
     )
+
+
+def driver_records(
+    store: Store, aims: Sequence[Aim], ideas: Sequence[ChangeIdea]
+) -> dict[str, list[Record]]:
+    """The driver-diagram, evidence, spread and package records of ``aims`` and ``ideas``."""
+    aim_ids = {a.id for a in aims}
+    idea_ids = {i.id for i in ideas}
+    primaries = [p for p in store.all(PrimaryDriver) if p.aim_id in aim_ids]
+    primary_ids = {p.id for p in primaries}
+
+    def of_ideas(cls: type[R]) -> list[Record]:
+        found = [r for r in store.all(cls) if getattr(r, "idea_id", None) in idea_ids]
+        return sorted(found, key=lambda r: (r.created, r.id))
+
+    return {
+        "primary_drivers": sorted(primaries, key=lambda r: (r.created, r.id)),
+        "secondary_drivers": sorted(
+            (s for s in store.all(SecondaryDriver) if s.primary_id in primary_ids),
+            key=lambda r: (r.created, r.id),
+        ),
+        "evidence_reviews": of_ideas(EvidenceReview),
+        "spread": of_ideas(SpreadEntry),
+        "change_packages": of_ideas(ChangePackage),
+    }

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, Record, dates
 from pdsa_tui.report import content, csvout, html, jsonout, markdown
+from pdsa_tui.report.drivers_content import driver_records
 from pdsa_tui.report.formats import FORMATS
 from pdsa_tui.store import Store
 from pdsa_tui.store.files import atomic_write
@@ -74,6 +75,7 @@ def export_text(
         ideas=ideas,
         cycles=cycles,
         feedback=feedback,
+        extra=driver_records(store, aims, ideas) if aim is not None or all else None,
     )
 
 

@@ -6,6 +6,8 @@ Shape (``version`` 1)::
      "scope": {"kind": "aim" | "all" | "idea" | "cycle", "id": "..." | null},
      "aims": [...], "measures": [... each with its "points" ...], "ideas": [...],
      "cycles": [...], "feedback": [...],
+     "primary_drivers": [...], "secondary_drivers": [...], "evidence_reviews": [...],
+     "spread": [...], "change_packages": [...],   (aim and all-aims exports)
      "analyses": {"<measure id>": {... as ``pdsa analyse --json`` ...}}}
 
 Each record is its model's ``to_dict()``: ``Model.from_dict(record)`` gives back
@@ -18,12 +20,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pdsa_tui import __version__
 from pdsa_tui.analysis.measures import view_measure
-from pdsa_tui.model import Aim, ChangeIdea, Cycle, Feedback, Measure
+from pdsa_tui.model import Aim, ChangeIdea, Cycle, Feedback, Measure, Record
 
 FORMAT = "pdsa-export"
 VERSION = 1
@@ -39,8 +41,12 @@ def render(
     ideas: Sequence[ChangeIdea],
     cycles: Sequence[Cycle],
     feedback: Sequence[Feedback],
+    extra: Mapping[str, Sequence[Record]] | None = None,
 ) -> str:
-    """The records as one JSON document (UTF-8 text, accents and emoji kept as they are)."""
+    """The records as one JSON document (UTF-8 text, accents and emoji kept as they are).
+
+    ``extra`` adds more tables by name (an aim's driver diagram, spread, change packages).
+    """
     aim_by_id = {a.id: a for a in aims}
     analyses: dict[str, Any] = {}
     for m in measures:
@@ -64,6 +70,7 @@ def render(
         "ideas": [i.to_dict() for i in ideas],
         "cycles": [c.to_dict() for c in cycles],
         "feedback": [f.to_dict() for f in feedback],
+        **{table: [r.to_dict() for r in recs] for table, recs in (extra or {}).items()},
         "analyses": analyses,
     }
     return json.dumps(doc, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
