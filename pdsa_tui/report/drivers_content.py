@@ -26,7 +26,6 @@ from pdsa_tui.model.drivers import (
 )
 from pdsa_tui.store import Store
 from pdsa_tui.store.drivers import (
-    driver_ideas,
     evidence_reviews,
     localities,
     package_for,
@@ -34,8 +33,8 @@ from pdsa_tui.store.drivers import (
     secondary_drivers,
     secondary_of,
     spread_entries,
-    unlinked_ideas,
 )
+from pdsa_tui.store.store import natural_key
 
 R = TypeVar("R", bound=Record)
 
@@ -98,17 +97,29 @@ def idea_node(store: Store, idea: ChangeIdea) -> IdeaNode:
 
 def driver_tree(store: Store, aim: Aim) -> DriverTree:
     """The aim's driver diagram."""
-    primaries = [
-        PrimaryNode(
-            p,
-            [
-                SecondaryNode(s, [idea_node(store, i) for i in driver_ideas(store, s.id)])
-                for s in secondary_drivers(store, p.id)
-            ],
+    ideas = store.ideas(aim.id)
+    ids = {i.id for i in ideas}
+    ramps: dict[str, list[Cycle]] = {}
+    for c in store.all(Cycle):
+        if c.idea_id in ids:
+            ramps.setdefault(c.idea_id, []).append(c)
+    by_driver: dict[str, list[IdeaNode]] = {}
+    for i in ideas:
+        node = IdeaNode(
+            i, C.label(C.IDEA_STATUSES, i.status), latest_cycle_text(ramps.get(i.id, []))
         )
-        for p in primary_drivers(store, aim.id)
-    ]
-    return DriverTree(aim, primaries, [idea_node(store, i) for i in unlinked_ideas(store, aim.id)])
+        by_driver.setdefault(i.driver_id, []).append(node)
+    primaries = []
+    linked: set[str] = set()
+    for p in primary_drivers(store, aim.id):
+        secondaries = []
+        for s in secondary_drivers(store, p.id):
+            secondaries.append(SecondaryNode(s, by_driver.get(s.id, [])))
+            linked.add(s.id)
+        primaries.append(PrimaryNode(p, secondaries))
+    unlinked = [n for key, nodes in by_driver.items() if key not in linked for n in nodes]
+    unlinked.sort(key=lambda n: natural_key(n.idea.title))
+    return DriverTree(aim, primaries, unlinked)
 
 
 @dataclass
