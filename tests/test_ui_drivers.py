@@ -241,3 +241,25 @@ async def test_due_self_audit_needs_attention_on_the_overview(tmp_path: Path) ->
             "15-week timeline checklist reminder: self-audit by Senior Practitioner (SP) due"
             in (screen_text(app))
         )
+
+
+async def test_audit_done_moves_the_next_due_date(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from pdsa_tui.model.dates import today
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await open_aim2(pilot)
+        await pilot.press("i", "enter")  # the 15-week reminder
+        await pilot.pause()
+        await pilot.press("p")
+        await pilot.pause()
+        assert "(due now)" in screen_text(app)
+        await pilot.press("a")
+        await pilot.pause()
+        assert "(due now)" not in screen_text(app)
+    with Store.open(app.path, read_only=True) as store:
+        package = package_for(store, store.find_idea("15-week timeline checklist reminder").id)
+        assert package is not None
+        assert package.audit_next_due == today() + dt.timedelta(weeks=12)

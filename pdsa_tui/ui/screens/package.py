@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import textwrap
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from textual.widgets import Static
 from pdsa_tui.model import ChangeIdea
 from pdsa_tui.model.dates import format_date, today
 from pdsa_tui.model.drivers import ChangePackage, is_decision_step, step_text
+from pdsa_tui.store import StoreError
 from pdsa_tui.store.drivers import package_for
 from pdsa_tui.ui.modals import ConfirmScreen, PromptScreen
 from pdsa_tui.ui.screens.base import PdsaScreen
@@ -59,6 +62,13 @@ class PackageScreen(PdsaScreen):
         Binding("escape", "back", "Back", id="package.back"),
         Binding("e", "edit", "Edit", id="package.edit", tooltip="Edit the change package"),
         Binding("x", "export", "Export", id="package.export", tooltip="Export as md or html"),
+        Binding(
+            "a",
+            "audit_done",
+            "Audit done",
+            id="package.audit",
+            tooltip="Record today's self-audit: the next falls due one interval from today",
+        ),
     ]
 
     def __init__(self, idea_id: str) -> None:
@@ -133,6 +143,22 @@ class PackageScreen(PdsaScreen):
             self._package(),
             tall=["steps", "guidance", "contacts", "resources", "training", "approvals"],
         )
+
+    def action_audit_done(self) -> None:
+        package = package_for(self.store, self.idea_id)
+        if package is None or not package.audit_every_weeks:
+            self.notify("Set 'Self-audit every (weeks)' first (e edits the package).", timeout=5)
+            return
+        if not self.can_write():
+            return
+        due = today() + dt.timedelta(weeks=package.audit_every_weeks)
+        try:
+            self.save(dataclasses.replace(package, audit_next_due=due))
+        except StoreError as exc:
+            self.notify(str(exc), title="Not saved", severity="error", timeout=10)
+            return
+        self.changed()
+        self.notify(f"Self-audit recorded; the next is due {format_date(due)}.", timeout=5)
 
     def action_export(self) -> None:
         from pdsa_tui.report.export import _slug
