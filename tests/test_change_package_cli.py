@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import TODAY
 
 from pdsa_tui.cli import main
 from pdsa_tui.store import Store
@@ -19,7 +20,8 @@ IDEA = "15-week timeline checklist reminder"
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from pdsa_tui.demo import write_demo
 
-    return write_demo(tmp_path_factory.mktemp("demo") / "demo.json")
+    # Module-scoped, so built before the day is pinned for each test: pin it here too.
+    return write_demo(tmp_path_factory.mktemp("demo") / "demo.json", today=TODAY)
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
