@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 
-from pdsa_tui.model import Aim
+from pdsa_tui.model import Aim, Meeting, Question
+from pdsa_tui.model.rows import Action, Decision
 from pdsa_tui.store import Store
 from tests.test_cli import Result, assert_one_line_error, run
 
@@ -95,3 +97,187 @@ def test_programme_show_makes_control_characters_visible(
     r = run(capsys, "programme", "show", "--db", db)
     assert "\x1b" not in r.out
     assert "Evil\\x1b[31m name" in r.out
+
+
+# -- meetings --------------------------------------------------------------------------------
+def test_meeting_list_text_and_json(capsys: pytest.CaptureFixture[str], db: Path) -> None:
+    assert run(capsys, "meeting", "list", "--db", db).out.strip() == "(no meetings recorded)"
+    assert json.loads(run(capsys, "meeting", "list", "--json", "--db", db).out) == []
+    with Store.open(db) as store:
+        older = store.save(
+            Meeting(
+                date=dt.date(2026, 1, 6),
+                kind="aim",
+                aim="Aim 1",
+                present=["TM"],
+                actions=[Action("a", "b", dt.date(2026, 1, 20), done=True)],
+            )
+        )
+        newer = store.save(
+            Meeting(
+                date=dt.date(2026, 2, 3),
+                present=["PACE lead", "Data lead", "Reporter"],
+                decisions=[
+                    Decision("Aim 1 › X › Cycle 1", "adopt"),
+                    Decision("Aim 1 › X › Cycle 2", ""),  # studied, nothing decided yet
+                ],
+                actions=[Action("send charts", "DL", dt.date(2026, 2, 10))],
+            )
+        )
+    data = json.loads(run(capsys, "meeting", "list", "--json", "--db", db).out)
+    assert data == [
+        {
+            "id": newer.id,
+            "date": "2026-02-03",
+            "kind": "leads",
+            "aim": "",
+            "present": ["PACE lead", "Data lead", "Reporter"],
+            "decisions": 1,
+            "actions": 1,
+        },
+        {
+            "id": older.id,
+            "date": "2026-01-06",
+            "kind": "aim",
+            "aim": "Aim 1",
+            "present": ["TM"],
+            "decisions": 0,
+            "actions": 1,
+        },
+    ]
+    out = run(capsys, "meeting", "list", "--db", db).out
+    assert out.splitlines()[0].endswith(
+        "03/02/2026  Leads group: 3 present, 1 decisions, 1 actions (1 open)"
+    )
+    assert "Aim 1 group: 1 present" in out
+
+
+def test_meeting_list_without_a_database(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    r = run(capsys, "meeting", "list", "--db", tmp_path / "none.json")
+    assert_one_line_error(r, 1, "no database at")
+    r = run(capsys, "meeting", "frobnicate", "--db", tmp_path / "none.json")
+    assert_one_line_error(r, 2, "invalid choice")
+
+
+# -- self-assessment ----------------------------------------------------------------------------
+def _assess(capsys: pytest.CaptureFixture[str], db: Path) -> dict[str, dict[str, object]]:
+    rows = json.loads(run(capsys, "assess", "list", "--json", "--db", db).out)
+    return {r["id"]: r for r in rows}
+
+
+def test_assess_list_every_question_not_yet_with_evidence(
+    capsys: pytest.CaptureFixture[str], db: Path
+) -> None:
+    rows = _assess(capsys, db)
+    assert len(rows) == 60
+    first = rows["team-1"]
+    assert set(first) == {
+        "id",
+        "theme",
+        "question",
+        "status",
+        "notes",
+        "action",
+        "owner",
+        "review",
+        "evidence",
+    }
+    assert first["theme"] == "Team/Leads group"
+    assert first["question"] == "PACE Lead and Data Lead identified (crucial)"
+    assert first["status"] == "not-yet" and first["review"] is None
+    assert first["evidence"] == "No programme recorded yet: no PACE lead or data lead named."
+    assert rows["team-3"]["evidence"] == "Aims without a lead: Aim 2 (1 of 2 have one)."
+    assert rows["team-6"]["evidence"] is None
+    text = run(capsys, "assess", "list", "--db", db).out
+    assert "No self-assessment yet" in text and "\nData\n" in text
+
+
+def test_assess_set_then_list_and_a_second_round(
+    capsys: pytest.CaptureFixture[str], db: Path
+) -> None:
+    r = run(capsys, "assess", "new", "--date", "02/03/2026", "--db", db)
+    assert r.status == 0 and "Started the self-assessment of 02/03/2026" in r.out
+    r = run(
+        capsys,
+        "assess",
+        "set",
+        "data-2",
+        "--status",
+        "partly",
+        "--notes",
+        "monthly only",
+        "--action",
+        "ask IT",
+        "--owner",
+        "DL",
+        "--review",
+        "01/06/2026",
+        "--db",
+        db,
+    )
+    assert r.status == 0, r.err
+    assert "Set data-2 to 'partly' in the self-assessment of 02/03/2026" in r.out
+    row = _assess(capsys, db)["data-2"]
+    assert (row["status"], row["notes"], row["action"], row["owner"], row["review"]) == (
+        "partly",
+        "monthly only",
+        "ask IT",
+        "DL",
+        "2026-06-01",
+    )
+    # A second round carries answers forward; changing it leaves the first as it was.
+    assert run(capsys, "assess", "new", "--date", "2026-09-01", "--db", db).status == 0
+    assert run(capsys, "assess", "set", "data-2", "--status", "in-place", "--db", db).status == 0
+    row = _assess(capsys, db)["data-2"]
+    assert row["status"] == "in-place" and row["notes"] == "monthly only"
+    with Store.open(db, read_only=True) as store:
+        first, second = sorted(store.assessments(), key=lambda a: a.date)  # type: ignore[arg-type, return-value]
+        assert store.answers(first.id)["data-2"].status == "partly"
+        assert store.answers(second.id)["data-2"].status == "in-place"
+
+
+def test_assess_errors_are_one_line_and_write_nothing(
+    capsys: pytest.CaptureFixture[str], db: Path
+) -> None:
+    before = db.read_bytes()
+    r = run(capsys, "assess", "set", "nope", "--status", "partly", "--db", db)
+    assert_one_line_error(r, 1, "no question 'nope'", "pdsa assess list")
+    r = run(capsys, "assess", "set", "data-1", "--status", "maybe", "--db", db)
+    assert_one_line_error(r, 2, "invalid choice: 'maybe'", "in-place")
+    r = run(capsys, "assess", "set", "data-1", "--db", db)
+    assert_one_line_error(r, 2, "--status")
+    r = run(
+        capsys,
+        "assess",
+        "set",
+        "data-1",
+        "--status",
+        "partly",
+        "--review",
+        "31/02/2026",
+        "--db",
+        db,
+    )
+    assert_one_line_error(r, 1, "--review: '31/02/2026' is not a real date")
+    assert db.read_bytes() == before
+    assert run(capsys, "assess", "new", "--date", "2026-03-02", "--db", db).status == 0
+    after = db.read_bytes()
+    r = run(capsys, "assess", "new", "--date", "2026-03-01", "--db", db)
+    assert_one_line_error(r, 1, "a new one must be later")
+    assert db.read_bytes() == after
+
+
+def test_assess_set_a_custom_question_by_id_prefix(
+    capsys: pytest.CaptureFixture[str], db: Path
+) -> None:
+    with Store.open(db) as store:
+        q = store.save(Question(theme="data", text="Do we share charts with the board?"))
+    rows = json.loads(run(capsys, "assess", "list", "--json", "--db", db).out)
+    ids = [r["id"] for r in rows]
+    # The group's own question follows its theme's template questions.
+    assert ids.index(q.id) == ids.index("data-4") + 1
+    r = run(capsys, "assess", "set", q.id[:8], "--status", "n/a", "--db", db)
+    assert r.status == 0, r.err
+    assert _assess(capsys, db)[q.id]["status"] == "n/a"

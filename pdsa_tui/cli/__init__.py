@@ -22,7 +22,14 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The full argument parser."""
-    from pdsa_tui.cli import cmd_analyse, cmd_export, cmd_programme, commands
+    from pdsa_tui.cli import (
+        cmd_analyse,
+        cmd_assess,
+        cmd_export,
+        cmd_meeting,
+        cmd_programme,
+        commands,
+    )
 
     parser = _Parser(
         prog="pdsa",
@@ -46,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     cmd_analyse.register(sub)
     cmd_export.register(sub)
     cmd_programme.register(sub)
+    cmd_meeting.register(sub)
+    cmd_assess.register(sub)
     return parser
 
 

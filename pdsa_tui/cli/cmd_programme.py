@@ -12,7 +12,7 @@ from typing import Any
 from pdsa_tui.cli.commands import add_db_option, open_store
 from pdsa_tui.cli.errors import EXIT_DATA, CliError
 from pdsa_tui.model import Programme, ValidationError, choices, from_form, to_form
-from pdsa_tui.model.dates import today
+from pdsa_tui.model import dates
 from pdsa_tui.store import Store
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -45,7 +45,7 @@ def programme_json(store: Store) -> dict[str, Any]:
     prog = store.programme()
     if prog is None:
         raise no_programme(store)
-    now = today()
+    now = dates.today()
     meetings = store.meetings()
     return {
         "id": prog.id,
@@ -116,7 +116,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         from pdsa_tui.analysis.programme import meetings_due
 
         for d in meetings_due(store.programme(), store.aims(), store.meetings()):
-            lines.append(visible(d.text(today())))
+            lines.append(visible(d.text(dates.today())))
         if data["overdue_actions"]:
             n = data["overdue_actions"]
             lines.append(f"{n} open action{'s' if n != 1 else ''} past due ('pdsa meeting list')")
