@@ -96,7 +96,7 @@ def test_programme_show_makes_control_characters_visible(
     assert _set(capsys, db, "--name", "Evil\x1b[31m name").status == 0
     r = run(capsys, "programme", "show", "--db", db)
     assert "\x1b" not in r.out
-    assert "Evil\\x1b[31m name" in r.out
+    assert "Evil\u241b[31m name" in r.out
 
 
 # -- meetings --------------------------------------------------------------------------------

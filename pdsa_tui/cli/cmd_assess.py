@@ -8,8 +8,7 @@ from typing import Any
 from pdsa_tui.cli.cmd_programme import print_json, visible
 from pdsa_tui.cli.commands import add_db_option, open_store
 from pdsa_tui.cli.errors import EXIT_DATA, CliError
-from pdsa_tui.model import choices, format_date, parse_date
-from pdsa_tui.model import dates
+from pdsa_tui.model import choices, dates, format_date, parse_date
 from pdsa_tui.store import Store
 
 

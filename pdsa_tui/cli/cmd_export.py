@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from pdsa_tui.cli import cmd_change_package
+from pdsa_tui.cli import cmd_change_package, cmd_export_programme
 from pdsa_tui.cli.commands import add_db_option, open_store
 from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
 from pdsa_tui.cli.output import exact_stdout
@@ -31,6 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--cycle", metavar="ID", help="the cycle to summarise (id or id prefix)")
     p.add_argument("--all", action="store_true", help="every aim's report in one document")
     cmd_change_package.add_argument(p)
+    cmd_export_programme.add_arguments(p)
     p.add_argument(
         "--format",
         dest="fmt",
@@ -48,6 +49,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build the export and write it; nothing is written on any error."""
+    if cmd_export_programme.chosen(args):
+        return cmd_export_programme.run(args)
     chosen = [
         name
         for name, given in (

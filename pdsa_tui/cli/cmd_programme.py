@@ -5,22 +5,20 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import re
 import sys
 from typing import Any
 
 from pdsa_tui.cli.commands import add_db_option, open_store
 from pdsa_tui.cli.errors import EXIT_DATA, CliError
-from pdsa_tui.model import Programme, ValidationError, choices, from_form, to_form
-from pdsa_tui.model import dates
+from pdsa_tui.model import Programme, ValidationError, choices, dates, from_form, to_form
 from pdsa_tui.store import Store
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def visible(text: str) -> str:
-    """``text`` with control characters shown as ``\\x1b`` (never sent to the terminal)."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """``text`` with control characters shown as stand-ins (``pdsa_tui.model.safetext``)."""
+    from pdsa_tui.model.safetext import visible as shown
+
+    return shown(text)
 
 
 def print_json(data: Any) -> None:
@@ -77,6 +75,7 @@ def programme_json(store: Store) -> dict[str, Any]:
             for d in meetings_due(prog, store.aims(), meetings)
         ],
         "overdue_actions": len(overdue_actions(meetings, now)),
+        "last_pack": prog.last_pack.isoformat() if prog.last_pack else None,
         "notes": prog.notes,
     }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar, Self
 
 from pdsa_tui.model import choices as C
@@ -37,6 +37,8 @@ class Programme(Record):
         help="teams or areas where ideas are tested, comma-separated",
     )
     notes: str = _f("Notes", "longtext")
+    #: When the last governance pack was exported (its default --since).
+    last_pack: dt.date | None = field(default=None, metadata={"kind": "date-internal", "label": ""})
 
     @property
     def title(self) -> str:

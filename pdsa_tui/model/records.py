@@ -84,7 +84,7 @@ class Record:
         """The user-editable fields, in form order."""
         for f in dataclasses.fields(cls):
             md = f.metadata
-            if md.get("kind", "internal") in ("internal", "points"):
+            if md.get("kind", "internal") in ("internal", "points", "date-internal"):
                 continue
             yield FieldSpec(
                 f.name,
@@ -162,7 +162,7 @@ def _dump(value: Any) -> Any:
 
 def _load(f: dataclasses.Field[Any], value: Any) -> Any:
     kind = f.metadata.get("kind")
-    if kind == "date":
+    if kind in ("date", "date-internal"):
         return from_iso(value)
     if kind == "tasks":
         return [Task.from_dict(v) for v in value or []]

@@ -318,6 +318,9 @@ def _field_kinds(cls: type[Record]) -> dict[str, str]:
         kinds["adapted_from"] = "optional-id"
     if cls is Answer:
         kinds["question"] = "id"
+    for name, kind in kinds.items():
+        if kind == "date-internal":
+            kinds[name] = "date"
     return kinds
 
 

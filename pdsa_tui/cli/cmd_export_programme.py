@@ -1,0 +1,142 @@
+"""``pdsa export --programme`` (the governance pack) and ``--meeting ID`` (minutes)."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import sys
+from pathlib import Path
+
+from pdsa_tui.cli.commands import db_path, open_store
+from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
+from pdsa_tui.model import dates, format_date, parse_date
+from pdsa_tui.model.programme import Meeting
+from pdsa_tui.store import Store, StoreError
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The options this module handles."""
+    p.add_argument(
+        "--programme",
+        action="store_true",
+        help="the governance pack: programme, self-assessment, aims, meetings (md/html/json)",
+    )
+    p.add_argument("--meeting", metavar="ID", help="one meeting's minutes (md/html)")
+    p.add_argument(
+        "--since",
+        metavar="DATE",
+        help="with --programme: meetings on or after DATE (default: since the last pack)",
+    )
+
+
+def chosen(args: argparse.Namespace) -> bool:
+    """Whether the command is for this module."""
+    return bool(getattr(args, "programme", False) or getattr(args, "meeting", None))
+
+
+def find_meeting(store: Store, key: str) -> Meeting:
+    """The meeting with this id or id prefix (4 characters or more)."""
+    text = key.strip()
+    hits = [
+        m for m in store.meetings() if m.id == text or (len(text) >= 4 and m.id.startswith(text))
+    ]
+    if len(hits) == 1:
+        return hits[0]
+    raise CliError(
+        f"no meeting '{key}'"
+        + (" (several match; give more of the id)" if hits else "")
+        + "; 'pdsa meeting list' shows them with their ids",
+        EXIT_DATA,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the pack or the minutes; nothing is written on any error."""
+    from pdsa_tui.report.export import write_export
+    from pdsa_tui.report.programme import (
+        MINUTES_FORMATS,
+        PACK_FORMATS,
+        minutes_text,
+        pack_content,
+        pack_text,
+    )
+
+    others = [
+        n for n, v in (("--aim", args.aim), ("--cycle", args.cycle), ("--all", args.all)) if v
+    ]
+    if args.programme and args.meeting:
+        others.insert(0, "--meeting")
+    if others:
+        first = "--programme" if args.programme else "--meeting"
+        raise CliError(f"give {first} on its own, not with {' and '.join(others)}", EXIT_USAGE)
+    if args.since is not None and not args.programme:
+        raise CliError("--since goes with --programme", EXIT_USAGE)
+    # Without --format, the file's extension says which.
+    given = args.fmt if args.fmt is not None else Path(args.output).suffix
+    fmt = str(given).lower().lstrip(".")
+    fmt = {"markdown": "md", "htm": "html"}.get(fmt, fmt)
+    allowed = PACK_FORMATS if args.programme else MINUTES_FORMATS
+    if fmt not in allowed:
+        what = "the governance pack" if args.programme else "minutes"
+        raise CliError(f"{what} can be exported as {', '.join(allowed)}; not '{given}'", EXIT_USAGE)
+    since = None
+    if args.since is not None:
+        try:
+            since = parse_date(args.since)
+        except ValueError as exc:
+            raise CliError(f"--since: {exc}", EXIT_DATA) from None
+    if not args.output.strip():
+        raise CliError("-o needs a file name, e.g. -o pack.html (or -o - for stdout)", EXIT_USAGE)
+    to_stdout = args.output == "-"
+    path = Path(args.output).expanduser()
+    if (
+        not to_stdout
+        and (path.exists() or path.is_symlink())
+        and not args.force
+        and not path.is_dir()
+    ):
+        raise CliError(f"{path} already exists; add --force to overwrite it", EXIT_DATA)
+    today = dates.today()
+    with open_store(args, write=False) as store:
+        if args.meeting:
+            meeting = find_meeting(store, args.meeting)
+            text = minutes_text(meeting, fmt)
+            what = f"minutes of {meeting.title}"
+        else:
+            prog = store.programme()
+            if since is None and prog is not None:
+                since = prog.last_pack
+            text = pack_text(pack_content(store, since=since, today=today), fmt)
+            what = "governance pack" + (f" (meetings since {format_date(since)})" if since else "")
+    if to_stdout:
+        sys.stdout.write(text)
+        return 0
+    try:
+        written = write_export(path, text, force=args.force)
+    except FileExistsError:
+        raise CliError(f"{path} already exists; add --force to overwrite it", EXIT_DATA) from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise CliError(
+            f"could not write {path}: {reason}; nothing was written", EXIT_DATA
+        ) from None
+    print(f"Wrote the {what} to {written}")
+    if args.programme:
+        _remember_pack(args, today)
+    return 0
+
+
+def _remember_pack(args: argparse.Namespace, today: dt.date) -> None:
+    """Record the pack's date, so the next pack starts from it (a warning if it cannot)."""
+    try:
+        with Store.open(db_path(args)) as store:
+            prog = store.programme()
+            if prog is not None:
+                store.save(dataclasses.replace(prog, last_pack=today))
+    except StoreError as exc:
+        print(
+            f"pdsa: note: the pack was written, but its date was not recorded ({exc}); "
+            "give --since next time",
+            file=sys.stderr,
+        )

@@ -1,0 +1,556 @@
+"""Meeting minutes and the governance pack, as Markdown, HTML (and JSON for the pack).
+
+The pack holds the programme (team, leads, cadences, governance line), the
+latest self-assessment with the change since the one before, each aim's status
+and its measures' charts, and the decisions and actions of meetings since a date.
+User text is escaped by the same helpers as the aim reports.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any
+
+from pdsa_tui import __version__
+from pdsa_tui.analysis import programme as ap
+from pdsa_tui.model import Aim, choices, format_date
+from pdsa_tui.model.programme import Assessment, Meeting, Programme
+from pdsa_tui.report import content
+from pdsa_tui.report import html as H
+from pdsa_tui.report import markdown as M
+from pdsa_tui.store import Store
+
+MINUTES_FORMATS = ("md", "html")
+PACK_FORMATS = ("md", "html", "json")
+
+
+def _kind(m: Meeting) -> str:
+    if m.kind == "aim" and m.aim:
+        return f"{m.aim} group"
+    return choices.label(choices.MEETING_KINDS, m.kind)
+
+
+def _decision(d: str) -> str:
+    return choices.label(choices.DECISIONS, d) or "Studied (no decision yet)"
+
+
+def _status(s: str) -> str:
+    return choices.label(choices.ASSESS_STATUSES, s)
+
+
+# -- content -----------------------------------------------------------------------------
+@dataclass
+class AssessContent:
+    """The latest self-assessment, with what changed since the one before."""
+
+    latest: Assessment
+    previous: Assessment | None
+    progress: list[str]
+    changes: list[ap.Change]
+    rows: list[tuple[ap.AssessQuestion, str, str, str, str, dt.date | None, str | None]]
+
+
+@dataclass
+class PackContent:
+    """What the governance pack holds."""
+
+    programme: Programme | None
+    today: dt.date
+    exported: dt.datetime
+    since: dt.date | None
+    meetings: list[Meeting]
+    due: list[ap.MeetingDue]
+    overdue: list[ap.OpenAction]
+    open_actions: list[ap.OpenAction]
+    assessment: AssessContent | None
+    aims: list[tuple[Aim, list[content.MeasureContent]]] = field(default_factory=list)
+
+
+def assessment_content(store: Store, today: dt.date) -> AssessContent | None:
+    """The latest round against the one before, or None when there is none."""
+    rounds = store.assessments()
+    if not rounds:
+        return None
+    latest, previous = rounds[0], (rounds[1] if len(rounds) > 1 else None)
+    questions = ap.all_questions(store.questions())
+    answers = store.answers(latest.id)
+    before = store.answers(previous.id) if previous is not None else None
+    assert latest.date is not None
+    progress = ap.progress_lines(
+        questions, answers, latest.date, before, previous.date if previous else None
+    )
+    changes = ap.changes_between(questions, answers, before) if before is not None else []
+    facts = ap.facts_from(store, today)
+    rows = []
+    for q in questions:
+        a = answers.get(q.id)
+        rows.append(
+            (
+                q,
+                ap.status_of(answers, q.id),
+                a.notes if a else "",
+                a.action if a else "",
+                a.owner if a else "",
+                a.review if a else None,
+                ap.evidence(q.evidence_key, facts),
+            )
+        )
+    return AssessContent(latest, previous, progress, changes, rows)
+
+
+def pack_content(
+    store: Store, *, since: dt.date | None, today: dt.date, now: dt.datetime | None = None
+) -> PackContent:
+    """The governance pack's content; meetings on or after ``since`` (all when None)."""
+    meetings = store.meetings()
+    chosen = [m for m in meetings if since is None or (m.date is not None and m.date >= since)]
+    aims = []
+    for aim in store.aims():
+        markers = content.cycle_markers(store, aim)
+        aims.append(
+            (aim, [content.measure_content(m, aim, markers) for m in store.measures(aim.id)])
+        )
+    prog = store.programme()
+    return PackContent(
+        programme=prog,
+        today=today,
+        exported=now or dt.datetime.now().astimezone(),
+        since=since,
+        meetings=chosen,
+        due=ap.meetings_due(prog, store.aims(), meetings),
+        overdue=ap.overdue_actions(meetings, today),
+        open_actions=ap.open_actions(meetings),
+        assessment=assessment_content(store, today),
+        aims=aims,
+    )
+
+
+def _programme_rows(p: Programme | None) -> list[tuple[str, str]]:
+    if p is None:
+        return [("Programme", "No programme recorded yet")]
+    gov = p.governance_to
+    if gov:
+        gov += f", {choices.label(choices.CADENCES, p.governance_cadence).lower()}"
+    return [
+        ("PACE lead", p.pace_lead or "NOT NAMED (the template calls this role crucial)"),
+        ("Data lead", p.data_lead or "NOT NAMED (the template calls this role crucial)"),
+        ("Leads group meets", choices.label(choices.CADENCES, p.leads_cadence)),
+        ("Reports to", gov),
+        ("Localities", ", ".join(p.localities)),
+    ]
+
+
+def _aim_status(aim: Aim) -> str:
+    parts = [choices.label(choices.AIM_STATUSES, aim.status)]
+    if aim.deadline:
+        parts.append(f"by {format_date(aim.deadline)}")
+    parts.append(f"lead: {aim.lead or 'none'}")
+    if aim.group_cadence:
+        parts.append(f"group meets {choices.label(choices.CADENCES, aim.group_cadence).lower()}")
+    return "; ".join(parts)
+
+
+# -- minutes -------------------------------------------------------------------------------
+def minutes_text(meeting: Meeting, fmt: str, *, now: dt.datetime | None = None) -> str:
+    """One meeting's minutes as ``md`` or ``html``."""
+    if fmt not in MINUTES_FORMATS:
+        raise ValueError(f"minutes are exported as {' or '.join(MINUTES_FORMATS)}, not '{fmt}'")
+    stamp = now or dt.datetime.now().astimezone()
+    title = f"Minutes: {_kind(meeting)}, {content.day(meeting.date)}"
+    facts = [
+        ("Date", content.day(meeting.date)),
+        ("Meeting", _kind(meeting)),
+        ("Present", ", ".join(meeting.present)),
+        ("Data reviewed", choices.label(choices.YES_NO, meeting.data_reviewed)),
+    ]
+    if meeting.from_review:
+        facts.append(("Recorded from", "a run of the review queue"))
+    if fmt == "md":
+        w = M._Writer()
+        w.heading(1, M.escape_inline(title))
+        w.para(f"*Exported {content.day(stamp.date())} at {stamp:%H:%M} by pdsa {__version__}.*")
+        w.para(*M._field_list(facts))
+        _md_meeting_body(w, meeting, 2)
+        return w.text()
+    body = H._fields(facts) + _html_meeting_body(meeting, 2)
+    return _html_page(title, "Meeting minutes", "", body, stamp)
+
+
+def _md_meeting_body(w: M._Writer, m: Meeting, level: int) -> None:
+    w.heading(level, "Cycles studied and decisions")
+    if m.decisions:
+        w.para(
+            *M._table(
+                ["Cycle", "Decision", "Note"],
+                [
+                    [M.escape_cell(d.label), _decision(d.decision), M.escape_cell(d.note)]
+                    for d in m.decisions
+                ],
+            )
+        )
+    else:
+        w.para("*No cycles studied.*")
+    w.heading(level, "Actions")
+    if m.actions:
+        w.para(
+            *M._table(
+                ["Action", "Owner", "Due", "Done"],
+                [
+                    [
+                        M.escape_cell(a.what),
+                        M.escape_cell(a.owner),
+                        content.day(a.due),
+                        "done" if a.done else "open",
+                    ]
+                    for a in m.actions
+                ],
+            )
+        )
+    else:
+        w.para("*No actions.*")
+    if m.notes.strip():
+        w.heading(level, "Notes")
+        w.para(M.escape_block(m.notes))
+
+
+def _html_meeting_body(m: Meeting, level: int) -> str:
+    out = [H._h(level, "Cycles studied and decisions")]
+    if m.decisions:
+        out.append(
+            H._table(
+                ["Cycle", "Decision", "Note"],
+                [[H._e(d.label), H._e(_decision(d.decision)), H._txt(d.note)] for d in m.decisions],
+            )
+        )
+    else:
+        out.append('<p class="empty">No cycles studied.</p>')
+    out.append(H._h(level, "Actions"))
+    if m.actions:
+        out.append(
+            H._table(
+                ["Action", "Owner", "Due", "Done"],
+                [
+                    [
+                        H._e(a.what),
+                        H._txt(a.owner),
+                        H._e(content.day(a.due)),
+                        "done" if a.done else "open",
+                    ]
+                    for a in m.actions
+                ],
+            )
+        )
+    else:
+        out.append('<p class="empty">No actions.</p>')
+    if m.notes.strip():
+        out.append(H._h(level, "Notes") + f"<p>{H._txt(m.notes)}</p>")
+    return "".join(out)
+
+
+def _html_page(title: str, kicker: str, subtitle: str, body: str, stamp: dt.datetime) -> str:
+    sub = f'<p class="subtitle">{H._e(subtitle)}</p>' if subtitle else ""
+    extra = (
+        ".status{font-weight:600}.status.in-place{color:#2b8a3e}.status.partly{color:#e67700}"
+        ".status.not-yet{color:#c92a2a}.status.n\\/a{color:var(--muted)}"
+        ".evidence{color:var(--muted);font-size:.85rem}"
+    )
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
+        '<meta http-equiv="Content-Security-Policy" '
+        "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="generator" content="pdsa {H._e(__version__)}">\n'
+        f"<title>{H._e(title)}</title>\n<style>{H.CSS}{extra}</style>\n</head>\n<body>\n"
+        '<div class="page">\n<header class="doc-head">'
+        f'<p class="kicker">PDSA quality improvement · {H._e(kicker)}</p>'
+        f"<h1>{H._e(title)}</h1>{sub}"
+        f'<p class="meta">Exported {H._e(content.day(stamp.date()))} at {stamp:%H:%M} '
+        f"by pdsa {H._e(__version__)}</p></header>\n<main>\n{body}\n</main>\n"
+        "<footer>Produced with pdsa. Records describe roles, never names: please keep it that "
+        "way when you share or annotate this document.</footer>\n</div>\n</body>\n</html>\n"
+    )
+
+
+# -- the governance pack ---------------------------------------------------------------------
+def pack_text(pack: PackContent, fmt: str) -> str:
+    """The governance pack as ``md``, ``html`` or ``json``."""
+    if fmt == "md":
+        return _pack_md(pack)
+    if fmt == "html":
+        return _pack_html(pack)
+    if fmt == "json":
+        return _pack_json(pack)
+    raise ValueError(f"the governance pack is exported as md, html or json, not '{fmt}'")
+
+
+def _pack_title(pack: PackContent) -> tuple[str, str]:
+    name = pack.programme.name if pack.programme else "PACE programme"
+    since = f"since {content.day(pack.since)}" if pack.since else "all recorded"
+    return f"{name}: governance pack", f"As of {content.day(pack.today)}; meetings {since}"
+
+
+def _pack_md(pack: PackContent) -> str:
+    title, subtitle = _pack_title(pack)
+    w = M._Writer()
+    w.heading(1, M.escape_inline(title))
+    w.para(
+        f"*{subtitle}. Exported {content.day(pack.exported.date())} at "
+        f"{pack.exported:%H:%M} by pdsa {__version__}.*"
+    )
+    w.heading(2, "The programme")
+    w.para(*M._field_list(_programme_rows(pack.programme)))
+    p = pack.programme
+    if p is not None and p.members:
+        w.para(
+            *M._table(
+                ["Member", "Role", "Agency"],
+                [
+                    [
+                        M.escape_cell(m.name),
+                        M.escape_cell(m.role),
+                        choices.label(choices.AGENCIES, m.agency),
+                    ]
+                    for m in p.members
+                ],
+            )
+        )
+    lines = [d.text(pack.today) for d in pack.due]
+    lines += [_overdue_text(o) for o in pack.overdue]
+    if lines:
+        w.para(*(f"- {M.escape_inline(x)}" for x in lines))
+    w.heading(2, "Self-assessment")
+    a = pack.assessment
+    if a is None:
+        w.para("*No self-assessment recorded yet.*")
+    else:
+        head = f"Latest: {content.day(a.latest.date)}"
+        if a.previous is not None:
+            head += f"; compared with {content.day(a.previous.date)}"
+        w.para(f"**{head}.**")
+        w.para(*(f"- {M.escape_inline(x)}" for x in a.progress))
+        if a.changes:
+            w.heading(3, "Changed since the last self-assessment")
+            w.para(
+                *M._table(
+                    ["Theme", "Question", "Was", "Now"],
+                    [
+                        [
+                            ap.theme_name(c.question.theme),
+                            M.escape_cell(c.question.text),
+                            _status(c.before),
+                            _status(c.after),
+                        ]
+                        for c in a.changes
+                    ],
+                )
+            )
+        w.heading(3, "Every question")
+        w.para(
+            *M._table(
+                ["Theme", "Question", "Status", "Action (owner, review)", "pdsa's evidence"],
+                [
+                    [
+                        ap.theme_name(q.theme),
+                        M.escape_cell(q.text),
+                        _status(status),
+                        M.escape_cell(_action_text(action, owner, review)),
+                        M.escape_cell(ev or ""),
+                    ]
+                    for q, status, _notes, action, owner, review, ev in a.rows
+                ],
+            )
+        )
+    w.heading(2, "Aims")
+    for aim, measures in pack.aims:
+        w.heading(3, f"{M.escape_inline(aim.code)}: {M.escape_inline(aim.statement)}")
+        w.para(M.escape_inline(_aim_status(aim)))
+        for mc in measures:
+            M._measure(w, mc, 4)
+    w.heading(2, "Meetings: decisions and actions")
+    if not pack.meetings:
+        w.para("*No meetings in this period.*")
+    for m in pack.meetings:
+        w.heading(3, M.escape_inline(f"{_kind(m)}, {content.day(m.date)}"))
+        w.para(f"Present: {M.escape_inline(', '.join(m.present)) or 'not recorded'}")
+        _md_meeting_body(w, m, 4)
+    return w.text()
+
+
+def _overdue_text(o: ap.OpenAction) -> str:
+    owner = o.action.owner or "no owner"
+    return f"Overdue: {o.action.what} ({owner}, due {content.day(o.action.due)})"
+
+
+def _action_text(action: str, owner: str, review: dt.date | None) -> str:
+    if not (action or owner or review):
+        return ""
+    extra = ", ".join(x for x in (owner, f"review {content.day(review)}" if review else "") if x)
+    return f"{action} ({extra})" if extra else action
+
+
+def _pack_html(pack: PackContent) -> str:
+    title, subtitle = _pack_title(pack)
+    out = [H._h(2, "The programme"), H._fields(_programme_rows(pack.programme))]
+    p = pack.programme
+    if p is not None and p.members:
+        out.append(
+            H._table(
+                ["Member", "Role", "Agency"],
+                [
+                    [H._e(m.name), H._txt(m.role), H._e(choices.label(choices.AGENCIES, m.agency))]
+                    for m in p.members
+                ],
+            )
+        )
+    items = [H._e(d.text(pack.today)) for d in pack.due]
+    items += [H._e(_overdue_text(o)) for o in pack.overdue]
+    if items:
+        out.append('<ul class="attention">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>")
+    out.append(H._h(2, "Self-assessment"))
+    a = pack.assessment
+    if a is None:
+        out.append('<p class="empty">No self-assessment recorded yet.</p>')
+    else:
+        head = f"Latest: {content.day(a.latest.date)}"
+        if a.previous is not None:
+            head += f"; compared with {content.day(a.previous.date)}"
+        out.append(f"<p><strong>{H._e(head)}.</strong></p>")
+        out.append("<ul>" + "".join(f"<li>{H._e(x)}</li>" for x in a.progress) + "</ul>")
+        if a.changes:
+            out.append(H._h(3, "Changed since the last self-assessment"))
+            out.append(
+                H._table(
+                    ["Theme", "Question", "Was", "Now"],
+                    [
+                        [
+                            H._e(ap.theme_name(c.question.theme)),
+                            H._e(c.question.text),
+                            _status_html(c.before),
+                            _status_html(c.after),
+                        ]
+                        for c in a.changes
+                    ],
+                )
+            )
+        out.append(H._h(3, "Every question"))
+        out.append(
+            H._table(
+                ["Theme", "Question", "Status", "Action (owner, review)"],
+                [
+                    [
+                        H._e(ap.theme_name(q.theme)),
+                        H._e(q.text)
+                        + (f'<br><span class="evidence">pdsa: {H._e(ev)}</span>' if ev else ""),
+                        _status_html(status),
+                        H._e(_action_text(action, owner, review)),
+                    ]
+                    for q, status, _notes, action, owner, review, ev in a.rows
+                ],
+            )
+        )
+    out.append(H._h(2, "Aims"))
+    for aim, measures in pack.aims:
+        out.append(
+            '<section class="aim">'
+            + H._h(3, H._e(f"{aim.code}: {aim.statement}"))
+            + f"<p>{H._e(_aim_status(aim))}</p>"
+            + "".join(H._measure(mc, 4) for mc in measures)
+            + "</section>"
+        )
+    out.append(H._h(2, "Meetings: decisions and actions"))
+    if not pack.meetings:
+        out.append('<p class="empty">No meetings in this period.</p>')
+    for m in pack.meetings:
+        out.append(
+            H._h(3, H._e(f"{_kind(m)}, {content.day(m.date)}"))
+            + f"<p>Present: {H._txt(', '.join(m.present))}</p>"
+            + _html_meeting_body(m, 4)
+        )
+    return _html_page(title, "Governance pack", subtitle, "".join(out), pack.exported)
+
+
+def _status_html(status: str) -> str:
+    return f'<span class="status {escape(status)}">{H._e(_status(status))}</span>'
+
+
+def _pack_json(pack: PackContent) -> str:
+    def rec(r: Any) -> Any:
+        return r.to_dict() if r is not None else None
+
+    a = pack.assessment
+    data: dict[str, Any] = {
+        "kind": "governance-pack",
+        "exported": pack.exported.isoformat(timespec="seconds"),
+        "today": pack.today.isoformat(),
+        "since": pack.since.isoformat() if pack.since else None,
+        "programme": rec(pack.programme),
+        "next_meetings": [
+            {
+                "group": d.group,
+                "cadence": d.cadence,
+                "last": d.last.isoformat() if d.last else None,
+                "due": d.due.isoformat() if d.due else None,
+            }
+            for d in pack.due
+        ],
+        "overdue_actions": [
+            {
+                **dataclasses.asdict(o.action),
+                "due": o.action.due.isoformat() if o.action.due else None,
+                "meeting": o.meeting.id,
+            }
+            for o in pack.overdue
+        ],
+        "assessment": None
+        if a is None
+        else {
+            "latest": rec(a.latest),
+            "previous": rec(a.previous),
+            "progress": a.progress,
+            "changes": [
+                {
+                    "id": c.question.id,
+                    "question": c.question.text,
+                    "before": c.before,
+                    "after": c.after,
+                }
+                for c in a.changes
+            ],
+            "questions": [
+                {
+                    "id": q.id,
+                    "theme": ap.theme_name(q.theme),
+                    "question": q.text,
+                    "status": status,
+                    "notes": notes,
+                    "action": action,
+                    "owner": owner,
+                    "review": review.isoformat() if review else None,
+                    "evidence": ev,
+                }
+                for q, status, notes, action, owner, review, ev in a.rows
+            ],
+        },
+        "aims": [
+            {
+                "aim": rec(aim),
+                "measures": [
+                    {
+                        "id": mc.measure.id,
+                        "name": mc.measure.name,
+                        "latest": mc.latest,
+                        "signal": mc.analysis.signal,
+                    }
+                    for mc in measures
+                ],
+            }
+            for aim, measures in pack.aims
+        ],
+        "meetings": [rec(m) for m in pack.meetings],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
