@@ -471,3 +471,30 @@ def facts_from(store: Store, today: dt.date) -> Facts:
         store.meetings(),
         today,
     )
+
+
+def overview_notes(
+    programme: Programme | None, aims: Sequence[Aim], meetings: Sequence[Meeting], today: dt.date
+) -> tuple[str, list[str]]:
+    """For the aims overview: one line on the programme, and what needs attention."""
+    if programme is None:
+        return ("No programme recorded: press p to name the PACE lead, data lead and team.", [])
+    warnings = [
+        f"No {role.lower()} named: the template calls this role crucial"
+        for role in programme.missing_leads()
+    ]
+    due = meetings_due(programme, aims, meetings)
+    for d in due:
+        if d.overdue(today):
+            warnings.append(d.text(today))
+    for o in overdue_actions(meetings, today):
+        assert o.action.due is not None
+        warnings.append(
+            f"Action overdue: {o.action.what} ({o.action.owner or 'no owner'}, "
+            f"due {o.action.due:%d/%m/%Y})"
+        )
+    line = programme.name
+    leads = [d for d in due if d.group == "Leads group"]
+    if leads:
+        line += " · " + leads[0].text(today)
+    return line, warnings

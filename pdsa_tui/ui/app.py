@@ -155,6 +155,13 @@ class PdsaApp(App[None]):
         if self.store is not None:
             self.push_screen(ReviewScreen())
 
+    def action_programme(self) -> None:
+        """Open the programme: team, meetings and self-assessment."""
+        from pdsa_tui.ui.screens.programme import ProgrammeScreen
+
+        if self.store is not None:
+            self.push_screen(ProgrammeScreen())
+
     def action_home(self) -> None:
         """Back to the aims overview."""
         from pdsa_tui.ui.screens.overview import OverviewScreen
@@ -171,6 +178,11 @@ class PdsaApp(App[None]):
         yield SystemCommand("Aims overview", "Go back to the list of aims", self.action_home)
         yield SystemCommand(
             "Review queue", "Step through cycles waiting for Study or Act", self.action_review
+        )
+        yield SystemCommand(
+            "Programme",
+            "Team and leads, meetings with decisions and actions, the self-assessment",
+            self.action_programme,
         )
         if isinstance(screen, PdsaScreen):
             for title, help_text, action in screen.palette_actions():

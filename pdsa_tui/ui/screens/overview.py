@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from pdsa_tui.analysis.attention import Attention, aim_attention, outcome_measure
 from pdsa_tui.analysis.measures import MeasureView, view_measure
+from pdsa_tui.analysis.programme import overview_notes
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, Measure, choices, format_date
 from pdsa_tui.model.dates import today
 from pdsa_tui.model.drivers import ChangePackage
@@ -57,6 +58,13 @@ class OverviewScreen(PdsaScreen):
             tooltip="Delete the highlighted aim",
         ),
         Binding("r", "app.review", "Review", id="overview.review"),
+        Binding(
+            "p",
+            "app.programme",
+            "Programme",
+            id="overview.programme",
+            tooltip="Team, meetings and self-assessment",
+        ),
         Binding("x", "export_aim", "Export", id="overview.export", tooltip="Export the aim report"),
         Binding(
             "X",
@@ -90,6 +98,7 @@ class OverviewScreen(PdsaScreen):
                 classes="fit",
             )
         yield Static("", id="aim-detail", classes="summary")
+        yield Static("", id="programme-line", classes="programme-line")
         yield Static(Text("Needs attention"), classes="section-title")
         yield RecordTable(
             [Column("What"), Column("Aim", 8)],
@@ -157,6 +166,11 @@ class OverviewScreen(PdsaScreen):
                         ),
                     )
                 )
+        line, notes = overview_notes(store.programme(), store.aims(), store.meetings(), now)
+        self.query_one("#programme-line", Static).update(Text(f"Programme: {line}"))
+        attention_rows += [
+            Row(f"programme:{k}", ((text, "warn"), "Prog")) for k, text in enumerate(notes)
+        ]
         table = self.query_one("#aims", RecordTable)
         table.set_rows(rows)
         self.query_one("#attention", RecordTable).set_rows(attention_rows)
@@ -227,7 +241,10 @@ class OverviewScreen(PdsaScreen):
 
     @on(RecordTable.Selected, "#attention")
     def _attention_selected(self, event: RecordTable.Selected) -> None:
-        _, record_id = event.key.split(":", 1)
+        kind, record_id = event.key.split(":", 1)
+        if kind == "programme":
+            self.pdsa.action_programme()
+            return
         store = self.store
         cycle = store.lookup(Cycle, record_id)
         if cycle is not None:

@@ -22,7 +22,9 @@ from pdsa_tui.model import (
     field_text,
     from_form,
 )
+from pdsa_tui.model.programme import Meeting
 from pdsa_tui.model.records import ACT_FIELDS, STUDY_FIELDS
+from pdsa_tui.model.rows import Decision
 from pdsa_tui.store import StoreError
 from pdsa_tui.store.store import natural_key
 from pdsa_tui.ui.modals import ConfirmScreen, not_saved_text
@@ -33,6 +35,7 @@ from pdsa_tui.ui.screens.cycle import (
     phase_specs,
     tone_summary,
 )
+from pdsa_tui.ui.screens.review_meeting import decision_row, record_meeting
 from pdsa_tui.ui.widgets.fields import FormFields
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
 
@@ -67,6 +70,13 @@ class ReviewScreen(PdsaScreen):
         Binding("n,alt+n", "step(1)", "Next", id="review.next"),
         Binding("p,alt+p", "step(-1)", "Previous", id="review.previous"),
         Binding("enter,o", "open_cycle", "Open cycle", id="review.open", show=False),
+        Binding(
+            "m,alt+m",
+            "meeting",
+            "Meeting",
+            id="review.meeting",
+            tooltip="Record this review as a meeting",
+        ),
         Binding("escape", "back", "Back", id="review.back"),
     ]
 
@@ -78,6 +88,8 @@ class ReviewScreen(PdsaScreen):
         self._target: str | None = None
         self._asking = False
         self._declined: set[str] = set()
+        #: Cycles saved in this run of the queue, for the meeting it can be recorded as.
+        self.session: dict[str, Decision] = {}
 
     # -- layout ------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -275,6 +287,9 @@ class ReviewScreen(PdsaScreen):
         self._target = order[i + 1] if i + 1 < len(order) else saved.id
         self.changed()
         stage = choices.label(choices.STAGES, saved.stage).lower()
+        self.session[saved.id] = decision_row(
+            item.aim.code if item.aim else "", item.idea.title if item.idea else "", saved
+        )
         self.notify(f"Saved cycle {saved.number} ({stage}).", timeout=3, markup=False)
         decision_follow_up(self, stored.decision, saved, self._open_draft, declined=self._declined)
 
@@ -374,10 +389,49 @@ class ReviewScreen(PdsaScreen):
     def action_back(self) -> None:
         """Leave the queue; ask first if something typed is not saved."""
 
-        def go() -> None:
+        def leave() -> None:
             self.app.pop_screen()
 
+        def go() -> None:
+            if not self.session:
+                leave()
+                return
+
+            def answer(record: bool | None) -> None:
+                if record:
+                    self.action_meeting(then=leave)
+                else:
+                    leave()
+
+            n = len(self.session)
+            self.app.push_screen(
+                ConfirmScreen(
+                    f"Record this review as a meeting? {n} cycle{'s' if n != 1 else ''} "
+                    "studied; the decisions are filled in for you.",
+                    yes="Record meeting",
+                ),
+                answer,
+            )
+
         self._unless_dirty(go)
+
+    def action_meeting(self, then: Callable[[], None] | None = None) -> None:
+        """Record the cycles saved in this run of the queue as a meeting."""
+        if not self.session:
+            self.notify(
+                "Save a cycle's Study or Act first (ctrl+s): the meeting lists what was decided.",
+                severity="warning",
+            )
+            return
+
+        def saved(meeting: Meeting) -> None:
+            self.session.clear()
+            n = len(meeting.decided())
+            self.notify(f"Recorded the meeting with {n} decision{'s' if n != 1 else ''}.")
+            if then is not None:
+                then()
+
+        record_meeting(self, list(self.session.values()), saved)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("save", "step", "open_cycle"):
