@@ -478,7 +478,7 @@ def overview_notes(
 ) -> tuple[str, list[str]]:
     """For the aims overview: one line on the programme, and what needs attention."""
     if programme is None:
-        return ("No programme recorded: press p to name the PACE lead, data lead and team.", [])
+        return ("none yet: press p to name the leads and the team", [])
     warnings = [
         f"No {role.lower()} named: the template calls this role crucial"
         for role in programme.missing_leads()

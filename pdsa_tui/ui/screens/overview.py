@@ -63,6 +63,7 @@ class OverviewScreen(PdsaScreen):
             "app.programme",
             "Programme",
             id="overview.programme",
+            show=False,  # the footer is full at 80 columns; the programme line names the key
             tooltip="Team, meetings and self-assessment",
         ),
         Binding("x", "export_aim", "Export", id="overview.export", tooltip="Export the aim report"),
@@ -167,7 +168,7 @@ class OverviewScreen(PdsaScreen):
                     )
                 )
         line, notes = overview_notes(store.programme(), store.aims(), store.meetings(), now)
-        self.query_one("#programme-line", Static).update(Text(f"Programme: {line}"))
+        self.query_one("#programme-line", Static).update(Text(f"Programme (p): {line}"))
         attention_rows += [
             Row(f"programme:{k}", ((text, "warn"), "Prog")) for k, text in enumerate(notes)
         ]
