@@ -14,6 +14,7 @@ from pdsa_tui.model import Aim, Answer, Assessment, Cycle, Meeting, Programme, d
 from pdsa_tui.model.rows import Member
 from pdsa_tui.ui.app import PdsaApp
 from pdsa_tui.ui.modals import ConfirmScreen, PromptScreen, RecordForm
+from pdsa_tui.ui.screens.evidence import EvidenceScreen
 from pdsa_tui.ui.screens.programme import ProgrammeScreen
 from pdsa_tui.ui.widgets.record_table import RecordTable
 
@@ -82,6 +83,9 @@ async def test_review_queue_run_recorded_as_a_meeting_with_its_minutes(tmp_path:
         await pilot.press("tab")
         await type_text(pilot, "Roll out to all teams")
         await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, EvidenceScreen)  # adopting shows the evidence first
+        await pilot.press("escape")
         await pilot.pause()
         # Leaving the queue offers to record the run as a meeting.
         await pilot.press("escape")
