@@ -128,7 +128,10 @@ def test_measures_per_aim_and_types(demo: Store) -> None:
         assert any(m.type == "outcome" for m in measures), aim.code
         types |= {m.type for m in measures}
         for m in measures:
-            assert m.definition and m.source and m.frequency == "monthly"
+            # Rare events are recorded one point per event, not monthly.
+            per_event = m.values_are in ("time_between", "count_between")
+            assert m.definition and m.source
+            assert m.frequency == ("per case" if per_event else "monthly"), m.name
             assert m.points
     assert types == {"outcome", "process", "balancing"}
 

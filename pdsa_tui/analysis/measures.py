@@ -79,7 +79,8 @@ def available_charts(measure: Measure) -> list[ChartType]:
         out.append("p" if measure.unit == "percent" and proportions else "u")
         out.append("i")
         return out
-    if measure.unit == "count" and all(v >= 0 and float(v).is_integer() for v in values):
+    events = measure.values_are == "measurements"
+    if events and measure.unit == "count" and all(v >= 0 and float(v).is_integer() for v in values):
         out.append("c")
     out.append("i")
     if measure.values_are == "count_between" and all(v >= 0 for v in values):
