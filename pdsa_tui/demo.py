@@ -27,6 +27,7 @@ from typing import Any
 
 from pdsa_tui.demo_drivers import add_demo_drivers
 from pdsa_tui.demo_rare_events import add_demo_rare_events
+from pdsa_tui.demo_programme import add_demo_programme
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, DataPoint, Feedback, Measure, Task, dates
 from pdsa_tui.store import Store
 
@@ -1468,6 +1469,7 @@ def build_demo(store: Store, *, today: dt.date | None = None) -> None:
         _Builder(store, today or dates.today()).build()
         add_demo_drivers(store, today or dates.today())
         add_demo_rare_events(store)
+        add_demo_programme(store, today or dates.today())
 
 
 def write_demo(path: str | os.PathLike[str], *, today: dt.date | None = None) -> Path:

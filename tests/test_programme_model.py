@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pdsa_tui.model import Aim, Meeting, ValidationError, from_form, to_form
+from pdsa_tui.model import Aim, Cycle, Meeting, ValidationError, from_form, to_form
 from pdsa_tui.model import Programme as ProgrammeRecord
 from pdsa_tui.model.programme import add_months, next_due
 from pdsa_tui.model.rows import Action, Decision, Member, parse_rows, split_line
@@ -177,3 +177,34 @@ def test_aim_group_cadence_is_an_aim_field() -> None:
     assert aim.group_cadence == "fortnightly"
     with pytest.raises(ValidationError, match="Aim group meets"):
         from_form(Aim, {"code": "Aim 1", "statement": "s", "group_cadence": "yearly"})
+
+
+def test_demo_has_a_programme_three_meetings_and_progress(tmp_path: Path) -> None:
+    from pdsa_tui.analysis.programme import all_questions, progress_lines
+    from pdsa_tui.demo import write_demo
+
+    today = dt.date(2026, 11, 27)
+    path = write_demo(tmp_path / "demo.json", today=today)
+    with Store.open(path, read_only=True) as store:
+        prog = store.programme()
+        assert prog is not None and prog.missing_leads() == []
+        assert prog.localities == ["Elgin", "Forres", "Buckie", "Keith"]
+        meetings = store.meetings()
+        assert len(meetings) == 3
+        assert [m.date for m in meetings] == [today - dt.timedelta(days=d) for d in (27, 56, 84)]
+        # Every decision links to a cycle of the demo.
+        for m in meetings:
+            for d in m.decisions:
+                assert store.lookup(Cycle, d.cycle_id) is not None, d.label
+        latest, first = store.assessments()
+        assert (latest.date, first.date) == (
+            today - dt.timedelta(days=13),
+            today - dt.timedelta(days=170),
+        )
+        questions = all_questions(store.questions())
+        lines = progress_lines(
+            questions, store.answers(latest.id), latest.date, store.answers(first.id), first.date
+        )
+        assert "Data: 3 of 4 in place, up from 1 in June" in lines
+        assert "Team/Leads group: 5 of 6 in place, up from 2 in June" in lines
+        assert store.problems() == []

@@ -56,6 +56,7 @@ class ProgrammeScreen(PdsaScreen):
             "new_round",
             "New round",
             id="programme.round",
+            show=False,  # the self-assessment tab names it; the footer is full at 80 columns
             tooltip="Start a new dated self-assessment",
         ),
         Binding(
