@@ -26,8 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from pdsa_tui.demo_drivers import add_demo_drivers
-from pdsa_tui.demo_rare_events import add_demo_rare_events
 from pdsa_tui.demo_programme import add_demo_programme
+from pdsa_tui.demo_rare_events import add_demo_rare_events
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, DataPoint, Feedback, Measure, Task, dates
 from pdsa_tui.store import Store
 
