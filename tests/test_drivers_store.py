@@ -126,3 +126,20 @@ def test_check_names_an_idea_linked_to_a_missing_driver(store: Store, programme:
         f"Change idea {programme.idea.id} points to missing secondary driver 'gone'"
     ]
     assert unlinked_ideas(store, programme.aim.id)[0].id == programme.idea.id
+
+
+def test_roles_an_idea_affects_must_be_feedback_roles(store: Store, programme: Programme) -> None:
+    import dataclasses
+
+    import pytest
+
+    from pdsa_tui.model import ValidationError, from_form
+
+    values = {"affects": "foster carer, Practitioner, social worker"}
+    with pytest.raises(ValidationError) as info:
+        from_form(ChangeIdea, values, base=programme.idea)
+    message = str(info.value)
+    assert "Roles it affects: 'social worker' is not a role" in message
+    assert "Child or young person" in message  # says what is accepted
+    ok = from_form(ChangeIdea, {"affects": "foster carer, Practitioner"}, base=programme.idea)
+    assert store.save(dataclasses.replace(ok)).affects == ["foster carer", "Practitioner"]
