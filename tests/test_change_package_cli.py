@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from conftest import TODAY
+from test_export_cli import run
 
-from pdsa_tui.cli import main
 from pdsa_tui.store import Store
 from pdsa_tui.store.drivers import package_for
 
@@ -22,12 +22,6 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     # Module-scoped, so built before the day is pinned for each test: pin it here too.
     return write_demo(tmp_path_factory.mktemp("demo") / "demo.json", today=TODAY)
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def test_markdown_by_title(

@@ -126,6 +126,19 @@ def _audit(pc: PackageContent) -> list[tuple[str, str]]:
     return [("How often", every), ("By", p.audit_by), ("Next due", due)]
 
 
+def _md_pairs(headers: tuple[str, str], pairs: list[tuple[str, str]]) -> list[str]:
+    """A two-column Markdown table (an empty cell stays a cell), or 'Not recorded'."""
+    if not pairs:
+        return [f"*{NOT_RECORDED}*"]
+
+    def cell(text: str) -> str:
+        return escape_cell(text) if text.strip() else " "
+
+    return [f"| {headers[0]} | {headers[1]} |", "|---|---|"] + [
+        f"| {cell(a)} | {cell(b)} |" for a, b in pairs
+    ]
+
+
 def package_md(pc: PackageContent, exported: dt.datetime) -> str:
     """The change package as a Markdown document."""
     p = pc.package
@@ -151,27 +164,13 @@ def package_md(pc: PackageContent, exported: dt.datetime) -> str:
         ]
         or [f"*{NOT_RECORDED}*"],
     )
-    contacts = p.contact_pairs()
-    section(
-        "Who to contact",
-        ["| Role | Who |", "|---|---|"]
-        + [f"| {escape_cell(r) if r else ' '} | {escape_cell(w)} |" for r, w in contacts]
-        if contacts
-        else [f"*{NOT_RECORDED}*"],
-    )
+    section("Who to contact", _md_pairs(("Role", "Who"), p.contact_pairs()))
     section(
         "Resources (where they are kept)",
         [f"- {escape_inline(x)}" for x in p.lines("resources")] or [f"*{NOT_RECORDED}*"],
     )
     section("Training and coaching", text(p.training))
-    approvals = p.approval_pairs()
-    section(
-        "Approvals",
-        ["| Who | When |", "|---|---|"]
-        + [f"| {escape_cell(w)} | {escape_cell(d) if d else ' '} |" for w, d in approvals]
-        if approvals
-        else [f"*{NOT_RECORDED}*"],
-    )
+    section("Approvals", _md_pairs(("Who", "When"), p.approval_pairs()))
     section(
         "Self-audit plan",
         [
@@ -221,7 +220,7 @@ def _para(value: str) -> str:
 
 def package_html(pc: PackageContent, exported: dt.datetime) -> str:
     """The change package as one self-contained, printable HTML page."""
-    from pdsa_tui.report.html import CSS
+    from pdsa_tui.report.html import page
 
     p = pc.package
     body = [_dl(_facts(pc))]
@@ -285,24 +284,13 @@ def package_html(pc: PackageContent, exported: dt.datetime) -> str:
         )
     else:
         body.append('<p class="empty">No localities known yet.</p>')
-    title = f"Change package: {pc.idea.title}"
-    subtitle = f"{pc.aim.code}: {pc.aim.statement}" if pc.aim else ""
-    stamp = f"{day(exported.date())} at {exported:%H:%M}"
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
-        '<meta http-equiv="Content-Security-Policy" '
-        "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n"
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
-        '<div class="page">\n<header class="doc-head">'
-        '<p class="kicker">PDSA quality improvement · Change package</p>'
-        f'<h1>{_e(title)}</h1><p class="subtitle">{_e(subtitle)}</p>'
-        f'<p class="meta">Exported {_e(stamp)} by pdsa {_e(__version__)}</p></header>\n'
-        "<main>\n" + "\n".join(body) + "\n</main>\n"
-        "<footer>Produced with pdsa. Records describe roles, never names: please keep it that "
-        "way when you share or annotate this document.</footer>\n"
-        "</div>\n</body>\n</html>\n"
+    return page(
+        f"Change package: {pc.idea.title}",
+        "Change package",
+        "\n".join(body),
+        subtitle=f"{pc.aim.code}: {pc.aim.statement}" if pc.aim else "",
+        exported=exported,
+        what="document",
     )
 
 

@@ -10,6 +10,7 @@ new page.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from html import escape
 
@@ -225,11 +226,35 @@ def render(doc: Document) -> str:
         assert doc.cycle is not None
         body.append(f'<section class="cycle-only">{_cycle(doc.cycle, 2)}</section>')
 
-    stamp = f"{day(doc.exported.date())} at {doc.exported:%H:%M}"
-    subtitle = f'<p class="subtitle">{_e(doc.subtitle)}</p>' if doc.subtitle else ""
     head_badge = ""
     if doc.kind == "cycle" and doc.cycle is not None:
         head_badge = " " + _badge(doc.cycle.stage_key, doc.cycle.stage)
+    return page(
+        doc.title,
+        KIND_NAMES[doc.kind],
+        "\n".join(body),
+        subtitle=doc.subtitle,
+        exported=doc.exported,
+        head_badge=head_badge,
+    )
+
+
+def page(
+    title: str,
+    kind: str,
+    main: str,
+    *,
+    subtitle: str,
+    exported: dt.datetime,
+    head_badge: str = "",
+    what: str = "report",
+) -> str:
+    """One self-contained page: the embedded CSS, a strict CSP, the heading and ``main`` (HTML).
+
+    ``kind`` names the document in the kicker; ``what`` in the footer ("report", "document").
+    """
+    stamp = f"{day(exported.date())} at {exported:%H:%M}"
+    sub = f'<p class="subtitle">{_e(subtitle)}</p>' if subtitle else ""
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
@@ -237,14 +262,14 @@ def render(doc: Document) -> str:
         "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n"
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f'<meta name="generator" content="pdsa {_e(__version__)}">\n'
-        f"<title>{_e(doc.title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
         '<div class="page">\n<header class="doc-head">'
-        f'<p class="kicker">PDSA quality improvement · {_e(KIND_NAMES[doc.kind])}</p>'
-        f"<h1>{_e(doc.title)}{head_badge}</h1>{subtitle}"
+        f'<p class="kicker">PDSA quality improvement · {_e(kind)}</p>'
+        f"<h1>{_e(title)}{head_badge}</h1>{sub}"
         f'<p class="meta">Exported {_e(stamp)} by pdsa {_e(__version__)}</p></header>\n'
-        "<main>\n" + "\n".join(body) + "\n</main>\n"
+        "<main>\n" + main + "\n</main>\n"
         "<footer>Produced with pdsa. Records describe roles, never names: please keep it that "
-        "way when you share or annotate this report.</footer>\n"
+        f"way when you share or annotate this {what}.</footer>\n"
         "</div>\n</body>\n</html>\n"
     )
 
