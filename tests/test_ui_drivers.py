@@ -53,7 +53,7 @@ async def test_driver_tree_shows_ideas_and_adds_and_links_drivers(tmp_path: Path
         assert "◆ Timely permanence planning and decision making" in text
         assert "• [Spreading · Cycle 3 at Act] 15-week timeline checklist reminder" in text
         assert "(no change idea yet: press l)" in text
-        assert "p Primary+" in text  # the footer says how to add
+        assert "p Add primary" in text  # the footer says how to add
         await pilot.press("p")
         assert isinstance(app.screen, RecordForm)
         await type_into(pilot, "Skilled confident workforce")

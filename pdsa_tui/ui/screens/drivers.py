@@ -49,12 +49,12 @@ class DriverScreen(PdsaScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", id="drivers.back"),
         Binding(
-            "p", "add_primary", "Primary+", id="drivers.primary", tooltip="Add a primary driver"
+            "p", "add_primary", "Add primary", id="drivers.primary", tooltip="Add a primary driver"
         ),
         Binding(
             "s",
             "add_secondary",
-            "Secondary+",
+            "Add secondary",
             id="drivers.secondary",
             tooltip="Add a secondary driver under the highlighted primary",
         ),
