@@ -254,7 +254,7 @@ def _html_meeting_body(m: Meeting, level: int) -> str:
 def _html_page(title: str, kicker: str, subtitle: str, body: str, stamp: dt.datetime) -> str:
     sub = f'<p class="subtitle">{H._e(subtitle)}</p>' if subtitle else ""
     extra = (
-        ".status{font-weight:600}.status.in-place{color:#2b8a3e}.status.partly{color:#e67700}"
+        ".status{font-weight:600;white-space:nowrap}.status.in-place{color:#2b8a3e}.status.partly{color:#e67700}"
         ".status.not-yet{color:#c92a2a}.status.n\\/a{color:var(--muted)}"
         ".evidence{color:var(--muted);font-size:.85rem}"
     )
@@ -290,8 +290,8 @@ def pack_text(pack: PackContent, fmt: str) -> str:
 
 def _pack_title(pack: PackContent) -> tuple[str, str]:
     name = pack.programme.name if pack.programme else "PACE programme"
-    since = f"since {content.day(pack.since)}" if pack.since else "all recorded"
-    return f"{name}: governance pack", f"As of {content.day(pack.today)}; meetings {since}"
+    since = f"meetings since {content.day(pack.since)}" if pack.since else "all meetings"
+    return f"{name}: governance pack", f"As of {content.day(pack.today)}; {since}"
 
 
 def _pack_md(pack: PackContent) -> str:
