@@ -281,3 +281,130 @@ def test_assess_set_a_custom_question_by_id_prefix(
     r = run(capsys, "assess", "set", q.id[:8], "--status", "n/a", "--db", db)
     assert r.status == 0, r.err
     assert _assess(capsys, db)[q.id]["status"] == "n/a"
+
+
+# -- governance pack and minutes --------------------------------------------------------------
+@pytest.fixture
+def pack_db(capsys: pytest.CaptureFixture[str], db: Path) -> Path:
+    assert _set(capsys, db, "--name", "Anytown <PACE>", "--pace-lead", "HoS").status == 0
+    with Store.open(db) as store:
+        for day, what in (
+            (dt.date(2026, 9, 1), "old action"),
+            (dt.date(2026, 11, 3), "new action"),
+        ):
+            store.save(
+                Meeting(
+                    date=day,
+                    present=["HoS"],
+                    decisions=[Decision(f"Aim 1 › X › Cycle {day.month}", "adopt", "| pipe")],
+                    actions=[Action(what, "DL", day + dt.timedelta(days=7))],
+                )
+            )
+    run(capsys, "assess", "new", "--date", "2026-03-02", "--db", db)
+    run(capsys, "assess", "set", "data-1", "--status", "partly", "--db", db)
+    run(capsys, "assess", "new", "--date", "2026-09-01", "--db", db)
+    run(capsys, "assess", "set", "data-1", "--status", "in-place", "--db", db)
+    return db
+
+
+def test_export_programme_in_three_formats(
+    capsys: pytest.CaptureFixture[str], pack_db: Path, tmp_path: Path
+) -> None:
+    md = tmp_path / "pack.md"
+    r = run(
+        capsys,
+        "export",
+        "--programme",
+        "--format",
+        "md",
+        "-o",
+        md,
+        "--since",
+        "01/10/2026",
+        "--db",
+        pack_db,
+    )
+    assert r.status == 0, r.err
+    assert "meetings since 01/10/2026" in r.out
+    text = md.read_text()
+    assert "# Anytown \\<PACE\\>: governance pack" in text
+    assert "- Data: 1 of 4 in place, up from 0 in March" in text
+    assert "### Leads group, 03 Nov 2026" in text
+    assert "### Leads group, 01 Sep 2026" not in text  # before --since
+    assert "Overdue: old action (DL, due 08 Sep 2026)" in text  # still open, still listed
+    assert "\\| pipe" in text
+    html = tmp_path / "pack.html"
+    assert (
+        run(
+            capsys, "export", "--programme", "-o", html, "--since", "2026-01-01", "--db", pack_db
+        ).status
+        == 0
+    )
+    page = html.read_text()
+    assert "Anytown &lt;PACE&gt;" in page and "old action" in page and "new action" in page
+    js = tmp_path / "pack.json"
+    assert (
+        run(capsys, "export", "--programme", "--format", "json", "-o", js, "--db", pack_db).status
+        == 0
+    )
+    data = json.loads(js.read_text())
+    assert data["kind"] == "governance-pack"
+    assert data["programme"]["name"] == "Anytown <PACE>"
+    assert [c["id"] for c in data["assessment"]["changes"]] == ["data-1"]
+    assert len(data["assessment"]["questions"]) == 60
+    # Every export recorded the day: the next pack starts from it by default.
+    shown = json.loads(run(capsys, "programme", "show", "--json", "--db", pack_db).out)
+    assert shown["last_pack"] == "2026-11-22"
+    assert data["since"] is None or data["since"] == "2026-11-22"
+
+
+def test_export_minutes_of_one_meeting(
+    capsys: pytest.CaptureFixture[str], pack_db: Path, tmp_path: Path
+) -> None:
+    meetings = json.loads(run(capsys, "meeting", "list", "--json", "--db", pack_db).out)
+    out = tmp_path / "minutes.md"
+    r = run(capsys, "export", "--meeting", meetings[0]["id"][:8], "-o", out, "--db", pack_db)
+    assert r.status == 0, r.err
+    text = out.read_text()
+    assert text.startswith("# Minutes: Leads group, 03 Nov 2026")
+    assert "| Aim 1 › X › Cycle 11 | Adopt | \\| pipe |" in text
+    assert "| new action | DL | 10 Nov 2026 | open |" in text
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "words"),
+    [
+        (["--programme", "--aim", "Aim 1", "--format", "md"], 2, "not with --aim"),
+        (["--programme", "--format", "csv"], 2, "md, html, json; not 'csv'"),
+        (["--programme", "--format", "md", "--since", "31/02/2026"], 1, "--since: '31/02/2026'"),
+        (["--aim", "Aim 1", "--format", "md", "--since", "2026-01-01"], 2, "--since goes with"),
+        (["--meeting", "zzzz", "--format", "md"], 1, "no meeting 'zzzz'"),
+        (["--meeting", "zzzz", "--format", "json"], 2, "md, html; not 'json'"),
+    ],
+)
+def test_export_programme_errors_write_nothing(
+    capsys: pytest.CaptureFixture[str],
+    pack_db: Path,
+    tmp_path: Path,
+    args: list[str],
+    status: int,
+    words: str,
+) -> None:
+    before = pack_db.read_bytes()
+    out = tmp_path / "out.md"
+    r = run(capsys, "export", *args, "-o", out, "--db", pack_db)
+    assert_one_line_error(r, status, words)
+    assert not out.exists()
+    assert pack_db.read_bytes() == before
+
+
+def test_export_programme_never_overwrites_without_force(
+    capsys: pytest.CaptureFixture[str], pack_db: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "pack.md"
+    out.write_text("keep me")
+    r = run(capsys, "export", "--programme", "-o", out, "--db", pack_db)
+    assert_one_line_error(r, 1, "already exists; add --force")
+    assert out.read_text() == "keep me"
+    assert run(capsys, "export", "--programme", "-o", out, "--force", "--db", pack_db).status == 0
+    assert "governance pack" in out.read_text()

@@ -32,7 +32,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def chosen(args: argparse.Namespace) -> bool:
     """Whether the command is for this module."""
-    return bool(getattr(args, "programme", False) or getattr(args, "meeting", None))
+    return bool(
+        getattr(args, "programme", False)
+        or getattr(args, "meeting", None)
+        or getattr(args, "since", None) is not None
+    )
 
 
 def find_meeting(store: Store, key: str) -> Meeting:
@@ -62,6 +66,8 @@ def run(args: argparse.Namespace) -> int:
         pack_text,
     )
 
+    if args.since is not None and not args.programme:
+        raise CliError("--since goes with --programme", EXIT_USAGE)
     others = [
         n for n, v in (("--aim", args.aim), ("--cycle", args.cycle), ("--all", args.all)) if v
     ]
@@ -70,8 +76,6 @@ def run(args: argparse.Namespace) -> int:
     if others:
         first = "--programme" if args.programme else "--meeting"
         raise CliError(f"give {first} on its own, not with {' and '.join(others)}", EXIT_USAGE)
-    if args.since is not None and not args.programme:
-        raise CliError("--since goes with --programme", EXIT_USAGE)
     # Without --format, the file's extension says which.
     given = args.fmt if args.fmt is not None else Path(args.output).suffix
     fmt = str(given).lower().lstrip(".")

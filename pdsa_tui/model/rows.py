@@ -45,6 +45,16 @@ def join_line(*parts: str) -> str:
     return " | ".join(parts).rstrip(" |")
 
 
+def _choice(choices: dict[str, str], text: str, what: str) -> str:
+    """The stored value for ``text`` (a label, value or unique prefix); blank stays blank."""
+    if not text:
+        return ""
+    found = C.match_choice(choices, text)
+    if found is None:
+        raise ValueError(f"{what} '{text}' is not one of: {', '.join(choices.values())}")
+    return found
+
+
 class _Row:
     FIELDS: ClassVar[tuple[str, ...]] = ()
 
@@ -84,15 +94,7 @@ class Member(_Row):
         name, role, agency = split_line(line, 3)
         if not name:
             raise ValueError(f"'{line.strip()}' gives no name or initials before the first '|'")
-        value = ""
-        if agency:
-            found = C.match_choice(C.AGENCIES, agency)
-            if found is None:
-                raise ValueError(
-                    f"agency '{agency}' is not one of: {', '.join(C.AGENCIES.values())}"
-                )
-            value = found
-        return cls(name, role, value)
+        return cls(name, role, _choice(C.AGENCIES, agency, "agency"))
 
     def to_line(self) -> str:
         """``name | role | agency`` as typed in the form."""
@@ -173,15 +175,7 @@ class Decision(_Row):
         label, decision, note = split_line(line, 3)
         if not label:
             raise ValueError(f"'{line.strip()}' names no cycle before the first '|'")
-        value = ""
-        if decision:
-            found = C.match_choice(C.DECISIONS, decision)
-            if found is None:
-                raise ValueError(
-                    f"decision '{decision}' is not one of: {', '.join(C.DECISIONS.values())}"
-                )
-            value = found
-        return cls(label, value, note)
+        return cls(label, _choice(C.DECISIONS, decision, "decision"), note)
 
     def to_line(self) -> str:
         """``cycle | decision | note`` as typed in the form."""
