@@ -39,6 +39,10 @@ N_MONTHS = 24
 
 #: Names of the measures the sample import files are for (``pdsa data import --measure``).
 AIM2_OUTCOME = "% with permanence recommendation within 30 weeks"
+#: A measure of typed monthly ratios (Aim 1's outcome); Aim 2's is a case measure.
+AIM1_OUTCOME = "% of children at home 2+ years with a routine audit reported"
+#: A measure of typed monthly ratios the data import sample fits (Aim 2's process measure).
+AIM2_REMINDER = "% of cases with 15-week checklist reminder sent"
 AIM4_WEEKS = "Weeks from agency decision to Permanence Order lodged"
 
 Ratio = tuple[int, int]
@@ -331,7 +335,7 @@ class _Builder:
                 },
                 rebase_after=AIM1_REBASE_AFTER,
             ),
-            name="% of children at home 2+ years with a routine audit reported",
+            name=AIM1_OUTCOME,
             type="outcome",
             unit="percent",
             direction="up",
@@ -570,7 +574,7 @@ class _Builder:
                 start=AIM2_REMINDED_FROM,
                 notes={13: "Testing with one social worker only"},
             ),
-            name="% of cases with 15-week checklist reminder sent",
+            name=AIM2_REMINDER,
             type="process",
             unit="percent",
             direction="up",
@@ -1465,11 +1469,15 @@ def build_demo(store: Store, *, today: dt.date | None = None) -> None:
     counts = store.counts()
     if any(counts.values()):
         raise ValueError(f"{store.path} is not empty: the demo is only written into a new database")
+    from pdsa_tui.demo_cases import add_demo_cases
+
+    day = today or dates.today()
     with store.transaction():
-        _Builder(store, today or dates.today()).build()
-        add_demo_drivers(store, today or dates.today())
+        _Builder(store, day).build()
+        add_demo_drivers(store, day)
         add_demo_rare_events(store)
-        add_demo_programme(store, today or dates.today())
+        add_demo_programme(store, day)
+        add_demo_cases(store, day)
 
 
 def write_demo(path: str | os.PathLike[str], *, today: dt.date | None = None) -> Path:

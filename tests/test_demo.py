@@ -15,8 +15,12 @@ from typing import Any
 
 import pytest
 
+from pdsa_tui.analysis.cases import case_states, live_measures
 from pdsa_tui.demo import (
+    AIM2_ADOPTED,
     AIM2_OUTCOME,
+    AIM2_RECOMMENDED,
+    AIM2_REMINDER,
     AIM4_WEEKS,
     N_MONTHS,
     build_demo,
@@ -24,7 +28,7 @@ from pdsa_tui.demo import (
     month,
     write_demo,
 )
-from pdsa_tui.model import Aim, ChangeIdea, Cycle, Feedback, Measure, parse_date
+from pdsa_tui.model import Aim, Case, ChangeIdea, Cycle, Feedback, Measure, parse_date
 from pdsa_tui.store import Store
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -64,6 +68,11 @@ def demo(tmp_path: Path) -> Iterator[Store]:
         store.close()
 
 
+def live(demo: Store) -> list[Measure]:
+    """The demo's measures as charted: the case measures with their derived points."""
+    return live_measures(demo.measures(), demo.all(Case), TODAY)
+
+
 def _strings(value: Any) -> Iterator[str]:
     if isinstance(value, str):
         yield value
@@ -76,7 +85,7 @@ def _strings(value: Any) -> Iterator[str]:
 
 
 def _all_records(store: Store) -> list[Any]:
-    return [r for cls in (Aim, Measure, ChangeIdea, Cycle, Feedback) for r in store.all(cls)]
+    return [r for cls in (Aim, Measure, ChangeIdea, Cycle, Feedback, Case) for r in store.all(cls)]
 
 
 def _without_updated(store: Store) -> list[dict[str, Any]]:
@@ -132,12 +141,12 @@ def test_measures_per_aim_and_types(demo: Store) -> None:
             per_event = m.values_are in ("time_between", "count_between")
             assert m.definition and m.source
             assert m.frequency == ("per case" if per_event else "monthly"), m.name
-            assert m.points
+            assert m.points or m.cases
     assert types == {"outcome", "process", "balancing"}
 
 
 def test_outcome_measures_have_24_monthly_points_with_small_denominators(demo: Store) -> None:
-    outcomes = [m for m in demo.measures() if m.type == "outcome"]
+    outcomes = [m for m in live(demo) if m.type == "outcome"]
     assert len(outcomes) >= 4
     for m in outcomes:
         pts = m.sorted_points()
@@ -151,10 +160,10 @@ def test_outcome_measures_have_24_monthly_points_with_small_denominators(demo: S
 
 
 def test_markers_and_notes(demo: Store) -> None:
-    points = [p for m in demo.measures() for p in m.points]
+    points = [p for m in live(demo) for p in m.points]
     assert sum(p.baseline_end for p in points) >= 1
     assert sum(p.rebase_after for p in points) >= 1
-    outcome = demo.find_measure(AIM2_OUTCOME)
+    outcome = next(m for m in live(demo) if m.name == AIM2_OUTCOME)
     assert [p.date for p in outcome.points if p.baseline_end] == [dt.date(2019, 6, 1)]
     weeks = demo.find_measure(AIM4_WEEKS)
     assert [p.date for p in weeks.points if p.rebase_after] == [dt.date(2018, 9, 1)]
@@ -162,7 +171,7 @@ def test_markers_and_notes(demo: Store) -> None:
 
 
 def test_aim2_outcome_shows_a_shift_after_the_reminder(demo: Store) -> None:
-    pts = demo.find_measure(AIM2_OUTCOME).sorted_points()
+    pts = next(m for m in live(demo) if m.name == AIM2_OUTCOME).sorted_points()
     ys = [p.y for p in pts]
     assert all(y is not None for y in ys)
     values = [float(y) for y in ys if y is not None]
@@ -177,7 +186,7 @@ def test_aim2_outcome_shows_a_shift_after_the_reminder(demo: Store) -> None:
 
 def test_aim2_shift_seen_by_the_analysis_engine(demo: Store) -> None:
     analysis = pytest.importorskip("pdsa_tui.analysis")
-    pts = demo.find_measure(AIM2_OUTCOME).sorted_points()
+    pts = next(m for m in live(demo) if m.name == AIM2_OUTCOME).sorted_points()
     series = [
         analysis.SeriesPoint(
             date=p.date,
@@ -386,7 +395,7 @@ def test_import_samples_follow_the_demo(demo: Store) -> None:
     values = _rows(samples["data_import_values.csv"])
     assert list(percent[0]) == ["date", "numerator", "denominator", "note"]
     assert list(values[0]) == ["date", "value", "note"]
-    for rows, measure in ((percent, AIM2_OUTCOME), (values, AIM4_WEEKS)):
+    for rows, measure in ((percent, AIM2_REMINDER), (values, AIM4_WEEKS)):
         m = demo.find_measure(measure)
         last = m.sorted_points()[-1].date
         dates = [parse_date(r["date"]) for r in rows]
@@ -397,3 +406,26 @@ def test_import_samples_follow_the_demo(demo: Store) -> None:
         assert 0 <= int(r["numerator"]) <= int(r["denominator"]) <= 9
     assert demo.find_measure(AIM4_WEEKS).unit == "weeks"
     assert all(float(r["value"]) > 0 for r in values)
+
+
+def test_outcomes_of_aims_2_3_4_are_case_measures_with_one_case_past_its_reminder(
+    demo: Store,
+) -> None:
+    by_name = {m.name: m for m in live(demo)}
+    outcomes = [m for m in demo.measures() if m.type == "outcome" and m.cases]
+    assert sorted(demo.get(Aim, m.aim_id).code for m in outcomes) == ["Aim 2", "Aim 3", "Aim 4"]
+    aim2 = by_name[AIM2_OUTCOME]
+    # The cases give back the monthly story, month by month.
+    assert [(p.numerator, p.denominator) for p in aim2.sorted_points()] == AIM2_RECOMMENDED
+    assert [p.date for p in aim2.points if p.baseline_end] == [month(AIM2_ADOPTED)]
+    reminded = []
+    for m in outcomes:
+        states = case_states(m, demo.cases(m.id), TODAY)
+        assert any(s.status == "open" for s in states), m.name
+        assert all(re.fullmatch(r"C-\d{4}", s.case.ref) for s in states)
+        reminded += [s.case.ref for s in states if s.past_reminder]
+    assert reminded == ["C-1042"]
+    attention = pytest.importorskip("pdsa_tui.analysis.attention")
+    aim2_aim = demo.get(Aim, aim2.aim_id)
+    items = attention.aim_attention(aim2_aim, [aim2], [], [], TODAY, cases=demo.cases(aim2.id))
+    assert any(a.kind == "case_reminder" and "C-1042 reached 15 weeks" in a.text for a in items)

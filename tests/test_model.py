@@ -12,6 +12,7 @@ from conftest import SEED_AIM_STATEMENT
 from pdsa_tui.model import (
     RECORD_TYPES,
     Aim,
+    Case,
     ChangeIdea,
     Cycle,
     DataPoint,
@@ -536,6 +537,7 @@ def test_record_types_table() -> None:
         "evidence_reviews": EvidenceReview,
         "spread": SpreadEntry,
         "change_packages": ChangePackage,
+        "cases": Case,
     } == RECORD_TYPES
 
 

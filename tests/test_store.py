@@ -72,6 +72,7 @@ def test_create_new_database(tmp_db: Path) -> None:
             "spread": 0,
             "change_packages": 0,
             "points": 0,
+            "cases": 0,
         }
     data = on_disk(tmp_db)
     assert data["meta"]["1"]["app"] == "pdsa"
@@ -83,6 +84,7 @@ def test_create_new_database(tmp_db: Path) -> None:
         "ideas",
         "cycles",
         "feedback",
+        "cases",
         *PROGRAMME_TABLES,
         "primary_drivers",
         "secondary_drivers",
@@ -280,6 +282,7 @@ def test_cascade_delete_aim_leaves_no_orphans(
         "spread": 0,
         "change_packages": 0,
         "points": 0,
+        "cases": 0,
     }
     assert store.problems() == []
     store.close()

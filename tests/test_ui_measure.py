@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 from ui_support import LARGE, SMALL, demo_app, screen_text, widget_text
 
-from pdsa_tui.demo import AIM2_OUTCOME
+from pdsa_tui.demo import AIM1_OUTCOME
 from pdsa_tui.model import Aim, DataPoint, Measure
 from pdsa_tui.store import Store, WriteFailedError
 from pdsa_tui.ui.app import PdsaApp
@@ -103,11 +103,11 @@ def add_empty_measure(app: PdsaApp, unit: str = "percent") -> Measure:
 async def test_screen_shows_facts_points_chart_and_verdict(tmp_path: Path) -> None:
     app = demo_app(tmp_path)
     async with app.run_test(size=SMALL) as pilot:
-        screen = await open_measure(app, pilot, AIM2_OUTCOME)
+        screen = await open_measure(app, pilot, AIM1_OUTCOME)
         text = screen_text(app)
-        assert f"Aim 2 › {AIM2_OUTCOME}"[:40] in text
-        assert "Outcome · percent · higher is better · goal 85% · monthly" in text
-        assert "01/02/2018" in text and "33%" in text and "1/3" in text
+        assert f"Aim 1 › {AIM1_OUTCOME}"[:40] in text
+        assert "Outcome · percent · higher is better · goal 100% · monthly" in text
+        assert "01/02/2018" in text and "0%" in text and "0/6" in text
         assert "Run chart · median" in text
         assert "Signal" in verdict(screen)
         assert "C1" in chart_text(screen)  # the aim's cycles are marked
@@ -118,13 +118,13 @@ async def test_reached_from_the_aim_screen_by_keys(tmp_path: Path) -> None:
     app = demo_app(tmp_path)
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()
-        await pilot.press("down", "enter")  # Aim 2
+        await pilot.press("enter")  # Aim 1
         await pilot.pause()
-        assert "Aim 2" in str(app.screen.title)
+        assert "Aim 1" in str(app.screen.title)
         await pilot.press("enter")  # its first measure
         await pilot.pause()
         assert isinstance(app.screen, MeasureScreen)
-        assert AIM2_OUTCOME in str(app.screen.title)
+        assert AIM1_OUTCOME in str(app.screen.title)
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, MeasureScreen)
@@ -133,7 +133,7 @@ async def test_reached_from_the_aim_screen_by_keys(tmp_path: Path) -> None:
 async def test_add_ratio_point_by_keys(tmp_path: Path) -> None:
     app = demo_app(tmp_path)
     async with app.run_test(size=SMALL) as pilot:
-        screen = await open_measure(app, pilot, AIM2_OUTCOME)
+        screen = await open_measure(app, pilot, AIM1_OUTCOME)
         before_chart, before_verdict = chart_text(screen), verdict(screen)
         assert "24 points" in before_verdict
         await pilot.press("a")
@@ -147,7 +147,7 @@ async def test_add_ratio_point_by_keys(tmp_path: Path) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert app.screen is screen
-        saved = on_disk(app, AIM2_OUTCOME)
+        saved = on_disk(app, AIM1_OUTCOME)
         assert len(saved.points) == 25
         new = saved.sorted_points()[-1]
         assert (new.date, new.numerator, new.denominator, new.value) == (
@@ -187,21 +187,21 @@ async def test_add_value_point_by_keys(tmp_path: Path) -> None:
 async def test_edit_point_by_keys(tmp_path: Path) -> None:
     app = demo_app(tmp_path)
     async with app.run_test(size=SMALL) as pilot:
-        screen = await open_measure(app, pilot, AIM2_OUTCOME)
-        first = on_disk(app, AIM2_OUTCOME).sorted_points()[0]
+        screen = await open_measure(app, pilot, AIM1_OUTCOME)
+        first = on_disk(app, AIM1_OUTCOME).sorted_points()[0]
         await pilot.press("home", "enter")
         form = app.screen
         assert isinstance(form, PointForm)
-        assert form.query_one("#point-numerator", Input).value == "1"
+        assert form.query_one("#point-numerator", Input).value == "0"
         await fill(pilot, numerator="2", note="recounted")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is screen
-        edited = on_disk(app, AIM2_OUTCOME).sorted_points()[0]
+        edited = on_disk(app, AIM1_OUTCOME).sorted_points()[0]
         assert edited.id == first.id
-        assert (edited.numerator, edited.denominator, edited.note) == (2, 3, "recounted")
-        assert len(on_disk(app, AIM2_OUTCOME).points) == 24
-        assert "67%" in screen.query_one("#points", RecordTable).row_text(first.id)
+        assert (edited.numerator, edited.denominator, edited.note) == (2, 6, "recounted")
+        assert len(on_disk(app, AIM1_OUTCOME).points) == 24
+        assert "33%" in screen.query_one("#points", RecordTable).row_text(first.id)
         # e edits too
         await pilot.press("e")
         assert isinstance(app.screen, PointForm)
@@ -279,18 +279,18 @@ async def test_markers_can_be_set_in_the_form(tmp_path: Path) -> None:
 async def test_chart_type_cycles_through_the_charts_that_fit(tmp_path: Path) -> None:
     app = demo_app(tmp_path)
     async with app.run_test(size=SMALL) as pilot:
-        screen = await open_measure(app, pilot, AIM2_OUTCOME)
+        screen = await open_measure(app, pilot, AIM1_OUTCOME)
         assert verdict(screen).startswith("Run chart")
         await pilot.press("c")
         assert verdict(screen).startswith("P chart")
         assert "UCL" in chart_text(screen) or "┄" in chart_text(screen)
         # The choice is stored with the measure.
-        assert on_disk(app, AIM2_OUTCOME).chart == "p"
+        assert on_disk(app, AIM1_OUTCOME).chart == "p"
         await pilot.press("c")
         assert verdict(screen).startswith("I chart")
         await pilot.press("c")
         assert verdict(screen).startswith("Run chart")
-        assert on_disk(app, AIM2_OUTCOME).chart == "run"
+        assert on_disk(app, AIM1_OUTCOME).chart == "run"
         screen = await open_measure(app, pilot, DAYS)  # values: no P or U chart
         await pilot.press("c")
         assert verdict(screen).startswith("I chart")
@@ -356,12 +356,12 @@ async def test_chart_choice_on_a_read_only_file_is_shown_not_stored(tmp_path: Pa
     demo_app(tmp_path)  # writes the file
     app = demo_app(tmp_path, read_only=True)
     async with app.run_test(size=SMALL) as pilot:
-        screen = await open_measure(app, pilot, AIM2_OUTCOME)
+        screen = await open_measure(app, pilot, AIM1_OUTCOME)
         await pilot.press("c")
         assert verdict(screen).startswith("P chart")
         await pilot.pause()
         assert any("not stored" in n.message for n in app._notifications)
-    assert on_disk(app, AIM2_OUTCOME).chart == ""
+    assert on_disk(app, AIM1_OUTCOME).chart == ""
 
 
 async def test_edit_the_measure_itself(tmp_path: Path) -> None:
@@ -453,7 +453,7 @@ async def test_ratio_problems_are_shown_under_their_fields(tmp_path: Path) -> No
 async def test_second_point_on_the_same_date_is_refused(tmp_path: Path) -> None:
     app = demo_app(tmp_path)
     async with app.run_test(size=SMALL) as pilot:
-        await open_measure(app, pilot, AIM2_OUTCOME)
+        await open_measure(app, pilot, AIM1_OUTCOME)
         await pilot.press("a")
         form = app.screen
         assert isinstance(form, PointForm)
@@ -463,7 +463,7 @@ async def test_second_point_on_the_same_date_is_refused(tmp_path: Path) -> None:
         assert form.is_current
         assert "already a point for 01/01/2020" in form_errors(form)["date"]
         assert form.values()["date"] == "1 Jan 2020"
-        assert len(on_disk(app, AIM2_OUTCOME).points) == 24
+        assert len(on_disk(app, AIM1_OUTCOME).points) == 24
 
 
 async def test_markup_in_a_note_shows_literally(tmp_path: Path) -> None:

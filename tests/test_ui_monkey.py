@@ -19,11 +19,12 @@ from textual.keys import _get_unicode_name_from_key
 from textual.pilot import Pilot
 from ui_support import SMALL, demo_app
 
-from pdsa_tui.demo import AIM2_OUTCOME, AIM4_WEEKS
+from pdsa_tui.demo import AIM1_OUTCOME, AIM2_OUTCOME, AIM4_WEEKS
 from pdsa_tui.store import Store
 from pdsa_tui.ui.app import PdsaApp, WelcomeScreen
 from pdsa_tui.ui.screens.aim import AimScreen
 from pdsa_tui.ui.screens.base import PdsaScreen
+from pdsa_tui.ui.screens.cases import CasesScreen
 from pdsa_tui.ui.screens.cycle import CycleScreen
 from pdsa_tui.ui.screens.measure import MeasureScreen
 from pdsa_tui.ui.screens.overview import OverviewScreen
@@ -78,7 +79,8 @@ def start_screens(store: Store) -> list[PdsaScreen | None]:
     return [
         None,
         AimScreen(aim.id),
-        MeasureScreen(store.find_measure(AIM2_OUTCOME).id),
+        MeasureScreen(store.find_measure(AIM1_OUTCOME).id),
+        CasesScreen(store.find_measure(AIM2_OUTCOME).id),
         CycleScreen(cycle.id),
         MeasureScreen(store.find_measure(AIM4_WEEKS).id),
         ReviewScreen(),

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from pdsa_tui.demo import AIM2_OUTCOME, write_demo
+from pdsa_tui.demo import AIM1_OUTCOME, write_demo
 from pdsa_tui.model import Cycle
 from pdsa_tui.model import dates as dates_module
 from pdsa_tui.store import Store
@@ -57,7 +57,7 @@ def _ids(app: PdsaApp) -> dict[str, str]:
     cycle = next((c for c in cycles if c.stage in ("study", "act")), cycles[0])
     return {
         "aim": aim.id,
-        "measure": store.find_measure(AIM2_OUTCOME).id,
+        "measure": store.find_measure(AIM1_OUTCOME).id,
         "cycle": cycle.id,
     }
 

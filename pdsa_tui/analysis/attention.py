@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from pdsa_tui.model import Aim, ChangeIdea, Cycle, Measure
+from pdsa_tui.analysis.cases import case_states, open_by_deadline
+from pdsa_tui.model import Aim, Case, ChangeIdea, Cycle, Measure, format_date
 from pdsa_tui.model.drivers import ChangePackage
 
 #: An aim whose newest data point is older than this has "no recent data".
@@ -108,6 +109,37 @@ def cycle_attention(cycle: Cycle, idea: ChangeIdea, aim_id: str, today: dt.date)
     return out
 
 
+def case_attention(measure: Measure, cases: Iterable[Case], today: dt.date) -> list[Attention]:
+    """A case measure's open cases past the reminder point, and those past the deadline."""
+    out: list[Attention] = []
+    target = f"{measure.target_weeks:g}-week point"
+    for s in open_by_deadline(case_states(measure, cases, today)):
+        ref = s.case.ref
+        if s.overdue:
+            text = (
+                f"case {ref} passed its {target} on {format_date(s.deadline)} with no "
+                f"{measure.milestone or 'milestone'} recorded"
+            )
+            out.append(Attention("case_overdue", text, measure.aim_id, s.case.id, 0))
+        elif s.past_reminder:
+            text = (
+                f"case {ref} reached {measure.reminder_at:g} weeks on "
+                f"{format_date(s.reminder)}; {target} {format_date(s.deadline)}"
+            )
+            out.append(Attention("case_reminder", text, measure.aim_id, s.case.id, 1))
+    return out
+
+
+def _latest_data(measures: Sequence[Measure], cases: Sequence[Case]) -> dt.date | None:
+    """The newest data date: typed points, and the cases' start and milestone dates."""
+    typed = latest_point_date(m for m in measures if not m.cases)
+    case_ids = {m.id for m in measures if m.cases}
+    dates = [d for c in cases if c.measure_id in case_ids for d in (c.start, c.end) if d]
+    if typed is not None:
+        dates.append(typed)
+    return max(dates) if dates else None
+
+
 def aim_attention(
     aim: Aim,
     measures: Sequence[Measure],
@@ -116,11 +148,13 @@ def aim_attention(
     today: dt.date,
     *,
     packages: Sequence[ChangePackage] = (),
+    cases: Sequence[Case] = (),
 ) -> list[Attention]:
     """Everything that needs attention for one aim, most urgent first.
 
     ``packages`` may hold every change package: those of the aim's ideas with a
-    self-audit due are listed.
+    self-audit due are listed. ``measures`` are as the charts see them (a case measure
+    with its derived points); ``cases`` are the cases of the aim's case measures.
     """
     out: list[Attention] = []
     by_idea = {i.id: i for i in ideas}
@@ -141,8 +175,11 @@ def aim_attention(
         idea = by_idea.get(c.idea_id)
         if idea is not None:
             out.extend(cycle_attention(c, idea, aim.id, today))
+    for m in measures:
+        if m.cases:
+            out.extend(case_attention(m, cases, today))
     if aim.status == "active":
-        latest = latest_point_date(measures)
+        latest = _latest_data(measures, cases)
         if latest is None:
             if measures:
                 out.append(Attention("no_data", f"{aim.code} has no data yet", aim.id, aim.id, 1))

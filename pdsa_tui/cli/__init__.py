@@ -25,7 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
     from pdsa_tui.cli import (
         cmd_analyse,
         cmd_assess,
+        cmd_cases,
         cmd_export,
+        cmd_measure,
         cmd_meeting,
         cmd_programme,
         commands,
@@ -55,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     cmd_programme.register(sub)
     cmd_meeting.register(sub)
     cmd_assess.register(sub)
+    cmd_cases.register(sub)
+    cmd_measure.register(sub)
     return parser
 
 

@@ -43,6 +43,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "-o", "--output", required=True, metavar="PATH", help="the file to write (- for stdout)"
     )
     p.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
+    p.add_argument(
+        "--include-cases",
+        action="store_true",
+        help="list each case of a case measure by its reference (left out by default)",
+    )
     add_db_option(p)
     p.set_defaults(func=run)
 
@@ -101,7 +106,14 @@ def run(args: argparse.Namespace) -> int:
             raise CliError(str(exc), EXIT_DATA) from None
         from pdsa_tui.report.export import export_text, write_export
 
-        text = export_text(store, aim=aim, cycle=cycle, all=bool(args.all), fmt=fmt)
+        text = export_text(
+            store,
+            aim=aim,
+            cycle=cycle,
+            all=bool(args.all),
+            fmt=fmt,
+            include_cases=args.include_cases,
+        )
         what = (
             f"{aim.code} report"
             if aim is not None

@@ -136,6 +136,7 @@ def _counts_text(counts: dict[str, int]) -> str:
         ("ideas", "change idea", "change ideas"),
         ("cycles", "PDSA cycle", "PDSA cycles"),
         ("feedback", "feedback entry", "feedback entries"),
+        ("cases", "case", "cases"),
     ]
     return ", ".join(f"{counts[k]} {one if counts[k] == 1 else many}" for k, one, many in names)
 
@@ -161,6 +162,15 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 # -- list --------------------------------------------------------------------------
+def _live(store: Store) -> list[Measure]:
+    """Every measure, a case measure with its derived monthly points."""
+    from pdsa_tui.analysis.cases import live_measures
+    from pdsa_tui.model import Case
+    from pdsa_tui.model.dates import today
+
+    return live_measures(store.measures(), store.all(Case), today())
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     """List records with their ids."""
     with open_store(args, write=False) as store:
@@ -196,8 +206,9 @@ def cmd_list(args: argparse.Namespace) -> int:
                     "direction": m.direction,
                     "goal": m.goal,
                     "points": len(m.points),
+                    "cases": m.cases,
                 }
-                for m in store.measures()
+                for m in _live(store)
             ]
             text = [
                 [r["id"], r["aim"] or "?", r["type"], str(r["points"]), r["name"]] for r in rows
@@ -302,10 +313,24 @@ def point_json(p: Any) -> dict[str, Any]:
     return out
 
 
+def _refuse_case_measure(m: Measure) -> None:
+    """Typed points cannot go into a case measure: its points come from its cases."""
+    if m.cases:
+        raise CliError(
+            f"measure '{m.name}' is a case measure: its points are derived from its cases; "
+            "add or import cases with 'pdsa cases add' or 'pdsa cases import'",
+            EXIT_DATA,
+        )
+
+
 def cmd_data_list(args: argparse.Namespace) -> int:
-    """Print a measure's data points."""
+    """Print a measure's data points (a case measure's derived monthly points)."""
+    from pdsa_tui.analysis.cases import with_derived_points
+    from pdsa_tui.model.dates import today
+
     with open_store(args, write=False) as store:
         m = _find_measure(store, args.measure)
+        m = with_derived_points(m, store.cases(m.id), today())
         points = m.sorted_points()
     if args.json:
         _print_json([point_json(p) for p in points])
@@ -349,6 +374,7 @@ def cmd_data_add(args: argparse.Namespace) -> int:
         raise CliError("--numerator and --denominator go together; give both", EXIT_USAGE)
     with open_store(args, write=True) as store:
         m = _find_measure(store, args.measure)
+        _refuse_case_measure(m)
         try:
             point = point_from_form(
                 date=args.date,
@@ -367,19 +393,25 @@ def cmd_data_add(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_data_import(args: argparse.Namespace) -> int:
-    """Import points from a CSV, all rows or none."""
-    path = Path(args.file)
+def read_csv_file(path: Path) -> str:
+    """The text of a CSV file to import; a one-line CLI error when it cannot be read."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise CliError(f"{path}: no such file", EXIT_DATA) from None
     except UnicodeDecodeError:
         raise CliError(f"{path}: not a UTF-8 text file; save the CSV as UTF-8", EXIT_DATA) from None
     except OSError as exc:
         raise CliError(f"{path}: cannot be read ({exc.strerror})", EXIT_DATA) from None
+
+
+def cmd_data_import(args: argparse.Namespace) -> int:
+    """Import points from a CSV, all rows or none."""
+    path = Path(args.file)
+    text = read_csv_file(path)
     with open_store(args, write=True) as store:
         m = _find_measure(store, args.measure)
+        _refuse_case_measure(m)
         try:
             series = read_series_csv(text, str(path), unit=m.unit)
         except CsvError as exc:

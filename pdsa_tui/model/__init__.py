@@ -1,6 +1,7 @@
 """Domain model: records, choices, dates and validation. No I/O, no Textual."""
 
 from pdsa_tui.model import choices
+from pdsa_tui.model.cases import CASE_NO_NAMES, Case, ref_key, ref_problem
 from pdsa_tui.model.dates import format_date, parse_date, parse_optional_date
 from pdsa_tui.model.errors import FieldError, ValidationError
 from pdsa_tui.model.forms import field_text, from_form, parse_number, point_from_form, to_form
@@ -20,10 +21,12 @@ from pdsa_tui.model.records import (
 )
 
 __all__ = [
+    "CASE_NO_NAMES",
     "RECORD_TYPES",
     "Aim",
     "Answer",
     "Assessment",
+    "Case",
     "ChangeIdea",
     "Cycle",
     "DataPoint",
@@ -46,5 +49,7 @@ __all__ = [
     "parse_number",
     "parse_optional_date",
     "point_from_form",
+    "ref_key",
+    "ref_problem",
     "to_form",
 ]

@@ -375,6 +375,49 @@ class Measure(Record):
     points: list[DataPoint] = field(
         default_factory=list, metadata={"kind": "points", "label": "Data points"}
     )
+    #: A case measure's data are cases; its monthly points are derived from them.
+    cases: bool = _internal(False)
+    #: A case measure's markers on its derived points: "2019-06-01:baseline_end" (the
+    #: baseline ends with that month) or "2019-06-01:rebase_after" (a new part after it).
+    month_marks: list[str] = field(default_factory=list, metadata={"kind": "internal", "label": ""})
+    start_event: str = _f("Start event", help="when a case's clock starts, e.g. 'accommodated'")
+    milestone: str = _f("Milestone", help="what it should reach, e.g. 'permanence recommendation'")
+    target_weeks: float | None = _f(
+        "Target (weeks)", "number", default=None, minimum=1, maximum=520, help="e.g. 30"
+    )
+    reminder_weeks: float | None = _f(
+        "Reminder at (weeks)",
+        "number",
+        default=None,
+        minimum=0.5,
+        maximum=520,
+        help="blank: half the target",
+    )
+
+    #: The fields a case measure's form shows (its unit and direction are fixed).
+    CASE_FIELDS: ClassVar[tuple[str, ...]] = (
+        "name",
+        "type",
+        "start_event",
+        "milestone",
+        "target_weeks",
+        "reminder_weeks",
+        "goal",
+        "definition",
+        "source",
+    )
+    #: The fields a measure of typed points shows.
+    POINT_FIELDS: ClassVar[tuple[str, ...]] = (
+        "name",
+        "type",
+        "unit",
+        "direction",
+        "goal",
+        "definition",
+        "source",
+        "frequency",
+        "values_are",
+    )
 
     def _cross_checks(self) -> list[FieldError]:
         errors = []
@@ -382,9 +425,53 @@ class Measure(Record):
             errors.append(
                 self._err("goal", f"must be a percentage from 0 to 100; got {self.goal:g}")
             )
+        if self.cases:
+            errors.extend(self._case_checks())
         for p in self.points:
             errors.extend(p.validate(self.unit))
         return errors
+
+    def _case_checks(self) -> list[FieldError]:
+        errors = []
+        for name in ("start_event", "milestone", "target_weeks"):
+            value = getattr(self, name)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                errors.append(self._err(name, "is required for a case measure"))
+        target = self.target_weeks
+        if target is not None and not float(target).is_integer():
+            errors.append(self._err("target_weeks", f"must be whole weeks; got {target:g}"))
+        rem = self.reminder_weeks
+        if rem is not None and target is not None and rem >= target:
+            errors.append(
+                self._err(
+                    "reminder_weeks",
+                    f"must come before the target ({target:g} weeks); got {rem:g}",
+                )
+            )
+        if self.unit != "percent" or self.direction != "up":
+            errors.append(
+                self._err("unit", "of a case measure is percent, higher is better (met / due)")
+            )
+        if self.points:
+            errors.append(
+                FieldError(
+                    "points",
+                    "Data points",
+                    "a case measure has no typed points: its points are derived from its cases",
+                )
+            )
+        return errors
+
+    @property
+    def reminder_at(self) -> float | None:
+        """The reminder point in weeks: as set, else half the target."""
+        if self.reminder_weeks is not None:
+            return self.reminder_weeks
+        return self.target_weeks / 2 if self.target_weeks is not None else None
+
+    def form_fields(self) -> tuple[str, ...]:
+        """The fields this measure's form shows."""
+        return self.CASE_FIELDS if self.cases else self.POINT_FIELDS
 
     def sorted_points(self) -> list[DataPoint]:
         """Points in date order (stable for equal dates)."""

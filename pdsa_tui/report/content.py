@@ -20,8 +20,26 @@ from typing import TYPE_CHECKING, Any
 
 from pdsa_tui.analysis import Analysis
 from pdsa_tui.analysis.attention import Attention, aim_attention
+from pdsa_tui.analysis.cases import (
+    CaseCounts,
+    case_counts,
+    case_states,
+    group_cases,
+    live_measures,
+)
 from pdsa_tui.analysis.measures import view_measure
-from pdsa_tui.model import Aim, ChangeIdea, Cycle, Feedback, FieldSpec, Measure, Record, Task, dates
+from pdsa_tui.model import (
+    Aim,
+    Case,
+    ChangeIdea,
+    Cycle,
+    Feedback,
+    FieldSpec,
+    Measure,
+    Record,
+    Task,
+    dates,
+)
 from pdsa_tui.model import choices as C
 from pdsa_tui.model.dates import format_date
 from pdsa_tui.model.drivers import ChangePackage
@@ -126,7 +144,7 @@ def field_text(record: Record, name: str) -> str:
     if s.kind == "percent":
         return number(value, "percent")
     if s.kind == "number":
-        unit = getattr(record, "unit", "")
+        unit = "weeks" if name.endswith("_weeks") else getattr(record, "unit", "")
         return number(value, unit)
     if s.kind == "tasks":
         return "\n".join(t.to_line() for t in value)
@@ -222,6 +240,52 @@ class IdeaContent:
 
 
 @dataclass
+class CaseSummary:
+    """A case measure's cases in an export: counts always, references only when asked for."""
+
+    #: 'accommodated → permanence recommendation within 30 weeks (reminder at 15 weeks)'.
+    about: str
+    counts: CaseCounts
+    #: One row per case (ref, start, milestone, deadline, weeks, status, team), or None
+    #: when the export leaves case references out (the default).
+    rows: list[tuple[str, ...]] | None = None
+
+    @property
+    def sentence(self) -> str:
+        """'12 cases: 3 open (1 past the reminder), 7 met, 2 missed'."""
+        return self.counts.sentence()
+
+
+CASE_HEADERS = ("Ref", "Start", "Milestone", "Deadline", "Weeks", "Status", "Team")
+
+
+def case_summary(
+    measure: Measure, cases: Sequence[Case], today: dt.date, *, include_cases: bool
+) -> CaseSummary:
+    """The counts of a case measure's cases, with a row per case when ``include_cases``."""
+    states = case_states(measure, cases, today)
+    about = (
+        f"{measure.start_event} → {measure.milestone} within {measure.target_weeks:g} weeks "
+        f"(reminder at {measure.reminder_at:g} weeks)"
+    )
+    rows: list[tuple[str, ...]] | None = None
+    if include_cases:
+        rows = [
+            (
+                s.case.ref,
+                day(s.start),
+                day(s.case.end),
+                day(s.deadline),
+                f"{s.weeks:.1f}",
+                s.status + (", past the reminder" if s.past_reminder else ""),
+                s.case.team,
+            )
+            for s in states
+        ]
+    return CaseSummary(about, case_counts(states), rows)
+
+
+@dataclass
 class MeasureContent:
     """A measure with its chart's analysis, ready to draw."""
 
@@ -235,6 +299,8 @@ class MeasureContent:
     markers: list[Marker]
     latest: str
     anchor: str
+    #: A case measure's cases (its points are derived from them), else None.
+    cases: CaseSummary | None = None
 
     @property
     def unit_suffix(self) -> str:
@@ -411,8 +477,13 @@ def idea_content(store: Store, idea: ChangeIdea) -> IdeaContent:
     )
 
 
-def measure_content(measure: Measure, aim: Aim, markers: list[Marker]) -> MeasureContent:
-    """A measure with its analysis (as the app shows it), goal line and the cycle markers."""
+def measure_content(
+    measure: Measure, aim: Aim, markers: list[Marker], cases: CaseSummary | None = None
+) -> MeasureContent:
+    """A measure with its analysis (as the app shows it), goal line and the cycle markers.
+
+    A case measure comes with its derived points (see :func:`live_measures`) and ``cases``.
+    """
     view = view_measure(measure, aim=aim)
     pts = measure.sorted_points()
     latest = ""
@@ -430,6 +501,7 @@ def measure_content(measure: Measure, aim: Aim, markers: list[Marker]) -> Measur
         markers=markers,
         latest=latest,
         anchor=_anchor("measure", measure),
+        cases=cases,
     )
 
 
@@ -447,27 +519,60 @@ def cycle_markers(store: Store, aim: Aim) -> list[Marker]:
     return [Marker(k, d, text) for k, (d, text) in enumerate(dated, start=1)]
 
 
-def aim_content(store: Store, aim: Aim, today: dt.date) -> AimContent:
-    """One aim's full report."""
+def aim_content(
+    store: Store, aim: Aim, today: dt.date, *, include_cases: bool = False
+) -> AimContent:
+    """One aim's full report (case references only when ``include_cases``)."""
     from pdsa_tui.report.drivers_content import driver_tree, spread_table
 
-    measures = store.measures(aim.id)
+    cases = store.all(Case)
+    measures = live_measures(store.measures(aim.id), cases, today)
+    by_measure = group_cases(cases)
     ideas = store.ideas(aim.id)
     cycles = store.cycles_for_aim(aim.id)
     markers = cycle_markers(store, aim)
+    attention = aim_attention(
+        aim, measures, ideas, cycles, today, packages=store.all(ChangePackage), cases=cases
+    )
+    if not include_cases:
+        # Governance exports name no case unless asked to: say how many, not which.
+        attention = _anonymous(attention)
     return AimContent(
         aim=aim,
         fields=field_rows(aim),
         hints=aim.statement_hints(),
-        attention=aim_attention(
-            aim, measures, ideas, cycles, today, packages=store.all(ChangePackage)
-        ),
-        measures=[measure_content(m, aim, markers) for m in measures],
+        attention=attention,
+        measures=[
+            measure_content(
+                m,
+                aim,
+                markers,
+                case_summary(m, by_measure.get(m.id, []), today, include_cases=include_cases)
+                if m.cases
+                else None,
+            )
+            for m in measures
+        ],
         ideas=[idea_content(store, i) for i in ideas],
         anchor=_anchor("aim", aim),
         drivers=driver_tree(store, aim),
         spread=spread_table(store, aim),
     )
+
+
+def _anonymous(items: list[Attention]) -> list[Attention]:
+    """``items`` with the case reminders folded into one line per kind that names no case."""
+    out = [a for a in items if not a.kind.startswith("case_")]
+    for kind, what, priority in (
+        ("case_overdue", "past the deadline with no milestone recorded", 0),
+        ("case_reminder", "past the reminder point", 1),
+    ):
+        found = [a for a in items if a.kind == kind]
+        if found:
+            n = len(found)
+            text = f"{n} open case{'s are' if n != 1 else ' is'} {what}"
+            out.append(Attention(kind, text, found[0].aim_id, found[0].aim_id, priority))
+    return sorted(out, key=lambda a: a.priority)
 
 
 def build_document(
@@ -479,15 +584,19 @@ def build_document(
     all: bool = False,
     today: dt.date | None = None,
     now: dt.datetime | None = None,
+    include_cases: bool = False,
 ) -> Document:
-    """The document for exactly one of ``aim``, ``cycle``, ``idea`` or ``all``."""
+    """The document for exactly one of ``aim``, ``cycle``, ``idea`` or ``all``.
+
+    Case references appear only with ``include_cases``; counts always do.
+    """
     check_scope(aim=aim, cycle=cycle, idea=idea, all=all)
     stamp = now or dt.datetime.now().astimezone()
     day_ = today or dates.today()
     if aim is not None:
         return Document(
             "aim", f"{aim.code}: aim report", aim.statement, stamp, day_,
-            aims=[aim_content(store, aim, day_)],
+            aims=[aim_content(store, aim, day_, include_cases=include_cases)],
         )  # fmt: skip
     if all:
         aims = store.aims()
@@ -497,7 +606,7 @@ def build_document(
             f"{len(aims)} aim{'s' if len(aims) != 1 else ''}: every measure, change idea and cycle",
             stamp,
             day_,
-            aims=[aim_content(store, a, day_) for a in aims],
+            aims=[aim_content(store, a, day_, include_cases=include_cases) for a in aims],
         )
     if idea is not None:
         ic = idea_content(store, idea)

@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from pdsa_tui.analysis.cases import live_measures
 from pdsa_tui.analysis.evidence import EvidenceCard, evidence_card
 from pdsa_tui.analysis.spread import SpreadRow, spread_matrix, tested_localities
-from pdsa_tui.model import Aim, ChangeIdea, Cycle, Record
+from pdsa_tui.model import Aim, Case, ChangeIdea, Cycle, Record, dates
 from pdsa_tui.model import choices as C
 from pdsa_tui.model.drivers import (
     SPREAD_STAGES,
@@ -154,7 +155,8 @@ def evidence_for(store: Store, idea: ChangeIdea) -> EvidenceCard:
         feedback,
         localities(store),
         aim,
-        store.measures(idea.aim_id),
+        # As charted: a case measure with the points derived from its cases.
+        live_measures(store.measures(idea.aim_id), store.all(Case), dates.today()),
         tested=tested_localities(idea, spread_entries(store)),
     )
 

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from pdsa_tui.model import Aim, ChangeIdea, Cycle, Record, dates
+from pdsa_tui.model import Aim, Case, ChangeIdea, Cycle, Record, dates
 from pdsa_tui.report import content, csvout, html, jsonout, markdown
 from pdsa_tui.report.drivers_content import driver_records
 from pdsa_tui.report.formats import FORMATS
@@ -45,11 +45,13 @@ def export_text(
     fmt: str,
     today: dt.date | None = None,
     now: dt.datetime | None = None,
+    include_cases: bool = False,
 ) -> str:
     """The export of exactly one of ``aim``, ``cycle``, ``idea`` or ``all`` aims as ``fmt``.
 
     ``today`` (default: today) decides what needs attention; ``now`` stamps the
-    export. Raises ``ValueError`` for an unknown format or not exactly one scope.
+    export. Case references are left out unless ``include_cases`` (counts are always
+    there). Raises ``ValueError`` for an unknown format or not exactly one scope.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format '{fmt}'; use one of: {', '.join(FORMATS)}")
@@ -57,7 +59,14 @@ def export_text(
     stamp = now or dt.datetime.now().astimezone()
     if fmt in ("md", "html"):
         doc = content.build_document(
-            store, aim=aim, cycle=cycle, idea=idea, all=all, today=today, now=stamp
+            store,
+            aim=aim,
+            cycle=cycle,
+            idea=idea,
+            all=all,
+            today=today,
+            now=stamp,
+            include_cases=include_cases,
         )
         return markdown.render(doc) if fmt == "md" else html.render(doc)
     aims, measures, ideas, cycles, feedback = content.scope_records(
@@ -76,6 +85,9 @@ def export_text(
         cycles=cycles,
         feedback=feedback,
         extra=driver_records(store, aims, ideas) if aim is not None or all else None,
+        cases=store.all(Case),
+        today=today,
+        include_cases=include_cases,
     )
 
 

@@ -17,6 +17,7 @@ from html import escape
 from pdsa_tui import __version__
 from pdsa_tui.analysis.charts import CHART_NAMES
 from pdsa_tui.report.content import (
+    CASE_HEADERS,
     NOT_RECORDED,
     AimContent,
     CycleContent,
@@ -328,6 +329,19 @@ def _drivers(a: AimContent, level: int) -> str:
     return "".join(out)
 
 
+def _cases(m: MeasureContent) -> str:
+    """A case measure's counts, and its cases when the export includes them."""
+    if m.cases is None:
+        return ""
+    out = (
+        f"<p><strong>Case measure:</strong> {_e(m.cases.about)}. {_e(m.cases.sentence)}. "
+        "Each month's point is the cases met over the cases due that month.</p>"
+    )
+    if m.cases.rows:
+        out += _table(CASE_HEADERS, [[_e(c) for c in r] for r in m.cases.rows], "cases")
+    return out
+
+
 def _measure(m: MeasureContent, level: int) -> str:
     rows = {r.name: r for r in m.fields}
     keys = ["type", "unit", "direction", "goal", "source", "frequency"]
@@ -368,6 +382,7 @@ def _measure(m: MeasureContent, level: int) -> str:
         f"{_h(level, _e(m.measure.name))}"
         + _table([rows[k].label for k in keys], [cells], "facts")
         + f"<p><strong>{_e(rows['definition'].label)}:</strong> {_txt(rows['definition'].text)}</p>"
+        + _cases(m)
         + f"<figure>{svg}"
         + (f"<figcaption>{caption}</figcaption>" if caption else "")
         + "</figure>"

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from pdsa_tui import __version__
 from pdsa_tui.report.content import (
+    CASE_HEADERS,
     NOT_RECORDED,
     AimContent,
     CycleContent,
@@ -222,6 +223,13 @@ def _measure(w: _Writer, m: MeasureContent, level: int) -> None:
     cells = [escape_cell(goal_text(m) if k == "goal" else rows[k].text) for k in keys]
     w.para(*_table([rows[k].label for k in keys], [cells]))
     w.para(f"**{rows['definition'].label}:** {_value(rows['definition'].text, '')}")
+    if m.cases is not None:
+        w.para(
+            f"**Case measure:** {escape_inline(m.cases.about)}. {escape_inline(m.cases.sentence)}. "
+            "Each month's point is the cases met over the cases due that month."
+        )
+        if m.cases.rows:
+            w.para(*_table(list(CASE_HEADERS), [[escape_cell(c) for c in r] for r in m.cases.rows]))
     a = m.analysis
     if a.points:
         chart = render_chart(

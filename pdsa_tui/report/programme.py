@@ -17,7 +17,8 @@ from typing import Any
 
 from pdsa_tui import __version__
 from pdsa_tui.analysis import programme as ap
-from pdsa_tui.model import Aim, choices, format_date
+from pdsa_tui.analysis.cases import group_cases, live_measures
+from pdsa_tui.model import Aim, Case, choices, format_date
 from pdsa_tui.model.programme import Assessment, Meeting, Programme
 from pdsa_tui.report import content
 from pdsa_tui.report import html as H
@@ -109,10 +110,29 @@ def pack_content(
     meetings = store.meetings()
     chosen = [m for m in meetings if since is None or (m.date is not None and m.date >= since)]
     aims = []
+    cases = store.all(Case)
+    by_measure = group_cases(cases)
     for aim in store.aims():
         markers = content.cycle_markers(store, aim)
+        measures = live_measures(store.measures(aim.id), cases, today)
         aims.append(
-            (aim, [content.measure_content(m, aim, markers) for m in store.measures(aim.id)])
+            (
+                aim,
+                [
+                    content.measure_content(
+                        m,
+                        aim,
+                        markers,
+                        # Counts only: a governance pack never names a case.
+                        content.case_summary(
+                            m, by_measure.get(m.id, []), today, include_cases=False
+                        )
+                        if m.cases
+                        else None,
+                    )
+                    for m in measures
+                ],
+            )
         )
     prog = store.programme()
     return PackContent(

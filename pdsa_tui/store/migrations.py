@@ -31,6 +31,7 @@ TABLES = (
     "evidence_reviews",
     "spread",
     "change_packages",
+    "cases",
 )
 
 #: The primary driver that version 3 files the old free-text drivers under, per aim.

@@ -24,16 +24,19 @@ from pdsa_tui.model import (
     Aim,
     Answer,
     Assessment,
+    Case,
     ChangeIdea,
     Cycle,
     DataPoint,
     Feedback,
+    FieldError,
     Measure,
     Meeting,
     Programme,
     Question,
     Record,
     ValidationError,
+    ref_key,
 )
 from pdsa_tui.model.dates import now_stamp
 from pdsa_tui.model.drivers import (
@@ -83,6 +86,7 @@ _TYPES: tuple[type[Record], ...] = (
     EvidenceReview,
     SpreadEntry,
     ChangePackage,
+    Case,
 )
 _PARENT: dict[type[Record], tuple[str, type[Record]]] = {
     Measure: ("aim_id", Aim),
@@ -95,6 +99,7 @@ _PARENT: dict[type[Record], tuple[str, type[Record]]] = {
     EvidenceReview: ("idea_id", ChangeIdea),
     SpreadEntry: ("idea_id", ChangeIdea),
     ChangePackage: ("idea_id", ChangeIdea),
+    Case: ("measure_id", Measure),
 }
 
 
@@ -310,6 +315,7 @@ def _field_kinds(cls: type[Record]) -> dict[str, str]:
         "cycle_id",
         "assessment_id",
         "primary_id",
+        "measure_id",
     ):
         if name in kinds:
             kinds[name] = "id"
@@ -851,6 +857,63 @@ class Store:
         if len(pts) == len(current.points):
             raise NotFoundError(f"measure '{current.name}' has no point {point_id}")
         return self.save(dataclasses.replace(current, points=pts))
+
+    # -- cases ------------------------------------------------------------------------
+    def cases(self, measure_id: str | None = None) -> list[Case]:
+        """Cases (of one case measure) by start date, then reference."""
+        cs = [c for c in self.all(Case) if measure_id is None or c.measure_id == measure_id]
+        return sorted(cs, key=lambda c: (c.start or dt.date.min, natural_key(c.ref)))
+
+    def find_case(self, measure: Measure, ref: str) -> Case | None:
+        """The case of ``measure`` with reference ``ref`` ('c-1042' finds 'C-1042'), or None."""
+        key = ref_key(ref)
+        for c in self.all(Case):
+            if c.measure_id == measure.id and ref_key(c.ref) == key:
+                return c
+        return None
+
+    def save_cases(self, measure: Measure, cases: Iterable[Case]) -> list[Case]:
+        """Save cases of a case measure in one save (all or none); return what was stored.
+
+        A reference may be used by one case of a measure only: a case whose reference
+        belongs to another case of the measure is refused (:class:`ValidationError`).
+        """
+        current = self.get(Measure, measure.id)
+        if not current.cases:
+            raise ValidationError(
+                [
+                    FieldError(
+                        "measure",
+                        "Measure",
+                        f"'{current.name}' is a measure of typed points, not of cases",
+                    )
+                ]
+            )
+        batch = [dataclasses.replace(c, measure_id=current.id) for c in cases]
+        owners = {ref_key(c.ref): c.id for c in self.cases(current.id)}
+        for c in batch:
+            key = ref_key(c.ref)
+            if owners.get(key, c.id) != c.id:
+                raise ValidationError(
+                    [
+                        FieldError(
+                            "ref",
+                            "Reference",
+                            f"'{c.ref.strip()}' is already a case of '{current.name}'; "
+                            "edit that case instead",
+                        )
+                    ]
+                )
+            owners[key] = c.id
+        errors = [e for c in batch for e in c.validate()]
+        if errors:
+            raise ValidationError(errors)
+        with self.transaction():
+            return [self.save(c) for c in batch]
+
+    def save_case(self, measure: Measure, case: Case) -> Case:
+        """Save one case of a case measure (see :meth:`save_cases`)."""
+        return self.save_cases(measure, [case])[0]
 
     # -- health ----------------------------------------------------------------
     def counts(self) -> dict[str, int]:

@@ -187,6 +187,13 @@ class RecordForm(ModalScreen[R | None], Generic[R]):
         form.show_errors([])
         try:
             saved = self._save(record)
+        except ValidationError as exc:
+            # Rules only the store can check (e.g. a case reference already in use).
+            marked = form.show_errors(exc.errors)
+            error.update(Text(f"{exc}; nothing was saved yet."))
+            if marked:
+                form.focus_field(marked[0])
+            return
         except StoreError as exc:
             error.update(Text(not_saved_text(exc)))
             self.app.notify(str(exc), title="Not saved", severity="error", timeout=10)

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import Static, TabbedContent, TabPane
 
+from pdsa_tui.analysis.cases import live_measures
 from pdsa_tui.analysis.charts import CHART_NAMES, ChartType
 from pdsa_tui.analysis.measures import (
     MeasureView,
@@ -16,7 +17,7 @@ from pdsa_tui.analysis.measures import (
     thin_markers,
     view_measure,
 )
-from pdsa_tui.model import Aim, ChangeIdea, Measure, choices, format_date
+from pdsa_tui.model import Aim, Case, ChangeIdea, Measure, choices, format_date
 from pdsa_tui.model.dates import today
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.summaries import signal_label, stage_counts, stage_summary, time_left
@@ -49,6 +50,14 @@ class AimScreen(PdsaScreen):
             tooltip="The next chart type the measure's data can take (stored with the measure)",
         ),
         Binding("A", "edit_aim", "Edit aim", id="aim.edit_aim"),
+        Binding(
+            "C",
+            "new_case_measure",
+            "New case measure",
+            id="aim.new_case_measure",
+            show=False,
+            tooltip="New case measure: cases with start and milestone dates",
+        ),
         Binding("m", "tab('measures')", "Measures", id="aim.measures", show=False),
         Binding("i", "tab('ideas')", "Ideas", id="aim.ideas", show=False),
         Binding("x", "export", "Export", id="aim.export", tooltip="Export the aim report"),
@@ -135,7 +144,8 @@ class AimScreen(PdsaScreen):
         self.markers = cycle_markers(cycles)
         self.views = {}
         rows = []
-        for m in self.store.measures(aim.id):
+        live = live_measures(self.store.measures(aim.id), self.store.all(Case), now)
+        for m in live:
             view = view_measure(m, chart=self.chart_kind.get(m.id), aim=aim)
             self.views[m.id] = view
             sig = signal_label(view)
@@ -230,6 +240,12 @@ class AimScreen(PdsaScreen):
 
     @on(RecordTable.Selected, "#measures-table")
     def _open_measure(self, event: RecordTable.Selected) -> None:
+        measure = self.store.lookup(Measure, event.key)
+        if measure is not None and measure.cases:
+            from pdsa_tui.ui.screens.cases import CasesScreen
+
+            self.app.push_screen(CasesScreen(event.key))
+            return
         from pdsa_tui.ui.screens.measure import MeasureScreen
 
         self.app.push_screen(MeasureScreen(event.key))
@@ -249,15 +265,37 @@ class AimScreen(PdsaScreen):
                 intro=["Every change idea needs a lead: who coordinates its testing."],
             )
         else:
-            self.edit_record(
-                "New measure",
-                Measure(aim_id=self.aim_id),
-                then=lambda m: self._move("#measures-table", m.id),
-                intro=[
-                    "Outcome: the aim itself. Process: are we doing the change? "
-                    "Balancing: is something else getting worse?"
-                ],
-            )
+            self._new_measure(cases=False)
+
+    def action_new_case_measure(self) -> None:
+        self.action_tab("measures")
+        self._new_measure(cases=True)
+
+    def _new_measure(self, *, cases: bool) -> None:
+        """Open the form for a new measure of typed points or of cases."""
+        if cases:
+            measure = Measure(aim_id=self.aim_id, cases=True, frequency="monthly")
+            title = "New case measure"
+            intro = [
+                "Its data are cases: each child's start date and milestone date. Each month's "
+                "point (met / due, percent) is worked out from them; open cases past the "
+                "reminder point show in Needs attention.",
+            ]
+        else:
+            measure = Measure(aim_id=self.aim_id)
+            title = "New measure"
+            intro = [
+                "Outcome: the aim itself. Process: are we doing the change? "
+                "Balancing: is something else getting worse? (A measure whose data are "
+                "cases, each child's start and milestone dates: esc, then C.)"
+            ]
+        self.edit_record(
+            title,
+            measure,
+            then=lambda m: self._move("#measures-table", m.id),
+            intro=intro,
+            fields=measure.form_fields(),
+        )
 
     def action_edit(self) -> None:
         if self._tab() == "ideas":
@@ -267,7 +305,7 @@ class AimScreen(PdsaScreen):
         else:
             m = self._current_measure()
             if m is not None:
-                self.edit_record(f"Edit measure: {m.name}", m)
+                self.edit_record(f"Edit measure: {m.name}", m, fields=m.form_fields())
 
     def action_edit_aim(self) -> None:
         self.edit_record(f"Edit aim: {self.aim.code}", self.aim)
@@ -280,6 +318,9 @@ class AimScreen(PdsaScreen):
         else:
             m = self._current_measure()
             if m is not None:
+                if m.cases:
+                    self.confirm_delete(m, f"case measure '{m.name}'")
+                    return
                 n = len(m.points)
                 self.confirm_delete(
                     m, f"measure '{m.name}' and its {n} data point{'s' if n != 1 else ''}"
@@ -287,11 +328,12 @@ class AimScreen(PdsaScreen):
 
     def action_chart(self) -> None:
         m = self._current_measure()
-        if m is None:
+        if m is None or m.id not in self.views:
             return
         from pdsa_tui.ui.chart_choice import choose_next_chart
 
-        kind = choose_next_chart(self, m, self.views[m.id].analysis.chart)
+        # The measure as charted: a case measure with its derived points.
+        kind = choose_next_chart(self, self.views[m.id].measure, self.views[m.id].analysis.chart)
         if self.store.read_only:
             self.chart_kind[m.id] = kind
         else:

@@ -32,6 +32,7 @@ _TABLE_NAMES = {
     "evidence_reviews": ("evidence review", "evidence reviews"),
     "spread": ("spread entry", "spread entries"),
     "change_packages": ("change package", "change packages"),
+    "cases": ("case", "cases"),
 }
 
 
@@ -132,9 +133,13 @@ class PdsaScreen(Screen[None]):
         record: R,
         *,
         then: Callable[[R], None] | None = None,
+        save: Callable[[R], R] | None = None,
         **form_options: Any,
     ) -> None:
-        """Open a form for ``record``; after a save, redraw and call ``then``."""
+        """Open a form for ``record``; after a save, redraw and call ``then``.
+
+        ``save`` replaces the plain store save (e.g. to check what only the store knows).
+        """
         if not self.can_write():
             return
 
@@ -154,7 +159,7 @@ class PdsaScreen(Screen[None]):
 
                 offer_evidence(self, saved.id, "implementing")
 
-        self.app.push_screen(RecordForm(title, record, self.save, **form_options), done)
+        self.app.push_screen(RecordForm(title, record, save or self.save, **form_options), done)
 
     def confirm_delete(
         self, record: Record, label: str, *, then: Callable[[], None] | None = None

@@ -585,7 +585,10 @@ class MeasureScreen(PdsaScreen):
     def action_edit_measure(self) -> None:
         if self.measure is not None:
             self.edit_record(
-                f"Edit measure: {self.measure.name}", self.measure, tall=["definition"]
+                f"Edit measure: {self.measure.name}",
+                self.measure,
+                tall=["definition"],
+                fields=self.measure.form_fields(),
             )
 
     def action_back(self) -> None:

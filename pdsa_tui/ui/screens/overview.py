@@ -12,9 +12,10 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from pdsa_tui.analysis.attention import Attention, aim_attention, outcome_measure
+from pdsa_tui.analysis.cases import live_measures
 from pdsa_tui.analysis.measures import MeasureView, view_measure
 from pdsa_tui.analysis.programme import overview_notes
-from pdsa_tui.model import Aim, ChangeIdea, Cycle, Measure, choices, format_date
+from pdsa_tui.model import Aim, Case, ChangeIdea, Cycle, Measure, choices, format_date
 from pdsa_tui.model.dates import today
 from pdsa_tui.model.drivers import ChangePackage
 from pdsa_tui.ui.screens.base import PdsaScreen
@@ -126,17 +127,18 @@ class OverviewScreen(PdsaScreen):
             aim_id = idea_aim.get(c.idea_id)
             if aim_id is not None:
                 cycles_by_aim.setdefault(aim_id, []).append(c)
+        cases = store.all(Case)
         self.status = {}
         rows = []
         attention_rows = []
         packages = store.all(ChangePackage)
         for aim in store.aims():
-            measures = store.measures(aim.id)
+            measures = live_measures(store.measures(aim.id), cases, now)
             outcome = outcome_measure(measures)
             view = view_measure(outcome, aim=aim) if outcome else None
             cycles = sorted(cycles_by_aim.get(aim.id, []), key=lambda c: (c.idea_id, c.number))
             ideas = ideas_by_aim.get(aim.id, [])
-            items = aim_attention(aim, measures, ideas, cycles, now, packages=packages)
+            items = aim_attention(aim, measures, ideas, cycles, now, packages=packages, cases=cases)
             self.status[aim.id] = AimStatus(aim, measures, ideas, cycles, view, items)
             counts = stage_counts(cycles)
             signal = signal_label(view)
@@ -252,6 +254,12 @@ class OverviewScreen(PdsaScreen):
             from pdsa_tui.ui.screens.cycle import CycleScreen
 
             self.app.push_screen(CycleScreen(cycle.id))
+            return
+        case = store.lookup(Case, record_id)
+        if case is not None:
+            from pdsa_tui.ui.screens.cases import CasesScreen
+
+            self.app.push_screen(CasesScreen(case.measure_id, case_id=case.id))
             return
         for st in self.status.values():
             if record_id in (st.aim.id, *(m.id for m in st.measures)):

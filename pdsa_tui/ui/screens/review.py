@@ -12,13 +12,17 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from pdsa_tui.analysis.cases import case_counts, case_states, group_cases
 from pdsa_tui.model import (
     Aim,
+    Case,
     ChangeIdea,
     Cycle,
     FieldError,
+    Measure,
     ValidationError,
     choices,
+    dates,
     field_text,
     from_form,
 )
@@ -91,6 +95,7 @@ class ReviewScreen(PdsaScreen):
         self._declined: set[str] = set()
         #: Cycles saved in this run of the queue, for the meeting it can be recorded as.
         self.session: dict[str, Decision] = {}
+        self._cases_line = ""
 
     # -- layout ------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -137,8 +142,28 @@ class ReviewScreen(PdsaScreen):
             ),
         )
 
+    def case_reminders(self) -> str:
+        """'Cases: 2 past the reminder point, 1 overdue (see Needs attention).' or ''."""
+        now = dates.today()
+        by_measure = group_cases(self.store.all(Case))
+        reminder = overdue = 0
+        for m in self.store.all(Measure):
+            if m.cases and m.id in by_measure:
+                counts = case_counts(case_states(m, by_measure[m.id], now))
+                reminder += counts.past_reminder
+                overdue += counts.overdue
+        if not reminder and not overdue:
+            return ""
+        parts = []
+        if reminder:
+            parts.append(f"{reminder} past the reminder point")
+        if overdue:
+            parts.append(f"{overdue} overdue")
+        return f"Open cases: {', '.join(parts)} (see Needs attention on the aims overview)."
+
     def refresh_data(self) -> None:
         old_order = [q.cycle.id for q in self.queue]
+        self._cases_line = self.case_reminders()
         self.queue = self.build_queue()
         ids = [q.cycle.id for q in self.queue]
         want = self._target or self.current
@@ -186,8 +211,10 @@ class ReviewScreen(PdsaScreen):
         n = len(self.queue)
         study = sum(1 for q in self.queue if q.cycle.stage == "study")
         head = self.query_one("#review-head", Static)
+        cases = self._cases_line
+        tail = Text(f"\n{cases}", style="bold") if cases else Text()
         if not n:
-            head.update(Text("No cycles waiting."))
+            head.update(Text("No cycles waiting.").append_text(tail))
             return
         pos = next((i for i, q in enumerate(self.queue, 1) if q.cycle.id == self.current), 0)
         where = f"{pos} of {n}" if pos else f"{n}"
@@ -195,7 +222,7 @@ class ReviewScreen(PdsaScreen):
             Text(
                 f"Cycle {where} waiting: {study} for Study, {n - study} for Act. "
                 "ctrl+s saves and moves on."
-            )
+            ).append_text(tail)
         )
 
     def _load(self, cycle_id: str | None) -> None:

@@ -1,0 +1,104 @@
+"""Cases of a case measure: a pseudonymous reference, a start date and a milestone date.
+
+A case is one child's journey from a start event ("accommodated") to a milestone
+("permanence recommendation"). pdsa never holds a child's name: the reference must be
+the case-management system's, which has a digit in it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import ClassVar
+
+from pdsa_tui.model import dates
+from pdsa_tui.model.errors import FieldError
+from pdsa_tui.model.records import RECORD_TYPES, Record, _f, _internal
+
+#: Shown wherever a case is typed or imported.
+CASE_NO_NAMES = (
+    "Use the reference from the case-management system (e.g. C-1042): never a child's "
+    "name, initials or anything else that identifies a child or family."
+)
+#: Longest reference accepted (case-management references are short).
+REF_MAX = 40
+
+#: A capitalised word with lower-case letters: 'Amy', "O'Neil", 'Mary-Jane' (not 'CP', 'LAC').
+_NAME_WORD = re.compile(r"^[A-Z][a-z]*(?:['’-][A-Za-z][a-z]*)*$")
+
+
+def ref_problem(ref: str) -> str | None:
+    """Why ``ref`` cannot be a case reference (it looks like a name, ...), or None."""
+    text = ref.strip()
+    if not text:
+        return "is required; give the case-management reference, e.g. C-1042"
+    if len(text) > REF_MAX:
+        return f"is {len(text)} characters long; a case reference is at most {REF_MAX}"
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        return "holds a control character; type the reference as it is shown in the case system"
+    if not any(c.isdigit() for c in text):
+        return (
+            f"'{text}' has no digit, so it looks like a name or a word, not a case reference; "
+            "use the case-management reference (e.g. C-1042), never a child's name"
+        )
+    words = [w for w in re.split(r"[\s,.;:/_]+", text) if w]
+    named = [w for w in words if _NAME_WORD.match(w) and any(c.islower() for c in w)]
+    if len(named) >= 2:
+        return (
+            f"'{text}' looks like a person's name ({' '.join(named)}); use the "
+            "case-management reference only (e.g. C-1042): children are never named in pdsa"
+        )
+    return None
+
+
+def ref_key(ref: str) -> str:
+    """How references are compared: case and spacing do not matter ('c-1042' is 'C-1042')."""
+    return "".join(ref.split()).upper()
+
+
+@dataclass
+class Case(Record):
+    """One case of a case measure: a child's journey from the start event to the milestone."""
+
+    TABLE: ClassVar[str] = "cases"
+
+    measure_id: str = _internal()
+    ref: str = _f(
+        "Reference",
+        required=True,
+        help="from the case-management system, e.g. C-1042; never a name",
+    )
+    start: dt.date | None = _f("Start date", "date", default=None, required=True)
+    end: dt.date | None = _f("Milestone date", "date", default=None, help="blank while not reached")
+    team: str = _f("Team / locality")
+    note: str = _f("Note", "longtext", help="no names: describe roles, not people")
+
+    def _cross_checks(self) -> list[FieldError]:
+        errors: list[FieldError] = []
+        why = ref_problem(self.ref)
+        if why and self.ref.strip():
+            errors.append(self._err("ref", why))
+        now = dates.today()
+        start, end = self.start, self.end
+        if start is not None and start > now:
+            errors.append(self._err("start", f"cannot be in the future; got {start:%d/%m/%Y}"))
+        if end is not None:
+            if end > now:
+                errors.append(self._err("end", f"cannot be in the future; got {end:%d/%m/%Y}"))
+            if start is not None and end < start:
+                errors.append(
+                    self._err(
+                        "end",
+                        f"cannot be before the start date ({start:%d/%m/%Y}); got {end:%d/%m/%Y}",
+                    )
+                )
+        return errors
+
+    @property
+    def title(self) -> str:
+        """The reference, for lists and messages."""
+        return self.ref
+
+
+RECORD_TYPES[Case.TABLE] = Case

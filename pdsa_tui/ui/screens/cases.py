@@ -1,0 +1,416 @@
+"""A case measure's cases: open ones by days left, closed ones on an I chart, monthly points."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static, TabbedContent, TabPane
+
+from pdsa_tui.analysis.cases import (
+    CaseState,
+    case_counts,
+    case_states,
+    closed_by_milestone,
+    open_by_deadline,
+    toggle_mark,
+    with_derived_points,
+)
+from pdsa_tui.analysis.measures import MeasureView, available_charts, view_measure
+from pdsa_tui.analysis.spc import SeriesPoint, analyse
+from pdsa_tui.model import (
+    CASE_NO_NAMES,
+    Aim,
+    Case,
+    FieldError,
+    Measure,
+    ValidationError,
+    format_date,
+)
+from pdsa_tui.model import dates as dates_mod
+from pdsa_tui.store import StoreError
+from pdsa_tui.ui.screens.base import PdsaScreen
+from pdsa_tui.ui.screens.measure import marker_text, verdict_text
+from pdsa_tui.ui.widgets.chart import ChartView
+from pdsa_tui.ui.widgets.record_table import Cell, Column, RecordTable, Row
+
+TABS = ("open", "closed", "monthly")
+
+
+def weeks_view(measure: Measure, closed: list[CaseState]) -> MeasureView:
+    """The closed cases' weeks to milestone as an I chart, with the target as the goal line."""
+    series = [SeriesPoint(date=s.case.end or s.start, y=s.weeks) for s in closed]
+    analysis = analyse(series, "i", direction="down", unit_label=" weeks")
+    chart_measure = Measure(
+        id=f"{measure.id}-weeks",
+        aim_id=measure.aim_id,
+        name=f"Weeks to {measure.milestone}",
+        unit="weeks",
+        direction="down",
+        goal=measure.target_weeks,
+    )
+    return MeasureView(chart_measure, analysis, 1.0, " weeks", measure.target_weeks)
+
+
+def open_row(s: CaseState) -> Row:
+    """An open case: overdue in red, past the reminder in amber."""
+    style = "bad" if s.overdue else "warn" if s.past_reminder else ""
+    left = f"{-s.days_left} d over" if s.days_left < 0 else f"{s.days_left} d"
+    cells: tuple[Cell, ...] = (
+        s.case.ref,
+        format_date(s.start),
+        f"{s.weeks:.1f}",
+        format_date(s.reminder),
+        format_date(s.deadline),
+        left,
+        s.case.team,
+    )
+    if style:
+        cells = tuple((c, style) if isinstance(c, str) else c for c in cells)
+    return Row(s.case.id, cells)
+
+
+def closed_row(s: CaseState) -> Row:
+    """A closed case with its weeks to milestone and status."""
+    status: Cell = (s.status, "good" if s.status == "met" else "bad")
+    return Row(
+        s.case.id,
+        (
+            s.case.ref,
+            format_date(s.start),
+            format_date(s.case.end),
+            f"{s.weeks:.1f}",
+            status,
+            s.case.team,
+        ),
+    )
+
+
+class CasesScreen(PdsaScreen):
+    """One case measure: its open cases, its closed cases and the monthly points they give."""
+
+    ABOUT = (
+        "A case measure's cases. Open: cases without their milestone yet, fewest days to the "
+        "deadline first (amber: past the reminder point; red: past the deadline). Closed: "
+        "weeks to the milestone per case, on an I chart with the target line. Monthly: the "
+        "points worked out from the cases (met / due, in the month of each case's deadline)."
+    )
+
+    CSS_PATH = "../cases.tcss"
+
+    BINDINGS = [
+        Binding("a", "add_case", "Add", id="cases.add"),
+        Binding("m", "close_case", "Milestone", id="cases.close", tooltip="Record the milestone"),
+        Binding("e", "edit_case", "Edit", id="cases.edit"),
+        Binding("d,delete", "delete_case", "Delete", id="cases.delete"),
+        Binding("i", "import_cases", "Import", id="cases.import", tooltip="Import a CSV extract"),
+        Binding("c", "chart", "Chart", id="cases.chart", tooltip="Run, P or I chart (Monthly)"),
+        Binding(
+            "f",
+            "mark('baseline_end')",
+            "Freeze",
+            id="cases.freeze",
+            show=False,
+            tooltip="Baseline ends at the highlighted month (Monthly)",
+        ),
+        Binding(
+            "b",
+            "mark('rebase_after')",
+            "Rebase",
+            id="cases.rebase",
+            show=False,
+            tooltip="A new part starts after the highlighted month (Monthly)",
+        ),
+        Binding("M", "edit_measure", "Measure", id="cases.edit_measure", show=False),
+        Binding("o", "tab('open')", "Open cases", id="cases.tab_open", show=False),
+        Binding("l", "tab('closed')", "Closed cases", id="cases.tab_closed", show=False),
+        Binding("p", "tab('monthly')", "Monthly points", id="cases.tab_monthly", show=False),
+        Binding("escape", "back", "Back", id="cases.back"),
+    ]
+
+    def __init__(self, measure_id: str, *, case_id: str | None = None) -> None:
+        super().__init__()
+        self.measure_id = measure_id
+        self.measure: Measure | None = None
+        self.states: list[CaseState] = []
+        self.chart_kind = "run"
+        self._focus_case = case_id
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="cases-summary", classes="summary")
+        with TabbedContent(id="cases-tabs", initial="open"):
+            with TabPane("Open (o)", id="open"):
+                yield RecordTable(
+                    [
+                        Column("Ref", 10),
+                        Column("Started", 10),
+                        Column("Weeks", 5, "right"),
+                        Column("Reminder", 10),
+                        Column("Deadline", 10),
+                        Column("Left", 9, "right"),
+                        Column("Team"),
+                    ],
+                    empty_text="No open cases: press a to add one, i to import an extract.",
+                    id="open-table",
+                )
+            with TabPane("Closed (l)", id="closed"):
+                yield RecordTable(
+                    [
+                        Column("Ref", 10),
+                        Column("Started", 10),
+                        Column("Milestone", 10),
+                        Column("Weeks", 5, "right"),
+                        Column("Status", 7),
+                        Column("Team"),
+                    ],
+                    empty_text="No case has reached its milestone yet: press m on an open case.",
+                    id="closed-table",
+                    classes="cases-list",
+                )
+                yield ChartView(id="weeks-chart", classes="cases-chart")
+                yield Static("", id="weeks-verdict", classes="verdict")
+            with TabPane("Monthly (p)", id="monthly"):
+                yield RecordTable(
+                    [
+                        Column("Month", 9),
+                        Column("Met", 5, "right"),
+                        Column("Due", 5, "right"),
+                        Column("%", 5, "right"),
+                        Column("Marker", 15),
+                    ],
+                    empty_text="No month has ended with a case due in it yet.",
+                    id="monthly-table",
+                    classes="cases-list",
+                )
+                yield ChartView(id="monthly-chart", classes="cases-chart")
+                yield Static("", id="monthly-verdict", classes="verdict")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#open-table", RecordTable).focus()
+
+    # -- data ----------------------------------------------------------------------------
+    def refresh_data(self) -> None:
+        store = self.store
+        measure = store.lookup(Measure, self.measure_id)
+        if measure is None or not measure.cases:
+            self.measure = None
+            self.action_back()
+            return
+        self.measure = measure
+        aim = store.lookup(Aim, measure.aim_id)
+        self.title = f"{aim.code if aim else '?'} › {measure.name}"
+        now = dates_mod.today()
+        cases = store.cases(measure.id)
+        self.states = case_states(measure, cases, now)
+        counts = case_counts(self.states)
+        summary = Text()
+        summary.append(
+            f"{measure.start_event} → {measure.milestone} within {measure.target_weeks:g} "
+            f"weeks · reminder at {measure.reminder_at:g} weeks",
+        )
+        live = with_derived_points(measure, cases, now)
+        charts = available_charts(live)
+        if self.chart_kind not in charts:
+            self.chart_kind = "run"
+        view = view_measure(live, chart=self.chart_kind, aim=aim)  # type: ignore[arg-type]
+        if view.goal is not None:
+            summary.append(f" · goal {view.format(view.goal)}")
+        summary.append("\n")
+        summary.append(counts.sentence(), style="bold" if counts.past_reminder else "")
+        self.query_one("#cases-summary", Static).update(summary)
+
+        opened = open_by_deadline(self.states)
+        self.query_one("#open-table", RecordTable).set_rows([open_row(s) for s in opened])
+        closed = closed_by_milestone(self.states)
+        self.query_one("#closed-table", RecordTable).set_rows([closed_row(s) for s in closed])
+        weeks = weeks_view(measure, closed)
+        self.query_one("#weeks-chart", ChartView).show(weeks if closed else None)
+        wv = self.query_one("#weeks-verdict", Static)
+        wv.update(verdict_text(weeks, ["i"]) if closed else Text("No closed cases yet."))
+
+        rows = [
+            Row(
+                p.id,
+                (
+                    f"{p.date:%b %Y}",
+                    f"{p.numerator:g}",
+                    f"{p.denominator:g}",
+                    view.format(p.y),
+                    (marker_text(p), "warn"),
+                ),
+            )
+            for p in live.sorted_points()
+        ]
+        self.query_one("#monthly-table", RecordTable).set_rows(rows)
+        self.query_one("#monthly-chart", ChartView).show(view)
+        mv = self.query_one("#monthly-verdict", Static)
+        mv.update(verdict_text(view, charts))
+        mv.set_class(view.analysis.signal, "-signal")
+        if self._focus_case is not None:
+            self._show_case(self._focus_case)
+            self._focus_case = None
+
+    def _show_case(self, case_id: str) -> None:
+        """Bring ``case_id`` into view on the tab that lists it."""
+        case = self.store.lookup(Case, case_id)
+        if case is None:
+            return
+        tab = "closed" if case.end is not None else "open"
+        self.action_tab(tab)
+        self.query_one(f"#{tab}-table", RecordTable).move_to(case_id)
+
+    # -- helpers -----------------------------------------------------------------------------
+    def _tab(self) -> str:
+        return self.query_one("#cases-tabs", TabbedContent).active or "open"
+
+    def current_case(self, *, quiet: bool = False) -> Case | None:
+        """The highlighted case on the Open or Closed tab."""
+        tab = self._tab()
+        if tab in ("open", "closed"):
+            key = self.query_one(f"#{tab}-table", RecordTable).current_key
+            case = self.store.lookup(Case, key) if key else None
+            if case is not None:
+                return case
+        if not quiet:
+            self.notify("No case selected: pick one on the Open or Closed tab.", severity="warning")
+        return None
+
+    def _save_case(self, case: Case) -> Case:
+        assert self.measure is not None
+        if self.store.read_only:
+            self.can_write()
+            raise StoreError(f"Read-only: {self.store.read_only_reason}; nothing was saved.")
+        return self.store.save_case(self.measure, case)
+
+    def _intro(self) -> list[str | tuple[str, str]]:
+        m = self.measure
+        assert m is not None
+        return [
+            f"Start date: when the child was {m.start_event}. Milestone date: the "
+            f"{m.milestone}, once reached (blank while open).",
+            (CASE_NO_NAMES, "no-names"),
+        ]
+
+    def _saved(self, case: Case) -> None:
+        self._show_case(case.id)
+
+    @on(TabbedContent.TabActivated)
+    def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
+        pane = event.pane.id or "open"
+        self.query_one(f"#{pane}-table", RecordTable).focus()
+
+    # -- actions ------------------------------------------------------------------------------
+    def action_tab(self, tab: str) -> None:
+        self.query_one("#cases-tabs", TabbedContent).active = tab
+
+    def action_add_case(self) -> None:
+        if self.measure is None:
+            return
+        self.edit_record(
+            "New case",
+            Case(measure_id=self.measure.id),
+            then=self._saved,
+            intro=self._intro(),
+            save=self._save_case,
+        )
+
+    def action_edit_case(self) -> None:
+        case = self.current_case()
+        if case is not None:
+            self.edit_record(
+                f"Edit case: {case.ref}",
+                case,
+                then=self._saved,
+                intro=self._intro(),
+                save=self._save_case,
+            )
+
+    def action_close_case(self) -> None:
+        case = self.current_case()
+        if case is None or self.measure is None:
+            return
+        milestone = self.measure.milestone
+
+        def close(c: Case) -> Case:
+            if c.end is None:
+                raise ValidationError(
+                    [FieldError("end", "Milestone date", f"give the date of the {milestone}")]
+                )
+            return self._save_case(c)
+
+        self.edit_record(
+            f"Milestone reached: {case.ref}",
+            case,
+            then=self._saved,
+            intro=[f"The date of the {milestone} for case {case.ref}."],
+            fields=["end", "note"],
+            save=close,
+        )
+
+    def action_delete_case(self) -> None:
+        case = self.current_case()
+        if case is not None:
+            self.confirm_delete(case, f"case {case.ref}")
+
+    def action_import_cases(self) -> None:
+        if self.measure is None or not self.can_write():
+            return
+        from pdsa_tui.ui.screens.case_import import CaseImportScreen
+
+        def done(count: int | None) -> None:
+            if count is None:
+                return
+            self.changed()
+            self.notify(f"Imported the extract: {count} cases added or updated.", timeout=5)
+
+        self.app.push_screen(CaseImportScreen(self.store, self.measure), done)
+
+    def action_chart(self) -> None:
+        if self.measure is None:
+            return
+        live = with_derived_points(
+            self.measure, self.store.cases(self.measure.id), dates_mod.today()
+        )
+        charts = available_charts(live)
+        i = charts.index(self.chart_kind) if self.chart_kind in charts else -1
+        self.chart_kind = charts[(i + 1) % len(charts)]
+        self.action_tab("monthly")
+        self.changed()
+
+    def action_mark(self, kind: str) -> None:
+        """Switch a baseline-end or rebase marker on the highlighted month."""
+        if self.measure is None or not self.can_write():
+            return
+        key = self.query_one("#monthly-table", RecordTable).current_key
+        if self._tab() != "monthly" or not key:
+            self.notify("Pick a month on the Monthly tab (p) first.", severity="warning")
+            return
+        month = dt.date.fromisoformat(key.removeprefix("cases-") + "-01")
+        fresh = self.store.get(Measure, self.measure.id)
+        marks = toggle_mark(fresh.month_marks, month, kind)
+        try:
+            self.store.save(dataclasses.replace(fresh, month_marks=marks))
+        except (StoreError, ValidationError) as exc:
+            self.notify(str(exc), title="Not saved", severity="error", timeout=10)
+            return
+        self.changed()
+        on = f"{month.isoformat()}:{kind}" in marks
+        what = "Baseline ends" if kind == "baseline_end" else "New part after"
+        self.notify(f"{what} {month:%b %Y}{'' if on else ': marker removed'}.", timeout=3)
+
+    def action_edit_measure(self) -> None:
+        if self.measure is not None:
+            self.edit_record(
+                f"Edit measure: {self.measure.name}",
+                self.measure,
+                fields=self.measure.form_fields(),
+            )
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1 and self.app.screen is self:
+            self.app.pop_screen()
