@@ -530,6 +530,8 @@ async def test_new_blank_cycle_gets_number_on_first_save(tmp_path: Path) -> None
         screen = CycleScreen(draft=Cycle(idea_id=idea))
         app.push_screen(screen)
         await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause()  # the tab's fields mount lazily; a loaded machine needs the turn
         assert "Cycle 2 (new)" in screen_text(app)
         assert app.focused is not None and app.focused.id == "field-objective"
         # Feedback waits until the cycle is saved.
