@@ -1,12 +1,15 @@
 """A monkey test: thousands of seeded random keys through the app on a demo copy.
 
-Nothing may crash, and the database must still load cleanly afterwards. Set
-``PDSA_MONKEY_KEYS`` for a longer run and ``PDSA_MONKEY_SEED`` to replay one;
-a failure prints the seed and the last keys pressed.
+Nothing may crash, and the database must still load cleanly afterwards. It runs on
+the demo and on a copy full of hostile text (control characters, markup, RTL, very long
+lines). Set ``PDSA_MONKEY_KEYS`` / ``PDSA_MONKEY_HOSTILE_KEYS`` for a longer run and
+``PDSA_MONKEY_SEED`` / ``PDSA_MONKEY_HOSTILE_SEED`` to replay one; a failure prints the
+seed and the last keys pressed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
 import unicodedata
@@ -20,6 +23,7 @@ from textual.pilot import Pilot
 from ui_support import SMALL, demo_app
 
 from pdsa_tui.demo import AIM1_OUTCOME, AIM2_OUTCOME, AIM4_WEEKS
+from pdsa_tui.model import Aim, ChangeIdea, Cycle, Feedback, Measure
 from pdsa_tui.store import Store
 from pdsa_tui.ui.app import PdsaApp, WelcomeScreen
 from pdsa_tui.ui.screens.aim import AimScreen
@@ -32,6 +36,23 @@ from pdsa_tui.ui.screens.review import ReviewScreen
 
 N_KEYS = int(os.environ.get("PDSA_MONKEY_KEYS", "2000"))
 SEED = int(os.environ.get("PDSA_MONKEY_SEED", "20180201"))
+#: The run on a database full of hostile text (seed 4242 found a KeyError in Textual's
+#: OptionList page up/down on a Select overlay of height 0).
+HOSTILE_KEYS = int(os.environ.get("PDSA_MONKEY_HOSTILE_KEYS", "2000"))
+HOSTILE_SEED = int(os.environ.get("PDSA_MONKEY_HOSTILE_SEED", "4242"))
+#: Text that breaks terminals, markup, layouts and parsers.
+HOSTILE = [
+    "\x1b]52;c;cHduZWQ=\x07 clipboard",
+    "\x1b]2;title\x07\x1b[2J\x1b[H cleared",
+    "\x9b31m C1 red \x00 nul \x7f del",
+    "[bold]x[/] [link=http://x]y[/link] [red",
+    "\u202eRTL override \u200b zero width",
+    "😀👨‍👩‍👧 家族 عائلة אבג 𝟘",
+    "line one\nline two\n\n\tindented",
+    "w" * 3000,
+    "a | b | c | d | e",
+    "=cmd|' /C calc'!A0",
+]
 BATCH = 40
 
 LETTERS = [*"abcdefghijklmnopqrstuvwxyz", "A", "X", "N", "E"]
@@ -106,14 +127,36 @@ async def send_key(pilot: Pilot[None], key: str) -> None:
     await pilot._wait_for_screen()
 
 
+def make_hostile(path: Path, rng: random.Random) -> None:
+    """Put hostile text into every free-text field of every record (names kept: rounds
+    find their measures by name)."""
+    with Store.open(path) as store, store.transaction():
+        for cls in (Aim, Measure, ChangeIdea, Cycle, Feedback):
+            for rec in store.all(cls):
+                changes = {
+                    spec.name: rng.choice(HOSTILE)
+                    for spec in cls.specs()
+                    if spec.kind in ("text", "longtext") and spec.name not in ("name", "code")
+                }
+                store.save(dataclasses.replace(rec, **changes))
+        for m in store.all(Measure):
+            pts = [dataclasses.replace(p, note=rng.choice(HOSTILE)) for p in m.points]
+            store.save(dataclasses.replace(m, points=pts))
+
+
+@pytest.mark.parametrize("hostile", [False, True], ids=["demo", "hostile-text"])
 async def test_random_keys_never_crash_or_corrupt(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, hostile: bool
 ) -> None:
     monkeypatch.chdir(tmp_path)  # exports the monkey asks for land here
-    rng = random.Random(SEED)
-    keys = random_keys(rng, N_KEYS)
+    seed, n_keys = (HOSTILE_SEED, HOSTILE_KEYS) if hostile else (SEED, N_KEYS)
+    rng = random.Random(seed)
+    keys = random_keys(rng, n_keys)
     recent: deque[str] = deque(maxlen=30)
     visited: Counter[str] = Counter()
+    if hostile:
+        demo_app(tmp_path).store.close()  # type: ignore[union-attr]
+        make_hostile(tmp_path / "demo.json", rng)
     app = demo_app(tmp_path)
     sent = 0
     try:
@@ -143,10 +186,10 @@ async def test_random_keys_never_crash_or_corrupt(
                 assert app._exception is None
                 assert app.is_running, "the app stopped"
     except BaseException:
-        print(f"monkey: seed {SEED}, {sent} keys sent; last keys: {' '.join(recent)}")
-        print(f"replay with PDSA_MONKEY_SEED={SEED} PDSA_MONKEY_KEYS={N_KEYS}")
+        print(f"monkey: seed {seed}, {sent} keys sent; last keys: {' '.join(recent)}")
+        print(f"replay with seed {seed} and {n_keys} keys (PDSA_MONKEY_[HOSTILE_]SEED/KEYS)")
         raise
-    print(f"monkey: seed {SEED}, {sent} keys; screens: {dict(visited.most_common())}")
+    print(f"monkey: seed {seed}, {sent} keys; screens: {dict(visited.most_common())}")
     assert app._exception is None
     with Store.open(app.path, read_only=True) as store:
-        assert store.problems() == [], f"seed {SEED}"
+        assert store.problems() == [], f"seed {seed}"

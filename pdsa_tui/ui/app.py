@@ -14,11 +14,12 @@ from textual.containers import Vertical
 from textual.filter import LineFilter
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from pdsa_tui.model.safetext import visible
 from pdsa_tui.store import DatabaseNotFoundError, Store, StoreError
 from pdsa_tui.ui.visible_filter import VisibleControls
+from pdsa_tui.ui.widgets.guards import GuardedHeader
 
 _VISIBLE = VisibleControls()
 
@@ -34,7 +35,7 @@ class WelcomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         app = self.app
         assert isinstance(app, PdsaApp)
-        yield Header()
+        yield GuardedHeader()
         with Vertical(classes="welcome"):
             yield Static(Text("Welcome to pdsa"), classes="dialog-title")
             yield Static(
@@ -75,6 +76,8 @@ class PdsaApp(App[None]):
         self.path = path
         self.demo = demo
         self.sub_title = self._subtitle()
+        #: After a crash: the one line naming the full report (printed by :func:`run`).
+        self.crash_message = ""
 
     def _subtitle(self) -> str:
         name = "demo (a temporary copy)" if self.demo else str(self.path)
@@ -131,6 +134,25 @@ class PdsaApp(App[None]):
         )
         question.id = "quit-confirm"
         self.push_screen(question, answer)
+
+    def _fatal_error(self) -> None:
+        """Crash output without locals (they can hold records); the full report to a file."""
+        exc_info = sys.exc_info()
+        if exc_info[0] is None or exc_info[1] is None:
+            super()._fatal_error()
+            return
+        from rich.traceback import Traceback
+
+        from pdsa_tui.ui.crash import crash_line
+
+        self.bell()
+        line = crash_line((exc_info[0], exc_info[1], exc_info[2]))
+        traceback = Traceback(show_locals=False, width=None)
+        # The line is printed by run() after the traceback, unwrapped: the path must
+        # survive copy and paste.
+        self.crash_message = visible(line)
+        self._exit_renderables.append(traceback)
+        self._close_messages_no_wait()
 
     def on_mount(self) -> None:
         if self.store is None:
@@ -216,4 +238,6 @@ def run(path: Path, *, demo: bool = False, read_only: bool = False) -> int:
     finally:
         if app.store is not None:
             app.store.close()
+        if app.crash_message:
+            print(app.crash_message, file=sys.stderr)
     return app.return_code or 0

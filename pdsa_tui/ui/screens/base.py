@@ -10,11 +10,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from pdsa_tui.model import ChangeIdea, Record
 from pdsa_tui.store import ReadOnlyError, Store, StoreError
 from pdsa_tui.ui.modals import ConfirmScreen, HelpScreen, PromptScreen, RecordForm
+from pdsa_tui.ui.widgets.guards import GuardedHeader
 
 if TYPE_CHECKING:
     from pdsa_tui.ui.app import PdsaApp
@@ -75,7 +76,7 @@ class PdsaScreen(Screen[None]):
 
     # -- layout ------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield GuardedHeader()
         if self.pdsa.store is not None and self.store.read_only:
             yield Static(
                 Text(f"READ-ONLY: {self.store.read_only_reason}. Changes cannot be saved."),

@@ -12,6 +12,7 @@ from textual.widgets import Input, Select, Static, TextArea
 
 from pdsa_tui.model import FieldError, FieldSpec, Record, field_text
 from pdsa_tui.model.rows import ROW_KINDS
+from pdsa_tui.ui.widgets.guards import GuardedSelect
 
 _PLACEHOLDERS = {
     "date": "dd/mm/yyyy",
@@ -73,7 +74,7 @@ class FieldBox(Vertical):
             assert spec.choices is not None
             options = [(Text(lab), key) for key, lab in spec.choices.items()]
             value = self.initial if self.initial in spec.choices else Select.NULL
-            control = Select(
+            control = GuardedSelect(
                 options,
                 value=value,
                 allow_blank=not spec.required or value is Select.NULL,
