@@ -432,7 +432,7 @@ class CycleScreen(PdsaScreen):
         active = self.query_one(TabbedContent).active
         return active.removeprefix("tab-")
 
-    def _focus_tab(self, tab: str) -> None:
+    def _focus_tab(self, tab: str, tries: int = 0) -> None:
         if tab == "feedback":
             self.query_one("#feedback", RecordTable).focus()
             return
@@ -440,7 +440,10 @@ class CycleScreen(PdsaScreen):
         form.materialize()
         boxes = form.boxes()
         if boxes and not boxes[0].composed:
-            self.call_after_refresh(self._focus_tab, tab)
+            # Wait for the lazy tab to compose, but not forever: under a modal (or once this
+            # screen is gone) it may never refresh, and an endless retry starves the app.
+            if tries < 20 and self.is_current:
+                self.call_after_refresh(self._focus_tab, tab, tries + 1)
         elif boxes:
             # The first field is at the top: scrolling to it would hide its label.
             boxes[0].control.focus(scroll_visible=False)
