@@ -1488,7 +1488,7 @@ def write_demo(path: str | os.PathLike[str], *, today: dt.date | None = None) ->
     p = Path(path).expanduser().absolute()
     if p.exists() or p.is_symlink():
         raise FileExistsError(f"{p} already exists; the demo is only written to a new file")
-    store = Store.open(p, create=True)
+    store = Store.open(p, create=True, user="demo")
     try:
         build_demo(store, today=today)
     except BaseException:

@@ -362,7 +362,8 @@ def test_odd_text_survives_save_and_reopen(odd_store: Any) -> None:
     @given(ODD_TEXT, ODD_TEXT)
     def check(text: str, other: str) -> None:
         _count("odd text: save + reopen")
-        saved_aim = store.save(dataclasses.replace(aim, statement="x" + text, notes=other))
+        current = store.get(Aim, aim.id)  # edit the stored version, as a form would
+        saved_aim = store.save(dataclasses.replace(current, statement="x" + text, notes=other))
         cycle = store.save(
             Cycle(
                 idea_id=idea.id,

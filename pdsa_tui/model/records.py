@@ -78,6 +78,10 @@ class Record:
     id: str = field(default_factory=new_id, metadata={"kind": "internal", "label": "Id"})
     created: str = field(default_factory=now_stamp, metadata={"kind": "internal", "label": ""})
     updated: str = field(default_factory=now_stamp, metadata={"kind": "internal", "label": ""})
+    #: Revision "N-hash" of the stored version this record was read from ("" when new).
+    rev: str = field(default="", metadata={"kind": "internal", "label": ""})
+    #: Who saved this version (a role or initials).
+    updated_by: str = field(default="", metadata={"kind": "internal", "label": ""})
 
     @classmethod
     def specs(cls) -> Iterator[FieldSpec]:
@@ -274,6 +278,8 @@ class DataPoint:
     rebase_after: bool = False
     baseline_end: bool = False
     id: str = field(default_factory=new_id)
+    #: Who added or last changed this point.
+    updated_by: str = ""
 
     @property
     def y(self) -> float | None:

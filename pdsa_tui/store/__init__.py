@@ -13,7 +13,8 @@ from pdsa_tui.store.errors import (
 from pdsa_tui.store.files import atomic_write, list_backups, newest_backup
 from pdsa_tui.store.migrations import SCHEMA_VERSION
 from pdsa_tui.store.paths import default_db_path
-from pdsa_tui.store.store import Store, load_file, lock_path
+from pdsa_tui.store.store import Store, load_file
+from pdsa_tui.store.sync import lock_path
 
 __all__ = [
     "SCHEMA_VERSION",

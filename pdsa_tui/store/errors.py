@@ -32,14 +32,14 @@ class NewerSchemaError(UnreadableDatabaseError):
 
 
 class DatabaseLockedError(StoreError):
-    """Another copy of pdsa has the database open for writing."""
+    """Another copy of pdsa kept the file busy (saving) for longer than a save waits."""
 
     def __init__(self, path: Path, owner: str = "") -> None:
         self.path = path
         who = f" ({owner})" if owner else ""
         super().__init__(
-            f"{path} is open in another copy of pdsa{who}; close it there first, "
-            "or open this one read-only"
+            f"{path} is busy: another copy of pdsa{who} has been saving it for several "
+            "seconds. Nothing was saved; try again in a moment"
         )
 
 

@@ -6,14 +6,18 @@ holds one document ``{"app": "pdsa", "schema_version": N}``.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from collections.abc import Callable
 from typing import Any
 
 APP_ID = "pdsa"
 #: The version this code writes.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 META = "meta"
+#: Per-record history and tombstones (see :mod:`pdsa_tui.store.history`).
+HISTORY = "_history"
 TABLES = (
     "aims",
     "measures",
@@ -95,8 +99,28 @@ def _v2_to_v3(data: Data) -> None:
         doc["driver_id"] = secondaries[key]
 
 
+def _v3_to_v4(data: Data) -> None:
+    """Version 4 gives every record a revision and an author, and keeps history.
+
+    The rev hashes the record's content, so two copies of one file migrated apart
+    agree on it (and their merge finds the common version), while copies that had
+    already drifted apart do not.
+    """
+    for name, table in data.items():
+        if name in (META, HISTORY) or not isinstance(table, dict):
+            continue
+        for doc in table.values():
+            if not isinstance(doc, dict) or isinstance(doc.get("rev"), str):
+                continue
+            doc.setdefault("updated_by", "")
+            text = json.dumps(doc, sort_keys=True, ensure_ascii=False, default=str)
+            digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=5)
+            doc["rev"] = f"1-{digest.hexdigest()}"
+    data.setdefault(HISTORY, {})
+
+
 #: ``MIGRATIONS[n]`` upgrades version n to n + 1, in place.
-MIGRATIONS: dict[int, Callable[[Data], None]] = {1: _v1_to_v2, 2: _v2_to_v3}
+MIGRATIONS: dict[int, Callable[[Data], None]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 
 def meta_doc(data: Data) -> dict[str, Any] | None:
@@ -140,6 +164,7 @@ def new_database(created: str) -> Data:
     }
     for name in TABLES:
         data[name] = {}
+    data[HISTORY] = {}
     return data
 
 

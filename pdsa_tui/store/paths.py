@@ -14,3 +14,16 @@ def default_db_path() -> Path:
     if env:
         return Path(env).expanduser()
     return Path(platformdirs.user_data_dir("pdsa", appauthor=False)) / "pdsa.json"
+
+
+def current_user(explicit: str | None = None) -> str:
+    """Who saves: ``--user``, else ``$PDSA_USER``, else the login name (may be empty)."""
+    for name in (explicit, os.environ.get("PDSA_USER")):
+        if name and name.strip():
+            return " ".join(name.split())
+    try:
+        import getpass
+
+        return getpass.getuser()
+    except (OSError, KeyError, ImportError):
+        return ""

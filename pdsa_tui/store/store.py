@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import errno
@@ -10,15 +9,11 @@ import json
 import math
 import os
 import re
-import socket
 import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
-
-import filelock
-from tinydb import TinyDB
 
 from pdsa_tui.model import (
     Aim,
@@ -66,7 +61,13 @@ from pdsa_tui.store.files import (
     newest_backup,
     remove_stale_temp_files,
 )
-from pdsa_tui.store.storage import AtomicJSONStorage, encode
+from pdsa_tui.store.history import add_version, rev_number, version_at
+from pdsa_tui.store.merge import MergeResult, index, make_rev, merge_docs, merge_live, revs
+from pdsa_tui.store.migrations import HISTORY
+from pdsa_tui.store.paths import current_user
+from pdsa_tui.store.storage import encode
+from pdsa_tui.store.sync import LockFileError, SyncedFile
+from pdsa_tui.store.team import TeamMixin, bury, next_doc_id, same_content
 
 R = TypeVar("R", bound=Record)
 
@@ -171,9 +172,16 @@ def read_only_reason(path: Path) -> str:
     return ""
 
 
-def lock_path(path: Path) -> Path:
-    """The lock file that marks ``path`` as open for writing."""
-    return path.with_name(path.name + ".lock")
+def read_file(path: Path) -> bytes:
+    """The bytes of a database file, with a clear error when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise DatabaseNotFoundError(f"{path}: no such database file") from None
+    except IsADirectoryError:
+        raise UnreadableDatabaseError(path, "it is a folder, not a file", None) from None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot be read ({exc.strerror or exc})") from None
 
 
 def load_file(path: Path) -> dict[str, Any]:
@@ -182,14 +190,17 @@ def load_file(path: Path) -> dict[str, Any]:
     Raises :class:`UnreadableDatabaseError` (empty, not JSON, not ours) or
     :class:`NewerSchemaError`, each naming the file and its newest backup.
     """
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DatabaseNotFoundError(f"{path}: no such database file") from None
-    except IsADirectoryError:
-        raise UnreadableDatabaseError(path, "it is a folder, not a file", None) from None
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    return parse_file(path, read_file(path))
+
+
+def parse_file(
+    path: Path, raw: bytes, *, known: dict[tuple[str, str], str] | None = None
+) -> dict[str, Any]:
+    """Check and parse the bytes ``raw`` of the database file ``path`` (see :func:`load_file`).
+
+    Records whose ``(table, id)`` has the same rev in ``known`` were checked before
+    (this copy holds them already) and are not checked again.
+    """
 
     def bad(problem: str) -> UnreadableDatabaseError:
         return UnreadableDatabaseError(path, problem, newest_backup(path))
@@ -223,7 +234,7 @@ def load_file(path: Path) -> dict[str, Any]:
             f"{migrations.SCHEMA_VERSION}); upgrade pdsa to open it",
             newest_backup(path),
         )
-    problem = _records_problem(data, version)
+    problem = _records_problem(data, version, known or {})
     if problem:
         raise bad(problem)
     return data
@@ -330,13 +341,16 @@ def _field_kinds(cls: type[Record]) -> dict[str, str]:
     return kinds
 
 
+_BY_TABLE: dict[str, type[Record]] = {cls.TABLE: cls for cls in _TYPES}
 _TEXT_KINDS = frozenset({"text", "longtext", "choice", "id", "optional-id"})
 _KINDS: dict[str, tuple[type[Record], dict[str, str]]] = {
     cls.TABLE: (cls, _field_kinds(cls)) for cls in _TYPES
 }
 
 
-def _records_problem(data: dict[str, Any], version: int) -> str | None:
+def _records_problem(
+    data: dict[str, Any], version: int, known: dict[tuple[str, str], str]
+) -> str | None:
     """Why a record's stored fields would break pdsa later, naming table, record and field.
 
     A file whose records have the wrong types (a date that is not a date, a number
@@ -356,6 +370,8 @@ def _records_problem(data: dict[str, Any], version: int) -> str | None:
             if rid in seen_ids:
                 return f"records {seen_ids[rid]} and {doc_id} of table '{table}' share id {rid}"
             seen_ids[rid] = doc_id
+            if known and known.get((table, rid)) == doc.get("rev"):
+                continue  # this copy holds that very version: it was checked when read
             link = _PARENT.get(cls)
             if link is not None and not isinstance(doc.get(link[0]), str):
                 return f"{where} (id {doc.get('id')}) has no {link[0]} (the record it belongs to)"
@@ -381,11 +397,12 @@ def _records_problem(data: dict[str, Any], version: int) -> str | None:
     return None
 
 
-class Store:
-    """An open pdsa database.
+class Store(TeamMixin):
+    """An open pdsa database, shared safely with any other copies of pdsa using the file.
 
     Records returned by queries are shared with the store's cache: treat them
-    as read-only and save changed copies (``dataclasses.replace``).
+    as read-only and save changed copies (``dataclasses.replace``). Every save
+    merges what other copies saved since this one last read the file.
     """
 
     def __init__(
@@ -394,23 +411,34 @@ class Store:
         data: dict[str, Any],
         *,
         read_only: bool,
-        lock: filelock.BaseFileLock | None,
+        synced: bytes,
         read_only_reason: str = "",
+        user: str = "",
     ) -> None:
         self.path = path
         self.read_only = read_only
         #: Why the store is read-only, for the user (empty when writable).
         self.read_only_reason = read_only_reason
+        #: Who this copy's saves are by (``updated_by``).
+        self.user = user
         #: The schema version the file had when opened (before any migration).
         self.file_version = migrations.SCHEMA_VERSION
-        self._lock = lock
-        self._storage = AtomicJSONStorage(path, data, read_only=read_only)
-        self._db = self._make_db()
+        self._data = data
+        self._file = SyncedFile(path, synced)
+        self._batch_depth = 0
+        self._dirty = False
+        self._saves = 0
         self._cache: dict[type[Record], dict[str, Record]] = {}
-        self._doc_ids: dict[type[Record], dict[str, int]] = {}
+        self._doc_ids: dict[type[Record], dict[str, str]] = {}
         self._rebuild()
+        #: Each record's rev in the file as this copy last read or wrote it.
+        self._base_revs = revs(data)
+        #: Records changed in memory since the last save.
+        self._touched: set[tuple[str, str]] = set()
         #: Bumped on every change, so views know when to refresh.
         self.version = 0
+        #: Changes merged in from other copies, not yet shown to the user.
+        self.incoming: list[MergeResult] = []
 
     # -- opening and closing ----------------------------------------------
     @classmethod
@@ -421,15 +449,18 @@ class Store:
         create: bool = False,
         read_only: bool = False,
         fallback_read_only: bool = False,
+        user: str | None = None,
     ) -> Store:
         """Open the database at ``path``.
 
         ``create`` makes a new empty database if there is no file (never over
-        an existing one). A second writer gets :class:`DatabaseLockedError`, or
-        a read-only store when ``fallback_read_only`` is set.
+        an existing one). Any number of copies may open one file for writing;
+        ``fallback_read_only`` opens read-only when the file stays too busy to
+        migrate. ``user`` is who saves (default ``$PDSA_USER``, else the login).
         """
         # Resolved once: a symlinked database is saved, locked and backed up where it lives.
         p = Path(os.path.realpath(Path(path).expanduser()))
+        who = current_user(user)
         if not p.exists() and not p.is_symlink():
             if not create:
                 raise DatabaseNotFoundError(
@@ -438,105 +469,71 @@ class Store:
                 )
             if read_only:
                 raise DatabaseNotFoundError(f"{p}: no such database file")
-            return cls._create(p)
+            cls._create(p)
+            return cls._finish_open(p, read_only=False, reason="", user=who, fresh=True)
         if read_only:
-            return cls._finish_open(p, None, read_only=True, reason="opened read-only")
+            return cls._finish_open(p, read_only=True, reason="opened read-only", user=who)
         why = read_only_reason(p)
         if why:
-            return cls._finish_open(p, None, read_only=True, reason=why)
+            return cls._finish_open(p, read_only=True, reason=why, user=who)
         try:
-            lock = cls._acquire(p)
+            return cls._finish_open(p, read_only=False, reason="", user=who)
+        except LockFileError as exc:
+            return cls._finish_open(p, read_only=True, reason=str(exc), user=who)
         except DatabaseLockedError as exc:
             if not fallback_read_only:
                 raise
-            return cls._finish_open(p, None, read_only=True, reason=str(exc))
-        except OSError as exc:
-            why = f"its lock file {lock_path(p)} cannot be made ({exc.strerror or exc})"
-            return cls._finish_open(p, None, read_only=True, reason=why)
-        return cls._finish_open(p, lock, read_only=False, reason="")
+            return cls._finish_open(p, read_only=True, reason=str(exc), user=who)
 
-    @classmethod
-    def _create(cls, p: Path) -> Store:
-        """A new, empty database at ``p`` (which does not exist)."""
-        lock: filelock.BaseFileLock | None = None
+    @staticmethod
+    def _create(p: Path) -> None:
+        """Write a new, empty database at ``p`` (unless another copy just did)."""
         try:
             make_private_dirs(p.parent)
-            lock = cls._acquire(p)
-            if not p.exists():
-                atomic_write(p, encode(migrations.new_database(now_stamp())), mode=0o600)
+            with SyncedFile(p, b"").locked():
+                if not p.exists():
+                    atomic_write(p, encode(migrations.new_database(now_stamp())), mode=0o600)
         except OSError as exc:
-            if lock is not None:
-                if not p.exists():  # leave nothing behind, not even an empty lock file
-                    with contextlib.suppress(OSError):
-                        lock_path(p).unlink()
-                lock.release()
             raise WriteFailedError(
                 f"{p}: could not create the database ({exc.strerror or exc}); nothing was "
                 f"written. {what_to_do(exc)}"
             ) from exc
-        except BaseException:
-            if lock is not None:
-                lock.release()
-            raise
-        return cls._finish_open(p, lock, read_only=False, reason="", fresh=True)
-
-    @classmethod
-    def _acquire(cls, path: Path) -> filelock.BaseFileLock:
-        lp = lock_path(path)
-        owner = ""
-        with contextlib.suppress(OSError):
-            owner = lp.read_text(encoding="utf-8").strip()
-        lock = filelock.FileLock(str(lp), timeout=0, mode=0o600)
-        try:
-            lock.acquire()
-        except filelock.Timeout:
-            raise DatabaseLockedError(path, owner) from None
-        with contextlib.suppress(OSError), open(lp, "w", encoding="utf-8") as fh:
-            # Only a hint for the message a second copy shows; the lock is the flock.
-            fh.write(f"process {os.getpid()} on {socket.gethostname()}")
-        return lock
 
     @classmethod
     def _finish_open(
-        cls,
-        path: Path,
-        lock: filelock.BaseFileLock | None,
-        *,
-        read_only: bool,
-        reason: str,
-        fresh: bool = False,
+        cls, path: Path, *, read_only: bool, reason: str, user: str, fresh: bool = False
     ) -> Store:
-        try:
-            data = load_file(path)
-            if not read_only:
-                remove_stale_temp_files(path)
-                version = migrations.schema_version(data)
-                try:
-                    if version is not None and version < migrations.SCHEMA_VERSION:
+        raw = read_file(path)
+        data = parse_file(path, raw)
+        version = migrations.schema_version(data) or migrations.SCHEMA_VERSION
+        if read_only:
+            migrations.migrate(data)  # in memory only: never written
+            store = cls(path, data, read_only=True, synced=raw, read_only_reason=reason, user=user)
+        else:
+            try:
+                # Under the write lock: no other copy is saving or backing up meanwhile,
+                # so leftover temporary files are a killed save's.
+                with SyncedFile(path, raw).locked():
+                    remove_stale_temp_files(path)
+                    raw = read_file(path)  # another copy may have saved (or migrated) it
+                    data = parse_file(path, raw)
+                    version = migrations.schema_version(data) or migrations.SCHEMA_VERSION
+                    if version < migrations.SCHEMA_VERSION:
                         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
                         make_backup(path, f"pre-migration-v{version}-{stamp}")
                         migrations.migrate(data)
-                        atomic_write(path, encode(data))
+                        raw = encode(data)
+                        atomic_write(path, raw)
                     if not fresh:  # a file just created holds nothing worth a backup
                         daily_backup(path)
-                except OSError as exc:
-                    raise OpenWriteFailedError(path, exc) from exc
-            else:
-                version = migrations.schema_version(data)
-                migrations.migrate(data)  # in memory only: never written
-            store = cls(path, data, read_only=read_only, lock=lock, read_only_reason=reason)
-            store.file_version = version or migrations.SCHEMA_VERSION
-            return store
-        except BaseException:
-            if lock is not None:
-                lock.release()
-            raise
+            except OSError as exc:
+                raise OpenWriteFailedError(path, exc) from exc
+            store = cls(path, data, read_only=False, synced=raw, user=user)
+        store.file_version = version
+        return store
 
     def close(self) -> None:
-        """Release the lock. Every save is already on disk."""
-        if self._lock is not None:
-            self._lock.release()
-            self._lock = None
+        """Nothing to release: every save is already on disk and no lock is held."""
 
     def __enter__(self) -> Store:
         return self
@@ -545,12 +542,8 @@ class Store:
         self.close()
 
     # -- cache -------------------------------------------------------------
-    def _make_db(self) -> TinyDB:
-        storage = self._storage
-        return TinyDB(storage=lambda: storage)
-
     def _rebuild(self) -> None:
-        data = self._storage.read()
+        data = self._data
         for cls in _TYPES:
             table = data.get(cls.TABLE, {})
             self._cache[cls] = {}
@@ -558,36 +551,127 @@ class Store:
             for doc_id, doc in table.items():
                 rec = cls.from_dict(doc)
                 self._cache[cls][rec.id] = rec
-                self._doc_ids[cls][rec.id] = int(doc_id)
+                self._doc_ids[cls][rec.id] = doc_id
+
+    def _recache(self, keys: Iterable[tuple[str, str]]) -> None:
+        """Update the cache for the records ``keys`` (``(table, id)``) only."""
+        by_table: dict[str, list[str]] = {}
+        for table, rid in keys:
+            by_table.setdefault(table, []).append(rid)
+        for table, ids in by_table.items():
+            cls = _BY_TABLE.get(table)
+            if cls is None:
+                continue  # a table this pdsa does not show: kept and merged as it is
+            where = {doc.get("id"): doc_id for doc_id, doc in self._data.get(table, {}).items()}
+            for rid in ids:
+                doc_id = where.get(rid)
+                if doc_id is None:
+                    self._cache[cls].pop(rid, None)
+                    self._doc_ids[cls].pop(rid, None)
+                else:
+                    self._cache[cls][rid] = cls.from_dict(self._data[table][doc_id])
+                    self._doc_ids[cls][rid] = doc_id
+
+    def _base(self) -> dict[str, Any]:
+        """The file as this copy last read or wrote it (parsed again: rarely needed)."""
+        data: dict[str, Any] = json.loads(self._file.synced) if self._file.synced else {}
+        if data:
+            migrations.migrate(data)
+        return data
 
     def _rollback(self) -> None:
-        """Return memory to what is on disk after a failed save."""
-        try:
-            data = load_file(self.path)
-            migrations.migrate(data)
-        except StoreError:
-            return
-        self._storage.replace_data(data)
-        self._db = self._make_db()
+        """Return memory to what this copy last read or wrote, after a failed save."""
+        self._data = self._base() or migrations.new_database(now_stamp())
+        self._dirty = False
+        self._touched.clear()
+        self._base_revs = revs(self._data)
         self._rebuild()
         self.version += 1
+
+    def _theirs(self, raw: bytes) -> dict[str, Any]:
+        """Another copy's file, checked and brought to this schema; refused if newer or foreign."""
+        data = parse_file(self.path, raw, known=self._base_revs)
+        migrations.migrate(data)
+        return data
+
+    def _merge_in(self, raw: bytes) -> None:
+        """Merge what another copy saved (``raw``) into memory."""
+        result = merge_live(self._base_revs, self._data, self._theirs(raw))
+        self._file.mark_read(raw)
+        self._synced(result.changed)
+        if result.changed:
+            self._recache(result.changed)
+            self.version += 1
+            self.incoming.append(result)
+
+    def _synced(self, keys: Iterable[tuple[str, str]]) -> None:
+        """Memory and file now agree on the records ``keys``."""
+        rows = index(self._data) if keys else {}
+        for key in keys:
+            hit = rows.get(key)
+            if hit is None:
+                self._base_revs.pop(key, None)
+            else:
+                self._base_revs[key] = str(hit[1].get("rev", ""))
+
+    def refresh(self) -> MergeResult:
+        """Take in what other copies saved since this one last looked; say what changed.
+
+        Cheap when nothing changed (one ``stat``). Raises :class:`StoreError` when the
+        file on disk is no longer one this pdsa can read (it is then never written).
+        """
+        raw = self._file.changed()
+        if raw is not None:
+            self._merge_in(raw)
+        return self.take_incoming()
+
+    def take_incoming(self) -> MergeResult:
+        """The changes merged in from other copies since last asked, added up."""
+        total = MergeResult()
+        for r in self.incoming:
+            total.added += r.added
+            total.updated += r.updated
+            total.deleted += r.deleted
+            total.conflicts += r.conflicts
+            total.changed.extend(r.changed)
+        self.incoming.clear()
+        return total
+
+    def _commit(self) -> None:
+        """Save memory to the file now (merging others' changes), or at the end of the batch."""
+        if self._batch_depth:
+            self._dirty = True
+            return
+        try:
+            self._file.save(self._data, self._merge_in)
+        except StoreError:
+            self._rollback()
+            raise
+        self._dirty = False
+        self._saves += 1
+        self._synced(self._touched)
+        self._touched.clear()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Make the writes in the block one save: all of them land, or none."""
         self._writable()
+        self._batch_depth += 1
         try:
-            with self._storage.batch():
-                yield
+            yield
         except BaseException:
-            if self._storage._batch_depth == 0:
+            self._batch_depth -= 1
+            if self._batch_depth == 0:
                 self._rollback()
             raise
+        self._batch_depth -= 1
+        if self._batch_depth == 0 and self._dirty:
+            self._commit()
 
     @property
     def saves(self) -> int:
         """How many saves reached the disk since opening."""
-        return self._storage.saves
+        return self._saves
 
     def _writable(self) -> None:
         if self.read_only:
@@ -610,6 +694,11 @@ class Store:
     def all(self, cls: type[R]) -> list[R]:
         """Every record of type ``cls``, unsorted."""
         return list(self._cache[cls].values())  # type: ignore[arg-type]
+
+    def count_table(self, table: str) -> int:
+        """How many documents a table of the file holds (any table, known or not)."""
+        rows = self._data.get(table)
+        return len(rows) if isinstance(rows, dict) else 0
 
     def count(self, cls: type[Record]) -> int:
         """How many records of type ``cls`` there are."""
@@ -749,8 +838,10 @@ class Store:
     def save(self, record: R) -> R:
         """Validate and save ``record`` (insert or update); return what was stored.
 
-        A new cycle gets the next number in its change idea's ramp. Raises
-        :class:`ValidationError` (nothing written) or a :class:`StoreError`.
+        A new cycle gets the next number in its change idea's ramp. A record
+        edited from an older version (``rev``) than the one stored now (another
+        copy saved it meanwhile) is merged field by field with the stored one.
+        Raises :class:`ValidationError` (nothing written) or a :class:`StoreError`.
         """
         self._writable()
         cls = type(record)
@@ -766,34 +857,56 @@ class Store:
         existing = self._cache[cls].get(record.id)
         if isinstance(record, Programme) and existing is None and self._cache[Programme]:
             raise StoreError("this file already has a programme (one per file); edit that one")
-        changes: dict[str, Any] = {"updated": now_stamp()}
+        changes: dict[str, Any] = {"updated": now_stamp(), "updated_by": self.user}
         if existing is not None:
             changes["created"] = existing.created
         if isinstance(record, Cycle) and record.number <= 0:
             numbers = [c.number for c in self.cycles(record.idea_id)]
             changes["number"] = max(numbers, default=0) + 1
-        stored = dataclasses.replace(record, **changes)
-        doc = stored.to_dict()
-        table = self._db.table(cls.TABLE)
-        try:
-            if existing is None:
-                doc_id = table.insert(doc)
-                self._doc_ids[cls][stored.id] = doc_id
+        doc = dataclasses.replace(record, **changes).to_dict()
+        table = self._data.setdefault(cls.TABLE, {})
+        doc_id = self._doc_ids[cls].get(record.id)
+        old = table.get(doc_id) if doc_id is not None else None
+        if old is None:
+            doc_id = next_doc_id(table)
+            doc["rev"] = make_rev(1, doc)
+        else:
+            doc = {**old, **doc}
+            if record.rev and record.rev != old.get("rev"):
+                doc = self._merge_stale(cls.TABLE, old, doc, record.rev)
+            elif same_content(old, doc):
+                return existing  # type: ignore[return-value]
             else:
-                table.update(doc, doc_ids=[self._doc_ids[cls][stored.id]])
-        except StoreError:
-            if self._storage._batch_depth == 0:
-                self._rollback()
-            raise
-        self._cache[cls][stored.id] = stored
+                doc["rev"] = make_rev(rev_number(old.get("rev")) + 1, doc)
+            add_version(self._history(), record.id, cls.TABLE, old, doc)
+        assert doc_id is not None
+        table[doc_id] = doc
+        self._touched.add((cls.TABLE, record.id))
+        self._doc_ids[cls][record.id] = doc_id
+        self._cache[cls][record.id] = cls.from_dict(doc)
+        self._commit()
         self.version += 1
-        return stored
+        return self.get(cls, record.id)
+
+    def _history(self) -> dict[str, Any]:
+        hist: dict[str, Any] = self._data.setdefault(HISTORY, {})
+        return hist
+
+    def _merge_stale(self, table: str, old: dict[str, Any], doc: dict[str, Any], rev: str) -> Any:
+        """``doc`` was edited from version ``rev``; ``old`` is newer: merge both."""
+        base = version_at(old, self._history().get(doc["id"]), rev)
+        # The edit being saved now is the newest: it wins a same-field conflict.
+        mine = {**doc, "rev": f"{rev_number(old.get('rev')) + 1}-"}
+        mine.pop("_conflicts", None)
+        return merge_docs(base, mine, old)
 
     def delete(self, record: Record) -> dict[str, int]:
         """Delete ``record`` and everything that belongs to it, in one save.
 
         Deleting an aim deletes its measures and change ideas, their cycles and
-        their feedback: nothing is left orphaned. Returns the counts deleted.
+        their feedback: nothing is left orphaned. Each keeps a tombstone and its
+        history, so it can be restored and never comes back from an older copy.
+        Returns the counts deleted.
         """
         self._writable()
         doomed: list[Record] = [record]
@@ -809,19 +922,20 @@ class Store:
         # Ideas outlive the secondary driver they worked on: they are unlinked, not deleted.
         gone = {r.id for r in doomed if isinstance(r, SecondaryDriver)}
         orphans = [i for i in self.all(ChangeIdea) if gone and i.driver_id in gone]
+        stamp = now_stamp()
         with self.transaction():
             for idea in orphans:
                 self.save(dataclasses.replace(idea, driver_id=""))
-            by_type: dict[type[Record], list[Record]] = {}
             for rec in doomed:
-                by_type.setdefault(type(rec), []).append(rec)
-            for cls, recs in by_type.items():
-                ids = [self._doc_ids[cls][r.id] for r in recs if r.id in self._doc_ids[cls]]
-                self._db.table(cls.TABLE).remove(doc_ids=ids)
-                counts[cls.TABLE] = len(recs)
-        for rec in doomed:
-            self._cache[type(rec)].pop(rec.id, None)
-            self._doc_ids[type(rec)].pop(rec.id, None)
+                cls = type(rec)
+                doc_id = self._doc_ids[cls].pop(rec.id, None)
+                self._cache[cls].pop(rec.id, None)
+                old = self._data[cls.TABLE].pop(doc_id, None) if doc_id is not None else None
+                if old is not None:
+                    bury(self._history(), cls.TABLE, old, stamp, self.user)
+                    self._touched.add((cls.TABLE, rec.id))
+                counts[cls.TABLE] = counts.get(cls.TABLE, 0) + 1
+            self._dirty = True
         self.version += 1
         return counts
 
@@ -829,7 +943,7 @@ class Store:
     def add_points(self, measure: Measure, points: Iterable[DataPoint]) -> Measure:
         """Add points to a measure in one save (all or none); return the saved measure."""
         current = self.get(Measure, measure.id)
-        new = list(points)
+        new = [dataclasses.replace(p, updated_by=self.user) for p in points]
         errors = [e for p in new for e in p.validate(current.unit)]
         if errors:
             raise ValidationError(errors)
@@ -845,13 +959,14 @@ class Store:
         current = self.get(Measure, measure.id)
         if not any(p.id == point.id for p in current.points):
             raise NotFoundError(f"measure '{current.name}' has no point {point.id}")
+        point = dataclasses.replace(point, updated_by=self.user)
         pts = sorted(
             (point if p.id == point.id else p for p in current.points), key=lambda p: p.date
         )
         return self.save(dataclasses.replace(current, points=pts))
 
     def delete_point(self, measure: Measure, point_id: str) -> Measure:
-        """Remove the point with ``point_id``."""
+        """Remove the point with ``point_id`` (the measure's history keeps it)."""
         current = self.get(Measure, measure.id)
         pts = [p for p in current.points if p.id != point_id]
         if len(pts) == len(current.points):

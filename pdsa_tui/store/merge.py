@@ -1,0 +1,473 @@
+"""Record-level three-way merge of two pdsa files, generic over every table.
+
+Works on the raw file layout (``{table: {doc_id: doc}}``), so a table added later
+(cases, meetings, drivers...) merges with no code of its own. Every record version
+has a ``rev`` (``"N-hash"``); the version with the higher ``(N, updated,
+updated_by, rev)`` wins a same-field conflict, and the losing value is kept in the
+record's ``_conflicts`` for a person to resolve. Nothing anyone saved is dropped.
+
+Two ways to find the common ancestor of a record:
+
+* :func:`merge_live`: another copy saved while this one had the file open. The
+  ancestor is the file as this copy last read it (like KeePassXC), so a restored
+  backup or a sync tool's older file counts as a change made on disk.
+* :func:`merge_offline`: a copy edited elsewhere (``pdsa merge OTHER.json``). The
+  ancestor is the newest version both records' histories share (like CouchDB), so a
+  record deleted here never comes back from an older copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from pdsa_tui.store.history import chain, history_entry, rev_number, version_at
+from pdsa_tui.store.migrations import HISTORY
+
+META = "meta"
+#: Tables that hold no records.
+RESERVED = frozenset({META, HISTORY})
+#: Keys of a record that are bookkeeping, not fields merged one by one.
+BOOKKEEPING = frozenset({"id", "rev", "updated", "updated_by", "_conflicts"})
+CONFLICTS = "_conflicts"
+
+Doc = dict[str, Any]
+Data = dict[str, Any]
+Key = tuple[str, str]  # (table, record id)
+
+_MISSING: Any = object()
+
+
+def make_rev(number: int, doc: Doc) -> str:
+    """A revision ``"N-hash"``: N counts versions, the hash names this content."""
+    body = {k: v for k, v in doc.items() if k != "rev"}
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, default=str)
+    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=5).hexdigest()
+    return f"{number}-{digest}"
+
+
+def winner_key(doc: Doc) -> tuple[int, str, str, str]:
+    """Order of versions for a deterministic winner: higher wins."""
+    return (
+        rev_number(doc.get("rev")),
+        str(doc.get("updated") or ""),
+        str(doc.get("updated_by") or ""),
+        str(doc.get("rev") or ""),
+    )
+
+
+def record_tables(data: Data) -> Iterator[str]:
+    """Every table that holds records (all but meta and history)."""
+    for name, table in data.items():
+        if name not in RESERVED and isinstance(table, dict):
+            yield name
+
+
+def index(data: Data) -> dict[Key, tuple[str, Doc]]:
+    """``{(table, id): (doc_id, doc)}`` over every record table."""
+    out: dict[Key, tuple[str, Doc]] = {}
+    for name in record_tables(data):
+        for doc_id, doc in data[name].items():
+            if isinstance(doc, dict):
+                out[(name, str(doc.get("id") or f"#{doc_id}"))] = (doc_id, doc)
+    return out
+
+
+# -- conflicts --------------------------------------------------------------------
+def _entry(doc: Doc, value: Any) -> dict[str, Any]:
+    who = doc.get("updated_by", "")
+    if isinstance(value, dict) and isinstance(value.get("updated_by"), str):
+        who = value["updated_by"]  # a data point knows who added it
+    return {
+        "value": None if value is _MISSING else value,
+        "rev": doc.get("rev", ""),
+        "updated": doc.get("updated", ""),
+        "updated_by": who,
+    }
+
+
+def _conflict_key(c: dict[str, Any]) -> tuple[str, str, str]:
+    return (str(c.get("field", "")), str(c.get("date", "")), str(c.get("item", "")))
+
+
+def add_conflict(conflicts: list[dict[str, Any]], new: dict[str, Any]) -> None:
+    """Add ``new`` to ``conflicts``, joining one already open on the same field."""
+    for c in conflicts:
+        if _conflict_key(c) == _conflict_key(new):
+            for v in new["values"]:
+                if all(v["value"] != old["value"] for old in c["values"]):
+                    c["values"].append(v)
+            return
+    conflicts.append(new)
+
+
+def _sorted_conflicts(conflicts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for c in conflicts:
+        c["values"].sort(key=lambda v: winner_key(v), reverse=True)
+    return sorted(conflicts, key=_conflict_key)
+
+
+# -- one record --------------------------------------------------------------------
+def _is_items(value: Any) -> bool:
+    """A list of objects that each have an id (data points): merged item by item."""
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(v, dict) and isinstance(v.get("id"), str) for v in value)
+    )
+
+
+def _merge_items(
+    name: str, base: Any, mine: list[Doc], theirs: list[Doc], win: Doc, lose: Doc, mine_wins: bool
+) -> tuple[list[Doc], list[dict[str, Any]]]:
+    """Three-way merge of lists of items by item id; two new items on one date conflict."""
+    b = {p["id"]: p for p in base} if isinstance(base, list) else {}
+    m = {p["id"]: p for p in mine}
+    t = {p["id"]: p for p in theirs}
+    conflicts: list[dict[str, Any]] = []
+    out: list[Doc] = []
+    for pid in dict.fromkeys([*m, *t, *b]):
+        bp, mp, tp = b.get(pid), m.get(pid), t.get(pid)
+        if mp == tp:
+            v = mp
+        elif mp == bp:
+            v = tp
+        elif tp == bp:
+            v = mp
+        elif mp is None or tp is None:
+            v = mp if tp is None else tp  # an edit beats a deletion: nothing typed is lost
+        else:
+            v = mp if mine_wins else tp
+            lost = tp if mine_wins else mp
+            conflicts.append(
+                {"field": name, "item": pid, "values": [_entry(win, v), _entry(lose, lost)]}
+            )
+        if v is not None:
+            out.append(v)
+    if all(isinstance(p.get("date"), str) for p in out):
+        out = _settle_dates(name, out, m, t, b, win, lose, mine_wins, conflicts)
+        out.sort(key=lambda p: (p["date"], p["id"]))
+    return out, conflicts
+
+
+def _settle_dates(
+    name: str,
+    items: list[Doc],
+    m: dict[str, Doc],
+    t: dict[str, Doc],
+    b: dict[str, Doc],
+    win: Doc,
+    lose: Doc,
+    mine_wins: bool,
+    conflicts: list[dict[str, Any]],
+) -> list[Doc]:
+    """Two copies each added a point on one date: keep the winner's, the other in a conflict."""
+    by_date: dict[str, list[Doc]] = {}
+    for p in items:
+        by_date.setdefault(p["date"], []).append(p)
+    dropped: set[str] = set()
+    for day, same in by_date.items():
+        if len(same) < 2:
+            continue
+        mine_new = [p for p in same if p["id"] in m and p["id"] not in t and p["id"] not in b]
+        theirs_new = [p for p in same if p["id"] in t and p["id"] not in m and p["id"] not in b]
+        if not mine_new or not theirs_new:
+            continue
+        keep, gone = (mine_new, theirs_new) if mine_wins else (theirs_new, mine_new)
+        for p in gone:
+            dropped.add(p["id"])
+            add_conflict(
+                conflicts,
+                {
+                    "field": name,
+                    "date": day,
+                    "values": [_entry(win, keep[0]), _entry(lose, p)],
+                },
+            )
+    return [p for p in items if p["id"] not in dropped]
+
+
+def merge_docs(base: Doc | None, mine: Doc, theirs: Doc) -> Doc:
+    """Field-by-field three-way merge of two versions of one record.
+
+    A field changed on one side only takes that change; changed on both to
+    different values, the winner's value is stored and both go in ``_conflicts``.
+    """
+    mine_wins = winner_key(mine) >= winner_key(theirs)
+    win, lose = (mine, theirs) if mine_wins else (theirs, mine)
+    conflicts: list[dict[str, Any]] = []
+    for c in [*(mine.get(CONFLICTS) or []), *(theirs.get(CONFLICTS) or [])]:
+        add_conflict(conflicts, {**c, "values": [dict(v) for v in c.get("values", [])]})
+    out: Doc = {"id": mine.get("id", theirs.get("id"))}
+    base = base or {}
+    for name in dict.fromkeys([*mine, *theirs]):
+        if name in BOOKKEEPING:
+            continue
+        b = base.get(name, _MISSING)
+        mv = mine.get(name, _MISSING)
+        tv = theirs.get(name, _MISSING)
+        if mv == tv:
+            v = mv
+        elif mv == b:
+            v = tv
+        elif tv == b:
+            v = mv
+        elif _is_items(mv) and _is_items(tv):
+            v, extra = _merge_items(name, b, mv, tv, win, lose, mine_wins)
+            for c in extra:
+                add_conflict(conflicts, c)
+        else:
+            v = mv if mine_wins else tv
+            add_conflict(
+                conflicts,
+                {"field": name, "values": [_entry(win, v), _entry(lose, tv if mine_wins else mv)]},
+            )
+        if v is not _MISSING:
+            out[name] = v
+    out["updated"] = max(str(mine.get("updated") or ""), str(theirs.get("updated") or ""))
+    out["updated_by"] = win.get("updated_by", "")
+    if conflicts:
+        out[CONFLICTS] = _sorted_conflicts(conflicts)
+    number = max(rev_number(mine.get("rev")), rev_number(theirs.get("rev"))) + 1
+    out["rev"] = make_rev(number, out)
+    return out
+
+
+# -- whole files ----------------------------------------------------------------------
+@dataclass
+class MergeResult:
+    """What a merge changed in the receiving file."""
+
+    added: int = 0
+    updated: int = 0
+    deleted: int = 0
+    conflicts: int = 0
+    #: The records that changed, ``(table, id)``.
+    changed: list[Key] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        """How many records changed."""
+        return len(self.changed)
+
+    def as_json(self) -> dict[str, int]:
+        """The documented JSON summary."""
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "deleted": self.deleted,
+            "conflicts": self.conflicts,
+        }
+
+
+def count_conflicts(doc: Doc | None) -> int:
+    """Open conflicts on a record."""
+    return len(doc.get(CONFLICTS) or []) if doc else 0
+
+
+class _Merger:
+    """Applies per-record decisions to ``mine`` in place and counts them."""
+
+    def __init__(self, mine: Data, theirs: Data) -> None:
+        self.mine = mine
+        self.theirs = theirs
+        self.m_index = index(mine)
+        self.t_index = index(theirs)
+        self.m_hist: dict[str, Any] = mine.setdefault(HISTORY, {})
+        self.t_hist: dict[str, Any] = theirs.get(HISTORY) or {}
+        self.result = MergeResult()
+
+    def record_keys(self, extra: Iterable[Key] = ()) -> list[Key]:
+        keys = dict.fromkeys([*self.m_index, *self.t_index, *extra])
+        for hist in (self.m_hist, self.t_hist):
+            for rid, h in hist.items():
+                if isinstance(h, dict) and isinstance(h.get("table"), str):
+                    keys[(h["table"], rid)] = None
+        return list(keys)
+
+    def doc(self, side: dict[Key, tuple[str, Doc]], key: Key) -> Doc | None:
+        hit = side.get(key)
+        return hit[1] if hit else None
+
+    def _put(self, key: Key, doc: Doc | None) -> None:
+        table, _rid = key
+        hit = self.m_index.get(key)
+        if doc is None:
+            if hit is not None:
+                del self.mine[table][hit[0]]
+                del self.m_index[key]
+            return
+        if hit is not None:
+            self.mine[table][hit[0]] = doc
+        else:
+            rows = self.mine.setdefault(table, {})
+            doc_id = str(max((int(k) for k in rows if k.isdigit()), default=0) + 1)
+            rows[doc_id] = doc
+        self.m_index[key] = (hit[0] if hit else doc_id, doc)
+
+    def take_theirs(self, key: Key) -> None:
+        """Mine becomes theirs for this record: its content and its history."""
+        before = self.doc(self.m_index, key)
+        after = self.doc(self.t_index, key)
+        self._put(key, after)
+        rid = key[1]
+        if rid in self.t_hist:
+            self.m_hist[rid] = self.t_hist[rid]  # theirs is a fresh parse: no copy needed
+        elif after is not None:
+            self.m_hist.pop(rid, None)
+        self._count(key, before, after)
+
+    def put_merged(self, key: Key, merged: Doc, mine: Doc, theirs_rev: str) -> None:
+        """Store a merge of both sides as the record's next version."""
+        entry = history_entry(mine, merged)
+        entry["merged"] = [theirs_rev]
+        h = self.m_hist.setdefault(key[1], {"table": key[0], "versions": []})
+        h["versions"].insert(0, entry)
+        self._put(key, merged)
+        self._count(key, mine, merged)
+
+    def revive(self, key: Key, theirs: Doc) -> None:
+        """Theirs edited a record deleted here: the edit wins and the record comes back."""
+        self._put(key, theirs)
+        h = self.m_hist.get(key[1])
+        if h is not None:
+            h.pop("deleted", None)
+            h.pop("doc", None)
+        th = self.t_hist.get(key[1])
+        if th is not None:
+            self.m_hist[key[1]] = th
+        self._count(key, None, theirs)
+
+    def _count(self, key: Key, before: Doc | None, after: Doc | None) -> None:
+        if before is None and after is None:
+            return
+        if before is None:
+            self.result.added += 1
+        elif after is None:
+            self.result.deleted += 1
+        else:
+            self.result.updated += 1
+        self.result.conflicts += max(0, count_conflicts(after) - count_conflicts(before))
+        self.result.changed.append(key)
+
+
+def _same(a: Doc | None, b: Doc | None) -> bool:
+    if a is None or b is None:
+        return a is b
+    if "rev" in a and "rev" in b:
+        return bool(a["rev"] == b["rev"])
+    return a == b
+
+
+def merge_live(base_revs: dict[Key, str], mine: Data, theirs: Data) -> MergeResult:
+    """Merge ``theirs`` (the file now) into ``mine`` (memory), in place.
+
+    ``base_revs`` are the records' revs in the file as this copy last read or
+    wrote it. A record only one side changed since then takes that side (a
+    deletion included); one both changed merges field by field, the version
+    both started from coming from history.
+    """
+    m = _Merger(mine, theirs)
+    for key in m.record_keys(base_revs):
+        b = base_revs.get(key)
+        mine_doc = m.doc(m.m_index, key)
+        theirs_doc = m.doc(m.t_index, key)
+        if _same(mine_doc, theirs_doc):
+            _sync_history(m, key)
+            continue
+        if _at(mine_doc, b):
+            m.take_theirs(key)
+        elif _at(theirs_doc, b):
+            continue
+        elif mine_doc is None:
+            assert theirs_doc is not None
+            m.revive(key, theirs_doc)
+        elif theirs_doc is None:
+            continue  # deleted there, edited here: the edit wins
+        else:
+            rid = key[1]
+            base = None
+            if b is not None:
+                base = version_at(mine_doc, m.m_hist.get(rid), b) or version_at(
+                    theirs_doc, m.t_hist.get(rid), b
+                )
+            merged = merge_docs(base, mine_doc, theirs_doc)
+            m.put_merged(key, merged, mine_doc, theirs_doc.get("rev", ""))
+    return m.result
+
+
+def _at(doc: Doc | None, rev: str | None) -> bool:
+    """Whether ``doc`` is still the version ``rev`` (None: the record did not exist)."""
+    if doc is None or rev is None:
+        return doc is None and rev is None
+    return bool(doc.get("rev") == rev)
+
+
+def revs(data: Data) -> dict[Key, str]:
+    """Every record's rev, for :func:`merge_live`'s ``base_revs``."""
+    return {key: str(doc.get("rev", "")) for key, (_doc_id, doc) in index(data).items()}
+
+
+def _sync_history(m: _Merger, key: Key) -> None:
+    """Both sides agree on the record; a tombstone only theirs has is still worth keeping."""
+    rid = key[1]
+    if rid not in m.m_hist and rid in m.t_hist:
+        m.m_hist[rid] = m.t_hist[rid]
+
+
+def _state_rev(doc: Doc | None, hist: dict[str, Any] | None) -> str | None:
+    """The rev of a record's newest version here: its own, or its deletion's."""
+    if doc is not None:
+        return str(doc.get("rev", ""))
+    if hist and isinstance(hist.get("deleted"), dict):
+        return str(hist["deleted"].get("rev", ""))
+    return None
+
+
+def merge_offline(mine: Data, theirs: Data) -> MergeResult:
+    """Merge another copy's file ``theirs`` into ``mine`` (in place), ancestors from history."""
+    m = _Merger(mine, theirs)
+    for key in m.record_keys():
+        rid = key[1]
+        mine_doc = m.doc(m.m_index, key)
+        theirs_doc = m.doc(m.t_index, key)
+        mh, th = m.m_hist.get(rid), m.t_hist.get(rid)
+        rev_m, rev_t = _state_rev(mine_doc, mh), _state_rev(theirs_doc, th)
+        if rev_t is None or rev_m == rev_t:
+            continue  # they never had it, or both have the same version
+        if rev_m is None:
+            m.take_theirs(key)  # new there (or created and deleted there)
+            continue
+        chain_m, chain_t = chain(mine_doc, mh), chain(theirs_doc, th)
+        if rev_t in chain_m:
+            continue  # theirs is an older version of mine
+        if rev_m in chain_t:
+            m.take_theirs(key)  # mine is an older version of theirs
+        elif mine_doc is None:
+            if theirs_doc is not None:
+                m.revive(key, theirs_doc)  # deleted here, edited there: the edit wins
+        elif theirs_doc is None:
+            continue  # deleted there, edited here: the edit wins
+        else:
+            base = _common_ancestor(mine_doc, mh, theirs_doc, th)
+            merged = merge_docs(base, mine_doc, theirs_doc)
+            m.put_merged(key, merged, mine_doc, rev_t)
+    return m.result
+
+
+def _common_ancestor(
+    mine: Doc, mh: dict[str, Any] | None, theirs: Doc, th: dict[str, Any] | None
+) -> Doc | None:
+    """The newest version both sides share, rebuilt from history (None if none is shared)."""
+    mine_revs = chain(mine, mh)
+    for rev in chain(theirs, th, ordered=True):
+        if rev in mine_revs:
+            found = version_at(mine, mh, rev)
+            if found is None:
+                found = version_at(theirs, th, rev)
+            if found is not None:
+                return found
+    return None

@@ -1,0 +1,133 @@
+"""One database file shared by many copies of pdsa: short locks, change detection, saves.
+
+No copy holds the file open. A save takes the lock file (waiting up to
+:data:`BUSY_WAIT` seconds for another save to finish), reads the file, and if
+its bytes differ from what this copy last read or wrote, hands them to a merge
+callback before writing the union atomically. The lock is released as soon as
+the file is written.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import filelock
+
+from pdsa_tui.store.errors import DatabaseLockedError, WriteFailedError
+from pdsa_tui.store.files import atomic_write
+from pdsa_tui.store.storage import encode, save_failed_text
+
+#: Seconds a save waits for another copy's save to finish.
+BUSY_WAIT = 5.0
+
+Signature = tuple[int, int, int, int]
+
+
+class LockFileError(WriteFailedError):
+    """The lock file beside the database cannot be made (a read-only folder...)."""
+
+
+def lock_path(path: Path) -> Path:
+    """The lock file taken while ``path`` is written."""
+    return path.with_name(path.name + ".lock")
+
+
+def encode_for_save(path: Path, data: Any) -> bytes:
+    """:func:`encode`, with a lone surrogate reported as a :class:`WriteFailedError`."""
+    try:
+        return encode(data)
+    except UnicodeEncodeError as exc:
+        # A lone surrogate (e.g. from a command-line argument that was not UTF-8).
+        bad = exc.object[exc.start : exc.end] if isinstance(exc.object, str) else "?"
+        raise WriteFailedError(
+            f"Could not save to {path}: some text holds {bad!a}, which is not a "
+            "character that can be stored (it often comes from text that was not UTF-8). "
+            "The file still holds your last successful save."
+        ) from exc
+
+
+def signature(path: Path) -> Signature | None:
+    """A cheap fingerprint of the file's state (None if it is gone)."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+class SyncedFile:
+    """The file as this copy last read or wrote it, and how to save over it safely."""
+
+    def __init__(self, path: Path, synced: bytes) -> None:
+        self.path = path
+        #: The bytes this copy last read or wrote: the common ancestor of a merge.
+        self.synced = synced
+        self.seen: Signature | None = signature(path)
+        self._lock = filelock.FileLock(str(lock_path(path)), mode=0o600)
+
+    @contextmanager
+    def locked(self) -> Iterator[None]:
+        """Hold the lock file; wait up to :data:`BUSY_WAIT` seconds for it."""
+        try:
+            self._lock.acquire(timeout=BUSY_WAIT)
+        except filelock.Timeout:
+            raise DatabaseLockedError(self.path) from None
+        except OSError as exc:
+            raise LockFileError(
+                f"Could not save to {self.path}: its lock file {lock_path(self.path)} cannot be "
+                f"made ({exc.strerror or exc}). The file still holds your last successful save."
+            ) from None
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    def read(self) -> bytes | None:
+        """The file's bytes now (None if it is gone)."""
+        try:
+            return self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise WriteFailedError(
+                f"Could not read {self.path} before saving ({exc.strerror or exc}). "
+                "Nothing was saved."
+            ) from None
+
+    def changed(self) -> bytes | None:
+        """The file's bytes if another copy changed it since this one last looked, else None."""
+        sig = signature(self.path)
+        if sig is None or sig == self.seen:
+            return None
+        raw = self.read()
+        self.seen = sig
+        if raw is None or raw == self.synced:
+            return None
+        return raw
+
+    def mark_read(self, raw: bytes) -> None:
+        """This copy now holds what ``raw`` holds."""
+        self.synced = raw
+
+    def save(self, data: Any, merge: Callable[[bytes], None]) -> None:
+        """Write ``data``; first ``merge(bytes)`` if the file changed since last read.
+
+        ``merge`` updates ``data`` in place (or raises to refuse the save). Raises
+        :class:`DatabaseLockedError` when the file stays busy, else
+        :class:`WriteFailedError` on a failed write.
+        """
+        with self.locked():
+            raw = self.read()
+            if raw is not None and raw != self.synced:
+                merge(raw)
+            payload = encode_for_save(self.path, data)
+            try:
+                atomic_write(self.path, payload)
+            except OSError as exc:
+                raise WriteFailedError(save_failed_text(self.path, exc)) from exc
+            self.synced = payload
+            self.seen = signature(self.path)
