@@ -26,9 +26,11 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_analyse,
         cmd_assess,
         cmd_cases,
+        cmd_conflicts,
         cmd_export,
         cmd_measure,
         cmd_meeting,
+        cmd_merge,
         cmd_programme,
         commands,
     )
@@ -59,6 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     cmd_assess.register(sub)
     cmd_cases.register(sub)
     cmd_measure.register(sub)
+    cmd_merge.register(sub)
+    cmd_conflicts.register(sub)
     return parser
 
 

@@ -28,13 +28,19 @@ from pdsa_tui.store.store import what_to_do
 
 
 def add_db_option(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
-    """``--db PATH`` with the documented default, before or after the subcommand."""
+    """``--db PATH`` and ``--user NAME``, before or after the subcommand."""
     parser.add_argument(
         "--db",
         metavar="PATH",
         # A subcommand's own default would hide a --db given before the subcommand.
         default=None if top else argparse.SUPPRESS,
         help=f"database file (default: $PDSA_DB, else {default_db_path()})",
+    )
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        default=None if top else argparse.SUPPRESS,
+        help="who is saving (a role or initials; default: $PDSA_USER, else your login name)",
     )
 
 
@@ -48,7 +54,7 @@ def open_store(args: argparse.Namespace, *, write: bool) -> Iterator[Store]:
     """Open the database for a command, turning storage errors into one-line CLI errors."""
     path = db_path(args)
     try:
-        store = Store.open(path, read_only=not write)
+        store = Store.open(path, read_only=not write, user=getattr(args, "user", None))
     except DatabaseNotFoundError:
         raise CliError(
             f"no database at {path}; create one with 'pdsa demo {path}' or by opening 'pdsa'"
@@ -189,6 +195,8 @@ def cmd_list(args: argparse.Namespace) -> int:
                     "deadline": a.deadline.isoformat() if a.deadline else None,
                     "lead": a.lead,
                     "status": a.status,
+                    "updated": a.updated,
+                    "updated_by": a.updated_by,
                 }
                 for a in store.aims()
             ]
@@ -207,6 +215,8 @@ def cmd_list(args: argparse.Namespace) -> int:
                     "goal": m.goal,
                     "points": len(m.points),
                     "cases": m.cases,
+                    "updated": m.updated,
+                    "updated_by": m.updated_by,
                 }
                 for m in _live(store)
             ]
@@ -225,6 +235,8 @@ def cmd_list(args: argparse.Namespace) -> int:
                     "lead": i.lead,
                     "status": i.status,
                     "cycles": len(store.children(i)),
+                    "updated": i.updated,
+                    "updated_by": i.updated_by,
                 }
                 for i in store.ideas()
             ]
@@ -253,6 +265,8 @@ def cmd_list(args: argparse.Namespace) -> int:
                         "planned_start": c.planned_start.isoformat() if c.planned_start else None,
                         "planned_end": c.planned_end.isoformat() if c.planned_end else None,
                         "decision": c.decision or None,
+                        "updated": c.updated,
+                        "updated_by": c.updated_by,
                     }
                 )
             text = [
@@ -306,6 +320,7 @@ def point_json(p: Any) -> dict[str, Any]:
         out["numerator"] = _num(p.numerator)
         out["denominator"] = _num(p.denominator)
     out["note"] = p.note
+    out["updated_by"] = p.updated_by
     if p.baseline_end:
         out["baseline_end"] = True
     if p.rebase_after:
@@ -441,12 +456,14 @@ def run_app(args: argparse.Namespace) -> int:
         with tempfile.TemporaryDirectory(prefix="pdsa-demo-") as tmp:
             path = Path(tmp) / "demo.json"
             write_demo(path)
-            return run(path, demo=True, read_only=args.read_only)
-    return run(db_path(args), demo=False, read_only=args.read_only)
+            return run(path, demo=True, read_only=args.read_only, user=args.user)
+    return run(db_path(args), demo=False, read_only=args.read_only, user=args.user)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add demo, check, list and data to the parser."""
+    from pdsa_tui.cli import cmd_data_delete
+
     p = sub.add_parser("demo", help="write the demo programme to a new database file")
     p.add_argument("path", metavar="PATH", help="where to write it (must not exist)")
     p.set_defaults(func=cmd_demo)
@@ -483,6 +500,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--note", metavar="TEXT")
     add_db_option(p)
     p.set_defaults(func=cmd_data_add)
+
+    cmd_data_delete.register(dsub)
 
     p = dsub.add_parser(
         "import",

@@ -1,0 +1,98 @@
+"""``pdsa conflicts`` and ``pdsa history``: what copies disagreed on, and every record's past."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from pdsa_tui.cli.errors import EXIT_USAGE, CliError
+
+_CONTROL = {i: f"\\x{i:02x}" for i in [*range(32), 127]}
+_CONTROL.update({9: "\\t", 10: "\\n", 13: "\\r"})
+
+
+def shown(value: Any, width: int = 70) -> str:
+    """A stored value on one line, control characters made visible."""
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = text.translate(_CONTROL)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    """List unresolved conflicts, or resolve one."""
+    from pdsa_tui.cli.commands import _print_json, open_store
+
+    if getattr(args, "conflicts_command", None) == "resolve":
+        if args.take is None:
+            raise CliError("give --take VALUE_INDEX (0, 1, ... as listed)", EXIT_USAGE)
+        with open_store(args, write=True) as store:
+            doc = store.resolve_conflict(args.record_id, args.field, args.take)
+        print(f"Resolved '{args.field}' of {doc['id']}: kept value {args.take}.")
+        return 0
+    with open_store(args, write=False) as store:
+        rows = store.conflicts()
+    if args.json:
+        _print_json(rows)
+        return 0
+    if not rows:
+        print("No conflicts.")
+        return 0
+    for row in rows:
+        print(f"{row['table']} {row['id']} ({shown(row['title'], 40)}): field {row['field']}")
+        for v in row["values"]:
+            who = v["updated_by"] or "?"
+            print(f"  [{v['index']}] {shown(v['value'])}  ({who}, {v['updated']})")
+    n = len(rows)
+    print(
+        f"{n} conflict{'s' if n != 1 else ''}; keep one value with: "
+        "pdsa conflicts resolve ID FIELD --take INDEX"
+    )
+    return 0
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """Print the versions of one record, newest first."""
+    from pdsa_tui.cli.commands import _print_json, _table, open_store
+
+    with open_store(args, write=False) as store:
+        versions = store.history(args.record_id)
+    if args.json:
+        _print_json([v.as_json() for v in versions])
+        return 0
+    rows = [
+        [
+            v.rev,
+            v.updated,
+            shown(v.updated_by or "?", 20),
+            "(deleted)" if v.deleted else ", ".join(v.changed),
+        ]
+        for v in versions
+    ]
+    _table(rows, ["rev", "updated", "updated_by", "changed"])
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``conflicts`` and ``history`` to the parser."""
+    from pdsa_tui.cli.commands import add_db_option
+
+    p = sub.add_parser("conflicts", help="list (or resolve) edits of one field by two copies")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+    add_db_option(p)
+    csub = p.add_subparsers(dest="conflicts_command", metavar="resolve")
+    r = csub.add_parser("resolve", help="keep one of a conflict's values")
+    r.add_argument("record_id", metavar="ID", help="the record's id")
+    r.add_argument("field", metavar="FIELD", help="the field, as 'pdsa conflicts' names it")
+    r.add_argument(
+        "--take", type=int, metavar="VALUE_INDEX", help="which value to keep (0, 1, ... as listed)"
+    )
+    add_db_option(r)
+    r.set_defaults(func=cmd_conflicts)
+    p.set_defaults(func=cmd_conflicts)
+
+    p = sub.add_parser("history", help="a record's versions, newest first (who, when, what)")
+    p.add_argument("record_id", metavar="RECORD_ID", help="the record's id (deleted ones too)")
+    p.add_argument("--json", action="store_true", help="print a JSON array")
+    add_db_option(p)
+    p.set_defaults(func=cmd_history)

@@ -1,0 +1,43 @@
+"""``pdsa merge OTHER.json``: bring back a copy of the database edited elsewhere."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from pdsa_tui.cli.errors import EXIT_DATA, CliError
+from pdsa_tui.store import StoreError
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    """Merge OTHER into the database (OTHER is only read)."""
+    from pdsa_tui.cli.commands import _print_json, open_store
+
+    other = Path(args.other).expanduser()
+    with open_store(args, write=not args.dry_run) as store:
+        try:
+            result = store.merge_file(other, dry_run=args.dry_run)
+        except StoreError as exc:
+            raise CliError(" ".join(str(exc).split()), EXIT_DATA) from None
+    if args.json:
+        _print_json(result.as_json())
+        return 0
+    counts = result.as_json()
+    summary = ", ".join(f"{counts[k]} {k}" for k in ("added", "updated", "deleted", "conflicts"))
+    print(f"merged {args.other}: {summary}{' (dry run: nothing written)' if args.dry_run else ''}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add ``merge`` to the parser."""
+    from pdsa_tui.cli.commands import add_db_option
+
+    p = sub.add_parser(
+        "merge",
+        help="merge a copy of the database edited elsewhere (the copy is never written)",
+    )
+    p.add_argument("other", metavar="OTHER.json", help="the other copy")
+    p.add_argument("--dry-run", action="store_true", help="say what would change; write nothing")
+    p.add_argument("--json", action="store_true", help="print the counts as JSON")
+    add_db_option(p)
+    p.set_defaults(func=cmd_merge)
