@@ -129,9 +129,9 @@ async def test_read_only_mode_is_shown_and_refuses_changes(tmp_path: Path) -> No
     app = demo_app(tmp_path)
     assert app.store is not None
     app.store.close()
-    writer = Store.open(app.path)  # another copy holds the file
+    writer = Store.open(app.path)  # another copy has the file open too: that is fine
     try:
-        ro = PdsaApp(Store.open(app.path, fallback_read_only=True), app.path)
+        ro = PdsaApp(Store.open(app.path, read_only=True), app.path)  # pdsa --read-only
         before = app.path.read_bytes()
         async with ro.run_test(size=SMALL) as pilot:
             await pilot.pause()

@@ -52,7 +52,7 @@ class WelcomeScreen(Screen[None]):
         app = self.app
         assert isinstance(app, PdsaApp)
         try:
-            app.store = Store.open(app.path, create=True)
+            app.store = Store.open(app.path, create=True, user=app.user)
         except StoreError as exc:
             self.notify(str(exc), title="Could not create the database", severity="error")
             return
@@ -68,13 +68,24 @@ class PdsaApp(App[None]):
     BINDINGS = [
         # priority: it must also reach modal forms, where it asks before dropping typing.
         Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False, priority=True),
+        Binding("C", "conflicts", "Conflicts", id="app.conflicts", show=False),
+        Binding("H", "changes", "History", id="app.history", show=False),
+        Binding("M", "merge", "Merge a copy", id="app.merge", show=False),
     ]
 
-    def __init__(self, store: Store | None, path: Path, *, demo: bool = False) -> None:
+    #: Seconds between looks at the file for other copies' saves.
+    POLL_SECONDS = 1.0
+
+    def __init__(
+        self, store: Store | None, path: Path, *, demo: bool = False, user: str | None = None
+    ) -> None:
         super().__init__()
         self.store = store
         self.path = path
         self.demo = demo
+        #: ``--user`` as given (None: $PDSA_USER or the login name).
+        self.user = user
+        self._file_problem = ""
         self.sub_title = self._subtitle()
         #: After a crash: the one line naming the full report (printed by :func:`run`).
         self.crash_message = ""
@@ -159,6 +170,91 @@ class PdsaApp(App[None]):
             self.push_screen(WelcomeScreen())
         else:
             self.show_home()
+        self.set_interval(self.POLL_SECONDS, self.check_file)
+
+    def check_file(self) -> None:
+        """Take in other copies' saves and redraw; a form keeps what is typed in it."""
+        from pdsa_tui.ui.screens.base import PdsaScreen
+
+        store = self.store
+        if store is None:
+            return
+        try:
+            result = store.refresh()
+        except StoreError as exc:
+            if str(exc) != self._file_problem:
+                self._file_problem = str(exc)
+                self.notify(
+                    f"{exc} Nothing will be saved over it.",
+                    title="The file changed on disk",
+                    severity="error",
+                    timeout=20,
+                )
+            return
+        self._file_problem = ""
+        if not result.total:
+            return
+        n = result.total
+        message = f"{n} change{'s' if n != 1 else ''} from another copy"
+        if result.conflicts:
+            k = result.conflicts
+            message += f"; {k} conflict{'s' if k != 1 else ''} to resolve (shift+c)"
+        self.notify(message, timeout=6)
+        if isinstance(self.screen, PdsaScreen):
+            self.screen.sync()
+
+    def action_conflicts(self) -> None:
+        """Show the conflicts to resolve."""
+        from pdsa_tui.ui.screens.team import ConflictsScreen
+
+        if self.store is not None:
+            self.push_screen(ConflictsScreen())
+
+    def action_changes(self) -> None:
+        """Show recent changes and deleted records."""
+        from pdsa_tui.ui.screens.team import ChangesScreen
+
+        if self.store is not None:
+            self.push_screen(ChangesScreen())
+
+    def action_merge(self) -> None:
+        """Ask for another copy of the database and merge it into this one."""
+        from pdsa_tui.ui.modals import PromptScreen
+        from pdsa_tui.ui.screens.base import PdsaScreen
+
+        store = self.store
+        if store is None:
+            return
+        if store.read_only:
+            self.notify(f"Read-only: {store.read_only_reason}", severity="warning")
+            return
+
+        def chosen(name: str | None) -> None:
+            if not name or not name.strip() or store is None:
+                return
+            try:
+                result = store.merge_file(Path(name.strip()).expanduser())
+            except StoreError as exc:
+                self.notify(str(exc), title="Not merged", severity="error", timeout=15)
+                return
+            n = result.as_json()
+            self.notify(
+                f"merged {name.strip()}: {n['added']} added, {n['updated']} updated, "
+                f"{n['deleted']} deleted, {n['conflicts']} conflicts",
+                title="Merge done",
+                timeout=10,
+            )
+            if isinstance(self.screen, PdsaScreen):
+                self.screen.sync()
+
+        self.push_screen(
+            PromptScreen(
+                "Merge another copy",
+                "",
+                help="The path of a copy edited elsewhere (it is only read). Enter merges.",
+            ),
+            chosen,
+        )
 
     def show_home(self) -> None:
         """Show the aims overview as the base screen."""
@@ -206,6 +302,17 @@ class PdsaApp(App[None]):
             "Team and leads, meetings with decisions and actions, the self-assessment",
             self.action_programme,
         )
+        yield SystemCommand(
+            "Conflicts", "Fields two copies changed differently (key C)", self.action_conflicts
+        )
+        yield SystemCommand(
+            "History and deleted records",
+            "Recent changes by everyone; restore a deleted record (key H)",
+            self.action_changes,
+        )
+        yield SystemCommand(
+            "Merge another copy", "Bring back a copy edited elsewhere (key M)", self.action_merge
+        )
         if isinstance(screen, PdsaScreen):
             for title, help_text, action in screen.palette_actions():
                 yield SystemCommand(title, help_text, partial(screen.run_action, action))
@@ -215,24 +322,24 @@ class PdsaApp(App[None]):
             self.store.close()
 
 
-def open_store(path: Path, *, read_only: bool) -> Store | None:
-    """Open ``path`` for the app: read-only if another copy has it; None if it does not exist."""
+def open_store(path: Path, *, read_only: bool, user: str | None = None) -> Store | None:
+    """Open ``path`` for the app (read-only if it stays busy); None if it does not exist."""
     try:
-        return Store.open(path, read_only=read_only, fallback_read_only=True)
+        return Store.open(path, read_only=read_only, fallback_read_only=True, user=user)
     except DatabaseNotFoundError:
         if read_only:
             raise
         return None
 
 
-def run(path: Path, *, demo: bool = False, read_only: bool = False) -> int:
+def run(path: Path, *, demo: bool = False, read_only: bool = False, user: str | None = None) -> int:
     """Run the app on ``path``; return the exit status."""
     try:
-        store = open_store(path, read_only=read_only)
+        store = open_store(path, read_only=read_only, user=user)
     except StoreError as exc:
         print(f"pdsa: {visible(str(exc))}", file=sys.stderr)
         return 1
-    app = PdsaApp(store, path, demo=demo)
+    app = PdsaApp(store, path, demo=demo, user=user)
     try:
         app.run()
     finally:

@@ -94,12 +94,13 @@ class PdsaScreen(Screen[None]):
         """Redraw from the store."""
 
     def on_mount(self) -> None:
-        self._sync()
+        self.sync()
 
     def on_screen_resume(self) -> None:
-        self._sync()
+        self.sync()
 
-    def _sync(self) -> None:
+    def sync(self) -> None:
+        """Redraw if the store changed since this screen last drew."""
         if self.pdsa.store is None:
             return
         if self._seen_version != self.store.version:

@@ -271,8 +271,9 @@ class CycleScreen(PdsaScreen):
             return
         if not self.is_draft:
             stored = self.store.lookup(Cycle, cycle.id)
-            if stored is not None:
-                self.cycle = cycle = stored
+            if stored is not None and stored.rev != cycle.rev:
+                self._take_in(stored)
+            cycle = self.cycle or cycle
         # Leave room in the header for the database name at 80 columns.
         most = max(16, min(48, self.app.size.width - 56))
         self.title = breadcrumb(self.store, cycle, draft=self.is_draft, most=most)
@@ -423,6 +424,21 @@ class CycleScreen(PdsaScreen):
                 if box.value() != text:
                     box.set_value(text)
                 box.initial = text
+
+    def _take_in(self, stored: Cycle) -> None:
+        """Show a newer stored version (another copy saved it) without losing any typing.
+
+        Untouched fields take the stored text. While anything typed is unsaved the
+        form keeps the version it was opened from, so saving merges field by field.
+        """
+        for _, form in self.forms():
+            for box in form.boxes():
+                text = field_text(stored, box.spec.name)
+                if box.value() == box.initial and text != box.initial:
+                    box.set_value(text)
+                    box.initial = text
+        if not self.is_dirty():
+            self.cycle = stored
 
     def _open_draft(self, draft: Cycle) -> None:
         self.app.switch_screen(CycleScreen(draft=draft))
