@@ -1,4 +1,4 @@
-"""How long does saving one edited cycle take, against the physical limit and plain TinyDB?
+"""How long does saving one edited cycle take (also merging), against the physical limit?
 
     python benchmarks/bench_save.py [--json OUT] [--sizes 500,5000] [--repeats 20] [--dir DIR]
 
@@ -7,6 +7,8 @@ measures with data points) it times, ``--repeats`` times each:
 
 * ``Store.save`` of one edited cycle: validation, TinyDB's table update, JSON
   encoding and the atomic write (temp file, fsync, ``os.replace``, fsync of the folder);
+* the same save when another copy saved the file just before (a merging save: the
+  file is read, parsed and merged record by record before the write);
 * the physical limit: ``json.dumps`` of the same data, write, fsync, ``os.replace``
   and fsync of the folder, all in the same folder: the least a whole-file, crash-safe
   save can cost;
@@ -238,6 +240,31 @@ def bench_store(folder: Path, data: dict[str, Any], target: str, repeats: int) -
         store.close()
 
 
+def bench_merging(folder: Path, data: dict[str, Any], target: str, repeats: int) -> list[float]:
+    """``Store.save`` when another copy saved the file since this one last read it.
+
+    Before each timed save, a second store on the same file saves an edit of
+    another cycle (not timed), so every timed save finds the file changed, reads
+    and parses it, merges record by record and writes the union.
+    """
+    path = folder / "merging.json"
+    atomic_write(path, encode(data))
+    store = Store.open(path, user="timed")
+    other = Store.open(path, user="other")
+    base = store.get(Cycle, target)
+    theirs = next(c for c in other.all(Cycle) if c.id != target)
+    out = []
+    for i in range(-1, repeats):
+        other.save(dataclasses.replace(theirs, results=f"Other copy {i}: {theirs.results}"))
+        t0 = time.perf_counter()
+        store.save(dataclasses.replace(base, what_happened=f"Edit {i}: {base.what_happened}"))
+        if i >= 0:
+            out.append((time.perf_counter() - t0) * 1000)
+    if other.get(Cycle, target).what_happened == base.what_happened:
+        raise AssertionError("the merging saves did not reach the other copy")
+    return out
+
+
 def bench_physical(folder: Path, data: dict[str, Any], target: str, repeats: int) -> list[float]:
     path = folder / "physical.json"
     data = json.loads(json.dumps(data))
@@ -288,6 +315,7 @@ def run(sizes: list[int], repeats: int, folder: Path) -> list[dict[str, Any]]:
         sub.mkdir(parents=True, exist_ok=True)
         results = {
             "store_save": bench_store(sub, data, target, repeats),
+            "merging_save": bench_merging(sub, data, target, repeats),
             "physical_limit": bench_physical(sub, data, target, repeats),
             "tinydb_jsonstorage": bench_tinydb(sub, data, target, repeats),
         }
@@ -310,16 +338,18 @@ def run(sizes: list[int], repeats: int, folder: Path) -> list[dict[str, Any]]:
 
 def table(rows: list[dict[str, Any]]) -> str:
     head = (
-        f"{'cycles':>7} {'file MB':>8} | {'Store.save':>11} {'physical':>9} {'TinyDB JSON':>12} |"
-        f" {'save/phys':>9} {'TinyDB/phys':>11}"
+        f"{'cycles':>7} {'file MB':>8} | {'Store.save':>11} {'merging':>9} {'physical':>9}"
+        f" {'TinyDB JSON':>12} | {'save/phys':>9} {'merge/phys':>10} {'TinyDB/phys':>11}"
     )
     lines = [head, "-" * len(head)]
     for r in rows:
         m, q = r["median_ms"], r["ratio_to_physical"]
         lines.append(
             f"{r['cycles']:>7} {r['file_mb']:>8.2f} | {m['store_save']:>8.1f} ms"
+            f" {m['merging_save']:>6.1f} ms"
             f" {m['physical_limit']:>6.1f} ms {m['tinydb_jsonstorage']:>9.1f} ms |"
-            f" {q['store_save']:>8.2f}x {q['tinydb_jsonstorage']:>10.2f}x"
+            f" {q['store_save']:>8.2f}x {q['merging_save']:>9.2f}x"
+            f" {q['tinydb_jsonstorage']:>10.2f}x"
         )
     lines.append("(medians; TinyDB's JSONStorage does not fsync, so it is not crash-safe)")
     return "\n".join(lines)
