@@ -23,7 +23,7 @@ import pytest
 from pdsa_tui.cli import main
 from pdsa_tui.model import Aim, DataPoint
 from pdsa_tui.store import (
-    DatabaseLockedError,
+    SCHEMA_VERSION,
     ReadOnlyError,
     Store,
     UnreadableDatabaseError,
@@ -86,13 +86,18 @@ def test_a_symlinked_database_is_saved_where_it_really_lives(tmp_path: Path) -> 
     assert lock_path(real).exists() and backup_dir(real).is_dir()
 
 
-def test_two_links_to_one_file_are_one_writer(tmp_path: Path) -> None:
+def test_two_links_to_one_file_share_one_lock_and_merge(tmp_path: Path) -> None:
     real = new_db(tmp_path / "db.json")
     a, b = tmp_path / "a.json", tmp_path / "b.json"
     a.symlink_to(real)
     b.symlink_to(real)
-    with Store.open(a), pytest.raises(DatabaseLockedError):
-        Store.open(b)
+    with Store.open(a) as first, Store.open(b) as second:
+        assert first.path == second.path == real
+        first.save(Aim(code="Aim A", statement="s"))
+        second.save(Aim(code="Aim B", statement="s"))
+    assert a.is_symlink() and b.is_symlink()
+    with Store.open(real, read_only=True) as check:
+        assert {x.code for x in check.aims()} >= {"Aim A", "Aim B"}
 
 
 # -- 6. temp files: exclusive, unpredictable; folders 0700 -----------------------------------------

@@ -528,6 +528,10 @@ class Store(TeamMixin):
                         daily_backup(path)
             except OSError as exc:
                 raise OpenWriteFailedError(path, exc) from exc
+            except DatabaseLockedError:
+                if version < migrations.SCHEMA_VERSION:
+                    raise  # a migration must not race another copy's save
+                # Only the day's backup waits: the next open makes it.
             store = cls(path, data, read_only=False, synced=raw, user=user)
         store.file_version = version
         return store
