@@ -132,7 +132,7 @@ def versions(doc: Doc | None, hist: dict[str, Any] | None) -> list[tuple[Doc, di
         if entry is not None:
             content = apply_entry(content, entry)
         nxt = entries[i] if i < len(entries) else None
-        changed = sorted((nxt.get("before") or {}).keys()) if nxt else []
+        changed = sorted(k for k in (nxt.get("before") or {}) if k != "_conflicts") if nxt else []
         info = {**_info(content), "deleted": bool(entry and entry.get("deleted")), "changed": []}
         oldest = sorted(k for k in content if k not in _SKIP and k not in ("id", "created"))
         info["changed"] = changed if nxt else oldest

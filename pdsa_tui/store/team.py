@@ -157,6 +157,15 @@ class TeamMixin:
                 )
         return rows
 
+    def open_conflicts(self, record_id: str) -> int:
+        """How many conflicts record ``record_id`` has open (0 for a new record)."""
+        store = self._self()
+        for cls, ids in store._doc_ids.items():
+            doc_id = ids.get(record_id)
+            if doc_id is not None:
+                return len(store._data[cls.TABLE][doc_id].get(CONFLICTS) or [])
+        return 0
+
     def resolve_conflict(self, record_id: str, field_name: str, take: int) -> dict[str, Any]:
         """Keep value number ``take`` (0 first) of a conflict and close it; return the record."""
         store = self._self()
