@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from pdsa_tui.cli.errors import EXIT_USAGE, CliError
-
-_CONTROL = {i: f"\\x{i:02x}" for i in [*range(32), 127]}
-_CONTROL.update({9: "\\t", 10: "\\n", 13: "\\r"})
+from pdsa_tui.store.team import shown_value
 
 
 def shown(value: Any, width: int = 70) -> str:
     """A stored value on one line, control characters made visible."""
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    text = text.translate(_CONTROL)
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return shown_value(value, width)
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:

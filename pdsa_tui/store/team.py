@@ -37,6 +37,9 @@ from pdsa_tui.store.migrations import HISTORY
 if TYPE_CHECKING:
     from pdsa_tui.store.store import Store
 
+_CONTROL = {i: f"\\x{i:02x}" for i in [*range(32), 127]}
+_CONTROL.update({9: "\\t", 10: "\\n", 13: "\\r"})
+
 _TITLE_KEYS = ("code", "name", "title", "objective", "summary", "text", "reference")
 
 
@@ -65,13 +68,21 @@ def bury(hist: dict[str, Any], table: str, old: dict[str, Any], stamp: str, user
     }
 
 
+def shown_value(value: Any, width: int = 0) -> str:
+    """A stored value on one line, control characters made visible; cut to ``width`` if set."""
+    if value is None:
+        return "(empty)"
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = text.translate(_CONTROL)
+    return text if not width or len(text) <= width else text[: width - 1] + "…"
+
+
 def doc_title(doc: dict[str, Any]) -> str:
     """A short name for a record in lists (its code, name, title... or id)."""
     for key in _TITLE_KEYS:
         value = doc.get(key)
         if isinstance(value, str) and value.strip():
-            flat = " ".join(value.split())
-            return flat if len(flat) <= 60 else flat[:59] + "…"
+            return shown_value(" ".join(value.split()), 60)
     if isinstance(doc.get("number"), int):
         return f"cycle {doc['number']}"
     return str(doc.get("id", ""))
@@ -382,4 +393,5 @@ __all__ = [
     "next_doc_id",
     "record_tables",
     "same_content",
+    "shown_value",
 ]

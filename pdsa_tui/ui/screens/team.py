@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -12,13 +9,11 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from pdsa_tui.store import StoreError
-from pdsa_tui.store.team import Version, doc_title
+from pdsa_tui.store.team import Version, doc_title, shown_value
 from pdsa_tui.ui.modals import ConfirmScreen
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
 
-_CONTROL = {i: f"\\x{i:02x}" for i in [*range(32), 127]}
-_CONTROL.update({9: "\\t", 10: "⏎", 13: "\\r"})
 _KINDS = {
     "aims": "aim",
     "measures": "measure",
@@ -26,14 +21,6 @@ _KINDS = {
     "cycles": "cycle",
     "feedback": "feedback",
 }
-
-
-def one_line(value: Any) -> str:
-    """A stored value on one line, control characters made visible."""
-    if value is None:
-        return "(empty)"
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return text.translate(_CONTROL)
 
 
 def when(stamp: str) -> str:
@@ -72,7 +59,7 @@ class ConflictsScreen(PdsaScreen):
         for c in conflicts:
             for v in c["values"]:
                 first = v["index"] == 0
-                shown = f"[{v['index']}] {one_line(v['value'])}"
+                shown = f"[{v['index']}] {shown_value(v['value'])}"
                 rows.append(
                     Row(
                         "\t".join((c["id"], c["field"], str(v["index"]))),
@@ -123,7 +110,7 @@ class ConflictsScreen(PdsaScreen):
             self.notify(f"Kept value [{index}] of {field}.", timeout=3)
 
         self.app.push_screen(
-            ConfirmScreen(f"Keep this value of {field}?\n\n{one_line(value)}", yes="Keep it"),
+            ConfirmScreen(f"Keep this value of {field}?\n\n{shown_value(value)}", yes="Keep it"),
             answer,
         )
 
@@ -207,7 +194,7 @@ class HistoryScreen(PdsaScreen):
             if isinstance(value, list) and len(value) > 3:
                 text.append(f"{len(value)} items\n")
             else:
-                text.append(one_line(value)[:200] + "\n")
+                text.append(shown_value(value)[:200] + "\n")
         detail.update(text)
 
     def action_restore(self) -> None:
