@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pdsa_tui.model.dates import now_stamp
+from pdsa_tui.model.safetext import visible
 from pdsa_tui.store import migrations
 from pdsa_tui.store.errors import NotFoundError
 from pdsa_tui.store.history import (
@@ -36,9 +37,6 @@ from pdsa_tui.store.migrations import HISTORY
 
 if TYPE_CHECKING:
     from pdsa_tui.store.store import Store
-
-_CONTROL = {i: f"\\x{i:02x}" for i in [*range(32), 127]}
-_CONTROL.update({9: "\\t", 10: "\\n", 13: "\\r"})
 
 _TITLE_KEYS = ("code", "name", "title", "objective", "summary", "text", "reference")
 
@@ -73,7 +71,7 @@ def shown_value(value: Any, width: int = 0) -> str:
     if value is None:
         return "(empty)"
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    text = text.translate(_CONTROL)
+    text = visible(text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\t", " "))
     return text if not width or len(text) <= width else text[: width - 1] + "…"
 
 
