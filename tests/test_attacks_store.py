@@ -23,7 +23,6 @@ import pytest
 from pdsa_tui.cli import main
 from pdsa_tui.model import Aim, DataPoint
 from pdsa_tui.store import (
-    SCHEMA_VERSION,
     ReadOnlyError,
     Store,
     UnreadableDatabaseError,

@@ -74,7 +74,7 @@ def test_migration_moves_driver_text_into_the_diagram_after_a_backup(tmp_db: Pat
     assert len(pre) == 1
     assert pre[0].read_bytes() == original  # the old text is kept there, byte for byte
     data = json.loads(tmp_db.read_bytes())
-    assert data["meta"]["1"]["schema_version"] == SCHEMA_VERSION == 3
+    assert data["meta"]["1"]["schema_version"] == SCHEMA_VERSION == 4
     assert all("driver" not in doc for doc in data["ideas"].values())
     assert len(data["secondary_drivers"]) == 3
     # Opening again migrates nothing more.
