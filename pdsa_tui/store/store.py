@@ -62,7 +62,7 @@ from pdsa_tui.store.files import (
     remove_stale_temp_files,
 )
 from pdsa_tui.store.history import add_version, rev_number, version_at
-from pdsa_tui.store.merge import MergeResult, index, make_rev, merge_docs, merge_live, revs
+from pdsa_tui.store.merge import MergeResult, make_rev, merge_docs, merge_live, revs
 from pdsa_tui.store.migrations import HISTORY
 from pdsa_tui.store.paths import current_user
 from pdsa_tui.store.storage import encode
@@ -602,21 +602,34 @@ class Store(TeamMixin):
         """Merge what another copy saved (``raw``) into memory."""
         result = merge_live(self._base_revs, self._data, self._theirs(raw))
         self._file.mark_read(raw)
-        self._synced(result.changed)
         if result.changed:
             self._recache(result.changed)
+            self._synced(result.changed)
             self.version += 1
             self.incoming.append(result)
 
     def _synced(self, keys: Iterable[tuple[str, str]]) -> None:
         """Memory and file now agree on the records ``keys``."""
-        rows = index(self._data) if keys else {}
         for key in keys:
-            hit = rows.get(key)
-            if hit is None:
+            doc = self._doc_of(*key)
+            if doc is None:
                 self._base_revs.pop(key, None)
             else:
-                self._base_revs[key] = str(hit[1].get("rev", ""))
+                self._base_revs[key] = str(doc.get("rev", ""))
+
+    def _doc_of(self, table: str, rid: str) -> dict[str, Any] | None:
+        """The stored document of record ``rid`` of ``table`` (any table), or None."""
+        rows = self._data.get(table)
+        if not isinstance(rows, dict):
+            return None
+        cls = _BY_TABLE.get(table)
+        if cls is not None:
+            doc_id = self._doc_ids[cls].get(rid)
+            doc = rows.get(doc_id) if doc_id is not None else None
+            if isinstance(doc, dict) and doc.get("id") == rid:
+                return doc
+        found = next((d for d in rows.values() if isinstance(d, dict) and d.get("id") == rid), None)
+        return found
 
     def refresh(self) -> MergeResult:
         """Take in what other copies saved since this one last looked; say what changed.
