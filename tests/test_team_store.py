@@ -346,18 +346,18 @@ def test_merge_covers_a_table_the_model_does_not_know(tmp_path: Path) -> None:
     merged = merge_docs(base, mine, theirs)
     assert (merged["x"], merged["y"], merged["name"]) == (2, 3, "n")
     assert "_conflicts" not in merged
-    # Through files too: a "cases" table merged from another copy.
+    # Through files too: a table this pdsa does not know, merged from another copy.
     path = tmp_path / "p.json"
     with Store.open(path, create=True):
         pass
     other = tmp_path / "o.json"
     shutil.copyfile(path, other)
     data = on_disk(other)
-    data["cases"] = {"1": {"id": "case-1", "rev": "1-x", "reference": "C-0001"}}
+    data["widgets"] = {"1": {"id": "widget-1", "rev": "1-x", "reference": "W-0001"}}
     other.write_text(json.dumps(data), encoding="utf-8")
     with Store.open(path) as s:
         assert s.merge_file(other).added == 1
-    assert on_disk(path)["cases"]["1"]["reference"] == "C-0001"
+    assert on_disk(path)["widgets"]["1"]["reference"] == "W-0001"
 
 
 # -- properties: idempotence and order independence ---------------------------------------------
