@@ -109,3 +109,19 @@ def test_refuses_to_overwrite_without_force(
     )
     assert (status, err) == (0, "")
     assert out.read_text(encoding="utf-8").startswith("# Change package")
+
+
+def test_dash_writes_the_package_to_stdout_not_a_file_named_dash(
+    demo_db: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    status, stdout, err = run(
+        capsys, "export", "--db", str(demo_db), "--change-package", IDEA,
+        "--format", "md", "-o", "-",
+    )  # fmt: skip
+    assert (status, err) == (0, "")
+    assert stdout.startswith(f"# Change package: {IDEA}\n")
+    assert not (tmp_path / "-").exists()

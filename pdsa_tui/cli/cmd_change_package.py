@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pdsa_tui.cli.commands import open_store
 from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
+from pdsa_tui.cli.outfile import output_target, write_output
 from pdsa_tui.store import StoreError
 
 #: The formats a change package is written in.
@@ -24,8 +25,6 @@ def add_argument(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, fmt: str | None, path: Path) -> int:
     """Write the change package of ``args.change_package``; nothing is written on error."""
-    from pdsa_tui.report.export import write_export
-
     if fmt is None:
         fmt = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}.get(
             path.suffix.lower()
@@ -36,8 +35,7 @@ def run(args: argparse.Namespace, fmt: str | None, path: Path) -> int:
             "give --format md|html",
             EXIT_USAGE,
         )
-    if (path.exists() or path.is_symlink()) and not args.force and not path.is_dir():
-        raise CliError(f"{path} already exists; add --force to overwrite it", EXIT_DATA)
+    target = output_target(args, "package.html")
     with open_store(args, write=False) as store:
         try:
             idea = store.find_idea(args.change_package)
@@ -46,14 +44,7 @@ def run(args: argparse.Namespace, fmt: str | None, path: Path) -> int:
         from pdsa_tui.report.drivers_render import package_text
 
         text = package_text(store, idea, fmt)
-    try:
-        written = write_export(path, text, force=args.force)
-    except FileExistsError:
-        raise CliError(f"{path} already exists; add --force to overwrite it", EXIT_DATA) from None
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise CliError(
-            f"could not write {path}: {reason}; nothing was written", EXIT_DATA
-        ) from None
-    print(f"Wrote the change package of '{idea.title}' ({PACKAGE_FORMATS[fmt]}) to {written}")
+    written = write_output(target, text, force=args.force)
+    if written is not None:
+        print(f"Wrote the change package of '{idea.title}' ({PACKAGE_FORMATS[fmt]}) to {written}")
     return 0

@@ -8,7 +8,7 @@ from pathlib import Path
 from pdsa_tui.cli import cmd_change_package, cmd_export_programme
 from pdsa_tui.cli.commands import add_db_option, open_store
 from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
-from pdsa_tui.cli.output import exact_stdout
+from pdsa_tui.cli.outfile import output_target, write_output
 from pdsa_tui.model import Aim, Cycle
 from pdsa_tui.report.formats import FORMATS
 from pdsa_tui.store import StoreError
@@ -83,17 +83,7 @@ def run(args: argparse.Namespace) -> int:
         fmt = "md"
     if fmt not in FORMATS:
         raise CliError(f"unknown format '{args.fmt}'; use one of: {', '.join(FORMATS)}", EXIT_USAGE)
-    if not args.output.strip():
-        raise CliError("-o needs a file name, e.g. -o report.html (or -o - for stdout)", EXIT_USAGE)
-    to_stdout = args.output == "-"
-    path = Path(args.output).expanduser()
-    if (
-        not to_stdout
-        and (path.exists() or path.is_symlink())
-        and not args.force
-        and not path.is_dir()
-    ):
-        raise CliError(f"{path} already exists; add --force to overwrite it", EXIT_DATA)
+    path = output_target(args, "report.html")
     with open_store(args, write=False) as store:
         aim: Aim | None = None
         cycle: Cycle | None = None
@@ -104,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
                 cycle = store.find_cycle(args.cycle)
         except StoreError as exc:
             raise CliError(str(exc), EXIT_DATA) from None
-        from pdsa_tui.report.export import export_text, write_export
+        from pdsa_tui.report.export import export_text
 
         text = export_text(
             store,
@@ -121,18 +111,7 @@ def run(args: argparse.Namespace) -> int:
             if cycle is not None
             else f"report of every aim ({len(store.aims())})"
         )
-    if to_stdout:
-        exact_stdout().write(text if text.endswith("\n") else text + "\n")
-        return 0
-    try:
-        written = write_export(path, text, force=args.force)
-    except FileExistsError:
-        raise CliError(f"{path} already exists; add --force to overwrite it", EXIT_DATA) from None
-    except OSError as exc:
-        if exc.strerror is None:
-            raise CliError(f"{exc}; nothing was written", EXIT_DATA) from None
-        raise CliError(
-            f"could not write {path}: {exc.strerror}; nothing was written", EXIT_DATA
-        ) from None
-    print(f"Wrote the {what} ({FORMATS[fmt]}) to {written}")
+    written = write_output(path, text, force=args.force)
+    if written is not None:
+        print(f"Wrote the {what} ({FORMATS[fmt]}) to {written}")
     return 0

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pdsa_tui.cli.commands import db_path, open_store
 from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
+from pdsa_tui.cli.outfile import output_target, write_output
 from pdsa_tui.model import dates, format_date, parse_date
 from pdsa_tui.model.programme import Meeting
 from pdsa_tui.store import Store, StoreError
@@ -57,7 +58,6 @@ def find_meeting(store: Store, key: str) -> Meeting:
 
 def run(args: argparse.Namespace) -> int:
     """Write the pack or the minutes; nothing is written on any error."""
-    from pdsa_tui.report.export import write_export
     from pdsa_tui.report.programme import (
         MINUTES_FORMATS,
         PACK_FORMATS,
@@ -90,17 +90,7 @@ def run(args: argparse.Namespace) -> int:
             since = parse_date(args.since)
         except ValueError as exc:
             raise CliError(f"--since: {exc}", EXIT_DATA) from None
-    if not args.output.strip():
-        raise CliError("-o needs a file name, e.g. -o pack.html (or -o - for stdout)", EXIT_USAGE)
-    to_stdout = args.output == "-"
-    path = Path(args.output).expanduser()
-    if (
-        not to_stdout
-        and (path.exists() or path.is_symlink())
-        and not args.force
-        and not path.is_dir()
-    ):
-        raise CliError(f"{path} already exists; add --force to overwrite it", EXIT_DATA)
+    path = output_target(args, "pack.html")
     today = dates.today()
     with open_store(args, write=False) as store:
         if args.meeting:
@@ -113,18 +103,9 @@ def run(args: argparse.Namespace) -> int:
                 since = prog.last_pack
             text = pack_text(pack_content(store, since=since, today=today), fmt)
             what = "governance pack" + (f" (meetings since {format_date(since)})" if since else "")
-    if to_stdout:
-        sys.stdout.write(text)
+    written = write_output(path, text, force=args.force)
+    if written is None:
         return 0
-    try:
-        written = write_export(path, text, force=args.force)
-    except FileExistsError:
-        raise CliError(f"{path} already exists; add --force to overwrite it", EXIT_DATA) from None
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise CliError(
-            f"could not write {path}: {reason}; nothing was written", EXIT_DATA
-        ) from None
     print(f"Wrote the {what} to {written}")
     if args.programme:
         _remember_pack(args, today)

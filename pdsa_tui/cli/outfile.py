@@ -1,0 +1,44 @@
+"""Where ``pdsa export`` writes: ``-o PATH`` or ``-o -`` (stdout), never over a file unasked."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
+from pdsa_tui.cli.output import exact_stdout
+
+
+def output_target(args: argparse.Namespace, example: str) -> Path | None:
+    """The file ``-o`` names, or None for ``-o -`` (stdout).
+
+    Checked before anything is read, so that a refused export costs nothing: an empty name
+    is a usage error, an existing file without ``--force`` a data error.
+    """
+    if not args.output.strip():
+        raise CliError(f"-o needs a file name, e.g. -o {example} (or -o - for stdout)", EXIT_USAGE)
+    if args.output == "-":
+        return None
+    path = Path(args.output).expanduser()
+    if (path.exists() or path.is_symlink()) and not args.force and not path.is_dir():
+        raise CliError(f"{path} already exists; add --force to overwrite it", EXIT_DATA)
+    return path
+
+
+def write_output(path: Path | None, text: str, *, force: bool) -> Path | None:
+    """Write ``text`` atomically to ``path`` (stdout when None); one clear line on failure."""
+    if path is None:
+        exact_stdout().write(text if text.endswith("\n") else text + "\n")
+        return None
+    from pdsa_tui.report.export import write_export
+
+    try:
+        return write_export(path, text, force=force)
+    except FileExistsError:
+        raise CliError(f"{path} already exists; add --force to overwrite it", EXIT_DATA) from None
+    except OSError as exc:
+        if exc.strerror is None:
+            raise CliError(f"{exc}; nothing was written", EXIT_DATA) from None
+        raise CliError(
+            f"could not write {path}: {exc.strerror}; nothing was written", EXIT_DATA
+        ) from None
