@@ -258,7 +258,9 @@ class ChangesScreen(PdsaScreen):
         self.query_one("#changes-table", RecordTable).focus()
 
     def refresh_data(self) -> None:
-        items: list[tuple[str, Row]] = []
+        # (stamp, deleted, row): stamps have one-second resolution, and a deletion is newer
+        # than any save it ties with, so on a tie deleted records sort first.
+        items: list[tuple[str, bool, Row]] = []
         for table, doc in self.store.record_docs():
             stamp = str(doc.get("updated", ""))
             row = Row(
@@ -270,7 +272,7 @@ class ChangesScreen(PdsaScreen):
                     doc_title(doc),
                 ),
             )
-            items.append((stamp, row))
+            items.append((stamp, False, row))
         for gone in self.store.deleted():
             row = Row(
                 str(gone["id"]),
@@ -281,10 +283,10 @@ class ChangesScreen(PdsaScreen):
                     (f"{gone['title']} (deleted)", "bad"),
                 ),
             )
-            items.append((gone["updated"], row))
-        items.sort(key=lambda item: item[0], reverse=True)
+            items.append((gone["updated"], True, row))
+        items.sort(key=lambda item: item[:2], reverse=True)
         records = self.query_one("#changes-table", RecordTable)
-        records.set_rows([row for _, row in items], keep=records.current_key)
+        records.set_rows([row for _, _, row in items], keep=records.current_key)
 
     @on(RecordTable.Selected, "#changes-table")
     def _open(self, event: RecordTable.Selected) -> None:
