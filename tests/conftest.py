@@ -39,6 +39,14 @@ SEED_AIM_STATEMENT = (
 TODAY = dt.date(2026, 11, 22)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def fixed_today_for_the_session() -> Iterator[None]:
+    """Pin :data:`TODAY` before module-scoped fixtures run (demo files built once per module)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(dates.TODAY_ENV, TODAY.isoformat())
+        yield
+
+
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch: pytest.MonkeyPatch) -> dt.date:
     """Pin "today" for the app, the CLI and its subprocesses to :data:`TODAY`."""
