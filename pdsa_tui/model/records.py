@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import re
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
 
@@ -120,11 +121,11 @@ class Record:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
         """Build from a stored dict; unknown keys are ignored, missing ones default."""
+        plan = _PLANS.get(cls) or _plan(cls)
         kwargs: dict[str, Any] = {}
-        for f in dataclasses.fields(cls):
-            if f.name not in data:
-                continue
-            kwargs[f.name] = _load(f, data[f.name])
+        for name, load in plan:
+            if name in data:
+                kwargs[name] = data[name] if load is None else load(data[name])
         return cls(**kwargs)
 
     # -- validation ------------------------------------------------------
@@ -164,19 +165,30 @@ def _dump(value: Any) -> Any:
     return value
 
 
-def _load(f: dataclasses.Field[Any], value: Any) -> Any:
-    kind = f.metadata.get("kind")
+def _loader(kind: str | None) -> Callable[[Any], Any] | None:
+    """How a stored value of ``kind`` becomes the field's value (None: as it is)."""
     if kind in ("date", "date-internal"):
-        return from_iso(value)
+        return from_iso
     if kind == "tasks":
-        return [Task.from_dict(v) for v in value or []]
+        return lambda value: [Task.from_dict(v) for v in value or []]
     if kind == "points":
-        return [DataPoint.from_dict(v) for v in value or []]
+        return lambda value: [DataPoint.from_dict(v) for v in value or []]
     if kind == "list":
-        return [str(v) for v in value or []]
+        return lambda value: [str(v) for v in value or []]
     if kind in ROW_KINDS:
-        return load_rows(kind, value)
-    return value
+        return functools.partial(load_rows, kind)
+    return None
+
+
+#: Per record class, each field's name and loader: ``from_dict`` runs for every record
+#: at open, so the field metadata is read once per class, not once per record.
+_PLANS: dict[type[Record], tuple[tuple[str, Callable[[Any], Any] | None], ...]] = {}
+
+
+def _plan(cls: type[Record]) -> tuple[tuple[str, Callable[[Any], Any] | None], ...]:
+    plan = tuple((f.name, _loader(f.metadata.get("kind"))) for f in dataclasses.fields(cls))
+    _PLANS[cls] = plan
+    return plan
 
 
 def _number_text(value: float) -> str:
@@ -299,8 +311,7 @@ class DataPoint:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DataPoint:
         """From a stored dict."""
-        names = {f.name for f in dataclasses.fields(cls)}
-        kw = {k: v for k, v in data.items() if k in names}
+        kw = {k: v for k, v in data.items() if k in _POINT_FIELDS}
         kw["date"] = from_iso(data["date"])
         return cls(**kw)
 
@@ -350,6 +361,10 @@ class DataPoint:
                     f"cannot be above the denominator ({self.numerator:g} > {self.denominator:g})",
                 )
         return errors
+
+
+#: The stored keys a data point reads (others, from a newer pdsa, are ignored).
+_POINT_FIELDS = frozenset(f.name for f in dataclasses.fields(DataPoint))
 
 
 @dataclass
@@ -530,7 +545,10 @@ class Task:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Task:
         """From a stored dict."""
-        return cls(**{k: str(data.get(k, "")) for k in ("who", "what", "when", "where")})
+        get = data.get
+        return cls(
+            str(get("who", "")), str(get("what", "")), str(get("when", "")), str(get("where", ""))
+        )
 
     def to_line(self) -> str:
         """``who | what | when | where`` as typed in the form."""

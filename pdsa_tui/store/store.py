@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
+from pdsa_tui.memory import paused_gc
 from pdsa_tui.model import (
     Aim,
     Answer,
@@ -343,6 +344,7 @@ def _field_kinds(cls: type[Record]) -> dict[str, str]:
 
 _BY_TABLE: dict[str, type[Record]] = {cls.TABLE: cls for cls in _TYPES}
 _TEXT_KINDS = frozenset({"text", "longtext", "choice", "id", "optional-id"})
+_NULLABLE_KINDS = frozenset({"number", "percent", "date", "optional-id"})
 _KINDS: dict[str, tuple[type[Record], dict[str, str]]] = {
     cls.TABLE: (cls, _field_kinds(cls)) for cls in _TYPES
 }
@@ -379,8 +381,22 @@ def _records_problem(
                 kind = kinds.get(name)
                 if kind is None:
                     continue  # a field from a newer pdsa: kept as it is
-                if value.__class__ is str and kind in _TEXT_KINDS:
-                    continue  # the common case, checked fast
+                # The common cases first, checked fast: text, a date, an empty value.
+                if value.__class__ is str:
+                    if kind in _TEXT_KINDS:
+                        continue
+                    if kind == "date":
+                        try:
+                            dt.date.fromisoformat(value)
+                            continue
+                        except ValueError:
+                            pass
+                elif (value is None and kind in _NULLABLE_KINDS) or (
+                    kind == "list"
+                    and value.__class__ is list
+                    and all(v.__class__ is str for v in value)
+                ):
+                    continue
                 if kind == "id":
                     why = None if isinstance(value, str) else "is not text"
                 elif kind == "optional-id":
@@ -430,6 +446,10 @@ class Store(TeamMixin):
         self._saves = 0
         self._cache: dict[type[Record], dict[str, Record]] = {}
         self._doc_ids: dict[type[Record], dict[str, str]] = {}
+        #: For each record type that belongs to another (see ``_PARENT``): its records
+        #: by the id of the record they belong to, so a query of one idea's cycles or
+        #: one cycle's feedback does not scan the whole table.
+        self._by_parent: dict[type[Record], dict[str, dict[str, Record]]] = {}
         self._rebuild()
         #: Each record's rev in the file as this copy last read or wrote it.
         self._base_revs = revs(data)
@@ -503,6 +523,15 @@ class Store(TeamMixin):
     def _finish_open(
         cls, path: Path, *, read_only: bool, reason: str, user: str, fresh: bool = False
     ) -> Store:
+        # Parsing and building every record makes millions of objects, none of them
+        # garbage: the collector's passes over them would only cost time (a fifth of it).
+        with paused_gc():
+            return cls._read_and_build(path, read_only, reason, user, fresh)
+
+    @classmethod
+    def _read_and_build(
+        cls, path: Path, read_only: bool, reason: str, user: str, fresh: bool
+    ) -> Store:
         raw = read_file(path)
         data = parse_file(path, raw)
         version = migrations.schema_version(data) or migrations.SCHEMA_VERSION
@@ -515,9 +544,11 @@ class Store(TeamMixin):
                 # so leftover temporary files are a killed save's.
                 with SyncedFile(path, raw).locked():
                     remove_stale_temp_files(path)
-                    raw = read_file(path)  # another copy may have saved (or migrated) it
-                    data = parse_file(path, raw)
-                    version = migrations.schema_version(data) or migrations.SCHEMA_VERSION
+                    again = read_file(path)  # another copy may have saved (or migrated) it
+                    if again != raw:
+                        raw = again
+                        data = parse_file(path, raw)
+                        version = migrations.schema_version(data) or migrations.SCHEMA_VERSION
                     if version < migrations.SCHEMA_VERSION:
                         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
                         make_backup(path, f"pre-migration-v{version}-{stamp}")
@@ -550,12 +581,53 @@ class Store(TeamMixin):
         data = self._data
         for cls in _TYPES:
             table = data.get(cls.TABLE, {})
-            self._cache[cls] = {}
-            self._doc_ids[cls] = {}
+            cache: dict[str, Record] = {}
+            doc_ids: dict[str, str] = {}
             for doc_id, doc in table.items():
                 rec = cls.from_dict(doc)
-                self._cache[cls][rec.id] = rec
-                self._doc_ids[cls][rec.id] = doc_id
+                cache[rec.id] = rec
+                doc_ids[rec.id] = doc_id
+            self._cache[cls] = cache
+            self._doc_ids[cls] = doc_ids
+            link = _PARENT.get(cls)
+            if link is not None:
+                groups: dict[str, dict[str, Record]] = {}
+                attr = link[0]
+                for rid, rec in cache.items():
+                    groups.setdefault(getattr(rec, attr), {})[rid] = rec
+                self._by_parent[cls] = groups
+
+    def _put(self, cls: type[Record], rec: Record) -> None:
+        """Cache ``rec`` (new or replacing the record with its id), keeping the index."""
+        cache = self._cache[cls]
+        link = _PARENT.get(cls)
+        if link is not None:
+            old = cache.get(rec.id)
+            if old is not None:
+                self._unlink(cls, link[0], old)
+            self._by_parent[cls].setdefault(getattr(rec, link[0]), {})[rec.id] = rec
+        cache[rec.id] = rec
+
+    def _drop(self, cls: type[Record], rid: str) -> None:
+        """Remove record ``rid`` from the cache and the index (if cached)."""
+        old = self._cache[cls].pop(rid, None)
+        self._doc_ids[cls].pop(rid, None)
+        link = _PARENT.get(cls)
+        if old is not None and link is not None:
+            self._unlink(cls, link[0], old)
+
+    def _unlink(self, cls: type[Record], attr: str, rec: Record) -> None:
+        groups = self._by_parent[cls]
+        parent_id = getattr(rec, attr)
+        group = groups.get(parent_id)
+        if group is not None:
+            group.pop(rec.id, None)
+            if not group:
+                del groups[parent_id]
+
+    def _of(self, cls: type[R], parent_id: str) -> list[R]:
+        """The records of type ``cls`` that belong to the record ``parent_id``, unsorted."""
+        return list(self._by_parent[cls].get(parent_id, {}).values())  # type: ignore[arg-type]
 
     def _recache(self, keys: Iterable[tuple[str, str]]) -> None:
         """Update the cache for the records ``keys`` (``(table, id)``) only."""
@@ -570,10 +642,9 @@ class Store(TeamMixin):
             for rid in ids:
                 doc_id = where.get(rid)
                 if doc_id is None:
-                    self._cache[cls].pop(rid, None)
-                    self._doc_ids[cls].pop(rid, None)
+                    self._drop(cls, rid)
                 else:
-                    self._cache[cls][rid] = cls.from_dict(self._data[table][doc_id])
+                    self._put(cls, cls.from_dict(self._data[table][doc_id]))
                     self._doc_ids[cls][rid] = doc_id
 
     def _base(self) -> dict[str, Any]:
@@ -728,29 +799,29 @@ class Store(TeamMixin):
     def measures(self, aim_id: str | None = None) -> list[Measure]:
         """Measures (of one aim), outcome first, then by name."""
         order = {"outcome": 0, "process": 1, "balancing": 2}
-        ms = [m for m in self.all(Measure) if aim_id is None or m.aim_id == aim_id]
+        ms = self.all(Measure) if aim_id is None else self._of(Measure, aim_id)
         return sorted(ms, key=lambda m: (order.get(m.type, 3), natural_key(m.name)))
 
     def ideas(self, aim_id: str | None = None) -> list[ChangeIdea]:
         """Change ideas (of one aim) by title."""
-        ideas = [i for i in self.all(ChangeIdea) if aim_id is None or i.aim_id == aim_id]
+        ideas = self.all(ChangeIdea) if aim_id is None else self._of(ChangeIdea, aim_id)
         return sorted(ideas, key=lambda i: natural_key(i.title))
 
     def cycles(self, idea_id: str | None = None) -> list[Cycle]:
         """Cycles (of one idea) in ramp order."""
-        cs = [c for c in self.all(Cycle) if idea_id is None or c.idea_id == idea_id]
+        cs = self.all(Cycle) if idea_id is None else self._of(Cycle, idea_id)
         return sorted(cs, key=lambda c: (c.idea_id, c.number))
 
     def cycles_for_aim(self, aim_id: str) -> list[Cycle]:
         """Every cycle of every change idea of an aim."""
-        ideas = {i.id for i in self.all(ChangeIdea) if i.aim_id == aim_id}
         return sorted(
-            (c for c in self.all(Cycle) if c.idea_id in ideas), key=lambda c: (c.idea_id, c.number)
+            (c for i in self._of(ChangeIdea, aim_id) for c in self._of(Cycle, i.id)),
+            key=lambda c: (c.idea_id, c.number),
         )
 
     def feedback(self, cycle_id: str | None = None) -> list[Feedback]:
         """Feedback (of one cycle), oldest first."""
-        fb = [f for f in self.all(Feedback) if cycle_id is None or f.cycle_id == cycle_id]
+        fb = self.all(Feedback) if cycle_id is None else self._of(Feedback, cycle_id)
         return sorted(fb, key=lambda f: (f.date or dt.date.min, f.created))
 
     # -- the programme ------------------------------------------------------------
@@ -836,9 +907,9 @@ class Store(TeamMixin):
     def children(self, record: Record) -> list[Record]:
         """The records that belong directly to ``record``."""
         out: list[Record] = []
-        for cls, (attr, parent) in _PARENT.items():
+        for cls, (_attr, parent) in _PARENT.items():
             if isinstance(record, parent):
-                out.extend(r for r in self._cache[cls].values() if getattr(r, attr) == record.id)
+                out.extend(self._by_parent[cls].get(record.id, {}).values())
         return out
 
     def dependents(self, record: Record) -> dict[str, int]:
@@ -900,7 +971,7 @@ class Store(TeamMixin):
         table[doc_id] = doc
         self._touched.add((cls.TABLE, record.id))
         self._doc_ids[cls][record.id] = doc_id
-        self._cache[cls][record.id] = cls.from_dict(doc)
+        self._put(cls, cls.from_dict(doc))
         self._commit()
         self.version += 1
         return self.get(cls, record.id)
@@ -945,8 +1016,8 @@ class Store(TeamMixin):
                 self.save(dataclasses.replace(idea, driver_id=""))
             for rec in doomed:
                 cls = type(rec)
-                doc_id = self._doc_ids[cls].pop(rec.id, None)
-                self._cache[cls].pop(rec.id, None)
+                doc_id = self._doc_ids[cls].get(rec.id)
+                self._drop(cls, rec.id)
                 old = self._data[cls.TABLE].pop(doc_id, None) if doc_id is not None else None
                 if old is not None:
                     bury(self._history(), cls.TABLE, old, stamp, self.user)
@@ -993,7 +1064,7 @@ class Store(TeamMixin):
     # -- cases ------------------------------------------------------------------------
     def cases(self, measure_id: str | None = None) -> list[Case]:
         """Cases (of one case measure) by start date, then reference."""
-        cs = [c for c in self.all(Case) if measure_id is None or c.measure_id == measure_id]
+        cs = self.all(Case) if measure_id is None else self._of(Case, measure_id)
         return sorted(cs, key=lambda c: (c.start or dt.date.min, natural_key(c.ref)))
 
     def find_case(self, measure: Measure, ref: str) -> Case | None:
