@@ -19,6 +19,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+from pdsa_tui.memory import paused_gc
 from pdsa_tui.model import Aim, Case, ChangeIdea, Cycle, Record, dates
 from pdsa_tui.report import content, csvout, html, jsonout, markdown
 from pdsa_tui.report.drivers_content import driver_records
@@ -35,6 +36,8 @@ EXTENSIONS: dict[str, str] = {"md": ".md", "html": ".html", "csv": ".csv", "json
 EXPORT_MODE = 0o600
 
 
+# A whole programme's export makes objects by the million and frees few: see memory.py.
+@paused_gc()
 def export_text(
     store: Store,
     *,
