@@ -671,7 +671,8 @@ class Store(TeamMixin):
 
     def _merge_in(self, raw: bytes) -> None:
         """Merge what another copy saved (``raw``) into memory."""
-        result = merge_live(self._base_revs, self._data, self._theirs(raw))
+        with paused_gc():  # a parse makes objects by the hundred thousand: see memory.py
+            result = merge_live(self._base_revs, self._data, self._theirs(raw))
         self._file.mark_read(raw)
         if result.changed:
             self._recache(result.changed)
