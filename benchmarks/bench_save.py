@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
+import functools
 import json
 import os
 import platform
@@ -266,6 +267,11 @@ def bench_merging(folder: Path, data: dict[str, Any], target: str, repeats: int)
 
 
 def bench_physical(folder: Path, data: dict[str, Any], target: str, repeats: int) -> list[float]:
+    return _time(_physical_saver(folder, data, target), repeats)
+
+
+def _physical_saver(folder: Path, data: dict[str, Any], target: str) -> Callable[[int], None]:
+    """The least a whole-file, crash-safe save of ``data`` can cost, as a function of round i."""
     path = folder / "physical.json"
     data = json.loads(json.dumps(data))
     doc = next(d for d in data["cycles"].values() if d["id"] == target)
@@ -286,7 +292,50 @@ def bench_physical(folder: Path, data: dict[str, Any], target: str, repeats: int
         os.replace(tmp, path)
         fsync_dir(folder)
 
-    return _time(save, repeats)
+    return save
+
+
+def bench_interleaved(
+    folder: Path, data: dict[str, Any], target: str, repeats: int
+) -> dict[str, list[float]]:
+    """Milliseconds of a plain save, a merging save and the physical limit, taken in turns.
+
+    Each round times one of each, so a change in the machine's load (fsync times on a
+    shared machine vary several-fold within a minute) hits all three alike and their
+    ratios stay meaningful.
+    """
+    plain_path = folder / "plain.json"
+    atomic_write(plain_path, encode(data))
+    plain = Store.open(plain_path, user="timed")
+    merging_path = folder / "merging.json"
+    atomic_write(merging_path, encode(data))
+    merging = Store.open(merging_path, user="timed")
+    other = Store.open(merging_path, user="other")
+    base = plain.get(Cycle, target)
+    theirs = next(c for c in other.all(Cycle) if c.id != target)
+    physical = _physical_saver(folder, data, target)
+    out: dict[str, list[float]] = {"plain": [], "merging": [], "physical": []}
+    for i in range(-1, repeats):
+        other.save(dataclasses.replace(theirs, results=f"Other copy {i}: {theirs.results}"))
+        text = f"Edit {i}: {base.what_happened}"
+        # Each store saves an edit of the version it holds now, as a form opened on it would.
+        steps: dict[str, Callable[[], object]] = {
+            "physical": functools.partial(physical, i),
+            "plain": functools.partial(
+                plain.save, dataclasses.replace(plain.get(Cycle, target), what_happened=text)
+            ),
+            "merging": functools.partial(
+                merging.save, dataclasses.replace(merging.get(Cycle, target), what_happened=text)
+            ),
+        }
+        for name, step in steps.items():
+            t0 = time.perf_counter()
+            step()
+            if i >= 0:
+                out[name].append((time.perf_counter() - t0) * 1000)
+    if other.get(Cycle, target).what_happened == base.what_happened:
+        raise AssertionError("the merging saves did not reach the other copy")
+    return out
 
 
 def bench_tinydb(folder: Path, data: dict[str, Any], target: str, repeats: int) -> list[float]:

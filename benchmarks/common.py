@@ -43,6 +43,8 @@ class Result:
     target: str = ""
     note: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The row of a goals table this figure answers (see ``run_all.GOALS``), or "".
+    goal: str = ""
 
     @property
     def ratio(self) -> float | None:

@@ -51,17 +51,44 @@ from typing import Any
 import bench_analysis
 import bench_charts
 import bench_save
-from common import Result, table
+from common import ROOT, Result, table, target_text
 
+from pdsa_tui.demo import write_demo
 from pdsa_tui.store import Store, atomic_write
 from pdsa_tui.store.storage import encode
 
 SIZES = {"small": 20, "realistic": 500, "large": 5000}
 GROUPS = ("startup", "save", "tui", "analysis", "charts", "export")
 
+#: Issue 16's goals table, in its order: (key, figure, goal). Every row is reported at
+#: the end of a run, with "not measured" where no benchmark answered it; a benchmark
+#: answers a row by giving its ``Result`` that row's key as ``goal``.
+GOALS: tuple[tuple[str, str, str], ...] = (
+    ("startup-500", "start-up to first screen vs bare Textual app, demo and 500 cycles", "<= 1.4x"),
+    ("startup-5000", "same, 5,000 cycles", "<= 1.8x"),
+    # Screen opens (issue 16 rows 3 and 4) are measured by the screen benchmarks: give
+    # their rows goal="screens-500" or goal="points-50k".
+    (
+        "screens-500",
+        "open aim view / cycle form / review queue / data entry, 500 cycles, CPU",
+        "<= 120 ms each",
+    ),
+    ("points-50k", "aim view and data entry with 50,000 points: list on screen", "<= 150 ms"),
+    ("export-linear", "export --all html, 5,000 cycles vs 500 cycles", "<= 12x (linear)"),
+    ("save-500", "save at 500 cycles vs json+fsync+replace, also when it merges", "<= 1.1x"),
+)
+
+#: Start-up goals by database: (goals row, target).
+STARTUP_GOALS = {
+    "demo": ("startup-500", "ratio<=1.4"),
+    "realistic": ("startup-500", "ratio<=1.4"),
+    "large": ("startup-5000", "ratio<=1.8"),
+}
+
 #: The child for start-up timing. argv: mode (bare|pdsa), database path.
 STARTUP_CHILD = r"""
 import sys
+import time
 
 mode, db = sys.argv[1], sys.argv[2]
 if mode == "bare":
@@ -75,17 +102,6 @@ if mode == "bare":
             yield Footer()
 
     app = Bare()
-else:
-    # What `pdsa --db PATH` does: parse the arguments, open the store, build the app.
-    from pathlib import Path
-
-    from pdsa_tui.cli import build_parser
-
-    args = build_parser().parse_args(["--db", db])
-    from pdsa_tui.ui.app import PdsaApp, open_store
-
-    path = Path(args.db)
-    app = PdsaApp(open_store(path, read_only=False), path)
 
 
 async def ready(pilot):
@@ -94,11 +110,26 @@ async def ready(pilot):
         from pdsa_tui.ui.screens.overview import OverviewScreen
 
         assert isinstance(pilot.app.screen, OverviewScreen), pilot.app.screen
-    print("READY", flush=True)
+    # CPU seconds of this process so far (Python's start-up included): the machine's
+    # load moves wall time far more than it moves CPU time.
+    print("READY", time.process_time(), flush=True)
     pilot.app.exit()
 
 
-app.run(headless=True, auto_pilot=ready, size=(120, 40))
+options = dict(headless=True, auto_pilot=ready, size=(120, 40))
+if mode == "bare":
+    app.run(**options)
+else:
+    # What `pdsa --db PATH` does: parse the arguments, then pdsa_tui.ui.app.run
+    # (open the store, build the app, run it), as cli.main and run_app do.
+    from pathlib import Path
+
+    from pdsa_tui.cli import build_parser
+
+    args = build_parser().parse_args(["--db", db])
+    from pdsa_tui.ui.app import run
+
+    run(Path(args.db), **options)
 """
 
 
@@ -110,9 +141,15 @@ def write_programme(folder: Path, n_cycles: int) -> Path:
     return path
 
 
-def _startup_once(script: Path, mode: str, db: Path) -> float:
-    # Bytecode is written as a normal install would: users pay compilation once, not per start.
-    env = {**os.environ, "TEXTUAL": ""}
+def _startup_once(script: Path, mode: str, db: Path) -> tuple[float, float]:
+    """(CPU seconds, wall seconds) from process start to the first screen."""
+    # Bytecode is written as a normal install would: users pay compilation once, not per
+    # start (PYTHONDONTWRITEBYTECODE would make pdsa compile its modules at every start
+    # while Textual's, installed, were compiled once).
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["TEXTUAL"] = ""
+    # This checkout's pdsa_tui, whatever the environment has installed.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, str(script), mode, str(db)],
@@ -128,7 +165,7 @@ def _startup_once(script: Path, mode: str, db: Path) -> float:
     _, err = proc.communicate(timeout=120)
     if not line.startswith("READY"):
         raise RuntimeError(f"start-up child ({mode}) failed: {err[-2000:]}")
-    return elapsed
+    return float(line.split()[1]), elapsed
 
 
 def bench_startup(folder: Path, dbs: dict[str, Path], runs: int) -> list[Result]:
@@ -140,23 +177,39 @@ def bench_startup(folder: Path, dbs: dict[str, Path], runs: int) -> list[Result]
     for db in dbs.values():
         _startup_once(script, "pdsa", db)
     for label, db in dbs.items():
-        bare, pdsa = [], []
+        bare: list[tuple[float, float]] = []
+        pdsa: list[tuple[float, float]] = []
         for _ in range(runs):  # interleaved, so drifts in machine load hit both alike
             bare.append(_startup_once(script, "bare", db))
             pdsa.append(_startup_once(script, "pdsa", db))
+        wall = statistics.median(w for _, w in pdsa) / statistics.median(w for _, w in bare)
+        goal = STARTUP_GOALS.get(label)
         results.append(
             Result(
                 "startup",
-                "pdsa --db FILE to first screen",
-                f"{label} {SIZES[label]}",
-                statistics.median(pdsa),
-                "bare Textual app",
-                statistics.median(bare),
-                "ratio<=1.3",
-                extra={"runs": runs, "pdsa_s": pdsa, "bare_s": bare},
+                "pdsa --db FILE to first screen, CPU",
+                _size_text(label),
+                statistics.median(c for c, _ in pdsa),
+                "bare Textual app, CPU",
+                statistics.median(c for c, _ in bare),
+                goal[1] if goal else "",
+                note=f"wall-clock ratio {wall:.2f}x",
+                extra={
+                    "runs": runs,
+                    "pdsa_cpu_s": [c for c, _ in pdsa],
+                    "bare_cpu_s": [c for c, _ in bare],
+                    "pdsa_wall_s": [w for _, w in pdsa],
+                    "bare_wall_s": [w for _, w in bare],
+                    "wall_ratio": round(wall, 3),
+                },
+                goal=goal[0] if goal else "",
             )
         )
     return results
+
+
+def _size_text(label: str) -> str:
+    return "demo" if label == "demo" else f"{label} {SIZES[label]}"
 
 
 def bench_saves(folder: Path, repeats: int) -> list[Result]:
@@ -165,10 +218,12 @@ def bench_saves(folder: Path, repeats: int) -> list[Result]:
         data, target = bench_save.build_data(n)
         sub = folder / f"save-{n}"
         sub.mkdir(parents=True, exist_ok=True)
-        store = statistics.median(bench_save.bench_store(sub, data, target, repeats))
-        merging = statistics.median(bench_save.bench_merging(sub, data, target, repeats))
-        physical = statistics.median(bench_save.bench_physical(sub, data, target, repeats))
+        turns = bench_save.bench_interleaved(sub, data, target, repeats)
+        store = statistics.median(turns["plain"])
+        merging = statistics.median(turns["merging"])
+        physical = statistics.median(turns["physical"])
         tinydb = statistics.median(bench_save.bench_tinydb(sub, data, target, repeats))
+        goal = "save-500" if n == SIZES["realistic"] else ""
         mb = round(len(encode(data)) / 1e6, 2)
         size = f"{label} {n}"
         results.append(
@@ -179,8 +234,10 @@ def bench_saves(folder: Path, repeats: int) -> list[Result]:
                 store / 1000,
                 "json+write+fsync+replace",
                 physical / 1000,
-                "ratio<=1.3",
+                "ratio<=1.1" if goal else "ratio<=1.3",
+                note="saves and the limit timed in turns",
                 extra={"file_mb": mb, "repeats": repeats},
+                goal=goal,
             )
         )
         results.append(
@@ -191,9 +248,10 @@ def bench_saves(folder: Path, repeats: int) -> list[Result]:
                 merging / 1000,
                 "json+write+fsync+replace",
                 physical / 1000,
-                "ratio<=1.3",
+                "ratio<=1.1" if goal else "ratio<=1.3",
                 note="the file changed since read: parsed and merged record by record first",
                 extra={"file_mb": mb, "repeats": repeats},
+                goal=goal,
             )
         )
         results.append(
@@ -401,6 +459,61 @@ def bench_export_rows(folder: Path, repeat: int) -> list[Result]:
     return results
 
 
+def bench_export_scaling(dbs: dict[str, Path], repeat: int) -> list[Result]:
+    """``pdsa export --all --format html``'s work at 5,000 cycles against 500 (CPU, median).
+
+    Linear work takes about the files' size ratio (10x here); the goal allows 12x.
+    """
+    from pdsa_tui.report.export import export_text
+
+    def timed(label: str) -> tuple[float, int]:
+        with Store.open(dbs[label], read_only=True) as store:
+            text = export_text(store, all=True, fmt="html")  # warm-up
+            times = []
+            for _ in range(repeat):
+                t0 = time.process_time()
+                text = export_text(store, all=True, fmt="html")
+                times.append(time.process_time() - t0)
+        return statistics.median(times), len(text.encode("utf-8"))
+
+    small, small_bytes = timed("realistic")
+    large, large_bytes = timed("large")
+    return [
+        Result(
+            "export",
+            "export --all html, CPU",
+            f"{SIZES['large']} vs {SIZES['realistic']}",
+            large,
+            f"same, {SIZES['realistic']} cycles",
+            small,
+            "ratio<=12",
+            note=f"file {large_bytes / small_bytes:.1f}x as big ({large_bytes / 1e6:.0f} MB)",
+            extra={"repeat": repeat, "bytes": [small_bytes, large_bytes]},
+            goal="export-linear",
+        )
+    ]
+
+
+def goals_table(results: list[Result]) -> str:
+    """Issue 16's goals, each with the figures that answer it and pass/miss."""
+    head = f"{'goal':<70} {'figure':>10} {'ratio':>7} {'target':>15} {'':<4}"
+    lines = ["Issue 16 goals", head, "-" * len(head)]
+    for key, figure, target in GOALS:
+        rows = [r for r in results if r.goal == key]
+        lines.append(f"{figure:<70} {'':>10} {'':>7} {target:>15}")
+        if not rows:
+            lines.append(f"  {'not measured in this run':<68}")
+        for r in rows:
+            ratio = f"{r.ratio:6.2f}x" if r.ratio is not None else " " * 7
+            verdict = {True: "PASS", False: "MISS", None: ""}[r.passed]
+            what = f"{r.name}, {r.size}"
+            lines.append(
+                f"  {what[:68]:<68} {r.seconds * 1000:8.1f}ms {ratio} "
+                f"{target_text(r.target):>15} {verdict:<4}"
+            )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer repeats (under a minute)")
@@ -418,13 +531,18 @@ def main(argv: list[str] | None = None) -> int:
     results: list[Result] = []
     try:
         dbs = {label: write_programme(folder, n) for label, n in SIZES.items()}
+        demo_db = folder / "demo.json"
+        write_demo(demo_db)
         steps: dict[str, Callable[[], list[Result]]] = {
-            "startup": lambda: bench_startup(folder, dbs, 3 if quick else 5),
+            "startup": lambda: bench_startup(folder, {"demo": demo_db, **dbs}, 3 if quick else 5),
             "save": lambda: bench_saves(folder, 5 if quick else 15),
             "tui": lambda: bench_tui(dbs, 3 if quick else 5, ["large"] if quick else list(SIZES)),
             "analysis": lambda: bench_analysis_rows(3 if quick else 5),
             "charts": lambda: bench_charts_rows(3 if quick else 5),
-            "export": lambda: bench_export_rows(folder, 1 if quick else 3),
+            "export": lambda: (
+                bench_export_rows(folder, 1 if quick else 3)
+                + bench_export_scaling(dbs, 3 if quick else 5)
+            ),
         }
         for group in groups:
             t0 = time.perf_counter()
@@ -436,6 +554,8 @@ def main(argv: list[str] | None = None) -> int:
             shutil.rmtree(folder, ignore_errors=True)
     total = time.perf_counter() - started
     print(table(results))
+    print()
+    print(goals_table(results))
     misses = [r for r in results if r.passed is False]
     print(
         f"\n{len(results)} figures, {sum(r.passed is True for r in results)} PASS, "
@@ -450,6 +570,15 @@ def main(argv: list[str] | None = None) -> int:
             "quick": quick,
             "seconds": round(total, 1),
             "rows": [r.as_json() for r in results],
+            "goals": [
+                {
+                    "goal": key,
+                    "figure": figure,
+                    "target": target,
+                    "rows": [r.as_json() for r in results if r.goal == key],
+                }
+                for key, figure, target in GOALS
+            ],
         }
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
