@@ -19,6 +19,7 @@ subprocess a test starts see the same day, whatever the clock says.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +37,13 @@ SEED_AIM_STATEMENT = (
 
 
 #: The day every test runs on (see ``fixed_today``).
-TODAY = dt.date(2026, 11, 22)
+TODAY = dt.date(2020, 2, 10)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Session-scoped fixtures (a demo built once per module) run before any
+    # function fixture, so the day is pinned for the whole process as well.
+    os.environ[dates.TODAY_ENV] = TODAY.isoformat()
 
 
 @pytest.fixture(autouse=True, scope="session")

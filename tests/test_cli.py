@@ -73,7 +73,7 @@ def _no_real_default_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
 @pytest.fixture(scope="module")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo programme, written once per module (copied for each test)."""
-    return write_demo(tmp_path_factory.mktemp("template") / "demo.json", today=dt.date(2024, 3, 15))
+    return write_demo(tmp_path_factory.mktemp("template") / "demo.json")
 
 
 @pytest.fixture

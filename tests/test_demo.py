@@ -15,14 +15,14 @@ from typing import Any
 
 import pytest
 
+from pdsa_tui import demo as demo_module
 from pdsa_tui.analysis.cases import case_states, live_measures
 from pdsa_tui.demo import (
-    AIM2_ADOPTED,
     AIM2_OUTCOME,
-    AIM2_RECOMMENDED,
     AIM2_REMINDER,
     AIM4_WEEKS,
     N_MONTHS,
+    add_months,
     build_demo,
     import_samples,
     month,
@@ -32,14 +32,20 @@ from pdsa_tui.model import Aim, Case, ChangeIdea, Cycle, Feedback, Measure, pars
 from pdsa_tui.store import Store
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
-TODAY = dt.date(2024, 3, 15)
+#: A day well away from the suite's pinned day: the demo must land around it.
+TODAY = dt.date(2026, 11, 22)
+#: The demo's data then runs from November 2024 to last month, October 2026.
+FIRST = dt.date(2024, 11, 1)
+LAST = dt.date(2026, 10, 1)
 
-#: The seed's four aims: code -> (target %, cohort from, deadline, words of the statement).
+#: The seed's four aims: code -> (target %, cohort from, deadline, words of the statement),
+#: dates as the demo shows them on TODAY (the seed's timescales, moved so that the
+#: active aims' deadlines are ahead).
 SEED_AIMS = {
-    "Aim 1": (100, dt.date(2018, 6, 1), dt.date(2018, 9, 30), "2 years"),
-    "Aim 2": (85, dt.date(2019, 2, 1), dt.date(2019, 12, 1), "30 weeks"),
-    "Aim 3": (60, dt.date(2018, 2, 1), dt.date(2019, 12, 1), "15 weeks"),
-    "Aim 4": (60, dt.date(2018, 2, 1), dt.date(2019, 12, 1), "16 weeks"),
+    "Aim 1": (100, dt.date(2025, 3, 1), dt.date(2025, 6, 30), "2 years"),
+    "Aim 2": (85, dt.date(2025, 11, 1), dt.date(2027, 3, 1), "30 weeks"),
+    "Aim 3": (60, dt.date(2024, 11, 1), dt.date(2027, 3, 1), "15 weeks"),
+    "Aim 4": (60, dt.date(2024, 11, 1), dt.date(2027, 3, 1), "16 weeks"),
 }
 
 #: Common first names in Scotland: none may appear anywhere in the demo.
@@ -66,6 +72,13 @@ def demo(tmp_path: Path) -> Iterator[Store]:
         yield store
     finally:
         store.close()
+
+
+def _file_measure(name: str) -> dict[str, Any]:
+    """A measure as ``data/demo/10-programme.json`` writes it (typed points, file dates)."""
+    doc = dict(demo_module.data_files())["10-programme.json"]
+    found: dict[str, Any] = next(m for m in doc["tables"]["measures"] if m["name"] == name)
+    return found
 
 
 def live(demo: Store) -> list[Measure]:
@@ -124,6 +137,11 @@ def test_four_seed_aims(demo: Store) -> None:
         assert aim.deadline == deadline
         assert words in aim.statement
         assert f"{target}%" in aim.statement
+        # The statement names the dates the aim holds, as moved.
+        assert f"{deadline:%Y}" in aim.statement and f"{cohort_from:%Y}" in aim.statement
+        assert "{{" not in aim.statement
+        if aim.status == "active":
+            assert aim.deadline > TODAY
         assert aim.statement_hints() == []
         assert aim.kind == "national"
         assert aim.lead and aim.members
@@ -151,8 +169,8 @@ def test_outcome_measures_have_24_monthly_points_with_small_denominators(demo: S
     assert len(outcomes) >= 4
     for m in outcomes:
         pts = m.sorted_points()
-        assert [p.date for p in pts] == [month(i) for i in range(N_MONTHS)], m.name
-        assert pts[0].date == dt.date(2018, 2, 1) and pts[-1].date == dt.date(2020, 1, 1)
+        assert [p.date for p in pts] == [month(i, today=TODAY) for i in range(N_MONTHS)], m.name
+        assert pts[0].date == FIRST and pts[-1].date == LAST  # data up to last month
         if m.unit == "percent":
             for p in pts:
                 assert p.denominator is not None and p.numerator is not None
@@ -165,9 +183,9 @@ def test_markers_and_notes(demo: Store) -> None:
     assert sum(p.baseline_end for p in points) >= 1
     assert sum(p.rebase_after for p in points) >= 1
     outcome = next(m for m in live(demo) if m.name == AIM2_OUTCOME)
-    assert [p.date for p in outcome.points if p.baseline_end] == [dt.date(2019, 6, 1)]
+    assert [p.date for p in outcome.points if p.baseline_end] == [dt.date(2026, 3, 1)]
     weeks = demo.find_measure(AIM4_WEEKS)
-    assert [p.date for p in weeks.points if p.rebase_after] == [dt.date(2018, 9, 1)]
+    assert [p.date for p in weeks.points if p.rebase_after] == [dt.date(2025, 6, 1)]
     assert any("recording system" in p.note for p in points)
 
 
@@ -323,8 +341,8 @@ def test_deterministic_for_a_given_today(tmp_path: Path) -> None:
     assert dumps[0] == dumps[1]
 
 
-def test_today_only_moves_the_current_cycles(tmp_path: Path) -> None:
-    later = TODAY + dt.timedelta(days=400)
+def test_a_later_today_moves_the_whole_programme(tmp_path: Path) -> None:
+    later = TODAY + dt.timedelta(days=400)  # 27/12/2027: data to November 2027
     stores = []
     for name, today in (("a.json", TODAY), ("b.json", later)):
         store = Store.open(tmp_path / name, create=True)
@@ -334,12 +352,91 @@ def test_today_only_moves_the_current_cycles(tmp_path: Path) -> None:
         a, b = stores
         assert {r.id for r in _all_records(a)} == {r.id for r in _all_records(b)}
         for m in a.all(Measure):
-            assert m.points == b.get(Measure, m.id).points
-        moved = [c for c in a.all(Cycle) if c.planned_start != b.get(Cycle, c.id).planned_start]
-        assert 1 <= len(moved) <= 5
+            moved = b.get(Measure, m.id).points
+            # The same values, 13 months later (monthly points stay on the 1st).
+            assert [p.y for p in m.points] == [p.y for p in moved]
+            month_of = [add_months(p.date, 13).replace(day=1) for p in m.points]
+            assert month_of == [p.date.replace(day=1) for p in moved]
+            if m.frequency == "monthly":
+                assert {p.date.day for p in moved} == {1}
+        assert b.find_measure(AIM2_OUTCOME).sorted_points()[-1].date == dt.date(2027, 11, 1)
+        for aim in a.aims():
+            assert b.find_aim(aim.code).deadline == add_months(aim.deadline or TODAY, 13)
+        # Cycles in flight keep their distance from today, to the day.
+        for c in a.all(Cycle):
+            other = b.get(Cycle, c.id)
+            if c.stage in ("do", "study", "act") and c.do_start and c.do_start > LAST:
+                assert other.do_start == c.do_start + dt.timedelta(days=400)
     finally:
         for s in stores:
             s.close()
+
+
+def test_the_demo_tells_a_living_story(demo: Store) -> None:
+    from pdsa_tui.analysis.attention import aim_attention
+    from pdsa_tui.ui.summaries import time_left
+
+    for aim in demo.aims():
+        items = aim_attention(
+            aim, demo.measures(aim.id), demo.ideas(aim.id), demo.cycles_for_aim(aim.id), TODAY
+        )
+        assert not [i for i in items if i.kind == "stale_data"], aim.code
+        if aim.status == "active":
+            assert "left" in time_left(aim.deadline, TODAY), aim.code
+    in_flight = [c for c in demo.all(Cycle) if c.stage in ("do", "study", "act")]
+    assert any(c.do_start and TODAY - dt.timedelta(days=60) <= c.do_start for c in in_flight)
+
+
+def test_an_extra_data_file_adds_its_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = demo_module.data_files()
+    aim2 = next(r["id"] for r in files[0][1]["tables"]["aims"] if r["code"] == "Aim 2")
+    extra = {
+        "about": "A test part: one more measure for Aim 2, on the same timeline.",
+        "timeline": {"last_month": "2020-01-01"},
+        "tables": {
+            "measures": [
+                {
+                    "id": "0c9c7f0e-8d7e-4a53-9a55-3a4b3b9b3f10",
+                    "aim_id": aim2,
+                    "created": "today-3",
+                    "name": "Extra measure since {{2019-12-01|%B %Y}}",
+                    "unit": "count",
+                    "points": [
+                        {"date": "2019-12-01", "value": 2},
+                        {"date": "2020-01-01", "value": 3},
+                    ],
+                }
+            ]
+        },
+    }
+    monkeypatch.setattr(demo_module, "data_files", lambda: [*files, ("90-extra.json", extra)])
+    store = Store.open(tmp_path / "x.json", create=True)
+    try:
+        build_demo(store, today=TODAY)
+        m = store.find_measure("0c9c7f0e-8d7e-4a53-9a55-3a4b3b9b3f10")
+        assert m.name == "Extra measure since September 2026"
+        assert [p.date for p in m.sorted_points()] == [dt.date(2026, 9, 1), LAST]
+        assert m.created.startswith("2026-11-19")
+        assert store.problems() == []
+    finally:
+        store.close()
+    extra["tables"] = {"widgets": [{}]}
+    store = Store.open(tmp_path / "y.json", create=True)
+    try:
+        with pytest.raises(ValueError, match=r"90-extra\.json: unknown table 'widgets'"):
+            build_demo(store, today=TODAY)
+        assert store.counts()["aims"] == 0  # all or nothing
+    finally:
+        store.close()
+
+
+def test_every_shipped_data_file_is_wellformed() -> None:
+    names = [name for name, _ in demo_module.data_files()]
+    assert names[0] == "10-programme.json"
+    for _name, doc in demo_module.data_files():
+        assert doc["about"] and set(doc["tables"]) <= set(demo_module.RECORD_TYPES)
 
 
 def test_build_refuses_a_store_with_data(demo: Store) -> None:
@@ -372,7 +469,7 @@ def test_example_database_matches_a_fresh_build(tmp_path: Path) -> None:
         try:
             build_demo(fresh)
             assert shipped.counts() == fresh.counts()
-            # Same generator: same ids and the same (fixed-date) data points.
+            # Built for the same (pinned) day: same ids and the same data points.
             assert {r.id for r in _all_records(shipped)} == {r.id for r in _all_records(fresh)}
             for m in fresh.all(Measure):
                 got = shipped.get(Measure, m.id)
@@ -391,10 +488,10 @@ def _rows(text: str) -> list[dict[str, str]]:
 
 
 def test_import_samples_follow_the_demo(demo: Store) -> None:
-    samples = import_samples()
-    for name, text in samples.items():
+    for name, text in import_samples().items():  # built for the suite's pinned day
         shipped = EXAMPLES / name
         assert shipped.read_text(encoding="utf-8") == text, f"regenerate {shipped}"
+    samples = import_samples(today=TODAY)
     percent = _rows(samples["data_import_percent.csv"])
     values = _rows(samples["data_import_values.csv"])
     assert list(percent[0]) == ["date", "numerator", "denominator", "note"]
@@ -419,9 +516,13 @@ def test_outcomes_of_aims_2_3_4_are_case_measures_with_one_case_past_its_reminde
     outcomes = [m for m in demo.measures() if m.type == "outcome" and m.cases]
     assert sorted(demo.get(Aim, m.aim_id).code for m in outcomes) == ["Aim 2", "Aim 3", "Aim 4"]
     aim2 = by_name[AIM2_OUTCOME]
-    # The cases give back the monthly story, month by month.
-    assert [(p.numerator, p.denominator) for p in aim2.sorted_points()] == AIM2_RECOMMENDED
-    assert [p.date for p in aim2.points if p.baseline_end] == [month(AIM2_ADOPTED)]
+    # The cases give back the data file's monthly story, month by month.
+    typed = _file_measure(AIM2_OUTCOME)["points"]
+    assert [(p.numerator, p.denominator) for p in aim2.sorted_points()] == [
+        (t["numerator"], t["denominator"]) for t in typed
+    ]
+    adopted = [add_months(FIRST, k) for k, t in enumerate(typed) if t.get("baseline_end")]
+    assert [p.date for p in aim2.points if p.baseline_end] == adopted == [dt.date(2026, 3, 1)]
     reminded = []
     for m in outcomes:
         states = case_states(m, demo.cases(m.id), TODAY)

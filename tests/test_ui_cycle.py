@@ -209,7 +209,8 @@ async def test_invalid_dates_marked_on_their_tabs_nothing_saved(tmp_path: Path) 
         assert active_tab(screen) == "tab-plan"
         assert app.focused is not None and app.focused.id == "field-planned_end"
         text = screen_text(app)
-        assert "must be on or after the planned start (29/10/2026)" in text
+        # The demo starts this cycle 24 days before the pinned today (10/02/2020).
+        assert "must be on or after the planned start (17/01/2020)" in text
         assert "Not saved: 2 problems to fix: Planned end (Plan), Carried out from (Do)" in text
         assert "1 Plan !" in text and "2 Do !" in text
         do_box = screen.query_one("#box-do_start", FieldBox)
@@ -222,11 +223,11 @@ async def test_invalid_dates_marked_on_their_tabs_nothing_saved(tmp_path: Path) 
 
         # Fix both and save: the marks go.
         await pilot.press("ctrl+u")
-        await type_text(pilot, "20/12/2026")
+        await type_text(pilot, "20/03/2020")
         await pilot.press("alt+2")
         await pilot.pause()
         await pilot.press("ctrl+u")
-        await type_text(pilot, "30/10/2026")
+        await type_text(pilot, "18/01/2020")
         await pilot.press("ctrl+s")
         await pilot.pause()
         saved = on_disk(app).get(Cycle, cycle.id)

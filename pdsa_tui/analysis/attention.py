@@ -8,10 +8,12 @@ from dataclasses import dataclass
 
 from pdsa_tui.analysis.cases import case_states, open_by_deadline
 from pdsa_tui.model import Aim, Case, ChangeIdea, Cycle, Measure, format_date
+from pdsa_tui.model.dates import add_period
 from pdsa_tui.model.drivers import ChangePackage
 
-#: An aim whose newest data point is older than this has "no recent data".
-STALE_DATA_DAYS = 31
+#: An aim has "no recent data" once its newest point is this many periods old: a
+#: monthly point dated 1 October covers October, November's is due in December.
+STALE_PERIODS = 2
 
 
 @dataclass(frozen=True)
@@ -28,12 +30,6 @@ class Attention:
 
 def _d(value: dt.date) -> str:
     return f"{value.day:02d} {value:%b %Y}"
-
-
-def latest_point_date(measures: Iterable[Measure]) -> dt.date | None:
-    """The newest data point date across ``measures``."""
-    dates = [p.date for m in measures for p in m.points]
-    return max(dates) if dates else None
 
 
 def outcome_measure(measures: Sequence[Measure]) -> Measure | None:
@@ -130,14 +126,24 @@ def case_attention(measure: Measure, cases: Iterable[Case], today: dt.date) -> l
     return out
 
 
-def _latest_data(measures: Sequence[Measure], cases: Sequence[Case]) -> dt.date | None:
-    """The newest data date: typed points, and the cases' start and milestone dates."""
-    typed = latest_point_date(m for m in measures if not m.cases)
-    case_ids = {m.id for m in measures if m.cases}
-    dates = [d for c in cases if c.measure_id in case_ids for d in (c.start, c.end) if d]
-    if typed is not None:
-        dates.append(typed)
-    return max(dates) if dates else None
+def _latest_data(
+    measures: Sequence[Measure], cases: Sequence[Case]
+) -> tuple[dt.date, str] | None:
+    """The newest data date and its measure's frequency.
+
+    Typed points count by their date; a case measure's data are its cases' start and
+    milestone dates.
+    """
+    found = [(p.date, m.frequency) for m in measures if not m.cases for p in m.points]
+    by_id = {m.id: m for m in measures if m.cases}
+    found += [
+        (d, by_id[c.measure_id].frequency)
+        for c in cases
+        if c.measure_id in by_id
+        for d in (c.start, c.end)
+        if d
+    ]
+    return max(found, key=lambda f: f[0]) if found else None
 
 
 def aim_attention(
@@ -179,11 +185,12 @@ def aim_attention(
         if m.cases:
             out.extend(case_attention(m, cases, today))
     if aim.status == "active":
-        latest = _latest_data(measures, cases)
-        if latest is None:
+        found = _latest_data(measures, cases)
+        if found is None:
             if measures:
                 out.append(Attention("no_data", f"{aim.code} has no data yet", aim.id, aim.id, 1))
-        elif (today - latest).days > STALE_DATA_DAYS:
+        elif today > add_period(found[0], found[1], STALE_PERIODS):
+            latest = found[0]
             out.append(
                 Attention(
                     "stale_data",

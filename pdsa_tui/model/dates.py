@@ -111,6 +111,23 @@ def from_iso(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
+def add_period(day: dt.date, frequency: str, periods: int = 1) -> dt.date:
+    """``day`` moved on by ``periods`` of a measure's ``frequency`` (monthly if unknown).
+
+    Weekly and fortnightly move by days; monthly and quarterly by calendar months
+    (the 31st becomes a shorter month's last day).
+    """
+    freq = frequency.strip().lower()
+    if freq.startswith("week"):
+        return day + dt.timedelta(days=7 * periods)
+    if freq.startswith("fortnight"):
+        return day + dt.timedelta(days=14 * periods)
+    months = (3 if freq.startswith("quarter") else 1) * periods
+    m = day.month - 1 + months
+    year, month = day.year + m // 12, m % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
 #: Environment variable that fixes "today" (ISO ``yyyy-mm-dd``) for the app, the CLI
 #: and every process they start: tests pin it, and a trainer can replay the demo as
 #: of a given day.

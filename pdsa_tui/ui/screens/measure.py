@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import datetime as dt
 from collections.abc import Callable
@@ -35,7 +34,7 @@ from pdsa_tui.model import (
     format_date,
     point_from_form,
 )
-from pdsa_tui.model.dates import today
+from pdsa_tui.model.dates import add_period, today
 from pdsa_tui.store import NotFoundError, ReadOnlyError, StoreError
 from pdsa_tui.ui.modals import ConfirmScreen, dismiss_unless_typed, not_saved_text
 from pdsa_tui.ui.screens.base import PdsaScreen
@@ -52,16 +51,7 @@ def next_date(measure: Measure, now: dt.date | None = None) -> dt.date:
     pts = measure.sorted_points()
     if not pts:
         return now or today()
-    last = pts[-1].date
-    freq = measure.frequency.strip().lower()
-    if freq.startswith("week"):
-        return last + dt.timedelta(days=7)
-    if freq.startswith("fortnight"):
-        return last + dt.timedelta(days=14)
-    months = 3 if freq.startswith("quarter") else 1
-    m = last.month - 1 + months
-    year, month = last.year + m // 12, m % 12 + 1
-    return dt.date(year, month, min(last.day, calendar.monthrange(year, month)[1]))
+    return add_period(pts[-1].date, measure.frequency)
 
 
 def point_kinds(measure: Measure, point: DataPoint | None = None) -> tuple[bool, bool]:
