@@ -308,8 +308,13 @@ def pack_db(capsys: pytest.CaptureFixture[str], db: Path) -> Path:
 
 
 def test_export_programme_in_three_formats(
-    capsys: pytest.CaptureFixture[str], pack_db: Path, tmp_path: Path
+    capsys: pytest.CaptureFixture[str],
+    pack_db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    # The pack's meetings and actions are dated in 2026: "overdue" is as of this day.
+    monkeypatch.setenv("PDSA_TODAY", "2026-11-22")
     md = tmp_path / "pack.md"
     r = run(
         capsys,
