@@ -183,7 +183,8 @@ def build_demo(store: Store, *, today: dt.date | None = None) -> None:
     counts = store.counts()
     if any(counts.values()):
         raise ValueError(f"{store.path} is not empty: the demo is only written into a new database")
-    with store.transaction():
+    # Records are validated against "today" (no future dates): the demo's day, not the clock's.
+    with dates.as_of(day), store.transaction():
         for name, doc in data_files():
             for table, data in _records(name, doc, day):
                 _save(store, table, data)

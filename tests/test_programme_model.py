@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pdsa_tui.model import Aim, Cycle, Meeting, ValidationError, from_form, to_form
+from pdsa_tui.model import Aim, Cycle, Meeting, ValidationError, dates, from_form, to_form
 from pdsa_tui.model import Programme as ProgrammeRecord
 from pdsa_tui.model.programme import add_months, next_due
 from pdsa_tui.model.rows import Action, Decision, Member, parse_rows, split_line
@@ -185,7 +185,7 @@ def test_demo_has_a_programme_three_meetings_and_progress(tmp_path: Path) -> Non
 
     today = dt.date(2026, 11, 27)
     path = write_demo(tmp_path / "demo.json", today=today)
-    with Store.open(path, read_only=True) as store:
+    with dates.as_of(today), Store.open(path, read_only=True) as store:
         prog = store.programme()
         assert prog is not None and prog.missing_leads() == []
         assert prog.localities == ["Elgin", "Forres", "Buckie", "Keith"]

@@ -126,9 +126,7 @@ def case_attention(measure: Measure, cases: Iterable[Case], today: dt.date) -> l
     return out
 
 
-def _latest_data(
-    measures: Sequence[Measure], cases: Sequence[Case]
-) -> tuple[dt.date, str] | None:
+def _latest_data(measures: Sequence[Measure], cases: Sequence[Case]) -> tuple[dt.date, str] | None:
     """The newest data date and its measure's frequency.
 
     Typed points count by their date; a case measure's data are its cases' start and

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
 import os
 import re
+from collections.abc import Iterator
 
 #: What the user is told a date may look like.
 DATE_HELP = "use day/month/year such as 01/02/2019, '1 Feb 2019', or ISO 2019-02-01"
@@ -140,6 +142,18 @@ def set_today(value: dt.date | None) -> None:
     """Fix what :func:`today` returns in this process (None: back to the env/clock)."""
     global _today_override
     _today_override = value
+
+
+@contextlib.contextmanager
+def as_of(value: dt.date) -> Iterator[None]:
+    """Treat ``value`` as today inside the block (e.g. a demo built for another day)."""
+    global _today_override
+    before = _today_override
+    _today_override = value
+    try:
+        yield
+    finally:
+        _today_override = before
 
 
 def today_override() -> dt.date | None:
