@@ -167,6 +167,9 @@ def test_check_passes_on_the_demo_and_prints_counts(
     c = counts_of(db)
     assert f"{c['aims']} aims" in r.out and f"{c['points']} data points" in r.out
     assert "schema version" in r.out and "OK" in r.out
+    # The records around the cycles are counted too (issues 14 and 15 added them).
+    assert f"{c['meetings']} meetings" in r.out and f"{c['spread']} spread entries" in r.out
+    assert f"{c['primary_drivers']} primary drivers" in r.out
     assert db.read_bytes() == before
 
 

@@ -17,7 +17,12 @@ from typing import Any, Literal
 
 from pdsa_tui.analysis import charts, rules
 from pdsa_tui.analysis.charts import CHART_TYPES, LIMIT_CHARTS, RATIO_CHARTS, ChartType
-from pdsa_tui.analysis.verdict import VerdictContext, overall_verdict, part_verdict
+from pdsa_tui.analysis.verdict import (
+    VerdictContext,
+    no_limits_note,
+    overall_verdict,
+    part_verdict,
+)
 
 Direction = Literal["up", "down", "neutral"]
 
@@ -420,8 +425,9 @@ def _analyse_part(
         reliable=reliable,
         part_first=first,
         frozen=base_last < last,
-        no_variation=no_variation,
     )
+    if no_variation:
+        verdict = f"{no_limits_note(ctx)} {verdict}"
     part = PartResult(
         first=first + 1,
         last=last + 1,

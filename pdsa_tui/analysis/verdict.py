@@ -82,6 +82,15 @@ def month(d: dt.date) -> str:
     return f"{_MONTHS[d.month - 1]} {d.year}"
 
 
+def no_limits_note(ctx: VerdictContext) -> str:
+    """The sentence for a part whose baseline has no spread, so no limits are drawn."""
+    what = "upper limit" if ctx.chart == "t" else "control limits"
+    return (
+        f"No {what}: every baseline value is the same, so there is no variation to set "
+        f"{'it' if ctx.chart == 't' else 'them'} from; only the run rules can signal."
+    )
+
+
 def part_verdict(
     ctx: VerdictContext,
     *,
@@ -97,53 +106,12 @@ def part_verdict(
     reliable: bool,
     part_first: int = 0,
     frozen: bool = False,
-    no_variation: bool = False,
 ) -> str:
     """Sentences describing one part; indices in spans and lists are 0-based series positions.
 
     ``part_first`` is the part's first position; ``frozen`` says its centre comes from a
-    baseline rather than from all of its points; ``no_variation`` that the baseline has
-    no spread, so no limits are drawn.
+    baseline rather than from all of its points.
     """
-    text = _part_verdict(
-        ctx,
-        dates,
-        ys,
-        centre,
-        runs,
-        shifts,
-        trends,
-        above,
-        below,
-        n_values,
-        reliable,
-        part_first,
-        frozen,
-    )
-    if no_variation:
-        what = "upper limit" if ctx.chart == "t" else "control limits"
-        text = (
-            f"No {what}: every baseline value is the same, so there is no variation to set "
-            f"{'it' if ctx.chart == 't' else 'them'} from; only the run rules can signal. {text}"
-        )
-    return text
-
-
-def _part_verdict(
-    ctx: VerdictContext,
-    dates: Sequence[dt.date],
-    ys: Sequence[float | None],
-    centre: float | None,
-    runs: RunsResult,
-    shifts: Sequence[Span],
-    trends: Sequence[Span],
-    above: Sequence[int],
-    below: Sequence[int],
-    n_values: int,
-    reliable: bool,
-    part_first: int,
-    frozen: bool,
-) -> str:
     if n_values == 0:
         return "No values in this part yet: nothing to analyse."
     if centre is None:

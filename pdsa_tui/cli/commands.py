@@ -147,6 +147,25 @@ def _counts_text(counts: dict[str, int]) -> str:
     return ", ".join(f"{counts[k]} {one if counts[k] == 1 else many}" for k, one, many in names)
 
 
+def _programme_counts_text(counts: dict[str, int]) -> str:
+    """The records around the cycles (programme, meetings, drivers, ...), those present only."""
+    names = [
+        ("programme", "programme record", "programme records"),
+        ("meetings", "meeting", "meetings"),
+        ("assessments", "self-assessment", "self-assessments"),
+        ("answers", "self-assessment answer", "self-assessment answers"),
+        ("questions", "own question", "own questions"),
+        ("primary_drivers", "primary driver", "primary drivers"),
+        ("secondary_drivers", "secondary driver", "secondary drivers"),
+        ("evidence_reviews", "evidence review", "evidence reviews"),
+        ("spread", "spread entry", "spread entries"),
+        ("change_packages", "change package", "change packages"),
+    ]
+    return ", ".join(
+        f"{counts[k]} {one if counts[k] == 1 else many}" for k, one, many in names if counts.get(k)
+    )
+
+
 # -- check -------------------------------------------------------------------------
 def cmd_check(args: argparse.Namespace) -> int:
     """Verify the database and print its counts."""
@@ -157,7 +176,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         version = f"schema version {store.file_version}"
         if store.file_version < SCHEMA_VERSION:
             version += f" (pdsa upgrades it to {SCHEMA_VERSION} when it next opens it for writing)"
-        print(f"{store.path}: {version}, {_counts_text(store.counts())}.")
+        counts = store.counts()
+        print(f"{store.path}: {version}, {_counts_text(counts)}.")
+        around = _programme_counts_text(counts)
+        if around:
+            print(f"Around the cycles: {around}.")
         if problems:
             for p in problems:
                 print(f"problem: {p}", file=sys.stderr)
