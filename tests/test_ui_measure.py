@@ -10,7 +10,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.widgets import Input
-from ui_support import LARGE, SMALL, demo_app, screen_text, widget_text
+from ui_support import LARGE, SMALL, demo_app, screen_text, settled_text, widget_text
 
 from pdsa_tui.demo import AIM1_OUTCOME
 from pdsa_tui.model import Aim, DataPoint, Measure
@@ -104,7 +104,7 @@ async def test_screen_shows_facts_points_chart_and_verdict(tmp_path: Path) -> No
     app = demo_app(tmp_path)
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_measure(app, pilot, AIM1_OUTCOME)
-        text = screen_text(app)
+        text = await settled_text(pilot, app, lambda t: "m Measure" in t)
         assert f"Aim 1 › {AIM1_OUTCOME}"[:40] in text
         assert "Outcome · percent · higher is better · goal 100% · monthly" in text
         assert "01/02/2018" in text and "0%" in text and "0/6" in text

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input
-from ui_support import SMALL, demo_app, empty_app, screen_text, widget_text
+from ui_support import SMALL, demo_app, empty_app, screen_text, settled_text, widget_text
 
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, Measure
 from pdsa_tui.store import Store
@@ -271,8 +271,8 @@ async def test_overview_fits_small_and_large_terminals(
 ) -> None:
     app = demo_app(tmp_path)
     async with app.run_test(size=size) as pilot:
-        await pilot.pause()
-        lines = screen_text(app).splitlines()
+        text = await settled_text(pilot, app, lambda t: "Quit" in t.splitlines()[-1])
+        lines = text.splitlines()
         assert len(lines) == size[1]
         assert any("Aim 4" in line for line in lines)
         assert "Quit" in lines[-1]

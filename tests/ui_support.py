@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widget import Widget
 
 from pdsa_tui.demo import write_demo
@@ -40,3 +43,18 @@ def widget_text(widget: Widget) -> str:
     rendered = widget.render()
     plain = getattr(rendered, "plain", None)
     return plain if isinstance(plain, str) else str(rendered)
+
+
+async def settled_text(
+    pilot: Pilot[None], app: PdsaApp, ready: Callable[[str], bool], timeout: float = 15.0
+) -> str:
+    """The screen's text once ``ready(text)`` holds (or after ``timeout`` s, for the assert).
+
+    The footer and lazily drawn parts can need more than one refresh on a loaded machine.
+    """
+    deadline = time.monotonic() + timeout
+    text = screen_text(app)
+    while not ready(text) and time.monotonic() < deadline:
+        await pilot.pause(0.05)
+        text = screen_text(app)
+    return text
