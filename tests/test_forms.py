@@ -23,7 +23,7 @@ from pdsa_tui.model import (
     to_form,
 )
 from pdsa_tui.model.dates import DATE_HELP
-from pdsa_tui.model.forms import parse_field
+from pdsa_tui.model.forms import number_text, parse_field
 
 D = dt.date
 REQUIRED = "is required; it cannot be left empty"
@@ -363,3 +363,27 @@ def test_point_from_form_base_keeps_id_and_date() -> None:
     assert (p.id, p.date, p.value, p.rebase_after) == (base.id, D(2019, 2, 1), 2.0, True)
     fresh = point_from_form(date="01/02/2019", value="2")
     assert fresh.id != base.id and len(fresh.id) == 36
+
+
+def test_an_untouched_field_keeps_its_stored_value_exactly() -> None:
+    # A members item holding a comma, and a number with more digits than "%g" shows:
+    # saving the form as shown must change neither (it split the member in two).
+    aim = Aim(
+        code="Aim 9",
+        statement=SEED_AIM_STATEMENT,
+        members=["Team Manager (TM), East team", "Reviewing Officer"],
+        target_pct=85.123456789,
+    )
+    again = from_form(Aim, to_form(aim), base=aim)
+    assert again.members == aim.members
+    assert again.target_pct == aim.target_pct
+    # A field the user did change is parsed as typed.
+    edited = from_form(Aim, {**to_form(aim), "members": "SW, TM"}, base=aim)
+    assert edited.members == ["SW", "TM"]
+
+
+@pytest.mark.parametrize("value", [1234567.0, 1234567.891, 0.1, 85.123456789, 1e20, 2.5e-7])
+def test_a_number_reads_back_from_its_form_text(value: float) -> None:
+    # The point form and every number field show this text (it was "%g": 1.23457e+06).
+    assert parse_number(number_text(value)) == value
+    assert "e" not in number_text(1234567.0)

@@ -325,3 +325,22 @@ async def test_export_from_the_overview_asks_before_replacing(tmp_path: Path) ->
             app.clear_notifications()
     html = target.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "Aim 1" in html
+
+
+async def test_saving_the_aim_form_unchanged_changes_nothing(tmp_path: Path) -> None:
+    # The demo's members hold commas ("Team Manager (TM), East team"): a save of the form
+    # as shown split each into two members and wrote a new revision.
+    app = demo_app(tmp_path)
+    assert app.store is not None
+    before = app.store.find_aim("Aim 2")
+    assert any("," in m for m in before.members)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("down", "e")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "RecordForm"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "OverviewScreen"
+    after = Store.open(app.path, read_only=True).find_aim("Aim 2")
+    assert after.members == before.members
+    assert after.rev == before.rev

@@ -101,7 +101,7 @@ def field_text(record: Record, name: str) -> str:
     if spec.kind == "date":
         return format_date(value)
     if spec.kind in ("number", "percent"):
-        return f"{value:g}"
+        return number_text(value)
     if spec.kind == "list":
         return ", ".join(value)
     if spec.kind == "tasks":
@@ -109,6 +109,14 @@ def field_text(record: Record, name: str) -> str:
     if spec.kind in ROW_KINDS:
         return rows_text(value)
     return str(value)
+
+
+def number_text(value: float) -> str:
+    """``value`` as a form shows it: plain digits that read back as the same number."""
+    if float(value).is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    text = repr(float(value))
+    return text if "e" in text or "inf" in text or "nan" in text else text.rstrip("0")
 
 
 def to_form(record: Record) -> dict[str, str]:
@@ -126,6 +134,10 @@ def from_form(cls: type[R], values: Mapping[str, str], base: R | None = None) ->
     changes: dict[str, Any] = {}
     for spec in cls.specs():
         if spec.name not in values:
+            continue
+        if base is not None and values[spec.name] == field_text(base, spec.name):
+            # Untouched: keep the stored value exactly (a list item holding a comma, or a
+            # number with more digits than a form shows, must not change on a mere save).
             continue
         try:
             changes[spec.name] = parse_field(spec, values[spec.name])

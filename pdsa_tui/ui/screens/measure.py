@@ -35,6 +35,7 @@ from pdsa_tui.model import (
     point_from_form,
 )
 from pdsa_tui.model.dates import add_period, today
+from pdsa_tui.model.forms import number_text
 from pdsa_tui.store import NotFoundError, ReadOnlyError, StoreError
 from pdsa_tui.ui.modals import ConfirmScreen, dismiss_unless_typed, not_saved_text
 from pdsa_tui.ui.screens.base import PdsaScreen
@@ -182,9 +183,9 @@ class PointForm(ModalScreen[DataPoint | None]):
         p = point
         self.initial: dict[str, str] = {
             "date": format_date(p.date if p else (default_date or next_date(measure))),
-            "value": f"{p.value:g}" if p and p.value is not None else "",
-            "numerator": f"{p.numerator:g}" if p and p.numerator is not None else "",
-            "denominator": f"{p.denominator:g}" if p and p.denominator is not None else "",
+            "value": number_text(p.value) if p and p.value is not None else "",
+            "numerator": number_text(p.numerator) if p and p.numerator is not None else "",
+            "denominator": number_text(p.denominator) if p and p.denominator is not None else "",
             "note": p.note if p else "",
         }
         self.initial_marks = (bool(p and p.baseline_end), bool(p and p.rebase_after))
