@@ -380,6 +380,11 @@ def test_an_untouched_field_keeps_its_stored_value_exactly() -> None:
     # A field the user did change is parsed as typed.
     edited = from_form(Aim, {**to_form(aim), "members": "SW, TM"}, base=aim)
     assert edited.members == ["SW", "TM"]
+    # Items holding commas are shown apart with semicolons, so editing one keeps the others.
+    shown = to_form(aim)["members"]
+    assert shown == "Team Manager (TM), East team; Reviewing Officer"
+    added = from_form(Aim, {**to_form(aim), "members": shown + "; Data lead"}, base=aim)
+    assert added.members == [*aim.members, "Data lead"]
 
 
 @pytest.mark.parametrize("value", [1234567.0, 1234567.891, 0.1, 85.123456789, 1e20, 2.5e-7])

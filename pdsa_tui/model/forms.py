@@ -81,7 +81,9 @@ def parse_field(spec: FieldSpec, text: str) -> Any:
             )
         return value
     if kind == "list":
-        return [p.strip() for p in s.replace("\n", ",").split(",") if p.strip()]
+        # Semicolons, when present, separate items that hold commas ("TM, East team; SW").
+        sep = ";" if ";" in s else ","
+        return [p.strip() for p in s.replace("\n", sep).split(sep) if p.strip()]
     if kind == "tasks":
         return [Task.from_line(line) for line in text.splitlines() if line.strip()]
     if kind in ROW_KINDS:
@@ -103,7 +105,7 @@ def field_text(record: Record, name: str) -> str:
     if spec.kind in ("number", "percent"):
         return number_text(value)
     if spec.kind == "list":
-        return ", ".join(value)
+        return ("; " if any("," in v for v in value) else ", ").join(value)
     if spec.kind == "tasks":
         return "\n".join(t.to_line() for t in value)
     if spec.kind in ROW_KINDS:

@@ -237,7 +237,12 @@ class Aim(Record):
     cohort_from: dt.date | None = _f("Cohort from", "date", default=None)
     deadline: dt.date | None = _f("Deadline (by)", "date", default=None)
     lead: str = _f("Lead", help="role or initials, not a child's name")
-    members: list[str] = _f("Members", "list", default=[], help="comma-separated")
+    members: list[str] = _f(
+        "Members",
+        "list",
+        default=[],
+        help="roles or initials, comma-separated (semicolons when one holds a comma)",
+    )
     kind: str = _f("Kind", "choice", default="local", required=True, choices=C.AIM_KINDS)
     status: str = _f("Status", "choice", default="active", required=True, choices=C.AIM_STATUSES)
     notes: str = _f("Notes", "longtext")
