@@ -132,9 +132,9 @@ else:
     # (open the store, build the app, run it), as cli.main and run_app do.
     from pathlib import Path
 
-    from pdsa_tui.cli import build_parser
+    from pdsa_tui.cli import parse_args
 
-    args = build_parser().parse_args(["--db", db])
+    args = parse_args(["--db", db])
     from pdsa_tui.ui.app import run
 
     run(Path(args.db), **options)

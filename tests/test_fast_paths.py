@@ -1,17 +1,22 @@
 """The speed-ups of issue 16 keep their behaviour: one parse at open (two if the file
 changed meanwhile), the garbage collector paused and always resumed, the app's entry
-point with run options (what the start-up benchmark runs)."""
+point with run options (what the start-up benchmark runs), the app's arguments parsed
+without importing the subcommands."""
 
 from __future__ import annotations
 
 import gc
+import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import Programme
 
+from pdsa_tui.cli.errors import EXIT_USAGE
 from pdsa_tui.memory import paused_gc
 from pdsa_tui.model import Aim
 from pdsa_tui.report.export import export_text
@@ -109,3 +114,50 @@ def test_app_entry_point_takes_run_options(tmp_db: Path, programme: Programme) -
     finally:
         gc.unfreeze()  # run() froze this test process's objects, as it does the app's
     assert seen == [OverviewScreen.__name__, programme.aim.code]
+
+
+def test_opening_the_app_parses_without_importing_subcommands() -> None:
+    """``pdsa --db PATH`` needs none of the subcommands' modules."""
+    code = (
+        "import sys; from pdsa_tui.cli import parse_args; "
+        "a = parse_args(['--db', 'x.json', '--user', 'check', '--read-only']); "
+        "print(a.db, a.user, a.read_only, a.demo, getattr(a, 'func', None)); "
+        "print(sorted(m for m in sys.modules if m.startswith('pdsa_tui.cli.cmd_')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert out == ["x.json check True False None", "[]"]
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--db", "x.json", "frobnicate"], "invalid choice: 'frobnicate'"),
+        (["--bogus"], "unrecognized arguments: --bogus"),
+        (["--db"], "argument --db: expected one argument"),
+    ],
+)
+def test_usage_errors_are_those_of_the_full_parser(argv: list[str], expected: str) -> None:
+    from pdsa_tui.cli import CliError, parse_args
+
+    with pytest.raises(CliError, match=re.escape(expected)) as info:
+        parse_args(argv)
+    assert info.value.status == EXIT_USAGE
+
+
+def test_help_still_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    from pdsa_tui.cli import parse_args
+
+    with pytest.raises(SystemExit):
+        parse_args(["--db", "x.json", "--help"])
+    text = capsys.readouterr().out
+    for command in ("demo", "check", "list", "data", "analyse", "export", "merge", "cases"):
+        assert command in text
+
+
+def test_a_subcommand_still_parses_with_the_db_before_it() -> None:
+    from pdsa_tui.cli import parse_args
+
+    args = parse_args(["--db", "x.json", "list", "aims", "--json"])
+    assert args.db == "x.json" and args.func is not None

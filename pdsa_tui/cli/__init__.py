@@ -20,20 +20,9 @@ class _Parser(argparse.ArgumentParser):
         raise CliError(f"{message} (see '{self.prog} --help')", EXIT_USAGE)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser."""
-    from pdsa_tui.cli import (
-        cmd_analyse,
-        cmd_assess,
-        cmd_cases,
-        cmd_conflicts,
-        cmd_export,
-        cmd_measure,
-        cmd_meeting,
-        cmd_merge,
-        cmd_programme,
-        commands,
-    )
+def build_parser(*, subcommands: bool = True) -> argparse.ArgumentParser:
+    """The full argument parser (without ``subcommands``: only the app's own options)."""
+    from pdsa_tui.cli import commands
 
     parser = _Parser(
         prog="pdsa",
@@ -52,6 +41,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--read-only", action="store_true", help="open the database without changing it"
     )
+    if not subcommands:
+        return parser
+    from pdsa_tui.cli import (
+        cmd_analyse,
+        cmd_assess,
+        cmd_cases,
+        cmd_conflicts,
+        cmd_export,
+        cmd_measure,
+        cmd_meeting,
+        cmd_merge,
+        cmd_programme,
+    )
+
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.register(sub)
     cmd_analyse.register(sub)
@@ -64,6 +67,21 @@ def build_parser() -> argparse.ArgumentParser:
     cmd_merge.register(sub)
     cmd_conflicts.register(sub)
     return parser
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """``argv`` parsed; the subcommands' modules are imported only when one is given.
+
+    Opening the app (``pdsa``, ``pdsa --db PATH``...) is the common case and needs
+    none of them, so the app's own options are tried first. Anything else (a
+    subcommand, a misspelt one, ``--help``) goes to the full parser, so help and
+    errors are the same as ever.
+    """
+    if not any(a in ("-h", "--help") for a in argv):
+        args, rest = build_parser(subcommands=False).parse_known_args(argv)
+        if not rest:
+            return args
+    return build_parser().parse_args(argv)
 
 
 def _check_today_override() -> None:
@@ -81,8 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
         _check_today_override()
-        parser = build_parser()
-        args = parser.parse_args(args_list)
+        args = parse_args(args_list)
         func = getattr(args, "func", None)
         if func is None:
             from pdsa_tui.cli.commands import run_app
