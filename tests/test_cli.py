@@ -629,7 +629,7 @@ def test_import_ratios_into_a_value_measure_is_refused(
     before = db.read_bytes()
     path = EXAMPLES / "data_import_percent.csv"
     r = run(capsys, "data", "import", "--db", db, "--measure", AIM4_WEEKS, path)
-    assert_one_line_error(r, 1, "plain values", "nothing was added")
+    assert_one_line_error(r, 1, "plain values", "nothing was imported")
     assert db.read_bytes() == before
 
 

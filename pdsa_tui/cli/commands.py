@@ -22,8 +22,9 @@ from pdsa_tui.model import (
     format_date,
     point_from_form,
 )
-from pdsa_tui.model.csvseries import CsvError, read_series_csv
+from pdsa_tui.model.csvseries import date_taken, kind_clash, plan_import
 from pdsa_tui.store import DatabaseNotFoundError, Store, StoreError, default_db_path, lock_path
+from pdsa_tui.store.csvfile import CsvFileError, read_csv_text
 from pdsa_tui.store.store import what_to_do
 
 
@@ -322,16 +323,11 @@ def _num(x: float) -> float | int:
     return int(x) if float(x).is_integer() else x
 
 
-def _check_kind(m: Measure, ratio: bool, where: str = "") -> None:
+def _check_kind(m: Measure, ratio: bool) -> None:
     """Refuse to mix values and numerator/denominator pairs in one measure."""
-    held = {p.value is None for p in m.points}
-    if held == {not ratio}:  # a measure that already holds both kinds takes either
-        has = "numerator/denominator pairs" if True in held else "plain values"
-        given = "numerator/denominator pairs" if ratio else "plain values"
-        raise CliError(
-            f"{where}measure '{m.name}' holds {has}, not {given}; nothing was added",
-            EXIT_DATA,
-        )
+    clash = kind_clash(m, ratio)
+    if clash:
+        raise CliError(f"{clash}; nothing was added", EXIT_DATA)
 
 
 def point_json(p: Any) -> dict[str, Any]:
@@ -388,18 +384,6 @@ def cmd_data_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _check_dates_free(m: Measure, points: list[Any], where: str = "") -> None:
-    taken = {p.date for p in m.points}
-    for p in points:
-        if p.date in taken:
-            raise CliError(
-                f"{where}measure '{m.name}' already has a point on {format_date(p.date)}; "
-                "edit it in the app or choose another date",
-                EXIT_DATA,
-            )
-        taken.add(p.date)
-
-
 def cmd_data_add(args: argparse.Namespace) -> int:
     """Add one data point."""
     has_value = args.value is not None
@@ -425,7 +409,9 @@ def cmd_data_add(args: argparse.Namespace) -> int:
         except ValidationError as exc:
             raise CliError(str(exc), EXIT_DATA) from None
         _check_kind(m, point.value is None)
-        _check_dates_free(m, [point])
+        taken = date_taken(m, point)
+        if taken:
+            raise CliError(f"{taken}; edit it in the app or choose another date", EXIT_DATA)
         store.add_point(m, point)
     print(f"Added {format_date(point.date)} to '{m.name}' ({len(m.points) + 1} points).")
     return 0
@@ -434,13 +420,9 @@ def cmd_data_add(args: argparse.Namespace) -> int:
 def read_csv_file(path: Path) -> str:
     """The text of a CSV file to import; a one-line CLI error when it cannot be read."""
     try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise CliError(f"{path}: no such file", EXIT_DATA) from None
-    except UnicodeDecodeError:
-        raise CliError(f"{path}: not a UTF-8 text file; save the CSV as UTF-8", EXIT_DATA) from None
-    except OSError as exc:
-        raise CliError(f"{path}: cannot be read ({exc.strerror})", EXIT_DATA) from None
+        return read_csv_text(path)
+    except CsvFileError as exc:
+        raise CliError(str(exc), EXIT_DATA) from None
 
 
 def cmd_data_import(args: argparse.Namespace) -> int:
@@ -450,14 +432,11 @@ def cmd_data_import(args: argparse.Namespace) -> int:
     with open_store(args, write=True) as store:
         m = _find_measure(store, args.measure)
         _refuse_case_measure(m)
-        try:
-            series = read_series_csv(text, str(path), unit=m.unit)
-        except CsvError as exc:
-            raise CliError(f"{exc}; nothing was imported", EXIT_DATA) from None
-        _check_kind(m, series.ratio, f"{path}: ")
-        _check_dates_free(m, series.points, f"{path}: ")
-        store.add_points(m, series.points)
-    n = len(series.points)
+        plan = plan_import(text, str(path), m)
+        if plan.errors:
+            raise CliError(f"{plan.errors[0]}; nothing was imported", EXIT_DATA)
+        store.add_points(m, plan.points)
+    n = len(plan.rows)
     print(f"Imported {n} point{'s' if n != 1 else ''} into '{m.name}' from {path}.")
     return 0
 
