@@ -352,11 +352,29 @@ class MeasureScreen(PdsaScreen):
 
     ABOUT = (
         "Data entry for one measure: the points above, the chart and what it says below. "
-        "Freeze ends the baseline the centre line is drawn from; rebase starts a new phase."
+        "Freeze ends the baseline the centre line is drawn from; rebase starts a new phase. "
+        "i imports a CSV file or rows pasted from a spreadsheet (v starts with the paste): "
+        "a preview shows every row and problem first, then all rows are added or none."
     )
 
     BINDINGS = [
         Binding("a", "add_point", "Add", id="measure.add"),
+        # Next to Add: the data lead's monthly job, and in view at 80 columns.
+        Binding(
+            "i",
+            "import_data",
+            "Import",
+            id="measure.import",
+            tooltip="Import points from a CSV file or pasted rows",
+        ),
+        Binding(
+            "v",
+            "paste_rows",
+            "Paste rows",
+            id="measure.paste",
+            show=False,
+            tooltip="Paste rows copied from a spreadsheet",
+        ),
         Binding("e", "edit_point", "Edit", id="measure.edit"),
         Binding("d,delete", "delete_point", "Delete", id="measure.delete"),
         Binding("f", "toggle_freeze", "Freeze", id="measure.freeze"),
@@ -572,6 +590,24 @@ class MeasureScreen(PdsaScreen):
         # Stored: follow the measure from now on; read-only: show it this visit.
         self.chart_override = kind if self.store.read_only else None
         self.changed()
+
+    def action_import_data(self, paste: bool = False) -> None:
+        """Import points from a CSV file (or pasted rows): preview, then all or none."""
+        if self.measure is None or not self.can_write():
+            return
+        from pdsa_tui.ui.screens.data_import import DataImportScreen
+
+        def done(count: int | None) -> None:
+            if count is None:
+                return
+            self.changed()
+            self.notify(f"Imported {count} point{'s' if count != 1 else ''}.", timeout=5)
+
+        self.app.push_screen(DataImportScreen(self.store, self.measure, paste=paste), done)
+
+    def action_paste_rows(self) -> None:
+        """Paste rows copied from a spreadsheet: preview, then all or none."""
+        self.action_import_data(paste=True)
 
     def action_edit_measure(self) -> None:
         if self.measure is not None:
