@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 from collections.abc import Mapping
@@ -153,6 +154,19 @@ def from_form(cls: type[R], values: Mapping[str, str], base: R | None = None) ->
         errors.extend(e for e in record.validate() if e.field not in parsed_bad)
         raise ValidationError(errors)
     return record.check()
+
+
+def draft_from_form(cls: type[R], values: Mapping[str, str], base: R | None = None) -> R:
+    """The record as typed so far, unvalidated: a field that does not read keeps ``base``'s value.
+
+    For what a form shows while typing (warnings); saving goes through :func:`from_form`.
+    """
+    changes: dict[str, Any] = {}
+    for spec in cls.specs():
+        if spec.name in values:
+            with contextlib.suppress(ValidationError):
+                changes[spec.name] = parse_field(spec, values[spec.name])
+    return dataclasses.replace(base, **changes) if base is not None else cls(**changes)
 
 
 def point_from_form(

@@ -33,8 +33,8 @@ from pdsa_tui.model import (
 )
 from pdsa_tui.model import dates as dates_mod
 from pdsa_tui.store import StoreError
+from pdsa_tui.ui.measure_text import marker_text, verdict_text
 from pdsa_tui.ui.screens.base import PdsaScreen
-from pdsa_tui.ui.screens.measure import marker_text, verdict_text
 from pdsa_tui.ui.widgets.chart import ChartView
 from pdsa_tui.ui.widgets.record_table import Cell, Column, RecordTable, Row
 

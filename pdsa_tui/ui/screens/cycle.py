@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Input, Select, Static, TabbedContent, TabPane, TextArea
 
+from pdsa_tui.analysis.warnings import cycle_warnings
 from pdsa_tui.model import (
     ChangeIdea,
     Cycle,
@@ -25,6 +26,8 @@ from pdsa_tui.model import (
     format_date,
     from_form,
 )
+from pdsa_tui.model.dates import today
+from pdsa_tui.model.forms import draft_from_form
 from pdsa_tui.model.records import ACT_FIELDS, DO_FIELDS, PLAN_FIELDS, STUDY_FIELDS
 from pdsa_tui.store import Store, StoreError
 from pdsa_tui.ui.modals import ConfirmScreen, not_saved_text
@@ -283,6 +286,16 @@ class CycleScreen(PdsaScreen):
     def _flush_status(self) -> None:
         self._status_pending = False
         self._show_status()
+        self._show_warnings()
+
+    def _show_warnings(self) -> None:
+        """Possible slips in the dates typed now, each under its field; saving still allowed."""
+        if self.cycle is None:
+            return
+        draft = draft_from_form(Cycle, self._values(), base=self.cycle)
+        by_field = {w.field: w.message for w in cycle_warnings(draft, today())}
+        for _, form in self.forms():
+            form.show_warnings(by_field)
 
     def _show_status(self) -> None:
         assert self.cycle is not None
@@ -394,7 +407,15 @@ class CycleScreen(PdsaScreen):
         self.is_draft = False
         self._reset_initial(saved)
         self.changed()
-        self.notify(f"Saved cycle {saved.number}.", timeout=3, markup=False)
+        warned = cycle_warnings(saved, today())
+        if warned:
+            # Saved as typed; the warning may sit on a tab that is not in view.
+            lines = "\n".join(f"⚠ {Cycle.spec(w.field).label} {w.message}" for w in warned)
+            self.notify(
+                f"Saved cycle {saved.number}.\n{lines}", severity="warning", timeout=8, markup=False
+            )
+        else:
+            self.notify(f"Saved cycle {saved.number}.", timeout=3, markup=False)
         decision_follow_up(self, before, saved, self._open_draft, declined=self._declined)
 
     def _invalid(self, errors: Sequence[FieldError]) -> None:

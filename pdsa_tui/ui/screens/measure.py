@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
-from pdsa_tui.analysis.charts import CENTRE_NAMES, CHART_NAMES, ChartType
+from pdsa_tui.analysis.charts import ChartType
 from pdsa_tui.analysis.measures import (
     MeasureView,
     available_charts,
@@ -23,7 +23,7 @@ from pdsa_tui.analysis.measures import (
     thin_markers,
     view_measure,
 )
-from pdsa_tui.analysis.verdict import format_number
+from pdsa_tui.analysis.warnings import FieldWarning, point_warnings
 from pdsa_tui.model import (
     Aim,
     DataPoint,
@@ -34,9 +34,16 @@ from pdsa_tui.model import (
     format_date,
     point_from_form,
 )
-from pdsa_tui.model.dates import add_period, today
-from pdsa_tui.model.forms import number_text
+from pdsa_tui.model.dates import add_period, parse_date, today
+from pdsa_tui.model.forms import number_text, parse_number
 from pdsa_tui.store import NotFoundError, ReadOnlyError, StoreError
+from pdsa_tui.ui.measure_text import (
+    marker_text,
+    measure_facts,
+    ratio_text,
+    value_text,
+    verdict_text,
+)
 from pdsa_tui.ui.modals import ConfirmScreen, dismiss_unless_typed, not_saved_text
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.widgets.chart import ChartView
@@ -63,94 +70,6 @@ def point_kinds(measure: Measure, point: DataPoint | None = None) -> tuple[bool,
     if not has_value and not has_ratio:
         return True, True
     return has_value, has_ratio
-
-
-def shown_value(view: MeasureView, value: float | None) -> str:
-    """A value in displayed units with its unit: '67%', '12 days', '3.5 count'."""
-    if value is None:
-        return "-"
-    if view.unit_label == "%":
-        return view.format(value)
-    if view.unit_label.strip() in ("count", "rate"):
-        return format_number(value)
-    return f"{format_number(value)}{view.unit_label}"
-
-
-def value_text(view: MeasureView, point: DataPoint) -> str:
-    """The point's plotted value with its unit: '67%', '12 days'."""
-    return shown_value(view, point.y)
-
-
-def ratio_text(point: DataPoint) -> str:
-    """'2/3' for a numerator/denominator point, else ''."""
-    if point.value is not None or point.numerator is None or point.denominator is None:
-        return ""
-    return f"{point.numerator:g}/{point.denominator:g}"
-
-
-def marker_text(point: DataPoint) -> str:
-    """The point's markers in words."""
-    if point.baseline_end and point.rebase_after:
-        return "baseline+rebase"
-    if point.baseline_end:
-        return "baseline ends"
-    if point.rebase_after:
-        return "rebase after"
-    return ""
-
-
-def measure_facts(measure: Measure, view: MeasureView) -> Text:
-    """The measure's type, unit, direction, goal, frequency, source and definition."""
-    facts = [
-        f"{choices.label(choices.MEASURE_TYPES, measure.type)}",
-        choices.label(choices.UNITS, measure.unit).lower(),
-        choices.label(choices.DIRECTIONS, measure.direction).lower(),
-    ]
-    if view.goal is not None:
-        facts.append(f"goal {shown_value(view, view.goal)}")
-    if measure.frequency:
-        facts.append(measure.frequency)
-    text = Text(" · ".join(facts))
-    more = [
-        (label, " ".join(value.split()))
-        for label, value in (("Definition", measure.definition), ("Source", measure.source))
-        if value.strip()
-    ]
-    if more:
-        text.append("\n")
-        for k, (label, value) in enumerate(more):
-            text.append(f"{' · ' if k else ''}{label}: ", style="bold")
-            text.append(value)
-    return text
-
-
-def verdict_text(view: MeasureView, charts: list[ChartType]) -> Text:
-    """The chart's name, centre line, verdict and warnings, for under the chart."""
-    a = view.analysis
-    kind = a.chart
-    text = Text()
-    head = CHART_NAMES.get(kind, kind)
-    others = [CHART_NAMES[c] for c in charts if c != kind]
-    text.append(head, style="bold")
-    if a.parts:
-        centres = [
-            shown_value(view, p.centre * view.scale) if p.centre is not None else "-"
-            for p in a.parts
-        ]
-        text.append(f" · {CENTRE_NAMES[kind].removeprefix('the ')} {' → '.join(centres)}")
-        text.append(f" · {a.n} point{'s' if a.n != 1 else ''}")
-        if len(a.parts) > 1:
-            text.append(f" · {len(a.parts)} parts")
-    if others:
-        text.append(f"  (c: {', '.join(others)})", style="dim")
-    text.append("\n")
-    if a.advice:
-        text.append(f"{a.advice}\n", style="dim")
-    text.append(a.verdict, style="bold" if a.signal else "")
-    warnings = [*a.warnings, *(w for p in a.parts for w in p.warnings)]
-    for w in warnings:
-        text.append(f"\n⚠ {w}", style="italic")
-    return text
 
 
 # -- the point form ------------------------------------------------------------------------
@@ -247,6 +166,7 @@ class PointForm(ModalScreen[DataPoint | None]):
                 )
         for name, _, _ in fields:
             yield Static("", id=f"error-{name}", classes="point-error")
+            yield Static("", id=f"warn-{name}", classes="point-warning")
 
     def on_mount(self) -> None:
         first = "value" if self.show_value else "numerator"
@@ -297,6 +217,55 @@ class PointForm(ModalScreen[DataPoint | None]):
             if msgs:
                 marked.append(name)
         return marked
+
+    # -- warnings (saving is still allowed) -----------------------------------------------------
+    def draft(self) -> DataPoint | None:
+        """The point as typed so far, as far as it reads (None: no date yet)."""
+        typed = self.values()
+        try:
+            day = parse_date(typed["date"])
+        except ValueError:
+            return None
+        nums: dict[str, float | None] = {}
+        for name in ("value", "numerator", "denominator"):
+            try:
+                nums[name] = parse_number(typed[name])
+            except ValidationError:
+                nums[name] = None
+        return DataPoint(
+            date=day,
+            value=nums["value"],
+            numerator=nums["numerator"],
+            denominator=nums["denominator"],
+            id=self.point.id if self.point else "",
+        )
+
+    def warnings(self) -> list[FieldWarning]:
+        """What may be a slip in what is typed now: a future date, a gap, a far-off value."""
+        point = self.draft()
+        if point is None:
+            return []
+        warned = point_warnings(self.measure, point, today())
+        if point.validate(self.measure.unit):
+            # A value that will be refused needs its error, not a warning as well.
+            warned = [w for w in warned if w.field == "date"]
+        return warned
+
+    def show_warnings(self) -> None:
+        """One line under each field a warning is about."""
+        by_field: dict[str, str] = {}
+        for w in self.warnings():
+            name = w.field if self.query(f"#warn-{w.field}") else "date"
+            by_field.setdefault(name, w.message)
+        for line in self.query(".point-warning").results(Static):
+            name = (line.id or "").removeprefix("warn-")
+            message = by_field.get(name)
+            line.update(Text(f"⚠ {message}" if message else ""))
+            line.set_class(bool(message), "-shown")
+
+    @on(Input.Changed)
+    def _typed(self) -> None:
+        self.show_warnings()
 
     # -- actions --------------------------------------------------------------------------------
     @on(Input.Submitted)
@@ -498,9 +467,17 @@ class MeasureScreen(PdsaScreen):
     def _after_save(self, point: DataPoint | None) -> None:
         if point is None:
             return
+        before = self.measure
         self.changed()
         self.table.move_to(point.id)
-        self.notify(f"Saved the point for {format_date(point.date)}.", timeout=3, markup=False)
+        saved = f"Saved the point for {format_date(point.date)}."
+        warned = point_warnings(before, point, today()) if before is not None else []
+        if warned:
+            # Saved as typed; the warnings the form showed are repeated once it has closed.
+            lines = "\n".join(f"⚠ {w.message}" for w in warned)
+            self.notify(f"{saved}\n{lines}", severity="warning", timeout=8, markup=False)
+            return
+        self.notify(saved, timeout=3, markup=False)
 
     def action_add_point(self) -> None:
         if self.measure is None or not self.can_write():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -29,6 +29,8 @@ class FieldBox(Vertical):
     FieldBox { height: auto; margin: 0 0 1 0; }
     FieldBox > .field-error { color: $error; display: none; }
     FieldBox.-invalid > .field-error { display: block; }
+    FieldBox > .field-warning { color: $warning; display: none; }
+    FieldBox.-warned > .field-warning { display: block; }
     FieldBox > Input, FieldBox > TextArea, FieldBox > Select > SelectCurrent {
         background: $boost;
     }
@@ -52,6 +54,7 @@ class FieldBox(Vertical):
         # Until the box is composed (a lazy tab not opened yet) these stand in for it.
         self._pending: str | None = None
         self._error: str | None = None
+        self._warning: str | None = None
 
     def compose(self) -> ComposeResult:
         spec = self.spec
@@ -96,6 +99,7 @@ class FieldBox(Vertical):
         self._control = control
         yield control
         yield Static(Text(self._error or ""), classes="field-error")
+        yield Static(Text(self._warning or ""), classes="field-warning")
 
     @property
     def control(self) -> Widget:
@@ -143,6 +147,16 @@ class FieldBox(Vertical):
         self.set_class(bool(message), "-invalid")
         if self._control is not None:
             self.query_one(".field-error", Static).update(Text(message or ""))
+
+    def show_warning(self, message: str | None) -> None:
+        """Show a warning under the field (a possible slip; saving is allowed), or clear it."""
+        text = f"⚠ {message}" if message else None
+        if text == self._warning:
+            return
+        self._warning = text
+        self.set_class(bool(text), "-warned")
+        if self._control is not None:
+            self.query_one(".field-warning", Static).update(Text(text or ""))
 
 
 class FormFields(Vertical):
@@ -214,6 +228,11 @@ class FormFields(Vertical):
             if msgs:
                 marked.append(box.spec.name)
         return marked
+
+    def show_warnings(self, by_field: Mapping[str, str]) -> None:
+        """Show each field's warning under it (clearing the rest)."""
+        for box in self.boxes():
+            box.show_warning(by_field.get(box.spec.name))
 
     def focus_field(self, name: str, *, tries: int = 5) -> None:
         """Move focus to field ``name`` and scroll it into view (mounting it if need be)."""
