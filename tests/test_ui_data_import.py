@@ -218,3 +218,19 @@ async def test_pasted_rows_with_a_problem_import_nothing_and_escape_asks(tmp_pat
         assert app.screen is dialog
         assert dialog.query_one("#import-paste", TextArea).text == rows
     assert path.read_bytes() == before
+
+
+async def test_help_lists_import_and_paste(tmp_path: Path) -> None:
+    path = make_db(tmp_path)
+    app = PdsaApp(Store.open(path), path)
+    async with app.run_test(size=SMALL) as pilot:
+        assert app.store is not None
+        await pilot.pause()
+        screen = MeasureScreen(app.store.find_measure(NAME).id)
+        app.push_screen(screen)
+        await pilot.pause()
+        rows = dict((desc, key) for key, desc in screen.help_rows() if desc)
+        assert rows["Import"] == "i" and rows["Paste rows"] == "v"
+        titles = [title for title, _, _ in screen.palette_actions()]
+        assert "Import points from a CSV file or pasted rows" in titles
+        assert "Paste rows copied from a spreadsheet" in titles

@@ -361,14 +361,13 @@ class CasesScreen(PdsaScreen):
         if self.measure is None or not self.can_write():
             return
         from pdsa_tui.ui.screens.case_import import CaseImportScreen
+        from pdsa_tui.ui.screens.importing import open_import
 
-        def done(count: int | None) -> None:
-            if count is None:
-                return
-            self.changed()
-            self.notify(f"Imported the extract: {count} cases added or updated.", timeout=5)
-
-        self.app.push_screen(CaseImportScreen(self.store, self.measure), done)
+        open_import(
+            self,
+            CaseImportScreen(self.store, self.measure),
+            lambda n: f"Imported the extract: {n} cases added or updated.",
+        )
 
     def action_chart(self) -> None:
         if self.measure is None:

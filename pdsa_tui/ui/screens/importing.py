@@ -7,9 +7,10 @@ rows are (cases, data points) and how they are stored.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rich.text import Text
 from textual import events, on
@@ -25,6 +26,9 @@ from pdsa_tui.store import StoreError
 from pdsa_tui.store.csvfile import CsvFileError, read_csv_text
 from pdsa_tui.ui.modals import dismiss_unless_typed
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
+
+if TYPE_CHECKING:
+    from pdsa_tui.ui.screens.base import PdsaScreen
 
 PATH_HINT = "Type the path of the CSV file, then press enter to preview it."
 PASTE_HINT = "Paste the rows above (your terminal's paste: ctrl+shift+v, cmd+v or right-click)."
@@ -273,3 +277,15 @@ class ImportScreen(ModalScreen[int | None]):
     def action_cancel(self) -> None:
         pasted = self.paste and bool(self.source_text.strip())
         dismiss_unless_typed(self, pasted, "Close without importing the pasted rows?")
+
+
+def open_import(screen: PdsaScreen, dialog: ImportScreen, said: Callable[[int], str]) -> None:
+    """Show ``dialog`` over ``screen``; after an import redraw and say ``said(count)``."""
+
+    def done(count: int | None) -> None:
+        if count is None:
+            return
+        screen.changed()
+        screen.notify(said(count), timeout=5)
+
+    screen.app.push_screen(dialog, done)

@@ -573,14 +573,13 @@ class MeasureScreen(PdsaScreen):
         if self.measure is None or not self.can_write():
             return
         from pdsa_tui.ui.screens.data_import import DataImportScreen
+        from pdsa_tui.ui.screens.importing import open_import
 
-        def done(count: int | None) -> None:
-            if count is None:
-                return
-            self.changed()
-            self.notify(f"Imported {count} point{'s' if count != 1 else ''}.", timeout=5)
-
-        self.app.push_screen(DataImportScreen(self.store, self.measure, paste=paste), done)
+        open_import(
+            self,
+            DataImportScreen(self.store, self.measure, paste=paste),
+            lambda n: f"Imported {n} point{'s' if n != 1 else ''}.",
+        )
 
     def action_paste_rows(self) -> None:
         """Paste rows copied from a spreadsheet: preview, then all or none."""
