@@ -234,3 +234,21 @@ async def test_help_lists_import_and_paste(tmp_path: Path) -> None:
         titles = [title for title, _, _ in screen.palette_actions()]
         assert "Import points from a CSV file or pasted rows" in titles
         assert "Paste rows copied from a spreadsheet" in titles
+
+
+async def test_possible_slips_are_warned_by_line_and_still_import(tmp_path: Path) -> None:
+    path = make_db(tmp_path)
+    app = PdsaApp(Store.open(path), path)
+    ahead = TODAY + dt.timedelta(days=40)
+    rows = f"{format_date(month(3))}\t7\t8\n{format_date(ahead)}\t6\t8\n"
+    async with app.run_test(size=SMALL) as pilot:
+        dialog = await open_import(app, pilot, "v")
+        await paste(dialog, pilot, rows)
+        assert errors_shown(dialog) == []
+        warned = widget_text(dialog.query_one("#import-warnings", Static))
+        assert warned == f"⚠ pasted line 2: date is in the future (today is {format_date(TODAY)})"
+        assert "1 to check (⚠ below); ctrl+s imports them all." in summary(dialog)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, MeasureScreen)
+    assert points_on_disk(path)[-1].date == ahead

@@ -221,3 +221,20 @@ def test_a_value_is_judged_within_its_chart_part_and_never_inside_its_range() ->
     lopsided = monthly([100, 100, 100, 100, 100, 100, 100, 0, 100])
     inside = DataPoint(date=dt.date(2026, 11, 1), value=5)
     assert point_warnings(lopsided, inside, TODAY) == []
+
+
+def test_proportions_use_the_p_chart_sigma_at_the_points_denominator() -> None:
+    m = Measure(
+        name="% on time",
+        unit="percent",
+        frequency="monthly",
+        points=[
+            DataPoint(date=add_months(dt.date(2026, 1, 1), k), numerator=n, denominator=d)
+            for k, (n, d) in enumerate([(7, 7), (6, 7), (8, 8), (7, 7), (9, 9), (8, 8), (6, 7)])
+        ],
+    )
+    # p-bar = 51/53; at n = 15 sigma = 4.9%, so 12/15 (80%) is 3.3 sigma off: not far.
+    near = DataPoint(date=dt.date(2026, 8, 1), numerator=12, denominator=15)
+    assert point_warnings(m, near, TODAY) == []
+    far = DataPoint(date=dt.date(2026, 8, 1), numerator=1, denominator=15)
+    assert fields(point_warnings(m, far, TODAY)) == ["numerator"]

@@ -7,11 +7,13 @@ field; saving is always still allowed. What counts as a warning:
 - a gap since the measure's previous point of more than two periods of its frequency
   (``monthly``: the point is more than two calendar months after the previous one);
 - a value far outside the series: outside the range of the other points of its chart
-  part (parts end at rebase markers) and further from their median than twice the
-  distance of an I chart's limits (6 sigma, sigma estimated from the median moving range
-  / 0.954, or the mean moving range / 1.128 when most neighbours are equal), once the
-  part has at least :data:`MIN_SERIES` other points; a part with no variation at all
-  gives no such warning (any change would be "far");
+  part (parts end at rebase markers) and twice as far from their centre as the chart's
+  limits: 6 sigma. For numerator/denominator points that is the P chart's sigma at the
+  point's denominator around p-bar (sum of numerators / sum of denominators); for values,
+  the I chart's sigma around the median, estimated from the median moving range / 0.954
+  (the mean moving range / 1.128 when most neighbours are equal). Only once the part has
+  at least :data:`MIN_SERIES` other points; a part with no variation at all gives no such
+  warning (any change would be "far");
 - a cycle's "Carried out to" date after today;
 - a cycle shown as Do (planned, waiting to run) while its planned start is still ahead;
 - a cycle carried out from a date before its planned start.
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 import statistics
 from dataclasses import dataclass
 
@@ -146,13 +149,24 @@ def _same_part(point: DataPoint, others: list[DataPoint]) -> list[DataPoint]:
 
 def _far_outside(point: DataPoint, others: list[DataPoint], unit: str) -> str | None:
     y = point.y
-    series = [p.y for p in _same_part(point, others) if p.y is not None]
+    part = [p for p in _same_part(point, others) if p.y is not None]
+    series = [p.y for p in part if p.y is not None]
     if y is None or len(series) < MIN_SERIES:
         return None
     low, high = min(series), max(series)
-    sigma = _sigma(series)
-    centre = statistics.median(series)
-    if low <= y <= high or sigma <= 0 or abs(y - centre) <= FAR_SIGMA * sigma:
+    if low <= y <= high:
+        return None
+    if point.value is None and point.denominator and all(p.value is None for p in part):
+        # Proportions: the P chart's sigma at this point's denominator, around p-bar.
+        num = sum(p.numerator or 0.0 for p in part)
+        den = sum(p.denominator or 0.0 for p in part)
+        pbar = num / den if den else 0.0
+        sigma = 100.0 * math.sqrt(pbar * (1 - pbar) / point.denominator)
+        centre = 100.0 * pbar
+    else:
+        sigma = _sigma(series)
+        centre = statistics.median(series)
+    if sigma <= 0 or abs(y - centre) <= FAR_SIGMA * sigma:
         return None
     pct = "%" if unit == "percent" else ""
     shown = [f"{format_number(v)}{pct}" for v in (y, low, high)]

@@ -6,12 +6,19 @@ app and the command line accept and refuse exactly the same rows.
 
 from __future__ import annotations
 
+import dataclasses
+
 from pdsa_tui.analysis.verdict import format_number
+from pdsa_tui.analysis.warnings import point_warnings
 from pdsa_tui.model import FieldError, Measure, ValidationError, format_date
 from pdsa_tui.model.csvseries import COLUMNS_HELP, SeriesImport, date_taken, plan_import
+from pdsa_tui.model.dates import today
 from pdsa_tui.store import Store
 from pdsa_tui.ui.screens.importing import ImportPlan, ImportScreen
 from pdsa_tui.ui.widgets.record_table import Column, Row
+
+#: How a warning names the cell it is about.
+COLUMN_NAMES = {"date": "date", "value": "value", "numerator": "value"}
 
 
 class DataImportScreen(ImportScreen):
@@ -68,6 +75,20 @@ class DataImportScreen(ImportScreen):
             )
             rows.append(Row(str(r.line), (str(r.line), format_date(p.date), shown, ratio, p.note)))
         return rows
+
+    def plan_warnings(self, plan: ImportPlan) -> list[str]:
+        assert isinstance(plan, SeriesImport)
+        # Each row is judged as if the rows before it (by date) were already in.
+        series = self.store.lookup(Measure, self.measure.id) or self.measure
+        now = today()
+        out: list[str] = []
+        for r in sorted(plan.rows, key=lambda r: r.point.date):
+            out.extend(
+                f"{plan.name} line {r.line}: {COLUMN_NAMES.get(w.field, w.field)} {w.message}"
+                for w in point_warnings(series, r.point, now)
+            )
+            series = dataclasses.replace(series, points=[*series.points, r.point])
+        return out
 
     def ready_text(self, plan: ImportPlan) -> str:
         assert isinstance(plan, SeriesImport)

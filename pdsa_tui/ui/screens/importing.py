@@ -119,6 +119,10 @@ class ImportScreen(ModalScreen[int | None]):
         """The plan's good rows, as the preview shows them."""
         raise NotImplementedError
 
+    def plan_warnings(self, plan: ImportPlan) -> list[str]:
+        """Possible slips among the good rows (importing is still allowed), each naming its line."""
+        return []
+
     def ready_text(self, plan: ImportPlan) -> str:
         """What a good plan would import: '12 new points, ...'."""
         raise NotImplementedError
@@ -151,6 +155,7 @@ class ImportScreen(ModalScreen[int | None]):
             # The problems come before the rows: at 80x24 the rows' list is what gives way.
             with VerticalScroll(id="import-errors-box"):
                 yield Static("", id="import-errors", classes="form-error")
+                yield Static("", id="import-warnings", classes="import-warnings")
             yield RecordTable(
                 list(self.COLUMNS), empty_text="No rows to show yet.", id="import-preview"
             )
@@ -203,7 +208,6 @@ class ImportScreen(ModalScreen[int | None]):
         self._planned_for = typed
         summary = self.query_one("#import-summary", Static)
         table = self.query_one("#import-preview", RecordTable)
-        errors = self.query_one("#import-errors", Static)
         if self.paste:
             text: str | None = typed if typed.strip() else None
             why = PASTE_HINT
@@ -216,7 +220,7 @@ class ImportScreen(ModalScreen[int | None]):
             self.plan = None
             summary.update(Text(why))
             table.set_rows([])
-            errors.update("")
+            self._problems([], [])
             return None
         plan = self.make_plan(text, name)
         self.plan = plan
@@ -232,10 +236,20 @@ class ImportScreen(ModalScreen[int | None]):
                     style="bold",
                 )
             )
-        else:
-            summary.update(Text(f"{self.ready_text(plan)}. ctrl+s imports them all."))
-        errors.update(Text("\n".join(plan.errors)))
+        warned = self.plan_warnings(plan)
+        if not plan.errors:
+            check = f" {len(warned)} to check (⚠ below);" if warned else ""
+            summary.update(Text(f"{self.ready_text(plan)}.{check} ctrl+s imports them all."))
+        self._problems(plan.errors, warned)
         return plan
+
+    def _problems(self, errors: list[str], warned: list[str]) -> None:
+        """The problems (red) and the possible slips (⚠) under the summary; hidden when none."""
+        for selector, lines in (("#import-errors", errors), ("#import-warnings", warned)):
+            box = self.query_one(selector, Static)
+            prefix = "⚠ " if selector == "#import-warnings" else ""
+            box.update(Text("\n".join(prefix + line for line in lines)))
+            box.display = bool(lines)
 
     @on(Input.Submitted, "#import-path")
     def _submitted(self) -> None:
