@@ -16,7 +16,7 @@ from textual.widgets import Input, Static
 from ui_support import LARGE, SMALL, widget_text
 
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, DataPoint, Measure, format_date
-from pdsa_tui.model.dates import add_months
+from pdsa_tui.model.dates import add_period
 from pdsa_tui.store import Store
 from pdsa_tui.ui.app import PdsaApp
 from pdsa_tui.ui.screens.cycle import CycleScreen
@@ -25,7 +25,7 @@ from pdsa_tui.ui.widgets.fields import FieldBox
 
 NAME = "Days from accommodation to first review"
 VALUES = [20, 24, 19, 22, 25, 21, 23, 20]
-LAST = add_months(dt.date(TODAY.year, TODAY.month, 1), -4)  # the 1st, four months ago
+LAST = add_period(dt.date(TODAY.year, TODAY.month, 1), "monthly", -4)  # the 1st, four months ago
 
 
 def make_db(tmp_path: Path) -> Path:
@@ -42,7 +42,7 @@ def make_db(tmp_path: Path) -> Path:
                 direction="down",
                 frequency="monthly",
                 points=[
-                    DataPoint(date=add_months(LAST, k - n + 1), value=v)
+                    DataPoint(date=add_period(LAST, "monthly", k - n + 1), value=v)
                     for k, v in enumerate(VALUES)
                 ],
             )
@@ -107,10 +107,10 @@ async def test_gap_and_far_value_warn_beside_their_fields(tmp_path: Path) -> Non
         form = await point_form(app, pilot)
         await retype(pilot, form, "date", format_date(TODAY))
         assert warning(form, "date") == (
-            f"⚠ 4 months after the previous point ({format_date(LAST)}) for a monthly measure: "
+            f"⚠ 4 months after the previous point ({format_date(LAST)}; frequency: monthly): "
             "missing points?"
         )
-        await retype(pilot, form, "date", format_date(add_months(LAST, 2)))
+        await retype(pilot, form, "date", format_date(add_period(LAST, "monthly", 2)))
         assert warning(form, "date") == ""
         await retype(pilot, form, "value", "220")
         assert warning(form, "value") == (

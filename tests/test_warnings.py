@@ -9,13 +9,11 @@ import pytest
 
 from pdsa_tui.analysis.warnings import (
     FieldWarning,
-    Period,
     cycle_warnings,
-    period_of,
     point_warnings,
 )
 from pdsa_tui.model import Cycle, DataPoint, Measure, format_date
-from pdsa_tui.model.dates import add_months
+from pdsa_tui.model.dates import add_period
 
 TODAY = dt.date(2026, 11, 22)
 
@@ -27,7 +25,10 @@ def monthly(values: list[float], *, last: dt.date = dt.date(2026, 10, 1)) -> Mea
         name="Days to review",
         unit="days",
         frequency="monthly",
-        points=[DataPoint(date=add_months(last, k - n + 1), value=v) for k, v in enumerate(values)],
+        points=[
+            DataPoint(date=add_period(last, "monthly", k - n + 1), value=v)
+            for k, v in enumerate(values)
+        ],
     )
 
 
@@ -66,7 +67,7 @@ def test_a_gap_of_more_than_twice_the_frequency(day: dt.date, warned: bool) -> N
     assert fields(got) == (["date"] if warned else [])
     if warned:
         assert got[0].message == (
-            "2 months after the previous point (01/10/2026) for a monthly measure: missing points?"
+            "2 months after the previous point (01/10/2026; frequency: monthly): missing points?"
         )
 
 
@@ -77,7 +78,7 @@ def test_a_gap_counts_from_the_point_before_not_the_last() -> None:
     assert point_warnings(measure, middle, TODAY) == []
 
 
-def test_a_weekly_gap_in_weeks_and_an_unknown_frequency_gives_none() -> None:
+def test_a_weekly_gap_in_weeks_and_an_unknown_frequency_read_as_monthly() -> None:
     m = Measure(
         name="w",
         unit="count",
@@ -88,30 +89,21 @@ def test_a_weekly_gap_in_weeks_and_an_unknown_frequency_gives_none() -> None:
     assert got == [
         FieldWarning(
             "date",
-            "3 weeks after the previous point (05/10/2026) for a weekly measure: missing points?",
+            "3 weeks after the previous point (05/10/2026; frequency: weekly): missing points?",
         )
     ]
+    # A frequency pdsa cannot read is taken as monthly (as the "no recent data" rule does).
     m.frequency = "when the panel sits"
-    assert (
-        point_warnings(m, DataPoint(date=dt.date(2027, 1, 1), value=3), dt.date(2027, 1, 1)) == []
-    )
-
-
-@pytest.mark.parametrize(
-    ("text", "period"),
-    [
-        ("monthly", Period(months=1)),
-        ("Quarterly", Period(months=3)),
-        ("every fortnight", Period(days=14)),
-        ("weekly", Period(days=7)),
-        ("monthly (first working day)", Period(months=1)),
-        ("annually", Period(months=12)),
-        ("daily", Period(days=1)),
-        ("", None),
-    ],
-)
-def test_period_of(text: str, period: Period | None) -> None:
-    assert period_of(text) == period
+    on_time = dt.date(2026, 12, 5)
+    assert point_warnings(m, DataPoint(date=on_time, value=3), on_time) == []
+    late = point_warnings(m, DataPoint(date=dt.date(2026, 12, 6), value=3), dt.date(2026, 12, 6))
+    assert late == [
+        FieldWarning(
+            "date",
+            "2 months after the previous point (05/10/2026; frequency: when the panel sits): "
+            "missing points?",
+        )
+    ]
 
 
 def test_a_value_far_outside_the_series() -> None:
@@ -143,7 +135,9 @@ def test_a_ratio_point_is_judged_by_its_percentage_beside_the_numerator() -> Non
         unit="percent",
         frequency="monthly",
         points=[
-            DataPoint(date=add_months(dt.date(2026, 1, 1), k), numerator=n, denominator=10)
+            DataPoint(
+                date=add_period(dt.date(2026, 1, 1), "monthly", k), numerator=n, denominator=10
+            )
             for k, n in enumerate([7, 8, 7, 6, 8, 7, 7, 8])
         ],
     )
@@ -188,24 +182,6 @@ def test_a_cycle_shown_as_do_before_its_planned_start() -> None:
     )
 
 
-def test_add_months_keeps_to_the_month() -> None:
-    assert add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
-    assert add_months(dt.date(2026, 11, 15), 3) == dt.date(2027, 2, 15)
-    assert add_months(dt.date(2026, 3, 1), -3) == dt.date(2025, 12, 1)
-
-
-def test_carried_out_from_before_the_planned_start() -> None:
-    early = planned(do_start=TODAY - dt.timedelta(days=10), what_happened="Ran it")
-    assert cycle_warnings(early, TODAY) == [
-        FieldWarning(
-            "do_start",
-            f"is before the planned start ({format_date(TODAY - dt.timedelta(days=7))}): "
-            "started early, or a date slip?",
-        )
-    ]
-    assert cycle_warnings(planned(do_start=TODAY - dt.timedelta(days=7)), TODAY) == []
-
-
 def test_a_value_is_judged_within_its_chart_part_and_never_inside_its_range() -> None:
     # Before the rebase: 0% to 40%; after it: 90% to 100%. 10% is far from the new part.
     values = [0, 10, 40, 20, 30, 10, 95, 100, 90, 100, 95, 100, 100]
@@ -229,7 +205,9 @@ def test_proportions_use_the_p_chart_sigma_at_the_points_denominator() -> None:
         unit="percent",
         frequency="monthly",
         points=[
-            DataPoint(date=add_months(dt.date(2026, 1, 1), k), numerator=n, denominator=d)
+            DataPoint(
+                date=add_period(dt.date(2026, 1, 1), "monthly", k), numerator=n, denominator=d
+            )
             for k, (n, d) in enumerate([(7, 7), (6, 7), (8, 8), (7, 7), (9, 9), (8, 8), (6, 7)])
         ],
     )

@@ -5,7 +5,8 @@ field; saving is always still allowed. What counts as a warning:
 
 - a data point dated after today;
 - a gap since the measure's previous point of more than two periods of its frequency
-  (``monthly``: the point is more than two calendar months after the previous one);
+  (read by :func:`add_period`: weekly, fortnightly, monthly, quarterly; monthly when
+  pdsa cannot read it, as the overview's "no recent data" rule reads it too);
 - a value far outside the series: outside the range of the other points of its chart
   part (parts end at rebase markers) and twice as far from their centre as the chart's
   limits: 6 sigma. For numerator/denominator points that is the P chart's sigma at the
@@ -29,7 +30,7 @@ from dataclasses import dataclass
 
 from pdsa_tui.analysis.verdict import format_number
 from pdsa_tui.model import Cycle, DataPoint, Measure, format_date
-from pdsa_tui.model.dates import add_months
+from pdsa_tui.model.dates import add_period
 
 #: Other points needed before a value is judged against the series.
 MIN_SERIES = 6
@@ -45,50 +46,13 @@ class FieldWarning:
     message: str
 
 
-@dataclass(frozen=True)
-class Period:
-    """A measure's frequency: whole months (monthly, quarterly) or days (weekly)."""
-
-    months: int = 0
-    days: int = 0
-
-    def after(self, day: dt.date, times: int = 1) -> dt.date:
-        """``day`` plus ``times`` periods."""
-        if self.months:
-            return add_months(day, self.months * times)
-        return day + dt.timedelta(days=self.days * times)
-
-    def count(self, start: dt.date, end: dt.date) -> str:
-        """'5 months', '9 weeks' or '12 days' from ``start`` to ``end``."""
-        if self.months:
-            n = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
-            return f"{n} month{'s' if n != 1 else ''}"
-        days = (end - start).days
-        if self.days % 7 == 0:
-            return f"{days // 7} week{'s' if days // 7 != 1 else ''}"
-        return f"{days} day{'s' if days != 1 else ''}"
-
-
-#: Looked for in this order: "monthly (first working day)" is monthly, not daily.
-_PERIODS = (
-    ("fortnight", Period(days=14)),
-    ("week", Period(days=7)),
-    ("quarter", Period(months=3)),
-    ("month", Period(months=1)),
-    ("annual", Period(months=12)),
-    ("year", Period(months=12)),
-    ("daily", Period(days=1)),
-    ("day", Period(days=1)),
-)
-
-
-def period_of(frequency: str) -> Period | None:
-    """The period a measure's free-text frequency names ('monthly', 'every week'), or None."""
-    text = frequency.strip().lower()
-    for word, period in _PERIODS:
-        if word in text:
-            return period
-    return None
+def _gap(start: dt.date, end: dt.date, frequency: str) -> str:
+    """'5 months', '9 weeks' from ``start`` to ``end``, in the frequency's own unit."""
+    if frequency.strip().lower().startswith(("week", "fortnight")):
+        weeks = (end - start).days // 7
+        return f"{weeks} week{'s' if weeks != 1 else ''}"
+    n = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+    return f"{n} month{'s' if n != 1 else ''}"
 
 
 def _future(day: dt.date | None, today: dt.date) -> str | None:
@@ -105,16 +69,15 @@ def point_warnings(measure: Measure, point: DataPoint, today: dt.date) -> list[F
         out.append(FieldWarning("date", future))
     others = sorted((p for p in measure.points if p.id != point.id), key=lambda p: p.date)
     earlier = [p for p in others if p.date < point.date]
-    period = period_of(measure.frequency)
-    if not future and earlier and period is not None:
+    if not future and earlier:
         last = earlier[-1].date
-        if point.date > period.after(last, 2):
+        if point.date > add_period(last, measure.frequency, 2):
+            every = measure.frequency.strip() or "monthly"
             out.append(
                 FieldWarning(
                     "date",
-                    f"{period.count(last, point.date)} after the previous point "
-                    f"({format_date(last)}) for a {measure.frequency.strip()} measure: "
-                    "missing points?",
+                    f"{_gap(last, point.date, measure.frequency)} after the previous point "
+                    f"({format_date(last)}; frequency: {every}): missing points?",
                 )
             )
     far = _far_outside(point, others, measure.unit)

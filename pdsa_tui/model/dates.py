@@ -92,13 +92,6 @@ def parse_optional_date(text: str | None, *, dayfirst: bool = True) -> dt.date |
     return parse_date(text, dayfirst=dayfirst)
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved by ``months`` calendar months (31 Jan + 1 month: the last day of February)."""
-    m = day.month - 1 + months
-    year, month = day.year + m // 12, m % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
-
-
 def format_date(value: dt.date | None, *, style: str = "uk") -> str:
     """Format a date for people (``01/02/2019``) or ``iso`` (``2019-02-01``)."""
     if value is None:
