@@ -10,6 +10,7 @@ import pytest
 from pdsa_tui.analysis.warnings import (
     FieldWarning,
     cycle_warnings,
+    import_warnings,
     point_warnings,
 )
 from pdsa_tui.model import Cycle, DataPoint, Measure, format_date
@@ -216,3 +217,28 @@ def test_proportions_use_the_p_chart_sigma_at_the_points_denominator() -> None:
     assert point_warnings(m, near, TODAY) == []
     far = DataPoint(date=dt.date(2026, 8, 1), numerator=1, denominator=15)
     assert fields(point_warnings(m, far, TODAY)) == ["numerator"]
+
+
+def test_import_warnings_match_point_warnings_for_one_row() -> None:
+    m = monthly(SERIES)
+    for point in (
+        DataPoint(date=dt.date(2026, 11, 1), value=220),
+        DataPoint(date=TODAY + dt.timedelta(days=1), value=22),
+        DataPoint(date=dt.date(2027, 2, 1), value=22),
+        DataPoint(date=dt.date(2026, 11, 1), value=22),
+    ):
+        day = min(point.date, TODAY) if point.date <= TODAY else TODAY
+        single = point_warnings(m, point, day)
+        assert [w for _, w in import_warnings(m, [point], day)] == single
+
+
+def test_import_warnings_measure_gaps_across_the_new_rows_too() -> None:
+    m = monthly(SERIES)  # last point 01/10/2026
+    rows = [
+        DataPoint(date=dt.date(2027, 4, 1), value=22),  # 2 months after the row below
+        DataPoint(date=dt.date(2027, 2, 1), value=21),  # 4 months after the last stored
+    ]
+    got = import_warnings(m, rows, dt.date(2027, 5, 1))
+    assert [(p.date, w.message.split(" after")[0]) for p, w in got] == [
+        (dt.date(2027, 2, 1), "4 months")
+    ]

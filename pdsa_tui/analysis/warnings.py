@@ -22,6 +22,7 @@ field; saving is always still allowed. What counts as a warning:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 import math
@@ -61,28 +62,70 @@ def _future(day: dt.date | None, today: dt.date) -> str | None:
     return f"is in the future (today is {format_date(today)})"
 
 
+def _date_warning(
+    day: dt.date, previous: dt.date | None, frequency: str, today: dt.date
+) -> str | None:
+    """A point's date after today, or more than two periods after the previous point."""
+    future = _future(day, today)
+    if future or previous is None:
+        return future
+    if day <= add_period(previous, frequency, 2):
+        return None
+    every = frequency.strip() or "monthly"
+    return (
+        f"{_gap(previous, day, frequency)} after the previous point "
+        f"({format_date(previous)}; frequency: {every}): missing points?"
+    )
+
+
+def _value_field(point: DataPoint) -> str:
+    return "value" if point.value is not None else "numerator"
+
+
 def point_warnings(measure: Measure, point: DataPoint, today: dt.date) -> list[FieldWarning]:
     """What may be wrong with ``point`` (new or edited) in ``measure``; never a refusal."""
     out: list[FieldWarning] = []
-    future = _future(point.date, today)
-    if future:
-        out.append(FieldWarning("date", future))
     others = sorted((p for p in measure.points if p.id != point.id), key=lambda p: p.date)
-    earlier = [p for p in others if p.date < point.date]
-    if not future and earlier:
-        last = earlier[-1].date
-        if point.date > add_period(last, measure.frequency, 2):
-            every = measure.frequency.strip() or "monthly"
-            out.append(
-                FieldWarning(
-                    "date",
-                    f"{_gap(last, point.date, measure.frequency)} after the previous point "
-                    f"({format_date(last)}; frequency: {every}): missing points?",
-                )
-            )
-    far = _far_outside(point, others, measure.unit)
+    earlier = [p.date for p in others if p.date < point.date]
+    dated = _date_warning(point.date, earlier[-1] if earlier else None, measure.frequency, today)
+    if dated:
+        out.append(FieldWarning("date", dated))
+    far = _judge(point, _stats(_same_part(point, others)), measure.unit)
     if far:
-        out.append(FieldWarning("value" if point.value is not None else "numerator", far))
+        out.append(FieldWarning(_value_field(point), far))
+    return out
+
+
+def import_warnings(
+    measure: Measure, points: list[DataPoint], today: dt.date
+) -> list[tuple[DataPoint, FieldWarning]]:
+    """The warnings :func:`point_warnings` gives, for many new points at once.
+
+    A gap is measured from the previous point among the stored and the new ones; a value
+    is judged against the stored points of its chart part (not the other new rows), so
+    each row's warnings do not depend on the order of the rows.
+    """
+    stored = measure.sorted_points()
+    parts: list[list[DataPoint]] = [[]]
+    for p in stored:
+        parts[-1].append(p)
+        if p.rebase_after:
+            parts.append([])
+    ends = [part[-1].date for part in parts[:-1]]
+    stats: dict[int, _PartStats | None] = {}
+    days = sorted({p.date for p in stored} | {p.date for p in points})
+    out: list[tuple[DataPoint, FieldWarning]] = []
+    for point in points:
+        i = bisect.bisect_left(days, point.date)
+        dated = _date_warning(point.date, days[i - 1] if i else None, measure.frequency, today)
+        if dated:
+            out.append((point, FieldWarning("date", dated)))
+        k = bisect.bisect_left(ends, point.date)
+        if k not in stats:
+            stats[k] = _stats(parts[k])
+        far = _judge(point, stats[k], measure.unit)
+        if far:
+            out.append((point, FieldWarning(_value_field(point), far)))
     return out
 
 
@@ -110,29 +153,46 @@ def _same_part(point: DataPoint, others: list[DataPoint]) -> list[DataPoint]:
     return part
 
 
-def _far_outside(point: DataPoint, others: list[DataPoint], unit: str) -> str | None:
-    y = point.y
-    part = [p for p in _same_part(point, others) if p.y is not None]
-    series = [p.y for p in part if p.y is not None]
-    if y is None or len(series) < MIN_SERIES:
+@dataclass(frozen=True)
+class _PartStats:
+    """What a value is judged against: a chart part's range, centre and variation."""
+
+    low: float
+    high: float
+    median: float
+    sigma: float
+    #: Sum of numerators / sum of denominators, when every point is a pair.
+    pbar: float | None
+
+
+def _stats(part: list[DataPoint]) -> _PartStats | None:
+    """The part's figures, or None with fewer than :data:`MIN_SERIES` points."""
+    series = [y for y in (p.y for p in part) if y is not None]
+    if len(series) < MIN_SERIES:
         return None
-    low, high = min(series), max(series)
-    if low <= y <= high:
-        return None
-    if point.value is None and point.denominator and all(p.value is None for p in part):
-        # Proportions: the P chart's sigma at this point's denominator, around p-bar.
-        num = sum(p.numerator or 0.0 for p in part)
+    pbar = None
+    if all(p.value is None for p in part):
         den = sum(p.denominator or 0.0 for p in part)
-        pbar = num / den if den else 0.0
+        pbar = sum(p.numerator or 0.0 for p in part) / den if den else None
+    return _PartStats(min(series), max(series), statistics.median(series), _sigma(series), pbar)
+
+
+def _judge(point: DataPoint, stats: _PartStats | None, unit: str) -> str | None:
+    """Why ``point``'s value is far outside ``stats``, or None."""
+    y = point.y
+    if y is None or stats is None or stats.low <= y <= stats.high:
+        return None
+    if point.value is None and point.denominator and stats.pbar is not None:
+        # Proportions: the P chart's sigma at this point's denominator, around p-bar.
+        pbar = stats.pbar
         sigma = 100.0 * math.sqrt(pbar * (1 - pbar) / point.denominator)
         centre = 100.0 * pbar
     else:
-        sigma = _sigma(series)
-        centre = statistics.median(series)
+        sigma, centre = stats.sigma, stats.median
     if sigma <= 0 or abs(y - centre) <= FAR_SIGMA * sigma:
         return None
     pct = "%" if unit == "percent" else ""
-    shown = [f"{format_number(v)}{pct}" for v in (y, low, high)]
+    shown = [f"{format_number(v)}{pct}" for v in (y, stats.low, stats.high)]
     return (
         f"{shown[0]} is far outside this measure's other points ({shown[1]} to {shown[2]}): a slip?"
     )

@@ -6,10 +6,8 @@ app and the command line accept and refuse exactly the same rows.
 
 from __future__ import annotations
 
-import dataclasses
-
 from pdsa_tui.analysis.verdict import format_number
-from pdsa_tui.analysis.warnings import point_warnings
+from pdsa_tui.analysis.warnings import import_warnings
 from pdsa_tui.model import FieldError, Measure, ValidationError, format_date
 from pdsa_tui.model.csvseries import COLUMNS_HELP, SeriesImport, date_taken, plan_import
 from pdsa_tui.model.dates import today
@@ -78,17 +76,14 @@ class DataImportScreen(ImportScreen):
 
     def plan_warnings(self, plan: ImportPlan) -> list[str]:
         assert isinstance(plan, SeriesImport)
-        # Each row is judged as if the rows before it (by date) were already in.
-        series = self.store.lookup(Measure, self.measure.id) or self.measure
-        now = today()
-        out: list[str] = []
-        for r in sorted(plan.rows, key=lambda r: r.point.date):
-            out.extend(
-                f"{plan.name} line {r.line}: {COLUMN_NAMES.get(w.field, w.field)} {w.message}"
-                for w in point_warnings(series, r.point, now)
-            )
-            series = dataclasses.replace(series, points=[*series.points, r.point])
-        return out
+        current = self.store.lookup(Measure, self.measure.id) or self.measure
+        line = {id(r.point): r.line for r in plan.rows}
+        warned = import_warnings(current, plan.points, today())
+        warned.sort(key=lambda pw: line[id(pw[0])])
+        return [
+            f"{plan.name} line {line[id(p)]}: {COLUMN_NAMES.get(w.field, w.field)} {w.message}"
+            for p, w in warned
+        ]
 
     def ready_text(self, plan: ImportPlan) -> str:
         assert isinstance(plan, SeriesImport)
