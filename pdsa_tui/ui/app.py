@@ -16,11 +16,12 @@ from textual.containers import Vertical
 from textual.filter import LineFilter
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from pdsa_tui.model.safetext import visible
 from pdsa_tui.store import DatabaseNotFoundError, Store, StoreError
 from pdsa_tui.ui.visible_filter import VisibleControls
+from pdsa_tui.ui.widgets.footer import KeyFooter
 from pdsa_tui.ui.widgets.guards import GuardedHeader
 
 _VISIBLE = VisibleControls()
@@ -48,7 +49,7 @@ class WelcomeScreen(Screen[None]):
                     "To use another file: pdsa --db PATH"
                 )
             )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def action_create(self) -> None:
         app = self.app

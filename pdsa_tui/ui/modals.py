@@ -11,12 +11,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Static
+from textual.widgets import Button, Input, Static
 
 from pdsa_tui.model import Record, ValidationError, from_form
 from pdsa_tui.model.safetext import visible
 from pdsa_tui.store import StoreError
 from pdsa_tui.ui.widgets.fields import FormFields
+from pdsa_tui.ui.widgets.footer import KeyFooter
 
 R = TypeVar("R", bound=Record)
 
@@ -46,7 +47,7 @@ class ConfirmScreen(ModalScreen[bool]):
                     id="yes",
                 )
                 yield Button("No (n)", id="no", compact=True)
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#no" if self.danger else "#yes", Button).focus()
@@ -90,7 +91,7 @@ class PromptScreen(ModalScreen[str | None]):
                 yield Static(Text(self.help), classes="field-help")
             yield Input(self.value, id="prompt-input")
             yield Static("", id="prompt-error", classes="form-error")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -152,7 +153,7 @@ class RecordForm(ModalScreen[R | None], Generic[R]):
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", variant="primary", id="save", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         boxes = self.query_one(FormFields).boxes()
@@ -238,7 +239,7 @@ class HelpScreen(ModalScreen[None]):
                     text.append(what + "\n")
                 yield Static(text, id="help-keys")
             yield Static(Text("esc closes this help"), classes="field-help")
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def action_dismiss_help(self) -> None:
         self.dismiss(None)

@@ -10,11 +10,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from pdsa_tui.model import ChangeIdea, Record
 from pdsa_tui.store import ReadOnlyError, Store, StoreError
 from pdsa_tui.ui.modals import ConfirmScreen, HelpScreen, PromptScreen, RecordForm
+from pdsa_tui.ui.widgets.footer import KeyFooter
 from pdsa_tui.ui.widgets.guards import GuardedHeader
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ class PdsaScreen(Screen[None]):
                 classes="readonly-banner",
             )
         yield from self.compose_body()
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def compose_body(self) -> ComposeResult:
         """The screen's own widgets."""

@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static, TextArea
+from textual.widgets import Button, Static, TextArea
 
 from pdsa_tui.analysis.evidence import EvidenceCard
 from pdsa_tui.model.drivers import EVIDENCE_TRIGGERS
 from pdsa_tui.store import StoreError
 from pdsa_tui.ui.screens.base import PdsaScreen
+from pdsa_tui.ui.widgets.footer import KeyFooter
 
 
 @dataclass
@@ -79,7 +80,7 @@ class EvidenceScreen(ModalScreen[EvidenceAnswer | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Confirm (ctrl+s)", variant="primary", id="confirm", compact=True)
                 yield Button("Not now (esc)", id="cancel", compact=True)
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#evidence-reason", TextArea).focus()

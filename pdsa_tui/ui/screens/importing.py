@@ -19,12 +19,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Static, TextArea
+from textual.widgets import Button, Input, Static, TextArea
 
 from pdsa_tui.model import ValidationError
 from pdsa_tui.store import StoreError
 from pdsa_tui.store.csvfile import CsvFileError, read_csv_text
 from pdsa_tui.ui.modals import dismiss_unless_typed
+from pdsa_tui.ui.widgets.footer import KeyFooter
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
 
 if TYPE_CHECKING:
@@ -162,7 +163,7 @@ class ImportScreen(ModalScreen[int | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Import (ctrl+s)", variant="primary", id="import", compact=True)
                 yield Button("Cancel (esc)", id="cancel", compact=True)
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         if self.paste:

@@ -8,9 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from pdsa_tui.ui.widgets.footer import KeyFooter
 from pdsa_tui.ui.widgets.record_table import literal
 
 
@@ -35,7 +36,7 @@ class PickScreen(ModalScreen[str | None]):
             yield OptionList(
                 *(Option(literal(label), id=key) for key, label in self.items), id="pick-list"
             )
-        yield Footer(compact=True)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

@@ -1,0 +1,130 @@
+"""The key footer: one line of the screen's keys, drawn as text, never rebuilt as widgets.
+
+Textual's ``Footer`` recomposes a widget per key whenever the bindings change (focus
+moves, a tab changes), several times per screen open; on a pdsa screen that cost more
+than the screen's own content. This footer keeps one widget and redraws its line.
+A click on a key presses it, as with Textual's footer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.screen import Screen
+from textual.widget import Widget
+
+
+@dataclass(frozen=True)
+class FooterItem:
+    """One key as shown: what is pressed, its label, and whether it works now."""
+
+    key: str
+    display: str
+    description: str
+    enabled: bool
+
+
+_DIM = Style(dim=True)
+
+
+class KeyFooter(Widget):
+    """The active screen's keys in one line, the command palette's key at the right."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {"footer-key--key", "footer-key--description"}
+
+    DEFAULT_CSS = """
+    KeyFooter {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        text-wrap: nowrap;
+        text-overflow: clip;
+        .footer-key--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        .footer-key--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.items: list[FooterItem] = []
+        self.palette: FooterItem | None = None
+        #: (first column, last column + 1, item) of each key drawn, for clicks.
+        self._spans: list[tuple[int, int, FooterItem]] = []
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self._bindings_changed(self.screen)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen[object]) -> None:
+        if not self.is_attached or screen is not self.screen:
+            return
+        items: list[FooterItem] = []
+        seen: set[str] = set()
+        palette: FooterItem | None = None
+        for _node, binding, enabled, _tooltip in screen.active_bindings.values():
+            item = FooterItem(
+                binding.key, self.app.get_key_display(binding), binding.description, enabled
+            )
+            if binding.key == self.app.COMMAND_PALETTE_BINDING:
+                palette = item if self.app.ENABLE_COMMAND_PALETTE else None
+                continue
+            # One entry per action, as Textual's footer shows it.
+            if not binding.show or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            items.append(item)
+        if items != self.items or palette != self.palette:
+            self.items, self.palette = items, palette
+            self.refresh()
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("footer-key--key")
+        text_style = self.get_component_rich_style("footer-key--description")
+        line = Text(no_wrap=True, overflow="crop")
+        spans: list[tuple[int, int, FooterItem]] = []
+        for item in self.items:
+            start = len(line)
+            dim = Style() if item.enabled else _DIM
+            line.append(item.display, key_style + dim)
+            if item.description:
+                line.append(f" {item.description}", text_style + dim)
+            spans.append((start, len(line), item))
+            line.append(" ")
+        if self.palette is not None:
+            # The palette's key stays in view at the right, as in Textual's footer; the
+            # other keys are cut short before it on a narrow terminal.
+            tail = Text.assemble(
+                ("▏", "dim"),
+                (self.palette.display, key_style),
+                (f" {self.palette.description}", text_style),
+            )
+            room = self.size.width - len(tail)
+            line.truncate(max(room, 0), pad=True)
+            spans.append((len(line) + 1, len(line) + len(tail), self.palette))
+            line.append_text(tail)
+        self._spans = spans
+        return line
+
+    def on_click(self, event: events.Click) -> None:
+        for start, end, item in self._spans:
+            if start <= event.x < end:
+                if item.enabled:
+                    self.app.simulate_key(item.key)
+                else:
+                    self.app.bell()
+                return
