@@ -100,7 +100,8 @@ def format_date(value: dt.date | None, *, style: str = "uk") -> str:
         return value.isoformat()
     if style == "long":
         return f"{value.day:02d} {value:%b %Y}"
-    return f"{value:%d/%m/%Y}"
+    # Not strftime: four times slower, and lists of thousands of cases format two dates a row.
+    return f"{value.day:02d}/{value.month:02d}/{value.year:04d}"
 
 
 def to_iso(value: dt.date | None) -> str | None:

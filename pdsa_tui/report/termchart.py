@@ -153,16 +153,29 @@ def render_chart(
 
 
 def _thin(xy: list[tuple[float, float]], n: int, buckets: int) -> list[tuple[float, float]]:
-    """At most the first, lowest, highest and last point of each of ``buckets`` columns."""
+    """At most the lowest and highest point of each of ``buckets`` columns, left to right.
+
+    A column cannot show more: its extremes draw the same picture (the line between
+    them covers the rest), and plotext's cost grows with every point it is given.
+    """
     if len(xy) <= 2 * buckets:
         return xy
-    groups: dict[int, list[tuple[float, float]]] = {}
-    for x, y in xy:
-        groups.setdefault(int((x - 1) * buckets / max(n, 1)), []).append((x, y))
+    per = buckets / max(n, 1)
+    lows: dict[int, tuple[float, float]] = {}
+    highs: dict[int, tuple[float, float]] = {}
+    for q in xy:
+        col = int((q[0] - 1) * per)
+        lo = lows.get(col)
+        if lo is None:
+            lows[col] = highs[col] = q
+        elif q[1] < lo[1]:
+            lows[col] = q
+        elif q[1] > highs[col][1]:
+            highs[col] = q
     out: list[tuple[float, float]] = []
-    for _, group in sorted(groups.items()):
-        keep = {group[0], min(group, key=lambda q: q[1]), max(group, key=lambda q: q[1]), group[-1]}
-        out.extend(sorted(keep))
+    for col in sorted(lows):
+        lo, hi = lows[col], highs[col]
+        out.extend(sorted({lo, hi}))
     return out
 
 

@@ -11,14 +11,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static, TabbedContent, TabPane
 
+from pdsa_tui.analysis.attention import target_for
 from pdsa_tui.analysis.cases import (
     CaseState,
     case_counts,
     case_states,
     closed_by_milestone,
+    derive_points,
     open_by_deadline,
     toggle_mark,
-    with_derived_points,
 )
 from pdsa_tui.analysis.measures import MeasureView, available_charts, view_measure
 from pdsa_tui.analysis.spc import SeriesPoint, analyse
@@ -136,7 +137,14 @@ class CasesScreen(PdsaScreen):
         super().__init__()
         self.measure_id = measure_id
         self.measure: Measure | None = None
+        self.aim: Aim | None = None
         self.states: list[CaseState] = []
+        #: The measure with its monthly points derived from ``states``.
+        self.live: Measure | None = None
+        #: Tabs not yet filled since the last redraw.
+        self._stale: set[str] = set(TABS)
+        #: Counts redraws, so a chart asked for before the last one is dropped.
+        self._drawn = 0
         self.chart_kind = "run"
         self._focus_case = case_id
 
@@ -203,36 +211,67 @@ class CasesScreen(PdsaScreen):
             return
         self.measure = measure
         aim = store.lookup(Aim, measure.aim_id)
+        self.aim = aim
         self.title = f"{aim.code if aim else '?'} › {measure.name}"
         now = dates_mod.today()
-        cases = store.cases(measure.id)
-        self.states = case_states(measure, cases, now)
+        # Every case's state, once per redraw: the tabs, the counts and the monthly
+        # points all read these (5,000 cases take tens of milliseconds to work out).
+        self.states = case_states(measure, store.all(Case), now)
+        self.live = dataclasses.replace(
+            measure, points=derive_points(self.states, now, measure.month_marks)
+        )
         counts = case_counts(self.states)
         summary = Text()
         summary.append(
             f"{measure.start_event} → {measure.milestone} within {measure.target_weeks:g} "
             f"weeks · reminder at {measure.reminder_at:g} weeks",
         )
-        live = with_derived_points(measure, cases, now)
-        charts = available_charts(live)
-        if self.chart_kind not in charts:
-            self.chart_kind = "run"
-        view = view_measure(live, chart=self.chart_kind, aim=aim)  # type: ignore[arg-type]
-        if view.goal is not None:
-            summary.append(f" · goal {view.format(view.goal)}")
+        goal = target_for(aim, measure) if aim is not None else measure.goal
+        if goal is not None:
+            summary.append(f" · goal {goal:.0f}%")
         summary.append("\n")
         summary.append(counts.sentence(), style="bold" if counts.past_reminder else "")
         self.query_one("#cases-summary", Static).update(summary)
+        # Only the tab on show is filled now; the others when they are first shown.
+        self._stale = set(TABS)
+        self._drawn += 1
+        self._fill(self._tab())
+        if self._focus_case is not None:
+            self._show_case(self._focus_case)
+            self._focus_case = None
 
-        opened = open_by_deadline(self.states)
-        self.query_one("#open-table", RecordTable).set_rows([open_row(s) for s in opened])
-        closed = closed_by_milestone(self.states)
-        self.query_one("#closed-table", RecordTable).set_rows([closed_row(s) for s in closed])
-        weeks = weeks_view(measure, closed)
-        self.query_one("#weeks-chart", ChartView).show(weeks if closed else None)
+    def _fill(self, tab: str) -> None:
+        """Put the current cases on ``tab`` if it is out of date."""
+        if tab not in self._stale or self.measure is None:
+            return
+        self._stale.discard(tab)
+        if tab == "open":
+            opened = open_by_deadline(self.states)
+            self.query_one("#open-table", RecordTable).set_rows([open_row(s) for s in opened])
+        elif tab == "closed":
+            closed = closed_by_milestone(self.states)
+            self.query_one("#closed-table", RecordTable).set_rows([closed_row(s) for s in closed])
+            # The list first; the I chart of thousands of cases after it is on screen.
+            self.query_one("#weeks-verdict", Static).update(Text("Working out the chart…"))
+            self.call_after_refresh(self._chart_weeks, self._drawn, self.measure, closed)
+        else:
+            self._fill_monthly()
+
+    def _chart_weeks(self, drawn: int, measure: Measure, closed: list[CaseState]) -> None:
+        if drawn != self._drawn:
+            return  # redrawn meanwhile: the newer fill has its own chart on the way
+        weeks = weeks_view(measure, closed) if closed else None
+        self.query_one("#weeks-chart", ChartView).show(weeks)
         wv = self.query_one("#weeks-verdict", Static)
-        wv.update(verdict_text(weeks, ["i"]) if closed else Text("No closed cases yet."))
+        wv.update(verdict_text(weeks, ["i"]) if weeks else Text("No closed cases yet."))
 
+    def _fill_monthly(self) -> None:
+        live = self.live
+        assert live is not None
+        charts = available_charts(live)
+        if self.chart_kind not in charts:
+            self.chart_kind = "run"
+        view = view_measure(live, chart=self.chart_kind, aim=self.aim)  # type: ignore[arg-type]
         rows = [
             Row(
                 p.id,
@@ -251,9 +290,6 @@ class CasesScreen(PdsaScreen):
         mv = self.query_one("#monthly-verdict", Static)
         mv.update(verdict_text(view, charts))
         mv.set_class(view.analysis.signal, "-signal")
-        if self._focus_case is not None:
-            self._show_case(self._focus_case)
-            self._focus_case = None
 
     def _show_case(self, case_id: str) -> None:
         """Bring ``case_id`` into view on the tab that lists it."""
@@ -302,10 +338,12 @@ class CasesScreen(PdsaScreen):
     @on(TabbedContent.TabActivated)
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
         pane = event.pane.id or "open"
+        self._fill(pane)
         self.query_one(f"#{pane}-table", RecordTable).focus()
 
     # -- actions ------------------------------------------------------------------------------
     def action_tab(self, tab: str) -> None:
+        self._fill(tab)
         self.query_one("#cases-tabs", TabbedContent).active = tab
 
     def action_add_case(self) -> None:
@@ -370,16 +408,13 @@ class CasesScreen(PdsaScreen):
         )
 
     def action_chart(self) -> None:
-        if self.measure is None:
+        if self.measure is None or self.live is None:
             return
-        live = with_derived_points(
-            self.measure, self.store.cases(self.measure.id), dates_mod.today()
-        )
-        charts = available_charts(live)
+        charts = available_charts(self.live)
         i = charts.index(self.chart_kind) if self.chart_kind in charts else -1
         self.chart_kind = charts[(i + 1) % len(charts)]
-        self.action_tab("monthly")
         self.changed()
+        self.action_tab("monthly")
 
     def action_mark(self, kind: str) -> None:
         """Switch a baseline-end or rebase marker on the highlighted month."""

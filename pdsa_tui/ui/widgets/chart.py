@@ -42,7 +42,8 @@ class ChartView(Static):
         self._draw()
 
     def on_resize(self) -> None:
-        self._draw()
+        if not self._pending:  # else the pending draw comes next, at the new size
+            self._draw()
 
     def _draw(self) -> None:
         width, height = self.size.width, self.size.height
