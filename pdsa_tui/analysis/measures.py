@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -94,11 +95,7 @@ def view_measure(
     measure: Measure, *, chart: ChartType | None = None, aim: Aim | None = None
 ) -> MeasureView:
     """Analyse ``measure`` (its freeze and rebase markers included) as ``chart``."""
-    kind: ChartType = chart or default_chart(measure)
-    points = measure.sorted_points()
-    ratio = is_ratio(measure)
-    if kind not in available_charts(measure):
-        kind = "run"
+    kind, scale, unit_label, goal = _frame(measure, chart, aim)
     series = [
         SeriesPoint(
             date=p.date,
@@ -108,8 +105,32 @@ def view_measure(
             rebase_after=p.rebase_after,
             baseline_end=p.baseline_end,
         )
-        for p in points
+        for p in measure.sorted_points()
     ]
+    analysis = _analyse(series, measure, kind, scale, unit_label)
+    return MeasureView(measure, analysis, scale, unit_label, goal)
+
+
+def view_frame(
+    measure: Measure, *, chart: ChartType | None = None, aim: Aim | None = None
+) -> MeasureView:
+    """``measure``'s view with no point analysed: its units, scale and goal only.
+
+    Cheap at any size: a screen shows a long list with it while the analysis waits.
+    """
+    kind, scale, unit_label, goal = _frame(measure, chart, aim)
+    analysis = _analyse([], measure, kind, scale, unit_label)
+    return MeasureView(measure, analysis, scale, unit_label, goal)
+
+
+def _frame(
+    measure: Measure, chart: ChartType | None, aim: Aim | None
+) -> tuple[ChartType, float, str, float | None]:
+    """(chart drawn, scale, unit label, goal in displayed units) of ``measure``."""
+    kind: ChartType = chart or default_chart(measure)
+    ratio = is_ratio(measure)
+    if kind not in available_charts(measure):
+        kind = "run"
     scale = 100.0 if ratio and kind != "u" else 1.0
     if kind == "u":
         unit_label = ""  # events per unit of the denominator
@@ -117,18 +138,44 @@ def view_measure(
         unit_label = "%"
     else:
         unit_label = "" if measure.unit in ("count", "rate") else f" {measure.unit}"
+    goal = target_for(aim, measure) if aim is not None else measure.goal
+    if kind == "u" and goal is not None and ratio:
+        goal = goal / 100  # a percentage goal on the scale of events per unit
+    return kind, scale, unit_label, goal
+
+
+def _analyse(
+    series: list[SeriesPoint], measure: Measure, kind: ChartType, scale: float, unit_label: str
+) -> Analysis:
     direction = measure.direction if measure.direction in ("up", "down") else "neutral"
-    analysis = analyse(
+    return analyse(
         series,
         kind,
         direction=direction,  # type: ignore[arg-type]
         scale=scale,
         unit_label=unit_label.strip() if unit_label == "%" else unit_label,
     )
-    goal = target_for(aim, measure) if aim is not None else measure.goal
-    if kind == "u" and goal is not None and ratio:
-        goal = goal / 100  # a percentage goal on the scale of events per unit
-    return MeasureView(measure, analysis, scale, unit_label, goal)
+
+
+def brief_verdict(verdict: str, most: int = 4) -> str:
+    """``verdict`` with at most ``most`` signals per line, then how many more there are.
+
+    Thousands of points can give thousands of shifts: a screen shows the first few (its
+    chart marks them all) rather than wrapping pages of sentences.
+    """
+    lines = []
+    for line in verdict.split("\n"):
+        chunks = _SIGNAL.split(line)
+        signals = [k for k, c in enumerate(chunks) if c.startswith("Signal")]
+        if len(signals) > most:
+            more = len(signals) - most
+            kept = " ".join(chunks[: signals[most]])
+            line = f"{kept} … and {more:,} more signal{'s' if more != 1 else ''}."
+        lines.append(line)
+    return "\n".join(lines)
+
+
+_SIGNAL = re.compile(r" (?=Signal[ :(])")
 
 
 def cycle_markers(cycles: Iterable[Cycle]) -> list[tuple[dt.date, str]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 
 from pdsa_tui.analysis.charts import CENTRE_NAMES, CHART_NAMES, ChartType
-from pdsa_tui.analysis.measures import MeasureView
+from pdsa_tui.analysis.measures import MeasureView, brief_verdict
 from pdsa_tui.analysis.verdict import format_number
 from pdsa_tui.model import DataPoint, Measure, choices
 
@@ -91,7 +91,7 @@ def verdict_text(view: MeasureView, charts: list[ChartType]) -> Text:
     text.append("\n")
     if a.advice:
         text.append(f"{a.advice}\n", style="dim")
-    text.append(a.verdict, style="bold" if a.signal else "")
+    text.append(brief_verdict(a.verdict), style="bold" if a.signal else "")
     warnings = [*a.warnings, *(w for p in a.parts for w in p.warnings)]
     for w in warnings:
         text.append(f"\n⚠ {w}", style="italic")

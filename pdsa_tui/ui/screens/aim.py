@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -13,18 +15,26 @@ from pdsa_tui.analysis.cases import live_measures
 from pdsa_tui.analysis.charts import CHART_NAMES, ChartType
 from pdsa_tui.analysis.measures import (
     MeasureView,
+    brief_verdict,
     cycle_markers,
     thin_markers,
-    view_measure,
 )
 from pdsa_tui.model import Aim, Case, ChangeIdea, Measure, choices, format_date
 from pdsa_tui.model.dates import today
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.summaries import signal_label, stage_counts, stage_summary, time_left
+from pdsa_tui.ui.view_cache import analyse_now, cached_view, measure_view
 from pdsa_tui.ui.widgets.chart import ChartView
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
 
 _STATUS_CLASS = {"abandoned": "dim", "sustained": "good", "spreading": "good"}
+
+
+def measure_row(view: MeasureView) -> Row:
+    """A measure's row: name, type, latest value and signal."""
+    m = view.measure
+    type_ = choices.label(choices.MEASURE_TYPES, m.type)
+    return Row(m.id, (m.name, type_, view.format(view.latest()), signal_label(view)))
 
 
 class AimScreen(PdsaScreen):
@@ -74,6 +84,9 @@ class AimScreen(PdsaScreen):
         #: Charts shown this visit (a read-only file cannot store the choice).
         self.chart_kind: dict[str, ChartType] = {}
         self.views: dict[str, MeasureView] = {}
+        self._rows: list[Row] = []
+        #: Counts redraws, so an analysis asked for before the last one is dropped.
+        self._drawn = 0
 
     @property
     def aim(self) -> Aim:
@@ -143,26 +156,27 @@ class AimScreen(PdsaScreen):
         cycles = self.store.cycles_for_aim(aim.id)
         self.markers = cycle_markers(cycles)
         self.views = {}
-        rows = []
-        live = live_measures(self.store.measures(aim.id), self.store.all(Case), now)
-        for m in live:
-            view = view_measure(m, chart=self.chart_kind.get(m.id), aim=aim)
-            self.views[m.id] = view
-            sig = signal_label(view)
-            rows.append(
-                Row(
-                    m.id,
-                    (
-                        m.name,
-                        choices.label(choices.MEASURE_TYPES, m.type),
-                        view.format(view.latest()),
-                        sig,
-                    ),
-                )
-            )
+        self._rows = []
+        pending = []
+        for m in live_measures(self.store.measures(aim.id), self.store.all(Case), now):
+            chart = self.chart_kind.get(m.id)
+            view = cached_view(self.store, m, chart=chart, aim=aim, today=now)
+            if view is None and analyse_now(m):
+                view = measure_view(self.store, m, chart=chart, aim=aim, today=now)
+            if view is None:
+                # A long series: its row now, its latest value and signal once analysed.
+                pending.append(m)
+                type_ = choices.label(choices.MEASURE_TYPES, m.type)
+                self._rows.append(Row(m.id, (m.name, type_, "…", ("working…", "dim"))))
+            else:
+                self.views[m.id] = view
+                self._rows.append(measure_row(view))
         mtable = self.query_one("#measures-table", RecordTable)
-        mtable.set_rows(rows)
+        mtable.set_rows(self._rows)
         self._show_measure(mtable.current_key)
+        self._drawn += 1
+        if pending:
+            self.call_after_refresh(self._analyse_later, self._drawn, pending, now)
 
         by_idea: dict[str, list] = {}
         for c in cycles:
@@ -185,6 +199,22 @@ class AimScreen(PdsaScreen):
             )
         self.query_one("#ideas-table", RecordTable).set_rows(idea_rows)
 
+    def _analyse_later(self, drawn: int, pending: list[Measure], now: dt.date) -> None:
+        """Analyse the first of ``pending`` (after a frame), then the rest, one a frame."""
+        if drawn != self._drawn or not pending:
+            return  # redrawn meanwhile: the newer redraw has its own list
+        m, rest = pending[0], pending[1:]
+        chart = self.chart_kind.get(m.id)
+        view = measure_view(self.store, m, chart=chart, aim=self.aim, today=now)
+        self.views[m.id] = view
+        self._rows = [measure_row(view) if r.key == m.id else r for r in self._rows]
+        mtable = self.query_one("#measures-table", RecordTable)
+        mtable.set_rows(self._rows)
+        if mtable.current_key == m.id:
+            self._show_measure(m.id)
+        if rest:
+            self.call_after_refresh(self._analyse_later, drawn, rest, now)
+
     @on(RecordTable.Highlighted, "#measures-table")
     def _measure_highlighted(self, event: RecordTable.Highlighted) -> None:
         self._show_measure(event.key)
@@ -195,7 +225,8 @@ class AimScreen(PdsaScreen):
         view = self.views.get(measure_id or "")
         if view is None:
             chart.show(None)
-            verdict.update("")
+            waiting = any(r.key == measure_id for r in self._rows) if measure_id else False
+            verdict.update(Text("Working out the chart…", style="italic") if waiting else "")
             return
         dates = [p.date for p in view.analysis.points]
         chart.show(view, thin_markers(self.markers, dates))
@@ -203,7 +234,7 @@ class AimScreen(PdsaScreen):
         kind = CHART_NAMES[analysis.chart]
         text = Text()
         text.append(f"{kind} of {view.measure.name}: ", style="bold")
-        text.append(analysis.verdict)
+        text.append(brief_verdict(analysis.verdict))
         if analysis.advice:
             text.append(f"\n{analysis.advice}", style="dim")
         for w in analysis.warnings:

@@ -21,7 +21,7 @@ from pdsa_tui.analysis.measures import (
     cycle_markers,
     default_chart,
     thin_markers,
-    view_measure,
+    view_frame,
 )
 from pdsa_tui.analysis.warnings import FieldWarning, point_warnings
 from pdsa_tui.model import (
@@ -46,8 +46,9 @@ from pdsa_tui.ui.measure_text import (
 )
 from pdsa_tui.ui.modals import ConfirmScreen, dismiss_unless_typed, not_saved_text
 from pdsa_tui.ui.screens.base import PdsaScreen
+from pdsa_tui.ui.view_cache import analyse_now, cached_view, measure_view
 from pdsa_tui.ui.widgets.chart import ChartView
-from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
+from pdsa_tui.ui.widgets.record_table import Cell, Column, LazyRows, RecordTable
 
 BOTH_HINT = "Give a value, or a numerator and a denominator."
 _TEXT_FIELDS = ("date", "value", "numerator", "denominator", "note")
@@ -360,6 +361,8 @@ class MeasureScreen(PdsaScreen):
         self.view: MeasureView | None = None
         #: A chart picked on a read-only file (not stored); None: the measure's stored choice.
         self.chart_override: ChartType | None = None
+        #: Counts redraws, so an analysis asked for before the last one is dropped.
+        self._drawn = 0
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="measure-facts")
@@ -400,31 +403,62 @@ class MeasureScreen(PdsaScreen):
         self.title = f"{aim.code if aim else '?'} › {measure.name}"
         charts = available_charts(measure)
         kind = self.chart_override if self.chart_override in charts else None
-        view = view_measure(measure, chart=kind or default_chart(measure), aim=aim)
+        chart = kind or default_chart(measure)
+        now = today()
+        view = cached_view(self.store, measure, chart=chart, aim=aim, today=now)
+        if view is None and analyse_now(measure):
+            view = measure_view(self.store, measure, chart=chart, aim=aim, today=now)
+        self._drawn += 1
+        if view is None:
+            # A long series: the list now (values without their signals), the analysis
+            # and the chart after the first frame.
+            self._show(view_frame(measure, chart=chart, aim=aim), charts, analysed=False)
+            self.call_after_refresh(self._analyse_later, self._drawn, measure, chart, now)
+        else:
+            self._show(view, charts)
+
+    def _analyse_later(self, drawn: int, measure: Measure, chart: ChartType, now: dt.date) -> None:
+        if drawn != self._drawn:
+            return  # redrawn meanwhile
+        aim = self.store.lookup(Aim, measure.aim_id)
+        view = measure_view(self.store, measure, chart=chart, aim=aim, today=now)
+        self._show(view, available_charts(measure))
+
+    def _show(self, view: MeasureView, charts: list[ChartType], *, analysed: bool = True) -> None:
+        """The facts, the points (signals flagged), the chart and its verdict of ``view``.
+
+        Not ``analysed``: ``view`` has the units only; the chart waits for the analysis.
+        """
+        measure = view.measure
         self.view = view
         self.query_one("#measure-facts", Static).update(measure_facts(measure, view))
+        points = measure.sorted_points()
         results = view.analysis.points
-        rows = []
-        for k, p in enumerate(measure.sorted_points()):
+
+        def cells(k: int) -> tuple[Cell, ...]:
+            p = points[k]
             flagged = k < len(results) and bool(results[k].signals)
             value = value_text(view, p)
-            rows.append(
-                Row(
-                    p.id,
-                    (
-                        format_date(p.date),
-                        (value, "warn") if flagged else value,
-                        ratio_text(p),
-                        (marker_text(p), "warn"),
-                        p.note,
-                    ),
-                )
+            return (
+                format_date(p.date),
+                (value, "warn") if flagged else value,
+                ratio_text(p),
+                (marker_text(p), "warn"),
+                p.note,
             )
-        self.table.set_rows(rows)
-        markers = cycle_markers(self.store.cycles_for_aim(aim.id)) if aim else []
-        markers = thin_markers(markers, [p.date for p in measure.sorted_points()])
-        self.query_one("#measure-chart", ChartView).show(view, markers)
+
+        self.table.set_rows(LazyRows([p.id for p in points], cells))
+        chart = self.query_one("#measure-chart", ChartView)
         verdict = self.query_one("#measure-verdict", Static)
+        if not analysed:
+            chart.show(None)
+            n = len(points)
+            verdict.update(Text(f"Working out the chart of {n:,} points…", style="italic"))
+            return
+        aim = self.store.lookup(Aim, measure.aim_id)
+        markers = cycle_markers(self.store.cycles_for_aim(aim.id)) if aim else []
+        markers = thin_markers(markers, [p.date for p in points])
+        chart.show(view, markers)
         verdict.update(verdict_text(view, charts))
         verdict.set_class(view.analysis.signal, "-signal")
 

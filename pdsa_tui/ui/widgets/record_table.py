@@ -7,8 +7,9 @@ length appears at once. Cell text is always literal: never parsed as markup.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -43,6 +44,35 @@ class Row:
 
     key: str
     cells: tuple[Cell, ...]
+
+
+class LazyRows(Sequence[Row]):
+    """Rows made only when drawn (or asked for): a list of 50,000 points shows at once.
+
+    ``keys`` are the rows' keys in order; ``cells(i)`` makes the cells of row ``i``.
+    """
+
+    def __init__(self, keys: Sequence[str], cells: Callable[[int], tuple[Cell, ...]]) -> None:
+        self.keys = list(keys)
+        self._cells = cells
+        self._made: dict[int, Row] = {}
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @overload
+    def __getitem__(self, i: int) -> Row: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Row]: ...
+    def __getitem__(self, i: int | slice) -> Row | list[Row]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self.keys)
+        row = self._made.get(i)
+        if row is None:
+            row = self._made[i] = Row(self.keys[i], self._cells(i))
+        return row
 
 
 class RecordTable(ScrollView, can_focus=True):
@@ -119,15 +149,22 @@ class RecordTable(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes)
         self.columns = list(columns)
         self.empty_text = empty_text
-        self.rows: list[Row] = []
+        self.rows: Sequence[Row] = []
         self._index: dict[str, int] = {}
 
     # -- data ------------------------------------------------------------------
     def set_rows(self, rows: Sequence[Row], *, keep: str | None = None) -> None:
-        """Replace the rows; keep the cursor on ``keep`` (or the current key) if present."""
+        """Replace the rows; keep the cursor on ``keep`` (or the current key) if present.
+
+        :class:`LazyRows` are kept as they are: their rows are made as they are drawn.
+        """
         current = keep if keep is not None else self.current_key
-        self.rows = list(rows)
-        self._index = {r.key: i for i, r in enumerate(self.rows)}
+        if isinstance(rows, LazyRows):
+            self.rows = rows
+            self._index = {key: i for i, key in enumerate(rows.keys)}
+        else:
+            self.rows = list(rows)
+            self._index = {r.key: i for i, r in enumerate(self.rows)}
         self.virtual_size = Size(self._total_width(), len(self.rows) + 1)
         self.refresh(layout=True)
         target = self._index.get(current, None) if current is not None else None
