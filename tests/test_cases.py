@@ -10,6 +10,7 @@ from pdsa_tui.analysis.cases import (
     case_counts,
     case_state,
     case_states,
+    cases_due_in,
     closed_by_milestone,
     derive_points,
     live_measures,
@@ -163,6 +164,10 @@ def test_monthly_points_count_each_case_once_in_its_deadline_month() -> None:
     counts = case_counts(states)
     assert (counts.open, counts.met, counts.missed, counts.overdue) == (1, 3, 2, 1)
     assert counts.sentence() == "6 cases: 1 open (1 past the reminder), 3 met, 2 missed (1 overdue)"
+    # A month's point leads to the cases it counts (any day of the month finds them).
+    assert [s.case.ref for s in cases_due_in(states, D(2026, 9, 17))] == ["C-2", "C-3", "C-4"]
+    assert [s.case.ref for s in cases_due_in(states, D(2026, 8, 1))] == ["C-1"]
+    assert cases_due_in(states, D(2026, 10, 1)) == []
 
 
 def test_a_month_gets_its_point_on_the_first_day_of_the_next_month() -> None:

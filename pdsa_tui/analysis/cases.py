@@ -140,6 +140,14 @@ def toggle_mark(marks: Sequence[str], month: dt.date, kind: str) -> list[str]:
     return [m for m in marks if m != mark] if mark in marks else sorted([*marks, mark])
 
 
+def cases_due_in(states: Iterable[CaseState], month: dt.date) -> list[CaseState]:
+    """The cases whose deadline falls in ``month`` (those its point counts), by reference."""
+    first = _month_start(month)
+    return sorted(
+        (s for s in states if _month_start(s.deadline) == first), key=lambda s: s.case.ref
+    )
+
+
 def derive_points(
     states: Iterable[CaseState], today: dt.date, marks: Iterable[str] = ()
 ) -> list[DataPoint]:

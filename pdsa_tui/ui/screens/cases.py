@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 
 from rich.text import Text
 from textual import on
@@ -16,6 +17,7 @@ from pdsa_tui.analysis.cases import (
     CaseState,
     case_counts,
     case_states,
+    cases_due_in,
     closed_by_milestone,
     derive_points,
     open_by_deadline,
@@ -36,8 +38,9 @@ from pdsa_tui.model import dates as dates_mod
 from pdsa_tui.store import StoreError
 from pdsa_tui.ui.measure_text import marker_text, verdict_text
 from pdsa_tui.ui.screens.base import PdsaScreen
+from pdsa_tui.ui.screens.pick import PickScreen
 from pdsa_tui.ui.widgets.chart import ChartView
-from pdsa_tui.ui.widgets.record_table import Cell, Column, RecordTable, Row
+from pdsa_tui.ui.widgets.record_table import Cell, Column, LazyRows, RecordTable, Row
 
 TABS = ("open", "closed", "monthly")
 
@@ -91,6 +94,18 @@ def closed_row(s: CaseState) -> Row:
     )
 
 
+def due_label(s: CaseState) -> str:
+    """'C-1042 · met · 26.1 weeks · milestone 12/03/2026 · North'."""
+    end = f"milestone {format_date(s.case.end)}" if s.case.end else "no milestone"
+    parts = [s.case.ref, s.status, f"{s.weeks:.1f} weeks", end, s.case.team]
+    return " · ".join(p for p in parts if p)
+
+
+def lazy_rows(states: list[CaseState], row: Callable[[CaseState], Row]) -> LazyRows:
+    """Rows of ``states`` made as they are drawn (thousands of cases list at once)."""
+    return LazyRows([s.case.id for s in states], lambda k: row(states[k]).cells)
+
+
 class CasesScreen(PdsaScreen):
     """One case measure: its open cases, its closed cases and the monthly points they give."""
 
@@ -98,7 +113,8 @@ class CasesScreen(PdsaScreen):
         "A case measure's cases. Open: cases without their milestone yet, fewest days to the "
         "deadline first (amber: past the reminder point; red: past the deadline). Closed: "
         "weeks to the milestone per case, on an I chart with the target line. Monthly: the "
-        "points worked out from the cases (met / due, in the month of each case's deadline)."
+        "points worked out from the cases (met / due, in the month of each case's deadline); "
+        "enter on a month lists its cases."
     )
 
     CSS_PATH = "../cases.tcss"
@@ -247,10 +263,10 @@ class CasesScreen(PdsaScreen):
         self._stale.discard(tab)
         if tab == "open":
             opened = open_by_deadline(self.states)
-            self.query_one("#open-table", RecordTable).set_rows([open_row(s) for s in opened])
+            self.query_one("#open-table", RecordTable).set_rows(lazy_rows(opened, open_row))
         elif tab == "closed":
             closed = closed_by_milestone(self.states)
-            self.query_one("#closed-table", RecordTable).set_rows([closed_row(s) for s in closed])
+            self.query_one("#closed-table", RecordTable).set_rows(lazy_rows(closed, closed_row))
             # The list first; the I chart of thousands of cases after it is on screen.
             self.query_one("#weeks-verdict", Static).update(Text("Working out the chart…"))
             self.call_after_refresh(self._chart_weeks, self._drawn, self.measure, closed)
@@ -340,6 +356,24 @@ class CasesScreen(PdsaScreen):
         pane = event.pane.id or "open"
         self._fill(pane)
         self.query_one(f"#{pane}-table", RecordTable).focus()
+
+    @on(RecordTable.Selected, "#monthly-table")
+    def _month_chosen(self, event: RecordTable.Selected) -> None:
+        """A month leads to its cases: pick one to see it on the Open or Closed tab."""
+        month = dt.date.fromisoformat(event.key.removeprefix("cases-") + "-01")
+        due = cases_due_in(self.states, month)
+        if not due:
+            return
+        met = sum(1 for s in due if s.status == "met")
+        self.app.push_screen(
+            PickScreen(
+                f"Cases due in {month:%b %Y}: {met} of {len(due)} met",
+                [(s.case.id, due_label(s)) for s in due],
+                help="Each case counts in the month of its deadline. enter shows the case; "
+                "esc goes back.",
+            ),
+            lambda case_id: self._show_case(case_id) if case_id else None,
+        )
 
     # -- actions ------------------------------------------------------------------------------
     def action_tab(self, tab: str) -> None:
