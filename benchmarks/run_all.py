@@ -30,6 +30,12 @@ each against a baseline measured in the same run on the same machine:
   baseline ``json.dumps`` of the same records). Target: 1 s. And ``export --all`` as
   HTML at 5,000 cycles against 500 (CPU, median): target 12x (linear; the file is
   about 10x as big).
+* screens: CPU time to open the aim view, a cycle form, the review queue and data entry
+  at 500 cycles (target 120 ms each), and the aim view and data entry of a measure of
+  50,000 points until the list is on screen (target 150 ms; the chart follows), against a
+  bare screen opened the same way (reuses ``bench_screens.py``).
+* cases: a case measure of 5,000 cases: its monthly points, its per-case chart and its
+  screen (target: the 120 ms screen-open budget; reuses ``bench_cases.py``).
 
 Prints the table, then issue 16's goals table (:data:`GOALS`): every row of the issue
 with the figures that answer it and pass/miss, or "not measured in this run".
@@ -66,7 +72,7 @@ from pdsa_tui.store import Store, atomic_write
 from pdsa_tui.store.storage import encode
 
 SIZES = {"small": 20, "realistic": 500, "large": 5000}
-GROUPS = ("startup", "save", "tui", "analysis", "charts", "export")
+GROUPS = ("startup", "save", "tui", "analysis", "charts", "export", "screens", "cases")
 
 #: Issue 16's goals table, in its order: (key, figure, goal). Every row is reported at
 #: the end of a run, with "not measured" where no benchmark answered it; a benchmark
@@ -522,6 +528,18 @@ def goals_table(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
+def bench_screens_rows(repeat: int) -> list[Result]:
+    import bench_screens
+
+    return bench_screens.run(repeat)
+
+
+def bench_cases_rows(repeat: int) -> list[Result]:
+    import bench_cases
+
+    return bench_cases.run(5_000, repeat)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer repeats (under a minute)")
@@ -551,6 +569,8 @@ def main(argv: list[str] | None = None) -> int:
                 bench_export_rows(folder, 1 if quick else 3)
                 + bench_export_scaling(dbs, 3 if quick else 5)
             ),
+            "screens": lambda: bench_screens_rows(3 if quick else 5),
+            "cases": lambda: bench_cases_rows(3 if quick else 5),
         }
         for group in groups:
             t0 = time.perf_counter()
