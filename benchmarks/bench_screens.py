@@ -13,7 +13,9 @@ target (see ``screen_timing.py`` for what is timed and how):
   denominator: a P chart) in the same programme, opened for the first time (no
   analysis kept): CPU until the list is on screen (target 150 ms), and until idle, with
   the chart drawn after the list (information); and opened again (the analysis kept
-  per measure revision): CPU until idle, chart included (target 150 ms).
+  per measure revision): CPU until idle, chart included (information).
+* the cycle form is opened twice: on a closed cycle (its Act tab, two fields) and on a
+  new cycle (its Plan tab, nine fields: the most of any tab).
 
 Headless, 120 x 40, in one process; the store's records are frozen out of the garbage
 collector's passes as ``pdsa`` does. Nothing here asserts a time.
@@ -115,10 +117,15 @@ def _screens() -> dict[str, Callable[[Store], Any]]:
     from pdsa_tui.ui.screens.review import ReviewScreen
 
     def cycle(store: Store) -> CycleScreen:
-        # The longest ramp's newest cycle: the form opens on its Plan tab, the most fields.
+        # The longest ramp's newest cycle (closed: the form opens on its Act tab).
         idea = max(store.all(ChangeIdea), key=lambda i: len(store.cycles(i.id)))
         newest: Cycle = store.cycles(idea.id)[-1]
         return CycleScreen(newest.id)
+
+    def planning(store: Store) -> CycleScreen:
+        # A cycle being planned opens on its Plan tab: nine fields, the most of any tab.
+        draft = Cycle(idea_id=store.all(ChangeIdea)[0].id, objective="Test a checklist")
+        return CycleScreen(draft=draft)
 
     def measure(store: Store) -> MeasureScreen:
         return MeasureScreen(store.measures(busiest_aim(store).id)[0].id)
@@ -126,6 +133,7 @@ def _screens() -> dict[str, Callable[[Store], Any]]:
     return {
         "aim view": lambda store: AimScreen(busiest_aim(store).id),
         "cycle form": cycle,
+        "cycle form (Plan tab)": planning,
         "review queue": lambda store: ReviewScreen(),
         "data entry (measure screen)": measure,
     }
@@ -164,7 +172,7 @@ def run(repeat: int) -> list[Result]:
         )  # fmt: skip
         rows.append(
             Result("screens", f"{short}: open again", f"{POINTS:,} points",
-                   again_50k[name].idle_s, base, again_50k["bare"].idle_s, "ms<=150",
+                   again_50k[name].idle_s, base, again_50k["bare"].idle_s, "",
                    note="CPU until idle, the analysis kept from the last open")
         )  # fmt: skip
     return rows

@@ -40,10 +40,11 @@ async def test_footer_follows_the_bindings_of_a_tab(tmp_path: Path) -> None:
     cycle = next(c for c in store.cycles_for_aim(store.aims()[0].id) if store.feedback(c.id))
     async with app.run_test(size=LARGE) as pilot:
         await pilot.pause()
-        await app.push_screen(CycleScreen(cycle.id))
+        screen = CycleScreen(cycle.id)
+        await app.push_screen(screen)
         await pilot.pause()
         assert "Add feedback" not in footer_line(app)
-        await pilot.press("f5")
+        screen.action_show_tab("feedback")
         await pilot.pause()
         assert "a Add feedback" in footer_line(app)
 
