@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ui_support import LARGE, SMALL, demo_app, screen_text
+from ui_support import LARGE, SMALL, demo_app, screen_text, settled_text
 
 from pdsa_tui.ui.modals import RecordForm
 from pdsa_tui.ui.screens.aim import AimScreen
@@ -26,7 +26,7 @@ async def test_footer_shows_the_screens_keys_and_follows_the_screen(tmp_path: Pa
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, AimScreen)
-        line = footer_line(app)
+        line = (await settled_text(pilot, app, lambda t: "Edit aim" in t)).splitlines()[-1]
         assert "A Edit aim" in line and "r Review" not in line
         # One footer widget per screen, never rebuilt as a widget per key.
         assert len(app.screen.query(KeyFooter)) == 1
@@ -45,8 +45,8 @@ async def test_footer_follows_the_bindings_of_a_tab(tmp_path: Path) -> None:
         await pilot.pause()
         assert "Add feedback" not in footer_line(app)
         screen.action_show_tab("feedback")
-        await pilot.pause()
-        assert "a Add feedback" in footer_line(app)
+        text = await settled_text(pilot, app, lambda t: "Add feedback" in t.splitlines()[-1])
+        assert "a Add feedback" in text.splitlines()[-1]
 
 
 async def test_a_click_on_a_key_in_the_footer_presses_it(tmp_path: Path) -> None:
