@@ -79,7 +79,7 @@ def test_a_gap_counts_from_the_point_before_not_the_last() -> None:
     assert point_warnings(measure, middle, TODAY) == []
 
 
-def test_a_weekly_gap_in_weeks_and_an_unknown_frequency_read_as_monthly() -> None:
+def test_a_weekly_gap_in_weeks_and_none_for_events() -> None:
     m = Measure(
         name="w",
         unit="count",
@@ -93,18 +93,11 @@ def test_a_weekly_gap_in_weeks_and_an_unknown_frequency_read_as_monthly() -> Non
             "3 weeks after the previous point (05/10/2026; frequency: weekly): missing points?",
         )
     ]
-    # A frequency pdsa cannot read is taken as monthly (as the "no recent data" rule does).
-    m.frequency = "when the panel sits"
-    on_time = dt.date(2026, 12, 5)
-    assert point_warnings(m, DataPoint(date=on_time, value=3), on_time) == []
-    late = point_warnings(m, DataPoint(date=dt.date(2026, 12, 6), value=3), dt.date(2026, 12, 6))
-    assert late == [
-        FieldWarning(
-            "date",
-            "2 months after the previous point (05/10/2026; frequency: when the panel sits): "
-            "missing points?",
-        )
-    ]
+    # A measure of events has no period: its points come when the events do.
+    for frequency, kind in (("per case", "measurements"), ("monthly", "time_between")):
+        m.frequency, m.values_are = frequency, kind
+        late = DataPoint(date=dt.date(2027, 6, 1), value=3)
+        assert point_warnings(m, late, late.date) == []
 
 
 def test_a_value_far_outside_the_series() -> None:
@@ -242,3 +235,9 @@ def test_import_warnings_measure_gaps_across_the_new_rows_too() -> None:
     assert [(p.date, w.message.split(" after")[0]) for p, w in got] == [
         (dt.date(2027, 2, 1), "4 months")
     ]
+
+
+def test_a_trend_s_next_step_just_past_the_range_is_not_far() -> None:
+    # Hours falling month by month: 0.2 after 0.3 continues the trend; 0.3 to 9.3 is the range.
+    falling = monthly([9.3, 8.1, 7.0, 6.2, 5.1, 4.0, 3.2, 2.1, 1.0, 0.3])
+    assert point_warnings(falling, DataPoint(date=dt.date(2026, 11, 1), value=0.2), TODAY) == []

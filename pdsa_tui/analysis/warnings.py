@@ -5,16 +5,17 @@ field; saving is always still allowed. What counts as a warning:
 
 - a data point dated after today;
 - a gap since the measure's previous point of more than two periods of its frequency
-  (read by :func:`add_period`: weekly, fortnightly, monthly, quarterly; monthly when
-  pdsa cannot read it, as the overview's "no recent data" rule reads it too);
-- a value far outside the series: outside the range of the other points of its chart
-  part (parts end at rebase markers) and twice as far from their centre as the chart's
-  limits: 6 sigma. For numerator/denominator points that is the P chart's sigma at the
-  point's denominator around p-bar (sum of numerators / sum of denominators); for values,
-  the I chart's sigma around the median, estimated from the median moving range / 0.954
-  (the mean moving range / 1.128 when most neighbours are equal). Only once the part has
-  at least :data:`MIN_SERIES` other points; a part with no variation at all gives no such
-  warning (any change would be "far");
+  (weekly, fortnightly, monthly or quarterly, read by :func:`add_period`); none for a
+  measure of events (frequency "per case", or values that are time or cases between
+  events), whose points come when the events do;
+- a value far outside the series: beyond the range of the other points of its chart part
+  (parts end at rebase markers) by more than 3 sigma, and twice as far from their centre
+  as the chart's limits, 6 sigma. Sigma is the P chart's at the point's denominator
+  around p-bar (sum of numerators / sum of denominators) for numerator/denominator
+  points; for values, the I chart's around the median, from the median moving range /
+  0.954 (the mean moving range / 1.128 when most neighbours are equal). Only once the
+  part has at least :data:`MIN_SERIES` other points; a part with no variation at all
+  gives no such warning (any change would be "far");
 - a cycle's "Carried out to" date after today;
 - a cycle shown as Do (planned, waiting to run) while its planned start is still ahead;
 - a cycle carried out from a date before its planned start.
@@ -37,6 +38,10 @@ from pdsa_tui.model.dates import add_period
 MIN_SERIES = 6
 #: How many sigma from the median counts as far outside (twice an I chart's 3 sigma).
 FAR_SIGMA = 6.0
+#: And how many sigma beyond the other points' range (a trend's next step is not a slip).
+BEYOND_SIGMA = 3.0
+#: Frequencies with a period a gap can be measured in (as :func:`add_period` reads them).
+_PERIODS = ("week", "fortnight", "month", "quarter")
 
 
 @dataclass(frozen=True)
@@ -62,16 +67,23 @@ def _future(day: dt.date | None, today: dt.date) -> str | None:
     return f"is in the future (today is {format_date(today)})"
 
 
+def _periodic(measure: Measure) -> bool:
+    """Whether the measure's points come at a regular period (not one per event or case)."""
+    regular = measure.frequency.strip().lower().startswith(_PERIODS)
+    return regular and measure.values_are == "measurements"
+
+
 def _date_warning(
-    day: dt.date, previous: dt.date | None, frequency: str, today: dt.date
+    day: dt.date, previous: dt.date | None, measure: Measure, today: dt.date
 ) -> str | None:
     """A point's date after today, or more than two periods after the previous point."""
     future = _future(day, today)
-    if future or previous is None:
+    frequency = measure.frequency
+    if future or previous is None or not _periodic(measure):
         return future
     if day <= add_period(previous, frequency, 2):
         return None
-    every = frequency.strip() or "monthly"
+    every = frequency.strip()
     return (
         f"{_gap(previous, day, frequency)} after the previous point "
         f"({format_date(previous)}; frequency: {every}): missing points?"
@@ -87,7 +99,7 @@ def point_warnings(measure: Measure, point: DataPoint, today: dt.date) -> list[F
     out: list[FieldWarning] = []
     others = sorted((p for p in measure.points if p.id != point.id), key=lambda p: p.date)
     earlier = [p.date for p in others if p.date < point.date]
-    dated = _date_warning(point.date, earlier[-1] if earlier else None, measure.frequency, today)
+    dated = _date_warning(point.date, earlier[-1] if earlier else None, measure, today)
     if dated:
         out.append(FieldWarning("date", dated))
     far = _judge(point, _stats(_same_part(point, others)), measure.unit)
@@ -117,7 +129,7 @@ def import_warnings(
     out: list[tuple[DataPoint, FieldWarning]] = []
     for point in points:
         i = bisect.bisect_left(days, point.date)
-        dated = _date_warning(point.date, days[i - 1] if i else None, measure.frequency, today)
+        dated = _date_warning(point.date, days[i - 1] if i else None, measure, today)
         if dated:
             out.append((point, FieldWarning("date", dated)))
         k = bisect.bisect_left(ends, point.date)
@@ -189,7 +201,8 @@ def _judge(point: DataPoint, stats: _PartStats | None, unit: str) -> str | None:
         centre = 100.0 * pbar
     else:
         sigma, centre = stats.sigma, stats.median
-    if sigma <= 0 or abs(y - centre) <= FAR_SIGMA * sigma:
+    beyond = max(stats.low - y, y - stats.high)
+    if sigma <= 0 or abs(y - centre) <= FAR_SIGMA * sigma or beyond <= BEYOND_SIGMA * sigma:
         return None
     pct = "%" if unit == "percent" else ""
     shown = [f"{format_number(v)}{pct}" for v in (y, stats.low, stats.high)]

@@ -47,7 +47,7 @@ class DataImportScreen(ImportScreen):
         return f"{verb}: {self.measure.name}"
 
     def intro(self) -> str:
-        rule = "Each row adds a point (a date it has already is refused); all rows or none."
+        rule = "Each row adds a point (a date already there is refused); all rows or none."
         if self.paste:
             return (
                 "Rows copied from a spreadsheet, tab- or comma-separated, header row optional "

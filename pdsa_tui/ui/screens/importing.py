@@ -240,7 +240,8 @@ class ImportScreen(ModalScreen[int | None]):
         warned = self.plan_warnings(plan)
         if not plan.errors:
             check = f" {len(warned)} to check (⚠ below);" if warned else ""
-            summary.update(Text(f"{self.ready_text(plan)}.{check} ctrl+s imports them all."))
+            what = "them all" if len(rows) != 1 else "it"
+            summary.update(Text(f"{self.ready_text(plan)}.{check} ctrl+s imports {what}."))
         self._problems(plan.errors, warned)
         return plan
 
