@@ -8,6 +8,7 @@ start. Each test types with keys and checks the screen and the file on disk.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from conftest import TODAY
@@ -120,6 +121,14 @@ async def test_gap_and_far_value_warn_beside_their_fields(tmp_path: Path) -> Non
         assert warning(form, "value") == ""
 
 
+async def settle(pilot: Pilot[None], done: Callable[[], bool]) -> None:
+    """Let the screen redraw (warnings follow typing after a refresh) until ``done``."""
+    for _ in range(20):
+        await pilot.pause()
+        if done():
+            return
+
+
 async def test_cycle_dates_warn_beside_their_fields_and_save(tmp_path: Path) -> None:
     path = make_db(tmp_path)
     app = PdsaApp(Store.open(path), path)
@@ -129,7 +138,11 @@ async def test_cycle_dates_warn_beside_their_fields_and_save(tmp_path: Path) -> 
         cycle = app.store.all(Cycle)[0]
         screen = CycleScreen(cycle.id)
         app.push_screen(screen)
-        await pilot.pause()
+        # The form puts the cursor in its first field once drawn: wait for that first.
+        for _ in range(50):
+            await pilot.pause()
+            if app.focused is not None and app.focused.id == "field-objective":
+                break
 
         def warned(name: str) -> str:
             box = screen.query_one(f"#box-{name}", FieldBox)
@@ -142,7 +155,7 @@ async def test_cycle_dates_warn_beside_their_fields_and_save(tmp_path: Path) -> 
         # Plan: a planned start two weeks ahead makes the cycle show as Do already.
         screen.query_one("#field-planned_start", Input).focus()
         await pilot.press(*format_date(ahead))
-        await pilot.pause()
+        await settle(pilot, lambda: bool(warned("planned_start")))
         assert warned("planned_start") == (
             "⚠ is 14 days ahead, yet the cycle already shows as Do (waiting to run)"
         )
@@ -152,7 +165,7 @@ async def test_cycle_dates_warn_beside_their_fields_and_save(tmp_path: Path) -> 
         await pilot.pause()
         screen.query_one("#field-do_end", Input).focus()
         await pilot.press(*format_date(TODAY + dt.timedelta(days=3)))
-        await pilot.pause()
+        await settle(pilot, lambda: bool(warned("do_end")))
         assert warned("do_end") == f"⚠ is in the future (today is {format_date(TODAY)})"
         # With the Do recorded the cycle is no longer shown as Do: that warning goes.
         assert warned("planned_start") == ""
