@@ -23,7 +23,7 @@ from pdsa_tui.model import (
     to_form,
 )
 from pdsa_tui.model.dates import DATE_HELP
-from pdsa_tui.model.forms import number_text, parse_field
+from pdsa_tui.model.forms import NUMBER_RULE, number_text, parse_field
 
 D = dt.date
 REQUIRED = "is required; it cannot be left empty"
@@ -67,7 +67,14 @@ def test_parse_number_rejects_words(text: str) -> None:
 def test_parse_number_rejects_non_finite(text: str) -> None:
     with pytest.raises(ValidationError) as info:
         parse_number(text)
-    assert str(info.value) == f"Value: '{text}' is not a finite number"
+    assert str(info.value) == f"Value: '{text}' is not a finite number; type {NUMBER_RULE}"
+
+
+@pytest.mark.parametrize("text", ["1e400", "-1e999"])
+def test_parse_number_rejects_overflow_as_too_large(text: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        parse_number(text)
+    assert str(info.value) == f"Value: '{text}' is too large for any measure; type {NUMBER_RULE}"
 
 
 # -- single fields -----------------------------------------------------------------------

@@ -321,7 +321,12 @@ def test_point_y() -> None:
 
 def test_measure_reports_bad_points() -> None:
     m = Measure(name="m", unit="percent", points=[point(value=50), point(value=150)])
-    assert messages(m) == {"value": ["must be a percentage from 0 to 100; got 150"]}
+    assert messages(m) == {
+        "points": [
+            "the point of 01/01/2019: Value: must be a percentage from 0 to 100; got 150; "
+            "correct or delete that point"
+        ]
+    }
 
 
 def test_sorted_points_stable() -> None:

@@ -7,6 +7,19 @@ AIM_STATUSES = {"active": "Active", "achieved": "Achieved", "closed": "Closed"}
 
 MEASURE_TYPES = {"outcome": "Outcome", "process": "Process", "balancing": "Balancing"}
 UNITS = {"percent": "Percent", "count": "Count", "days": "Days", "weeks": "Weeks", "rate": "Rate"}
+#: The values a measure of each unit can hold (a value, or a goal). Beyond them a value
+#: is a typing slip, not data (36,500 days is a century), and values near the float
+#: limit (1e308) overflow every sum, limit and chart made from them.
+UNIT_RANGES: dict[str, tuple[float, float]] = {
+    "percent": (0, 100),
+    "count": (0, 1e9),
+    "days": (0, 36_500),
+    "weeks": (0, 36_500),
+    "rate": (0, 1e9),
+}
+#: The largest numerator or denominator (a count of cases, or of exposure such as
+#: child-months); a rate, numerator / denominator, is held to ``UNIT_RANGES["rate"]``.
+RATIO_MAX = 1e9
 DIRECTIONS = {"up": "Higher is better", "down": "Lower is better", "neutral": "Neither"}
 #: What a measure's values are: most are measurements; rare events are better charted
 #: as the time (T chart) or the number of cases (G chart) between them.

@@ -38,7 +38,13 @@ def read_number(text: str) -> float:
     except ValueError:
         raise ValueError(f"'{s}' is not a number; type digits, e.g. 42 or 7.5") from None
     if not math.isfinite(value):
-        raise ValueError(f"'{s}' is not a finite number")
+        # "1e400" reads as infinity: to the user it is a number far too large, not a word.
+        what = (
+            "is too large for any measure"
+            if any(c.isdigit() for c in s)
+            else "is not a finite number"
+        )
+        raise ValueError(f"'{s}' {what}; type {NUMBER_RULE}")
     return value
 
 

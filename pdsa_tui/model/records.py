@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import math
 import re
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -17,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
 
 from pdsa_tui.model import choices as C
-from pdsa_tui.model.dates import from_iso, now_stamp, to_iso
+from pdsa_tui.model.dates import format_date, from_iso, now_stamp, to_iso
 from pdsa_tui.model.errors import FieldError, ValidationError
 from pdsa_tui.model.rows import ROW_KINDS, load_rows
 
@@ -195,6 +196,24 @@ def _number_text(value: float) -> str:
     return f"{value:g}"
 
 
+def amount_text(value: float) -> str:
+    """A value as a message quotes it: in full to 15 digits (``36,501``, ``1e+308``).
+
+    ``:g`` would show 1,000,000,001 as ``1e+09``, the very limit it is refused for.
+    """
+    return f"{value:,.15g}"
+
+
+def range_text(unit: str) -> str:
+    """What a ``unit`` measure accepts, e.g. ``0 to 36,500``."""
+    lo, hi = C.UNIT_RANGES[unit]
+    return f"{amount_text(lo)} to {amount_text(hi)}"
+
+
+def _not_finite(value: float) -> str:
+    return f"is not a finite number ({value}); give digits, e.g. 42 or 7.5"
+
+
 def _check_field(s: FieldSpec, value: Any) -> list[FieldError]:
     def err(message: str) -> list[FieldError]:
         return [FieldError(s.name, s.label, message)]
@@ -209,6 +228,8 @@ def _check_field(s: FieldSpec, value: Any) -> list[FieldError]:
         accepted = ", ".join(s.choices.values())
         return err(f"'{value}' is not one of the choices; choose one of: {accepted}")
     if s.kind in ("number", "percent") and isinstance(value, int | float):
+        if not math.isfinite(value):
+            return err(_not_finite(value))
         lo, hi = s.minimum, s.maximum
         if s.kind == "percent" and (value < 0 or value > 100):
             return err(f"must be a percentage from 0 to 100; got {_number_text(value)}")
@@ -283,6 +304,13 @@ class Aim(Record):
         return hints
 
 
+def _too_many(value: float) -> str:
+    return (
+        f"is too large: a numerator or denominator is a count, from 0 to "
+        f"{amount_text(C.RATIO_MAX)}; got {amount_text(value)}"
+    )
+
+
 @dataclass
 class DataPoint:
     """One observation of a measure: a value, or a numerator over a denominator."""
@@ -334,19 +362,38 @@ class DataPoint:
         elif not has_value and not has_ratio:
             err("value", "Value", "is required: give a value, or a numerator and a denominator")
         if has_value and self.value is not None:
-            if unit == "percent" and not 0 <= self.value <= 100:
+            hi = C.UNIT_RANGES.get(unit, (0, math.inf))[1]
+            if not math.isfinite(self.value):
+                err("value", "Value", _not_finite(self.value))
+            elif unit == "percent" and not 0 <= self.value <= 100:
                 err("value", "Value", f"must be a percentage from 0 to 100; got {self.value:g}")
             elif unit in ("count", "days", "weeks", "rate") and self.value < 0:
                 err(
                     "value", "Value", f"cannot be negative for a {unit} measure; got {self.value:g}"
                 )
+            elif self.value > hi:
+                err(
+                    "value",
+                    "Value",
+                    f"is too large for a {unit} measure, which accepts {range_text(unit)}; "
+                    f"got {amount_text(self.value)}",
+                )
         if has_ratio:
+            before = len(errors)  # the ratio's own checks below need both parts sound
             if self.numerator is None:
                 err("numerator", "Numerator", "is required with a denominator")
+            elif not math.isfinite(self.numerator):
+                err("numerator", "Numerator", _not_finite(self.numerator))
             elif self.numerator < 0:
                 err("numerator", "Numerator", f"cannot be negative; got {self.numerator:g}")
+            elif self.numerator > C.RATIO_MAX:
+                err("numerator", "Numerator", _too_many(self.numerator))
             if self.denominator is None:
                 err("denominator", "Denominator", "is required with a numerator")
+            elif not math.isfinite(self.denominator):
+                err("denominator", "Denominator", _not_finite(self.denominator))
+            elif self.denominator > C.RATIO_MAX:
+                err("denominator", "Denominator", _too_many(self.denominator))
             elif self.denominator <= 0:
                 err(
                     "denominator",
@@ -354,7 +401,8 @@ class DataPoint:
                     f"must be above zero (how many were counted); got {self.denominator:g}",
                 )
             if (
-                self.numerator is not None
+                len(errors) == before
+                and self.numerator is not None
                 and self.denominator is not None
                 and self.denominator > 0
                 and self.numerator > self.denominator
@@ -365,6 +413,20 @@ class DataPoint:
                     "Numerator",
                     f"cannot be above the denominator ({self.numerator:g} > {self.denominator:g})",
                 )
+            elif (
+                unit == "rate"
+                and len(errors) == before
+                and self.denominator
+                and self.numerator is not None
+            ):
+                rate, hi = self.numerator / self.denominator, C.UNIT_RANGES["rate"][1]
+                if rate > hi:
+                    err(
+                        "denominator",
+                        "Denominator",
+                        f"is too small for the numerator: the rate would be {rate:g}, and a "
+                        f"rate measure accepts {range_text('rate')}; got {self.denominator:g}",
+                    )
         return errors
 
 
@@ -447,14 +509,32 @@ class Measure(Record):
 
     def _cross_checks(self) -> list[FieldError]:
         errors = []
-        if self.unit == "percent" and self.goal is not None and not 0 <= self.goal <= 100:
+        goal = self.goal
+        if goal is None or not math.isfinite(goal):
+            pass  # a non-finite goal is refused by the field's own check
+        elif self.unit == "percent" and not 0 <= goal <= 100:
+            errors.append(self._err("goal", f"must be a percentage from 0 to 100; got {goal:g}"))
+        elif self.unit in C.UNIT_RANGES and goal > C.UNIT_RANGES[self.unit][1]:
             errors.append(
-                self._err("goal", f"must be a percentage from 0 to 100; got {self.goal:g}")
+                self._err(
+                    "goal",
+                    f"is too large for a {self.unit} measure, which accepts "
+                    f"{range_text(self.unit)}; got {amount_text(goal)}",
+                )
             )
         if self.cases:
             errors.extend(self._case_checks())
         for p in self.points:
-            errors.extend(p.validate(self.unit))
+            # Named by date: the measure's form has no field for a point (a file from an
+            # older pdsa may hold a value no unit accepts; it is fixed on the data screen).
+            errors.extend(
+                FieldError(
+                    "points",
+                    "Data points",
+                    f"the point of {format_date(p.date)}: {e}; correct or delete that point",
+                )
+                for e in p.validate(self.unit)
+            )
         return errors
 
     def _case_checks(self) -> list[FieldError]:

@@ -115,6 +115,23 @@ def _noun(cls: type[Record]) -> str:
     return _NOUNS.get(cls, cls.__name__.lower())
 
 
+def _checked(record: Record, stored: Record | None) -> None:
+    """Validate ``record`` before it replaces ``stored``; raise :class:`ValidationError`.
+
+    A measure's points that are stored unchanged (same unit) are not checked again: a
+    file from an older pdsa may hold values no unit accepts now (1e308 days), and one
+    such point must not stop the user correcting or deleting the others, or adding new
+    ones. New and edited points, and every point after a change of unit, are checked.
+    """
+    if isinstance(record, Measure) and isinstance(stored, Measure) and record.unit == stored.unit:
+        held = {p.id: p for p in stored.points}
+        fresh = [p for p in record.points if held.get(p.id) != p]
+        if len(fresh) < len(record.points):
+            dataclasses.replace(record, points=fresh).check()
+            return
+    record.check()
+
+
 _NOUNS: dict[type[Record], str] = {
     ChangeIdea: "change idea",
     PrimaryDriver: "primary driver",
@@ -934,7 +951,7 @@ class Store(TeamMixin):
         """
         self._writable()
         cls = type(record)
-        record.check()
+        _checked(record, self._cache[cls].get(record.id))
         link = _PARENT.get(cls)
         if link is not None:
             parent_id = getattr(record, link[0])

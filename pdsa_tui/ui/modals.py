@@ -181,7 +181,13 @@ class RecordForm(ModalScreen[R | None], Generic[R]):
         except ValidationError as exc:
             marked = form.show_errors(exc.errors)
             n = len(exc.errors)
-            error.update(Text(f"{n} problem{'s' if n != 1 else ''} to fix; nothing was saved yet."))
+            # A problem with no field on this form (a data point's) is spelt out here.
+            elsewhere = "".join(f" {e}." for e in exc.errors if e.field not in marked)
+            error.update(
+                Text(
+                    f"{n} problem{'s' if n != 1 else ''} to fix; nothing was saved yet.{elsewhere}"
+                )
+            )
             if marked:
                 form.focus_field(marked[0])
             return
