@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -76,6 +75,65 @@ NO_VARIATION = (
 )
 
 
+def mean(values: Sequence[float]) -> float:
+    """The mean of finite ``values``, itself finite even where their sum is not.
+
+    A file may hold any float (an older pdsa accepted 1e308); the plain sum of two
+    such values overflows, so those are averaged as the sum of each value / n.
+    """
+    try:
+        total = math.fsum(values)
+    except OverflowError:  # "intermediate overflow": the exact sum is too large
+        total = math.inf
+    if math.isfinite(total):
+        return total / len(values)
+    return 2 * _halved_sum(values, len(values))
+
+
+def _halved_sum(values: Sequence[float], k: int) -> float:
+    """Σ(v / 2k): at most half the largest float, so fsum cannot overflow on the way."""
+    return math.fsum(v / (2 * k) for v in values)
+
+
+def median(values: Sequence[float]) -> float:
+    """The median of finite ``values``, finite even for two neighbours near the float limit."""
+    s = sorted(values)
+    half = len(s) // 2
+    if len(s) % 2:
+        return s[half]
+    a, b = s[half - 1], s[half]
+    mid = (a + b) / 2
+    return mid if math.isfinite(mid) else a / 2 + b / 2
+
+
+def ratio_of_sums(nums: Sequence[float], dens: Sequence[float]) -> float | None:
+    """Σnums / Σdens (None when Σdens <= 0 or the ratio is too large for a float)."""
+    try:
+        num, den = math.fsum(nums), math.fsum(dens)
+    except OverflowError:
+        num = den = math.inf
+    if not (math.isfinite(num) and math.isfinite(den)):
+        # Dividing every term by the same number keeps the ratio and the sums finite.
+        k = max(len(nums), len(dens), 1)
+        num, den = _halved_sum(nums, k), _halved_sum(dens, k)
+    if den <= 0:
+        return None
+    try:
+        ratio = num / den
+    except OverflowError:  # pragma: no cover - float division gives inf, not an error
+        return None
+    return ratio if math.isfinite(ratio) else None
+
+
+def power(v: float, exponent: float) -> float | None:
+    """``v ** exponent``, or None when the result is too large for a float."""
+    try:
+        out = v**exponent
+    except OverflowError:
+        return None
+    return out if isinstance(out, float) and math.isfinite(out) else None
+
+
 @dataclass
 class Limits:
     """A part's centre line and the limits at each of its points (None = none drawn)."""
@@ -103,11 +161,11 @@ def mean_moving_range(values: Sequence[float | None], screen: bool) -> tuple[flo
         return None, False
     if all(m == 0 for m in mrs):
         return None, True
-    amr = math.fsum(mrs) / len(mrs)
+    amr = mean(mrs)
     if screen:
         # amr > 0 here, so the smallest range is always kept.
         kept = [m for m in mrs if m < MR_SCREEN_FACTOR * amr]
-        amr = math.fsum(kept) / len(kept)
+        amr = mean(kept) if kept else amr
     return amr, False
 
 
@@ -122,7 +180,7 @@ def i_limits(
 
     ``chain`` holds the baseline's values in order (None for missing) for the ranges.
     """
-    centre = math.fsum(base_values) / len(base_values)
+    centre = mean(base_values)
     out = Limits(centre, dict.fromkeys(idx), dict.fromkeys(idx))
     spread, flat = mean_moving_range(chain, screen)
     if flat:
@@ -131,7 +189,8 @@ def i_limits(
     elif spread is None:
         out.warnings.append("limits need at least two consecutive baseline values")
     else:
-        lo, hi = centre - factor * spread, centre + factor * spread
+        # A range near the float limit (1e308 beside -1e308) has no finite limits.
+        lo, hi = _finite(centre - factor * spread), _finite(centre + factor * spread)
         for k in idx:
             out.lcl[k], out.ucl[k] = lo, hi
     return out
@@ -139,7 +198,7 @@ def i_limits(
 
 def c_limits(idx: Sequence[int], base_values: Sequence[float]) -> Limits:
     """C chart (qic.c): centre = mean count, limits = centre ± 3√centre, LCL at least 0."""
-    centre = math.fsum(base_values) / len(base_values)
+    centre = mean(base_values)
     sd = math.sqrt(centre) if centre >= 0 else math.nan
     lo, hi = _finite(centre - 3 * sd), _finite(centre + 3 * sd)
     lo = None if lo is None else max(0.0, lo)
@@ -153,23 +212,20 @@ def u_limits(
     dens: dict[int, float | None],
 ) -> Limits:
     """U chart (qic.u): centre = Σnum/Σden over the baseline, limits ± 3√(centre/den_i)."""
-    total = math.fsum(base_den)
     out = Limits(None, dict.fromkeys(idx), dict.fromkeys(idx))
-    if total <= 0:
-        return out
-    centre = math.fsum(base_num) / total
+    centre = ratio_of_sums(base_num, base_den)
     out.centre = centre
-    if not math.isfinite(centre) or centre < 0:
+    if centre is None or centre < 0:
         return out
     sqrt, ucl, lcl = math.sqrt, out.ucl, out.lcl
     for k in idx:
         den = dens.get(k)
         if den is None or den <= 0:
             continue
-        # Finite for any finite centre >= 0 and denominator > 0: no check per point.
         three_sd = 3 * sqrt(centre / den)
-        ucl[k] = centre + three_sd
-        lcl[k] = max(0.0, centre - three_sd)
+        if math.isfinite(three_sd) and math.isfinite(centre + three_sd):
+            ucl[k] = centre + three_sd
+            lcl[k] = max(0.0, centre - three_sd)
     return out
 
 
@@ -178,17 +234,18 @@ def g_limits(idx: Sequence[int], base_values: Sequence[float]) -> Limits:
 
     The LCL, m − 3σ clipped to 0, is always 0: only "above the UCL" can signal.
     """
-    m = math.fsum(base_values) / len(base_values)
+    m = mean(base_values)
     sd = math.sqrt(m * (m + 1)) if m >= 0 else math.nan
     hi = _finite(m + 3 * sd)
     lo = _finite(m - 3 * sd)
     lo = None if lo is None else max(0.0, lo)
-    return Limits(statistics.median(base_values), dict.fromkeys(idx, lo), dict.fromkeys(idx, hi))
+    return Limits(median(base_values), dict.fromkeys(idx, lo), dict.fromkeys(idx, hi))
 
 
 def t_transform(y: float) -> float:
     """A T chart value as plotted: sent through y^(1/3.6) and back, as qicharts2 does."""
-    return (y ** (1 / T_POWER)) ** T_POWER
+    back = power(y ** (1 / T_POWER), T_POWER)
+    return y if back is None else back  # near the float limit the round trip overflows
 
 
 def t_limits(
@@ -203,7 +260,7 @@ def t_limits(
     z_chain = [None if v is None else v ** (1 / T_POWER) for v in chain]
     z = i_limits(idx, z_base, z_chain, QIC_I_FACTOR, True)
     assert z.centre is not None  # i_limits always has a centre from a non-empty baseline
-    out = Limits(z.centre**T_POWER, {}, {}, z.warnings, z.no_variation)
+    out = Limits(power(z.centre, T_POWER), {}, {}, z.warnings, z.no_variation)
     if z.no_variation:
         out.warnings = [
             "no upper limit: every baseline gap is the same, so there is no variation to "
@@ -211,7 +268,7 @@ def t_limits(
         ]
     for k in idx:
         lo, hi = z.lcl[k], z.ucl[k]
-        out.ucl[k] = None if hi is None else _finite(hi**T_POWER)
+        out.ucl[k] = None if hi is None else power(hi, T_POWER)
         out.lcl[k] = lo**T_POWER if lo is not None and lo >= 0 else 0.0
     return out
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -263,6 +262,9 @@ def _values(
                     notes[k] = "a negative numerator or denominator"
                 else:
                     y = float(num) / float(den)
+                    if not math.isfinite(y):
+                        y = None
+                        notes[k] = "a numerator too large for its denominator to work with"
             elif chart in RATIO_CHARTS and p.y is not None:
                 notes[k] = f"no numerator/denominator (a {chart.upper()} chart needs both)"
         else:
@@ -343,7 +345,7 @@ def _analyse_part(
         chain = [ys[k] for k in included if k <= base_last]
         lim: charts.Limits | None = None
         if chart == "run":
-            centre = statistics.median(base_values)
+            centre = charts.median(base_values)
         elif chart == "p":
             centre = _p_limits(points, ys, baseline, idx, lcls, ucls, warnings)
         elif chart == "i":
@@ -487,11 +489,12 @@ def _p_limits(
     warnings: list[str],
 ) -> float | None:
     """P chart centre p̄ = Σnum/Σden over the baseline; fills per-point 3-sigma limits."""
-    num = math.fsum(points[k].numerator or 0.0 for k in baseline)
-    den = math.fsum(points[k].denominator or 0.0 for k in baseline)
-    if den <= 0:
+    pbar = charts.ratio_of_sums(
+        [points[k].numerator or 0.0 for k in baseline],
+        [points[k].denominator or 0.0 for k in baseline],
+    )
+    if pbar is None:
         return None
-    pbar = num / den
     small = 0
     counted = 0
     for k in idx:

@@ -64,7 +64,9 @@ def format_number(v: float) -> str:
     if v != v:  # NaN
         return "-"
     a = abs(v)
-    if a >= 100:
+    if a >= 1e15:  # beyond any measure's range (an old file's 1e308): not 309 digits
+        text = f"{v:.3g}"
+    elif a >= 100:
         text = f"{v:.0f}"
     elif a >= 10:
         text = f"{v:.1f}"

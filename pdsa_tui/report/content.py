@@ -78,7 +78,12 @@ def number(value: float | None, unit: str = "") -> str:
     """A value for people: ``85%``, ``12.5 days``; empty for None."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return ""
-    text = f"{value:.1f}".rstrip("0").rstrip(".") if value != int(value) else f"{value:.0f}"
+    if abs(value) >= 1e15:  # beyond any unit's range (an older file's 1e308): not 309 digits
+        text = f"{value:.3g}"
+    elif value != int(value):
+        text = f"{value:.1f}".rstrip("0").rstrip(".")
+    else:
+        text = f"{value:.0f}"
     if unit == "percent":
         return f"{text}%"
     if unit in ("", "count", "rate"):

@@ -17,6 +17,7 @@ from html import escape
 
 from pdsa_tui.analysis import Analysis
 from pdsa_tui.analysis.charts import CENTRE_NAMES as CENTRE_NAMES_IN_TEXT
+from pdsa_tui.report.offscale import OFF_SCALE_LABEL, drawable, scaled
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -64,6 +65,8 @@ def _num(v: float) -> str:
 
 
 def _fmt(v: float) -> str:
+    if not drawable(v):  # an old file's 1e308: a short form, not 309 digits (or a crash)
+        return f"{v:.3g}"
     if abs(v) >= 100 or v == int(v):
         return f"{v:.0f}"
     if abs(v) >= 10:
@@ -76,7 +79,7 @@ def nice_ticks(lo: float, hi: float, most: int = 6) -> list[float]:
     if not (math.isfinite(lo) and math.isfinite(hi)):
         return [0.0, 1.0]
     if hi - lo < 1e-12:
-        pad = abs(hi) * 0.1 or 1.0
+        pad = max(abs(hi) * 0.1, 1e-9) if hi else 1.0  # 10 ** log10(1e-300) is 0: no step
         lo, hi = lo - pad, hi + pad
     raw = (hi - lo) / max(most - 1, 1)
     power = 10 ** math.floor(math.log10(raw))
@@ -141,13 +144,14 @@ def chart_svg(
         return LEFT + ((d - first).days + pad) / (days + 2 * pad) * pw
 
     # Value range: points, lines, limits and goal.
-    seen: list[float] = [p.y * scale for p in pts if p.y is not None]
-    seen += [part.centre * scale for part in analysis.parts if part.centre is not None]
+    # Values too far out to draw in place are marked at the edge instead (offscale.py).
+    found = [scaled(p.y, scale) for p in pts]
+    found += [scaled(part.centre, scale) for part in analysis.parts]
     for p in pts:
-        seen += [v * scale for v in (p.lcl, p.ucl) if v is not None]
-    if goal is not None and math.isfinite(goal):
-        seen.append(goal)
-    seen = [v for v in seen if math.isfinite(v)] or [0.0, 1.0]
+        found += [scaled(p.lcl, scale), scaled(p.ucl, scale)]
+    if goal is not None and drawable(goal):
+        found.append(goal)
+    seen = [v for v in found if v is not None] or [0.0, 1.0]
     ticks = nice_ticks(min(seen), max(seen))
     if min(seen) >= 0 and ticks[0] < 0:
         ticks = [t for t in ticks if t >= 0] or [0.0]
@@ -213,7 +217,8 @@ def chart_svg(
         seg = pts[part.first - 1 : part.last]
         for attr in ("lcl", "ucl"):
             path = _step_path(
-                [(x(p.date), v * scale) for p in seg if (v := getattr(p, attr)) is not None], y
+                [(x(p.date), v) for p in seg if (v := scaled(getattr(p, attr), scale)) is not None],
+                y,
             )
             if path:
                 out.append(
@@ -224,9 +229,8 @@ def chart_svg(
     # Centre line of each part, labelled.
     centre_name = CENTRE_NAMES[analysis.chart]
     for part in analysis.parts:
-        if part.centre is None:
+        if (c := scaled(part.centre, scale)) is None:
             continue
-        c = part.centre * scale
         x1, x2 = x(dates[part.first - 1]), x(dates[part.last - 1])
         if x2 - x1 < 8:
             x1, x2 = x1 - 4, x2 + 4
@@ -241,7 +245,7 @@ def chart_svg(
             f'stroke="#fff" stroke-width="3" paint-order="stroke">{escape(label)}</text>'
         )
 
-    if goal is not None and math.isfinite(goal):
+    if goal is not None and drawable(goal):
         gy = y(goal)
         out.append(
             f'<line x1="{LEFT}" y1="{_num(gy)}" x2="{LEFT + pw}" y2="{_num(gy)}" '
@@ -253,23 +257,39 @@ def chart_svg(
     # The series: a line through consecutive present values, then the points.
     runs: list[list[tuple[float, float]]] = [[]]
     for p in pts:
-        if p.y is None:
+        if (v := scaled(p.y, scale)) is None:
             runs.append([])
         else:
-            runs[-1].append((x(p.date), y(p.y * scale)))
+            runs[-1].append((x(p.date), y(v)))
     for run in runs:
         if len(run) > 1:
             coords = " ".join(f"{_num(a)},{_num(b)}" for a, b in run)
             out.append(
                 f'<polyline points="{coords}" fill="none" stroke="{VALUE}" stroke-width="1.5"/>'
             )
+    off = False
     for p in pts:
         if p.y is None:
             continue
-        px, py = x(p.date), y(p.y * scale)
+        v = scaled(p.y, scale)
+        px = x(p.date)
         value = f"{_fmt(p.y * scale)}{unit_suffix}"
         why = ", ".join(s.replace("_", " ") for s in p.signals)
         tip = f"{month_label(p.date)}: {value}" + (f" (signal: {why})" if why else "")
+        if v is None:
+            off = True
+            edge, tip = (TOP, f"{tip} ({OFF_SCALE_LABEL})")
+            if p.y > 0:
+                arrow = f"M{_num(px)},{_num(edge)} l6,10 l-12,0 z"
+            else:
+                edge = TOP + ph
+                arrow = f"M{_num(px)},{_num(edge)} l6,-10 l-12,0 z"
+            out.append(
+                f'<path class="off-scale" d="{arrow}" fill="{SIGNAL}" stroke="#fff" '
+                f'stroke-width="0.8"><title>{escape(tip)}</title></path>'
+            )
+            continue
+        py = y(v)
         if p.signals:
             out.append(
                 f'<path class="signal" d="M{_num(px)},{_num(py - 6)} l6,6 l-6,6 l-6,-6 z" '
@@ -282,7 +302,7 @@ def chart_svg(
                 f'stroke="#fff" stroke-width="0.8"><title>{escape(tip)}</title></circle>'
             )
 
-    out.append(_legend(analysis, goal is not None, bool(inside), width, height))
+    out.append(_legend(analysis, goal is not None, bool(inside), width, height, off))
     out.append("</svg>")
     return "".join(out)
 
@@ -299,7 +319,9 @@ def _step_path(values: Sequence[tuple[float, float]], y: Callable[[float], float
     return " ".join(cmds)
 
 
-def _legend(analysis: Analysis, goal: bool, markers: bool, width: int, height: int) -> str:
+def _legend(
+    analysis: Analysis, goal: bool, markers: bool, width: int, height: int, off: bool = False
+) -> str:
     """One row naming the symbols actually on the chart."""
     items: list[tuple[str, str]] = [
         (
@@ -310,6 +332,10 @@ def _legend(analysis: Analysis, goal: bool, markers: bool, width: int, height: i
     ]
     if any(p.signals for p in analysis.points):
         items.append((f'<path d="M6,-10 l6,6 l-6,6 l-6,-6 z" fill="{SIGNAL}"/>', "Signal"))
+    if off:
+        items.append(
+            (f'<path d="M6,-10 l6,10 l-12,0 z" fill="{SIGNAL}"/>', OFF_SCALE_LABEL.capitalize())
+        )
     items.append(
         (
             f'<line x1="0" y1="-4" x2="16" y2="-4" stroke="{CENTRE}" stroke-width="1.6"/>',

@@ -12,6 +12,8 @@ import math
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from pdsa_tui.report.offscale import OFF_SCALE_LABEL, drawable, scaled
+
 if TYPE_CHECKING:
     from pdsa_tui.analysis import Analysis, PointResult
 
@@ -22,6 +24,9 @@ SIGNAL = "◆"
 CENTRE = "─"
 LIMIT = "┄"
 GOAL = "═"
+#: A value too large (or too far below zero) to draw in place, at the top or bottom edge.
+ABOVE = "▲"
+BELOW = "▼"
 
 # Colours plotext knows by name; readable on dark and light terminals.
 _C_POINT = "blue"
@@ -57,6 +62,8 @@ def render_chart(
     Values are multiplied by ``scale`` for display (100 for percentages). With
     ``key`` the last row explains the symbols. ``ceiling`` caps the value axis where
     values cannot go (100 for percentages) so padding does not draw impossible values.
+    A value beyond :data:`~pdsa_tui.report.offscale.OFF_SCALE` is marked at the top or
+    bottom edge (``▲``/``▼``), and lines that far out are left out.
     """
     width = max(width, MIN_WIDTH)
     height = max(height, MIN_HEIGHT)
@@ -83,13 +90,12 @@ def render_chart(
             for attr in ("lcl", "ucl"):
                 _draw_steps(plt, seg, attr, scale, LIMIT, _C_LIMIT, drawn, n, max(width - 8, 10))
         for part in analysis.parts:
-            if part.centre is not None:
-                c = part.centre * scale
+            if (c := scaled(part.centre, scale)) is not None:
                 plt.plot(
                     [part.first - 0.4, part.last + 0.4], [c, c], marker=CENTRE, color=_C_CENTRE
                 )
                 drawn.append(c)
-        if goal is not None and math.isfinite(goal):
+        if goal is not None and drawable(goal):
             plt.plot([0.6, n + 0.4], [goal, goal], marker=GOAL, color=_C_GOAL)
             drawn.append(goal)
 
@@ -99,8 +105,8 @@ def render_chart(
         buckets = max(width - 8, 10)
         run: list[tuple[float, float]] = []
         for p in [*points, None]:
-            if p is not None and p.y is not None:
-                run.append((float(p.i), p.y * scale))
+            if p is not None and (y := scaled(p.y, scale)) is not None:
+                run.append((float(p.i), y))
                 continue
             if len(run) > 1:
                 thin = _thin(run, n, buckets)
@@ -109,12 +115,20 @@ def render_chart(
                 )
             run = []
         plain = _thin(
-            [(float(p.i), p.y * scale) for p in points if p.y is not None and not p.signals],
+            [
+                (float(p.i), y)
+                for p in points
+                if (y := scaled(p.y, scale)) is not None and not p.signals
+            ],
             n,
             buckets,
         )
         flagged = _thin(
-            [(float(p.i), p.y * scale) for p in points if p.y is not None and p.signals],
+            [
+                (float(p.i), y)
+                for p in points
+                if (y := scaled(p.y, scale)) is not None and p.signals
+            ],
             n,
             buckets,
         )
@@ -131,11 +145,16 @@ def render_chart(
             lo = max(lo, 0.0)
         if analysis.chart == "p":
             # Proportions live in [0, 1]: padding beyond that only wastes rows.
-            lo, hi = max(lo, min(0.0, *drawn)), min(hi, max(scale, *drawn))
+            lo, hi = max(lo, min([0.0, *drawn])), min(hi, max([scale, *drawn]))
         if ceiling is not None and drawn and max(drawn) <= ceiling:
             hi = min(hi, ceiling)
         plt.ylim(lo, hi)
         plt.xlim(0.5, n + 0.5)
+        off = _off_scale(points, scale)
+        for marker, edge in ((ABOVE, hi), (BELOW, lo)):
+            xs_off = [x for x, above in off if above == (marker == ABOVE)]
+            if xs_off:
+                plt.scatter(xs_off, [edge] * len(xs_off), marker=marker, color=_C_SIGNAL)
         _draw_markers(plt, [p.date for p in points], markers, hi, lo, width)
         ticks, labels = _x_ticks([p.date for p in points], xs, width)
         plt.xticks(ticks, labels)
@@ -148,8 +167,13 @@ def render_chart(
         text = plt.uncolorize(text)
     lines = text.rstrip("\n").split("\n")
     if key:
-        lines.append(_key(analysis, goal is not None, bool(markers), width))
+        lines.append(_key(analysis, goal is not None, bool(markers), width, scale))
     return "\n".join(line.rstrip() if not color else line for line in lines)
+
+
+def _off_scale(points: Sequence[PointResult], scale: float) -> list[tuple[float, bool]]:
+    """(position, above zero) of each point with a value too far out to draw in place."""
+    return [(float(p.i), p.y > 0) for p in points if p.y is not None and scaled(p.y, scale) is None]
 
 
 def _thin(xy: list[tuple[float, float]], n: int, buckets: int) -> list[tuple[float, float]]:
@@ -196,9 +220,7 @@ def _draw_steps(
     follows each column's extremes instead.
     """
     if len(seg) > 2 * buckets:
-        pairs = [
-            (float(p.i), getattr(p, attr) * scale) for p in seg if getattr(p, attr) is not None
-        ]
+        pairs = [(float(p.i), v) for p in seg if (v := scaled(getattr(p, attr), scale)) is not None]
         thin = _thin(pairs, n, buckets)
         drawn.extend(y for _, y in thin)
         if thin:
@@ -207,10 +229,9 @@ def _draw_steps(
     xs: list[float] = []
     ys: list[float] = []
     for p in seg:
-        value = getattr(p, attr)
-        if value is None:
+        v = scaled(getattr(p, attr), scale)
+        if v is None:
             continue
-        v = value * scale
         i = float(p.i)
         xs.extend((i - 0.5, i + 0.5))
         ys.extend((v, v))
@@ -225,7 +246,8 @@ def _y_range(values: Sequence[float]) -> tuple[float, float]:
         return 0.0, 1.0
     lo, hi = min(finite), max(finite)
     if hi - lo < 1e-12:
-        pad = abs(hi) * 0.1 or 1.0
+        # At least 1e-9: plotext's tick labels overflow on a span of 1e-300.
+        pad = max(abs(hi) * 0.1, 1e-9) if hi else 1.0
         return lo - pad, hi + pad
     pad = (hi - lo) * 0.08
     return lo - pad, hi + pad
@@ -296,16 +318,26 @@ def _x_ticks(
     return [xs[k] for k in idx], [date_label(dates[k], daily=daily) for k in idx]
 
 
-def _key(analysis: Analysis, goal: bool, markers: bool, width: int) -> str:
+def _key(analysis: Analysis, goal: bool, markers: bool, width: int, scale: float) -> str:
     """One line naming the symbols actually on the chart."""
     items = [f"{POINT} value"]
     if any(p.signals for p in analysis.points):
         items.append(f"{SIGNAL} signal")
+    off = _off_scale(analysis.points, scale)
+    if off:
+        arrows = (ABOVE if any(a for _, a in off) else "") + (
+            BELOW if not all(a for _, a in off) else ""
+        )
+        items.insert(1, f"{arrows} {OFF_SCALE_LABEL}")
     from pdsa_tui.analysis.charts import CENTRE_KEYS
 
     centre = CENTRE_KEYS[analysis.chart]
-    items.append(f"{CENTRE} {centre}")
-    if any(p.ucl is not None or p.lcl is not None for p in analysis.points):
+    if any(scaled(p.centre, scale) is not None for p in analysis.parts):
+        items.append(f"{CENTRE} {centre}")
+    if any(
+        scaled(p.ucl, scale) is not None or scaled(p.lcl, scale) is not None
+        for p in analysis.points
+    ):
         items.append(f"{LIMIT} limits")
     if goal:
         items.append(f"{GOAL} goal")

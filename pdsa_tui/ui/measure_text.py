@@ -8,12 +8,15 @@ from pdsa_tui.analysis.charts import CENTRE_NAMES, CHART_NAMES, ChartType
 from pdsa_tui.analysis.measures import MeasureView, brief_verdict
 from pdsa_tui.analysis.verdict import format_number
 from pdsa_tui.model import DataPoint, Measure, choices
+from pdsa_tui.report.offscale import drawable
 
 
 def shown_value(view: MeasureView, value: float | None) -> str:
     """A value in displayed units with its unit: '67%', '12 days', '3.5 count'."""
     if value is None:
         return "-"
+    if not drawable(value):  # an older file's 1e308: the number in full fits, with no unit
+        return format_number(value)
     if view.unit_label == "%":
         return view.format(value)
     if view.unit_label.strip() in ("count", "rate"):
