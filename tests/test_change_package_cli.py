@@ -75,7 +75,11 @@ def test_html_by_id_prefix_and_extension(
     ("args", "status", "message"),
     [
         (["--change-package", "no such idea"], 1, "no change idea 'no such idea'"),
-        (["--change-package", IDEA, "--format", "csv"], 2, "written as md or html, not 'csv'"),
+        (
+            ["--change-package", IDEA, "--format", "csv"],
+            2,
+            "unknown format 'csv' for a change package; use one of: md, html",
+        ),
         (["--change-package", IDEA, "--aim", "Aim 2"], 2, "--aim and --change-package"),
     ],
 )

@@ -380,11 +380,19 @@ def test_export_minutes_of_one_meeting(
     ("args", "status", "words"),
     [
         (["--programme", "--aim", "Aim 1", "--format", "md"], 2, "not with --aim"),
-        (["--programme", "--format", "csv"], 2, "md, html, json; not 'csv'"),
+        (
+            ["--programme", "--format", "csv"],
+            2,
+            "format 'csv' for the governance pack; use one of: md, html, json",
+        ),
         (["--programme", "--format", "md", "--since", "31/02/2026"], 1, "--since: '31/02/2026'"),
         (["--aim", "Aim 1", "--format", "md", "--since", "2026-01-01"], 2, "--since goes with"),
         (["--meeting", "zzzz", "--format", "md"], 1, "no meeting 'zzzz'"),
-        (["--meeting", "zzzz", "--format", "json"], 2, "md, html; not 'json'"),
+        (
+            ["--meeting", "zzzz", "--format", "json"],
+            2,
+            "format 'json' for minutes; use one of: md, html",
+        ),
     ],
 )
 def test_export_programme_errors_write_nothing(

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from pdsa_tui.cli.commands import open_store
-from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
-from pdsa_tui.cli.outfile import output_target, write_output
+from pdsa_tui.cli.errors import EXIT_DATA, CliError
+from pdsa_tui.cli.outfile import export_format, output_target, write_output
 from pdsa_tui.store import StoreError
 
 #: The formats a change package is written in.
@@ -23,18 +22,9 @@ def add_argument(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run(args: argparse.Namespace, fmt: str | None, path: Path) -> int:
+def run(args: argparse.Namespace) -> int:
     """Write the change package of ``args.change_package``; nothing is written on error."""
-    if fmt is None:
-        fmt = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}.get(
-            path.suffix.lower()
-        )
-    if fmt not in PACKAGE_FORMATS:
-        raise CliError(
-            f"a change package is written as md or html, not '{fmt or path.suffix or '?'}'; "
-            "give --format md|html",
-            EXIT_USAGE,
-        )
+    fmt = export_format(args, PACKAGE_FORMATS, "package.html", "a change package")
     target = output_target(args, "package.html")
     with open_store(args, write=False) as store:
         try:

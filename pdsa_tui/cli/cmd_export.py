@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from pdsa_tui.cli import cmd_change_package, cmd_export_programme
 from pdsa_tui.cli.commands import add_db_option, open_store
 from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
-from pdsa_tui.cli.outfile import output_target, write_output
+from pdsa_tui.cli.outfile import export_format, output_target, write_output
 from pdsa_tui.model import Aim, Cycle
 from pdsa_tui.report.formats import FORMATS
 from pdsa_tui.store import StoreError
@@ -20,7 +19,8 @@ DESCRIPTION = (
     "every aim's report in one document (--all), or one cycle's summary (--cycle). "
     "Formats: md (Markdown), html (one self-contained printable file), csv (one row per "
     "cycle; UTF-8 with a byte-order mark for Excel), json (every field of every record). "
-    "An existing file is never overwritten without --force."
+    "The extension of -o chooses the format (report.html, report.md, ...) unless --format "
+    "is given. An existing file is never overwritten without --force."
 )
 
 
@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         dest="fmt",
         metavar="FORMAT",
         default=None,
-        help=f"one of: {', '.join(FORMATS)}",
+        help=f"one of: {', '.join(FORMATS)} (default: the extension of -o)",
     )
     p.add_argument(
         "-o", "--output", required=True, metavar="PATH", help="the file to write (- for stdout)"
@@ -74,15 +74,8 @@ def run(args: argparse.Namespace) -> int:
             EXIT_USAGE,
         )
     if args.change_package:
-        fmt_given = str(args.fmt).lower().lstrip(".") if args.fmt else None
-        return cmd_change_package.run(args, fmt_given, Path(args.output).expanduser())
-    if args.fmt is None:
-        raise CliError(f"give --format ({', '.join(FORMATS)})", EXIT_USAGE)
-    fmt = str(args.fmt).lower().lstrip(".")
-    if fmt == "markdown":
-        fmt = "md"
-    if fmt not in FORMATS:
-        raise CliError(f"unknown format '{args.fmt}'; use one of: {', '.join(FORMATS)}", EXIT_USAGE)
+        return cmd_change_package.run(args)
+    fmt = export_format(args, FORMATS, "report.html")
     path = output_target(args, "report.html")
     with open_store(args, write=False) as store:
         aim: Aim | None = None

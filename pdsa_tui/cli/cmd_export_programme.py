@@ -6,11 +6,10 @@ import argparse
 import dataclasses
 import datetime as dt
 import sys
-from pathlib import Path
 
 from pdsa_tui.cli.commands import db_path, open_store
 from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
-from pdsa_tui.cli.outfile import output_target, write_output
+from pdsa_tui.cli.outfile import export_format, output_target, write_output
 from pdsa_tui.model import dates, format_date, parse_date
 from pdsa_tui.model.programme import Meeting
 from pdsa_tui.store import Store, StoreError
@@ -76,14 +75,10 @@ def run(args: argparse.Namespace) -> int:
     if others:
         first = "--programme" if args.programme else "--meeting"
         raise CliError(f"give {first} on its own, not with {' and '.join(others)}", EXIT_USAGE)
-    # Without --format, the file's extension says which.
-    given = args.fmt if args.fmt is not None else Path(args.output).suffix
-    fmt = str(given).lower().lstrip(".")
-    fmt = {"markdown": "md", "htm": "html"}.get(fmt, fmt)
-    allowed = PACK_FORMATS if args.programme else MINUTES_FORMATS
-    if fmt not in allowed:
-        what = "the governance pack" if args.programme else "minutes"
-        raise CliError(f"{what} can be exported as {', '.join(allowed)}; not '{given}'", EXIT_USAGE)
+    if args.programme:
+        fmt = export_format(args, PACK_FORMATS, "pack.html", "the governance pack")
+    else:
+        fmt = export_format(args, MINUTES_FORMATS, "minutes.html", "minutes")
     since = None
     if args.since is not None:
         try:

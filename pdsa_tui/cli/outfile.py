@@ -3,10 +3,44 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
 from pathlib import Path
 
 from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
 from pdsa_tui.cli.output import exact_stdout
+
+
+def export_format(
+    args: argparse.Namespace, allowed: Iterable[str], example: str, what: str = ""
+) -> str:
+    """``--format`` when given (it wins), else the format the extension of ``-o`` chooses.
+
+    Anything else is a usage error naming what is accepted (for ``what``, e.g. "a change
+    package"), before anything is read.
+    """
+    from pdsa_tui.report.formats import format_of, normal_format
+
+    allowed = list(allowed)
+    if args.fmt is not None:
+        try:
+            return normal_format(str(args.fmt), allowed, what)
+        except ValueError as exc:
+            raise CliError(str(exc), EXIT_USAGE) from None
+    _named(args, example)
+    names = ", ".join(allowed)
+    if args.output == "-":
+        raise CliError(
+            f"give --format ({names}): -o - (stdout) has no extension to choose it", EXIT_USAGE
+        )
+    try:
+        return format_of(args.output, allowed, what)
+    except ValueError as exc:
+        raise CliError(f"{exc}, or give --format ({names})", EXIT_USAGE) from None
+
+
+def _named(args: argparse.Namespace, example: str) -> None:
+    if not args.output.strip():
+        raise CliError(f"-o needs a file name, e.g. -o {example} (or -o - for stdout)", EXIT_USAGE)
 
 
 def output_target(args: argparse.Namespace, example: str) -> Path | None:
@@ -15,8 +49,7 @@ def output_target(args: argparse.Namespace, example: str) -> Path | None:
     Checked before anything is read, so that a refused export costs nothing: an empty name
     is a usage error, an existing file without ``--force`` a data error.
     """
-    if not args.output.strip():
-        raise CliError(f"-o needs a file name, e.g. -o {example} (or -o - for stdout)", EXIT_USAGE)
+    _named(args, example)
     if args.output == "-":
         return None
     path = Path(args.output).expanduser()

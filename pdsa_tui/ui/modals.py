@@ -74,15 +74,27 @@ def dismiss_unless_typed(form: ModalScreen[Any], dirty: bool, question: str) -> 
 
 
 class PromptScreen(ModalScreen[str | None]):
-    """Ask for one line of text; dismiss with it, or None on escape."""
+    """Ask for one line of text; dismiss with it, or None on escape.
+
+    ``check`` returns what is wrong with the text (None when it will do): the prompt
+    then stays open, shows the message and keeps what was typed.
+    """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
 
-    def __init__(self, title: str, value: str = "", *, help: str = "") -> None:
+    def __init__(
+        self,
+        title: str,
+        value: str = "",
+        *,
+        help: str = "",
+        check: Callable[[str], str | None] | None = None,
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.value = value
         self.help = help
+        self.check = check
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog small"):
@@ -95,6 +107,10 @@ class PromptScreen(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
+        problem = self.check(event.value) if self.check and event.value.strip() else None
+        if problem:
+            self.show_error(problem)
+            return
         self.dismiss(event.value)
 
     def show_error(self, message: str) -> None:

@@ -205,30 +205,45 @@ class PdsaScreen(Screen[None]):
         """Ask for a file name (its extension picks the format) and export ``what`` to it."""
         from pdsa_tui.report.formats import FORMATS
 
-        formats = "/".join(FORMATS)
-        prompt = PromptScreen(
-            "Export to file",
-            str(Path.cwd() / suggested),
-            help=f"The extension chooses the format ({formats}). Enter exports, esc cancels.",
+        self.export_prompt(
+            "Export to file", suggested, FORMATS, lambda p, f: self._write(p, f, what, force=False)
         )
 
-        def chosen(name: str | None) -> None:
-            if not name or not name.strip():
-                return
-            path = Path(name.strip()).expanduser()
-            fmt = path.suffix.lower().lstrip(".")
-            if fmt == "markdown":
-                fmt = "md"
-            if fmt == "htm":
-                fmt = "html"
-            if fmt not in FORMATS:
-                self.notify(
-                    f"'{path.name}' has no known extension; end the name with .{formats}",
-                    severity="error",
-                )
-                return
-            self._write(path, fmt, what, force=False)
+    def export_prompt(
+        self,
+        title: str,
+        suggested: str,
+        formats: Iterable[str],
+        write: Callable[[Path, str], None],
+        what: str = "",
+    ) -> None:
+        """Ask for a file name whose extension is one of ``formats``; ``write(path, fmt)``.
 
+        A name whose extension chooses no format keeps the prompt open, with the name as
+        typed and a message saying which extensions are accepted.
+        """
+        from pdsa_tui.report.formats import extensions_text, format_of
+
+        allowed = list(formats)
+
+        def problem(name: str) -> str | None:
+            try:
+                format_of(name, allowed, what)
+            except ValueError as exc:
+                return f"{str(exc)[0].upper()}{str(exc)[1:]}."
+            return None
+
+        def chosen(name: str | None) -> None:
+            if name and name.strip():
+                write(Path(name.strip()).expanduser(), format_of(name, allowed))
+
+        prompt = PromptScreen(
+            title,
+            str(Path.cwd() / suggested),
+            help=f"The extension chooses the format ({extensions_text(allowed)}). "
+            "Enter exports, esc cancels.",
+            check=problem,
+        )
         self.app.push_screen(prompt, chosen)
 
     def _write(self, path: Path, fmt: str, what: dict[str, Any], *, force: bool) -> None:

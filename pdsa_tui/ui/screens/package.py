@@ -18,7 +18,7 @@ from pdsa_tui.model.dates import format_date, today
 from pdsa_tui.model.drivers import ChangePackage, is_decision_step, step_text
 from pdsa_tui.store import StoreError
 from pdsa_tui.store.drivers import package_for
-from pdsa_tui.ui.modals import ConfirmScreen, PromptScreen
+from pdsa_tui.ui.modals import ConfirmScreen
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.widgets.record_table import literal
 
@@ -165,23 +165,13 @@ class PackageScreen(PdsaScreen):
 
         idea = self.store.get(ChangeIdea, self.idea_id)
         name = f"change-package-{_slug(idea.title)}-{today().isoformat()}.html"
-        prompt = PromptScreen(
+        self.export_prompt(
             "Export the change package",
-            str(Path.cwd() / name),
-            help="The extension chooses the format (.md or .html). Enter exports, esc cancels.",
+            name,
+            ("md", "html"),
+            lambda path, fmt: self._write_package(path, fmt, force=False),
+            "a change package",
         )
-
-        def chosen(text: str | None) -> None:
-            if not text or not text.strip():
-                return
-            path = Path(text.strip()).expanduser()
-            fmt = {".md": "md", ".html": "html", ".htm": "html"}.get(path.suffix.lower())
-            if fmt is None:
-                self.notify(f"'{path.name}': end the name with .md or .html", severity="error")
-                return
-            self._write_package(path, fmt, force=False)
-
-        self.app.push_screen(prompt, chosen)
 
     def _write_package(self, path: Path, fmt: str, *, force: bool) -> None:
         from pdsa_tui.report.drivers_render import package_text

@@ -19,7 +19,6 @@ from pdsa_tui.analysis import programme as ap
 from pdsa_tui.model import Answer, Meeting, Programme, Question, choices, dates, format_date
 from pdsa_tui.store import StoreError
 from pdsa_tui.store import assess as assess_store
-from pdsa_tui.ui.modals import PromptScreen
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
 
@@ -474,7 +473,9 @@ class ProgrammeScreen(PdsaScreen):
             self.notify("Highlight a meeting on the Meetings tab (2) first.", severity="warning")
             return
         stamp = m.date.isoformat() if m.date else "undated"
-        self._export_prompt(f"minutes-{stamp}.html", "md/html", lambda fmt: _minutes(m, fmt))
+        from pdsa_tui.report.programme import MINUTES_FORMATS
+
+        self._export_prompt(f"minutes-{stamp}.html", MINUTES_FORMATS, lambda fmt: _minutes(m, fmt))
 
     def action_export_pack(self) -> None:
         prog = self.store.programme()
@@ -485,34 +486,27 @@ class ProgrammeScreen(PdsaScreen):
 
             return pack_text(pack_content(self.store, since=since, today=dates.today()), fmt)
 
+        from pdsa_tui.report.programme import PACK_FORMATS
+
         self._export_prompt(
-            f"governance-pack-{dates.today().isoformat()}.html", "md/html/json", build, pack=True
+            f"governance-pack-{dates.today().isoformat()}.html", PACK_FORMATS, build, pack=True
         )
 
     def _export_prompt(
-        self, suggested: str, formats: str, build: Callable[[str], str], *, pack: bool = False
+        self,
+        suggested: str,
+        formats: tuple[str, ...],
+        build: Callable[[str], str],
+        *,
+        pack: bool = False,
     ) -> None:
-        prompt = PromptScreen(
+        self.export_prompt(
             "Governance pack: export to file" if pack else "Minutes: export to file",
-            str(Path.cwd() / suggested),
-            help=f"The extension chooses the format ({formats}). Enter exports, esc cancels.",
+            suggested,
+            formats,
+            lambda path, fmt: self._write_doc(path, fmt, build, pack=pack, force=False),
+            "the governance pack" if pack else "minutes",
         )
-
-        def chosen(name: str | None) -> None:
-            if not name or not name.strip():
-                return
-            path = Path(name.strip()).expanduser()
-            fmt = {"markdown": "md", "htm": "html"}.get(
-                path.suffix.lower().lstrip("."), path.suffix.lower().lstrip(".")
-            )
-            if fmt not in formats.split("/"):
-                self.notify(
-                    f"'{path.name}' should end in .{formats.replace('/', ', .')}", severity="error"
-                )
-                return
-            self._write_doc(path, fmt, build, pack=pack, force=False)
-
-        self.app.push_screen(prompt, chosen)
 
     def _write_doc(
         self, path: Path, fmt: str, build: Callable[[str], str], *, pack: bool, force: bool
