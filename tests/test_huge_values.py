@@ -27,9 +27,10 @@ from hypothesis import strategies as st
 
 from pdsa_tui.analysis import SeriesPoint, analyse
 from pdsa_tui.analysis.charts import CHART_TYPES
+from pdsa_tui.analysis.warnings import import_warnings, point_warnings
 from pdsa_tui.cli import main
 from pdsa_tui.model import Aim, DataPoint, Measure, ValidationError, point_from_form
-from pdsa_tui.model.csvseries import CsvError, read_series_csv
+from pdsa_tui.model.csvseries import CsvError, read_series_csv, scan_series
 from pdsa_tui.report.svg import chart_svg
 from pdsa_tui.report.termchart import render_chart
 from pdsa_tui.store import Store
@@ -207,6 +208,26 @@ def test_a_csv_row_beyond_the_range_names_its_line() -> None:
     )
 
 
+def test_the_app_import_and_paste_name_the_line() -> None:
+    """The data screen's CSV import and spreadsheet paste read rows as the CLI does."""
+    found = scan_series("date,value\n01/01/2025,30\n01/02/2025,1e308\n", "in.csv", unit="days")
+    assert found.problems == [
+        (
+            3,
+            "in.csv line 3, column 'value': is too large for a days measure, which accepts "
+            "0 to 36,500; got 1e+308",
+        )
+    ]
+    pasted = scan_series("01/01/2025\t30\n01/02/2025\t40000\n", "paste", unit="weeks", pasted=True)
+    assert pasted.problems == [
+        (
+            2,
+            "paste line 2, column 'value': is too large for a weeks measure, which accepts "
+            "0 to 36,500; got 40,000",
+        )
+    ]
+
+
 # -- every entry path of the command line ----------------------------------------------------
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
@@ -314,6 +335,29 @@ def test_a_point_stored_unchanged_is_not_checked_again_but_an_edit_is(poisoned: 
         s.update_point(m, dataclasses.replace(bad, value=30.0))  # corrected: saved
         with pytest.raises(ValidationError, match="must be a percentage from 0 to 100"):
             s.save(dataclasses.replace(s.find_measure(DAYS), unit="percent"))  # all re-checked
+
+
+def test_the_warnings_beside_a_new_point_cope_with_a_poisoned_measure(poisoned: Path) -> None:
+    """Item 7's "far outside the series" check sums and averages the stored points."""
+    with Store.open(poisoned, read_only=True) as s:
+        measures = s.all(Measure)
+    for m in measures:
+        for new in (
+            DataPoint(date=first(20), value=0.0),  # below every stored point: judged
+            DataPoint(date=first(20), numerator=0.0, denominator=10.0),
+        ):
+            point_warnings(m, new, first(21))
+            import_warnings(m, [new], first(21))
+
+
+def test_a_rate_above_one_is_judged_without_a_p_chart_sigma() -> None:
+    """Events per exposure may pass 1 (p-bar > 1): sqrt(p(1-p)) was a math domain error."""
+    pts = [DataPoint(date=first(k), numerator=15.0 + k, denominator=10.0) for k in range(12)]
+    m = Measure(name="m", unit="rate", points=pts)
+    (warning,) = point_warnings(
+        m, DataPoint(date=first(13), numerator=1, denominator=10), first(14)
+    )
+    assert warning.field == "numerator" and "far outside" in warning.message
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "csv", "json"])

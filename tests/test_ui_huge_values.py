@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_huge_values import COUNT, DAYS, build, poison
+from test_huge_values import COUNT, DAYS, RATE, build, poison
 from textual.widgets import Input
 from ui_support import LARGE, SMALL, screen_text, widget_text
 
@@ -118,3 +118,31 @@ async def test_the_point_form_refuses_a_value_no_unit_holds(
         await pilot.pause()
         assert not isinstance(app.screen, PointForm)
     assert days_values(path) == [*before, 36_500]
+
+
+async def test_the_point_form_on_a_measure_whose_numerators_overflow(tmp_path: Path) -> None:
+    """The warnings shown as you type sum the stored numerators: 1.7e308 twice is inf."""
+    path = tmp_path / "old.json"
+    build(path)
+    poison(path, RATE, numerator=[1.7e308, 1.7e308])
+    app = PdsaApp(Store.open(path), path)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        assert app.store is not None
+        screen = MeasureScreen(app.store.find_measure(RATE).id)
+        app.push_screen(screen)
+        await pilot.pause()
+        assert "▲ off the scale" in screen.query_one(ChartView).plain
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, PointForm)
+        form.query_one("#point-numerator", Input).focus()
+        await pilot.press("3", "tab", "1", "0")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+    with Store.open(path, read_only=True) as s:
+        newest = s.find_measure(RATE).sorted_points()[-1]
+    assert (newest.numerator, newest.denominator) == (3, 10)

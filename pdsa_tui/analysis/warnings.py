@@ -27,9 +27,9 @@ import bisect
 import datetime as dt
 import itertools
 import math
-import statistics
 from dataclasses import dataclass
 
+from pdsa_tui.analysis.charts import mean, median, ratio_of_sums
 from pdsa_tui.analysis.verdict import format_number
 from pdsa_tui.model import Cycle, DataPoint, Measure, format_date
 from pdsa_tui.model.dates import add_period
@@ -146,10 +146,11 @@ def _sigma(values: list[float]) -> float:
     ranges = [abs(b - a) for a, b in itertools.pairwise(values)]
     if not ranges:
         return 0.0
-    median_mr = statistics.median(ranges)
+    # Overflow-safe mean and median: a file from an older pdsa may hold 1e308.
+    median_mr = median(ranges)
     if median_mr > 0:
         return median_mr / 0.954
-    return statistics.fmean(ranges) / 1.128
+    return mean(ranges) / 1.128
 
 
 def _same_part(point: DataPoint, others: list[DataPoint]) -> list[DataPoint]:
@@ -184,9 +185,10 @@ def _stats(part: list[DataPoint]) -> _PartStats | None:
         return None
     pbar = None
     if all(p.value is None for p in part):
-        den = sum(p.denominator or 0.0 for p in part)
-        pbar = sum(p.numerator or 0.0 for p in part) / den if den else None
-    return _PartStats(min(series), max(series), statistics.median(series), _sigma(series), pbar)
+        pbar = ratio_of_sums(
+            [p.numerator or 0.0 for p in part], [p.denominator or 0.0 for p in part]
+        )
+    return _PartStats(min(series), max(series), median(series), _sigma(series), pbar)
 
 
 def _judge(point: DataPoint, stats: _PartStats | None, unit: str) -> str | None:
@@ -194,7 +196,8 @@ def _judge(point: DataPoint, stats: _PartStats | None, unit: str) -> str | None:
     y = point.y
     if y is None or stats is None or stats.low <= y <= stats.high:
         return None
-    if point.value is None and point.denominator and stats.pbar is not None:
+    if point.value is None and point.denominator and stats.pbar is not None and stats.pbar <= 1:
+        # (A rate's p-bar may pass 1: no P chart sigma then, the I chart's below.)
         # Proportions: the P chart's sigma at this point's denominator, around p-bar.
         pbar = stats.pbar
         sigma = 100.0 * math.sqrt(pbar * (1 - pbar) / point.denominator)
