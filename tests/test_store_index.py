@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import Programme, build_programme
@@ -137,3 +138,38 @@ def test_many_records_keep_their_own_parents(store: Store) -> None:
     for idea in store.all(ChangeIdea):
         assert len(store.cycles(idea.id)) == 2
     assert_index_right(store)
+
+
+def test_exporting_every_aim_scans_each_table_a_fixed_number_of_times(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No scan of a whole table per cycle: the work of ``export --all`` grows linearly.
+
+    Counts full-table reads (``Store.all``) of cycles and feedback while exporting a
+    programme, then one with three times as many cycles: the count must not grow.
+    """
+    from pdsa_tui.report.export import export_text
+
+    scans: list[str] = []
+    real_all = Store.all
+
+    def counting(self: Store, cls: type[Any]) -> list[Any]:
+        if cls in (Cycle, Feedback):
+            scans.append(cls.TABLE)
+        return real_all(self, cls)
+
+    build_programme(store)
+    monkeypatch.setattr(Store, "all", counting)
+    for fmt in ("html", "md"):
+        export_text(store, all=True, fmt=fmt)
+    few = len(scans)
+    monkeypatch.setattr(Store, "all", real_all)
+    with store.transaction():
+        for _ in range(2):
+            build_programme(store)
+    assert len(store.all(Cycle)) == 6
+    scans.clear()
+    monkeypatch.setattr(Store, "all", counting)
+    for fmt in ("html", "md"):
+        export_text(store, all=True, fmt=fmt)
+    assert len(scans) <= few, scans

@@ -98,18 +98,9 @@ def idea_node(store: Store, idea: ChangeIdea) -> IdeaNode:
 
 def driver_tree(store: Store, aim: Aim) -> DriverTree:
     """The aim's driver diagram."""
-    ideas = store.ideas(aim.id)
-    ids = {i.id for i in ideas}
-    ramps: dict[str, list[Cycle]] = {}
-    for c in store.all(Cycle):
-        if c.idea_id in ids:
-            ramps.setdefault(c.idea_id, []).append(c)
     by_driver: dict[str, list[IdeaNode]] = {}
-    for i in ideas:
-        node = IdeaNode(
-            i, C.label(C.IDEA_STATUSES, i.status), latest_cycle_text(ramps.get(i.id, []))
-        )
-        by_driver.setdefault(i.driver_id, []).append(node)
+    for i in store.ideas(aim.id):
+        by_driver.setdefault(i.driver_id, []).append(idea_node(store, i))
     primaries = []
     linked: set[str] = set()
     for p in primary_drivers(store, aim.id):
