@@ -17,6 +17,7 @@ from pdsa_tui.model.drivers import EVIDENCE_TRIGGERS
 from pdsa_tui.store import StoreError
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.widgets.footer import KeyFooter
+from pdsa_tui.ui.widgets.inputs import TextBox
 
 
 @dataclass
@@ -75,7 +76,7 @@ class EvidenceScreen(ModalScreen[EvidenceAnswer | None]):
             with VerticalScroll(classes="form-body"):
                 yield Static(card_text(self.card), id="evidence-card")
             yield Static(Text("Reason to go ahead (recorded on the idea):"), classes="field-help")
-            yield TextArea(id="evidence-reason", classes="reason")
+            yield TextBox(id="evidence-reason", classes="reason")
             yield Static("", id="evidence-error", classes="form-error")
             with Horizontal(classes="buttons"):
                 yield Button("Confirm (ctrl+s)", variant="primary", id="confirm", compact=True)

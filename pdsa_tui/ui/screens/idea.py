@@ -147,7 +147,9 @@ class IdeaScreen(PdsaScreen):
             return
         from pdsa_tui.ui.screens.cycle import CycleScreen
 
-        self.app.push_screen(CycleScreen(draft=Cycle(idea_id=self.idea_id)))
+        # The idea's lead usually runs its cycles: a default, changed in the Plan tab.
+        draft = Cycle(idea_id=self.idea_id, lead=self.idea.lead)
+        self.app.push_screen(CycleScreen(draft=draft))
 
     def action_edit_idea(self) -> None:
         self.edit_record(f"Edit change idea: {self.idea.title}", self.idea)

@@ -26,6 +26,7 @@ from pdsa_tui.store import StoreError
 from pdsa_tui.store.csvfile import CsvFileError, read_csv_text
 from pdsa_tui.ui.modals import dismiss_unless_typed
 from pdsa_tui.ui.widgets.footer import KeyFooter
+from pdsa_tui.ui.widgets.inputs import TextBox, TextInput
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ def read_import_file(path_text: str) -> tuple[str | None, str]:
         return None, str(exc)
 
 
-class PathInput(Input):
+class PathInput(TextInput):
     """The file path box; rows pasted into it (a tab or a second line) go to the paste area."""
 
     @dataclass
@@ -147,7 +148,7 @@ class ImportScreen(ModalScreen[int | None]):
             path.display = not self.paste
             yield path
             if self.PASTE:
-                area = TextArea(
+                area = TextBox(
                     "", id="import-paste", soft_wrap=False, tab_behavior="focus", compact=True
                 )
                 area.display = self.paste

@@ -13,6 +13,7 @@ from textual.widgets import Input, Select, Static, TextArea
 from pdsa_tui.model import FieldError, FieldSpec, Record, field_text
 from pdsa_tui.model.rows import ROW_KINDS
 from pdsa_tui.ui.widgets.guards import GuardedSelect
+from pdsa_tui.ui.widgets.inputs import TextBox, TextInput
 
 _PLACEHOLDERS = {
     "date": "dd/mm/yyyy",
@@ -20,6 +21,12 @@ _PLACEHOLDERS = {
     "percent": "0 to 100",
     "list": "comma-separated",
 }
+
+
+def placeholder(spec: FieldSpec) -> str:
+    """The hint inside an empty field: none when the help under the label already says it."""
+    hint = _PLACEHOLDERS.get(spec.kind, "")
+    return "" if hint and hint.lower() in spec.help.lower() else hint
 
 
 class FieldBox(Vertical):
@@ -67,7 +74,7 @@ class FieldBox(Vertical):
         widget_id = f"field-{spec.name}"
         control: Widget
         if spec.kind in ("longtext", "tasks", *ROW_KINDS):
-            area = TextArea(
+            area = TextBox(
                 self.initial, id=widget_id, soft_wrap=True, tab_behavior="focus", compact=True
             )
             if self.tall:
@@ -86,11 +93,10 @@ class FieldBox(Vertical):
                 compact=True,
             )
         else:
-            control = Input(
+            control = TextInput(
                 self.initial,
-                placeholder=_PLACEHOLDERS.get(spec.kind, ""),
+                placeholder=placeholder(spec),
                 id=widget_id,
-                select_on_focus=False,
                 compact=True,
             )
         if self._pending is not None:
@@ -233,6 +239,10 @@ class FormFields(Vertical):
         """Show each field's warning under it (clearing the rest)."""
         for box in self.boxes():
             box.show_warning(by_field.get(box.spec.name))
+
+    def first_empty(self) -> FieldBox | None:
+        """The first field with nothing in it (where typing usually starts), if any."""
+        return next((b for b in self.boxes() if not b.value().strip()), None)
 
     def focus_field(self, name: str, *, tries: int = 5) -> None:
         """Move focus to field ``name`` and scroll it into view (mounting it if need be)."""

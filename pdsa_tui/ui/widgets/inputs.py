@@ -1,0 +1,46 @@
+"""The text inputs every pdsa form uses: typing into a pre-filled field replaces it.
+
+A short field entered by tab, by a click or by the app selects all its text, so
+typing "monthly" over "monthly" gives "monthly", not "monthlymonthly" (a click
+into a field that already has the cursor places it, as usual). A multi-line
+field puts the cursor at the end of its text instead: its text is added to, not
+replaced.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.widgets import Input, TextArea
+
+
+class TextInput(Input):
+    """A one-line input that selects its text when entered (keyboard, click or code)."""
+
+    def __init__(self, value: str | None = None, **kwargs: object) -> None:
+        kwargs.setdefault("select_on_focus", True)
+        super().__init__(value, **kwargs)  # type: ignore[arg-type]
+        #: The click that is focusing this input selects all (it comes after the focus).
+        self._select_on_click = False
+
+    def focus_on_click(self) -> bool:
+        self._select_on_click = not self.has_focus
+        return super().focus_on_click()
+
+    def on_click(self, event: events.Click) -> None:
+        if self._select_on_click:
+            self._select_on_click = False
+            # A drag selected something on purpose: keep it.
+            if self.selection.is_empty:
+                self.select_all()
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self._select_on_click = False
+
+
+class TextBox(TextArea):
+    """A multi-line field: entering it puts the cursor after its text."""
+
+    def _on_focus(self, event: events.Focus) -> None:
+        if not event.from_app_focus:
+            # A click then moves the cursor where it landed (its event comes after this).
+            self.move_cursor(self.document.end)
