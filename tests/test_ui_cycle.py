@@ -74,6 +74,16 @@ async def open_cycle(app: PdsaApp, pilot: Pilot[None], cycle: Cycle) -> CycleScr
     return screen
 
 
+async def tab_to(pilot: Pilot[None], name: str) -> None:
+    """Press tab until the cursor is in field ``name`` (as a user does)."""
+    for _ in range(30):
+        focused = pilot.app.focused
+        if focused is not None and focused.id == f"field-{name}":
+            return
+        await pilot.press("tab")
+    raise AssertionError(f"tab never reached {name}")
+
+
 def value(screen: CycleScreen, name: str) -> str:
     return screen.query_one(f"#box-{name}", FieldBox).value()
 
@@ -101,9 +111,9 @@ async def test_fill_do_study_act_by_keys_closes_the_cycle(tmp_path: Path) -> Non
         assert active_tab(screen) == "tab-do"
         assert "Cycle 1 (Do)" in screen_text(app)
         assert "next: Do" in status(screen)
-        # Do: starts focused in its first field.
-        assert isinstance(app.focused, Input) and app.focused.id == "field-do_start"
-        await pilot.press("ctrl+u")
+        # Do: starts focused in its first empty field; shift+tab selects the date before it.
+        assert isinstance(app.focused, Input) and app.focused.id == "field-do_end"
+        await pilot.press("shift+tab")
         await type_text(pilot, "3/11/2026")
         await pilot.press("tab")
         await type_text(pilot, "1 dec 2026")
@@ -156,7 +166,7 @@ async def test_digits_typed_into_fields_do_not_switch_tabs(tmp_path: Path) -> No
     app = demo_app(tmp_path)
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_cycle(app, pilot, demo_cycle(app, "do", "Permanence tracker"))
-        await pilot.press("tab", "tab")  # do_start -> do_end -> what happened
+        await pilot.press("tab")  # do_end (the first empty field) -> what happened
         await type_text(pilot, "5 of 6 in 3 weeks")
         assert active_tab(screen) == "tab-do"
         assert value(screen, "what_happened") == "5 of 6 in 3 weeks"
@@ -171,11 +181,11 @@ async def test_digits_typed_into_fields_do_not_switch_tabs(tmp_path: Path) -> No
         await pilot.press("ctrl+pagedown", "ctrl+pagedown")
         await pilot.pause()
         assert active_tab(screen) == "tab-plan"  # wraps round
-        # F1-F5 work from inside a text field too.
-        await pilot.press("f2")
-        await pilot.pause()
-        assert app.focused is not None and app.focused.id == "field-do_start"
+        # F2-F6 work from inside a text field too.
         await pilot.press("f3")
+        await pilot.pause()
+        assert app.focused is not None and app.focused.id == "field-do_end"
+        await pilot.press("f4")
         await pilot.pause()
         assert active_tab(screen) == "tab-study"
 
@@ -196,7 +206,7 @@ async def test_invalid_dates_marked_on_their_tabs_nothing_saved(tmp_path: Path) 
         # Do: an impossible date, and some text that must survive.
         await pilot.press("alt+2")
         await pilot.pause()
-        await pilot.press("ctrl+u")
+        await pilot.press("shift+tab")  # from the first empty field to the date before it
         await type_text(pilot, "31/02/2019")
         await pilot.press("tab", "tab")
         await type_text(pilot, "Typed before the error")
@@ -212,7 +222,7 @@ async def test_invalid_dates_marked_on_their_tabs_nothing_saved(tmp_path: Path) 
         # The demo starts this cycle 24 days before the pinned today (10/02/2020).
         assert "must be on or after the planned start (17/01/2020)" in text
         assert "Not saved: 2 problems to fix: Planned end (Plan), Carried out from (Do)" in text
-        assert "1 Plan !" in text and "2 Do !" in text
+        assert "F2 Plan !" in text and "F3 Do !" in text
         do_box = screen.query_one("#box-do_start", FieldBox)
         assert do_box.has_class("-invalid")
         assert "February 2019 has 28 days" in str(do_box.query_one(".field-error").render())
@@ -234,14 +244,14 @@ async def test_invalid_dates_marked_on_their_tabs_nothing_saved(tmp_path: Path) 
         assert saved.what_happened == "Typed before the error"
         assert saved.stage == "study"
         assert not do_box.has_class("-invalid")
-        assert "1 Plan !" not in screen_text(app)
+        assert "F2 Plan !" not in screen_text(app)
 
 
 async def test_escape_asks_before_discarding(tmp_path: Path) -> None:
     app = demo_app(tmp_path)
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_cycle(app, pilot, demo_cycle(app, "do", "Permanence tracker"))
-        await pilot.press("tab", "tab")
+        await pilot.press("tab")
         await type_text(pilot, "half a thought")
         await pilot.press("escape")
         await pilot.pause()
@@ -284,7 +294,12 @@ async def test_adapt_offers_next_cycle_with_plan_copied(tmp_path: Path) -> None:
         assert value(draft, "planned_start") == ""
         # Nothing new is saved until ctrl+s.
         assert len(on_disk(app).cycles(cycle.idea_id)) == 3
-        await pilot.press(*["tab"] * PLAN_FIELDS.index("planned_start"))
+        # The cursor starts in the first empty field of the copied plan.
+        first_empty = next(n for n in PLAN_FIELDS if not value(draft, n))
+        assert app.focused is not None and app.focused.id == f"field-{first_empty}"
+        await pilot.press(
+            *["tab"] * (PLAN_FIELDS.index("planned_start") - PLAN_FIELDS.index(first_empty))
+        )
         await type_text(pilot, "01/12/2026")
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -339,9 +354,8 @@ async def test_feedback_add_shows_reminder_and_prompts(tmp_path: Path) -> None:
         prompts = str(form.query_one(".feedback-prompts").render())
         assert all(p in prompts for p in choices.FEEDBACK_PROMPTS)
         assert form.fields.values()["date"] != ""  # today
-        # Date, then Source (a Select): choose 'Foster carer' (blank, child, parent, carer,
-        # kinship, foster).
-        await pilot.press("tab")
+        # The date is filled in, so the cursor starts at Source (a Select): choose
+        # 'Foster carer' (blank, child, parent, carer, kinship, foster).
         await choose(pilot, 5)
         await pilot.press("tab", "tab")  # method keeps its default
         await type_text(pilot, "It felt calmer.\nThe meeting was shorter.")
@@ -359,7 +373,7 @@ async def test_feedback_add_shows_reminder_and_prompts(tmp_path: Path) -> None:
         assert fb.text == "It felt calmer.\nThe meeting was shorter."
         assert fb.themes == ["calm", "time"]
         text = screen_text(app)
-        assert "5 Feedback (1)" in text
+        assert "F6 Feedback (1)" in text
         assert "Foster carer" in text and "It felt calmer." in text
         assert "The meeting was shorter" not in text  # first line only
 
@@ -369,23 +383,22 @@ async def test_feedback_edit_and_delete_with_confirmation(tmp_path: Path) -> Non
     async with app.run_test(size=SMALL) as pilot:
         cycle = demo_cycle(app, "act", "15-week")
         screen = await open_cycle(app, pilot, cycle)
-        await pilot.press("f5")
+        await pilot.press("f6")
         await pilot.pause()
         fb = on_disk(app).feedback(cycle.id)[0]
         assert fb.source == "practitioner"
         assert screen.query_one("#feedback", RecordTable).current_key == fb.id
-        # Edit: e opens it; add to the end of the text.
+        # Edit: e opens it; entering the text puts the cursor at its end.
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, FeedbackForm)
         app.screen.query_one("#field-text", TextArea).focus()
-        await pilot.press("ctrl+a")  # top of the text; keys typed go in front
-        await type_text(pilot, "Edited. ")
+        await type_text(pilot, " Edited.")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is screen
-        assert on_disk(app).get(Feedback, fb.id).text == "Edited. " + fb.text
-        assert "Edited." in screen_text(app)
+        assert on_disk(app).get(Feedback, fb.id).text == fb.text + " Edited."
+        assert "Edited." in screen.query_one("#feedback", RecordTable).row_text(fb.id)
 
         # Delete asks first; n keeps it, y deletes it.
         await pilot.press("d")
@@ -399,7 +412,7 @@ async def test_feedback_edit_and_delete_with_confirmation(tmp_path: Path) -> Non
         await pilot.pause()
         assert on_disk(app).lookup(Feedback, fb.id) is None
         assert len(on_disk(app).feedback(cycle.id)) == 2
-        assert "5 Feedback (2)" in screen_text(app)
+        assert "F6 Feedback (2)" in screen_text(app)
         assert "Edited." not in screen_text(app)
 
 
@@ -413,10 +426,14 @@ async def test_feedback_keys_only_on_feedback_tab(tmp_path: Path) -> None:
         await pilot.press("a", "d")
         await pilot.pause()
         assert app.screen is screen
-        assert "Add feedback" not in screen_text(app)
+        footer = screen_text(app).splitlines()[-1]
+        assert "a Add" not in footer and "e Edit" not in footer
+        assert "^f Feedback" in footer  # ctrl+f adds feedback from this tab
         await pilot.press("alt+5")
         await pilot.pause()
-        assert "Add feedback" in screen_text(app)  # in the footer now
+        footer = screen_text(app).splitlines()[-1]
+        assert "a Add" in footer and "d Delete" in footer  # in the footer now
+        assert "^f Feedback" not in footer  # a does it here
 
 
 async def test_markup_like_text_saves_and_shows_literally(tmp_path: Path) -> None:
@@ -425,7 +442,7 @@ async def test_markup_like_text_saves_and_shows_literally(tmp_path: Path) -> Non
         cycle = demo_cycle(app, "do", "Solicitor")
         screen = await open_cycle(app, pilot, cycle)
         # Typed by keys into one field; put directly into the others (same widgets).
-        await pilot.press("tab", "tab")
+        await tab_to(pilot, "what_happened")
         await type_text(pilot, MARKUP)
         text_fields = [
             b
@@ -456,7 +473,6 @@ async def test_markup_like_text_saves_and_shows_literally(tmp_path: Path) -> Non
         await pilot.pause()
         form = app.screen
         assert isinstance(form, FeedbackForm)
-        await pilot.press("tab")
         await choose(pilot, 1)
         await pilot.press("tab", "tab")
         await type_text(pilot, MARKUP)
@@ -478,7 +494,7 @@ async def test_read_only_save_shows_message_and_keeps_input(tmp_path: Path) -> N
         cycle = demo_cycle(app, "do", "Permanence tracker")
         screen = await open_cycle(app, pilot, cycle)
         assert "READ-ONLY" in screen_text(app)
-        await pilot.press("tab", "tab")
+        await pilot.press("tab")
         await type_text(pilot, "Not lost")
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -505,7 +521,7 @@ async def test_write_failure_shows_message_and_keeps_input(
     async with app.run_test(size=SMALL) as pilot:
         cycle = demo_cycle(app, "do", "Permanence tracker")
         screen = await open_cycle(app, pilot, cycle)
-        await pilot.press("tab", "tab")
+        await pilot.press("tab")
         await type_text(pilot, "Keep me")
         monkeypatch.setattr(Store, "save", fail)
         await pilot.press("ctrl+s")
@@ -536,13 +552,13 @@ async def test_new_blank_cycle_gets_number_on_first_save(tmp_path: Path) -> None
         assert "Cycle 2 (new)" in screen_text(app)
         assert app.focused is not None and app.focused.id == "field-objective"
         # Feedback waits until the cycle is saved.
-        await pilot.press("f5")
+        await pilot.press("f6")
         await pilot.pause()
         assert "not saved yet" in screen_text(app)
         await pilot.press("a")
         await pilot.pause()
         assert not isinstance(app.screen, FeedbackForm)
-        await pilot.press("f1")
+        await pilot.press("f2")
         await pilot.pause()
         await type_text(pilot, "Try a checklist")
         await pilot.press("ctrl+s")

@@ -94,25 +94,24 @@ async def test_plan_do_study_act_from_an_empty_database(tmp_path: Path) -> None:
         assert (cycle.number, cycle.stage) == (1, "do")
 
         # Do, Study.
-        await pilot.press("f2")
+        await pilot.press("f3")
         await pilot.pause()
         await type_text(pilot, "01/03/2027")
         await pilot.press("tab", "tab")
         await type_text(pilot, "Reminders went out")
-        await pilot.press("f3")
+        await pilot.press("f4")
         await pilot.pause()
         await type_text(pilot, "3 of 3 on time")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert on_disk(path).get(Cycle, cycle.id).stage == "act"
 
-        # Feedback from a foster carer.
-        await pilot.press("f5")
+        # Feedback from a foster carer (the date is filled in: the cursor starts at Source).
+        await pilot.press("f6")
         await pilot.pause()
         await pilot.press("a")
         await pilot.pause()
         assert isinstance(app.screen, FeedbackForm)
-        await pilot.press("tab")
         await choose(pilot, 5)  # blank, child, parent, carer, kinship, foster carer
         await pilot.press("tab", "tab")
         await type_text(pilot, "I felt listened to [i]at last[/i]")
@@ -121,7 +120,7 @@ async def test_plan_do_study_act_from_an_empty_database(tmp_path: Path) -> None:
         assert "I felt listened to [i]at" in screen_text(app)  # literal, cut at 80 columns
 
         # Act: adapt, and accept cycle 2 with the plan copied forward.
-        await pilot.press("f4")
+        await pilot.press("f5")
         await pilot.pause()
         await choose(pilot, 2)  # blank, adopt, adapt
         await pilot.press("ctrl+s")

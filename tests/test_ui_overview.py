@@ -42,7 +42,7 @@ async def test_overview_lists_the_demo_aims_and_what_needs_attention(tmp_path: P
             assert code in text
         assert "Needs attention" in text
         assert "waits for an Act" in text
-        assert "? Help" in text
+        assert "F1 Help" in text
 
 
 async def test_create_aim_by_keys_saves_it_and_shows_it(tmp_path: Path) -> None:

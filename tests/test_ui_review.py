@@ -75,13 +75,14 @@ async def test_step_record_save_and_the_decided_cycle_leaves(tmp_path: Path) -> 
         assert saved.decision == "expand"
         assert saved.next_steps == "Offer to all teams"
         assert saved.stage == "closed"
-        # It left the queue; the next one waiting is shown.
+        # It left the queue; the next one waiting is shown, the cursor in its first empty
+        # Study field.
         assert queue_keys(screen) == [study_id]
         assert screen.current == study_id
         assert "Cycle 1 of 1 waiting: 1 for Study, 0 for Act" in screen_text(app)
+        assert app.focused is not None and app.focused.id == "field-results"
 
         # Study for the last one: it stays in the queue (now waiting for Act).
-        screen.query_one("#field-results").focus()
         await type_text(pilot, "5 of 6 in time")
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -89,10 +90,11 @@ async def test_step_record_save_and_the_decided_cycle_leaves(tmp_path: Path) -> 
         assert saved.results == "5 of 6 in time"
         assert saved.stage == "act"
         assert queue_keys(screen) == [study_id]
-        assert "(waiting for Act)" in screen_text(app)
+        assert "(waiting for Act)" in str(screen.query_one("#review-summary").render())
+        # The cursor moved on to the phase it waits for now: the decision.
+        assert app.focused is not None and app.focused.id == "field-decision"
 
         # Deciding it empties the queue.
-        await pilot.press("tab", "tab")
         await choose(pilot, 1)  # adopt
         await pilot.press("ctrl+s")
         await pilot.pause()

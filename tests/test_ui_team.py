@@ -59,7 +59,7 @@ async def test_live_view_within_two_seconds_keeps_what_a_form_has_typed(tmp_path
         assert app.store is not None
         cycle = app.store.cycles()[0]
         screen = await open_cycle(app, pilot, cycle)
-        await pilot.press("f1")  # the Plan tab
+        await pilot.press("f2")  # the Plan tab
         await pilot.pause()
         screen.query_one("#box-objective Input", Input).focus()
         await pilot.press("end")

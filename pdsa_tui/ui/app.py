@@ -72,9 +72,32 @@ class PdsaApp(App[None]):
     BINDINGS = [
         # priority: it must also reach modal forms, where it asks before dropping typing.
         Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False, priority=True),
-        Binding("C", "conflicts", "Conflicts", id="app.conflicts", show=False),
-        Binding("H", "changes", "History", id="app.history", show=False),
-        Binding("M", "merge", "Merge a copy", id="app.merge", show=False),
+        # Priority: F1 is help in every screen, form and dialog, in text fields too.
+        Binding("f1", "help", "Help", key_display="F1", id="app.help", priority=True),
+        Binding(
+            "C",
+            "conflicts",
+            "Conflicts",
+            id="app.conflicts",
+            show=False,
+            tooltip="Conflicts: fields two copies changed differently",
+        ),
+        Binding(
+            "H",
+            "changes",
+            "History",
+            id="app.history",
+            show=False,
+            tooltip="History: recent changes by everyone; deleted records (u restores)",
+        ),
+        Binding(
+            "M",
+            "merge",
+            "Merge a copy",
+            id="app.merge",
+            show=False,
+            tooltip="Merge another copy of the database edited elsewhere",
+        ),
     ]
 
     #: Seconds between looks at the file for other copies' saves.
@@ -206,6 +229,15 @@ class PdsaApp(App[None]):
         self.notify(message, timeout=6)
         if isinstance(self.screen, PdsaScreen):
             self.screen.sync()
+
+    def action_help(self) -> None:
+        """Help for the screen on top (F1 on the help itself closes it)."""
+        from pdsa_tui.ui.modals import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+        else:
+            self.push_screen(HelpScreen.of(self.screen))
 
     def action_conflicts(self) -> None:
         """Show the conflicts to resolve."""

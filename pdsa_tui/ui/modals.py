@@ -10,7 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Static
 
 from pdsa_tui.model import Record, ValidationError, from_form
@@ -18,6 +18,7 @@ from pdsa_tui.model.safetext import visible
 from pdsa_tui.store import StoreError
 from pdsa_tui.ui.widgets.fields import FormFields
 from pdsa_tui.ui.widgets.footer import KeyFooter
+from pdsa_tui.ui.widgets.inputs import TextInput
 
 R = TypeVar("R", bound=Record)
 
@@ -101,7 +102,7 @@ class PromptScreen(ModalScreen[str | None]):
             yield Static(Text(self.title_text), classes="dialog-title")
             if self.help:
                 yield Static(Text(self.help), classes="field-help")
-            yield Input(self.value, id="prompt-input")
+            yield TextInput(self.value, id="prompt-input")
             yield Static("", id="prompt-error", classes="form-error")
         yield KeyFooter()
 
@@ -131,6 +132,8 @@ class RecordForm(ModalScreen[R | None], Generic[R]):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="form.save"),
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
+        # Shown here: a modal's footer leaves out the app's keys (the app's F1 does the work).
+        Binding("f1", "app.help", "Help", key_display="F1", id="form.help"),
     ]
 
     def __init__(
@@ -172,9 +175,12 @@ class RecordForm(ModalScreen[R | None], Generic[R]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        boxes = self.query_one(FormFields).boxes()
+        form = self.query_one(FormFields)
+        boxes = form.boxes()
         if boxes:
-            boxes[0].control.focus()
+            # A new record starts where typing is needed: past what is filled in for you.
+            box = (form.first_empty() if not self.record.rev else None) or boxes[0]
+            box.control.focus()
 
     @property
     def fields(self) -> FormFields:
@@ -237,16 +243,64 @@ def not_saved_text(exc: Exception) -> str:
     return f"Not saved: {str(exc).rstrip('. ')}. What you typed is still here."
 
 
+#: How lists, forms and the app work, on every screen's help.
+GENERAL_KEYS: list[tuple[str, str]] = [
+    ("↑ ↓  pgup pgdn", "Move in a list (home / end: first / last)"),
+    ("enter", "Open what is highlighted"),
+    ("tab  shift+tab", "Next / previous field or panel"),
+    ("F1", "This help, on every screen, in a text field too (? where no field has the cursor)"),
+    ("ctrl+p", "Command palette: every action by name, and themes"),
+    ("escape", "Back (forms ask before dropping what you typed)"),
+    ("ctrl+q", "Quit (every save is already on disk)"),
+]
+
+#: What a form's help says about it.
+FORM_ABOUT = (
+    "A form: tab and shift+tab move between fields; entering a short field selects its text, "
+    "so typing replaces it. ctrl+s saves; escape cancels (it asks first if you typed)."
+)
+
+
+def key_rows(screen: Screen[Any]) -> list[tuple[str, str]]:
+    """(key, what it does) for ``screen``'s own bindings, then the app's, then the general keys."""
+    rows: list[tuple[str, str]] = []
+    seen = set()
+    app_rows: list[tuple[str, str]] = []
+    for key, active in screen.active_bindings.items():
+        b = active.binding
+        # Our own bindings all have ids; Textual's focus and copy keys are in GENERAL_KEYS.
+        if not b.id or not b.description or b.action in seen or b.action.endswith("help"):
+            continue
+        display = screen.app.get_key_display(b) or key
+        if active.node is screen:
+            rows.append((display, b.description))
+        elif active.node is screen.app and b.id != "app.quit":
+            app_rows.append((display, b.tooltip or b.description))
+        else:
+            continue
+        seen.add(b.action)
+    return [*rows, ("", ""), *app_rows, *GENERAL_KEYS]
+
+
 class HelpScreen(ModalScreen[None]):
     """The keys of the screen underneath, and the global ones."""
 
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss_help", "Close", id="help.close")]
+    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss_help", "Close", id="help.close")]
 
     def __init__(self, title: str, rows: list[tuple[str, str]], about: str = "") -> None:
         super().__init__()
         self.title_text = title
         self.rows = rows
         self.about = about
+
+    @classmethod
+    def of(cls, screen: Screen[Any]) -> HelpScreen:
+        """The help for ``screen``: its ABOUT line (forms get :data:`FORM_ABOUT`) and keys."""
+        title = getattr(screen, "title_text", "") or screen.title or "pdsa"
+        about = getattr(screen, "ABOUT", "") or (
+            FORM_ABOUT if isinstance(screen, ModalScreen) else ""
+        )
+        return cls(str(title), key_rows(screen), about)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog help"):
@@ -260,7 +314,7 @@ class HelpScreen(ModalScreen[None]):
                     text.append(key.ljust(width), style="bold")
                     text.append(what + "\n")
                 yield Static(text, id="help-keys")
-            yield Static(Text("esc closes this help"), classes="field-help")
+            yield Static(Text("esc (or F1) closes this help"), classes="field-help")
         yield KeyFooter()
 
     def action_dismiss_help(self) -> None:

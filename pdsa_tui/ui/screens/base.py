@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from pdsa_tui.model import ChangeIdea, Record
 from pdsa_tui.store import ReadOnlyError, Store, StoreError
-from pdsa_tui.ui.modals import ConfirmScreen, HelpScreen, PromptScreen, RecordForm
+from pdsa_tui.ui.modals import ConfirmScreen, PromptScreen, RecordForm
 from pdsa_tui.ui.widgets.footer import KeyFooter
 from pdsa_tui.ui.widgets.guards import GuardedHeader
 
@@ -56,7 +56,11 @@ class PdsaScreen(Screen[None]):
     ABOUT = ""
 
     BINDINGS = [
-        Binding("question_mark", "help", "Help", id="screen.help"),
+        # F1 (the app's, which also serves forms) works inside text fields too; bound here as
+        # well so that it comes early in the footer and stays in view at 80 columns. ? is
+        # typed into a text field, so it is a second key.
+        Binding("f1", "app.help", "Help", key_display="F1", id="screen.help"),
+        Binding("question_mark", "app.help", "Help", id="screen.help_q", show=False),
     ]
 
     def __init__(self) -> None:
@@ -268,31 +272,6 @@ class PdsaScreen(Screen[None]):
         self.notify(f"Exported to {path}", title="Export done", timeout=8)
 
     # -- help -------------------------------------------------------------------------
-    def help_rows(self) -> list[tuple[str, str]]:
-        """This screen's keys first, then how lists and the app as a whole work."""
-        rows: list[tuple[str, str]] = []
-        seen = set()
-        for key, active in self.active_bindings.items():
-            b = active.binding
-            # Our own bindings all have ids; Textual's focus and copy keys are listed below.
-            if active.node is not self or not b.id or not b.description or b.action in seen:
-                continue
-            seen.add(b.action)
-            rows.append((self.app.get_key_display(b) or key, b.description))
-        rows += [
-            ("", ""),
-            ("↑ ↓  pgup pgdn", "Move in a list (home / end: first / last)"),
-            ("enter", "Open what is highlighted"),
-            ("tab  shift+tab", "Next / previous field or panel"),
-            ("ctrl+p", "Command palette: every action by name, and themes"),
-            ("escape", "Back (forms ask before dropping what you typed)"),
-            ("ctrl+q", "Quit (every save is already on disk)"),
-        ]
-        return rows
-
-    def action_help(self) -> None:
-        self.app.push_screen(HelpScreen(self.title or "pdsa", self.help_rows(), self.ABOUT))
-
     def palette_actions(self) -> Iterable[tuple[str, str, str]]:
         """(title, help, action) for the command palette: the screen's own keys."""
         seen = set()

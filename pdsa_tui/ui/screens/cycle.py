@@ -45,6 +45,14 @@ PHASES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 TABS = ("plan", "do", "study", "act", "feedback")
 TAB_LABELS = {"plan": "Plan", "do": "Do", "study": "Study", "act": "Act", "feedback": "Feedback"}
+#: The function key of each tab (F1 is help, as on every screen).
+TAB_KEYS = {tab: f"F{i}" for i, tab in enumerate(TABS, start=2)}
+
+
+def tab_label(tab: str) -> str:
+    """'F2 Plan': the tab's name with the key that shows it."""
+    return f"{TAB_KEYS[tab]} {TAB_LABELS[tab]}"
+
 
 NEXT_STEP = {
     "plan": "next: finish the Plan (objective, predictions, start)",
@@ -176,12 +184,19 @@ def decision_follow_up(
             offer_evidence(screen, saved.idea_id, "adopt")
 
 
+class FeedbackTable(RecordTable):
+    """The feedback list: enter edits (not shown: the footer has e, and no room at 80 columns)."""
+
+    BINDINGS = [Binding("enter", "select", "Edit", show=False, id="cycle.table_edit")]
+
+
 class CycleScreen(PdsaScreen):
     """One PDSA cycle: the four phases as tabs, saved together, and its feedback."""
 
     ABOUT = (
-        "A PDSA cycle. ctrl+s saves every tab at once. F1-F5 (or alt+1..5, ctrl+pageup/"
-        "pagedown, or 1-5 outside a text field) switch tabs; tab moves between fields."
+        "A PDSA cycle. ctrl+s saves every tab at once. F2-F6 (or alt+1..5, ctrl+pageup/"
+        "pagedown, or 1-5 outside a text field) switch tabs; tab moves between fields. "
+        "ctrl+f adds feedback and ctrl+g a data point to one of the aim's measures, from any tab."
     )
 
     BINDINGS = [
@@ -189,11 +204,26 @@ class CycleScreen(PdsaScreen):
         Binding("escape", "back", "Back", id="cycle.back"),
         Binding("ctrl+pagedown", "next_tab(1)", "Next tab", id="cycle.next_tab", show=False),
         Binding("ctrl+pageup", "next_tab(-1)", "Previous tab", id="cycle.prev_tab", show=False),
-        # Digits are typed into text fields (Input/TextArea consume them first), so F1-F5
+        # Digits are typed into text fields (Input/TextArea consume them first), so F2-F6
         # and alt+1..5 work everywhere; alt+digit is lost on macOS (option+1 types '¡').
+        # The function keys take priority: a text area would take F6 for itself.
+        Binding(
+            "f2", "show_tab('plan')", "Tabs", key_display="F2-F6", id="cycle.tabs", priority=True
+        ),
         *[
             Binding(
-                f"f{i},alt+{i},{i}",
+                TAB_KEYS[tab].lower(),
+                f"show_tab('{tab}')",
+                "",  # one footer entry and one help line ("F2-F6 Tabs") stand for them all
+                id=f"cycle.key_{tab}",
+                show=False,
+                priority=True,
+            )
+            for tab in TABS[1:]
+        ],
+        *[
+            Binding(
+                f"alt+{i},{i}",
                 f"show_tab('{tab}')",
                 f"{TAB_LABELS[tab]} tab",
                 id=f"cycle.tab_{tab}",
@@ -201,10 +231,31 @@ class CycleScreen(PdsaScreen):
             )
             for i, tab in enumerate(TABS, start=1)
         ],
-        Binding("a", "add_feedback", "Add feedback", id="cycle.feedback_add"),
-        Binding("e", "edit_feedback", "Edit", id="cycle.feedback_edit"),
-        Binding("d,delete", "delete_feedback", "Delete", id="cycle.feedback_delete"),
-        Binding("x", "export", "Export", id="cycle.export"),
+        Binding(
+            "ctrl+f",
+            "add_feedback('key')",
+            "Feedback",
+            id="cycle.feedback_new",
+            tooltip="Add feedback heard during this cycle",
+        ),
+        Binding(
+            "ctrl+g",
+            "add_point",
+            "Point",
+            id="cycle.point_new",
+            tooltip="Add a data point to one of the aim's measures",
+        ),
+        # Short names: on the feedback tab the footer must fit 80 columns.
+        Binding("a", "add_feedback", "Add", id="cycle.feedback_add", tooltip="Add feedback"),
+        Binding("e", "edit_feedback", "Edit", id="cycle.feedback_edit", tooltip="Edit feedback"),
+        Binding(
+            "d,delete",
+            "delete_feedback",
+            "Delete",
+            id="cycle.feedback_delete",
+            tooltip="Delete feedback",
+        ),
+        Binding("x", "export", "Export", id="cycle.export", show=False, tooltip="Export the cycle"),
     ]
 
     _FEEDBACK_ACTIONS = ("add_feedback", "edit_feedback", "delete_feedback")
@@ -237,13 +288,13 @@ class CycleScreen(PdsaScreen):
         yield error
         first = self._stage_tab(cycle)
         with TabbedContent(initial=f"tab-{first}", id="cycle-tabs"):
-            for i, (key, label, names) in enumerate(PHASES, start=1):
-                with TabPane(f"{i} {label}", id=f"tab-{key}"), VerticalScroll(classes="phase"):
+            for key, _, names in PHASES:
+                with TabPane(tab_label(key), id=f"tab-{key}"), VerticalScroll(classes="phase"):
                     # Only the opening tab's fields are mounted now; the others on first view.
                     yield FormFields(phase_specs(names), cycle, id=f"form-{key}", lazy=key != first)
-            with TabPane("5 Feedback", id="tab-feedback"):
+            with TabPane(tab_label("feedback"), id="tab-feedback"):
                 yield Static("", id="feedback-note", classes="feedback-note")
-                yield RecordTable(
+                yield FeedbackTable(
                     [
                         Column("Date", 10),
                         Column("Source", 14),
@@ -314,13 +365,13 @@ class CycleScreen(PdsaScreen):
                 Text("This new cycle is not saved yet: press ctrl+s, then a to add feedback.")
             )
             table.set_rows([])
-            tabs.get_tab("tab-feedback").label = "5 Feedback"
+            tabs.get_tab("tab-feedback").label = tab_label("feedback")
             return
         items = self.store.feedback(self.cycle.id)
         summary = f"{tone_summary(items)}. a add, e edit, d delete. " if items else ""
         note.update(Text(summary + "Never a name: say the role ('foster carer')."))
         table.set_rows([Row(f.id, feedback_row_cells(f)) for f in items])
-        tabs.get_tab("tab-feedback").label = f"5 Feedback ({len(items)})"
+        tabs.get_tab("tab-feedback").label = f"{tab_label('feedback')} ({len(items)})"
 
     # -- the form ------------------------------------------------------------------------
     def forms(self) -> list[tuple[str, FormFields]]:
@@ -337,8 +388,13 @@ class CycleScreen(PdsaScreen):
         """Whether anything typed is not saved yet."""
         if self.cycle is None:
             return False
-        # A draft with anything in it (e.g. a copied plan) is unsaved work from the start.
-        if self.is_draft and any(v.strip() for v in self._values().values()):
+        # A copied plan is unsaved work from the start; a blank draft's defaults (its
+        # lead) are not.
+        if (
+            self.is_draft
+            and self.cycle.adapted_from
+            and any(v.strip() for v in self._values().values())
+        ):
             return True
         return any(form.values() != form.initial_values() for _, form in self.forms())
 
@@ -369,10 +425,10 @@ class CycleScreen(PdsaScreen):
         """Mark bad fields on every tab; return (phase, field) of each, in form order."""
         marked: list[tuple[str, str]] = []
         tabs = self.query_one(TabbedContent)
-        for i, (key, form) in enumerate(self.forms(), start=1):
+        for key, form in self.forms():
             names = form.show_errors(errors)
             marked.extend((key, name) for name in names)
-            label = f"{i} {TAB_LABELS[key]}"
+            label = tab_label(key)
             tabs.get_tab(f"tab-{key}").label = f"{label} !" if names else label
         return marked
 
@@ -482,8 +538,11 @@ class CycleScreen(PdsaScreen):
             if tries < 20 and self.is_current:
                 self.call_after_refresh(self._focus_tab, tab, tries + 1)
         elif boxes:
+            # A field marked bad first, else where typing starts: the first empty field.
+            bad = next((b for b in boxes if b.has_class("-invalid")), None)
+            box = bad or form.first_empty() or boxes[0]
             # The first field is at the top: scrolling to it would hide its label.
-            boxes[0].control.focus(scroll_visible=False)
+            box.control.focus(scroll_visible=box is not boxes[0])
 
     def action_show_tab(self, tab: str) -> None:
         """Show ``tab`` and put the cursor in it."""
@@ -509,7 +568,12 @@ class CycleScreen(PdsaScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self._FEEDBACK_ACTIONS:
+            if parameters == ("key",):
+                # ctrl+f: from every tab but Feedback, where a (shown there) does it.
+                return self.cycle is not None and self._active_tab() != "feedback"
             return self.cycle is not None and self._active_tab() == "feedback"
+        if action == "add_point":
+            return self.cycle is not None
         if action in ("show_tab", "next_tab", "save", "export"):
             return self.cycle is not None
         return True
@@ -574,8 +638,8 @@ class CycleScreen(PdsaScreen):
 
         self.app.push_screen(FeedbackForm(title, fb, self.save), done)
 
-    def action_add_feedback(self) -> None:
-        """Add feedback heard during this cycle."""
+    def action_add_feedback(self, via: str = "") -> None:
+        """Add feedback heard during this cycle (``via`` is 'key' for ctrl+f, from any tab)."""
         cycle = self._saved_cycle()
         if cycle is not None:
             self._feedback_form(f"New feedback: cycle {cycle.number}", new_feedback(cycle))
@@ -587,6 +651,16 @@ class CycleScreen(PdsaScreen):
         fb = self._current_feedback()
         if fb is not None:
             self._feedback_form("Edit feedback", fb)
+
+    def action_add_point(self) -> None:
+        """Add a data point to one of the aim's measures (picked if it has several)."""
+        if self.cycle is None or not self.can_write():
+            return
+        from pdsa_tui.ui.screens.measure import add_point
+
+        idea = self.store.lookup(ChangeIdea, self.cycle.idea_id)
+        if idea is not None:
+            add_point(self, idea.aim_id)
 
     @on(RecordTable.Selected, "#feedback")
     def _feedback_selected(self) -> None:

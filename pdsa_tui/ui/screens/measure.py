@@ -20,6 +20,7 @@ from pdsa_tui.analysis.measures import (
     available_charts,
     cycle_markers,
     default_chart,
+    marker_notes,
     thin_markers,
     view_frame,
 )
@@ -36,7 +37,7 @@ from pdsa_tui.model import (
 )
 from pdsa_tui.model.dates import add_period, parse_date, today
 from pdsa_tui.model.forms import number_text, parse_number
-from pdsa_tui.store import NotFoundError, ReadOnlyError, StoreError
+from pdsa_tui.store import NotFoundError, ReadOnlyError, Store, StoreError
 from pdsa_tui.ui.measure_text import (
     marker_text,
     measure_facts,
@@ -48,6 +49,7 @@ from pdsa_tui.ui.modals import ConfirmScreen, dismiss_unless_typed, not_saved_te
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.view_cache import analyse_now, cached_view, measure_view
 from pdsa_tui.ui.widgets.chart import ChartView
+from pdsa_tui.ui.widgets.inputs import TextInput
 from pdsa_tui.ui.widgets.record_table import Cell, Column, LazyRows, RecordTable
 
 BOTH_HINT = "Give a value, or a numerator and a denominator."
@@ -63,13 +65,21 @@ def next_date(measure: Measure, now: dt.date | None = None) -> dt.date:
     return add_period(pts[-1].date, measure.frequency)
 
 
+#: Units measured as one number per period: a numerator and denominator make no sense.
+VALUE_UNITS = ("count", "days", "weeks")
+
+
 def point_kinds(measure: Measure, point: DataPoint | None = None) -> tuple[bool, bool]:
-    """Which inputs fit: (value, numerator/denominator). Both when nothing says which."""
+    """Which inputs fit: (value, numerator/denominator).
+
+    The points so far say which; with none, a count, days or weeks measure takes a
+    value, and a percent or rate measure either.
+    """
     pts = [*measure.points, *([point] if point is not None else [])]
     has_value = any(p.value is not None for p in pts)
     has_ratio = any(p.value is None for p in pts)
     if not has_value and not has_ratio:
-        return True, True
+        return True, measure.unit not in VALUE_UNITS
     return has_value, has_ratio
 
 
@@ -159,7 +169,7 @@ class PointForm(ModalScreen[DataPoint | None]):
         with Horizontal(classes="point-row", id=f"row-{fields[0][0]}"):
             for k, (name, label, placeholder) in enumerate(fields):
                 yield Label(Text(label), classes="point-label" + (" -second" if k else ""))
-                yield Input(
+                yield TextInput(
                     self.initial[name],
                     placeholder=placeholder,
                     id=f"point-{name}",
@@ -310,6 +320,95 @@ class PointForm(ModalScreen[DataPoint | None]):
         dismiss_unless_typed(self, self.is_dirty(), "Discard what you typed for this point?")
 
 
+# -- saving a point, from this screen or another ------------------------------------------
+def store_point(store: Store, measure_id: str, point: DataPoint, *, new: bool) -> DataPoint:
+    """Save ``point`` (refusing a second point on its date); raise for the form to show."""
+    if store.read_only:
+        raise ReadOnlyError(f"Read-only: {store.read_only_reason}; nothing was saved.")
+    current = store.get(Measure, measure_id)
+    for other in current.points:
+        if other.date == point.date and other.id != point.id:
+            shown = value_text(view_frame(current), other)
+            raise ValidationError(
+                [
+                    FieldError(
+                        "date",
+                        "Date",
+                        f"there is already a point for {format_date(point.date)} "
+                        f"({shown}); choose another date, or edit that point instead",
+                    )
+                ]
+            )
+    if new:
+        store.add_point(current, point)
+    else:
+        store.update_point(current, point)
+    return point
+
+
+def saved_point_message(measure: Measure, point: DataPoint, *, named: bool = False) -> str:
+    """'Saved the point for 01/11/2026.' and, on lines after it, what may be wrong with it.
+
+    ``measure`` is the measure before the save; ``named`` adds its name (saved from
+    another screen).
+    """
+    to = f" to {measure.name}" if named else ""
+    saved = f"Saved the point for {format_date(point.date)}{to}."
+    warned = point_warnings(measure, point, today())
+    # Saved as typed; the warnings the form showed are repeated once it has closed.
+    return "\n".join([saved, *(f"⚠ {w.message}" for w in warned)])
+
+
+def add_point(screen: PdsaScreen, aim_id: str) -> None:
+    """Add a data point to one of the aim's measures, picked first if it has several.
+
+    Case measures are left out: their points come from their cases.
+    """
+    from pdsa_tui.ui.screens.pick import PickScreen
+
+    measures = [m for m in screen.store.measures(aim_id) if not m.cases]
+    if not measures:
+        screen.notify("This aim has no measure to add a point to yet.", severity="warning")
+        return
+
+    def open_form(measure_id: str | None) -> None:
+        measure = screen.store.lookup(Measure, measure_id) if measure_id else None
+        if measure is None:
+            return
+
+        def saved(point: DataPoint | None) -> None:
+            if point is not None:
+                screen.changed()
+                message = saved_point_message(measure, point, named=True)
+                warned = "\n" in message
+                screen.notify(
+                    message,
+                    severity="warning" if warned else "information",
+                    timeout=8 if warned else 4,
+                    markup=False,
+                )
+
+        form = PointForm(
+            measure, None, lambda p: store_point(screen.store, measure.id, p, new=True)
+        )
+        screen.app.push_screen(form, saved)
+
+    if len(measures) == 1:
+        open_form(measures[0].id)
+        return
+    screen.app.push_screen(
+        PickScreen(
+            "Add a data point to which measure?",
+            [
+                (m.id, f"{m.name} ({choices.label(choices.MEASURE_TYPES, m.type).lower()})")
+                for m in measures
+            ],
+            help="enter chooses; esc cancels.",
+        ),
+        open_form,
+    )
+
+
 # -- the screen ----------------------------------------------------------------------------
 class PointTable(RecordTable):
     """The points list: enter edits the point."""
@@ -456,9 +555,10 @@ class MeasureScreen(PdsaScreen):
             verdict.update(Text(f"Working out the chart of {n:,} points…", style="italic"))
             return
         aim = self.store.lookup(Aim, measure.aim_id)
-        markers = cycle_markers(self.store.cycles_for_aim(aim.id)) if aim else []
-        markers = thin_markers(markers, [p.date for p in points])
-        chart.show(view, markers)
+        cycles = self.store.cycles_for_aim(aim.id) if aim else []
+        markers = thin_markers(cycle_markers(cycles), [p.date for p in points])
+        titles = {i.id: i.title for i in self.store.ideas(aim.id)} if aim else {}
+        chart.show(view, markers, marker_notes(cycles, titles))
         verdict.update(verdict_text(view, charts))
         verdict.set_class(view.analysis.signal, "-signal")
 
@@ -475,28 +575,7 @@ class MeasureScreen(PdsaScreen):
     # -- writes -------------------------------------------------------------------------------
     def _store_point(self, point: DataPoint, *, new: bool) -> DataPoint:
         """Save ``point`` (refusing a second point on its date); raise for the form to show."""
-        store = self.store
-        if store.read_only:
-            raise ReadOnlyError(f"Read-only: {store.read_only_reason}; nothing was saved.")
-        current = store.get(Measure, self.measure_id)
-        for other in current.points:
-            if other.date == point.date and other.id != point.id:
-                shown = value_text(self.view, other) if self.view else ""
-                raise ValidationError(
-                    [
-                        FieldError(
-                            "date",
-                            "Date",
-                            f"there is already a point for {format_date(point.date)} "
-                            f"({shown}); choose another date, or edit that point instead",
-                        )
-                    ]
-                )
-        if new:
-            store.add_point(current, point)
-        else:
-            store.update_point(current, point)
-        return point
+        return store_point(self.store, self.measure_id, point, new=new)
 
     def _after_save(self, point: DataPoint | None) -> None:
         if point is None:
@@ -504,14 +583,14 @@ class MeasureScreen(PdsaScreen):
         before = self.measure
         self.changed()
         self.table.move_to(point.id)
-        saved = f"Saved the point for {format_date(point.date)}."
-        warned = point_warnings(before, point, today()) if before is not None else []
-        if warned:
-            # Saved as typed; the warnings the form showed are repeated once it has closed.
-            lines = "\n".join(f"⚠ {w.message}" for w in warned)
-            self.notify(f"{saved}\n{lines}", severity="warning", timeout=8, markup=False)
+        if before is None:
+            self.notify(f"Saved the point for {format_date(point.date)}.", timeout=3)
             return
-        self.notify(saved, timeout=3, markup=False)
+        message = saved_point_message(before, point)
+        if "\n" in message:
+            self.notify(message, severity="warning", timeout=8, markup=False)
+            return
+        self.notify(message, timeout=3, markup=False)
 
     def action_add_point(self) -> None:
         if self.measure is None or not self.can_write():

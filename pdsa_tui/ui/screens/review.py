@@ -319,7 +319,19 @@ class ReviewScreen(PdsaScreen):
             item.aim.code if item.aim else "", item.idea.title if item.idea else "", saved
         )
         self.notify(f"Saved cycle {saved.number} ({stage}).", timeout=3, markup=False)
+        self._focus_waiting()
         decision_follow_up(self, stored.decision, saved, self._open_draft, declined=self._declined)
+
+    def _focus_waiting(self) -> None:
+        """Put the cursor in the shown cycle's first empty field of the phase it waits for."""
+        item = self._item(self.current)
+        if item is None:
+            self.query_one("#queue", RecordTable).focus()
+            return
+        study, act = self._forms()
+        form = study if item.cycle.stage == "study" else act
+        box = form.first_empty() or form.boxes()[0]
+        box.control.focus()
 
     def _invalid(self, errors: Sequence[FieldError]) -> None:
         marked: list[str] = []
