@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from pdsa_tui.analysis.attention import target_for
@@ -178,14 +178,28 @@ def brief_verdict(verdict: str, most: int = 4) -> str:
 _SIGNAL = re.compile(r" (?=Signal[ :(])")
 
 
-def cycle_markers(cycles: Iterable[Cycle]) -> list[tuple[dt.date, str]]:
-    """Chart markers at the start of each cycle that has a date (carried out, else planned)."""
+def _dated(cycles: Iterable[Cycle]) -> list[tuple[dt.date, Cycle]]:
+    """Cycles with a date (carried out, else planned), in date order."""
     out = []
     for c in cycles:
         when = c.do_start or c.planned_start
         if when is not None:
-            out.append((when, f"C{c.number}"))
-    return sorted(out)
+            out.append((when, c))
+    return sorted(out, key=lambda t: (t[0], t[1].idea_id, t[1].number))
+
+
+def cycle_markers(cycles: Iterable[Cycle]) -> list[tuple[dt.date, str]]:
+    """Chart markers at the start of each dated cycle: C1, C2, ... in date order across the
+    aim (the exports number them the same way); :func:`marker_notes` says which is which."""
+    return [(when, f"C{k}") for k, (when, _) in enumerate(_dated(cycles), start=1)]
+
+
+def marker_notes(cycles: Iterable[Cycle], titles: Mapping[str, str]) -> dict[str, str]:
+    """Marker label -> '15-week reminder, cycle 1' (``titles``: change idea id -> title)."""
+    return {
+        f"C{k}": f"{titles.get(c.idea_id, '?')}, cycle {c.number}"
+        for k, (_, c) in enumerate(_dated(cycles), start=1)
+    }
 
 
 def thin_markers(

@@ -271,6 +271,13 @@ def _x_position(dates: Sequence[dt.date], when: dt.date) -> float | None:
     return len(dates) + 0.5 * min(1.0, (when - dates[-1]).days / 31)
 
 
+def markers_drawn(
+    dates: Sequence[dt.date], markers: Sequence[tuple[dt.date, str]]
+) -> list[tuple[dt.date, str]]:
+    """The markers :func:`render_chart` draws for points on ``dates`` (those near the span)."""
+    return [m for m in markers if _x_position(dates, m[0]) is not None]
+
+
 def _draw_markers(
     plt: Any,
     dates: Sequence[dt.date],

@@ -33,6 +33,15 @@ def time_left(deadline: dt.date | None, today: dt.date) -> str:
     return f"{span} left" if days > 0 else f"{span} over"
 
 
+def aim_time_left(status: str, deadline: dt.date | None, today: dt.date) -> str:
+    """Time to an active aim's deadline; an achieved or closed aim says so (never 'over')."""
+    if status == "achieved":
+        return "achieved"
+    if status == "closed":
+        return "closed"
+    return time_left(deadline, today)
+
+
 def stage_counts(cycles: Iterable[Cycle]) -> Counter[str]:
     """Cycles per stage."""
     return Counter(c.stage for c in cycles)

@@ -17,6 +17,7 @@ from pdsa_tui.analysis.measures import (
     MeasureView,
     brief_verdict,
     cycle_markers,
+    marker_notes,
     thin_markers,
 )
 from pdsa_tui.model import Aim, Case, ChangeIdea, Measure, choices, format_date
@@ -87,6 +88,8 @@ class AimScreen(PdsaScreen):
         self._rows: list[Row] = []
         #: Counts redraws, so an analysis asked for before the last one is dropped.
         self._drawn = 0
+        self.markers: list[tuple[dt.date, str]] = []
+        self.marker_notes: dict[str, str] = {}
 
     @property
     def aim(self) -> Aim:
@@ -144,7 +147,8 @@ class AimScreen(PdsaScreen):
         if aim.cohort_from:
             facts.append(f"from {format_date(aim.cohort_from)}")
         if aim.deadline:
-            facts.append(f"by {format_date(aim.deadline)} ({time_left(aim.deadline, now)})")
+            left = f" ({time_left(aim.deadline, now)})" if aim.status == "active" else ""
+            facts.append(f"by {format_date(aim.deadline)}{left}")
         facts.append(f"lead {aim.lead or '-'}")
         facts.append(choices.label(choices.AIM_STATUSES, aim.status).lower())
         text.append(" · ".join(facts), style="dim")
@@ -155,6 +159,8 @@ class AimScreen(PdsaScreen):
 
         cycles = self.store.cycles_for_aim(aim.id)
         self.markers = cycle_markers(cycles)
+        titles = {i.id: i.title for i in self.store.ideas(aim.id)}
+        self.marker_notes = marker_notes(cycles, titles)
         self.views = {}
         self._rows = []
         pending = []
@@ -229,7 +235,7 @@ class AimScreen(PdsaScreen):
             verdict.update(Text("Working out the chart…", style="italic") if waiting else "")
             return
         dates = [p.date for p in view.analysis.points]
-        chart.show(view, thin_markers(self.markers, dates))
+        chart.show(view, thin_markers(self.markers, dates), self.marker_notes)
         analysis = view.analysis
         kind = CHART_NAMES[analysis.chart]
         text = Text()
@@ -258,6 +264,14 @@ class AimScreen(PdsaScreen):
     def _tab_changed(self, event: TabbedContent.TabActivated) -> None:
         table = "#ideas-table" if event.pane.id == "ideas" else "#measures-table"
         self.query_one(table, RecordTable).focus()
+        # The chart key shows (and works) on the measures tab only.
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "chart":
+            tabs = self.query("#aim-tabs").results(TabbedContent)
+            return next((t.active != "ideas" for t in tabs), True)
+        return True
 
     def _move(self, table: str, key: str) -> None:
         self.query_one(table, RecordTable).move_to(key)

@@ -20,6 +20,7 @@ from pdsa_tui.model.dates import today
 from pdsa_tui.model.drivers import ChangePackage
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.summaries import (
+    aim_time_left,
     point_line,
     signal_label,
     stage_counts,
@@ -150,7 +151,10 @@ class OverviewScreen(PdsaScreen):
                         aim.code,
                         f"{aim.target_pct:g}%" if aim.target_pct is not None else "",
                         format_date(aim.deadline),
-                        (time_left(aim.deadline, now), "dim")
+                        (
+                            aim_time_left(aim.status, aim.deadline, now),
+                            "good" if aim.status == "achieved" else "dim",
+                        )
                         if aim.status != "active"
                         else time_left(aim.deadline, now),
                         latest,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import textwrap
+from collections.abc import Mapping, Sequence
 
 from rich.text import Text
 from textual.widgets import Static
@@ -12,24 +13,35 @@ from pdsa_tui.analysis.measures import MeasureView
 
 
 class ChartView(Static):
-    """Shows one measure's chart; call :meth:`show` with a fresh view to update it."""
+    """Shows one measure's chart; call :meth:`show` with a fresh view to update it.
+
+    It takes the height its container leaves (``1fr``) and draws to fill it.
+    """
 
     DEFAULT_CSS = """
-    ChartView { height: 14; min-height: 8; }
+    ChartView { height: 1fr; min-height: 8; }
     """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__("", id=id, classes=classes, markup=False)
         self.view: MeasureView | None = None
         self.markers: list[tuple[dt.date, str]] = []
+        self.notes: dict[str, str] = {}
         self._drawn_for: tuple[int, int, int] | None = None
         self._pending = False
         self.plain = ""
 
-    def show(self, view: MeasureView | None, markers: Sequence[tuple[dt.date, str]] = ()) -> None:
-        """Draw ``view`` (None clears the chart)."""
+    def show(
+        self,
+        view: MeasureView | None,
+        markers: Sequence[tuple[dt.date, str]] = (),
+        notes: Mapping[str, str] | None = None,
+    ) -> None:
+        """Draw ``view`` (None clears the chart) with ``markers``; ``notes`` (label -> what
+        it marks, e.g. 'C1' -> '15-week reminder, cycle 1') make a key under the chart."""
         self.view = view
         self.markers = list(markers)
+        self.notes = dict(notes or {})
         self._drawn_for = None
         if not self._pending:
             # Draw after the screen has caught up (a list's cursor moves first); while keys
@@ -64,10 +76,11 @@ class ChartView(Static):
             self.plain = "No data yet: add points to see the run chart."
             self.update(Text(self.plain, style="italic"))
             return
+        notes = self._marker_key(width, height)
         chart = render_chart(
             view.analysis,
             width=width,
-            height=height,
+            height=height - len(notes),
             goal=view.goal,
             markers=self.markers,
             scale=view.scale,
@@ -75,5 +88,38 @@ class ChartView(Static):
             ceiling=view.ceiling,
         )
         text = Text.from_ansi(chart)
+        for line in notes:
+            text.append("\n" + line, style="dim")
         self.plain = text.plain
         self.update(text)
+
+    def _marker_key(self, width: int, height: int) -> list[str]:
+        """'C1 = 15-week reminder, cycle 1  C2 = ...' for the markers drawn, in a few lines."""
+        from pdsa_tui.report.termchart import markers_drawn
+
+        assert self.view is not None
+        dates = [p.date for p in self.view.analysis.points]
+        entries = []
+        for _, label in markers_drawn(dates, self.markers):
+            # 'C7+' stands for C7 and the cycles after it that start before the next point.
+            note = self.notes.get(label.rstrip("+"))
+            if note:
+                more = " and more" if label.endswith("+") else ""
+                entries.append(f"{label} = {_short(note)}{more}")
+        if not entries:
+            return []
+        lines = textwrap.wrap("  ".join(entries), width=width, break_on_hyphens=False)
+        most = max(1, (height - 8) // 4)  # the chart keeps most of the room
+        if len(lines) > most:
+            lines = lines[:most]
+            lines[-1] = lines[-1][: width - 1] + "…"
+        return lines
+
+
+def _short(note: str, most: int = 40) -> str:
+    """A change idea's title cut at a word so the key stays short; the cycle number kept."""
+    title, sep, cycle = note.rpartition(", cycle ")
+    if not sep or len(title) <= most:
+        return note
+    cut = title[:most].rsplit(" ", 1)[0]
+    return f"{cut}…, cycle {cycle}"
