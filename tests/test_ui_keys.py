@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 from ui_support import LARGE, SMALL, screen_text, widget_text
 
-from pdsa_tui.model import Aim, Cycle, Measure, format_date
+from pdsa_tui.model import Aim, ChangeIdea, Cycle, Measure, format_date
 from pdsa_tui.ui.app import PdsaApp
 from pdsa_tui.ui.modals import HelpScreen, RecordForm
 from pdsa_tui.ui.screens.aim import AimScreen
@@ -201,7 +201,8 @@ async def test_an_achieved_aim_never_says_over(tmp_path: Path) -> None:
     async with app.run_test(size=LARGE) as pilot:
         assert app.store is not None
         aim = next(a for a in app.store.aims() if a.status == "active")
-        past = TODAY - dt.timedelta(days=400)
+        past = (aim.cohort_from or TODAY - dt.timedelta(days=400)) + dt.timedelta(days=1)
+        assert past < TODAY
         app.store.save(dataclasses.replace(aim, status="achieved", deadline=past))
         app.screen.sync()  # type: ignore[attr-defined]
         await pilot.pause()
@@ -243,3 +244,70 @@ async def test_new_cycle_form_is_not_dirty_with_only_its_defaults(tmp_path: Path
         app.push_screen(draft)
         await pilot.pause()
         assert not draft.is_dirty()
+
+
+# -- the change-idea lead's 5-minute job ---------------------------------------------------
+#: Keys as counted in the note: each key press is one, and each run of typed text is one.
+#: Before (29): tab down down enter | tab [date] tab [what happened] ctrl+s | f5 a tab enter
+#: [f] enter tab tab [what was said] ctrl+s | escape shift+tab down enter down down enter a
+#: [value] enter.
+JOB_KEYS_BEFORE = 29
+
+
+async def test_the_five_minute_job_takes_fewer_keys(tmp_path: Path) -> None:
+    """From the overview: record a cycle's Do, add one feedback, add one data point."""
+    app = demo_app(tmp_path)
+    count: list[str] = []
+
+    async def press(*keys: str) -> None:
+        count.extend(keys)
+        await pilot.press(*keys)
+        await pilot.pause()
+
+    async def typed(text: str) -> None:
+        count.append(f"[{text}]")
+        await type_text(pilot, text)
+
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        assert app.store is not None
+        store = app.store
+        cycle = demo_cycle(app, "do", "Permanence tracker")
+        aim_id = store.get(ChangeIdea, cycle.idea_id).aim_id
+        measures = [m for m in store.measures(aim_id) if not m.cases]
+        days = next(k for k, m in enumerate(measures) if m.unit == "days")
+        attention = app.screen.query_one("#attention", RecordTable)
+        row = next(k for k, r in enumerate(attention.rows) if r.key.endswith(cycle.id))
+        assert cycle.do_start is not None
+        ended = format_date(min(TODAY, cycle.do_start + dt.timedelta(days=14)))
+
+        # The cycle from Needs attention: its Do tab, the cursor in "Carried out to".
+        await press("tab", *["down"] * row, "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CycleScreen)
+        await typed(ended)
+        await press("tab")
+        await typed("Tracker read at three huddles")
+        await press("ctrl+s")
+        # Feedback from any tab: the cursor starts at Source (the date is today's).
+        await press("ctrl+f")
+        await press("enter")
+        await typed("f")  # the list jumps to Foster carer
+        await press("enter", "tab", "tab")
+        await typed("Quicker to spot drift")
+        await press("ctrl+s")
+        # A data point for one of the aim's measures.
+        await press("ctrl+g", *["down"] * days, "enter")
+        await typed("28")
+        await press("enter")
+
+        assert len(count) == 21 < JOB_KEYS_BEFORE, " ".join(count)
+        disk = on_disk(app)
+        assert disk.get(Cycle, cycle.id).stage == "study"
+        heard = [f for f in disk.feedback(cycle.id) if f.text == "Quicker to spot drift"]
+        assert len(heard) == 1 and heard[0].source == "foster_carer"
+        before = {p.id for p in measures[days].points}
+        new = [p for p in disk.get(Measure, measures[days].id).points if p.id not in before]
+        assert [p.value for p in new] == [28]
+        assert isinstance(app.screen, CycleScreen)
+        assert "Saved the point" in " ".join(str(n.message) for n in app._notifications)

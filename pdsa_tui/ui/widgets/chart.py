@@ -109,7 +109,12 @@ class ChartView(Static):
         if not entries:
             return []
         lines = textwrap.wrap("  ".join(entries), width=width, break_on_hyphens=False)
-        most = max(1, (height - 8) // 4)  # the chart keeps most of the room
+        from pdsa_tui.report.termchart import MIN_HEIGHT
+
+        # The chart keeps most of the room; too little and the key is left out.
+        most = min(max(1, (height - MIN_HEIGHT) // 4), height - MIN_HEIGHT)
+        if most <= 0:
+            return []
         if len(lines) > most:
             lines = lines[:most]
             lines[-1] = lines[-1][: width - 1] + "…"
