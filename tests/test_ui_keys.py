@@ -13,7 +13,7 @@ from test_ui_cycle import demo_app, demo_cycle, on_disk, open_cycle, tab_to, typ
 from test_ui_review import open_review
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
-from ui_support import LARGE, SMALL, screen_text, widget_text
+from ui_support import LARGE, SMALL, screen_text, settled_text, widget_text
 
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, Measure, format_date
 from pdsa_tui.ui.app import PdsaApp
@@ -28,7 +28,10 @@ async def footer(pilot: Pilot[None]) -> str:
     """The bottom row of the screen: the footer (drawn a moment after the screen)."""
     await pilot.pause()
     await pilot.pause()
-    return screen_text(pilot.app).splitlines()[-1]  # type: ignore[arg-type]
+    app = pilot.app
+    assert isinstance(app, PdsaApp)
+    text = await settled_text(pilot, app, lambda t: "palette" in t.splitlines()[-1])
+    return text.splitlines()[-1]
 
 
 def demo_measure(app: PdsaApp, unit: str) -> Measure:

@@ -160,7 +160,7 @@ async def test_cycle_dates_warn_beside_their_fields_and_save(tmp_path: Path) -> 
             "⚠ is 14 days ahead, yet the cycle already shows as Do (waiting to run)"
         )
         # Do: "Carried out to" in the future.
-        await pilot.press("f2")
+        await pilot.press("f3")
         await pilot.pause()
         await pilot.pause()
         screen.query_one("#field-do_end", Input).focus()

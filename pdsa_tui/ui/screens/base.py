@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from pdsa_tui.model import ChangeIdea, Record
 from pdsa_tui.store import ReadOnlyError, Store, StoreError
-from pdsa_tui.ui.modals import ConfirmScreen, PromptScreen, RecordForm
+from pdsa_tui.ui.modals import ConfirmScreen, PromptScreen, RecordForm, key_rows
 from pdsa_tui.ui.widgets.footer import KeyFooter
 from pdsa_tui.ui.widgets.guards import GuardedHeader
 
@@ -272,6 +272,10 @@ class PdsaScreen(Screen[None]):
         self.notify(f"Exported to {path}", title="Export done", timeout=8)
 
     # -- help -------------------------------------------------------------------------
+    def help_rows(self) -> list[tuple[str, str]]:
+        """(key, what it does): this screen's keys, then the app's, then the general ones."""
+        return key_rows(self)
+
     def palette_actions(self) -> Iterable[tuple[str, str, str]]:
         """(title, help, action) for the command palette: the screen's own keys."""
         seen = set()
