@@ -23,13 +23,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
-import json
 import random
-import sys
 import tempfile
 from pathlib import Path
 
-from common import Result, table
+from common import Result, table, write_json
 from screen_timing import BareScreen, Opened, cpu_median, freeze_store, time_open
 
 from pdsa_tui.analysis.cases import case_states, closed_by_milestone, derive_points
@@ -161,9 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = run(args.cases, max(1, args.repeat))
     print(table(rows))
     if args.json:
-        meta = {"python": sys.version.split()[0], "repeat": args.repeat}
-        out = {"meta": meta, "results": [r.as_json() for r in rows]}
-        Path(args.json).write_text(json.dumps(out, indent=2) + "\n")
+        write_json(args.json, rows, repeat=args.repeat)
     return 0
 
 

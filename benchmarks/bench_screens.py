@@ -27,16 +27,14 @@ import argparse
 import asyncio
 import dataclasses
 import datetime as dt
-import json
 import random
-import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import bench_save
-from common import Result, table
+from common import Result, table, write_json
 from screen_timing import BareScreen, Opened, freeze_store, time_open
 
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, DataPoint
@@ -186,9 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = run(max(1, args.repeat))
     print(table(rows))
     if args.json:
-        meta = {"python": sys.version.split()[0], "repeat": args.repeat}
-        out = {"meta": meta, "results": [r.as_json() for r in rows]}
-        Path(args.json).write_text(json.dumps(out, indent=2) + "\n")
+        write_json(args.json, rows, repeat=args.repeat)
     return 0
 
 

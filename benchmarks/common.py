@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import statistics
 import sys
 import time
@@ -108,3 +109,12 @@ def table(results: list[Result]) -> str:
             f"{r.baseline_name[:22]:<22} {base} {ratio} {target_text(r.target):>9} {verdict:<4}"
         )
     return "\n".join(lines)
+
+
+def write_json(path: str | Path, rows: list[Result], **meta: Any) -> None:
+    """Write ``rows`` (and ``meta``, with the Python version) as a standalone benchmark's JSON."""
+    out = {
+        "meta": {"python": sys.version.split()[0], **meta},
+        "results": [r.as_json() for r in rows],
+    }
+    Path(path).write_text(json.dumps(out, indent=2) + "\n")
