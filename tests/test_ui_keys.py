@@ -183,6 +183,7 @@ async def test_review_save_and_next_puts_the_cursor_in_the_next_cycles_field(
     app = demo_app(tmp_path)
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_review(app, pilot)
+        assert "m Meeting" in await footer(pilot)  # it fits 80 columns now
         first, second = (r.key for r in screen.query_one("#queue", RecordTable).rows[:2])
         waits = on_disk(app).get(Cycle, second).stage
         screen.query_one("#field-next_steps").focus()

@@ -79,7 +79,6 @@ class ReviewScreen(PdsaScreen):
             "meeting",
             "Meeting",
             id="review.meeting",
-            show=False,  # leaving the queue offers it; the footer is full at 80 columns
             tooltip="Record this review as a meeting",
         ),
         Binding("escape", "back", "Back", id="review.back"),
