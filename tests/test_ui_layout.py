@@ -14,6 +14,7 @@ from pdsa_tui.model import ChangeIdea, Cycle, Feedback, Measure
 from pdsa_tui.ui.app import PdsaApp
 from pdsa_tui.ui.modals import RecordForm
 from pdsa_tui.ui.screens.aim import AimScreen
+from pdsa_tui.ui.screens.cases import CasesScreen
 from pdsa_tui.ui.screens.cycle import CycleScreen
 from pdsa_tui.ui.screens.feedback import FeedbackForm
 from pdsa_tui.ui.screens.idea import IdeaScreen
@@ -172,3 +173,27 @@ async def test_chart_markers_say_which_change_idea(tmp_path: Path) -> None:
         assert keyed, plain
         assert any(t[:20] in keyed[0] for t in titles)
         assert ", cycle " in keyed[0]
+
+
+async def test_every_chart_of_an_aims_measures_keys_its_markers(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=LARGE) as pilot:
+        assert app.store is not None
+        aim = app.store.find_aim("Aim 2")
+        titles = [i.title for i in app.store.ideas(aim.id)]
+        typed = next(m for m in app.store.measures(aim.id) if not m.cases and m.points)
+        cases = next(m for m in app.store.measures(aim.id) if m.cases)
+        app.push_screen(MeasureScreen(typed.id))
+        await pilot.pause()
+        await pilot.pause()
+        for screen, chart_id in ((app.screen, "#measure-chart"), (None, "#monthly-chart")):
+            if screen is None:
+                app.push_screen(CasesScreen(cases.id))
+                await pilot.pause()
+                await pilot.press("p")  # the monthly points and their chart
+                await pilot.pause()
+                await pilot.pause()
+            plain = app.screen.query_one(chart_id, ChartView).plain
+            keyed = [line for line in plain.splitlines() if "C1 = " in line]
+            assert keyed, plain
+            assert any(t[:20] in keyed[0] for t in titles)

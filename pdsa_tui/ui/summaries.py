@@ -6,9 +6,10 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 
-from pdsa_tui.analysis.measures import MeasureView
+from pdsa_tui.analysis.measures import MeasureView, cycle_markers, marker_notes, thin_markers
 from pdsa_tui.model import Cycle, format_date
 from pdsa_tui.model.choices import STAGES
+from pdsa_tui.store import Store
 
 STAGE_ORDER = list(STAGES)
 STAGE_LETTER = {"plan": "P", "do": "D", "study": "S", "act": "A", "closed": "✓"}
@@ -105,3 +106,13 @@ def point_line(view: MeasureView) -> str:
     if view.goal is not None:
         text += f", goal {view.format(view.goal)}"
     return text
+
+
+def chart_marks(
+    store: Store, aim_id: str, dates: list[dt.date]
+) -> tuple[list[tuple[dt.date, str]], dict[str, str]]:
+    """The aim's cycles as chart markers for points on ``dates`` (thinned where crowded),
+    and the key saying which change idea each is ('C1' -> '15-week reminder, cycle 1')."""
+    cycles = store.cycles_for_aim(aim_id)
+    titles = {i.id: i.title for i in store.ideas(aim_id)}
+    return thin_markers(cycle_markers(cycles), dates), marker_notes(cycles, titles)

@@ -39,6 +39,7 @@ from pdsa_tui.store import StoreError
 from pdsa_tui.ui.measure_text import marker_text, verdict_text
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.screens.pick import PickScreen
+from pdsa_tui.ui.summaries import chart_marks
 from pdsa_tui.ui.widgets.chart import ChartView
 from pdsa_tui.ui.widgets.record_table import Cell, Column, LazyRows, RecordTable, Row
 
@@ -302,7 +303,9 @@ class CasesScreen(PdsaScreen):
             for p in live.sorted_points()
         ]
         self.query_one("#monthly-table", RecordTable).set_rows(rows)
-        self.query_one("#monthly-chart", ChartView).show(view)
+        dates = [p.date for p in view.analysis.points]
+        markers, notes = chart_marks(self.store, self.aim.id, dates) if self.aim else ([], {})
+        self.query_one("#monthly-chart", ChartView).show(view, markers, notes)
         mv = self.query_one("#monthly-verdict", Static)
         mv.update(verdict_text(view, charts))
         mv.set_class(view.analysis.signal, "-signal")

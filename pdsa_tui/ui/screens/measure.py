@@ -18,10 +18,7 @@ from pdsa_tui.analysis.charts import ChartType
 from pdsa_tui.analysis.measures import (
     MeasureView,
     available_charts,
-    cycle_markers,
     default_chart,
-    marker_notes,
-    thin_markers,
     view_frame,
 )
 from pdsa_tui.analysis.warnings import FieldWarning, point_warnings
@@ -47,6 +44,7 @@ from pdsa_tui.ui.measure_text import (
 )
 from pdsa_tui.ui.modals import ConfirmScreen, dismiss_unless_typed, not_saved_text
 from pdsa_tui.ui.screens.base import PdsaScreen
+from pdsa_tui.ui.summaries import chart_marks
 from pdsa_tui.ui.view_cache import analyse_now, cached_view, measure_view
 from pdsa_tui.ui.widgets.chart import ChartView
 from pdsa_tui.ui.widgets.inputs import TextInput
@@ -554,11 +552,9 @@ class MeasureScreen(PdsaScreen):
             n = len(points)
             verdict.update(Text(f"Working out the chart of {n:,} points…", style="italic"))
             return
-        aim = self.store.lookup(Aim, measure.aim_id)
-        cycles = self.store.cycles_for_aim(aim.id) if aim else []
-        markers = thin_markers(cycle_markers(cycles), [p.date for p in points])
-        titles = {i.id: i.title for i in self.store.ideas(aim.id)} if aim else {}
-        chart.show(view, markers, marker_notes(cycles, titles))
+        dates = [p.date for p in points]
+        markers, notes = chart_marks(self.store, measure.aim_id, dates)
+        chart.show(view, markers, notes)
         verdict.update(verdict_text(view, charts))
         verdict.set_class(view.analysis.signal, "-signal")
 
