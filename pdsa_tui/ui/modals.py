@@ -279,7 +279,7 @@ def key_rows(screen: Screen[Any]) -> list[tuple[str, str]]:
         else:
             continue
         seen.add(b.action)
-    return [*rows, ("", ""), *app_rows, *GENERAL_KEYS]
+    return [*rows, ("", ""), *app_rows, *([("", "")] if app_rows else []), *GENERAL_KEYS]
 
 
 class HelpScreen(ModalScreen[None]):
