@@ -1,7 +1,7 @@
 """The speed-ups of issue 16 keep their behaviour: one parse at open (two if the file
 changed meanwhile), the garbage collector paused and always resumed, the app's entry
 point with run options (what the start-up benchmark runs), the app's arguments parsed
-without importing the subcommands."""
+and its first screen drawn without importing the subcommands or the forms."""
 
 from __future__ import annotations
 
@@ -128,6 +128,41 @@ def test_opening_the_app_parses_without_importing_subcommands() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.splitlines()
     assert out == ["x.json check True False None", "[]"]
+
+
+FIRST_SCREEN = """
+import sys
+from pathlib import Path
+
+from pdsa_tui.cli import parse_args
+from pdsa_tui.ui.app import run
+
+LATER = ("pdsa_tui.ui.modals", "pdsa_tui.ui.widgets.fields", "pdsa_tui.cli.commands",
+         "pdsa_tui.model.csvseries", "pdsa_tui.store.csvfile")
+
+
+async def ready(pilot):
+    await pilot.pause()
+    print(type(pilot.app.screen).__name__, [m for m in LATER if m in sys.modules])
+    pilot.app.exit()
+
+
+run(Path(parse_args(["--db", sys.argv[1]]).db), headless=True, auto_pilot=ready, size=(100, 30))
+"""
+
+
+def test_the_first_screen_imports_no_form_and_no_subcommand(
+    tmp_db: Path, store: Store, programme: Programme
+) -> None:
+    """Forms, dialogs and the subcommands' modules are imported when first used, not at start."""
+    out = subprocess.run(
+        [sys.executable, "-c", FIRST_SCREEN, str(tmp_db)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout
+    assert out.strip().splitlines()[-1] == "OverviewScreen []"
 
 
 @pytest.mark.parametrize(

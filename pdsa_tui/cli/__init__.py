@@ -22,7 +22,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser(*, subcommands: bool = True) -> argparse.ArgumentParser:
     """The full argument parser (without ``subcommands``: only the app's own options)."""
-    from pdsa_tui.cli import commands
+    from pdsa_tui.cli.app_options import add_db_option
 
     parser = _Parser(
         prog="pdsa",
@@ -32,7 +32,7 @@ def build_parser(*, subcommands: bool = True) -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"pdsa {__version__}")
-    commands.add_db_option(parser, top=True)
+    add_db_option(parser, top=True)
     parser.add_argument(
         "--demo",
         action="store_true",
@@ -53,6 +53,7 @@ def build_parser(*, subcommands: bool = True) -> argparse.ArgumentParser:
         cmd_meeting,
         cmd_merge,
         cmd_programme,
+        commands,
     )
 
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -102,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parse_args(args_list)
         func = getattr(args, "func", None)
         if func is None:
-            from pdsa_tui.cli.commands import run_app
+            from pdsa_tui.cli.app_options import run_app
 
             return run_app(args)
         with visible_output():

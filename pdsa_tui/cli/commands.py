@@ -7,11 +7,11 @@ import contextlib
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from pdsa_tui.cli.app_options import add_db_option, db_path
 from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
 from pdsa_tui.model import (
     Aim,
@@ -23,31 +23,9 @@ from pdsa_tui.model import (
     point_from_form,
 )
 from pdsa_tui.model.csvseries import date_taken, kind_clash, plan_import
-from pdsa_tui.store import DatabaseNotFoundError, Store, StoreError, default_db_path, lock_path
+from pdsa_tui.store import DatabaseNotFoundError, Store, StoreError, lock_path
 from pdsa_tui.store.csvfile import CsvFileError, read_csv_text
 from pdsa_tui.store.store import what_to_do
-
-
-def add_db_option(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
-    """``--db PATH`` and ``--user NAME``, before or after the subcommand."""
-    parser.add_argument(
-        "--db",
-        metavar="PATH",
-        # A subcommand's own default would hide a --db given before the subcommand.
-        default=None if top else argparse.SUPPRESS,
-        help=f"database file (default: $PDSA_DB, else {default_db_path()})",
-    )
-    parser.add_argument(
-        "--user",
-        metavar="NAME",
-        default=None if top else argparse.SUPPRESS,
-        help="who is saving (a role or initials; default: $PDSA_USER, else your login name)",
-    )
-
-
-def db_path(args: argparse.Namespace) -> Path:
-    """The database path the user chose, or the default."""
-    return Path(args.db).expanduser() if args.db else default_db_path()
 
 
 @contextlib.contextmanager
@@ -442,26 +420,6 @@ def cmd_data_import(args: argparse.Namespace) -> int:
 
 
 # -- the app ---------------------------------------------------------------------------
-def run_app(args: argparse.Namespace) -> int:
-    """Open the TUI on the chosen database, or on a temporary copy of the demo."""
-    try:
-        from pdsa_tui.ui.app import run
-    except ImportError:  # pragma: no cover - the TUI is part of every install
-        build = __import__("pdsa_tui.cli", fromlist=["build_parser"]).build_parser
-        build().print_help()
-        return 0
-    if args.demo:
-        if args.db:
-            raise CliError("--demo opens a temporary demo; do not combine it with --db", EXIT_USAGE)
-        from pdsa_tui.demo import write_demo
-
-        with tempfile.TemporaryDirectory(prefix="pdsa-demo-") as tmp:
-            path = Path(tmp) / "demo.json"
-            write_demo(path)
-            return run(path, demo=True, read_only=args.read_only, user=args.user)
-    return run(db_path(args), demo=False, read_only=args.read_only, user=args.user)
-
-
 def register(sub: argparse._SubParsersAction) -> None:
     """Add demo, check, list and data to the parser."""
     from pdsa_tui.cli import cmd_data_delete

@@ -14,10 +14,11 @@ from textual.widgets import Static
 
 from pdsa_tui.model import ChangeIdea, Record
 from pdsa_tui.store import ReadOnlyError, Store, StoreError
-from pdsa_tui.ui.modals import ConfirmScreen, PromptScreen, RecordForm, key_rows
 from pdsa_tui.ui.widgets.footer import KeyFooter
 from pdsa_tui.ui.widgets.guards import GuardedHeader
 
+# The forms and dialogs (pdsa_tui.ui.modals: fields, option lists, the file picker) are
+# imported when one first opens, not at start: the first screen needs none of them.
 if TYPE_CHECKING:
     from pdsa_tui.ui.app import PdsaApp
 
@@ -176,6 +177,8 @@ class PdsaScreen(Screen[None]):
 
                 offer_evidence(self, saved.id, "implementing")
 
+        from pdsa_tui.ui.modals import RecordForm
+
         self.app.push_screen(RecordForm(title, record, save or self.save, **form_options), done)
 
     def confirm_delete(
@@ -202,6 +205,8 @@ class PdsaScreen(Screen[None]):
             self.notify(f"Deleted {label}.", timeout=3)
             if then is not None:
                 then()
+
+        from pdsa_tui.ui.modals import ConfirmScreen
 
         self.app.push_screen(ConfirmScreen(question, yes="Delete", danger=True), answer)
 
@@ -241,6 +246,8 @@ class PdsaScreen(Screen[None]):
             if name and name.strip():
                 write(Path(name.strip()).expanduser(), format_of(name, allowed))
 
+        from pdsa_tui.ui.modals import PromptScreen
+
         prompt = PromptScreen(
             title,
             str(Path.cwd() / suggested),
@@ -262,6 +269,8 @@ class PdsaScreen(Screen[None]):
                 if yes:
                     self._write(path, fmt, what, force=True)
 
+            from pdsa_tui.ui.modals import ConfirmScreen
+
             self.app.push_screen(
                 ConfirmScreen(f"{path} exists. Replace it?", yes="Replace", danger=True), answer
             )
@@ -274,6 +283,8 @@ class PdsaScreen(Screen[None]):
     # -- help -------------------------------------------------------------------------
     def help_rows(self) -> list[tuple[str, str]]:
         """(key, what it does): this screen's keys, then the app's, then the general ones."""
+        from pdsa_tui.ui.modals import key_rows
+
         return key_rows(self)
 
     def palette_actions(self) -> Iterable[tuple[str, str, str]]:
