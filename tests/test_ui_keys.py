@@ -8,9 +8,11 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from conftest import TODAY
 from test_ui_cycle import demo_app, demo_cycle, on_disk, open_cycle, tab_to, type_text, value
 from test_ui_review import open_review
+from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 from ui_support import LARGE, SMALL, screen_text, settled_text, widget_text
@@ -315,3 +317,16 @@ async def test_the_five_minute_job_takes_fewer_keys(tmp_path: Path) -> None:
         assert [p.value for p in new] == [28]
         assert isinstance(app.screen, CycleScreen)
         assert "Saved the point" in " ".join(str(n.message) for n in app._notifications)
+
+
+@pytest.mark.parametrize("second", ["e", "n", "r", "x", "p", "enter"])
+async def test_a_key_typed_right_after_quit_opens_nothing(tmp_path: Path, second: str) -> None:
+    # In a terminal "q" and the next key can arrive in one read: the second key opened a
+    # form on the closing app, which crashed looking for its fields (found in tmux).
+    app = demo_app(tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("down")
+        app.post_message(events.Key("q", "q"))
+        app.post_message(events.Key(second, second if len(second) == 1 else None))
+        await pilot.pause()
+    assert app.return_code == 0

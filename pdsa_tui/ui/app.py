@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -150,6 +151,16 @@ class PdsaApp(App[None]):
             if callable(is_dirty) and is_dirty():
                 out.append(screen)
         return out
+
+    async def on_event(self, event: events.Event) -> None:
+        """Drop keys that arrive after quitting began (``q`` then ``e`` in one read).
+
+        Otherwise the second key opens a form on a closing app, and the form finds no
+        fields to focus.
+        """
+        if self._exit and isinstance(event, events.Key):
+            return
+        await super().on_event(event)
 
     async def action_quit(self) -> None:
         """Quit; first ask, as escape does, when any screen holds unsaved typing."""
