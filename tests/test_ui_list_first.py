@@ -150,3 +150,33 @@ async def test_cases_screen_fills_a_tab_when_shown_list_before_chart(tmp_path: P
         chart = screen.query_one("#weeks-chart", ChartView)
         assert chart.view is not None and len(chart.view.analysis.points) == 3
         assert "I chart (XmR)" in widget_text(screen.query_one("#weeks-verdict", Static))
+
+
+async def test_a_chart_drawn_once_is_reused_when_its_screen_opens_again(
+    long_series, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    from pdsa_tui.report import termchart
+
+    path, _, measure_id = long_series
+    drawn: list[int] = []
+    real = termchart.render_chart
+
+    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+        drawn.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(termchart, "render_chart", counting)
+    app = PdsaApp(Store.open(path), path)
+    async with app.run_test(size=LARGE) as pilot:
+        await pilot.pause()
+        plains = []
+        for _ in range(2):
+            screen = MeasureScreen(measure_id)
+            await app.push_screen(screen)
+            await pilot.pause()
+            await pilot.pause()
+            plains.append(screen.query_one(ChartView).plain)
+            app.pop_screen()
+            await pilot.pause()
+        assert plains[0] and plains[0] == plains[1]
+        assert len(drawn) == 1  # the second visit showed the kept drawing

@@ -11,6 +11,13 @@ from textual.widgets import Static
 
 from pdsa_tui.analysis.measures import MeasureView
 
+#: Charts drawn lately: (view id, width, height, markers, notes) -> (view, text). A view is
+#: kept per measure revision (``view_cache``), so a screen opened again, or another screen
+#: showing the same measure at the same size, reuses the drawing (plotext takes tens of
+#: milliseconds, far more for thousands of points).
+_drawn: dict[tuple[object, ...], tuple[MeasureView, Text]] = {}
+_KEEP = 16
+
 
 class ChartView(Static):
     """Shows one measure's chart; call :meth:`show` with a fresh view to update it.
@@ -69,13 +76,27 @@ class ChartView(Static):
         if key == self._drawn_for:
             return
         self._drawn_for = key
-        from pdsa_tui.report.termchart import render_chart
-
         view = self.view
         if not view.analysis.points:
             self.plain = "No data yet: add points to see the run chart."
             self.update(Text(self.plain, style="italic"))
             return
+        memo = (id(view), width, height, tuple(self.markers), tuple(sorted(self.notes.items())))
+        kept = _drawn.get(memo)
+        if kept is not None and kept[0] is view:
+            text = kept[1]
+        else:
+            text = self._chart_text(view, width, height)
+            _drawn[memo] = (view, text)
+            while len(_drawn) > _KEEP:
+                del _drawn[next(iter(_drawn))]
+        self.plain = text.plain
+        self.update(text)
+
+    def _chart_text(self, view: MeasureView, width: int, height: int) -> Text:
+        """The chart of ``view`` at this size, with its marker key under it."""
+        from pdsa_tui.report.termchart import render_chart
+
         notes = self._marker_key(width, height)
         chart = render_chart(
             view.analysis,
@@ -90,8 +111,7 @@ class ChartView(Static):
         text = Text.from_ansi(chart)
         for line in notes:
             text.append("\n" + line, style="dim")
-        self.plain = text.plain
-        self.update(text)
+        return text
 
     def _marker_key(self, width: int, height: int) -> list[str]:
         """'C1 = 15-week reminder, cycle 1  C2 = ...' for the markers drawn, in a few lines."""
