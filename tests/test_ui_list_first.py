@@ -22,6 +22,7 @@ from pdsa_tui.store import Store
 from pdsa_tui.ui import view_cache
 from pdsa_tui.ui.app import PdsaApp
 from pdsa_tui.ui.screens.aim import AimScreen
+from pdsa_tui.ui.screens.cases import CasesScreen
 from pdsa_tui.ui.screens.measure import MeasureScreen
 from pdsa_tui.ui.widgets.chart import ChartView
 from pdsa_tui.ui.widgets.record_table import LazyRows, RecordTable, Row
@@ -150,6 +151,15 @@ async def test_cases_screen_fills_a_tab_when_shown_list_before_chart(tmp_path: P
         chart = screen.query_one("#weeks-chart", ChartView)
         assert chart.view is not None and len(chart.view.analysis.points) == 3
         assert "I chart (XmR)" in widget_text(screen.query_one("#weeks-verdict", Static))
+        # Opened again with no case changed: the same weeks chart, kept, not worked out again.
+        app.pop_screen()
+        await pilot.pause()
+        again = CasesScreen(setup.measure.id)
+        await app.push_screen(again)
+        again.action_tab("closed")
+        await pilot.pause()
+        await pilot.pause()
+        assert again.query_one("#weeks-chart", ChartView).view is chart.view
 
 
 async def test_a_chart_drawn_once_is_reused_when_its_screen_opens_again(

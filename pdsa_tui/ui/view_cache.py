@@ -9,6 +9,7 @@ measure (or, for a case measure, any case) changes.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from weakref import WeakKeyDictionary
 
 from pdsa_tui.analysis.charts import ChartType
@@ -67,12 +68,16 @@ def measure_view(
     today: dt.date,
 ) -> MeasureView:
     """The view of ``measure`` (a case measure with its derived points), from the cache."""
-    views = _views.setdefault(store, {})
     key = _key(store, measure, chart, aim, today)
+    return kept(store, key, lambda: view_measure(measure, chart=chart, aim=aim))
+
+
+def kept(store: Store, key: tuple[object, ...], make: Callable[[], MeasureView]) -> MeasureView:
+    """The view kept under ``key`` for ``store``; ``make`` makes it the first time."""
+    views = _views.setdefault(store, {})
     view = views.get(key)
     if view is None:
-        view = view_measure(measure, chart=chart, aim=aim)
-        views[key] = view
+        view = views[key] = make()
         while len(views) > KEEP:
             del views[next(iter(views))]
     return view

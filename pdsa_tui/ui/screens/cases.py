@@ -40,6 +40,7 @@ from pdsa_tui.ui.measure_text import marker_text, verdict_text
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.screens.pick import PickScreen
 from pdsa_tui.ui.summaries import chart_marks
+from pdsa_tui.ui.view_cache import kept
 from pdsa_tui.ui.widgets.chart import ChartView
 from pdsa_tui.ui.widgets.record_table import Cell, Column, LazyRows, RecordTable, Row
 
@@ -277,7 +278,9 @@ class CasesScreen(PdsaScreen):
     def _chart_weeks(self, drawn: int, measure: Measure, closed: list[CaseState]) -> None:
         if drawn != self._drawn:
             return  # redrawn meanwhile: the newer fill has its own chart on the way
-        weeks = weeks_view(measure, closed) if closed else None
+        # Kept until a case changes (the store's version) or the day does.
+        key = ("weeks", measure.id, self.store.version, dates_mod.today())
+        weeks = kept(self.store, key, lambda: weeks_view(measure, closed)) if closed else None
         self.query_one("#weeks-chart", ChartView).show(weeks)
         wv = self.query_one("#weeks-verdict", Static)
         wv.update(verdict_text(weeks, ["i"]) if weeks else Text("No closed cases yet."))
