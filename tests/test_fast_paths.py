@@ -138,7 +138,7 @@ from pdsa_tui.cli import parse_args
 from pdsa_tui.ui.app import run
 
 LATER = ("pdsa_tui.ui.modals", "pdsa_tui.ui.widgets.fields", "pdsa_tui.cli.commands",
-         "pdsa_tui.model.csvseries", "pdsa_tui.store.csvfile")
+         "pdsa_tui.model.csvseries", "pdsa_tui.store.csvfile", "importlib.resources")
 
 
 async def ready(pilot):
@@ -154,7 +154,8 @@ run(Path(parse_args(["--db", sys.argv[1]]).db), headless=True, auto_pilot=ready,
 def test_the_first_screen_imports_no_form_and_no_subcommand(
     tmp_db: Path, store: Store, programme: Programme
 ) -> None:
-    """Forms, dialogs and the subcommands' modules are imported when first used, not at start."""
+    """Forms, dialogs and the subcommands' modules are imported when first used, not at start
+    (nor importlib.resources: the self-assessment template is read beside its module)."""
     out = subprocess.run(
         [sys.executable, "-c", FIRST_SCREEN, str(tmp_db)],
         capture_output=True,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 from dataclasses import dataclass
-from importlib import resources
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,15 @@ class Template:
 @functools.cache
 def template() -> Template:
     """The template from ``pdsa_tui/data/self_assessment.json`` (read once)."""
-    raw = resources.files("pdsa_tui").joinpath("data/self_assessment.json").read_text("utf-8")
+    # Read beside this module when it is a plain file (every ordinary install): importing
+    # importlib.resources costs about 3 ms at every start, and the template is read at import.
+    path = Path(__file__).resolve().parent.parent / "data" / "self_assessment.json"
+    if path.is_file():
+        raw = path.read_text("utf-8")
+    else:  # pragma: no cover - a zipped install
+        from importlib import resources
+
+        raw = resources.files("pdsa_tui").joinpath("data/self_assessment.json").read_text("utf-8")
     data = json.loads(raw)
     themes = tuple(
         Theme(
