@@ -19,7 +19,7 @@ from pdsa_tui.model.safetext import visible
 from pdsa_tui.store import Store
 from pdsa_tui.ui.modals import ConfirmScreen
 from pdsa_tui.ui.screens.cycle import CycleScreen
-from pdsa_tui.ui.screens.measure import PointForm
+from pdsa_tui.ui.screens.point_form import PointForm
 
 ESC = "\x1b"
 CSI = "\x9b"

@@ -19,7 +19,8 @@ from pdsa_tui.store import Store
 from pdsa_tui.ui.app import PdsaApp
 from pdsa_tui.ui.modals import ConfirmScreen
 from pdsa_tui.ui.screens.aim import AimScreen
-from pdsa_tui.ui.screens.measure import MeasureScreen, PointForm
+from pdsa_tui.ui.screens.measure import MeasureScreen
+from pdsa_tui.ui.screens.point_form import PointForm
 from pdsa_tui.ui.widgets.chart import ChartView
 
 

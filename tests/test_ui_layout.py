@@ -18,7 +18,8 @@ from pdsa_tui.ui.screens.cases import CasesScreen
 from pdsa_tui.ui.screens.cycle import CycleScreen
 from pdsa_tui.ui.screens.feedback import FeedbackForm
 from pdsa_tui.ui.screens.idea import IdeaScreen
-from pdsa_tui.ui.screens.measure import MeasureScreen, PointForm
+from pdsa_tui.ui.screens.measure import MeasureScreen
+from pdsa_tui.ui.screens.point_form import PointForm
 from pdsa_tui.ui.widgets.chart import ChartView
 
 

@@ -21,7 +21,8 @@ from pdsa_tui.model.dates import add_period
 from pdsa_tui.store import Store
 from pdsa_tui.ui.app import PdsaApp
 from pdsa_tui.ui.screens.cycle import CycleScreen
-from pdsa_tui.ui.screens.measure import MeasureScreen, PointForm
+from pdsa_tui.ui.screens.measure import MeasureScreen
+from pdsa_tui.ui.screens.point_form import PointForm
 from pdsa_tui.ui.widgets.fields import FieldBox
 
 NAME = "Days from accommodation to first review"

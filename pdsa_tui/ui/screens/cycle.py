@@ -656,7 +656,7 @@ class CycleScreen(PdsaScreen):
         """Add a data point to one of the aim's measures (picked if it has several)."""
         if self.cycle is None or not self.can_write():
             return
-        from pdsa_tui.ui.screens.measure import add_point
+        from pdsa_tui.ui.screens.point_form import add_point
 
         idea = self.store.lookup(ChangeIdea, self.cycle.idea_id)
         if idea is not None:
