@@ -29,7 +29,6 @@ Parts that need code rather than records (``demo_drivers``, ``demo_cases``) are 
 
 from __future__ import annotations
 
-import calendar
 import csv
 import dataclasses
 import datetime as dt
@@ -46,6 +45,7 @@ from typing import Any
 from pdsa_tui.demo_cases import add_demo_cases
 from pdsa_tui.demo_drivers import add_demo_drivers
 from pdsa_tui.model import RECORD_TYPES, DataPoint, Measure, dates
+from pdsa_tui.model.dates import add_months
 from pdsa_tui.store import Store
 
 #: Names of the measures the sample import files are for (``pdsa data import --measure``).
@@ -72,13 +72,6 @@ _TEMPLATE = re.compile(r"\{\{(\d{4}-\d{2}-\d{2}|today(?:[+-]\d+)?)\|([^}]*)\}\}"
 
 def _month_index(day: dt.date) -> int:
     return day.year * 12 + day.month - 1
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved by whole months (the 31st becomes the month's last day if shorter)."""
-    year, m0 = divmod(_month_index(day) + months, 12)
-    last = calendar.monthrange(year, m0 + 1)[1]
-    return dt.date(year, m0 + 1, min(day.day, last))
 
 
 def month(i: int, *, today: dt.date | None = None) -> dt.date:

@@ -166,3 +166,12 @@ def test_formatted_dates_parse_back(value: dt.date) -> None:
     assert (
         parse_date(f"{value.month:02d}/{value.day:02d}/{value.year:04d}", dayfirst=False) == value
     )
+
+
+def test_add_months_clamps_the_day_and_crosses_years() -> None:
+    from pdsa_tui.model.dates import add_months
+
+    assert add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
+    assert add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
+    assert add_months(dt.date(2026, 11, 15), 14) == dt.date(2028, 1, 15)
+    assert add_months(dt.date(2026, 3, 31), -13) == dt.date(2025, 2, 28)

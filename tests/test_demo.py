@@ -22,13 +22,13 @@ from pdsa_tui.demo import (
     AIM2_REMINDER,
     AIM4_WEEKS,
     N_MONTHS,
-    add_months,
     build_demo,
     import_samples,
     month,
     write_demo,
 )
 from pdsa_tui.model import Aim, Case, ChangeIdea, Cycle, Feedback, Measure, dates, parse_date
+from pdsa_tui.model.dates import add_months
 from pdsa_tui.store import Store
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

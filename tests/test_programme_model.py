@@ -10,7 +10,8 @@ import pytest
 
 from pdsa_tui.model import Aim, Cycle, Meeting, ValidationError, dates, from_form, to_form
 from pdsa_tui.model import Programme as ProgrammeRecord
-from pdsa_tui.model.programme import add_months, next_due
+from pdsa_tui.model.dates import add_months
+from pdsa_tui.model.programme import next_due
 from pdsa_tui.model.rows import Action, Decision, Member, parse_rows, split_line
 from pdsa_tui.store import Store, StoreError
 

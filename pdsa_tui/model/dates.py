@@ -125,7 +125,11 @@ def add_period(day: dt.date, frequency: str, periods: int = 1) -> dt.date:
         return day + dt.timedelta(days=7 * periods)
     if freq.startswith("fortnight"):
         return day + dt.timedelta(days=14 * periods)
-    months = (3 if freq.startswith("quarter") else 1) * periods
+    return add_months(day, (3 if freq.startswith("quarter") else 1) * periods)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` moved by whole months (the 31st becomes a shorter month's last day)."""
     m = day.month - 1 + months
     year, month = day.year + m // 12, m % 12 + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import calendar
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import ClassVar, Self
 
 from pdsa_tui.model import choices as C
+from pdsa_tui.model.dates import add_months
 from pdsa_tui.model.errors import FieldError
 from pdsa_tui.model.records import RECORD_TYPES, Record, _f, _internal
 from pdsa_tui.model.rows import Action, Decision, Member
@@ -152,13 +152,6 @@ class Question(Record):
 
     theme: str = _f("Theme", "choice", default="", required=True, choices=theme_choices())
     text: str = _f("Question", "longtext", required=True)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` moved by whole months (the 31st becomes the month's last day)."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def next_due(last: dt.date, cadence: str) -> dt.date | None:
