@@ -8,7 +8,7 @@ from pathlib import Path
 from test_ui_cycle import demo_app, on_disk, type_text
 from textual.widgets import Input
 from textual.widgets._toast import Toast
-from ui_support import LARGE, SMALL, screen_text, widget_text
+from ui_support import LARGE, SMALL, screen_text, wait_until, widget_text
 
 from pdsa_tui.model import ChangeIdea, Cycle, Feedback, Measure
 from pdsa_tui.ui.app import PdsaApp
@@ -61,12 +61,9 @@ async def test_toasts_do_not_cover_the_verdict(tmp_path: Path) -> None:
         await pilot.pause()
         await type_text(pilot, "30")
         await pilot.press("enter")
-        toasts: list[Toast] = []
-        for _ in range(20):  # the toast is mounted a moment after the save
-            await pilot.pause(0.05)
-            toasts = list(app.screen.query(Toast))
-            if toasts:
-                break
+        # The toast is mounted a moment after the save.
+        await wait_until(pilot, lambda: bool(app.screen.query(Toast)))
+        toasts = list(app.screen.query(Toast))
         assert toasts and "Saved the point" in widget_text(toasts[0])
         verdict = screen.query_one("#measure-verdict-box").region
         chart = screen.query_one("#measure-chart").region

@@ -8,13 +8,12 @@ start. Each test types with keys and checks the screen and the file on disk.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from pathlib import Path
 
 from conftest import TODAY
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
-from ui_support import LARGE, SMALL, widget_text
+from ui_support import LARGE, SMALL, wait_until, widget_text
 
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, DataPoint, Measure, format_date
 from pdsa_tui.model.dates import add_period
@@ -122,14 +121,6 @@ async def test_gap_and_far_value_warn_beside_their_fields(tmp_path: Path) -> Non
         assert warning(form, "value") == ""
 
 
-async def settle(pilot: Pilot[None], done: Callable[[], bool]) -> None:
-    """Let the screen redraw (warnings follow typing after a refresh) until ``done``."""
-    for _ in range(20):
-        await pilot.pause()
-        if done():
-            return
-
-
 async def test_cycle_dates_warn_beside_their_fields_and_save(tmp_path: Path) -> None:
     path = make_db(tmp_path)
     app = PdsaApp(Store.open(path), path)
@@ -140,10 +131,9 @@ async def test_cycle_dates_warn_beside_their_fields_and_save(tmp_path: Path) -> 
         screen = CycleScreen(cycle.id)
         app.push_screen(screen)
         # The form puts the cursor in its first field once drawn: wait for that first.
-        for _ in range(50):
-            await pilot.pause()
-            if app.focused is not None and app.focused.id == "field-objective":
-                break
+        await wait_until(
+            pilot, lambda: app.focused is not None and app.focused.id == "field-objective"
+        )
 
         def warned(name: str) -> str:
             box = screen.query_one(f"#box-{name}", FieldBox)
@@ -156,7 +146,7 @@ async def test_cycle_dates_warn_beside_their_fields_and_save(tmp_path: Path) -> 
         # Plan: a planned start two weeks ahead makes the cycle show as Do already.
         screen.query_one("#field-planned_start", Input).focus()
         await pilot.press(*format_date(ahead))
-        await settle(pilot, lambda: bool(warned("planned_start")))
+        await wait_until(pilot, lambda: bool(warned("planned_start")))
         assert warned("planned_start") == (
             "⚠ is 14 days ahead, yet the cycle already shows as Do (waiting to run)"
         )
@@ -166,7 +156,7 @@ async def test_cycle_dates_warn_beside_their_fields_and_save(tmp_path: Path) -> 
         await pilot.pause()
         screen.query_one("#field-do_end", Input).focus()
         await pilot.press(*format_date(TODAY + dt.timedelta(days=3)))
-        await settle(pilot, lambda: bool(warned("do_end")))
+        await wait_until(pilot, lambda: bool(warned("do_end")))
         assert warned("do_end") == f"⚠ is in the future (today is {format_date(TODAY)})"
         # With the Do recorded the cycle is no longer shown as Do: that warning goes.
         assert warned("planned_start") == ""

@@ -45,16 +45,20 @@ def widget_text(widget: Widget) -> str:
     return plain if isinstance(plain, str) else str(rendered)
 
 
+async def wait_until(pilot: Pilot[None], done: Callable[[], bool], timeout: float = 15.0) -> None:
+    """Let the app run until ``done()`` holds, or ``timeout`` s pass (the caller asserts).
+
+    The footer, warnings, toasts and lazily drawn parts can need more than one refresh on
+    a loaded machine.
+    """
+    deadline = time.monotonic() + timeout
+    while not done() and time.monotonic() < deadline:
+        await pilot.pause(0.05)
+
+
 async def settled_text(
     pilot: Pilot[None], app: PdsaApp, ready: Callable[[str], bool], timeout: float = 15.0
 ) -> str:
-    """The screen's text once ``ready(text)`` holds (or after ``timeout`` s, for the assert).
-
-    The footer and lazily drawn parts can need more than one refresh on a loaded machine.
-    """
-    deadline = time.monotonic() + timeout
-    text = screen_text(app)
-    while not ready(text) and time.monotonic() < deadline:
-        await pilot.pause(0.05)
-        text = screen_text(app)
-    return text
+    """The screen's text once ``ready(text)`` holds (or after ``timeout`` s, for the assert)."""
+    await wait_until(pilot, lambda: ready(screen_text(app)), timeout)
+    return screen_text(app)
