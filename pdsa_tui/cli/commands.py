@@ -23,6 +23,7 @@ from pdsa_tui.model import (
     point_from_form,
 )
 from pdsa_tui.model.csvseries import date_taken, kind_clash, plan_import
+from pdsa_tui.model.registry import TABLES, counted
 from pdsa_tui.store import DatabaseNotFoundError, Store, StoreError, lock_path
 from pdsa_tui.store.csvfile import CsvFileError, read_csv_text
 from pdsa_tui.store.store import what_to_do
@@ -114,35 +115,21 @@ def _remove_leftovers(path: Path) -> None:
 
 
 def _counts_text(counts: dict[str, int]) -> str:
-    names = [
-        ("aims", "aim", "aims"),
-        ("measures", "measure", "measures"),
-        ("points", "data point", "data points"),
-        ("ideas", "change idea", "change ideas"),
-        ("cycles", "PDSA cycle", "PDSA cycles"),
-        ("feedback", "feedback entry", "feedback entries"),
-        ("cases", "case", "cases"),
-    ]
-    return ", ".join(f"{counts[k]} {one if counts[k] == 1 else many}" for k, one, many in names)
+    """The aims and their work: '2 aims, 5 measures, 40 data points, ...' (zeros too)."""
+    parts = []
+    for table in ("aims", "measures", "points", "ideas", "cycles", "feedback", "cases"):
+        n = counts[table]
+        if table == "points":
+            parts.append(f"{n} data point{'' if n == 1 else 's'}")
+        else:
+            parts.append(counted(table, n))
+    return ", ".join(parts)
 
 
 def _programme_counts_text(counts: dict[str, int]) -> str:
     """The records around the cycles (programme, meetings, drivers, ...), those present only."""
-    names = [
-        ("programme", "programme record", "programme records"),
-        ("meetings", "meeting", "meetings"),
-        ("assessments", "self-assessment", "self-assessments"),
-        ("answers", "self-assessment answer", "self-assessment answers"),
-        ("questions", "own question", "own questions"),
-        ("primary_drivers", "primary driver", "primary drivers"),
-        ("secondary_drivers", "secondary driver", "secondary drivers"),
-        ("evidence_reviews", "evidence review", "evidence reviews"),
-        ("spread", "spread entry", "spread entries"),
-        ("change_packages", "change package", "change packages"),
-    ]
-    return ", ".join(
-        f"{counts[k]} {one if counts[k] == 1 else many}" for k, one, many in names if counts.get(k)
-    )
+    around = [t for t in TABLES if t not in ("aims", "measures", "ideas", "cycles", "feedback")]
+    return ", ".join(counted(t, counts[t]) for t in around if t != "cases" and counts.get(t))
 
 
 # -- check -------------------------------------------------------------------------

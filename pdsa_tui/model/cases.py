@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from pdsa_tui.model import dates
 from pdsa_tui.model.errors import FieldError
-from pdsa_tui.model.records import RECORD_TYPES, Record, _f, _internal
+from pdsa_tui.model.records import Record, _f, _internal
 
 #: Shown wherever a case is typed or imported.
 CASE_NO_NAMES = (
@@ -62,6 +62,9 @@ class Case(Record):
     """One case of a case measure: a child's journey from the start event to the milestone."""
 
     TABLE: ClassVar[str] = "cases"
+    NOUN: ClassVar[str] = "case"
+    COUNTED: ClassVar[tuple[str, str]] = ("case", "cases")
+    PARENT: ClassVar[tuple[str, str] | None] = ("measure_id", "measures")
 
     measure_id: str = _internal()
     ref: str = _f(
@@ -99,6 +102,3 @@ class Case(Record):
     def title(self) -> str:
         """The reference, for lists and messages."""
         return self.ref
-
-
-RECORD_TYPES[Case.TABLE] = Case

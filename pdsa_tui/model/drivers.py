@@ -38,6 +38,9 @@ class PrimaryDriver(Record):
     """A big factor the aim depends on."""
 
     TABLE: ClassVar[str] = "primary_drivers"
+    NOUN: ClassVar[str] = "primary driver"
+    COUNTED: ClassVar[tuple[str, str]] = ("primary driver", "primary drivers")
+    PARENT: ClassVar[tuple[str, str] | None] = ("aim_id", "aims")
 
     aim_id: str = _internal()
     title: str = _f(
@@ -53,6 +56,9 @@ class SecondaryDriver(Record):
     """A more specific factor under a primary driver; change ideas work on it."""
 
     TABLE: ClassVar[str] = "secondary_drivers"
+    NOUN: ClassVar[str] = "secondary driver"
+    COUNTED: ClassVar[tuple[str, str]] = ("secondary driver", "secondary drivers")
+    PARENT: ClassVar[tuple[str, str] | None] = ("primary_id", "primary_drivers")
 
     primary_id: str = _internal()
     title: str = _f(
@@ -68,6 +74,9 @@ class EvidenceReview(Record):
     """The evidence seen before implementing an idea, and the reason to go ahead."""
 
     TABLE: ClassVar[str] = "evidence_reviews"
+    NOUN: ClassVar[str] = "evidence review"
+    COUNTED: ClassVar[tuple[str, str]] = ("evidence review", "evidence reviews")
+    PARENT: ClassVar[tuple[str, str] | None] = ("idea_id", "ideas")
 
     idea_id: str = _internal()
     date: dt.date | None = _f("Date", "date", default=None, required=True)
@@ -89,6 +98,9 @@ class SpreadEntry(Record):
     """A change idea's stage in one locality."""
 
     TABLE: ClassVar[str] = "spread"
+    NOUN: ClassVar[str] = "spread entry"
+    COUNTED: ClassVar[tuple[str, str]] = ("spread entry", "spread entries")
+    PARENT: ClassVar[tuple[str, str] | None] = ("idea_id", "ideas")
 
     idea_id: str = _internal()
     locality: str = _f("Locality", required=True)
@@ -102,6 +114,9 @@ class ChangePackage(Record):
     """What colleagues need to take up an implemented idea."""
 
     TABLE: ClassVar[str] = "change_packages"
+    NOUN: ClassVar[str] = "change package"
+    COUNTED: ClassVar[tuple[str, str]] = ("change package", "change packages")
+    PARENT: ClassVar[tuple[str, str] | None] = ("idea_id", "ideas")
 
     idea_id: str = _internal()
     steps: str = _f(
@@ -182,13 +197,3 @@ def affects_errors(values: list[str]) -> list[FieldError]:
             f"'{bad[0]}' is not a role; use roles feedback comes from: {accepted}",
         )
     ]
-
-
-#: The record types of this module, in the order the store lists them.
-RECORDS: tuple[type[Record], ...] = (
-    PrimaryDriver,
-    SecondaryDriver,
-    EvidenceReview,
-    SpreadEntry,
-    ChangePackage,
-)

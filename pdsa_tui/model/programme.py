@@ -10,7 +10,7 @@ from typing import ClassVar, Self
 from pdsa_tui.model import choices as C
 from pdsa_tui.model.dates import add_months
 from pdsa_tui.model.errors import FieldError
-from pdsa_tui.model.records import RECORD_TYPES, Record, _f, _internal
+from pdsa_tui.model.records import Record, _f, _internal
 from pdsa_tui.model.rows import Action, Decision, Member
 from pdsa_tui.model.template import theme_choices
 
@@ -20,6 +20,8 @@ class Programme(Record):
     """The PACE group (one per file): its leads, members, cadences, governance and localities."""
 
     TABLE: ClassVar[str] = "programme"
+    NOUN: ClassVar[str] = "programme"
+    COUNTED: ClassVar[tuple[str, str]] = ("programme record", "programme records")
 
     name: str = _f("Name", required=True, help="e.g. 'Anytown PACE programme'")
     pace_lead: str = _f("PACE lead", help="crucial: who leads the PACE group (role or name)")
@@ -59,6 +61,8 @@ class Meeting(Record):
     """A Leads group or aim group meeting: who came, cycles studied, decisions, actions."""
 
     TABLE: ClassVar[str] = "meetings"
+    NOUN: ClassVar[str] = "meeting"
+    COUNTED: ClassVar[tuple[str, str]] = ("meeting", "meetings")
 
     date: dt.date | None = _f("Date", "date", default=None, required=True)
     kind: str = _f("Kind", "choice", default="leads", required=True, choices=C.MEETING_KINDS)
@@ -116,6 +120,8 @@ class Assessment(Record):
     """One dated round of the self-assessment; its answers belong to it."""
 
     TABLE: ClassVar[str] = "assessments"
+    NOUN: ClassVar[str] = "assessment"
+    COUNTED: ClassVar[tuple[str, str]] = ("self-assessment", "self-assessments")
 
     date: dt.date | None = _f("Date", "date", default=None, required=True)
     notes: str = _f("Notes", "longtext", help="who took part, anything to remember")
@@ -131,6 +137,9 @@ class Answer(Record):
     """The group's answer to one question in one assessment."""
 
     TABLE: ClassVar[str] = "answers"
+    NOUN: ClassVar[str] = "answer"
+    COUNTED: ClassVar[tuple[str, str]] = ("self-assessment answer", "self-assessment answers")
+    PARENT: ClassVar[tuple[str, str] | None] = ("assessment_id", "assessments")
 
     assessment_id: str = _internal()
     #: A template question's id ('data-2') or a custom question's record id.
@@ -149,6 +158,8 @@ class Question(Record):
     """A question the group added to the template."""
 
     TABLE: ClassVar[str] = "questions"
+    NOUN: ClassVar[str] = "question"
+    COUNTED: ClassVar[tuple[str, str]] = ("own question", "own questions")
 
     theme: str = _f("Theme", "choice", default="", required=True, choices=theme_choices())
     text: str = _f("Question", "longtext", required=True)
@@ -161,6 +172,3 @@ def next_due(last: dt.date, cadence: str) -> dt.date | None:
         return last + dt.timedelta(days=days)
     months = {"monthly": 1, "bimonthly": 2, "quarterly": 3, "six-monthly": 6}.get(cadence)
     return add_months(last, months) if months is not None else None
-
-
-RECORD_TYPES.update({cls.TABLE: cls for cls in (Programme, Meeting, Assessment, Answer, Question)})

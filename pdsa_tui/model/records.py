@@ -75,7 +75,14 @@ class FieldSpec:
 class Record:
     """Fields every stored record has: a stable id and timestamps."""
 
+    #: The table of the file that holds records of this type (see :mod:`.registry`).
     TABLE: ClassVar[str] = ""
+    #: How messages name one record: "change idea".
+    NOUN: ClassVar[str] = ""
+    #: How counts name one and many: ("PDSA cycle", "PDSA cycles").
+    COUNTED: ClassVar[tuple[str, str]] = ("", "")
+    #: The field linking to the record this one belongs to, and that record's table.
+    PARENT: ClassVar[tuple[str, str] | None] = None
 
     id: str = field(default_factory=new_id, metadata={"kind": "internal", "label": "Id"})
     created: str = field(default_factory=now_stamp, metadata={"kind": "internal", "label": ""})
@@ -245,6 +252,8 @@ class Aim(Record):
     """An improvement aim: what, how much (%), for whom, from when, by when."""
 
     TABLE: ClassVar[str] = "aims"
+    NOUN: ClassVar[str] = "aim"
+    COUNTED: ClassVar[tuple[str, str]] = ("aim", "aims")
 
     code: str = _f("Code", required=True, help="short code, e.g. 'Aim 2'")
     statement: str = _f(
@@ -439,6 +448,9 @@ class Measure(Record):
     """A measure of an aim, with its series of data points."""
 
     TABLE: ClassVar[str] = "measures"
+    NOUN: ClassVar[str] = "measure"
+    COUNTED: ClassVar[tuple[str, str]] = ("measure", "measures")
+    PARENT: ClassVar[tuple[str, str] | None] = ("aim_id", "aims")
 
     aim_id: str = _internal()
     name: str = _f("Name", required=True)
@@ -594,6 +606,9 @@ class ChangeIdea(Record):
     """A change idea of an aim, tested through a ramp of PDSA cycles."""
 
     TABLE: ClassVar[str] = "ideas"
+    NOUN: ClassVar[str] = "change idea"
+    COUNTED: ClassVar[tuple[str, str]] = ("change idea", "change ideas")
+    PARENT: ClassVar[tuple[str, str] | None] = ("aim_id", "aims")
 
     aim_id: str = _internal()
     title: str = _f("Title", required=True)
@@ -670,6 +685,9 @@ class Cycle(Record):
     """A PDSA cycle: a test of a change idea, numbered within its idea's ramp."""
 
     TABLE: ClassVar[str] = "cycles"
+    NOUN: ClassVar[str] = "cycle"
+    COUNTED: ClassVar[tuple[str, str]] = ("PDSA cycle", "PDSA cycles")
+    PARENT: ClassVar[tuple[str, str] | None] = ("idea_id", "ideas")
 
     idea_id: str = _internal()
     number: int = _internal(0)
@@ -761,6 +779,9 @@ class Feedback(Record):
     """Qualitative feedback heard during a cycle. Never a name."""
 
     TABLE: ClassVar[str] = "feedback"
+    NOUN: ClassVar[str] = "feedback"
+    COUNTED: ClassVar[tuple[str, str]] = ("feedback entry", "feedback entries")
+    PARENT: ClassVar[tuple[str, str] | None] = ("cycle_id", "cycles")
 
     cycle_id: str = _internal()
     date: dt.date | None = _f("Date", "date", default=None, required=True)
@@ -771,19 +792,3 @@ class Feedback(Record):
     text: str = _f("What was said", "longtext", required=True)
     themes: list[str] = _f("Themes", "list", default=[], help="comma-separated tags")
     tone: str = _f("Tone", "choice", default="neutral", required=True, choices=C.TONES)
-
-
-RECORD_TYPES: dict[str, type[Record]] = {
-    cls.TABLE: cls for cls in (Aim, Measure, ChangeIdea, Cycle, Feedback)
-}
-
-
-def _register_drivers() -> None:
-    # The driver-diagram records live in their own module (it imports this one).
-    from pdsa_tui.model import drivers
-
-    for cls in drivers.RECORDS:
-        RECORD_TYPES[cls.TABLE] = cls
-
-
-_register_drivers()

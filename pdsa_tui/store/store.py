@@ -36,12 +36,9 @@ from pdsa_tui.model import (
 )
 from pdsa_tui.model.dates import now_stamp
 from pdsa_tui.model.drivers import (
-    ChangePackage,
-    EvidenceReview,
-    PrimaryDriver,
     SecondaryDriver,
-    SpreadEntry,
 )
+from pdsa_tui.model.registry import LINK_FIELDS, PARENTS, RECORD_CLASSES
 from pdsa_tui.model.rows import ROW_KINDS, row_problem
 from pdsa_tui.store import migrations
 from pdsa_tui.store.errors import (
@@ -72,37 +69,8 @@ from pdsa_tui.store.team import TeamMixin, bury, next_doc_id, same_content
 
 R = TypeVar("R", bound=Record)
 
-_TYPES: tuple[type[Record], ...] = (
-    Aim,
-    Measure,
-    ChangeIdea,
-    Cycle,
-    Feedback,
-    Programme,
-    Meeting,
-    Assessment,
-    Answer,
-    Question,
-    PrimaryDriver,
-    SecondaryDriver,
-    EvidenceReview,
-    SpreadEntry,
-    ChangePackage,
-    Case,
-)
-_PARENT: dict[type[Record], tuple[str, type[Record]]] = {
-    Measure: ("aim_id", Aim),
-    ChangeIdea: ("aim_id", Aim),
-    Cycle: ("idea_id", ChangeIdea),
-    Feedback: ("cycle_id", Cycle),
-    Answer: ("assessment_id", Assessment),
-    PrimaryDriver: ("aim_id", Aim),
-    SecondaryDriver: ("primary_id", PrimaryDriver),
-    EvidenceReview: ("idea_id", ChangeIdea),
-    SpreadEntry: ("idea_id", ChangeIdea),
-    ChangePackage: ("idea_id", ChangeIdea),
-    Case: ("measure_id", Measure),
-}
+_TYPES = RECORD_CLASSES
+_PARENT = PARENTS
 
 
 def natural_key(text: str) -> list[Any]:
@@ -112,7 +80,7 @@ def natural_key(text: str) -> list[Any]:
 
 def _noun(cls: type[Record]) -> str:
     """How messages name a record type: 'aim', 'change idea', ..."""
-    return _NOUNS.get(cls, cls.__name__.lower())
+    return cls.NOUN
 
 
 def _checked(record: Record, stored: Record | None) -> None:
@@ -130,16 +98,6 @@ def _checked(record: Record, stored: Record | None) -> None:
             dataclasses.replace(record, points=fresh).check()
             return
     record.check()
-
-
-_NOUNS: dict[type[Record], str] = {
-    ChangeIdea: "change idea",
-    PrimaryDriver: "primary driver",
-    SecondaryDriver: "secondary driver",
-    EvidenceReview: "evidence review",
-    SpreadEntry: "spread entry",
-    ChangePackage: "change package",
-}
 
 
 class OpenWriteFailedError(WriteFailedError, OSError):
@@ -335,17 +293,7 @@ def _value_problem(kind: str, value: Any, version: int) -> str | None:
 
 def _field_kinds(cls: type[Record]) -> dict[str, str]:
     kinds = {f.name: f.metadata.get("kind", "internal") for f in dataclasses.fields(cls)}
-    for name in (
-        "id",
-        "created",
-        "updated",
-        "aim_id",
-        "idea_id",
-        "cycle_id",
-        "assessment_id",
-        "primary_id",
-        "measure_id",
-    ):
+    for name in ("id", "created", "updated", *LINK_FIELDS):
         if name in kinds:
             kinds[name] = "id"
     if cls is Cycle:

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from pdsa_tui.model import ChangeIdea, Record
+from pdsa_tui.model.registry import counted
 from pdsa_tui.store import ReadOnlyError, Store, StoreError
 from pdsa_tui.ui.widgets.footer import KeyFooter
 from pdsa_tui.ui.widgets.guards import GuardedHeader
@@ -24,27 +25,10 @@ if TYPE_CHECKING:
 
 R = TypeVar("R", bound=Record)
 
-_TABLE_NAMES = {
-    "measures": ("measure", "measures"),
-    "ideas": ("change idea", "change ideas"),
-    "cycles": ("PDSA cycle", "PDSA cycles"),
-    "feedback": ("feedback entry", "feedback entries"),
-    "aims": ("aim", "aims"),
-    "primary_drivers": ("primary driver", "primary drivers"),
-    "secondary_drivers": ("secondary driver", "secondary drivers"),
-    "evidence_reviews": ("evidence review", "evidence reviews"),
-    "spread": ("spread entry", "spread entries"),
-    "change_packages": ("change package", "change packages"),
-    "cases": ("case", "cases"),
-}
-
 
 def describe_counts(counts: dict[str, int]) -> str:
     """'3 measures, 2 change ideas and 5 PDSA cycles'."""
-    parts = []
-    for table, n in counts.items():
-        one, many = _TABLE_NAMES.get(table, (table, table))
-        parts.append(f"{n} {one if n == 1 else many}")
+    parts = [counted(table, n) for table, n in counts.items()]
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + " and " + parts[-1]

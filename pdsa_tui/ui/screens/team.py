@@ -8,19 +8,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from pdsa_tui.model.registry import noun
 from pdsa_tui.store import StoreError
 from pdsa_tui.store.team import Version, doc_title, shown_value
 from pdsa_tui.ui.modals import ConfirmScreen
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
-
-_KINDS = {
-    "aims": "aim",
-    "measures": "measure",
-    "ideas": "change idea",
-    "cycles": "cycle",
-    "feedback": "feedback",
-}
 
 
 def when(stamp: str) -> str:
@@ -64,7 +57,7 @@ class ConflictsScreen(PdsaScreen):
                     Row(
                         "\t".join((c["id"], c["field"], str(v["index"]))),
                         (
-                            f"{_KINDS.get(c['table'], c['table'])}: {c['title']}" if first else "",
+                            f"{noun(c['table'])}: {c['title']}" if first else "",
                             c["field"] if first else "",
                             shown if first else (shown, "dim"),
                             v["updated_by"] or "?",
@@ -268,7 +261,7 @@ class ChangesScreen(PdsaScreen):
                 (
                     when(stamp),
                     str(doc.get("updated_by") or "?"),
-                    _KINDS.get(table, table),
+                    noun(table),
                     doc_title(doc),
                 ),
             )
@@ -279,7 +272,7 @@ class ChangesScreen(PdsaScreen):
                 (
                     when(gone["updated"]),
                     gone["updated_by"] or "?",
-                    _KINDS.get(gone["table"], gone["table"]),
+                    noun(gone["table"]),
                     (f"{gone['title']} (deleted)", "bad"),
                 ),
             )
