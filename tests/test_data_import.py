@@ -19,7 +19,8 @@ from pdsa_tui.model.csvseries import (
     read_series_csv,
     scan_series,
 )
-from pdsa_tui.store.csvfile import CsvFileError, read_csv_text
+from pdsa_tui.store.csvfile import read_csv_text
+from pdsa_tui.store.errors import CsvFileError
 
 
 def ratio_measure(*dates: dt.date) -> Measure:

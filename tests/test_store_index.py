@@ -17,8 +17,8 @@ import pytest
 from conftest import Programme, build_programme
 
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, Feedback, Measure
+from pdsa_tui.model.registry import PARENTS as _PARENT
 from pdsa_tui.store import Store, WriteFailedError
-from pdsa_tui.store.store import _PARENT
 
 
 def scanned(store: Store) -> dict[tuple[str, str], set[str]]:
@@ -34,7 +34,7 @@ def indexed(store: Store) -> dict[tuple[str, str], set[str]]:
     """The same, as the index holds it (no empty groups, the cached records themselves)."""
     out: dict[tuple[str, str], set[str]] = {}
     for cls in _PARENT:
-        for parent_id, group in store._by_parent[cls].items():
+        for parent_id, group in store._index.groups(cls).items():
             assert group, f"an empty group is left for {cls.TABLE} of {parent_id}"
             for rid, rec in group.items():
                 assert store.lookup(cls, rid) is rec
@@ -85,7 +85,7 @@ def test_the_index_follows_deletes_restores_and_a_reopen(
     assert store.feedback(programme.cycles[0].id) == []
     assert [c.id for c in store.cycles(programme.idea.id)] == [programme.cycles[1].id]
     assert_index_right(store)
-    store.restore(programme.cycles[0].id)
+    store.versions.restore(programme.cycles[0].id)
     assert {c.id for c in store.cycles(programme.idea.id)} == {c.id for c in programme.cycles}
     assert_index_right(store)
     store.delete(programme.aim)
@@ -110,7 +110,7 @@ def test_the_index_follows_another_copys_saves_and_a_merged_file(
     with Store.open(laptop, user="laptop") as away:
         idea = away.save(ChangeIdea(aim_id=programme.aim.id, title="Offline idea", lead="TL"))
         away.save(Cycle(idea_id=idea.id, objective="on the train"))
-    store.merge_file(laptop)
+    store.versions.merge_file(laptop)
     assert [c.objective for c in store.cycles(idea.id)] == ["on the train"]
     assert_index_right(store)
 

@@ -71,7 +71,7 @@ def test_two_copies_editing_different_fields_of_one_cycle_keep_both(
         got = check.get(Cycle, cycle.id)
         assert got.objective == "objective by A"
         assert got.predictions == "prediction by B"
-        assert check.conflicts() == []
+        assert check.versions.conflicts() == []
         assert got.updated_by == "B"
 
 
@@ -84,7 +84,7 @@ def test_the_same_field_gives_one_conflict_with_both_texts_then_resolve(
     a.save(dataclasses.replace(a.get(Cycle, cycle.id), objective="text by A"))
     b.save(dataclasses.replace(b.get(Cycle, cycle.id), objective="text by B"))
     check = Store.open(tmp_db, user="lead")
-    rows = check.conflicts()
+    rows = check.versions.conflicts()
     assert len(rows) == 1
     row = rows[0]
     assert (row["id"], row["table"], row["field"]) == (cycle.id, "cycles", "objective")
@@ -93,11 +93,11 @@ def test_the_same_field_gives_one_conflict_with_both_texts_then_resolve(
     stored = check.get(Cycle, cycle.id).objective
     assert stored == row["values"][0]["value"]  # the winner's value is the one stored
     loser = row["values"][1]
-    check.resolve_conflict(cycle.id, "objective", loser["index"])
-    assert check.conflicts() == []
+    check.versions.resolve_conflict(cycle.id, "objective", loser["index"])
+    assert check.versions.conflicts() == []
     assert check.get(Cycle, cycle.id).objective == loser["value"]
     with Store.open(tmp_db, read_only=True) as again:
-        assert again.conflicts() == []
+        assert again.versions.conflicts() == []
         assert again.get(Cycle, cycle.id).objective == loser["value"]
         assert again.get(Cycle, cycle.id).updated_by == "lead"
 
@@ -111,7 +111,7 @@ def test_a_form_saved_from_an_older_version_merges_with_the_newer_one(
     got = store.get(Cycle, opened.id)
     assert got.predictions == "saved by a refresh meanwhile"
     assert got.objective == "typed in the form"
-    assert store.conflicts() == []
+    assert store.versions.conflicts() == []
 
 
 def test_points_merge_by_id_and_two_points_on_one_date_are_a_conflict(
@@ -129,15 +129,15 @@ def test_points_merge_by_id_and_two_points_on_one_date_are_a_conflict(
         dates = [p.date for p in points]
         assert dates.count(D(2021, 5, 1)) == 1
         assert {D(2021, 3, 1), D(2021, 4, 1)} <= set(dates)
-        [row] = check.conflicts()
+        [row] = check.versions.conflicts()
         assert row["field"] == "points@2021-05-01"
         kept = {(v["value"]["numerator"], v["updated_by"]) for v in row["values"]}
         assert kept == {(5, "A"), (6, "B")}
         six = next(v["index"] for v in row["values"] if v["value"]["numerator"] == 6)
-        check.resolve_conflict(mid, "points@2021-05-01", six)
+        check.versions.resolve_conflict(mid, "points@2021-05-01", six)
         may = [p for p in check.get(Measure, mid).points if p.date == D(2021, 5, 1)]
         assert [p.numerator for p in may] == [6]
-        assert check.conflicts() == []
+        assert check.versions.conflicts() == []
 
 
 def test_a_deleted_point_stays_deleted_while_another_copy_adds_one(
@@ -242,15 +242,15 @@ def test_history_lists_versions_newest_first_and_restores_one(
     store.save(dataclasses.replace(store.get(Aim, aim.id), notes="first"))
     store.user = "B"
     store.save(dataclasses.replace(store.get(Aim, aim.id), notes="second", lead="L2"))
-    versions = store.history(aim.id)
+    versions = store.versions.history(aim.id)
     assert [v.updated_by for v in versions[:2]] == ["B", "A"]
     assert versions[0].changed == ["lead", "notes"]
     assert versions[1].changed == ["notes"]
     assert [int(v.rev.split("-")[0]) for v in versions] == [3, 2, 1]
-    store.restore(aim.id, versions[1].rev)
+    store.versions.restore(aim.id, versions[1].rev)
     got = store.get(Aim, aim.id)
     assert (got.notes, got.lead) == ("first", aim.lead)
-    assert len(store.history(aim.id)) == 4
+    assert len(store.versions.history(aim.id)) == 4
 
 
 def test_a_deleted_record_and_its_children_can_be_restored(
@@ -258,15 +258,15 @@ def test_a_deleted_record_and_its_children_can_be_restored(
 ) -> None:
     idea = programme.idea
     store.delete(idea)
-    deleted = {row["id"]: row for row in store.deleted()}
+    deleted = {row["id"]: row for row in store.versions.deleted()}
     assert idea.id in deleted and programme.cycles[0].id in deleted
-    assert store.history(idea.id)[0].deleted
+    assert store.versions.history(idea.id)[0].deleted
     with pytest.raises(Exception, match="restore that first"):
-        store.restore(programme.cycles[0].id)
-    store.restore(idea.id)
-    store.restore(programme.cycles[0].id)
+        store.versions.restore(programme.cycles[0].id)
+    store.versions.restore(idea.id)
+    store.versions.restore(programme.cycles[0].id)
     assert store.get(Cycle, programme.cycles[0].id).objective == programme.cycles[0].objective
-    assert idea.id not in {row["id"] for row in store.deleted()}
+    assert idea.id not in {row["id"] for row in store.versions.deleted()}
     assert store.problems() == []
 
 
@@ -276,7 +276,7 @@ def test_a_deletion_survives_a_merge_with_an_older_copy(
     older = tmp_path / "older.json"
     shutil.copyfile(tmp_db, older)
     store.delete(programme.cycles[1])
-    result = store.merge_file(older)
+    result = store.versions.merge_file(older)
     assert result.as_json() == {"added": 0, "updated": 0, "deleted": 0, "conflicts": 0}
     assert store.lookup(Cycle, programme.cycles[1].id) is None
 
@@ -294,19 +294,19 @@ def test_merge_file_brings_back_an_offline_copy_and_is_idempotent(
     store.save(dataclasses.replace(store.get(Cycle, programme.cycles[0].id), objective="H"))
     laptop_bytes = laptop.read_bytes()
     gone = 1 + len(store.feedback(programme.cycles[1].id))
-    dry = store.merge_file(laptop, dry_run=True)
+    dry = store.versions.merge_file(laptop, dry_run=True)
     assert "Aim 7" not in {a.code for a in store.aims()}
-    result = store.merge_file(laptop)
+    result = store.versions.merge_file(laptop)
     assert result.as_json() == dry.as_json()
     # The feedback of the deleted cycle went with it.
     assert result.as_json() == {"added": 1, "updated": 2, "deleted": gone, "conflicts": 1}
     assert laptop.read_bytes() == laptop_bytes
     assert store.get(Aim, programme.aim.id).lead == "laptop lead"
-    again = store.merge_file(laptop)
+    again = store.versions.merge_file(laptop)
     assert again.as_json() == {"added": 0, "updated": 0, "deleted": 0, "conflicts": 0}
     with Store.open(tmp_db, read_only=True) as check:
         assert "Aim 7" in {a.code for a in check.aims()}
-        assert len(check.conflicts()) == 1
+        assert len(check.versions.conflicts()) == 1
 
 
 # -- migration ------------------------------------------------------------------------------
@@ -356,7 +356,7 @@ def test_merge_covers_a_table_the_model_does_not_know(tmp_path: Path) -> None:
     data["widgets"] = {"1": {"id": "widget-1", "rev": "1-x", "reference": "W-0001"}}
     other.write_text(json.dumps(data), encoding="utf-8")
     with Store.open(path) as s:
-        assert s.merge_file(other).added == 1
+        assert s.versions.merge_file(other).added == 1
     assert on_disk(path)["widgets"]["1"]["reference"] == "W-0001"
 
 
@@ -405,13 +405,13 @@ def test_merge_is_idempotent(
             with Store.open(b, user="B") as s:
                 s.delete(s.get(Aim, ids[3]))
         with Store.open(a) as s:
-            s.merge_file(b)
+            s.versions.merge_file(b)
             first = _content(s)
-            conflicts = s.conflicts()
-            again = s.merge_file(b)
+            conflicts = s.versions.conflicts()
+            again = s.versions.merge_file(b)
             assert again.as_json() == {"added": 0, "updated": 0, "deleted": 0, "conflicts": 0}
             assert _content(s) == first
-            assert s.conflicts() == conflicts
+            assert s.versions.conflicts() == conflicts
 
 
 @_PROPS
@@ -439,8 +439,8 @@ def test_merge_of_changes_that_do_not_conflict_is_order_independent(
         shutil.copyfile(a, a2)
         shutil.copyfile(b, b2)
         with Store.open(a2) as ab, Store.open(b2) as ba:
-            ab.merge_file(b)
-            ba.merge_file(a)
+            ab.versions.merge_file(b)
+            ba.versions.merge_file(a)
             assert _content(ab) == _content(ba)
-            assert ab.conflicts() == ba.conflicts() == []
+            assert ab.versions.conflicts() == ba.versions.conflicts() == []
             assert {x.id: x.rev for x in ab.aims()} == {x.id: x.rev for x in ba.aims()}

@@ -77,7 +77,7 @@ async def test_live_view_within_two_seconds_keeps_what_a_form_has_typed(tmp_path
         saved = s.get(Cycle, cycle.id)
         assert saved.objective == cycle.objective + " (typed here)"
         assert saved.lead == "Lead set elsewhere"
-        assert s.conflicts() == []
+        assert s.versions.conflicts() == []
 
 
 async def test_conflicts_screen_lists_both_values_and_keeps_the_chosen_one(
@@ -106,7 +106,7 @@ async def test_conflicts_screen_lists_both_values_and_keeps_the_chosen_one(
         await pilot.pause()
         assert "No conflicts" in screen_text(app)
     with on_disk(path) as s:
-        assert s.conflicts() == []
+        assert s.versions.conflicts() == []
         assert s.get(Cycle, cycle.id).objective in {"objective by AL", "objective by BK"}
         kept = s.get(Cycle, cycle.id).objective
     a_won = b.get(Cycle, cycle.id).objective  # the value stored before resolving

@@ -16,7 +16,7 @@ def cmd_merge(args: argparse.Namespace) -> int:
     other = Path(args.other).expanduser()
     with open_store(args, write=not args.dry_run) as store:
         try:
-            result = store.merge_file(other, dry_run=args.dry_run)
+            result = store.versions.merge_file(other, dry_run=args.dry_run)
         except StoreError as exc:
             raise CliError(" ".join(str(exc).split()), EXIT_DATA) from None
     if args.json:

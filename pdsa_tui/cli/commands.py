@@ -25,8 +25,8 @@ from pdsa_tui.model import (
 from pdsa_tui.model.csvseries import date_taken, kind_clash, plan_import
 from pdsa_tui.model.registry import TABLES, counted
 from pdsa_tui.store import DatabaseNotFoundError, Store, StoreError, lock_path
-from pdsa_tui.store.csvfile import CsvFileError, read_csv_text
-from pdsa_tui.store.store import what_to_do
+from pdsa_tui.store.csvfile import read_csv_text
+from pdsa_tui.store.errors import CsvFileError, what_to_do
 
 
 @contextlib.contextmanager

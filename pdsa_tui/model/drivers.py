@@ -8,6 +8,7 @@ created, updated) in their own tables.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from typing import ClassVar
 
 from pdsa_tui.model import choices as C
 from pdsa_tui.model.errors import FieldError
-from pdsa_tui.model.records import Record, _f, _internal
+from pdsa_tui.model.records import ChangeIdea, Record, RecordSource, _f, _internal
 
 #: A locality's stage of a change idea, in order (the spread matrix's cells).
 SPREAD_STAGES = {
@@ -67,6 +68,14 @@ class SecondaryDriver(Record):
         help="a specific factor under the primary, e.g. 'Legal processes that do not add delay'",
     )
     notes: str = _f("Notes", "longtext")
+
+    def unlinked_on_delete(self, source: RecordSource) -> list[Record]:
+        """The change ideas that worked on it outlive it, unlinked (not deleted)."""
+        return [
+            dataclasses.replace(i, driver_id="")
+            for i in source.all(ChangeIdea)
+            if i.driver_id == self.id
+        ]
 
 
 @dataclass

@@ -9,8 +9,8 @@ from typing import ClassVar, Self
 
 from pdsa_tui.model import choices as C
 from pdsa_tui.model.dates import add_months
-from pdsa_tui.model.errors import FieldError
-from pdsa_tui.model.records import Record, _f, _internal
+from pdsa_tui.model.errors import FieldError, RuleError
+from pdsa_tui.model.records import Record, RecordSource, _f, _internal
 from pdsa_tui.model.rows import Action, Decision, Member
 from pdsa_tui.model.template import theme_choices
 
@@ -54,6 +54,12 @@ class Programme(Record):
             for label, value in (("PACE lead", self.pace_lead), ("Data lead", self.data_lead))
             if not value.strip()
         ]
+
+    def before_save(self, stored: Self | None, source: RecordSource) -> Self:
+        """One programme per file: a second is refused."""
+        if stored is None and source.all(Programme):
+            raise RuleError("this file already has a programme (one per file); edit that one")
+        return self
 
 
 @dataclass
@@ -163,6 +169,10 @@ class Question(Record):
 
     theme: str = _f("Theme", "choice", default="", required=True, choices=theme_choices())
     text: str = _f("Question", "longtext", required=True)
+
+    def deleted_with(self, source: RecordSource) -> list[Record]:
+        """A question's answers go with it (they name it, rather than belong to it)."""
+        return [a for a in source.all(Answer) if a.question == self.id]
 
 
 def next_due(last: dt.date, cadence: str) -> dt.date | None:

@@ -15,7 +15,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Protocol, Self, TypeVar
 
 from pdsa_tui.model import choices as C
 from pdsa_tui.model.dates import format_date, from_iso, now_stamp, to_iso
@@ -69,6 +69,21 @@ class FieldSpec:
     minimum: float | None
     maximum: float | None
     help: str
+
+
+_R = TypeVar("_R", bound="Record")
+
+
+class RecordSource(Protocol):
+    """What a record's rules may ask of the records stored beside it (the store)."""
+
+    def all(self, cls: type[_R]) -> list[_R]:
+        """Every record of type ``cls``."""
+        ...
+
+    def belonging_to(self, cls: type[_R], owner_id: str) -> list[_R]:
+        """The records of type ``cls`` that belong to the record ``owner_id``."""
+        ...
 
 
 @dataclass
@@ -158,6 +173,23 @@ class Record:
     def after_form(self, base: Self | None) -> Self:
         """Restore what a form cannot show (links inside rows) from ``base``."""
         return self
+
+    # -- rules the store applies when saving and deleting ------------------------
+    def before_save(self, stored: Self | None, source: RecordSource) -> Self:
+        """This record as it is to be stored over ``stored`` (None: new).
+
+        Raise :class:`~pdsa_tui.model.errors.RuleError` to refuse the save. By default:
+        unchanged.
+        """
+        return self
+
+    def deleted_with(self, source: RecordSource) -> list[Record]:
+        """Records deleted with this one, besides those that belong to it."""
+        return []
+
+    def unlinked_on_delete(self, source: RecordSource) -> list[Record]:
+        """Records that outlive this one: saved, changed, before it is deleted."""
+        return []
 
     def _err(self, name: str, message: str) -> FieldError:
         return FieldError(name, type(self).spec(name).label, message)
@@ -772,6 +804,13 @@ class Cycle(Record):
             data_to_collect=self.data_to_collect,
             scale=self.scale,
         )
+
+    def before_save(self, stored: Self | None, source: RecordSource) -> Self:
+        """A new cycle (number 0) takes the next number in its change idea's ramp."""
+        if self.number > 0:
+            return self
+        numbers = [c.number for c in source.belonging_to(Cycle, self.idea_id)]
+        return dataclasses.replace(self, number=max(numbers, default=0) + 1)
 
 
 @dataclass

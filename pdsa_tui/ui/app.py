@@ -280,7 +280,7 @@ class PdsaApp(App[None]):
             if not name or not name.strip() or store is None:
                 return
             try:
-                result = store.merge_file(Path(name.strip()).expanduser())
+                result = store.versions.merge_file(Path(name.strip()).expanduser())
             except StoreError as exc:
                 self.notify(str(exc), title="Not merged", severity="error", timeout=15)
                 return

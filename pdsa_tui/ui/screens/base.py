@@ -117,9 +117,9 @@ class PdsaScreen(Screen[None]):
         """Save through the store; raise :class:`StoreError` so forms can show it."""
         if self.store.read_only:
             raise ReadOnlyError(f"Read-only: {self.store.read_only_reason}; nothing was saved.")
-        before = self.store.open_conflicts(record.id)
+        before = self.store.versions.open_conflicts(record.id)
         saved = self.store.save(record)
-        if self.store.open_conflicts(record.id) > before:
+        if self.store.versions.open_conflicts(record.id) > before:
             self.notify(
                 "Another copy changed the same field meanwhile: both values are kept as a "
                 "conflict. Press C to choose.",

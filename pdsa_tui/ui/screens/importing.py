@@ -23,7 +23,8 @@ from textual.widgets import Button, Input, Static, TextArea
 
 from pdsa_tui.model import ValidationError
 from pdsa_tui.store import StoreError
-from pdsa_tui.store.csvfile import CsvFileError, read_csv_text
+from pdsa_tui.store.csvfile import read_csv_text
+from pdsa_tui.store.errors import CsvFileError
 from pdsa_tui.ui.modals import dismiss_unless_typed
 from pdsa_tui.ui.widgets.footer import KeyFooter
 from pdsa_tui.ui.widgets.inputs import TextBox, TextInput

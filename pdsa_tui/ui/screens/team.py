@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from pdsa_tui.model.registry import noun
 from pdsa_tui.store import StoreError
-from pdsa_tui.store.team import Version, doc_title, shown_value
+from pdsa_tui.store.versions import Version, doc_title, shown_value
 from pdsa_tui.ui.modals import ConfirmScreen
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
@@ -48,7 +48,7 @@ class ConflictsScreen(PdsaScreen):
 
     def refresh_data(self) -> None:
         rows = []
-        conflicts = self.store.conflicts()
+        conflicts = self.store.versions.conflicts()
         for c in conflicts:
             for v in c["values"]:
                 first = v["index"] == 0
@@ -83,7 +83,7 @@ class ConflictsScreen(PdsaScreen):
         value = next(
             (
                 v["value"]
-                for c in self.store.conflicts()
+                for c in self.store.versions.conflicts()
                 if c["id"] == rid and c["field"] == field
                 for v in c["values"]
                 if str(v["index"]) == index
@@ -95,7 +95,7 @@ class ConflictsScreen(PdsaScreen):
             if not yes:
                 return
             try:
-                self.store.resolve_conflict(rid, field, int(index))
+                self.store.versions.resolve_conflict(rid, field, int(index))
             except StoreError as exc:
                 self.notify(str(exc), title="Not resolved", severity="error", timeout=10)
                 return
@@ -144,7 +144,7 @@ class HistoryScreen(PdsaScreen):
 
     def refresh_data(self) -> None:
         try:
-            self._versions = self.store.history(self.record_id)
+            self._versions = self.store.versions.history(self.record_id)
         except StoreError as exc:
             self._versions = []
             self.query_one("#history-detail", Static).update(Text(str(exc)))
@@ -206,7 +206,7 @@ class HistoryScreen(PdsaScreen):
             if not yes:
                 return
             try:
-                self.store.restore(self.record_id, target)
+                self.store.versions.restore(self.record_id, target)
             except StoreError as exc:
                 self.notify(str(exc), title="Not restored", severity="error", timeout=10)
                 return
@@ -254,7 +254,7 @@ class ChangesScreen(PdsaScreen):
         # (stamp, deleted, row): stamps have one-second resolution, and a deletion is newer
         # than any save it ties with, so on a tie deleted records sort first.
         items: list[tuple[str, bool, Row]] = []
-        for table, doc in self.store.record_docs():
+        for table, doc in self.store.versions.record_docs():
             stamp = str(doc.get("updated", ""))
             row = Row(
                 str(doc.get("id")),
@@ -266,7 +266,7 @@ class ChangesScreen(PdsaScreen):
                 ),
             )
             items.append((stamp, False, row))
-        for gone in self.store.deleted():
+        for gone in self.store.versions.deleted():
             row = Row(
                 str(gone["id"]),
                 (
@@ -289,11 +289,11 @@ class ChangesScreen(PdsaScreen):
         if not self.can_write():
             return
         key = self.query_one("#changes-table", RecordTable).current_key
-        if key is None or key not in {g["id"] for g in self.store.deleted()}:
+        if key is None or key not in {g["id"] for g in self.store.versions.deleted()}:
             self.notify("Highlight a deleted record to restore it.", timeout=4)
             return
         try:
-            self.store.restore(key)
+            self.store.versions.restore(key)
         except StoreError as exc:
             self.notify(str(exc), title="Not restored", severity="error", timeout=10)
             return

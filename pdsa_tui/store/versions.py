@@ -1,7 +1,8 @@
-"""What a store offers for team use: conflicts, history and restore, merging another copy.
+"""Versions of records: conflicts to settle, history, restore, and merging another copy.
 
-All of it works on the raw file layout, so every table (including ones added
-later) has history, tombstones and conflicts without code of its own.
+:class:`Versions` works on the raw file layout through the store's public
+methods, so every table (including ones added later) has history, tombstones
+and conflicts without code of its own.
 """
 
 from __future__ import annotations
@@ -11,11 +12,14 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, TypeVar
 
+from pdsa_tui.model import Record
 from pdsa_tui.model.dates import now_stamp
+from pdsa_tui.model.registry import PARENTS, RECORD_TYPES
 from pdsa_tui.model.safetext import visible
 from pdsa_tui.store import migrations
+from pdsa_tui.store.checks import load_file
 from pdsa_tui.store.errors import NotFoundError
 from pdsa_tui.store.history import (
     add_version,
@@ -24,46 +28,28 @@ from pdsa_tui.store.history import (
     version_at,
     versions,
 )
-from pdsa_tui.store.merge import (
-    BOOKKEEPING,
-    CONFLICTS,
-    MergeResult,
-    index,
-    make_rev,
-    merge_offline,
-    record_tables,
-)
-from pdsa_tui.store.migrations import HISTORY
+from pdsa_tui.store.merge import BOOKKEEPING, CONFLICTS, MergeResult, make_rev
 
-if TYPE_CHECKING:
-    from pdsa_tui.store.store import Store
+R = TypeVar("R", bound=Record)
+
+Doc = dict[str, Any]
+
+
+class RawStore(Protocol):
+    """What :class:`Versions` needs of a store: its raw documents, and saving them."""
+
+    user: str
+
+    def raw_records(self) -> dict[tuple[str, str], tuple[str, Doc]]: ...
+    def raw_doc(self, record_id: str) -> Doc | None: ...
+    def history_table(self) -> dict[str, Any]: ...
+    def write_raw(self, table: str, doc_id: str | None, doc: Doc) -> None: ...
+    def merge_copy(self, theirs: dict[str, Any], *, dry_run: bool) -> MergeResult: ...
+    def check_writable(self) -> None: ...
+    def lookup(self, cls: type[R], record_id: str) -> R | None: ...
+
 
 _TITLE_KEYS = ("code", "name", "title", "objective", "summary", "text", "reference")
-
-
-def next_doc_id(table: dict[str, Any]) -> str:
-    """The next free document key of a table (TinyDB numbers them from 1)."""
-    return str(max((int(k) for k in table if k.isdigit()), default=0) + 1)
-
-
-def same_content(old: dict[str, Any], new: dict[str, Any]) -> bool:
-    """True when a save would change no field (only the stamps)."""
-    keys = (set(old) | set(new)) - {"rev", "updated", "updated_by"}
-    return all(old.get(k) == new.get(k) for k in keys)
-
-
-def bury(hist: dict[str, Any], table: str, old: dict[str, Any], stamp: str, user: str) -> None:
-    """Keep a tombstone (and the last version) of a record being deleted."""
-    rid = str(old.get("id"))
-    h = hist.setdefault(rid, {"table": table, "versions": []})
-    h["table"] = table
-    h["doc"] = old
-    marker = {"id": rid, "deleted": True, "updated": stamp, "updated_by": user}
-    h["deleted"] = {
-        "rev": make_rev(rev_number(old.get("rev")) + 1, marker),
-        "updated": stamp,
-        "updated_by": user,
-    }
 
 
 def shown_value(value: Any, width: int = 0) -> str:
@@ -108,24 +94,24 @@ class Version:
         }
 
 
-class TeamMixin:
-    """Conflicts, history, restore and merge for :class:`~pdsa_tui.store.Store`."""
+class Versions:
+    """Conflicts, history, restore and merge of one open :class:`~pdsa_tui.store.Store`."""
 
-    def _self(self) -> Store:
-        return self  # type: ignore[return-value]
+    def __init__(self, store: RawStore) -> None:
+        self._store = store
 
     # -- finding raw records ------------------------------------------------------
     def _locate(self, record_id: str) -> tuple[str, str | None, dict[str, Any] | None]:
         """``(table, doc_id, doc)`` of a record, live or deleted (doc None when deleted)."""
-        store = self._self()
+        store = self._store
         rid = record_id.strip()
-        for (table, key), (doc_id, doc) in index(store._data).items():
+        for (table, key), (doc_id, doc) in store.raw_records().items():
             if key == rid:
                 return table, doc_id, doc
-        hist = store._data.get(HISTORY, {})
+        hist = store.history_table()
         if isinstance(hist.get(rid), dict) and "deleted" in hist[rid]:
             return str(hist[rid].get("table", "")), None, None
-        matches = [k for (_t, k) in index(store._data)] + [
+        matches = [k for (_t, k) in store.raw_records()] + [
             k for k, h in hist.items() if isinstance(h, dict) and "deleted" in h
         ]
         found = [k for k in matches if len(rid) >= 4 and k.startswith(rid)]
@@ -133,19 +119,12 @@ class TeamMixin:
             return self._locate(found[0])
         raise NotFoundError(f"no record has id {record_id!r} (give its id, as 'pdsa list' shows)")
 
-    def _after_change(self, table: str, rid: str) -> None:
-        store = self._self()
-        store._touched.add((table, rid))
-        store._recache([(table, rid)])
-        store._commit()
-        store.version += 1
-
     # -- conflicts --------------------------------------------------------------------
     def conflicts(self) -> list[dict[str, Any]]:
         """Unresolved conflicts: record id, table, title, field and the values kept."""
-        store = self._self()
+        store = self._store
         rows: list[dict[str, Any]] = []
-        for (table, rid), (_doc_id, doc) in sorted(index(store._data).items()):
+        for (table, rid), (_doc_id, doc) in sorted(store.raw_records().items()):
             for c in doc.get(CONFLICTS) or []:
                 rows.append(
                     {
@@ -168,17 +147,13 @@ class TeamMixin:
 
     def open_conflicts(self, record_id: str) -> int:
         """How many conflicts record ``record_id`` has open (0 for a new record)."""
-        store = self._self()
-        for cls, ids in store._doc_ids.items():
-            doc_id = ids.get(record_id)
-            if doc_id is not None:
-                return len(store._data[cls.TABLE][doc_id].get(CONFLICTS) or [])
-        return 0
+        doc = self._store.raw_doc(record_id)
+        return len(doc.get(CONFLICTS) or []) if doc is not None else 0
 
     def resolve_conflict(self, record_id: str, field_name: str, take: int) -> dict[str, Any]:
         """Keep value number ``take`` (0 first) of a conflict and close it; return the record."""
-        store = self._self()
-        store._writable()
+        store = self._store
+        store.check_writable()
         table, doc_id, doc = self._locate(record_id)
         if doc is None or doc_id is None:
             raise NotFoundError(f"record {record_id} is deleted; restore it first")
@@ -211,23 +186,22 @@ class TeamMixin:
     def _write_version(
         self, table: str, doc_id: str, old: dict[str, Any], new: dict[str, Any]
     ) -> None:
-        store = self._self()
+        store = self._store
         new["updated"] = now_stamp()
         new["updated_by"] = store.user
         new["rev"] = make_rev(rev_number(old.get("rev")) + 1, new)
-        add_version(store._history(), str(new["id"]), table, old, new)
-        store._data[table][doc_id] = new
-        self._after_change(table, str(new["id"]))
+        add_version(store.history_table(), str(new["id"]), table, old, new)
+        store.write_raw(table, doc_id, new)
 
     # -- history ----------------------------------------------------------------------
     def history(self, record_id: str) -> list[Version]:
         """The versions of a record (live or deleted), newest first."""
-        store = self._self()
+        store = self._store
         _table, _doc_id, doc = self._locate(record_id)
         rid = str(doc["id"]) if doc else record_id.strip()
         if doc is None:
             rid = self._deleted_id(record_id)
-        hist = store._data.get(HISTORY, {}).get(rid)
+        hist = store.history_table().get(rid)
         return [
             Version(
                 info["rev"],
@@ -241,7 +215,7 @@ class TeamMixin:
         ]
 
     def _deleted_id(self, record_id: str) -> str:
-        hist = self._self()._data.get(HISTORY, {})
+        hist = self._store.history_table()
         rid = record_id.strip()
         if rid in hist:
             return rid
@@ -249,9 +223,9 @@ class TeamMixin:
 
     def deleted(self) -> list[dict[str, Any]]:
         """Deleted records that can be restored, newest deletion first."""
-        store = self._self()
+        store = self._store
         rows = []
-        for rid, h in store._data.get(HISTORY, {}).items():
+        for rid, h in store.history_table().items():
             if not (isinstance(h, dict) and isinstance(h.get("deleted"), dict)):
                 continue
             last = h.get("doc") or {}
@@ -268,11 +242,11 @@ class TeamMixin:
 
     def restore(self, record_id: str, rev: str | None = None) -> dict[str, Any]:
         """Make version ``rev`` (default: the last before a deletion) the record's newest."""
-        store = self._self()
-        store._writable()
+        store = self._store
+        store.check_writable()
         table, doc_id, doc = self._locate(record_id)
         rid = str(doc["id"]) if doc else self._deleted_id(record_id)
-        hist = store._history().get(rid)
+        hist = store.history_table().get(rid)
         if rev is None:
             if doc is not None:
                 raise NotFoundError(f"record {rid} is not deleted; choose a version to restore")
@@ -292,7 +266,7 @@ class TeamMixin:
         return new
 
     def _undelete(self, table: str, rid: str, hist: dict[str, Any], new: dict[str, Any]) -> None:
-        store = self._self()
+        store = self._store
         last = hist.pop("doc")
         tomb = hist.pop("deleted")
         versions_ = hist.setdefault("versions", [])
@@ -305,23 +279,16 @@ class TeamMixin:
         entry = history_entry(gone, new)
         entry["deleted"] = True
         versions_.insert(0, entry)
-        rows = store._data.setdefault(table, {})
-        rows[next_doc_id(rows)] = new
-        self._after_change(table, rid)
+        store.write_raw(table, None, new)
 
     def _check_parent(self, table: str, content: dict[str, Any]) -> None:
         """A restored record must still belong to something that exists."""
-        from pdsa_tui.store.store import _KINDS, _PARENT
-
-        kind = _KINDS.get(table)
-        if kind is None:
-            return
-        link = _PARENT.get(kind[0])
+        cls = RECORD_TYPES.get(table)
+        link = PARENTS.get(cls) if cls is not None else None
         if link is None:
             return
         parent_id = content.get(link[0])
-        store = self._self()
-        if parent_id not in store._cache[link[1]]:
+        if not isinstance(parent_id, str) or self._store.lookup(link[1], parent_id) is None:
             raise NotFoundError(
                 f"this record belongs to a {link[1].__name__.lower()} ({parent_id}) that is "
                 "deleted; restore that first"
@@ -330,26 +297,16 @@ class TeamMixin:
     # -- merging another copy -----------------------------------------------------------
     def merge_file(self, other: Path, *, dry_run: bool = False) -> MergeResult:
         """Merge a copy of the database edited elsewhere into this one. ``other`` is only read."""
-        from pdsa_tui.store.store import load_file
-
-        store = self._self()
+        store = self._store
         if not dry_run:
-            store._writable()
+            store.check_writable()
         theirs = load_file(other)
         migrations.migrate(theirs)
-        if dry_run:
-            return merge_offline(json.loads(json.dumps(store._data)), theirs)
-        result = merge_offline(store._data, theirs)
-        if result.changed:
-            store._touched.update(result.changed)
-            store._recache(result.changed)
-            store._commit()
-            store.version += 1
-        return result
+        return store.merge_copy(theirs, dry_run=dry_run)
 
     def record_docs(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """``(table, raw document)`` of every live record, every table."""
-        for (table, _rid), (_doc_id, doc) in index(self._self()._data).items():
+        for (table, _rid), (_doc_id, doc) in self._store.raw_records().items():
             yield table, doc
 
 
@@ -382,14 +339,10 @@ def apply_choice(doc: dict[str, Any], conflict: dict[str, Any], value: Any) -> N
 
 
 __all__ = [
-    "TeamMixin",
     "Version",
+    "Versions",
     "apply_choice",
-    "bury",
     "conflict_field",
     "doc_title",
-    "next_doc_id",
-    "record_tables",
-    "same_content",
     "shown_value",
 ]
