@@ -17,9 +17,9 @@ from pdsa_tui.demo import write_demo
 from pdsa_tui.model import Aim, ChangeIdea, DataPoint, Measure
 from pdsa_tui.model.safetext import visible
 from pdsa_tui.store import Store
-from pdsa_tui.ui.modals import ConfirmScreen
+from pdsa_tui.ui.dialogs.modals import ConfirmScreen
+from pdsa_tui.ui.dialogs.point_form import PointForm
 from pdsa_tui.ui.screens.cycle import CycleScreen
-from pdsa_tui.ui.screens.point_form import PointForm
 
 ESC = "\x1b"
 CSI = "\x9b"

@@ -137,7 +137,7 @@ from pathlib import Path
 from pdsa_tui.cli import parse_args
 from pdsa_tui.ui.app import run
 
-LATER = ("pdsa_tui.ui.modals", "pdsa_tui.ui.widgets.fields", "pdsa_tui.cli.commands",
+LATER = ("pdsa_tui.ui.dialogs.modals", "pdsa_tui.ui.widgets.fields", "pdsa_tui.cli.commands",
          "pdsa_tui.model.csvseries", "pdsa_tui.store.csvfile", "importlib.resources")
 
 

@@ -17,9 +17,9 @@ from pdsa_tui.model import Aim, Case, Measure, format_date
 from pdsa_tui.model import dates as dates_mod
 from pdsa_tui.store import Store
 from pdsa_tui.ui.app import PdsaApp
-from pdsa_tui.ui.modals import RecordForm
+from pdsa_tui.ui.dialogs.case_import import CaseImportScreen
+from pdsa_tui.ui.dialogs.modals import RecordForm
 from pdsa_tui.ui.screens.aim import AimScreen
-from pdsa_tui.ui.screens.case_import import CaseImportScreen
 from pdsa_tui.ui.screens.cases import CasesScreen
 from pdsa_tui.ui.screens.review import ReviewScreen
 from pdsa_tui.ui.widgets.chart import ChartView

@@ -12,8 +12,8 @@ from pdsa_tui.analysis.cases import case_states, cases_due_in
 from pdsa_tui.model import Case, Measure
 from pdsa_tui.model import dates as dates_mod
 from pdsa_tui.store import Store
+from pdsa_tui.ui.dialogs.pick import PickScreen
 from pdsa_tui.ui.screens.cases import CasesScreen
-from pdsa_tui.ui.screens.pick import PickScreen
 from pdsa_tui.ui.widgets.record_table import RecordTable
 
 

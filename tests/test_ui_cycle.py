@@ -16,10 +16,10 @@ from pdsa_tui.model import ChangeIdea, Cycle, Feedback, choices
 from pdsa_tui.model.records import PLAN_FIELDS
 from pdsa_tui.store import Store, WriteFailedError
 from pdsa_tui.ui.app import PdsaApp
-from pdsa_tui.ui.modals import ConfirmScreen
+from pdsa_tui.ui.dialogs.evidence import EvidenceScreen
+from pdsa_tui.ui.dialogs.feedback import FeedbackForm
+from pdsa_tui.ui.dialogs.modals import ConfirmScreen
 from pdsa_tui.ui.screens.cycle import CycleScreen
-from pdsa_tui.ui.screens.evidence import EvidenceScreen
-from pdsa_tui.ui.screens.feedback import FeedbackForm
 from pdsa_tui.ui.widgets.fields import FieldBox
 from pdsa_tui.ui.widgets.record_table import RecordTable
 

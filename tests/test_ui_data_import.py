@@ -19,8 +19,8 @@ from ui_support import LARGE, SMALL, screen_text, widget_text
 from pdsa_tui.model import Aim, DataPoint, Measure, format_date
 from pdsa_tui.store import Store
 from pdsa_tui.ui.app import PdsaApp
-from pdsa_tui.ui.modals import ConfirmScreen
-from pdsa_tui.ui.screens.data_import import DataImportScreen
+from pdsa_tui.ui.dialogs.data_import import DataImportScreen
+from pdsa_tui.ui.dialogs.modals import ConfirmScreen
 from pdsa_tui.ui.screens.measure import MeasureScreen
 from pdsa_tui.ui.widgets.record_table import RecordTable
 

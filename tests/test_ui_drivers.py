@@ -11,12 +11,12 @@ from pdsa_tui.model import ChangeIdea
 from pdsa_tui.model.drivers import ChangePackage, EvidenceReview, SecondaryDriver, SpreadEntry
 from pdsa_tui.store import Store
 from pdsa_tui.store.drivers import driver_ideas, evidence_reviews, package_for
-from pdsa_tui.ui.modals import RecordForm
+from pdsa_tui.ui.dialogs.evidence import EvidenceScreen
+from pdsa_tui.ui.dialogs.modals import RecordForm
+from pdsa_tui.ui.dialogs.pick import PickScreen
 from pdsa_tui.ui.screens.drivers import DriverScreen
-from pdsa_tui.ui.screens.evidence import EvidenceScreen
 from pdsa_tui.ui.screens.idea import IdeaScreen
 from pdsa_tui.ui.screens.package import PackageScreen
-from pdsa_tui.ui.screens.pick import PickScreen
 from pdsa_tui.ui.screens.spread import SpreadScreen
 from pdsa_tui.ui.widgets.fields import FieldBox
 

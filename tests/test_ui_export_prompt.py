@@ -18,7 +18,7 @@ from ui_support import LARGE, SMALL, screen_text, widget_text
 
 from pdsa_tui.store import Store
 from pdsa_tui.ui.app import PdsaApp
-from pdsa_tui.ui.modals import PromptScreen
+from pdsa_tui.ui.dialogs.modals import PromptScreen
 from pdsa_tui.ui.screens.programme import ProgrammeScreen
 
 

@@ -11,10 +11,10 @@ from ui_support import SMALL, empty_app, screen_text
 
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, Feedback, Measure
 from pdsa_tui.store import Store
-from pdsa_tui.ui.modals import RecordForm
+from pdsa_tui.ui.dialogs.feedback import FeedbackForm
+from pdsa_tui.ui.dialogs.modals import RecordForm
 from pdsa_tui.ui.screens.aim import AimScreen
 from pdsa_tui.ui.screens.cycle import CycleScreen
-from pdsa_tui.ui.screens.feedback import FeedbackForm
 from pdsa_tui.ui.screens.idea import IdeaScreen
 from pdsa_tui.ui.screens.measure import MeasureScreen
 from pdsa_tui.ui.screens.overview import OverviewScreen

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ui_support import LARGE, SMALL, demo_app, screen_text, settled_text
 
-from pdsa_tui.ui.modals import RecordForm
+from pdsa_tui.ui.dialogs.modals import RecordForm
 from pdsa_tui.ui.screens.aim import AimScreen
 from pdsa_tui.ui.screens.cycle import CycleScreen
 from pdsa_tui.ui.widgets.footer import KeyFooter

@@ -17,10 +17,10 @@ from ui_support import LARGE, SMALL, screen_text, widget_text
 
 from pdsa_tui.store import Store
 from pdsa_tui.ui.app import PdsaApp
-from pdsa_tui.ui.modals import ConfirmScreen
+from pdsa_tui.ui.dialogs.modals import ConfirmScreen
+from pdsa_tui.ui.dialogs.point_form import PointForm
 from pdsa_tui.ui.screens.aim import AimScreen
 from pdsa_tui.ui.screens.measure import MeasureScreen
-from pdsa_tui.ui.screens.point_form import PointForm
 from pdsa_tui.ui.widgets.chart import ChartView
 
 

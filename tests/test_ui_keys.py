@@ -19,7 +19,7 @@ from ui_support import LARGE, SMALL, screen_text, settled_text, widget_text
 
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, Measure, format_date
 from pdsa_tui.ui.app import PdsaApp
-from pdsa_tui.ui.modals import HelpScreen, RecordForm
+from pdsa_tui.ui.dialogs.modals import HelpScreen, RecordForm
 from pdsa_tui.ui.screens.aim import AimScreen
 from pdsa_tui.ui.screens.cycle import CycleScreen
 from pdsa_tui.ui.screens.measure import MeasureScreen

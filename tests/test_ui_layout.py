@@ -12,14 +12,14 @@ from ui_support import LARGE, SMALL, screen_text, wait_until, widget_text
 
 from pdsa_tui.model import ChangeIdea, Cycle, Feedback, Measure
 from pdsa_tui.ui.app import PdsaApp
-from pdsa_tui.ui.modals import RecordForm
+from pdsa_tui.ui.dialogs.feedback import FeedbackForm
+from pdsa_tui.ui.dialogs.modals import RecordForm
+from pdsa_tui.ui.dialogs.point_form import PointForm
 from pdsa_tui.ui.screens.aim import AimScreen
 from pdsa_tui.ui.screens.cases import CasesScreen
 from pdsa_tui.ui.screens.cycle import CycleScreen
-from pdsa_tui.ui.screens.feedback import FeedbackForm
 from pdsa_tui.ui.screens.idea import IdeaScreen
 from pdsa_tui.ui.screens.measure import MeasureScreen
-from pdsa_tui.ui.screens.point_form import PointForm
 from pdsa_tui.ui.widgets.chart import ChartView
 
 

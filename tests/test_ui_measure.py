@@ -16,9 +16,9 @@ from pdsa_tui.demo import AIM1_OUTCOME
 from pdsa_tui.model import Aim, DataPoint, Measure
 from pdsa_tui.store import Store, WriteFailedError
 from pdsa_tui.ui.app import PdsaApp
-from pdsa_tui.ui.modals import ConfirmScreen, RecordForm
+from pdsa_tui.ui.dialogs.modals import ConfirmScreen, RecordForm
+from pdsa_tui.ui.dialogs.point_form import PointForm, next_date, point_kinds
 from pdsa_tui.ui.screens.measure import MeasureScreen
-from pdsa_tui.ui.screens.point_form import PointForm, next_date, point_kinds
 from pdsa_tui.ui.widgets.chart import ChartView
 from pdsa_tui.ui.widgets.record_table import RecordTable
 

@@ -12,7 +12,7 @@ from ui_support import SMALL, demo_app, empty_app, screen_text, settled_text, wi
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, Measure
 from pdsa_tui.store import Store
 from pdsa_tui.ui.app import PdsaApp, WelcomeScreen
-from pdsa_tui.ui.modals import ConfirmScreen, HelpScreen, RecordForm
+from pdsa_tui.ui.dialogs.modals import ConfirmScreen, HelpScreen, RecordForm
 from pdsa_tui.ui.screens.aim import AimScreen
 from pdsa_tui.ui.screens.idea import IdeaScreen
 from pdsa_tui.ui.screens.overview import OverviewScreen

@@ -14,8 +14,8 @@ from ui_support import LARGE, SMALL, empty_app, screen_text, widget_text
 from pdsa_tui.model import Aim, Answer, Assessment, Cycle, Meeting, dates
 from pdsa_tui.model.rows import Member
 from pdsa_tui.ui.app import PdsaApp
-from pdsa_tui.ui.modals import ConfirmScreen, PromptScreen, RecordForm
-from pdsa_tui.ui.screens.evidence import EvidenceScreen
+from pdsa_tui.ui.dialogs.evidence import EvidenceScreen
+from pdsa_tui.ui.dialogs.modals import ConfirmScreen, PromptScreen, RecordForm
 from pdsa_tui.ui.screens.programme import ProgrammeScreen
 from pdsa_tui.ui.widgets.record_table import RecordTable
 

@@ -9,9 +9,9 @@ from ui_support import SMALL, empty_app, screen_text
 
 from pdsa_tui.model import ChangeIdea, Cycle
 from pdsa_tui.ui.app import PdsaApp
-from pdsa_tui.ui.modals import ConfirmScreen
+from pdsa_tui.ui.dialogs.evidence import EvidenceScreen
+from pdsa_tui.ui.dialogs.modals import ConfirmScreen
 from pdsa_tui.ui.screens.cycle import CycleScreen
-from pdsa_tui.ui.screens.evidence import EvidenceScreen
 from pdsa_tui.ui.screens.review import EMPTY_TEXT, ReviewScreen
 from pdsa_tui.ui.widgets.fields import FieldBox
 from pdsa_tui.ui.widgets.record_table import RecordTable

@@ -15,9 +15,9 @@ from pdsa_tui.cli import main
 from pdsa_tui.model import Aim, Cycle
 from pdsa_tui.store import SCHEMA_VERSION, Store
 from pdsa_tui.ui.app import PdsaApp
-from pdsa_tui.ui.modals import ConfirmScreen, PromptScreen
+from pdsa_tui.ui.dialogs.modals import ConfirmScreen, PromptScreen
 from pdsa_tui.ui.screens.overview import OverviewScreen
-from pdsa_tui.ui.screens.team import ChangesScreen, ConflictsScreen, HistoryScreen
+from pdsa_tui.ui.screens.versions import ChangesScreen, ConflictsScreen, HistoryScreen
 
 
 def notices(app: PdsaApp) -> list[str]:

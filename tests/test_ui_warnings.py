@@ -19,9 +19,9 @@ from pdsa_tui.model import Aim, ChangeIdea, Cycle, DataPoint, Measure, format_da
 from pdsa_tui.model.dates import add_period
 from pdsa_tui.store import Store
 from pdsa_tui.ui.app import PdsaApp
+from pdsa_tui.ui.dialogs.point_form import PointForm
 from pdsa_tui.ui.screens.cycle import CycleScreen
 from pdsa_tui.ui.screens.measure import MeasureScreen
-from pdsa_tui.ui.screens.point_form import PointForm
 from pdsa_tui.ui.widgets.fields import FieldBox
 
 NAME = "Days from accommodation to first review"

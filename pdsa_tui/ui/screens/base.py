@@ -18,7 +18,7 @@ from pdsa_tui.store import ReadOnlyError, Store, StoreError
 from pdsa_tui.ui.widgets.footer import KeyFooter
 from pdsa_tui.ui.widgets.guards import GuardedHeader
 
-# The forms and dialogs (pdsa_tui.ui.modals: fields, option lists, the file picker) are
+# The forms and dialogs (pdsa_tui.ui.dialogs.modals: fields, option lists, the file picker) are
 # imported when one first opens, not at start: the first screen needs none of them.
 if TYPE_CHECKING:
     from pdsa_tui.ui.app import PdsaApp
@@ -157,11 +157,11 @@ class PdsaScreen(Screen[None]):
                 and saved.status == "implementing"
                 and getattr(record, "status", "") != "implementing"
             ):
-                from pdsa_tui.ui.screens.evidence import offer_evidence
+                from pdsa_tui.ui.dialogs.evidence import offer_evidence
 
                 offer_evidence(self, saved.id, "implementing")
 
-        from pdsa_tui.ui.modals import RecordForm
+        from pdsa_tui.ui.dialogs.modals import RecordForm
 
         self.app.push_screen(RecordForm(title, record, save or self.save, **form_options), done)
 
@@ -190,7 +190,7 @@ class PdsaScreen(Screen[None]):
             if then is not None:
                 then()
 
-        from pdsa_tui.ui.modals import ConfirmScreen
+        from pdsa_tui.ui.dialogs.modals import ConfirmScreen
 
         self.app.push_screen(ConfirmScreen(question, yes="Delete", danger=True), answer)
 
@@ -230,7 +230,7 @@ class PdsaScreen(Screen[None]):
             if name and name.strip():
                 write(Path(name.strip()).expanduser(), format_of(name, allowed))
 
-        from pdsa_tui.ui.modals import PromptScreen
+        from pdsa_tui.ui.dialogs.modals import PromptScreen
 
         prompt = PromptScreen(
             title,
@@ -253,7 +253,7 @@ class PdsaScreen(Screen[None]):
                 if yes:
                     self._write(path, fmt, what, force=True)
 
-            from pdsa_tui.ui.modals import ConfirmScreen
+            from pdsa_tui.ui.dialogs.modals import ConfirmScreen
 
             self.app.push_screen(
                 ConfirmScreen(f"{path} exists. Replace it?", yes="Replace", danger=True), answer
@@ -267,7 +267,7 @@ class PdsaScreen(Screen[None]):
     # -- help -------------------------------------------------------------------------
     def help_rows(self) -> list[tuple[str, str]]:
         """(key, what it does): this screen's keys, then the app's, then the general ones."""
-        from pdsa_tui.ui.modals import key_rows
+        from pdsa_tui.ui.dialogs.modals import key_rows
 
         return key_rows(self)
 

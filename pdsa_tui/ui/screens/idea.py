@@ -170,6 +170,6 @@ class IdeaScreen(PdsaScreen):
         self.app.push_screen(PackageScreen(self.idea_id))
 
     def action_evidence(self) -> None:
-        from pdsa_tui.ui.screens.evidence import offer_evidence
+        from pdsa_tui.ui.dialogs.evidence import offer_evidence
 
         offer_evidence(self, self.idea_id, "review")

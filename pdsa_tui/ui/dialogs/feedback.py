@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from pdsa_tui.model import Cycle, Feedback, choices
 from pdsa_tui.model.dates import today
-from pdsa_tui.ui.modals import RecordForm
+from pdsa_tui.ui.dialogs.modals import RecordForm
 
 
 def prompts_text() -> str:

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from pdsa_tui.ui import styles
 from pdsa_tui.ui.widgets.footer import KeyFooter
 from pdsa_tui.ui.widgets.record_table import literal
 
@@ -18,7 +19,7 @@ from pdsa_tui.ui.widgets.record_table import literal
 class PickScreen(ModalScreen[str | None]):
     """Choose one item; dismiss with its key, or None on escape."""
 
-    CSS_PATH = "../drivers.tcss"
+    CSS_PATH = styles.path("drivers.tcss")
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="pick.cancel")]
 

@@ -12,7 +12,7 @@ from pdsa_tui.model import FieldError, Measure, ValidationError, format_date
 from pdsa_tui.model.csvseries import COLUMNS_HELP, SeriesImport, date_taken, plan_import
 from pdsa_tui.model.dates import today
 from pdsa_tui.store import Store
-from pdsa_tui.ui.screens.importing import ImportPlan, ImportScreen
+from pdsa_tui.ui.dialogs.importing import ImportPlan, ImportScreen
 from pdsa_tui.ui.widgets.record_table import Column, Row
 
 #: How a warning names the cell it is about.

@@ -7,7 +7,7 @@ import dataclasses
 from pdsa_tui.model import Measure, format_date, ref_key
 from pdsa_tui.model.csvcases import COLUMNS_HELP, CaseImport, read_cases_csv
 from pdsa_tui.store import Store
-from pdsa_tui.ui.screens.importing import ImportPlan, ImportScreen
+from pdsa_tui.ui.dialogs.importing import ImportPlan, ImportScreen
 from pdsa_tui.ui.widgets.record_table import Column, Row
 
 ACTION_WORDS = {"add": ("new", "good"), "update": ("update", "warn"), "same": ("same", "dim")}

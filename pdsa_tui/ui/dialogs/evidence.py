@@ -15,6 +15,7 @@ from textual.widgets import Button, Static, TextArea
 from pdsa_tui.analysis.evidence import EvidenceCard
 from pdsa_tui.model.drivers import EVIDENCE_TRIGGERS
 from pdsa_tui.store import StoreError
+from pdsa_tui.ui import styles
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.widgets.footer import KeyFooter
 from pdsa_tui.ui.widgets.inputs import TextBox
@@ -47,7 +48,7 @@ class EvidenceScreen(ModalScreen[EvidenceAnswer | None]):
     user saved before is undone either way: the card informs, it does not block.
     """
 
-    CSS_PATH = "../drivers.tcss"
+    CSS_PATH = styles.path("drivers.tcss")
 
     BINDINGS = [
         Binding("ctrl+s", "confirm", "Confirm", id="evidence.confirm"),

@@ -25,7 +25,8 @@ from pdsa_tui.model import ValidationError
 from pdsa_tui.store import StoreError
 from pdsa_tui.store.csvfile import read_csv_text
 from pdsa_tui.store.errors import CsvFileError
-from pdsa_tui.ui.modals import dismiss_unless_typed
+from pdsa_tui.ui import styles
+from pdsa_tui.ui.dialogs.modals import dismiss_unless_typed
 from pdsa_tui.ui.widgets.footer import KeyFooter
 from pdsa_tui.ui.widgets.inputs import TextBox, TextInput
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
@@ -85,7 +86,7 @@ class ImportScreen(ModalScreen[int | None]):
     Dismisses with the number of records added or changed, or None when cancelled.
     """
 
-    CSS_PATH = "../importing.tcss"
+    CSS_PATH = styles.path("importing.tcss")
 
     BINDINGS = [
         Binding("ctrl+s", "import_now", "Import", id="import.save"),

@@ -11,7 +11,7 @@ from textual.widgets import Static
 from pdsa_tui.model.registry import noun
 from pdsa_tui.store import StoreError
 from pdsa_tui.store.versions import Version, doc_title, shown_value
-from pdsa_tui.ui.modals import ConfirmScreen
+from pdsa_tui.ui.dialogs.modals import ConfirmScreen
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
 

@@ -29,10 +29,10 @@ from pdsa_tui.model import (
 from pdsa_tui.model.dates import add_period, parse_date, today
 from pdsa_tui.model.forms import number_text, parse_number
 from pdsa_tui.store import ReadOnlyError, Store, StoreError
+from pdsa_tui.ui.dialogs.modals import dismiss_unless_typed, not_saved_text
 from pdsa_tui.ui.measure_text import (
     value_text,
 )
-from pdsa_tui.ui.modals import dismiss_unless_typed, not_saved_text
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.widgets.inputs import TextInput
 
@@ -348,7 +348,7 @@ def add_point(screen: PdsaScreen, aim_id: str) -> None:
 
     Case measures are left out: their points come from their cases.
     """
-    from pdsa_tui.ui.screens.pick import PickScreen
+    from pdsa_tui.ui.dialogs.pick import PickScreen
 
     measures = [m for m in screen.store.measures(aim_id) if not m.cases]
     if not measures:
