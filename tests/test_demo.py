@@ -83,13 +83,6 @@ def demo(tmp_path: Path) -> Iterator[Store]:
         store.close()
 
 
-def _file_measure(name: str) -> dict[str, Any]:
-    """A measure as ``data/demo/10-programme.json`` writes it (typed points, file dates)."""
-    doc = dict(demo_module.data_files())["10-programme.json"]
-    found: dict[str, Any] = next(m for m in doc["tables"]["measures"] if m["name"] == name)
-    return found
-
-
 def live(demo: Store) -> list[Measure]:
     """The demo's measures as charted: the case measures with their derived points."""
     return live_measures(demo.measures(), demo.all(Case), TODAY)
@@ -443,6 +436,68 @@ def test_an_extra_data_file_adds_its_records(
         store.close()
 
 
+def test_date_expressions_and_amends_of_a_data_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Dates moved then shifted by days, '?' for what has not happened yet, times, amends."""
+    files = demo_module.data_files()
+    aim2 = next(r for r in files[0][1]["tables"]["aims"] if r["code"] == "Aim 2")
+    measure_id = "0c9c7f0e-8d7e-4a53-9a55-3a4b3b9b3f11"
+    extra = {
+        "about": "A test part: a case measure with two cases, then the aim amended.",
+        "timeline": {"last_month": "2020-01-01"},
+        "tables": {
+            "measures": [
+                {
+                    "id": measure_id,
+                    "aim_id": aim2["id"],
+                    "created": "2019-12-01 10:07",
+                    "name": "Extra cases",
+                    "cases": True,
+                    "start_event": "accommodated",
+                    "milestone": "permanence recommendation",
+                    "target_weeks": 30,
+                }
+            ],
+            "cases": [
+                {
+                    "id": "0c9c7f0e-8d7e-4a53-9a55-3a4b3b9b3f12",
+                    "measure_id": measure_id,
+                    "ref": "C-9001",
+                    "start": "2019-06-01-10",
+                    "end": "2020-01-01+3?",
+                },
+                {
+                    "id": "0c9c7f0e-8d7e-4a53-9a55-3a4b3b9b3f13",
+                    "measure_id": measure_id,
+                    "ref": "C-9002",
+                    "start": "2019-06-01+2",
+                    "end": "2020-01-01+60?",
+                },
+            ],
+        },
+        "amend": {"aims": [{"id": aim2["id"], "notes": "Amended by a later part"}]},
+    }
+    monkeypatch.setattr(demo_module, "data_files", lambda: [*files, ("90-extra.json", extra)])
+    store = Store.open(tmp_path / "x.json", create=True)
+    try:
+        build_demo(store, today=TODAY)
+        m = store.find_measure(measure_id)
+        assert m.created == f"{add_months(LAST, -1).isoformat()}T10:07:00+00:00"
+        first, second = sorted(store.cases(m.id), key=lambda c: c.ref)
+        june = add_months(LAST, -7)
+        assert first.start == june - dt.timedelta(days=10)
+        assert first.end == LAST + dt.timedelta(days=3)  # on or before today: it happened
+        assert second.start == june + dt.timedelta(days=2)
+        assert second.end is None  # after today: not yet
+        aim = store.get(Aim, aim2["id"])
+        assert aim.notes == "Amended by a later part"
+        assert aim.code == "Aim 2" and aim.statement.startswith("By 01 Mar 2027, 85%")  # kept
+        assert store.problems() == []
+    finally:
+        store.close()
+
+
 def test_every_shipped_data_file_is_wellformed() -> None:
     names = [name for name, _ in demo_module.data_files()]
     assert names[0] == "10-programme.json"
@@ -527,12 +582,13 @@ def test_outcomes_of_aims_2_3_4_are_case_measures_with_one_case_past_its_reminde
     outcomes = [m for m in demo.measures() if m.type == "outcome" and m.cases]
     assert sorted(demo.get(Aim, m.aim_id).code for m in outcomes) == ["Aim 2", "Aim 3", "Aim 4"]
     aim2 = by_name[AIM2_OUTCOME]
-    # The cases give back the data file's monthly story, month by month.
-    typed = _file_measure(AIM2_OUTCOME)["points"]
-    assert [(p.numerator, p.denominator) for p in aim2.sorted_points()] == [
-        (t["numerator"], t["denominator"]) for t in typed
-    ]
-    adopted = [add_months(FIRST, k) for k, t in enumerate(typed) if t.get("baseline_end")]
+    # The cases give back the story month by month (met, due): one case a child.
+    story = [(1, 3), (2, 4), (1, 2), (1, 4), (2, 5), (1, 3), (2, 4), (0, 2), (2, 5), (1, 3)]
+    story += [(2, 6), (2, 4), (1, 3), (2, 4), (2, 5), (3, 5), (3, 4), (4, 5), (3, 4), (5, 6)]
+    story += [(2, 3), (4, 5), (3, 3), (5, 6)]
+    assert [(p.numerator, p.denominator) for p in aim2.sorted_points()] == story
+    assert [p.date for p in aim2.sorted_points()] == [add_months(FIRST, k) for k in range(24)]
+    adopted = [add_months(FIRST, 16)]
     assert [p.date for p in aim2.points if p.baseline_end] == adopted == [dt.date(2026, 3, 1)]
     reminded = []
     for m in outcomes:
