@@ -16,7 +16,7 @@ from typing import ClassVar
 
 from pdsa_tui.model import choices as C
 from pdsa_tui.model.errors import FieldError
-from pdsa_tui.model.records import ChangeIdea, Record, RecordSource, _f, _internal
+from pdsa_tui.model.records import ChangeIdea, Record, RecordSource, internal_field, spec_field
 
 #: A locality's stage of a change idea, in order (the spread matrix's cells).
 SPREAD_STAGES = {
@@ -43,13 +43,13 @@ class PrimaryDriver(Record):
     COUNTED: ClassVar[tuple[str, str]] = ("primary driver", "primary drivers")
     PARENT: ClassVar[tuple[str, str] | None] = ("aim_id", "aims")
 
-    aim_id: str = _internal()
-    title: str = _f(
+    aim_id: str = internal_field()
+    title: str = spec_field(
         "Primary driver",
         required=True,
         help="a big factor the aim depends on, e.g. 'Timely permanence planning'",
     )
-    notes: str = _f("Notes", "longtext")
+    notes: str = spec_field("Notes", "longtext")
 
 
 @dataclass
@@ -61,13 +61,13 @@ class SecondaryDriver(Record):
     COUNTED: ClassVar[tuple[str, str]] = ("secondary driver", "secondary drivers")
     PARENT: ClassVar[tuple[str, str] | None] = ("primary_id", "primary_drivers")
 
-    primary_id: str = _internal()
-    title: str = _f(
+    primary_id: str = internal_field()
+    title: str = spec_field(
         "Secondary driver",
         required=True,
         help="a specific factor under the primary, e.g. 'Legal processes that do not add delay'",
     )
-    notes: str = _f("Notes", "longtext")
+    notes: str = spec_field("Notes", "longtext")
 
     def unlinked_on_delete(self, source: RecordSource) -> list[Record]:
         """The change ideas that worked on it outlive it, unlinked (not deleted)."""
@@ -87,19 +87,19 @@ class EvidenceReview(Record):
     COUNTED: ClassVar[tuple[str, str]] = ("evidence review", "evidence reviews")
     PARENT: ClassVar[tuple[str, str] | None] = ("idea_id", "ideas")
 
-    idea_id: str = _internal()
-    date: dt.date | None = _f("Date", "date", default=None, required=True)
-    trigger: str = _f(
+    idea_id: str = internal_field()
+    date: dt.date | None = spec_field("Date", "date", default=None, required=True)
+    trigger: str = spec_field(
         "Shown because", "choice", default="review", required=True, choices=EVIDENCE_TRIGGERS
     )
-    reason: str = _f(
+    reason: str = spec_field(
         "Reason to go ahead",
         "longtext",
         required=True,
         help="why the group agrees to implement now, given the evidence",
     )
     #: The card as it read when confirmed, so later readers see what was known.
-    summary: str = _internal()
+    summary: str = internal_field()
 
 
 @dataclass
@@ -111,11 +111,13 @@ class SpreadEntry(Record):
     COUNTED: ClassVar[tuple[str, str]] = ("spread entry", "spread entries")
     PARENT: ClassVar[tuple[str, str] | None] = ("idea_id", "ideas")
 
-    idea_id: str = _internal()
-    locality: str = _f("Locality", required=True)
-    stage: str = _f("Stage", "choice", default="testing", required=True, choices=SPREAD_STAGES)
-    since: dt.date | None = _f("Since", "date", default=None)
-    notes: str = _f("Notes", "longtext")
+    idea_id: str = internal_field()
+    locality: str = spec_field("Locality", required=True)
+    stage: str = spec_field(
+        "Stage", "choice", default="testing", required=True, choices=SPREAD_STAGES
+    )
+    since: dt.date | None = spec_field("Since", "date", default=None)
+    notes: str = spec_field("Notes", "longtext")
 
 
 @dataclass
@@ -127,27 +129,27 @@ class ChangePackage(Record):
     COUNTED: ClassVar[tuple[str, str]] = ("change package", "change packages")
     PARENT: ClassVar[tuple[str, str] | None] = ("idea_id", "ideas")
 
-    idea_id: str = _internal()
-    steps: str = _f(
+    idea_id: str = internal_field()
+    steps: str = spec_field(
         "Process steps",
         "longtext",
         help="one step a line, in order; start a line with ? for a yes/no decision",
     )
-    guidance: str = _f("Why and what (guidance)", "longtext")
-    contacts: str = _f(
+    guidance: str = spec_field("Why and what (guidance)", "longtext")
+    contacts: str = spec_field(
         "Contacts by role", "longtext", help="one a line: role: who to contact (role or initials)"
     )
-    resources: str = _f("Resources", "longtext", help="one a line: what - where it is kept")
-    start_date: dt.date | None = _f("Start date", "date", default=None)
-    training: str = _f("Training and coaching", "longtext")
-    approvals: str = _f(
+    resources: str = spec_field("Resources", "longtext", help="one a line: what - where it is kept")
+    start_date: dt.date | None = spec_field("Start date", "date", default=None)
+    training: str = spec_field("Training and coaching", "longtext")
+    approvals: str = spec_field(
         "Approvals", "longtext", help="one a line: who | when, e.g. Head of service | 01/03/2026"
     )
-    audit_every_weeks: float | None = _f(
+    audit_every_weeks: float | None = spec_field(
         "Self-audit every (weeks)", "number", default=None, minimum=1, maximum=104
     )
-    audit_by: str = _f("Self-audit by", help="role or initials")
-    audit_next_due: dt.date | None = _f("Next self-audit due", "date", default=None)
+    audit_by: str = spec_field("Self-audit by", help="role or initials")
+    audit_next_due: dt.date | None = spec_field("Next self-audit due", "date", default=None)
 
     def step_list(self) -> list[str]:
         """The steps, one a line, blanks dropped."""

@@ -190,21 +190,21 @@ def minutes_text(meeting: Meeting, fmt: str, *, now: dt.datetime | None = None) 
     if meeting.from_review:
         facts.append(("Recorded from", "a run of the review queue"))
     if fmt == "md":
-        w = M._Writer()
+        w = M.Writer()
         w.heading(1, M.escape_inline(title))
         w.para(f"*Exported {content.day(stamp.date())} at {stamp:%H:%M} by pdsa {__version__}.*")
-        w.para(*M._field_list(facts))
+        w.para(*M.field_list(facts))
         _md_meeting_body(w, meeting, 2)
         return w.text()
-    body = H._fields(facts) + _html_meeting_body(meeting, 2)
+    body = H.fields_html(facts) + _html_meeting_body(meeting, 2)
     return _html_page(title, "Meeting minutes", "", body, stamp)
 
 
-def _md_meeting_body(w: M._Writer, m: Meeting, level: int) -> None:
+def _md_meeting_body(w: M.Writer, m: Meeting, level: int) -> None:
     w.heading(level, "Cycles studied and decisions")
     if m.decisions:
         w.para(
-            *M._table(
+            *M.table_lines(
                 ["Cycle", "Decision", "Note"],
                 [
                     [M.escape_cell(d.label), _decision(d.decision), M.escape_cell(d.note)]
@@ -217,7 +217,7 @@ def _md_meeting_body(w: M._Writer, m: Meeting, level: int) -> None:
     w.heading(level, "Actions")
     if m.actions:
         w.para(
-            *M._table(
+            *M.table_lines(
                 ["Action", "Owner", "Due", "Done"],
                 [
                     [
@@ -238,26 +238,29 @@ def _md_meeting_body(w: M._Writer, m: Meeting, level: int) -> None:
 
 
 def _html_meeting_body(m: Meeting, level: int) -> str:
-    out = [H._h(level, "Cycles studied and decisions")]
+    out = [H.heading_html(level, "Cycles studied and decisions")]
     if m.decisions:
         out.append(
-            H._table(
+            H.table_html(
                 ["Cycle", "Decision", "Note"],
-                [[H._e(d.label), H._e(_decision(d.decision)), H._txt(d.note)] for d in m.decisions],
+                [
+                    [H.esc(d.label), H.esc(_decision(d.decision)), H.text_html(d.note)]
+                    for d in m.decisions
+                ],
             )
         )
     else:
         out.append('<p class="empty">No cycles studied.</p>')
-    out.append(H._h(level, "Actions"))
+    out.append(H.heading_html(level, "Actions"))
     if m.actions:
         out.append(
-            H._table(
+            H.table_html(
                 ["Action", "Owner", "Due", "Done"],
                 [
                     [
-                        H._e(a.what),
-                        H._txt(a.owner),
-                        H._e(content.day(a.due)),
+                        H.esc(a.what),
+                        H.text_html(a.owner),
+                        H.esc(content.day(a.due)),
                         "done" if a.done else "open",
                     ]
                     for a in m.actions
@@ -267,12 +270,12 @@ def _html_meeting_body(m: Meeting, level: int) -> str:
     else:
         out.append('<p class="empty">No actions.</p>')
     if m.notes.strip():
-        out.append(H._h(level, "Notes") + f"<p>{H._txt(m.notes)}</p>")
+        out.append(H.heading_html(level, "Notes") + f"<p>{H.text_html(m.notes)}</p>")
     return "".join(out)
 
 
 def _html_page(title: str, kicker: str, subtitle: str, body: str, stamp: dt.datetime) -> str:
-    sub = f'<p class="subtitle">{H._e(subtitle)}</p>' if subtitle else ""
+    sub = f'<p class="subtitle">{H.esc(subtitle)}</p>' if subtitle else ""
     extra = (
         ".status{font-weight:600;white-space:nowrap}.status.in-place{color:#2b8a3e}.status.partly{color:#e67700}"
         ".status.not-yet{color:#c92a2a}.status.n\\/a{color:var(--muted)}"
@@ -284,13 +287,13 @@ def _html_page(title: str, kicker: str, subtitle: str, body: str, stamp: dt.date
         '<meta http-equiv="Content-Security-Policy" '
         "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n"
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<meta name="generator" content="pdsa {H._e(__version__)}">\n'
-        f"<title>{H._e(title)}</title>\n<style>{H.CSS}{extra}</style>\n</head>\n<body>\n"
+        f'<meta name="generator" content="pdsa {H.esc(__version__)}">\n'
+        f"<title>{H.esc(title)}</title>\n<style>{H.CSS}{extra}</style>\n</head>\n<body>\n"
         '<div class="page">\n<header class="doc-head">'
-        f'<p class="kicker">PDSA quality improvement · {H._e(kicker)}</p>'
-        f"<h1>{H._e(title)}</h1>{sub}"
-        f'<p class="meta">Exported {H._e(content.day(stamp.date()))} at {stamp:%H:%M} '
-        f"by pdsa {H._e(__version__)}</p></header>\n<main>\n{body}\n</main>\n"
+        f'<p class="kicker">PDSA quality improvement · {H.esc(kicker)}</p>'
+        f"<h1>{H.esc(title)}</h1>{sub}"
+        f'<p class="meta">Exported {H.esc(content.day(stamp.date()))} at {stamp:%H:%M} '
+        f"by pdsa {H.esc(__version__)}</p></header>\n<main>\n{body}\n</main>\n"
         "<footer>Produced with pdsa. Records describe roles, never names: please keep it that "
         "way when you share or annotate this document.</footer>\n</div>\n</body>\n</html>\n"
     )
@@ -316,18 +319,18 @@ def _pack_title(pack: PackContent) -> tuple[str, str]:
 
 def _pack_md(pack: PackContent) -> str:
     title, subtitle = _pack_title(pack)
-    w = M._Writer()
+    w = M.Writer()
     w.heading(1, M.escape_inline(title))
     w.para(
         f"*{subtitle}. Exported {content.day(pack.exported.date())} at "
         f"{pack.exported:%H:%M} by pdsa {__version__}.*"
     )
     w.heading(2, "The programme")
-    w.para(*M._field_list(_programme_rows(pack.programme)))
+    w.para(*M.field_list(_programme_rows(pack.programme)))
     p = pack.programme
     if p is not None and p.members:
         w.para(
-            *M._table(
+            *M.table_lines(
                 ["Member", "Role", "Agency"],
                 [
                     [
@@ -356,7 +359,7 @@ def _pack_md(pack: PackContent) -> str:
         if a.changes:
             w.heading(3, "Changed since the last self-assessment")
             w.para(
-                *M._table(
+                *M.table_lines(
                     ["Theme", "Question", "Was", "Now"],
                     [
                         [
@@ -371,7 +374,7 @@ def _pack_md(pack: PackContent) -> str:
             )
         w.heading(3, "Every question")
         w.para(
-            *M._table(
+            *M.table_lines(
                 ["Theme", "Question", "Status", "Action (owner, review)", "pdsa's evidence"],
                 [
                     [
@@ -390,7 +393,7 @@ def _pack_md(pack: PackContent) -> str:
         w.heading(3, f"{M.escape_inline(aim.code)}: {M.escape_inline(aim.statement)}")
         w.para(M.escape_inline(_aim_status(aim)))
         for mc in measures:
-            M._measure(w, mc, 4)
+            M.measure_md(w, mc, 4)
     w.heading(2, "Meetings: decisions and actions")
     if not pack.meetings:
         w.para("*No meetings in this period.*")
@@ -415,23 +418,27 @@ def _action_text(action: str, owner: str, review: dt.date | None) -> str:
 
 def _pack_html(pack: PackContent) -> str:
     title, subtitle = _pack_title(pack)
-    out = [H._h(2, "The programme"), H._fields(_programme_rows(pack.programme))]
+    out = [H.heading_html(2, "The programme"), H.fields_html(_programme_rows(pack.programme))]
     p = pack.programme
     if p is not None and p.members:
         out.append(
-            H._table(
+            H.table_html(
                 ["Member", "Role", "Agency"],
                 [
-                    [H._e(m.name), H._txt(m.role), H._e(choices.label(choices.AGENCIES, m.agency))]
+                    [
+                        H.esc(m.name),
+                        H.text_html(m.role),
+                        H.esc(choices.label(choices.AGENCIES, m.agency)),
+                    ]
                     for m in p.members
                 ],
             )
         )
-    items = [H._e(d.text(pack.today)) for d in pack.due]
-    items += [H._e(_overdue_text(o)) for o in pack.overdue]
+    items = [H.esc(d.text(pack.today)) for d in pack.due]
+    items += [H.esc(_overdue_text(o)) for o in pack.overdue]
     if items:
         out.append('<ul class="attention">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>")
-    out.append(H._h(2, "Self-assessment"))
+    out.append(H.heading_html(2, "Self-assessment"))
     a = pack.assessment
     if a is None:
         out.append('<p class="empty">No self-assessment recorded yet.</p>')
@@ -439,17 +446,17 @@ def _pack_html(pack: PackContent) -> str:
         head = f"Latest: {content.day(a.latest.date)}"
         if a.previous is not None:
             head += f"; compared with {content.day(a.previous.date)}"
-        out.append(f"<p><strong>{H._e(head)}.</strong></p>")
-        out.append("<ul>" + "".join(f"<li>{H._e(x)}</li>" for x in a.progress) + "</ul>")
+        out.append(f"<p><strong>{H.esc(head)}.</strong></p>")
+        out.append("<ul>" + "".join(f"<li>{H.esc(x)}</li>" for x in a.progress) + "</ul>")
         if a.changes:
-            out.append(H._h(3, "Changed since the last self-assessment"))
+            out.append(H.heading_html(3, "Changed since the last self-assessment"))
             out.append(
-                H._table(
+                H.table_html(
                     ["Theme", "Question", "Was", "Now"],
                     [
                         [
-                            H._e(ap.theme_name(c.question.theme)),
-                            H._e(c.question.text),
+                            H.esc(ap.theme_name(c.question.theme)),
+                            H.esc(c.question.text),
                             _status_html(c.before),
                             _status_html(c.after),
                         ]
@@ -457,45 +464,45 @@ def _pack_html(pack: PackContent) -> str:
                     ],
                 )
             )
-        out.append(H._h(3, "Every question"))
+        out.append(H.heading_html(3, "Every question"))
         out.append(
-            H._table(
+            H.table_html(
                 ["Theme", "Question", "Status", "Action (owner, review)"],
                 [
                     [
-                        H._e(ap.theme_name(q.theme)),
-                        H._e(q.text)
-                        + (f'<br><span class="evidence">pdsa: {H._e(ev)}</span>' if ev else ""),
+                        H.esc(ap.theme_name(q.theme)),
+                        H.esc(q.text)
+                        + (f'<br><span class="evidence">pdsa: {H.esc(ev)}</span>' if ev else ""),
                         _status_html(status),
-                        H._e(_action_text(action, owner, review)),
+                        H.esc(_action_text(action, owner, review)),
                     ]
                     for q, status, _notes, action, owner, review, ev in a.rows
                 ],
             )
         )
-    out.append(H._h(2, "Aims"))
+    out.append(H.heading_html(2, "Aims"))
     for aim, measures in pack.aims:
         out.append(
             '<section class="aim">'
-            + H._h(3, H._e(f"{aim.code}: {aim.statement}"))
-            + f"<p>{H._e(_aim_status(aim))}</p>"
-            + "".join(H._measure(mc, 4) for mc in measures)
+            + H.heading_html(3, H.esc(f"{aim.code}: {aim.statement}"))
+            + f"<p>{H.esc(_aim_status(aim))}</p>"
+            + "".join(H.measure_html(mc, 4) for mc in measures)
             + "</section>"
         )
-    out.append(H._h(2, "Meetings: decisions and actions"))
+    out.append(H.heading_html(2, "Meetings: decisions and actions"))
     if not pack.meetings:
         out.append('<p class="empty">No meetings in this period.</p>')
     for m in pack.meetings:
         out.append(
-            H._h(3, H._e(f"{_kind(m)}, {content.day(m.date)}"))
-            + f"<p>Present: {H._txt(', '.join(m.present))}</p>"
+            H.heading_html(3, H.esc(f"{_kind(m)}, {content.day(m.date)}"))
+            + f"<p>Present: {H.text_html(', '.join(m.present))}</p>"
             + _html_meeting_body(m, 4)
         )
     return _html_page(title, "Governance pack", subtitle, "".join(out), pack.exported)
 
 
 def _status_html(status: str) -> str:
-    return f'<span class="status {escape(status)}">{H._e(_status(status))}</span>'
+    return f'<span class="status {escape(status)}">{H.esc(_status(status))}</span>'
 
 
 def _pack_json(pack: PackContent) -> str:

@@ -162,10 +162,10 @@ class PackageScreen(PdsaScreen):
         self.notify(f"Self-audit recorded; the next is due {format_date(due)}.", timeout=5)
 
     def action_export(self) -> None:
-        from pdsa_tui.report.export import _slug
+        from pdsa_tui.report.export import slug
 
         idea = self.store.get(ChangeIdea, self.idea_id)
-        name = f"change-package-{_slug(idea.title)}-{today().isoformat()}.html"
+        name = f"change-package-{slug(idea.title)}-{today().isoformat()}.html"
         self.export_prompt(
             "Export the change package",
             name,
