@@ -14,8 +14,6 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from pdsa_tui.model import choices as C
-from pdsa_tui.model.errors import FieldError
 from pdsa_tui.model.records import ChangeIdea, Record, RecordSource, internal_field, spec_field
 
 #: A locality's stage of a change idea, in order (the spread matrix's cells).
@@ -188,23 +186,3 @@ def is_decision_step(step: str) -> bool:
 def step_text(step: str) -> str:
     """A step without its decision marker."""
     return re.sub(r"^\?\s*", "", step)
-
-
-def role_key(text: str) -> str | None:
-    """The feedback source role for ``text`` (a key or label), or None."""
-    return C.match_choice(C.FEEDBACK_SOURCES, text)
-
-
-def affects_errors(values: list[str]) -> list[FieldError]:
-    """Problems with a list of affected roles: each must be a feedback source role."""
-    bad = [v for v in values if role_key(v) is None]
-    if not bad:
-        return []
-    accepted = ", ".join(C.FEEDBACK_SOURCES.values())
-    return [
-        FieldError(
-            "affects",
-            "Roles it affects",
-            f"'{bad[0]}' is not a role; use roles feedback comes from: {accepted}",
-        )
-    ]

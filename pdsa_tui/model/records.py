@@ -643,6 +643,26 @@ class Measure(Record):
         return self.name
 
 
+def role_key(text: str) -> str | None:
+    """The feedback source role for ``text`` (a key or label), or None."""
+    return C.match_choice(C.FEEDBACK_SOURCES, text)
+
+
+def affects_errors(values: list[str]) -> list[FieldError]:
+    """Problems with a list of affected roles: each must be a feedback source role."""
+    bad = [v for v in values if role_key(v) is None]
+    if not bad:
+        return []
+    accepted = ", ".join(C.FEEDBACK_SOURCES.values())
+    return [
+        FieldError(
+            "affects",
+            "Roles it affects",
+            f"'{bad[0]}' is not a role; use roles feedback comes from: {accepted}",
+        )
+    ]
+
+
 @dataclass
 class ChangeIdea(Record):
     """A change idea of an aim, tested through a ramp of PDSA cycles."""
@@ -674,8 +694,6 @@ class ChangeIdea(Record):
     driver_id: str = internal_field()
 
     def _cross_checks(self) -> list[FieldError]:
-        from pdsa_tui.model.drivers import affects_errors
-
         return affects_errors(self.affects)
 
 

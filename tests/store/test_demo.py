@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import conftest
 import pytest
 
 from pdsa_tui import demo as demo_module
@@ -31,7 +32,7 @@ from pdsa_tui.model import Aim, Case, ChangeIdea, Cycle, Feedback, Measure, date
 from pdsa_tui.model.dates import add_months
 from pdsa_tui.store import Store
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = conftest.EXAMPLES
 #: A day well away from the suite's pinned day: the demo must land around it.
 TODAY = dt.date(2026, 11, 22)
 #: The day the shipped examples (``examples/demo.json``, the import samples) were built on.

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import conftest
 import pytest
 
 from pdsa_tui.cli import main
 from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE
 
-EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLES = conftest.EXAMPLES
 
 
 def write(tmp_path: Path, text: str, name: str = "series.csv") -> Path:

@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+from test_cli import Result, assert_one_line_error, run
 
 from pdsa_tui.model import Aim, Meeting, Question
 from pdsa_tui.model.rows import Action, Decision
 from pdsa_tui.store import Store
-from tests.test_cli import Result, assert_one_line_error, run
 
 
 @pytest.fixture

@@ -567,3 +567,25 @@ def test_write_failure_of_add_points(
     with pytest.raises(WriteFailedError):
         store.add_points(programme.measure, [DataPoint(date=D(2019, 4, 1), value=80)])
     assert store.get(Measure, programme.measure.id).points == programme.measure.points
+
+
+def test_a_saved_file_is_a_tinydb_database(store: Store, programme: Programme) -> None:
+    """The file keeps TinyDB's layout: TinyDB itself opens it read-only and reads every table."""
+    from tinydb import TinyDB
+
+    from pdsa_tui.model.registry import RECORD_CLASSES
+
+    before = store.path.read_bytes()
+    db = TinyDB(store.path, access_mode="r")
+    try:
+        assert {cls.TABLE for cls in RECORD_CLASSES} <= db.tables()
+        for cls in RECORD_CLASSES:
+            docs = db.table(cls.TABLE).all()
+            assert sorted(d["id"] for d in docs) == sorted(r.id for r in store.all(cls))
+            for doc in docs:
+                assert cls.from_dict(doc) == store.get(cls, doc["id"])
+        [meta] = db.table("meta").all()
+        assert meta["app"] == "pdsa"
+    finally:
+        db.close()
+    assert store.path.read_bytes() == before  # read-only: not a byte changed

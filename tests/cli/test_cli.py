@@ -20,6 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import conftest
 import pytest
 
 from pdsa_tui import __version__
@@ -28,7 +29,7 @@ from pdsa_tui.demo import AIM1_OUTCOME, AIM2_OUTCOME, AIM4_WEEKS, write_demo
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, Measure
 from pdsa_tui.store import Store
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = conftest.EXAMPLES
 #: A value measure of the demo (unit days, monthly points on the 1st, Feb 2018 - Jan 2020).
 DAYS = "Days from accommodation to first LAC review"
 STAGES = {"plan", "do", "study", "act", "closed"}

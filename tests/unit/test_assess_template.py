@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+import conftest
 
 from pdsa_tui.analysis.programme import evidence_keys
 from pdsa_tui.model.template import template
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = conftest.TEST_DATA
 #: The seed document as the project received it (a copy; see the test below).
 SEED = DATA / "seed_002_self_sufficiency.txt"
-SHARED_SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "002_98c0b403b7e980e9.txt"
+SHARED_SEED = conftest.SHARED / "seeds" / "002_98c0b403b7e980e9.txt"
 
 
 def seed_sections() -> dict[str, list[str]]:

@@ -17,15 +17,14 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import conftest
 import pytest
 
 from pdsa_tui.analysis import XMR_PLOTTHEDOTS, XMR_QICHARTS2, SeriesPoint, analyse
 from pdsa_tui.cli import main
 from pdsa_tui.cli.errors import EXIT_DATA
 
-REFDATA = Path(
-    os.environ.get("PDSA_REFDATA") or Path(__file__).resolve().parents[2] / "shared" / "refdata"
-)
+REFDATA = Path(os.environ.get("PDSA_REFDATA") or conftest.SHARED / "refdata")
 ORACLE = REFDATA / "qicharts2_oracle" / "cases.json"
 
 pytestmark = pytest.mark.skipif(

@@ -18,14 +18,13 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import conftest
 import pytest
 
 from pdsa_tui.analysis import XMR_PLOTTHEDOTS, XMR_QICHARTS2, Analysis, SeriesPoint, analyse, rules
 from pdsa_tui.analysis.spc import ChartType, XmRConvention
 
-REFDATA = Path(
-    os.environ.get("PDSA_REFDATA") or Path(__file__).resolve().parents[2] / "shared" / "refdata"
-)
+REFDATA = Path(os.environ.get("PDSA_REFDATA") or conftest.SHARED / "refdata")
 
 pytestmark = pytest.mark.skipif(
     not REFDATA.is_dir(), reason=f"reference data folder not found at {REFDATA} (set PDSA_REFDATA)"
