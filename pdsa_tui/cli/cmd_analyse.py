@@ -44,7 +44,7 @@ class Series:
     dates_only: bool = False
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``analyse`` subcommand."""
     p = subparsers.add_parser(
         "analyse",
@@ -94,7 +94,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     try:
-        from pdsa_tui.cli.commands import add_db_option
+        from pdsa_tui.cli.app_options import add_db_option
     except ImportError:  # pragma: no cover - the lead's module is always there when wired
         pass
     else:

@@ -70,9 +70,9 @@ def cmd_history(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``conflicts`` and ``history`` to the parser."""
-    from pdsa_tui.cli.commands import add_db_option
+    from pdsa_tui.cli.app_options import add_db_option
 
     p = sub.add_parser("conflicts", help="list (or resolve) edits of one field by two copies")
     p.add_argument("--json", action="store_true", help="print a JSON array")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 
 from pdsa_tui.cli import cmd_change_package, cmd_export_programme
-from pdsa_tui.cli.commands import add_db_option, open_store
+from pdsa_tui.cli.app_options import add_db_option
+from pdsa_tui.cli.commands import open_store
 from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
 from pdsa_tui.cli.outfile import export_format, output_target, write_output
 from pdsa_tui.model import Aim, Cycle
@@ -24,7 +25,7 @@ DESCRIPTION = (
 )
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``export`` to the parser."""
     p = sub.add_parser("export", help=HELP, description=DESCRIPTION)
     p.add_argument("--aim", metavar="CODE_OR_ID", help="the aim to report on, e.g. 'Aim 2'")

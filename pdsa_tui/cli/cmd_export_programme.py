@@ -7,7 +7,8 @@ import dataclasses
 import datetime as dt
 import sys
 
-from pdsa_tui.cli.commands import db_path, open_store
+from pdsa_tui.cli.app_options import db_path
+from pdsa_tui.cli.commands import open_store
 from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
 from pdsa_tui.cli.outfile import export_format, output_target, write_output
 from pdsa_tui.model import dates, format_date, parse_date

@@ -29,9 +29,9 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``merge`` to the parser."""
-    from pdsa_tui.cli.commands import add_db_option
+    from pdsa_tui.cli.app_options import add_db_option
 
     p = sub.add_parser(
         "merge",

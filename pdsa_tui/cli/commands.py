@@ -391,7 +391,7 @@ def cmd_data_import(args: argparse.Namespace) -> int:
 
 
 # -- the app ---------------------------------------------------------------------------
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add demo, check, list and data to the parser."""
     from pdsa_tui.cli import cmd_data_delete
 

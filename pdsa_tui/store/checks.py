@@ -119,7 +119,8 @@ def parse_file(
     problem = _records_problem(data, version, known or {})
     if problem:
         raise bad(problem)
-    return data
+    checked: dict[str, Any] = data
+    return checked
 
 
 def _is_doc_key(key: str) -> bool:
