@@ -44,7 +44,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         token = read_token_file(Path(args.token_file)) if args.token_file else new_token()
         idle = parse_duration(args.idle_timeout)
-        stop_after = parse_duration(args.stop_after) if args.stop_after else None
+        stop_after = (
+            parse_duration(args.stop_after, "--stop-after", least=1) if args.stop_after else None
+        )
     except SetupError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
     if args.max_sessions < 1:

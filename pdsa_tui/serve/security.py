@@ -119,18 +119,18 @@ _DURATION = re.compile(
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600}
 
 
-def parse_duration(text: str) -> float:
+def parse_duration(text: str, option: str = "--idle-timeout", least: float = 10) -> float:
     """Seconds in ``90s``, ``30m``, ``2h`` or a plain number of minutes; SetupError if not."""
     match = _DURATION.fullmatch(text)
     if not match:
         raise SetupError(
-            f"--idle-timeout: '{text}' is not a duration; use e.g. 30m, 2h or 90s "
+            f"{option}: '{text}' is not a duration; use e.g. 30m, 2h or 90s "
             "(a plain number is minutes)"
         )
     unit = (match.group(2) or "m")[0].lower()
     seconds = float(match.group(1)) * _UNIT_SECONDS[unit]
-    if seconds < 10:
-        raise SetupError("--idle-timeout: give at least 10 seconds")
+    if seconds < least:
+        raise SetupError(f"{option}: give at least {describe_duration(least)}")
     return seconds
 
 

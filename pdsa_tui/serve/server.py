@@ -132,7 +132,7 @@ class PdsaAppService(AppService):
             with contextlib.suppress(ProcessLookupError):
                 process.kill()
             await process.wait()
-        with contextlib.suppress(asyncio.CancelledError):
+        with contextlib.suppress(asyncio.CancelledError, TimeoutError):
             await asyncio.wait_for(task, STOP_SECONDS)
 
 
@@ -158,6 +158,7 @@ class PdsaServer(Server):
         self.sessions: dict[str, Session] = {}
         #: App processes started since the server began (the tests count them).
         self.started = 0
+        self._ending: set[asyncio.Future[None]] = set()
         self._templates = jinja2.Environment(
             loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True
         )
@@ -341,12 +342,25 @@ class PdsaServer(Server):
         finally:
             if watcher is not None:
                 watcher.cancel()
+            # aiohttp cancels this handler when the browser goes: the app is stopped in a
+            # task of its own, which that cancellation cannot interrupt.
+            ending = asyncio.ensure_future(self._end_session(session_id, session))
+            self._ending.add(ending)
+            ending.add_done_callback(self._ending.discard)
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.shield(ending)
+        return websocket
+
+    async def _end_session(self, session_id: str, session: Session) -> None:
+        """Stop the session's app (killed if it will not quit) and close its websocket."""
+        try:
             if session.service is not None:
                 await session.service.stop()
+            with contextlib.suppress(Exception):
+                await session.websocket.close()
+        finally:
             self.sessions.pop(session_id, None)
-            await websocket.close()
             log.info("session %s closed", session_id[:8])
-        return websocket
 
     async def _read_browser(
         self, websocket: web.WebSocketResponse, service: AppService, session: Session
@@ -403,8 +417,8 @@ class PdsaServer(Server):
         for session in list(self.sessions.values()):
             with contextlib.suppress(Exception):
                 await session.websocket.close(code=CLOSE_STOPPING, message=b"The server stopped.")
-        deadline = time.monotonic() + STOP_SECONDS * 2
-        while self.sessions and time.monotonic() < deadline:
+        deadline = time.monotonic() + STOP_SECONDS * 3
+        while (self.sessions or self._ending) and time.monotonic() < deadline:
             await asyncio.sleep(0.05)
 
 
