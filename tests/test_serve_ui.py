@@ -51,7 +51,8 @@ async def answer_prompt(pilot: Any, name: str) -> PromptScreen:
     [
         ("aim-1.html", "<!DOCTYPE html>"),
         ("aim-1.md", "# "),
-        ("aim-1.csv", "\ufeffaim_code,")("aim-1.json", "{"),  # with a BOM, for Excel,
+        ("aim-1.csv", "\ufeffaim_code,"),  # with a BOM, for Excel
+        ("aim-1.json", "{"),
     ],
 )
 async def test_an_aim_report_downloads_in_every_format(
