@@ -24,9 +24,10 @@
       let message;
       try { message = JSON.parse(event.data); } catch (e) { return; }
       if (Array.isArray(message) && message[0] === "pdsa_idle") {
-        const minutes = Math.max(1, Math.round(message[1] / 60));
-        banner("This session closes in about " + minutes + " minute" + (minutes === 1 ? "" : "s") +
-               " unless you use it. Press a key to keep it open.");
+        const minutes = Math.round(message[1] / 60);
+        const when = minutes < 1 ? "in less than a minute" :
+          "in about " + minutes + " minute" + (minutes === 1 ? "" : "s");
+        banner("This session closes " + when + " unless you use it. Press a key to keep it open.");
       }
     });
     socket.addEventListener("close", function (event) {
