@@ -126,7 +126,12 @@ def served(tmp_path: Path) -> Iterator[Served]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
-    assert process.returncode == 0, process.stderr.read() if process.stderr else ""
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read() == ""  # the address was the one line on stdout
+    errors = process.stderr.read()
+    assert process.returncode == 0, errors
+    assert "Browser One opened a session" in errors or "Visitor" in errors or "Exporter" in errors
+    assert TOKEN not in errors  # the server's log names visitors, never the token
 
 
 class Browser:

@@ -72,6 +72,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
         read_only=bool(getattr(args, "read_only", False)),
     )
 
+    # Who comes and goes, for whoever runs the server (names only: never the token).
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("pdsa: %(message)s"))
+    logger = logging.getLogger("pdsa.serve")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+
     def ready(port: int) -> None:
         if args.host not in LOCAL_HOSTS:
             _warn_not_encrypted(args.host, port)
@@ -89,6 +98,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "choose another with --port (or --host)",
             EXIT_USAGE,
         ) from None
+    finally:
+        logger.removeHandler(handler)
+    print("pdsa: stopped; every session ended.", file=sys.stderr)
     return 0
 
 

@@ -332,7 +332,7 @@ class PdsaServer(Server):
             height = to_int(request.query.get("height", "24"), 24)
             await service.start(width, height)
             self.started += 1
-            log.info("session %s opened by %r", session_id[:8], user)
+            log.info("%s opened a session (%d open)", user, len(self.sessions))
             watcher = asyncio.create_task(self._watch_idle(session))
             await self._read_browser(websocket, service, session)
         except asyncio.CancelledError:
@@ -360,7 +360,7 @@ class PdsaServer(Server):
                 await session.websocket.close()
         finally:
             self.sessions.pop(session_id, None)
-            log.info("session %s closed", session_id[:8])
+            log.info("%s's session ended (%d open)", session.user, len(self.sessions))
 
     async def _read_browser(
         self, websocket: web.WebSocketResponse, service: AppService, session: Session
@@ -460,6 +460,10 @@ async def serve(
             loop.add_signal_handler(signum, stop.set)
     if on_ready is not None:
         on_ready(port)
+    # stdout has its one address line: textual-serve writes an app's error output there,
+    # so from now on that goes to stderr with the rest of the server's messages.
+    sys.stdout.flush()
+    stdout, sys.stdout = sys.stdout, sys.stderr
     try:
         if stop_after is None:
             await stop.wait()
@@ -471,3 +475,4 @@ async def serve(
             with contextlib.suppress(NotImplementedError):
                 loop.remove_signal_handler(signum)
         await runner.cleanup()
+        sys.stdout = stdout
