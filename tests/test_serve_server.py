@@ -18,6 +18,7 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
+from pdsa_tui.serve import server as server_module
 from pdsa_tui.serve.server import CLOSE_BUSY, CLOSE_IDLE, PdsaServer, ServeConfig
 
 TOKEN = "t0k3n-for-the-tests-only-0123456789abcdef"
@@ -286,12 +287,12 @@ async def test_an_idle_session_is_warned_then_closed_and_its_app_stopped(tmp_pat
 
 
 async def test_keys_keep_a_session_open(tmp_path: Path) -> None:
-    async with running(tmp_path, idle_seconds=2.0) as s:
+    async with running(tmp_path, idle_seconds=1.0) as s:
         await s.sign_in()
         ws = await s.websocket()
-        for _ in range(6):  # three seconds of typing: longer than the idle time
+        for _ in range(8):  # two seconds of typing: longer than the idle time
             await ws.send_json(["stdin", "j"])
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(0.25)
         assert not ws.closed and len(s.server.sessions) == 1
         await ws.close()
 
@@ -305,7 +306,10 @@ async def test_stopping_the_server_stops_every_app(tmp_path: Path) -> None:
     assert s.stopped() == 2  # the fixture closed the server: both apps quit
 
 
-async def test_an_app_that_ignores_quit_is_killed(tmp_path: Path) -> None:
+async def test_an_app_that_ignores_quit_is_killed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(server_module, "STOP_SECONDS", 0.5)
     script = tmp_path / "stubborn.py"
     script.write_text(
         "import signal, sys, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
