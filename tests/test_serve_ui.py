@@ -12,7 +12,7 @@ from textual.widgets import Input
 from ui_support import SMALL, demo_app, wait_until
 
 from pdsa_tui.ui.app import PdsaApp
-from pdsa_tui.ui.modals import PromptScreen
+from pdsa_tui.ui.dialogs.modals import PromptScreen
 
 
 @pytest.fixture
