@@ -53,6 +53,7 @@ def build_parser(*, subcommands: bool = True) -> argparse.ArgumentParser:
         cmd_meeting,
         cmd_merge,
         cmd_programme,
+        cmd_serve,
         commands,
     )
 
@@ -71,6 +72,7 @@ def build_parser(*, subcommands: bool = True) -> argparse.ArgumentParser:
     cmd_measure.register(sub)
     cmd_merge.register(sub)
     cmd_conflicts.register(sub)
+    cmd_serve.register(sub)
     return parser
 
 

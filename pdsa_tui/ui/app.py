@@ -153,6 +153,17 @@ class PdsaApp(App[None]):
                 out.append(screen)
         return out
 
+    def copy_to_clipboard(self, text: str) -> None:
+        """Copy ``text``; in a browser that cannot take it, say so instead of doing nothing."""
+        if self.is_web:
+            from pdsa_tui.ui.web import CLIPBOARD_MESSAGE, clipboard_refused
+
+            if clipboard_refused():
+                self._clipboard = text  # still pastes within the app
+                self.notify(CLIPBOARD_MESSAGE, title="Not copied", severity="warning")
+                return
+        super().copy_to_clipboard(text)
+
     async def on_event(self, event: events.Event) -> None:
         """Drop keys that arrive after quitting began (``q`` then ``e`` in one read).
 

@@ -512,11 +512,10 @@ class ProgrammeScreen(PdsaScreen):
     def _write_doc(
         self, path: Path, fmt: str, build: Callable[[str], str], *, pack: bool, force: bool
     ) -> None:
-        from pdsa_tui.report.export import write_export
         from pdsa_tui.ui.dialogs.modals import ConfirmScreen
 
         try:
-            write_export(path, build(fmt), force=force)
+            done = self.export_file(path, build(fmt), force=force)
         except FileExistsError:
 
             def answer(yes: bool | None) -> None:
@@ -536,7 +535,7 @@ class ProgrammeScreen(PdsaScreen):
                 # The pack is written; failing to keep its date only changes the next default.
                 with contextlib.suppress(StoreError):
                     self.store.save(dataclasses.replace(prog, last_pack=dates.today()))
-        self.notify(f"Exported to {path}", title="Export done", timeout=8)
+        self.notify(done, title="Export done", timeout=8)
 
 
 def _kind(m: Meeting) -> str:
