@@ -25,8 +25,8 @@ from pdsa_tui.report import html as H
 from pdsa_tui.report import markdown as M
 from pdsa_tui.store import Store
 
-MINUTES_FORMATS = ("md", "html")
-PACK_FORMATS = ("md", "html", "json")
+MINUTES_FORMATS = ("md", "html", "docx", "pdf")
+PACK_FORMATS = ("md", "html", "json", "docx", "pdf")
 
 
 def _kind(m: Meeting) -> str:
@@ -177,8 +177,8 @@ def _aim_status(aim: Aim) -> str:
 # -- minutes -------------------------------------------------------------------------------
 def minutes_text(meeting: Meeting, fmt: str, *, now: dt.datetime | None = None) -> str:
     """One meeting's minutes as ``md`` or ``html``."""
-    if fmt not in MINUTES_FORMATS:
-        raise ValueError(f"minutes are exported as {' or '.join(MINUTES_FORMATS)}, not '{fmt}'")
+    if fmt not in ("md", "html"):  # Word and PDF: papers.minutes_bytes
+        raise ValueError(f"minutes as text are exported as md or html, not '{fmt}'")
     stamp = now or dt.datetime.now().astimezone()
     title = f"Minutes: {_kind(meeting)}, {content.day(meeting.date)}"
     facts = [

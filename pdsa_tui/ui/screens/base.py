@@ -259,10 +259,11 @@ class PdsaScreen(Screen[None]):
 
     def _write(self, path: Path, fmt: str, what: dict[str, Any], *, force: bool) -> None:
         """Export ``what`` to ``path``; an existing file is replaced only after asking."""
-        from pdsa_tui.report.export import export_text, write_export
+        from pdsa_tui.report.export import write_export
+        from pdsa_tui.report.papers import export_bytes
 
         try:
-            write_export(path, export_text(self.store, fmt=fmt, **what), force=force)
+            write_export(path, export_bytes(self.store, fmt=fmt, **what), force=force)
         except FileExistsError:
 
             def answer(yes: bool | None) -> None:
