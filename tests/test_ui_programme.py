@@ -33,7 +33,7 @@ async def test_set_up_the_programme_from_the_overview(tmp_path: Path) -> None:
     assert app.store is not None
     app.store.save(Aim(code="Aim 1", statement="s", lead="TM"))
     async with app.run_test(size=SMALL) as pilot:
-        assert "Programme (p), summary (s): none yet: press p" in screen_text(app)
+        assert "Programme (p): none yet: press p" in screen_text(app)
         screen = await open_programme(app, pilot)
         assert "No programme yet" in screen_text(app)
         await pilot.press("e")
@@ -68,7 +68,7 @@ async def test_set_up_the_programme_from_the_overview(tmp_path: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         text = screen_text(app)
-        assert "Programme (p), summary (s): Anytown PACE · Leads group: no meeting recorded yet" in text
+        assert "Programme (p): Anytown PACE · Leads group: no meeting recorded yet" in text
         assert "No data lead named: the template calls this role crucial" in text
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Programme" in titles

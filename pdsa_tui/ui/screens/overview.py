@@ -73,7 +73,7 @@ class OverviewScreen(PdsaScreen):
             "summary",
             "Summary",
             id="overview.summary",
-            show=False,  # the footer is full at 80 columns; the programme line names the key
+            show=False,  # the footer is full at 80 columns: F1 and ctrl+p list it
             tooltip="Every measure on one page (the board's summary)",
         ),
         Binding("x", "export_aim", "Export", id="overview.export", tooltip="Export the aim report"),
@@ -182,9 +182,7 @@ class OverviewScreen(PdsaScreen):
                     )
                 )
         line, notes = overview_notes(store.programme(), store.aims(), store.meetings(), now)
-        self.query_one("#programme-line", Static).update(
-            Text(f"Programme (p), summary (s): {line}")
-        )
+        self.query_one("#programme-line", Static).update(Text(f"Programme (p): {line}"))
         attention_rows += [
             Row(f"programme:{k}", ((text, "warn"), "Prog")) for k, text in enumerate(notes)
         ]
