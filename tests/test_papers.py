@@ -10,6 +10,7 @@ saying so, where it is absent.
 from __future__ import annotations
 
 import io
+import itertools
 import shutil
 import subprocess
 import zipfile
@@ -105,7 +106,7 @@ def test_every_export_is_a_word_file_with_real_headings(docx_files: dict[str, by
             assert heads[0][1] == titles[kind]
         # Levels never skip down (the navigation pane's tree stays whole).
         levels = [lv for lv, _ in heads]
-        assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), kind
+        assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), kind
 
 
 def test_the_aim_report_opens_with_its_answer_and_admin_after(docx_files: dict[str, bytes]) -> None:
@@ -181,13 +182,24 @@ def test_a_bad_template_is_one_clear_line(
     bad = tmp_path / "bad.docx"
     bad.write_text("not a zip")
     out = tmp_path / "s.docx"
-    status = main(["export", "--db", str(demo_db), "--summary", "-o", str(out),
-                   "--template", str(bad)])  # fmt: skip
+    status = main(
+        ["export", "--db", str(demo_db), "--summary", "-o", str(out), "--template", str(bad)]
+    )
     err = capsys.readouterr().err
     assert status != 0 and "is not a Word .docx file" in err and "Traceback" not in err
     assert not out.exists()
-    status = main(["export", "--db", str(demo_db), "--summary", "-o", str(tmp_path / "s.pdf"),
-                   "--template", str(bad)])  # fmt: skip
+    status = main(
+        [
+            "export",
+            "--db",
+            str(demo_db),
+            "--summary",
+            "-o",
+            str(tmp_path / "s.pdf"),
+            "--template",
+            str(bad),
+        ]
+    )
     assert status == 2 and "--template goes with a Word export" in capsys.readouterr().err
 
 
@@ -195,11 +207,21 @@ def test_a_bad_template_is_one_clear_line(
 def test_libreoffice_converts_each_word_file(docx_files: dict[str, bytes], tmp_path: Path) -> None:
     for kind in ("aim", "pack", "summary", "minutes", "package", "cycle"):
         (tmp_path / f"{kind}.docx").write_bytes(docx_files[kind])
-    files = [str(tmp_path / f"{k}.docx") for k in ("aim", "pack", "summary", "minutes",
-                                                    "package", "cycle")]  # fmt: skip
+    files = [
+        str(tmp_path / f"{k}.docx")
+        for k in ("aim", "pack", "summary", "minutes", "package", "cycle")
+    ]
     done = subprocess.run(
-        ["soffice", f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
-         "--convert-to", "pdf", "--outdir", str(tmp_path / "out"), *files],  # fmt: skip
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path / "out"),
+            *files,
+        ],
         capture_output=True,
         text=True,
         timeout=300,
@@ -249,7 +271,9 @@ def test_every_pdf_is_tagged_a4_with_its_headline_on_page_1(
 
 
 @needs_poppler
-def test_the_summary_fits_one_a4_landscape_page(pdf_files: dict[str, bytes], tmp_path: Path) -> None:
+def test_the_summary_fits_one_a4_landscape_page(
+    pdf_files: dict[str, bytes], tmp_path: Path
+) -> None:
     path = tmp_path / "summary.pdf"
     path.write_bytes(pdf_files["summary"])
     info = _pdfinfo(path)
