@@ -24,6 +24,14 @@ TONE_COLOURS: dict[str, tuple[str, str]] = {
     "neutral": ("#490092", "#f1e8f8"),
     "none": ("#5c636a", "#f8f9fa"),
 }
+#: The same meanings darkened for text on white (WCAG AA contrast of 4.5:1 or more).
+TONE_TEXT: dict[str, str] = {
+    "improvement": "#1b6ea3",
+    "concern": "#b35300",
+    "common": "#595959",
+    "neutral": "#490092",
+    "none": "#5c636a",
+}
 #: What each tone says in words (never colour alone), with a symbol that survives greyscale.
 TONE_WORDS: dict[str, tuple[str, str]] = {
     "improvement": ("▲", "Improvement"),

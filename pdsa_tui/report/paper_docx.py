@@ -22,6 +22,7 @@ from pdsa_tui import __version__
 from pdsa_tui.report.content import day
 from pdsa_tui.report.paper import (
     TONE_COLOURS,
+    TONE_TEXT,
     TONE_WORDS,
     Bullets,
     Callout,
@@ -122,7 +123,7 @@ def _add_runs(par: Any, runs: list[Run], size: float | None = None) -> None:
         run.bold = r.bold or None
         run.italic = r.italic or None
         if r.tone:
-            run.font.color.rgb = RGBColor.from_string(TONE_COLOURS[r.tone][0].lstrip("#").upper())
+            run.font.color.rgb = RGBColor.from_string(TONE_TEXT[r.tone].lstrip("#").upper())
         elif r.muted:
             run.font.color.rgb = RGBColor.from_string(MUTED)
         if size:

@@ -15,6 +15,7 @@ from pdsa_tui import __version__
 from pdsa_tui.report.content import day
 from pdsa_tui.report.paper import (
     TONE_COLOURS,
+    TONE_TEXT,
     TONE_WORDS,
     Bullets,
     Callout,
@@ -61,7 +62,7 @@ def _run(r: Run) -> str:
     if r.italic:
         args.append('style: "italic"')
     if r.tone:
-        args.append(f'fill: rgb("{TONE_COLOURS.get(r.tone, TONE_COLOURS["none"])[0]}")')
+        args.append(f'fill: rgb("{TONE_TEXT.get(r.tone, TONE_TEXT["none"])}")')
     elif r.muted:
         args.append(f'fill: rgb("{MUTED}")')
     if not args:
@@ -104,7 +105,8 @@ def _callout(c: Callout) -> str:
     stroke, fill = TONE_COLOURS.get(c.tone, TONE_COLOURS["none"])
     symbol, word = TONE_WORDS.get(c.tone, TONE_WORDS["none"])
     head = (
-        f'#text(weight: "bold", fill: rgb("{stroke}"), {lit(f"{symbol} {word}")})'
+        f'#text(weight: "bold", fill: rgb("{TONE_TEXT.get(c.tone, MUTED)}"), '
+        f"{lit(f'{symbol} {word}')})"
         f'#text(weight: "bold", {lit(": " + c.title)})'
     )
     lines = "".join(f"\n\n{_runs([Run(x)])}" for x in c.lines)

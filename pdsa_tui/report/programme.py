@@ -1,8 +1,10 @@
-"""Meeting minutes and the governance pack, as Markdown, HTML (and JSON for the pack).
+"""Meeting minutes and the governance pack: their content, minutes as Markdown and HTML,
+the pack as JSON (its Markdown and HTML are in :mod:`pack_render`).
 
-The pack holds the programme (team, leads, cadences, governance line), the
-latest self-assessment with the change since the one before, each aim's status
-and its measures' charts, and the decisions and actions of meetings since a date.
+The pack holds the summary of every measure, each aim's status and its measures'
+charts, the decisions and actions of meetings since a date, the latest
+self-assessment with the change since the one before, and the programme (team,
+leads, cadences, governance line).
 User text is escaped by the same helpers as the aim reports.
 """
 
@@ -13,7 +15,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pdsa_tui import __version__
 from pdsa_tui.analysis import programme as ap
@@ -24,6 +26,9 @@ from pdsa_tui.report import content
 from pdsa_tui.report import html as H
 from pdsa_tui.report import markdown as M
 from pdsa_tui.store import Store
+
+if TYPE_CHECKING:
+    from pdsa_tui.report.summary import Summary
 
 MINUTES_FORMATS = ("md", "html", "docx", "pdf")
 PACK_FORMATS = ("md", "html", "json", "docx", "pdf")
@@ -69,6 +74,8 @@ class PackContent:
     open_actions: list[ap.OpenAction]
     assessment: AssessContent | None
     aims: list[tuple[Aim, list[content.MeasureContent]]] = field(default_factory=list)
+    #: Every measure on one page, which the pack opens with.
+    summary: Summary | None = None
 
 
 def assessment_content(store: Store, today: dt.date) -> AssessContent | None:
@@ -134,6 +141,8 @@ def pack_content(
                 ],
             )
         )
+    from pdsa_tui.report.summary import build_summary
+
     prog = store.programme()
     return PackContent(
         programme=prog,
@@ -146,6 +155,7 @@ def pack_content(
         open_actions=ap.open_actions(meetings),
         assessment=assessment_content(store, today),
         aims=aims,
+        summary=build_summary(store, today=today, now=now),
     )
 
 
@@ -299,10 +309,12 @@ def _html_page(title: str, kicker: str, subtitle: str, body: str, stamp: dt.date
 # -- the governance pack ---------------------------------------------------------------------
 def pack_text(pack: PackContent, fmt: str) -> str:
     """The governance pack as ``md``, ``html`` or ``json``."""
-    if fmt == "md":
-        return _pack_md(pack)
-    if fmt == "html":
-        return _pack_html(pack)
+    if fmt in ("md", "html"):
+        from pdsa_tui.report.pack_render import pack_html, pack_md
+
+        summary = pack.summary
+        assert summary is not None  # pack_content always builds it
+        return pack_md(pack, summary) if fmt == "md" else pack_html(pack, summary)
     if fmt == "json":
         return _pack_json(pack)
     raise ValueError(f"the governance pack is exported as md, html or json, not '{fmt}'")
@@ -314,184 +326,9 @@ def _pack_title(pack: PackContent) -> tuple[str, str]:
     return f"{name}: governance pack", f"As of {content.day(pack.today)}; {since}"
 
 
-def _pack_md(pack: PackContent) -> str:
-    title, subtitle = _pack_title(pack)
-    w = M._Writer()
-    w.heading(1, M.escape_inline(title))
-    w.para(
-        f"*{subtitle}. Exported {content.day(pack.exported.date())} at "
-        f"{pack.exported:%H:%M} by pdsa {__version__}.*"
-    )
-    w.heading(2, "The programme")
-    w.para(*M._field_list(_programme_rows(pack.programme)))
-    p = pack.programme
-    if p is not None and p.members:
-        w.para(
-            *M._table(
-                ["Member", "Role", "Agency"],
-                [
-                    [
-                        M.escape_cell(m.name),
-                        M.escape_cell(m.role),
-                        choices.label(choices.AGENCIES, m.agency),
-                    ]
-                    for m in p.members
-                ],
-            )
-        )
-    lines = [d.text(pack.today) for d in pack.due]
-    lines += [_overdue_text(o) for o in pack.overdue]
-    if lines:
-        w.para(*(f"- {M.escape_inline(x)}" for x in lines))
-    w.heading(2, "Self-assessment")
-    a = pack.assessment
-    if a is None:
-        w.para("*No self-assessment recorded yet.*")
-    else:
-        head = f"Latest: {content.day(a.latest.date)}"
-        if a.previous is not None:
-            head += f"; compared with {content.day(a.previous.date)}"
-        w.para(f"**{head}.**")
-        w.para(*(f"- {M.escape_inline(x)}" for x in a.progress))
-        if a.changes:
-            w.heading(3, "Changed since the last self-assessment")
-            w.para(
-                *M._table(
-                    ["Theme", "Question", "Was", "Now"],
-                    [
-                        [
-                            ap.theme_name(c.question.theme),
-                            M.escape_cell(c.question.text),
-                            _status(c.before),
-                            _status(c.after),
-                        ]
-                        for c in a.changes
-                    ],
-                )
-            )
-        w.heading(3, "Every question")
-        w.para(
-            *M._table(
-                ["Theme", "Question", "Status", "Action (owner, review)", "pdsa's evidence"],
-                [
-                    [
-                        ap.theme_name(q.theme),
-                        M.escape_cell(q.text),
-                        _status(status),
-                        M.escape_cell(_action_text(action, owner, review)),
-                        M.escape_cell(ev or ""),
-                    ]
-                    for q, status, _notes, action, owner, review, ev in a.rows
-                ],
-            )
-        )
-    w.heading(2, "Aims")
-    for aim, measures in pack.aims:
-        w.heading(3, f"{M.escape_inline(aim.code)}: {M.escape_inline(aim.statement)}")
-        w.para(M.escape_inline(_aim_status(aim)))
-        for mc in measures:
-            M._measure(w, mc, 4)
-    w.heading(2, "Meetings: decisions and actions")
-    if not pack.meetings:
-        w.para("*No meetings in this period.*")
-    for m in pack.meetings:
-        w.heading(3, M.escape_inline(f"{_kind(m)}, {content.day(m.date)}"))
-        w.para(f"Present: {M.escape_inline(', '.join(m.present)) or 'not recorded'}")
-        _md_meeting_body(w, m, 4)
-    return w.text()
-
-
 def _overdue_text(o: ap.OpenAction) -> str:
     owner = o.action.owner or "no owner"
     return f"Overdue: {o.action.what} ({owner}, due {content.day(o.action.due)})"
-
-
-def _action_text(action: str, owner: str, review: dt.date | None) -> str:
-    if not (action or owner or review):
-        return ""
-    extra = ", ".join(x for x in (owner, f"review {content.day(review)}" if review else "") if x)
-    return f"{action} ({extra})" if extra else action
-
-
-def _pack_html(pack: PackContent) -> str:
-    title, subtitle = _pack_title(pack)
-    out = [H._h(2, "The programme"), H._fields(_programme_rows(pack.programme))]
-    p = pack.programme
-    if p is not None and p.members:
-        out.append(
-            H._table(
-                ["Member", "Role", "Agency"],
-                [
-                    [H._e(m.name), H._txt(m.role), H._e(choices.label(choices.AGENCIES, m.agency))]
-                    for m in p.members
-                ],
-            )
-        )
-    items = [H._e(d.text(pack.today)) for d in pack.due]
-    items += [H._e(_overdue_text(o)) for o in pack.overdue]
-    if items:
-        out.append('<ul class="attention">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>")
-    out.append(H._h(2, "Self-assessment"))
-    a = pack.assessment
-    if a is None:
-        out.append('<p class="empty">No self-assessment recorded yet.</p>')
-    else:
-        head = f"Latest: {content.day(a.latest.date)}"
-        if a.previous is not None:
-            head += f"; compared with {content.day(a.previous.date)}"
-        out.append(f"<p><strong>{H._e(head)}.</strong></p>")
-        out.append("<ul>" + "".join(f"<li>{H._e(x)}</li>" for x in a.progress) + "</ul>")
-        if a.changes:
-            out.append(H._h(3, "Changed since the last self-assessment"))
-            out.append(
-                H._table(
-                    ["Theme", "Question", "Was", "Now"],
-                    [
-                        [
-                            H._e(ap.theme_name(c.question.theme)),
-                            H._e(c.question.text),
-                            _status_html(c.before),
-                            _status_html(c.after),
-                        ]
-                        for c in a.changes
-                    ],
-                )
-            )
-        out.append(H._h(3, "Every question"))
-        out.append(
-            H._table(
-                ["Theme", "Question", "Status", "Action (owner, review)"],
-                [
-                    [
-                        H._e(ap.theme_name(q.theme)),
-                        H._e(q.text)
-                        + (f'<br><span class="evidence">pdsa: {H._e(ev)}</span>' if ev else ""),
-                        _status_html(status),
-                        H._e(_action_text(action, owner, review)),
-                    ]
-                    for q, status, _notes, action, owner, review, ev in a.rows
-                ],
-            )
-        )
-    out.append(H._h(2, "Aims"))
-    for aim, measures in pack.aims:
-        out.append(
-            '<section class="aim">'
-            + H._h(3, H._e(f"{aim.code}: {aim.statement}"))
-            + f"<p>{H._e(_aim_status(aim))}</p>"
-            + "".join(H._measure(mc, 4) for mc in measures)
-            + "</section>"
-        )
-    out.append(H._h(2, "Meetings: decisions and actions"))
-    if not pack.meetings:
-        out.append('<p class="empty">No meetings in this period.</p>')
-    for m in pack.meetings:
-        out.append(
-            H._h(3, H._e(f"{_kind(m)}, {content.day(m.date)}"))
-            + f"<p>Present: {H._txt(', '.join(m.present))}</p>"
-            + _html_meeting_body(m, 4)
-        )
-    return _html_page(title, "Governance pack", subtitle, "".join(out), pack.exported)
 
 
 def _status_html(status: str) -> str:

@@ -20,7 +20,7 @@ from pdsa_tui.analysis.cases import group_cases, live_measures
 from pdsa_tui.model import Aim, Case, Cycle
 from pdsa_tui.report import content
 from pdsa_tui.report.answer import Standing, since_date, standing
-from pdsa_tui.report.paper import TONE_COLOURS, spark_svg, spark_text
+from pdsa_tui.report.paper import TONE_TEXT, spark_svg, spark_text
 from pdsa_tui.store import Store
 
 SUMMARY_FORMATS = ("md", "html", "csv", "json", "docx", "pdf")
@@ -210,7 +210,7 @@ _CSS = (
     "@page{size:A4 landscape;margin:10mm}"
     "table.summary{font-size:.8rem}table.summary td{vertical-align:middle}"
     "h2.aim{font-size:1rem;margin:1rem 0 .3rem}"
-    + "".join(f".tone-{k}{{color:{c};font-weight:600}}" for k, (c, _f) in TONE_COLOURS.items())
+    + "".join(f".tone-{k}{{color:{c};font-weight:600}}" for k, c in TONE_TEXT.items())
 )
 
 
