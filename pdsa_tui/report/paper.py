@@ -120,7 +120,14 @@ class PageBreak:
     """Start the next block on a new page."""
 
 
-Block = Heading | Para | Bullets | Table | Chart | Callout | PageBreak
+@dataclass
+class Orientation:
+    """Continue on a new page, A4 landscape (compact, for a wide table) or portrait."""
+
+    landscape: bool
+
+
+Block = Heading | Para | Bullets | Table | Chart | Callout | PageBreak | Orientation
 
 
 @dataclass

@@ -29,6 +29,7 @@ from pdsa_tui.report.paper import (
     Cell,
     Chart,
     Heading,
+    Orientation,
     PageBreak,
     Paper,
     Para,
@@ -143,11 +144,12 @@ def _cell_text(cell: Cell) -> list[Run]:
 
 
 def _table(doc: DocxDocument, t: Table, usable_cm: float) -> None:
-    from docx.shared import Cm
+    from docx.shared import Cm, Pt
 
     table = doc.add_table(rows=1, cols=len(t.headers))
     table.style = _style(doc, "Table Grid", "Normal Table") if _has(doc, "Table Grid") else None
-    size = 8.0 if t.small else 9.5
+    # Compact on a landscape page (the one-page summary), else small or normal.
+    size = (6.5 if usable_cm > 20 else 8.0) if t.small else 9.5
     for cell, text in zip(table.rows[0].cells, t.headers, strict=True):
         _add_runs(cell.paragraphs[0], [Run(text, bold=True)], size)
         _shade(cell, "F1F3F5")
@@ -162,13 +164,21 @@ def _table(doc: DocxDocument, t: Table, usable_cm: float) -> None:
                 shape = (
                     cell.paragraphs[0]
                     .add_run()
-                    .add_picture(io.BytesIO(svg_png(t.sparks[i], 2.6, 200)), width=Cm(2.4))
+                    .add_picture(io.BytesIO(svg_png(t.sparks[i], 2.6, 200)), width=Cm(2.0))
                 )
                 _alt(shape, f"Trend: {text}")
                 continue
             _add_runs(cell.paragraphs[0], _cell_text(value), size)
     widths = t.widths or [1.0] * len(t.headers)
     total = sum(widths)
+    for row in table.rows:  # tight rows: no paragraph spacing inside cells
+        for cell in row.cells:
+            for par in cell.paragraphs:
+                par.paragraph_format.space_after = Pt(0)
+    # Word reads each cell's width, LibreOffice the table grid: set both.
+    table.autofit = False
+    for column, w in zip(table.columns, widths, strict=True):
+        column.width = Cm(usable_cm * w / total)
     for row in table.rows:
         for cell, w in zip(row.cells, widths, strict=True):
             cell.width = Cm(usable_cm * w / total)
@@ -294,21 +304,47 @@ def _furniture(doc: DocxDocument, paper: Paper) -> None:
     _page_field(par, "NUMPAGES")
 
 
+def _orient(sec: Any, landscape: bool, portrait: tuple[Any, ...]) -> None:
+    """Turn section ``sec`` to A4 landscape (narrow margins) or back to portrait."""
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm
+
+    if sec.page_width is None or sec.page_height is None:
+        return
+    wide = sec.page_width > sec.page_height
+    if wide != landscape:
+        sec.page_width, sec.page_height = sec.page_height, sec.page_width
+    sec.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    margins = (Cm(1.2),) * 4 if landscape else portrait
+    for side, value in zip(
+        ("left_margin", "right_margin", "top_margin", "bottom_margin"), margins, strict=True
+    ):
+        setattr(sec, side, value)
+
+
+def _usable_cm(sec: Any) -> float:
+    """The width between the margins, in cm."""
+    from docx.shared import Cm
+
+    width = sec.page_width or Cm(21.0)
+    return float((width - (sec.left_margin or Cm(2.0)) - (sec.right_margin or Cm(2.0))) / 360000)
+
+
 def render(paper: Paper, template: Path | None = None) -> bytes:
     """``paper`` as a .docx file's bytes (on ``template`` when given)."""
-    from docx.enum.section import WD_ORIENT
     from docx.shared import Cm, Pt
 
     doc = _open(template)
     sec = doc.sections[0]
-    if paper.landscape and sec.page_width is not None and sec.page_height is not None:
-        sec.orientation = WD_ORIENT.LANDSCAPE
-        if sec.page_width < sec.page_height:
-            sec.page_width, sec.page_height = sec.page_height, sec.page_width
-        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-            setattr(sec, side, Cm(1.2))
-    width = sec.page_width or Cm(21.0)
-    usable = (width - (sec.left_margin or Cm(2.0)) - (sec.right_margin or Cm(2.0))) / 360000
+    portrait = (sec.left_margin, sec.right_margin, sec.top_margin, sec.bottom_margin)
+    if paper.landscape:
+        _orient(sec, True, portrait)
+        if template is None:  # a one-page summary: compact headings (a template keeps its own)
+            for level, size in ((1, 15), (2, 10)):
+                style = _heading_style(doc, level)
+                style.font.size = Pt(size)
+                style.paragraph_format.space_before = Pt(6)
+    usable = _usable_cm(sec)
     doc.core_properties.title = _clean(paper.title)
     doc.core_properties.subject = paper.kind
     doc.core_properties.author = f"pdsa {__version__}"
@@ -334,7 +370,8 @@ def render(paper: Paper, template: Path | None = None) -> bytes:
                 _add_runs(doc.add_paragraph(style=_style(doc, "List Bullet")), item)
         elif isinstance(b, Table):
             _table(doc, b, usable)
-            doc.add_paragraph().paragraph_format.space_after = Pt(2)
+            gap = doc.add_paragraph().paragraph_format  # keeps two tables apart, barely
+            gap.space_after, gap.line_spacing = Pt(0), Pt(6)
         elif isinstance(b, Chart):
             from pdsa_tui.report.paper_typst import svg_png
 
@@ -349,6 +386,12 @@ def render(paper: Paper, template: Path | None = None) -> bytes:
             _svg_blip(doc, shape, b.svg, charts)
         elif isinstance(b, Callout):
             _callout(doc, b)
+        elif isinstance(b, Orientation):
+            from docx.enum.section import WD_SECTION
+
+            sec = doc.add_section(WD_SECTION.NEW_PAGE)
+            _orient(sec, b.landscape, portrait)
+            usable = _usable_cm(sec)
         elif isinstance(b, PageBreak):
             from docx.enum.text import WD_BREAK
 

@@ -16,7 +16,17 @@ from pdsa_tui.model.programme import Meeting
 from pdsa_tui.report import content
 from pdsa_tui.report.content import day
 from pdsa_tui.report.drivers_content import PackageContent
-from pdsa_tui.report.paper import Cell, Chart, PageBreak, Paper, Run, Table, spark_svg, tone_runs
+from pdsa_tui.report.paper import (
+    Cell,
+    Chart,
+    Orientation,
+    PageBreak,
+    Paper,
+    Run,
+    Table,
+    spark_svg,
+    tone_runs,
+)
 from pdsa_tui.report.paper_build import measure_blocks
 from pdsa_tui.report.programme import (
     PackContent,
@@ -46,7 +56,7 @@ def summary_table(s: Summary, *, sparks: bool) -> list[tuple[str, Table]]:
         t = Table(
             list(HEADERS),
             rows,
-            [2.7, 0.8, 0.8, 0.8, 1.25, 0.95, 1.2, 5.2, 0.6, 0.45, 0.65],
+            [2.6, 0.8, 0.8, 0.8, 1.25, 0.95, 1.2, 4.9, 0.7, 0.55, 0.75],
             small=True,
         )
         if sparks:
@@ -126,10 +136,10 @@ def pack_paper(pack: PackContent, summary: Summary) -> Paper:
     """The governance pack: summary, aims, meetings, self-assessment, then the team."""
     title, subtitle = _pack_title(pack)
     header = pack.programme.name if pack.programme else "PACE programme"
-    p = Paper(title, "Governance pack", subtitle, pack.exported, header)
+    # The summary opens the pack on an A4 landscape page of its own; the rest is portrait.
+    p = Paper(title, "Governance pack", subtitle, pack.exported, header, landscape=True)
     p.heading(1, title)
     p.heading(2, "Summary of every measure")
-    p.para(summary.subtitle + ".", note=True)
     for line, table in summary_table(summary, sparks=True):
         p.heading(3, line)
         if table.rows:
@@ -137,11 +147,11 @@ def pack_paper(pack: PackContent, summary: Summary) -> Paper:
         else:
             p.para(Run("No measures yet.", italic=True))
     p.para(KEY.format(since=day(summary.since)), note=True)
+    p.add(Orientation(False))
     lines = [d.text(pack.today) for d in pack.due] + [_overdue_text(o) for o in pack.overdue]
     if lines:
-        p.heading(3, "Due and overdue")
+        p.heading(2, "Due and overdue")
         p.bullets(lines)
-    p.add(PageBreak())
     p.heading(2, "Aims")
     for aim, measures in pack.aims:
         p.heading(3, f"{aim.code}: {aim.statement}")

@@ -22,6 +22,7 @@ from pdsa_tui.report.paper import (
     Cell,
     Chart,
     Heading,
+    Orientation,
     PageBreak,
     Paper,
     Para,
@@ -124,54 +125,68 @@ def _chart(c: Chart) -> str:
     )
 
 
+def _page_style(landscape: bool, *, first: bool = False) -> list[str]:
+    """Set rules for A4 portrait, or compact A4 landscape (a new page unless ``first``)."""
+    if landscape:
+        return [
+            "#set page(flipped: true, margin: (x: 10mm, y: 12mm))",
+            "#set text(size: 7pt)",
+            "#show heading.where(level: 1): set text(size: 14pt)",
+            "#show heading.where(level: 2): set text(size: 9.5pt)",
+            "#show heading.where(level: 3): set text(size: 8.5pt)",
+            "#show heading: set block(above: 0.7em, below: 0.35em)",
+            "#set table(inset: 2.5pt)",
+        ]
+    return [
+        "#set page(flipped: false, margin: (x: 18mm, top: 20mm, bottom: 18mm))",
+        "#set text(size: 10pt)",
+        "#show heading.where(level: 1): set text(size: 17pt)",
+        "#show heading.where(level: 2): set text(size: 13.5pt)",
+        "#show heading.where(level: 3): set text(size: 11.5pt)",
+        "#show heading: set block(above: 1.2em, below: 0.6em)",
+        "#set table(inset: 4pt)",
+    ]
+
+
 def source(paper: Paper) -> str:
     """The Typst source of ``paper``."""
     stamp = f"Exported {day(paper.exported.date())} at {paper.exported:%H:%M} by pdsa {__version__}"
-    flipped = "true" if paper.landscape else "false"
-    margin = "(x: 10mm, y: 12mm)" if paper.landscape else "(x: 18mm, top: 20mm, bottom: 18mm)"
     out = [
         f"#set document(title: {lit(paper.title)}, author: {lit('pdsa ' + __version__)})",
-        f"#set text(font: {FONTS}, size: {'7' if paper.landscape else '10'}pt, "
-        f'lang: "en", region: "gb", fill: rgb("{INK}"))',
-        f'#set page(paper: "a4", flipped: {flipped}, margin: {margin},',
+        f'#set text(font: {FONTS}, lang: "en", region: "gb", fill: rgb("{INK}"))',
+        '#set page(paper: "a4",',
         f'  header: align(right, text(size: 8pt, fill: rgb("{MUTED}"), {lit(paper.header)})),',
         '  footer: context { set text(size: 8pt, fill: rgb("' + MUTED + '")); '
         f"{lit(stamp)}; h(1fr); "
         '[Page #counter(page).display("1 of 1", both: true)] })',
         "#set par(spacing: 0.75em)",
-        f'#set table(stroke: 0.5pt + rgb("{LINE}"), inset: 4pt)',
+        f'#set table(stroke: 0.5pt + rgb("{LINE}"))',
         "#set list(spacing: 0.5em)",
         '#show heading: set text(fill: rgb("' + ACCENT + '"))',
-        "#show heading.where(level: 1): set text(size: 17pt)",
-        "#show heading.where(level: 2): set text(size: 13.5pt)",
-        "#show heading.where(level: 3): set text(size: 11.5pt)",
-        "#show heading: set block(above: 1.2em, below: 0.6em)",
-        *(
-            [
-                "#show heading.where(level: 2): set text(size: 8.5pt)",
-                "#show heading: set block(above: 0.8em, below: 0.4em)",
-                "#set table(inset: 2.5pt)",
-            ]
-            if paper.landscape
-            else []
-        ),
+        *_page_style(paper.landscape, first=True),
         f'#text(size: 8pt, weight: "bold", fill: rgb("{ACCENT}"), '
         f"{lit('PDSA quality improvement · ' + paper.kind)})",
     ]
     first = True
+    landscape = paper.landscape
     for b in paper.blocks:
         if isinstance(b, Heading):
             out.append(f"#heading(level: {min(b.level, 6)}, {lit(b.text)})")
             if first and paper.subtitle:
-                out.append(f"#text(size: 11pt, {lit(paper.subtitle)})")
+                size = "9pt" if paper.landscape else "11pt"
+                out.append(f"#text(size: {size}, {lit(paper.subtitle)})")
             first = False
         elif isinstance(b, Para):
             body = _runs(b.runs)
-            out.append(f'#text(size: 8.5pt, fill: rgb("{MUTED}"))[{body}]' if b.note else body)
+            size = "7pt" if landscape else "8.5pt"
+            out.append(f'#text(size: {size}, fill: rgb("{MUTED}"))[{body}]' if b.note else body)
         elif isinstance(b, Bullets):
             out.append("#list(" + ", ".join(f"[{_runs(i)}]" for i in b.items) + ")")
+        elif isinstance(b, Orientation):
+            landscape = b.landscape
+            out.extend(_page_style(landscape))
         elif isinstance(b, Table):
-            out.append(_table(b, paper.landscape))
+            out.append(_table(b, landscape))
         elif isinstance(b, Chart):
             out.append(_chart(b))
         elif isinstance(b, Callout):
