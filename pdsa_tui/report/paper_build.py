@@ -84,8 +84,7 @@ def document_paper(doc: Document, *, header: str, since: dt.date) -> Paper:
 
 def answer_blocks(p: Paper, a: AimContent, level: int, today: dt.date, since: dt.date) -> None:
     """The aim's answer: the aim, where it stands, what changed, what needs attention."""
-    p.heading(level, "Where this aim stands")
-    p.para(Run("The aim: ", bold=True), Run(a.aim.statement.strip()))
+    p.heading(level, "Where this aim stands")  # the aim itself is right above it
     p.para(Run(answer.headline(a), bold=True))
     if a.measures:
         rows: list[list[Cell]] = []

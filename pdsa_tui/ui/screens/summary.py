@@ -66,15 +66,16 @@ class SummaryScreen(PdsaScreen):
         for h in HEADERS:
             grid.add_column(Text(h), key=h)
         n = 0
+        most = 46 if self.size.width >= 110 else 30  # at 80 columns the variation stays in view
         for g in s.groups:
             head = literal(aim_line(g))
-            head.truncate(46, overflow="ellipsis")
+            head.truncate(most, overflow="ellipsis")
             head.stylize("bold")
             grid.add_row(head, *(Text("") for _ in HEADERS[1:]), key=f"aim:{g.aim.id}")
             for r in g.rows:
                 cells = [literal(c) for c in row_cells(r)]
                 cells[0] = literal("  " + r.name)
-                cells[0].truncate(46, overflow="ellipsis")
+                cells[0].truncate(most, overflow="ellipsis")
                 cells[4].stylize(_STYLE.get(r.standing.icons.variation, ""))
                 cells[7].truncate(90, overflow="ellipsis")
                 grid.add_row(*cells, key=f"measure:{r.standing.measure.measure.id}")
