@@ -230,6 +230,8 @@ def test_libreoffice_converts_each_word_file(docx_files: dict[str, bytes], tmp_p
     for kind in ("aim", "pack", "summary", "minutes", "package", "cycle"):
         pdf = tmp_path / "out" / f"{kind}.pdf"
         assert pdf.exists() and pdf.stat().st_size > 1000, kind
+    if shutil.which("pdfinfo"):  # the Word summary, as LibreOffice lays it out, is one page
+        assert "Pages:           1\n" in _pdfinfo(tmp_path / "out" / "summary.pdf")
 
 
 # -- PDF -----------------------------------------------------------------------------------

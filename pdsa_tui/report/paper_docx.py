@@ -315,11 +315,13 @@ def _orient(sec: Any, landscape: bool, portrait: tuple[Any, ...]) -> None:
     if wide != landscape:
         sec.page_width, sec.page_height = sec.page_height, sec.page_width
     sec.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-    margins = (Cm(1.2),) * 4 if landscape else portrait
+    margins = (Cm(1.2), Cm(1.2), Cm(1.0), Cm(1.0)) if landscape else portrait
     for side, value in zip(
         ("left_margin", "right_margin", "top_margin", "bottom_margin"), margins, strict=True
     ):
         setattr(sec, side, value)
+    if landscape:
+        sec.header_distance = sec.footer_distance = Cm(0.4)
 
 
 def _usable_cm(sec: Any) -> float:
@@ -343,7 +345,8 @@ def render(paper: Paper, template: Path | None = None) -> bytes:
             for level, size in ((1, 15), (2, 10)):
                 style = _heading_style(doc, level)
                 style.font.size = Pt(size)
-                style.paragraph_format.space_before = Pt(6)
+                style.paragraph_format.space_before = Pt(4)
+                style.paragraph_format.space_after = Pt(2)
     usable = _usable_cm(sec)
     doc.core_properties.title = _clean(paper.title)
     doc.core_properties.subject = paper.kind
@@ -357,7 +360,7 @@ def render(paper: Paper, template: Path | None = None) -> bytes:
         if isinstance(b, Heading):
             doc.add_paragraph(_clean(b.text), style=_heading_style(doc, min(b.level, 9)))
             if first and paper.subtitle:
-                _add_runs(doc.add_paragraph(), [Run(paper.subtitle)], 11)
+                _add_runs(doc.add_paragraph(), [Run(paper.subtitle)], 9 if paper.landscape else 11)
             first = False
         elif isinstance(b, Para):
             _add_runs(
