@@ -32,8 +32,12 @@ def template_path(args: argparse.Namespace, fmt: str) -> Path | None:
     if fmt != "docx":
         raise CliError(f"--template goes with a Word export (.docx), not {fmt}", EXIT_USAGE)
     path = Path(given).expanduser()
-    if path.suffix.lower() not in (".docx", ".dotx"):
-        raise CliError(f"--template: '{path.name}' is not a Word .docx (or .dotx) file", EXIT_USAGE)
+    if path.suffix.lower() != ".docx":
+        raise CliError(
+            f"--template: '{path.name}' is not a Word .docx file (save a .dotx template as "
+            ".docx first)",
+            EXIT_USAGE,
+        )
     if not path.is_file():
         raise CliError(f"--template: no file {path}", EXIT_DATA)
     return path

@@ -208,7 +208,11 @@ def _md(s: Summary) -> str:
 
 _CSS = (
     "@page{size:A4 landscape;margin:10mm}"
-    "table.summary{font-size:.8rem}table.summary td{vertical-align:middle}"
+    ".page{max-width:110rem}"  # one wide table: use the screen's width, as the paper does
+    "table.summary{font-size:.8rem;table-layout:auto}table.summary td{vertical-align:middle}"
+    "table.summary th:first-child{width:18%}table.summary th:nth-child(8){width:30%}"
+    "table.summary td:nth-child(-n+7){white-space:nowrap}"
+    "table.summary td:first-child{white-space:normal}"
     "h2.aim{font-size:1rem;margin:1rem 0 .3rem}"
     + "".join(f".tone-{k}{{color:{c};font-weight:600}}" for k, c in TONE_TEXT.items())
 )
