@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ui_support import LARGE, SMALL, demo_app, screen_text, wait_until
 
-from pdsa_tui.ui.modals import PromptScreen
+from pdsa_tui.ui.dialogs.modals import PromptScreen
 from pdsa_tui.ui.screens.overview import OverviewScreen
 from pdsa_tui.ui.screens.summary import SummaryScreen
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from pdsa_tui.cli.cmd_programme import print_json, visible
+from pdsa_tui.cli.cmd_programme import visible
 from pdsa_tui.cli.commands import add_db_option, open_store
 from pdsa_tui.cli.errors import EXIT_DATA, CliError
+from pdsa_tui.cli.output import print_json
 from pdsa_tui.model import choices, dates, format_date, parse_date
 from pdsa_tui.store import Store
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from pdsa_tui.cli.cmd_programme import print_json, visible
+from pdsa_tui.cli.cmd_programme import visible
 from pdsa_tui.cli.commands import add_db_option, open_store
+from pdsa_tui.cli.output import print_json
 from pdsa_tui.model import choices, format_date
 
 

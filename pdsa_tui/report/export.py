@@ -130,7 +130,7 @@ def write_export(path: Path, text: str | bytes, *, force: bool = False) -> Path:
     return path
 
 
-def _slug(text: str, most: int = 40) -> str:
+def slug(text: str, most: int = 40) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:most].rstrip("-")
@@ -148,11 +148,11 @@ def default_filename(
         raise ValueError(f"unknown export format '{fmt}'; use one of: {', '.join(FORMATS)}")
     stamp = (today or dates.today()).isoformat()
     if isinstance(record, Aim):
-        stem = f"{_slug(record.code) or 'aim'}-report"
+        stem = f"{slug(record.code) or 'aim'}-report"
     elif isinstance(record, Cycle):
-        stem = "-".join(x for x in ("cycle", str(record.number), _slug(record.objective, 30)) if x)
+        stem = "-".join(x for x in ("cycle", str(record.number), slug(record.objective, 30)) if x)
     elif isinstance(record, ChangeIdea):
-        stem = "-".join(x for x in ("idea", _slug(record.title, 40)) if x)
+        stem = "-".join(x for x in ("idea", slug(record.title, 40)) if x)
     else:
         stem = "pdsa-programme-report"
     return f"{stem}-{stamp}{EXTENSIONS[fmt]}"

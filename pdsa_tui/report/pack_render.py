@@ -17,16 +17,16 @@ from pdsa_tui.report import markdown as M
 from pdsa_tui.report.programme import (
     AssessContent,
     PackContent,
-    _aim_status,
-    _html_meeting_body,
-    _html_page,
-    _kind,
-    _md_meeting_body,
-    _overdue_text,
-    _pack_title,
-    _programme_rows,
-    _status,
-    _status_html,
+    aim_status_text,
+    meeting_body_html,
+    meeting_body_md,
+    meeting_kind,
+    overdue_text,
+    pack_title,
+    page_html,
+    programme_rows,
+    status_html,
+    status_text,
 )
 from pdsa_tui.report.summary import HEADERS, KEY, Summary, aim_line, row_cells
 
@@ -42,7 +42,7 @@ def _question_cells(row: tuple) -> list[str]:
     return [
         ap.theme_name(q.theme),
         text,
-        _status(status) or "Not answered",
+        status_text(status) or "Not answered",
         notes.strip(),
         action.strip(),
         owner,
@@ -51,14 +51,14 @@ def _question_cells(row: tuple) -> list[str]:
 
 
 def _lines(pack: PackContent) -> list[str]:
-    return [d.text(pack.today) for d in pack.due] + [_overdue_text(o) for o in pack.overdue]
+    return [d.text(pack.today) for d in pack.due] + [overdue_text(o) for o in pack.overdue]
 
 
 # -- Markdown ---------------------------------------------------------------------------------
 def pack_md(pack: PackContent, summary: Summary) -> str:
     """The pack as Markdown."""
-    title, subtitle = _pack_title(pack)
-    w = M._Writer()
+    title, subtitle = pack_title(pack)
+    w = M.Writer()
     w.heading(1, M.escape_inline(title))
     w.para(
         f"*{subtitle}. Exported {content.day(pack.exported.date())} at "
@@ -68,7 +68,7 @@ def pack_md(pack: PackContent, summary: Summary) -> str:
     for g in summary.groups:
         w.heading(3, M.escape_inline(aim_line(g)))
         rows = [[M.escape_cell(c) for c in row_cells(r)] for r in g.rows]
-        w.para(*(M._table(list(HEADERS), rows) if rows else ["*No measures yet.*"]))
+        w.para(*(M.table_lines(list(HEADERS), rows) if rows else ["*No measures yet.*"]))
     w.para(f"*{M.escape_inline(KEY.format(since=content.day(summary.since)))}*")
     if _lines(pack):
         w.heading(3, "Due and overdue")
@@ -76,16 +76,16 @@ def pack_md(pack: PackContent, summary: Summary) -> str:
     w.heading(2, "Aims")
     for aim, measures in pack.aims:
         w.heading(3, f"{M.escape_inline(aim.code)}: {M.escape_inline(aim.statement)}")
-        w.para(M.escape_inline(_aim_status(aim)))
+        w.para(M.escape_inline(aim_status_text(aim)))
         for mc in measures:
-            M._measure(w, mc, 4)
+            M.measure_md(w, mc, 4)
     w.heading(2, "Meetings: decisions and actions")
     if not pack.meetings:
         w.para("*No meetings in this period.*")
     for m in pack.meetings:
-        w.heading(3, M.escape_inline(f"{_kind(m)}, {content.day(m.date)}"))
+        w.heading(3, M.escape_inline(f"{meeting_kind(m)}, {content.day(m.date)}"))
         w.para(f"Present: {M.escape_inline(', '.join(m.present)) or 'not recorded'}")
-        _md_meeting_body(w, m, 4)
+        meeting_body_md(w, m, 4)
     w.heading(2, "Self-assessment")
     a = pack.assessment
     appendix = None
@@ -94,11 +94,11 @@ def pack_md(pack: PackContent, summary: Summary) -> str:
     else:
         appendix = _md_assessment(w, a)
     w.heading(2, "The programme")
-    w.para(*M._field_list(_programme_rows(pack.programme)))
+    w.para(*M.field_list(programme_rows(pack.programme)))
     p = pack.programme
     if p is not None and p.members:
         w.para(
-            *M._table(
+            *M.table_lines(
                 ["Member", "Role", "Agency"],
                 [
                     [
@@ -116,7 +116,7 @@ def pack_md(pack: PackContent, summary: Summary) -> str:
     return w.text()
 
 
-def _md_assessment(w: M._Writer, a: AssessContent) -> list[str] | None:
+def _md_assessment(w: M.Writer, a: AssessContent) -> list[str] | None:
     head = f"Latest: {content.day(a.latest.date)}"
     if a.previous is not None:
         head += f"; compared with {content.day(a.previous.date)}"
@@ -125,20 +125,20 @@ def _md_assessment(w: M._Writer, a: AssessContent) -> list[str] | None:
     if a.changes:
         w.heading(3, "Changed since the last self-assessment")
         w.para(
-            *M._table(
+            *M.table_lines(
                 ["Theme", "Question", "Was", "Now"],
                 [
                     [
                         ap.theme_name(c.question.theme),
                         M.escape_cell(c.question.text),
-                        _status(c.before),
-                        _status(c.after),
+                        status_text(c.before),
+                        status_text(c.after),
                     ]
                     for c in a.changes
                 ],
             )
         )
-    table = M._table(
+    table = M.table_lines(
         QUESTION_HEADERS, [[M.escape_cell(c) for c in _question_cells(r)] for r in a.rows]
     )
     if len(a.rows) > APPENDIX_AFTER:
@@ -155,90 +155,94 @@ def _md_assessment(w: M._Writer, a: AssessContent) -> list[str] | None:
 # -- HTML -------------------------------------------------------------------------------------
 def pack_html(pack: PackContent, summary: Summary) -> str:
     """The pack as one self-contained HTML page."""
-    from pdsa_tui.report.html import _tone
+    from pdsa_tui.report.html import tone_html
 
-    title, subtitle = _pack_title(pack)
-    out = [H._h(2, "Summary of every measure")]
+    title, subtitle = pack_title(pack)
+    out = [H.heading_html(2, "Summary of every measure")]
     for g in summary.groups:
-        out.append(H._h(3, H._e(aim_line(g))))
+        out.append(H.heading_html(3, H.esc(aim_line(g))))
         rows = []
         for r in g.rows:
-            cells = [H._e(c) for c in row_cells(r)]
-            cells[4] = _tone(r.standing.icons.variation)
+            cells = [H.esc(c) for c in row_cells(r)]
+            cells[4] = tone_html(r.standing.icons.variation)
             rows.append(cells)
         out.append(
-            H._table(list(HEADERS), rows, "summary")
+            H.table_html(list(HEADERS), rows, "summary")
             if rows
             else '<p class="empty">No measures yet.</p>'
         )
-    out.append(f'<p class="note">{H._e(KEY.format(since=content.day(summary.since)))}</p>')
+    out.append(f'<p class="note">{H.esc(KEY.format(since=content.day(summary.since)))}</p>')
     if _lines(pack):
-        out.append(H._h(3, "Due and overdue"))
+        out.append(H.heading_html(3, "Due and overdue"))
         out.append(
             '<ul class="attention">'
-            + "".join(f"<li>{H._e(x)}</li>" for x in _lines(pack))
+            + "".join(f"<li>{H.esc(x)}</li>" for x in _lines(pack))
             + "</ul>"
         )
-    out.append(H._h(2, "Aims"))
+    out.append(H.heading_html(2, "Aims"))
     for aim, measures in pack.aims:
         out.append(
             '<section class="aim">'
-            + H._h(3, H._e(f"{aim.code}: {aim.statement}"))
-            + f"<p>{H._e(_aim_status(aim))}</p>"
-            + "".join(H._measure(mc, 4) for mc in measures)
+            + H.heading_html(3, H.esc(f"{aim.code}: {aim.statement}"))
+            + f"<p>{H.esc(aim_status_text(aim))}</p>"
+            + "".join(H.measure_html(mc, 4) for mc in measures)
             + "</section>"
         )
-    out.append(H._h(2, "Meetings: decisions and actions"))
+    out.append(H.heading_html(2, "Meetings: decisions and actions"))
     if not pack.meetings:
         out.append('<p class="empty">No meetings in this period.</p>')
     for m in pack.meetings:
         out.append(
-            H._h(3, H._e(f"{_kind(m)}, {content.day(m.date)}"))
-            + f"<p>Present: {H._txt(', '.join(m.present))}</p>"
-            + _html_meeting_body(m, 4)
+            H.heading_html(3, H.esc(f"{meeting_kind(m)}, {content.day(m.date)}"))
+            + f"<p>Present: {H.text_html(', '.join(m.present))}</p>"
+            + meeting_body_html(m, 4)
         )
-    out.append(H._h(2, "Self-assessment"))
+    out.append(H.heading_html(2, "Self-assessment"))
     a = pack.assessment
     appendix = ""
     if a is None:
         out.append('<p class="empty">No self-assessment recorded yet.</p>')
     else:
         appendix = _html_assessment(out, a)
-    out.append(H._h(2, "The programme"))
-    out.append(H._fields(_programme_rows(pack.programme)))
+    out.append(H.heading_html(2, "The programme"))
+    out.append(H.fields_html(programme_rows(pack.programme)))
     p = pack.programme
     if p is not None and p.members:
         out.append(
-            H._table(
+            H.table_html(
                 ["Member", "Role", "Agency"],
                 [
-                    [H._e(m.name), H._txt(m.role), H._e(choices.label(choices.AGENCIES, m.agency))]
+                    [
+                        H.esc(m.name),
+                        H.text_html(m.role),
+                        H.esc(choices.label(choices.AGENCIES, m.agency)),
+                    ]
                     for m in p.members
                 ],
             )
         )
     if appendix:
-        out.append(H._h(2, "Appendix: every self-assessment question") + appendix)
-    return _html_page(title, "Governance pack", subtitle, "".join(out), pack.exported)
+        out.append(H.heading_html(2, "Appendix: every self-assessment question") + appendix)
+    return page_html(title, "Governance pack", subtitle, "".join(out), pack.exported)
 
 
 def _html_assessment(out: list[str], a: AssessContent) -> str:
     head = f"Latest: {content.day(a.latest.date)}"
     if a.previous is not None:
         head += f"; compared with {content.day(a.previous.date)}"
-    out.append(f"<p><strong>{H._e(head)}.</strong></p>")
-    out.append("<ul>" + "".join(f"<li>{H._e(x)}</li>" for x in a.progress) + "</ul>")
+    out.append(f"<p><strong>{H.esc(head)}.</strong></p>")
+    out.append("<ul>" + "".join(f"<li>{H.esc(x)}</li>" for x in a.progress) + "</ul>")
     if a.changes:
-        out.append(H._h(3, "Changed since the last self-assessment"))
+        out.append(H.heading_html(3, "Changed since the last self-assessment"))
         out.append(
-            H._table(
+            H.table_html(
                 ["Theme", "Question", "Was", "Now"],
                 [
                     [
-                        H._e(ap.theme_name(c.question.theme)),
-                        H._e(c.question.text),
-                        _status_html(c.before),
-                        _status_html(c.after),
+                        H.esc(ap.theme_name(c.question.theme)),
+                        H.esc(c.question.text),
+                        status_html(c.before),
+                        status_html(c.after),
                     ]
                     for c in a.changes
                 ],
@@ -246,15 +250,15 @@ def _html_assessment(out: list[str], a: AssessContent) -> str:
         )
     rows = []
     for r in a.rows:
-        cells = [H._txt(c) if c else "" for c in _question_cells(r)]
-        cells[2] = _status_html(r[1]) if r[1] else "Not answered"
+        cells = [H.text_html(c) if c else "" for c in _question_cells(r)]
+        cells[2] = status_html(r[1]) if r[1] else "Not answered"
         rows.append(cells)
-    table = H._table(QUESTION_HEADERS, rows, "questions")
+    table = H.table_html(QUESTION_HEADERS, rows, "questions")
     if len(a.rows) > APPENDIX_AFTER:
         out.append(
             f"<p>Every question ({len(a.rows)}) with its status, notes, action and owner "
             "is in the appendix at the end of this pack.</p>"
         )
         return table
-    out.append(H._h(3, "Every question") + table)
+    out.append(H.heading_html(3, "Every question") + table)
     return ""

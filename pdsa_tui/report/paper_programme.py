@@ -30,13 +30,13 @@ from pdsa_tui.report.paper import (
 from pdsa_tui.report.paper_build import measure_blocks
 from pdsa_tui.report.programme import (
     PackContent,
-    _aim_status,
-    _decision,
-    _kind,
-    _overdue_text,
-    _pack_title,
-    _programme_rows,
-    _status,
+    aim_status_text,
+    decision_text,
+    meeting_kind,
+    overdue_text,
+    pack_title,
+    programme_rows,
+    status_text,
 )
 from pdsa_tui.report.summary import HEADERS, KEY, Summary, aim_line, row_cells
 
@@ -88,12 +88,12 @@ def _summary_body(p: Paper, s: Summary, level: int) -> None:
 
 def minutes_paper(meeting: Meeting, *, header: str, now: dt.datetime) -> Paper:
     """One meeting's minutes."""
-    title = f"Minutes: {_kind(meeting)}, {day(meeting.date)}"
+    title = f"Minutes: {meeting_kind(meeting)}, {day(meeting.date)}"
     p = Paper(title, "Meeting minutes", "", now, header)
     p.heading(1, title)
     facts = [
         ("Date", day(meeting.date)),
-        ("Meeting", _kind(meeting)),
+        ("Meeting", meeting_kind(meeting)),
         ("Present", ", ".join(meeting.present)),
         ("Data reviewed", choices.label(choices.YES_NO, meeting.data_reviewed)),
     ]
@@ -110,7 +110,7 @@ def _meeting_body(p: Paper, m: Meeting, level: int) -> None:
         p.add(
             Table(
                 ["Cycle", "Decision", "Note"],
-                [[d.label, _decision(d.decision), d.note.strip()] for d in m.decisions],
+                [[d.label, decision_text(d.decision), d.note.strip()] for d in m.decisions],
                 [3, 1.2, 4],
             )
         )
@@ -134,7 +134,7 @@ def _meeting_body(p: Paper, m: Meeting, level: int) -> None:
 
 def pack_paper(pack: PackContent, summary: Summary) -> Paper:
     """The governance pack: summary, aims, meetings, self-assessment, then the team."""
-    title, subtitle = _pack_title(pack)
+    title, subtitle = pack_title(pack)
     header = pack.programme.name if pack.programme else "PACE programme"
     # The summary opens the pack on an A4 landscape page of its own; the rest is portrait.
     p = Paper(title, "Governance pack", subtitle, pack.exported, header, landscape=True)
@@ -148,26 +148,26 @@ def pack_paper(pack: PackContent, summary: Summary) -> Paper:
             p.para(Run("No measures yet.", italic=True))
     p.para(KEY.format(since=day(summary.since)), note=True)
     p.add(Orientation(False))
-    lines = [d.text(pack.today) for d in pack.due] + [_overdue_text(o) for o in pack.overdue]
+    lines = [d.text(pack.today) for d in pack.due] + [overdue_text(o) for o in pack.overdue]
     if lines:
         p.heading(2, "Due and overdue")
         p.bullets(lines)
     p.heading(2, "Aims")
     for aim, measures in pack.aims:
         p.heading(3, f"{aim.code}: {aim.statement}")
-        p.para(_aim_status(aim))
+        p.para(aim_status_text(aim))
         for mc in measures:
             measure_blocks(p, mc, 4)
     p.heading(2, "Meetings: decisions and actions")
     if not pack.meetings:
         p.para(Run("No meetings in this period.", italic=True))
     for m in pack.meetings:
-        p.heading(3, f"{_kind(m)}, {day(m.date)}")
+        p.heading(3, f"{meeting_kind(m)}, {day(m.date)}")
         p.fields([("Present", ", ".join(m.present))])
         _meeting_body(p, m, 4)
     appendix = _assessment(p, pack)
     p.heading(2, "The programme")
-    p.fields(_programme_rows(pack.programme))
+    p.fields(programme_rows(pack.programme))
     prog = pack.programme
     if prog is not None and prog.members:
         p.add(
@@ -204,8 +204,8 @@ def _assessment(p: Paper, pack: PackContent) -> Table | None:
                     [
                         ap.theme_name(c.question.theme),
                         c.question.text,
-                        _status(c.before),
-                        _status(c.after),
+                        status_text(c.before),
+                        status_text(c.after),
                     ]
                     for c in a.changes
                 ],
@@ -218,7 +218,7 @@ def _assessment(p: Paper, pack: PackContent) -> Table | None:
             [
                 ap.theme_name(q.theme),
                 q.text + (f"\n(pdsa: {ev})" if ev else ""),
-                _status(status) or "Not answered",
+                status_text(status) or "Not answered",
                 notes.strip(),
                 action.strip(),
                 owner,
@@ -243,14 +243,14 @@ def _assessment(p: Paper, pack: PackContent) -> Table | None:
 def package_paper(pc: PackageContent, *, header: str, now: dt.datetime) -> Paper:
     """A change package."""
     from pdsa_tui.report.driver_svg import flowchart_svg
-    from pdsa_tui.report.drivers_render import _audit, _facts
+    from pdsa_tui.report.drivers_render import audit_rows, package_facts
 
     pkg = pc.package
     title = f"Change package: {pc.idea.title}"
     sub = f"{pc.aim.code}: {pc.aim.statement}" if pc.aim else ""
     p = Paper(title, "Change package", sub, now, header)
     p.heading(1, title)
-    p.fields(_facts(pc))
+    p.fields(package_facts(pc))
     p.heading(2, "Why and what")
     p.fields([("Guidance", pkg.guidance)])
     p.heading(2, "The new process")
@@ -280,7 +280,7 @@ def package_paper(pc: PackageContent, *, header: str, now: dt.datetime) -> Paper
     p.heading(2, "Self-audit plan")
     if pc.audit_due:
         p.para(Run(f"A self-audit is due: {day(pkg.audit_next_due)}.", bold=True))
-    p.fields(_audit(pc))
+    p.fields(audit_rows(pc))
     p.heading(2, "The evidence behind it")
     for r in pc.reviews[:1]:
         why = EVIDENCE_TRIGGERS.get(r.trigger, r.trigger).lower()

@@ -34,17 +34,17 @@ MINUTES_FORMATS = ("md", "html", "docx", "pdf")
 PACK_FORMATS = ("md", "html", "json", "docx", "pdf")
 
 
-def _kind(m: Meeting) -> str:
+def meeting_kind(m: Meeting) -> str:
     if m.kind == "aim" and m.aim:
         return f"{m.aim} group"
     return choices.label(choices.MEETING_KINDS, m.kind)
 
 
-def _decision(d: str) -> str:
+def decision_text(d: str) -> str:
     return choices.label(choices.DECISIONS, d) or "Studied (no decision yet)"
 
 
-def _status(s: str) -> str:
+def status_text(s: str) -> str:
     return choices.label(choices.ASSESS_STATUSES, s)
 
 
@@ -159,7 +159,7 @@ def pack_content(
     )
 
 
-def _programme_rows(p: Programme | None) -> list[tuple[str, str]]:
+def programme_rows(p: Programme | None) -> list[tuple[str, str]]:
     if p is None:
         return [("Programme", "No programme recorded yet")]
     gov = p.governance_to
@@ -174,7 +174,7 @@ def _programme_rows(p: Programme | None) -> list[tuple[str, str]]:
     ]
 
 
-def _aim_status(aim: Aim) -> str:
+def aim_status_text(aim: Aim) -> str:
     parts = [choices.label(choices.AIM_STATUSES, aim.status)]
     if aim.deadline:
         parts.append(f"by {format_date(aim.deadline)}")
@@ -190,34 +190,34 @@ def minutes_text(meeting: Meeting, fmt: str, *, now: dt.datetime | None = None) 
     if fmt not in ("md", "html"):  # Word and PDF: papers.minutes_bytes
         raise ValueError(f"minutes as text are exported as md or html, not '{fmt}'")
     stamp = now or dt.datetime.now().astimezone()
-    title = f"Minutes: {_kind(meeting)}, {content.day(meeting.date)}"
+    title = f"Minutes: {meeting_kind(meeting)}, {content.day(meeting.date)}"
     facts = [
         ("Date", content.day(meeting.date)),
-        ("Meeting", _kind(meeting)),
+        ("Meeting", meeting_kind(meeting)),
         ("Present", ", ".join(meeting.present)),
         ("Data reviewed", choices.label(choices.YES_NO, meeting.data_reviewed)),
     ]
     if meeting.from_review:
         facts.append(("Recorded from", "a run of the review queue"))
     if fmt == "md":
-        w = M._Writer()
+        w = M.Writer()
         w.heading(1, M.escape_inline(title))
         w.para(f"*Exported {content.day(stamp.date())} at {stamp:%H:%M} by pdsa {__version__}.*")
-        w.para(*M._field_list(facts))
-        _md_meeting_body(w, meeting, 2)
+        w.para(*M.field_list(facts))
+        meeting_body_md(w, meeting, 2)
         return w.text()
-    body = H._fields(facts) + _html_meeting_body(meeting, 2)
-    return _html_page(title, "Meeting minutes", "", body, stamp)
+    body = H.fields_html(facts) + meeting_body_html(meeting, 2)
+    return page_html(title, "Meeting minutes", "", body, stamp)
 
 
-def _md_meeting_body(w: M._Writer, m: Meeting, level: int) -> None:
+def meeting_body_md(w: M.Writer, m: Meeting, level: int) -> None:
     w.heading(level, "Cycles studied and decisions")
     if m.decisions:
         w.para(
-            *M._table(
+            *M.table_lines(
                 ["Cycle", "Decision", "Note"],
                 [
-                    [M.escape_cell(d.label), _decision(d.decision), M.escape_cell(d.note)]
+                    [M.escape_cell(d.label), decision_text(d.decision), M.escape_cell(d.note)]
                     for d in m.decisions
                 ],
             )
@@ -227,7 +227,7 @@ def _md_meeting_body(w: M._Writer, m: Meeting, level: int) -> None:
     w.heading(level, "Actions")
     if m.actions:
         w.para(
-            *M._table(
+            *M.table_lines(
                 ["Action", "Owner", "Due", "Done"],
                 [
                     [
@@ -247,27 +247,30 @@ def _md_meeting_body(w: M._Writer, m: Meeting, level: int) -> None:
         w.para(M.escape_block(m.notes))
 
 
-def _html_meeting_body(m: Meeting, level: int) -> str:
-    out = [H._h(level, "Cycles studied and decisions")]
+def meeting_body_html(m: Meeting, level: int) -> str:
+    out = [H.heading_html(level, "Cycles studied and decisions")]
     if m.decisions:
         out.append(
-            H._table(
+            H.table_html(
                 ["Cycle", "Decision", "Note"],
-                [[H._e(d.label), H._e(_decision(d.decision)), H._txt(d.note)] for d in m.decisions],
+                [
+                    [H.esc(d.label), H.esc(decision_text(d.decision)), H.text_html(d.note)]
+                    for d in m.decisions
+                ],
             )
         )
     else:
         out.append('<p class="empty">No cycles studied.</p>')
-    out.append(H._h(level, "Actions"))
+    out.append(H.heading_html(level, "Actions"))
     if m.actions:
         out.append(
-            H._table(
+            H.table_html(
                 ["Action", "Owner", "Due", "Done"],
                 [
                     [
-                        H._e(a.what),
-                        H._txt(a.owner),
-                        H._e(content.day(a.due)),
+                        H.esc(a.what),
+                        H.text_html(a.owner),
+                        H.esc(content.day(a.due)),
                         "done" if a.done else "open",
                     ]
                     for a in m.actions
@@ -277,12 +280,12 @@ def _html_meeting_body(m: Meeting, level: int) -> str:
     else:
         out.append('<p class="empty">No actions.</p>')
     if m.notes.strip():
-        out.append(H._h(level, "Notes") + f"<p>{H._txt(m.notes)}</p>")
+        out.append(H.heading_html(level, "Notes") + f"<p>{H.text_html(m.notes)}</p>")
     return "".join(out)
 
 
-def _html_page(title: str, kicker: str, subtitle: str, body: str, stamp: dt.datetime) -> str:
-    sub = f'<p class="subtitle">{H._e(subtitle)}</p>' if subtitle else ""
+def page_html(title: str, kicker: str, subtitle: str, body: str, stamp: dt.datetime) -> str:
+    sub = f'<p class="subtitle">{H.esc(subtitle)}</p>' if subtitle else ""
     extra = (
         ".status{font-weight:600;white-space:nowrap}.status.in-place{color:#2b8a3e}.status.partly{color:#e67700}"
         ".status.not-yet{color:#c92a2a}.status.n\\/a{color:var(--muted)}"
@@ -294,13 +297,13 @@ def _html_page(title: str, kicker: str, subtitle: str, body: str, stamp: dt.date
         '<meta http-equiv="Content-Security-Policy" '
         "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n"
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<meta name="generator" content="pdsa {H._e(__version__)}">\n'
-        f"<title>{H._e(title)}</title>\n<style>{H.CSS}{extra}</style>\n</head>\n<body>\n"
+        f'<meta name="generator" content="pdsa {H.esc(__version__)}">\n'
+        f"<title>{H.esc(title)}</title>\n<style>{H.CSS}{extra}</style>\n</head>\n<body>\n"
         '<div class="page">\n<header class="doc-head">'
-        f'<p class="kicker">PDSA quality improvement · {H._e(kicker)}</p>'
-        f"<h1>{H._e(title)}</h1>{sub}"
-        f'<p class="meta">Exported {H._e(content.day(stamp.date()))} at {stamp:%H:%M} '
-        f"by pdsa {H._e(__version__)}</p></header>\n<main>\n{body}\n</main>\n"
+        f'<p class="kicker">PDSA quality improvement · {H.esc(kicker)}</p>'
+        f"<h1>{H.esc(title)}</h1>{sub}"
+        f'<p class="meta">Exported {H.esc(content.day(stamp.date()))} at {stamp:%H:%M} '
+        f"by pdsa {H.esc(__version__)}</p></header>\n<main>\n{body}\n</main>\n"
         "<footer>Produced with pdsa. Records describe roles, never names: please keep it that "
         "way when you share or annotate this document.</footer>\n</div>\n</body>\n</html>\n"
     )
@@ -320,19 +323,19 @@ def pack_text(pack: PackContent, fmt: str) -> str:
     raise ValueError(f"the governance pack is exported as md, html or json, not '{fmt}'")
 
 
-def _pack_title(pack: PackContent) -> tuple[str, str]:
+def pack_title(pack: PackContent) -> tuple[str, str]:
     name = pack.programme.name if pack.programme else "PACE programme"
     since = f"meetings since {content.day(pack.since)}" if pack.since else "all meetings"
     return f"{name}: governance pack", f"As of {content.day(pack.today)}; {since}"
 
 
-def _overdue_text(o: ap.OpenAction) -> str:
+def overdue_text(o: ap.OpenAction) -> str:
     owner = o.action.owner or "no owner"
     return f"Overdue: {o.action.what} ({owner}, due {content.day(o.action.due)})"
 
 
-def _status_html(status: str) -> str:
-    return f'<span class="status {escape(status)}">{H._e(_status(status))}</span>'
+def status_html(status: str) -> str:
+    return f'<span class="status {escape(status)}">{H.esc(status_text(status))}</span>'
 
 
 def _pack_json(pack: PackContent) -> str:

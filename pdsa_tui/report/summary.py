@@ -186,9 +186,9 @@ def render(summary: Summary, fmt: str) -> str:
 
 
 def _md(s: Summary) -> str:
-    from pdsa_tui.report.markdown import _Writer, escape_cell, escape_inline
+    from pdsa_tui.report.markdown import Writer, escape_cell, escape_inline
 
-    w = _Writer()
+    w = Writer()
     w.heading(1, escape_inline(s.title))
     w.para(
         f"*{escape_inline(s.subtitle)}. Exported {content.day(s.exported.date())} at "
@@ -223,22 +223,22 @@ def _html(s: Summary) -> str:
 
     out = [f"<style>{_CSS}</style>"]
     for g in s.groups:
-        out.append(f'<h2 class="aim">{H._e(aim_line(g))}</h2>')
+        out.append(f'<h2 class="aim">{H.esc(aim_line(g))}</h2>')
         if not g.rows:
             out.append('<p class="empty">No measures yet.</p>')
             continue
         rows = []
         for r in g.rows:
-            cells = [H._e(c) for c in row_cells(r)]
+            cells = [H.esc(c) for c in row_cells(r)]
             tone = r.standing.icons.variation
             cells[4] = f'<span class="tone-{tone}">{cells[4]}</span>'
             cells[6] = (
-                f'<span role="img" aria-label="{H._e("trend: " + cells[6])}">'
+                f'<span role="img" aria-label="{H.esc("trend: " + cells[6])}">'
                 f"{spark_svg(r.standing.values[-24:], tone)}</span>"
             )
             rows.append(cells)
-        out.append(H._table(list(HEADERS), rows, "summary"))
-    out.append(f'<p class="note">{H._e(KEY.format(since=content.day(s.since)))}</p>')
+        out.append(H.table_html(list(HEADERS), rows, "summary"))
+    out.append(f'<p class="note">{H.esc(KEY.format(since=content.day(s.since)))}</p>')
     return H.page(
         s.title, "Summary", "".join(out), subtitle=s.subtitle, exported=s.exported, what="summary"
     )

@@ -18,7 +18,8 @@ from pdsa_tui.model.dates import format_date, today
 from pdsa_tui.model.drivers import ChangePackage, is_decision_step, step_text
 from pdsa_tui.store import StoreError
 from pdsa_tui.store.drivers import package_for
-from pdsa_tui.ui.modals import ConfirmScreen
+from pdsa_tui.ui import styles
+from pdsa_tui.ui.dialogs.modals import ConfirmScreen
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.widgets.record_table import literal
 
@@ -51,7 +52,7 @@ def flowchart_text(steps: list[str], width: int) -> Text:
 class PackageScreen(PdsaScreen):
     """What colleagues need to take up the idea: process, guidance, contacts, audit plan."""
 
-    CSS_PATH = "../drivers.tcss"
+    CSS_PATH = styles.path("drivers.tcss")
 
     ABOUT = (
         "The change package: the new process as a flowchart, why and what, who to contact, "
@@ -161,10 +162,10 @@ class PackageScreen(PdsaScreen):
         self.notify(f"Self-audit recorded; the next is due {format_date(due)}.", timeout=5)
 
     def action_export(self) -> None:
-        from pdsa_tui.report.export import _slug
+        from pdsa_tui.report.export import slug
 
         idea = self.store.get(ChangeIdea, self.idea_id)
-        name = f"change-package-{_slug(idea.title)}-{today().isoformat()}.html"
+        name = f"change-package-{slug(idea.title)}-{today().isoformat()}.html"
         self.export_prompt(
             "Export the change package",
             name,

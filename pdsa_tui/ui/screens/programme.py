@@ -19,6 +19,7 @@ from pdsa_tui.analysis import programme as ap
 from pdsa_tui.model import Answer, Meeting, Programme, Question, choices, dates, format_date
 from pdsa_tui.store import Store, StoreError
 from pdsa_tui.store import assess as assess_store
+from pdsa_tui.ui import styles
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
 
@@ -36,7 +37,7 @@ def meeting_intro() -> list[str]:
 class ProgrammeScreen(PdsaScreen):
     """Team, meetings and self-assessment in three tabs."""
 
-    CSS_PATH = "programme.tcss"
+    CSS_PATH = styles.path("programme.tcss")
     ABOUT = (
         "Team: the PACE group, its leads, cadences and governance line (e edits). "
         "Meetings: decisions and actions (n new, enter edits, x exports the minutes). "
@@ -420,7 +421,7 @@ class ProgrammeScreen(PdsaScreen):
                     f"Saved: {choices.label(choices.ASSESS_STATUSES, saved.status)}.", timeout=3
                 )
 
-        from pdsa_tui.ui.modals import RecordForm
+        from pdsa_tui.ui.dialogs.modals import RecordForm
 
         self.app.push_screen(
             RecordForm(f"{ap.theme_name(q.theme)}: answer", base, save, intro=intro), done
@@ -514,7 +515,7 @@ class ProgrammeScreen(PdsaScreen):
         self, path: Path, fmt: str, build: Callable[[str], bytes], *, pack: bool, force: bool
     ) -> None:
         from pdsa_tui.report.export import write_export
-        from pdsa_tui.ui.modals import ConfirmScreen
+        from pdsa_tui.ui.dialogs.modals import ConfirmScreen
 
         try:
             write_export(path, build(fmt), force=force)

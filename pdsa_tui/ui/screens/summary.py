@@ -107,7 +107,7 @@ class SummaryScreen(PdsaScreen):
         try:
             write_export(path, summary_bytes(self.store, fmt=fmt), force=force)
         except FileExistsError:
-            from pdsa_tui.ui.modals import ConfirmScreen
+            from pdsa_tui.ui.dialogs.modals import ConfirmScreen
 
             def answer(yes: bool | None) -> None:
                 if yes:
