@@ -105,7 +105,15 @@ figcaption ol { margin: 0.2rem 0 0; padding-left: 0; list-style: none; columns: 
 figcaption li { break-inside: avoid; }
 .verdict { border-left: 4px solid var(--line); background: var(--soft); padding: 0.5rem 0.8rem;
   margin: 0.6rem 0 1rem; }
-.verdict.signal { border-left-color: #d6336c; background: #fff0f6; }
+.verdict.improvement { border-left-color: #289de0; background: #e5f3fb; }
+.verdict.concern { border-left-color: #e46c0a; background: #fdeee3; }
+.verdict.common { border-left-color: #7f7f7f; background: #f0f0f0; }
+.verdict.neutral { border-left-color: #490092; background: #f1e8f8; }
+.tone-word { font-weight: 700; white-space: nowrap; }
+.tone-word.improvement { color: #1b6ea3; } .tone-word.concern { color: #b35300; }
+.tone-word.common { color: #595959; } .tone-word.neutral { color: #490092; }
+.tone-word.none { color: var(--muted); }
+p.headline { font-size: 1.1rem; font-weight: 700; margin: 0.4rem 0 0.8rem; }
 .verdict p { margin: 0.2rem 0; }
 .verdict .head { font-weight: 600; }
 article.cycle { margin-top: 2.5rem; padding-top: 0.5rem; }
@@ -277,8 +285,46 @@ def page(
     )
 
 
+def _answer(a: AimContent, level: int, doc: Document) -> str:
+    """The aim's answer first: where each measure stands, and what changed."""
+    from pdsa_tui.report import answer
+    from pdsa_tui.report.answer import since_date
+
+    since = doc.since or since_date(None, doc.today)
+    out = [
+        heading_html(level, "Where this aim stands"),
+        f'<p class="answer-aim"><strong>The aim:</strong> {esc(a.aim.statement)}</p>',
+        f'<p class="headline">{esc(answer.headline(a))}</p>',
+    ]
+    if a.measures:
+        rows = []
+        for m in a.measures:
+            s = answer.standing(m)
+            rows.append(
+                [esc(m.measure.name), esc(s.headline), tone_html(s.icons.variation), esc(s.verdict)]
+            )
+        heads = ["Measure", "Latest, against the target", "Variation", "What the chart says"]
+        out.append(table_html(heads, rows, "standing"))
+    changes = answer.changes_since(a, since)
+    out.append(f"<p><strong>What changed since {esc(day(since))}:</strong></p>")
+    out.append(
+        "<ul>" + "".join(f"<li>{esc(x)}</li>" for x in changes) + "</ul>"
+        if changes
+        else '<p class="empty">No cycle started or was decided, and no new signal.</p>'
+    )
+    return "".join(out)
+
+
+def tone_html(tone: str) -> str:
+    """A verdict's meaning: symbol and word, coloured (never colour alone)."""
+    from pdsa_tui.report.paper import TONE_WORDS
+
+    symbol, word = TONE_WORDS.get(tone, TONE_WORDS["none"])
+    return f'<span class="tone-word {esc(tone)}">{symbol} {word}</span>'
+
+
 def _aim(a: AimContent, level: int, doc: Document) -> str:
-    out = [heading_html(level, "The aim"), fields_html(a.fields)]
+    out = [_answer(a, level, doc), heading_html(level, "The aim"), fields_html(a.fields)]
     if a.hints:
         out.append(
             f'<p class="hint"><strong>Statement check:</strong> {esc(" ".join(a.hints))}</p>'
@@ -384,7 +430,10 @@ def measure_html(m: MeasureContent, level: int) -> str:
     verdict = "".join(f"<p>{esc(line)}</p>" for line in a.verdict.splitlines() if line.strip())
     notes = [*a.warnings, *(x for p in a.parts for x in p.warnings)]
     note_html = f'<p class="note">Notes on the data: {esc(" ".join(notes))}</p>' if notes else ""
-    cls = "verdict signal" if a.signal else "verdict"
+    from pdsa_tui.report.verdict_tone import measure_icons
+
+    tone = measure_icons(a).variation
+    cls = f"verdict {tone}"
     return (
         f'<article class="measure" id="{esc(m.anchor)}">'
         f"{heading_html(level, esc(m.measure.name))}"
@@ -395,7 +444,7 @@ def measure_html(m: MeasureContent, level: int) -> str:
         + f"<figure>{svg}"
         + (f"<figcaption>{caption}</figcaption>" if caption else "")
         + "</figure>"
-        + f'<div class="{cls}"><p class="head">What the chart says</p>'
+        + f'<div class="{cls}"><p class="head">{tone_html(tone)}: What the chart says</p>'
         + f'<p class="note">{esc(head)}</p>{verdict}'
         + (f'<p class="note">Chart advice: {esc(a.advice)}</p>' if a.advice else "")
         + f"{note_html}</div></article>"

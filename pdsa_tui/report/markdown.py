@@ -33,7 +33,7 @@ _INLINE = re.compile(r"([\\`*_\[\]<>|~$])")
 #: An ``&`` that would start an entity (``&amp;``, ``&#42;``).
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 #: What would make a line a heading, quote, list item, setext underline or rule.
-_BLOCK_START = re.compile(r"^([#>+=-]|\d{1,9}(?=[.)]))")
+_BLOCK_START = re.compile(r"^([#>+=-]|\d{1,9}(?=[.)](?:\s|$)))")
 
 CHART_WIDTH = 80
 CHART_HEIGHT = 18
@@ -163,7 +163,36 @@ def render(doc: Document) -> str:
     return w.text()
 
 
+def _answer(w: Writer, a: AimContent, level: int, doc: Document) -> None:
+    """The aim's answer first: where each measure stands, and what changed."""
+    from pdsa_tui.report import answer
+    from pdsa_tui.report.answer import since_date
+
+    since = doc.since or since_date(None, doc.today)
+    w.heading(level, "Where this aim stands")
+    w.para(f"**The aim:** {escape_inline(a.aim.statement)}")
+    w.para(f"**{escape_inline(answer.headline(a))}**")
+    if a.measures:
+        rows = []
+        for m in a.measures:
+            s = answer.standing(m)
+            icon = f"{s.icons.variation_symbol} {s.icons.variation_label}"
+            rows.append(
+                [escape_cell(m.measure.name), escape_cell(s.headline), icon, escape_cell(s.verdict)]
+            )
+        w.para(
+            *table_lines(
+                ["Measure", "Latest, against the target", "Variation", "What the chart says"], rows
+            )
+        )
+    changes = answer.changes_since(a, since)
+    w.para(f"**What changed since {day(since)}:**")
+    items = [f"- {escape_inline(x)}" for x in changes]
+    w.para(*(items or ["*No cycle started or was decided, and no new signal.*"]))
+
+
 def _aim(w: Writer, a: AimContent, level: int, doc: Document) -> None:
+    _answer(w, a, level, doc)
     w.heading(level, "The aim")
     w.para(*field_list(a.fields))
     if a.hints:
@@ -263,9 +292,12 @@ def measure_md(w: Writer, m: MeasureContent, level: int) -> None:
             )
         if notes:
             w.para(" ".join(notes))
+    from pdsa_tui.report.verdict_tone import measure_icons
+
     head = chart_summary(m)
     verdict = [escape_line(line) for line in a.verdict.splitlines() if line.strip()]
-    w.para(f"**What the chart says** ({head}):")
+    icons = measure_icons(a)
+    w.para(f"**{icons.variation_symbol} {icons.variation_label}: What the chart says** ({head}):")
     w.para(*(f"- {line}" for line in verdict))
     if a.advice:
         w.para(f"*Chart advice:* {escape_inline(a.advice)}")

@@ -15,9 +15,12 @@ from textual.app import App
 CLIPBOARD_ENV = "PDSA_WEB_CLIPBOARD"
 
 
-def deliver_export(app: App[object], name: str, text: str) -> str:
+def deliver_export(app: App[object], name: str, text: str | bytes) -> str:
     """Send an export to the visitor's browser as a download; the message to show."""
-    app.deliver_text(io.StringIO(text), save_filename=name, encoding="utf-8")
+    if isinstance(text, bytes):  # Word and PDF
+        app.deliver_binary(io.BytesIO(text), save_filename=name)
+    else:
+        app.deliver_text(io.StringIO(text), save_filename=name, encoding="utf-8")
     return f"{name} is downloading to your browser (see its downloads)"
 
 

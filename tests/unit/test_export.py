@@ -123,8 +123,10 @@ def text(store: Store, fmt: str, **scope: object) -> str:
 
 # -- API ---------------------------------------------------------------------------------
 def test_formats_and_scope_errors(demo: Store) -> None:
-    assert list(FORMATS) == ["md", "html", "csv", "json"]
+    assert list(FORMATS) == ["md", "html", "csv", "json", "docx", "pdf"]
     with pytest.raises(ValueError, match="unknown export format"):
+        export_text(demo, aim=aim2(demo), fmt="odt")
+    with pytest.raises(ValueError, match="pdf is not text"):  # papers.export_bytes makes it
         export_text(demo, aim=aim2(demo), fmt="pdf")
     with pytest.raises(ValueError, match="exactly one"):
         export_text(demo, fmt="md")

@@ -248,10 +248,10 @@ class PdsaScreen(Screen[None]):
 
     def _write(self, path: Path, fmt: str, what: dict[str, Any], *, force: bool) -> None:
         """Export ``what`` to ``path``; an existing file is replaced only after asking."""
-        from pdsa_tui.report.export import export_text
+        from pdsa_tui.report.papers import export_bytes
 
         try:
-            done = self.export_file(path, export_text(self.store, fmt=fmt, **what), force=force)
+            done = self.export_file(path, export_bytes(self.store, fmt=fmt, **what), force=force)
         except FileExistsError:
 
             def answer(yes: bool | None) -> None:
@@ -269,7 +269,7 @@ class PdsaScreen(Screen[None]):
             return
         self.notify(done, title="Export done", timeout=8)
 
-    def export_file(self, path: Path, text: str, *, force: bool) -> str:
+    def export_file(self, path: Path, text: str | bytes, *, force: bool) -> str:
         """Write an export to ``path`` (in a browser: download it there); what to tell."""
         if self.app.is_web:
             from pdsa_tui.ui.web import deliver_export
