@@ -24,8 +24,14 @@ def in_browser(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[tuple[st
         delivered.append((save_filename, file.read()))
         return "key"
 
+    def deliver_binary(self: PdsaApp, file: Any, *, save_filename: str, **kw: Any) -> str:
+        # Every export arrives as bytes (Word and PDF too); text formats are UTF-8.
+        delivered.append((save_filename, file.read().decode("utf-8", errors="replace")))
+        return "key"
+
     monkeypatch.setattr(PdsaApp, "is_web", property(lambda self: True))
     monkeypatch.setattr(PdsaApp, "deliver_text", deliver_text)
+    monkeypatch.setattr(PdsaApp, "deliver_binary", deliver_binary)
     (tmp_path / "cwd").mkdir()
     monkeypatch.chdir(tmp_path / "cwd")  # where a terminal export would have gone
     return delivered
