@@ -7,6 +7,7 @@ import csv
 import dataclasses
 import datetime as dt
 import json
+import math
 import shutil
 import sys
 import textwrap
@@ -14,7 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pdsa_tui.analysis import Analysis, PartResult, SeriesPoint, analyse
-from pdsa_tui.analysis.charts import CHART_NAMES, CHART_TYPES, RATIO_CHARTS
+from pdsa_tui.analysis.charts import CHART_NAMES, CHART_TYPES, RATIO_CHARTS, SUBGROUP_CHARTS
+from pdsa_tui.analysis.rulesets import RULE_SETS, rule_set_line
+from pdsa_tui.analysis.spc import XMR_PLOTTHEDOTS
+from pdsa_tui.analysis.subgroups import AGG_FUNS
 from pdsa_tui.analysis.verdict import format_number, month
 from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
 from pdsa_tui.model.csvseries import allow_fields_of
@@ -29,6 +33,10 @@ RATIO_COLUMNS = ("date", "numerator", "denominator")
 EVENT_CHARTS = ("g", "t")
 #: Columns that may be present and are ignored.
 IGNORED_COLUMNS = ("note", "notes")
+#: Charts whose points each hold one value: several rows for a date are an error.
+ONE_ROW_CHARTS = ("c",)
+#: --direction names and the analysis's.
+DIRECTIONS = {"increase": "up", "decrease": "down", "neutral": "neutral"}
 
 
 @dataclass(frozen=True)
@@ -42,17 +50,20 @@ class Series:
     lines: list[int]
     #: True when the file has only a date column (event dates, for a T chart).
     dates_only: bool = False
+    #: What reading did that the reader should know (rows combined or left out).
+    notes: tuple[str, ...] = ()
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``analyse`` subcommand."""
     p = subparsers.add_parser(
         "analyse",
-        help="analyse a CSV series as a run, P, I, C, U, G or T chart",
+        help="analyse a CSV series as a run chart or a control chart (SPC)",
         description=(
             "Analyse a CSV with a header row and columns date,value or "
             "date,numerator,denominator (a T chart also takes event dates alone: date). "
-            "Dates are day/month/year or ISO. "
+            "Dates are day/month/year or ISO. Several rows with one date form one subgroup "
+            "(xbar, s) or are combined (p, pp, u, up: summed; run, i, mr: by --agg). "
             "Prints the chart, the rule results per part and a verdict, or with --json "
             "one JSON object."
         ),
@@ -63,16 +74,70 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         choices=list(CHART_TYPES),
         default="run",
         help=(
-            "run chart (median; default); p: proportions and u: rates (numerator,denominator); "
-            "i: values; c: counts of events; g: cases between events and t: days between "
-            "events (one row per event; t also takes event dates alone)"
+            "run chart (median; default); p: proportions and u: rates (numerator,denominator), "
+            "pp and up: Laney's P′ and U′ for large denominators; i: values, mr: their moving "
+            "ranges; xbar and s: mean and SD of several rows per date; c: counts of events; "
+            "g: cases between events and t: days between events (one row per event; t also "
+            "takes event dates alone)"
         ),
+    )
+    p.add_argument(
+        "--rules",
+        choices=list(RULE_SETS),
+        default="anhoej",
+        help=(
+            "rule set for the signals: anhoej (default; Anhøj runs analysis with IHI shifts "
+            "and trends), ihi (IHI run-chart rules) or mdc (Making Data Count: NHSRplotthedots)"
+        ),
+    )
+    p.add_argument(
+        "--direction",
+        choices=list(DIRECTIONS),
+        default="neutral",
+        help="which way is an improvement (default neutral): names signals and assurance",
+    )
+    p.add_argument(
+        "--target",
+        type=_number_arg,
+        metavar="T",
+        help=(
+            "the target, on the scale of the values (after --multiply): with a direction, "
+            "the assurance icon says whether the process will meet it"
+        ),
+    )
+    p.add_argument(
+        "--multiply",
+        type=_multiplier,
+        default=1.0,
+        metavar="K",
+        help="multiply values, centre and limits by K (100: per cent, 1000: per 1,000)",
+    )
+    p.add_argument(
+        "--no-negative",
+        action="store_true",
+        help="the values cannot be negative: no lower limit below 0 (qicharts2's y.neg = FALSE)",
+    )
+    p.add_argument(
+        "--agg",
+        choices=list(AGG_FUNS),
+        default="mean",
+        help="how several rows with one date become one point (run, i, mr; default mean)",
+    )
+    p.add_argument(
+        "--no-screening",
+        action="store_true",
+        help="keep every moving range (no screening of large ones; I, P′ and U′ charts)",
     )
     p.add_argument(
         "--freeze",
         type=_positive_int,
+        action="append",
+        default=[],
         metavar="N",
-        help="the baseline is the first N points: centre and limits come from them only",
+        help=(
+            "the baseline is the first N points: centre and limits come from them only "
+            "(repeat for a baseline in each part)"
+        ),
     )
     p.add_argument(
         "--rebase",
@@ -107,13 +172,14 @@ def run(args: argparse.Namespace) -> int:
     """Read, analyse and print; raise :class:`CliError` on bad input. Returns 0."""
     path = Path(args.file)
     chart: str = args.chart
-    series = read_series(path, chart)
+    series = read_series(path, chart, args.agg)
     n = len(series.points)
-    freeze: int | None = args.freeze
+    freezes: list[int] = args.freeze
     rebase: list[int] = [v for group in args.rebase for v in group]
     exclude: list[int] = [v for group in args.exclude for v in group]
-    if freeze is not None and freeze > n:
-        raise CliError(f"--freeze {freeze} is beyond the last point ({n} points)", EXIT_USAGE)
+    for freeze in freezes:
+        if freeze > n:
+            raise CliError(f"--freeze {freeze} is beyond the last point ({n} points)", EXIT_USAGE)
     for r in rebase:
         if not 1 <= r <= n - 1:
             raise CliError(
@@ -129,15 +195,36 @@ def run(args: argparse.Namespace) -> int:
             dataclasses.replace(p, exclude=True) if k in left_out else p
             for k, p in enumerate(series.points, start=1)
         ]
-    scale, unit = (100.0, "%") if series.ratio and chart != "u" else (1.0, "")
+    if len(freezes) > 1:
+        marked = set(freezes[1:])
+        series.points[:] = [
+            dataclasses.replace(p, baseline_end=True) if k in marked else p
+            for k, p in enumerate(series.points, start=1)
+        ]
+    multiply: float = args.multiply
+    if multiply != 1:
+        scale, unit = 1.0, f" per {format_number(multiply)}"
+    elif series.ratio and chart not in ("u", "up"):
+        scale, unit = 100.0, "%"
+    else:
+        scale, unit = 1.0, ""
     analysis = analyse(
         series.points,
         chart,  # type: ignore[arg-type]  # argparse choices guarantee the literal
-        freeze=freeze,
+        freeze=freezes[0] if freezes else None,
         rebase=rebase,
+        direction=DIRECTIONS[args.direction],  # type: ignore[arg-type]
         scale=scale,
         unit_label=unit,
+        xmr=dataclasses.replace(XMR_PLOTTHEDOTS, screen=not args.no_screening),
+        rules=args.rules,
+        target=args.target,
+        multiply=multiply,
+        no_negative=args.no_negative,
+        agg=args.agg,
     )
+    if series.notes:
+        analysis = dataclasses.replace(analysis, warnings=[*series.notes, *analysis.warnings])
     if args.json:
         text = json.dumps(analysis.to_json(), indent=2, ensure_ascii=False)
     else:
@@ -149,7 +236,7 @@ def run(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------- reading
 
 
-def read_series(path: Path, chart: str = "run") -> Series:
+def read_series(path: Path, chart: str = "run", agg: str = "mean") -> Series:
     """Read and check a CSV for ``chart``; each problem is one :class:`CliError` naming its line.
 
     A file of event dates alone (column ``date``) becomes, for a T chart, the days
@@ -196,6 +283,7 @@ def read_series(path: Path, chart: str = "run") -> Series:
     points: list[SeriesPoint] = []
     lines: list[int] = []
     seen: dict[dt.date, int] = {}
+    notes: list[str] = []
     for line, row in rows[1:]:
         if len(row) != len(names):
             raise CliError(
@@ -207,16 +295,19 @@ def read_series(path: Path, chart: str = "run") -> Series:
         if dates_only:
             points.append(SeriesPoint(day))
             continue
-        if day in seen and chart not in EVENT_CHARTS:
+        if day in seen and chart in ONE_ROW_CHARTS:
             raise CliError(
                 f"{path}: line {line}, column {col['date'] + 1} (date): {day.isoformat()} is "
                 f"already on line {seen[day]}"
             )
-        seen[day] = line
+        seen.setdefault(day, line)
         if ratio:
             num = _number(path, line, col["numerator"], "numerator", row[col["numerator"]])
             den = _number(path, line, col["denominator"], "denominator", row[col["denominator"]])
-            _check_ratio(path, line, col, num, den, rates=chart == "u")
+            note = _check_ratio(path, line, col, num, den, rates=chart in ("u", "up"))
+            if note:
+                notes.append(note)
+                num = den = None
             points.append(SeriesPoint(day, numerator=num, denominator=den))
         else:
             value = _number(path, line, col["value"], "value", row[col["value"]])
@@ -225,7 +316,50 @@ def read_series(path: Path, chart: str = "run") -> Series:
     order = sorted(range(len(points)), key=lambda k: points[k].date)
     ordered = [points[k] for k in order]
     series = Series(ordered, ratio, order != sorted(order), [lines[k] for k in order])
-    return _event_gaps(path, series) if dates_only else series
+    if dates_only:
+        return _event_gaps(path, series)
+    if chart in EVENT_CHARTS:
+        return series
+    return _combine_dates(series, chart, notes, agg)
+
+
+def _combine_dates(series: Series, chart: str, notes: list[str], agg: str) -> Series:
+    """One point per date: several rows form a subgroup (xbar, s) or are combined.
+
+    Ratio rows are summed (numerators and denominators over the rows that have both);
+    value rows keep every observation on the point, for the analysis to aggregate.
+    """
+    points: list[SeriesPoint] = []
+    lines: list[int] = []
+    k = 0
+    pts = series.points
+    while k < len(pts):
+        end = k
+        while end + 1 < len(pts) and pts[end + 1].date == pts[k].date:
+            end += 1
+        rows = pts[k : end + 1]
+        day = pts[k].date
+        if series.ratio:
+            complete = [p for p in rows if p.numerator is not None and p.denominator is not None]
+            point = SeriesPoint(
+                day,
+                numerator=math.fsum(p.numerator or 0.0 for p in complete) if complete else None,
+                denominator=math.fsum(p.denominator or 0.0 for p in complete) if complete else None,
+            )
+        elif len(rows) > 1 or chart in SUBGROUP_CHARTS:
+            point = SeriesPoint(day, values=tuple(p.y for p in rows))
+        else:
+            point = rows[0]
+        if len(rows) > 1 and chart not in SUBGROUP_CHARTS:
+            how = "summed" if series.ratio else f"combined by their {agg}"
+            notes.append(
+                f"{day.isoformat()}: {len(rows)} rows (lines "
+                f"{', '.join(str(n) for n in series.lines[k : end + 1])}) {how} into one point"
+            )
+        points.append(point)
+        lines.append(series.lines[k])
+        k = end + 1
+    return dataclasses.replace(series, points=points, lines=lines, notes=tuple(notes))
 
 
 def _check_columns_fit(path: Path, chart: str, ratio: bool, dates_only: bool) -> None:
@@ -351,17 +485,21 @@ def _check_ratio(
     den: float | None,
     *,
     rates: bool = False,
-) -> None:
-    """Both or neither; not negative; denominator not 0; a proportion unless ``rates``."""
+) -> str:
+    """Not negative; denominator not 0; a proportion unless ``rates``.
+
+    A row with one of the two cells empty, or 0/0, is a gap, as in qicharts2: the
+    message saying so is returned (empty when the row is whole).
+    """
     where_n = f"column {col['numerator'] + 1} (numerator)"
     where_d = f"column {col['denominator'] + 1} (denominator)"
     if (num is None) != (den is None):
         blank = where_n if num is None else where_d
-        raise CliError(
-            f"{path}: line {line}, {blank}: empty; give both numerator and denominator or neither"
-        )
+        return f"line {line}, {blank}: empty, so the row is left out (a gap)"
     if num is None or den is None:
-        return
+        return ""
+    if num == 0 and den == 0:
+        return f"line {line}: 0 out of 0, so the row is left out (a gap)"
     if num < 0:
         raise CliError(f"{path}: line {line}, {where_n}: {format_number(num)} is negative")
     if den < 0:
@@ -376,6 +514,7 @@ def _check_ratio(
             f"{path}: line {line}, {where_n}: numerator {format_number(num)} is above the "
             f"denominator {format_number(den)} (for a rate of events per exposure use --chart u)"
         )
+    return ""
 
 
 def _is_number(text: str) -> bool:
@@ -396,6 +535,20 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _number_arg(text: str) -> float:
+    try:
+        return read_number(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _multiplier(text: str) -> float:
+    value = _number_arg(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} must be above 0 (e.g. 100 or 1000)")
+    return value
+
+
 def _positions(text: str) -> list[int]:
     return [_positive_int(part) for part in text.split(",") if part.strip()]
 
@@ -410,12 +563,15 @@ def human_report(path: Path, analysis: Analysis, series: Series, *, scale: float
     points = series.points
     kind = CHART_NAMES[analysis.chart]
     span = f"{month(points[0].date)} to {month(points[-1].date)}"
+    from pdsa_tui.report.mdc_icons import icon_text
+
+    width = min(shutil.get_terminal_size((80, 24)).columns, MAX_WIDTH)
     lines = [f"{path.name}: {kind}, {analysis.n} points, {span}"]
+    lines.extend(textwrap.wrap(rule_set_line(analysis.rules), width, subsequent_indent="  "))
     if series.dates_only:
         lines.append("(days between consecutive event dates; each point is dated at the later)")
     if series.reordered:
         lines.append("(rows were not in date order; positions below count in date order)")
-    width = min(shutil.get_terminal_size((80, 24)).columns, MAX_WIDTH)
     lines.append("")
     lines.append(
         render_chart(
@@ -429,7 +585,17 @@ def human_report(path: Path, analysis: Analysis, series: Series, *, scale: float
     if analysis.advice:
         lines.extend(textwrap.wrap(f"Advice: {analysis.advice}", width, subsequent_indent="  "))
     lines.append("")
-    lines.extend(_table(analysis.parts, scale, unit))
+    lines.extend(_table(analysis.parts, scale, unit, analysis.rules))
+    lines.append("")
+    lines.append(f"Variation: {icon_text(analysis.variation_icon)}")
+    if analysis.target is not None:
+        target = f"{format_number(analysis.target * scale)}{unit}"
+        lines.append(
+            f"Assurance (target {target}): {icon_text(analysis.assurance_icon)}"
+            if analysis.assurance_icon
+            else f"Assurance (target {target}): none without an improvement direction "
+            "and control limits"
+        )
     lines.append("")
     lines.append("Verdict:")
     for line in analysis.verdict.split("\n"):
@@ -443,7 +609,8 @@ def human_report(path: Path, analysis: Analysis, series: Series, *, scale: float
     return "\n".join(lines)
 
 
-def _table(parts: list[PartResult], scale: float, unit: str) -> list[str]:
+def _table(parts: list[PartResult], scale: float, unit: str, rules: str = "anhoej") -> list[str]:
+    """The rule results per part; the last column is the Anhøj runs analysis, so named."""
     head = (
         "Part",
         "Points",
@@ -473,13 +640,21 @@ def _table(parts: list[PartResult], scale: float, unit: str) -> list[str]:
                 _opt(p.longest_run_max),
                 _opt(p.crossings),
                 _opt(p.crossings_min),
-                "signal" if p.anhoej_signal else ("-" if p.runs is None else "random"),
+                _anhoej_cell(p, rules),
             )
         )
     widths = [max(len(r[c]) for r in rows) for c in range(len(head))]
     return [
         "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows
     ]
+
+
+def _anhoej_cell(p: PartResult, rules: str) -> str:
+    if p.runs is None:
+        return "-"
+    if rules != "anhoej":
+        return "(not used)"
+    return "signal" if p.anhoej_signal else "random"
 
 
 def _opt(v: int | None) -> str:
