@@ -107,7 +107,7 @@ def view_measure(
         )
         for p in measure.sorted_points()
     ]
-    analysis = _analyse(series, measure, kind, scale, unit_label)
+    analysis = _analyse(series, measure, kind, scale, unit_label, goal)
     return MeasureView(measure, analysis, scale, unit_label, goal)
 
 
@@ -131,22 +131,31 @@ def _frame(
     ratio = is_ratio(measure)
     if kind not in available_charts(measure):
         kind = "run"
-    scale = 100.0 if ratio and kind != "u" else 1.0
-    if kind == "u":
+    multiply = measure.multiply if measure.multiply and measure.multiply > 0 else 1.0
+    scale = 100.0 if ratio and kind not in ("u", "up") and multiply == 1 else 1.0
+    if multiply != 1:
+        unit_label = f" per {multiply:,.15g}"
+    elif kind in ("u", "up"):
         unit_label = ""  # events per unit of the denominator
     elif measure.unit == "percent" or ratio:
         unit_label = "%"
     else:
         unit_label = "" if measure.unit in ("count", "rate") else f" {measure.unit}"
     goal = target_for(aim, measure) if aim is not None else measure.goal
-    if kind == "u" and goal is not None and ratio:
+    if kind in ("u", "up") and goal is not None and ratio and multiply == 1:
         goal = goal / 100  # a percentage goal on the scale of events per unit
     return kind, scale, unit_label, goal
 
 
 def _analyse(
-    series: list[SeriesPoint], measure: Measure, kind: ChartType, scale: float, unit_label: str
+    series: list[SeriesPoint],
+    measure: Measure,
+    kind: ChartType,
+    scale: float,
+    unit_label: str,
+    goal: float | None = None,
 ) -> Analysis:
+    """The analysis with the measure's rule set, multiplier, floor at 0 and target."""
     direction = measure.direction if measure.direction in ("up", "down") else "neutral"
     return analyse(
         series,
@@ -154,6 +163,10 @@ def _analyse(
         direction=direction,  # type: ignore[arg-type]
         scale=scale,
         unit_label=unit_label.strip() if unit_label == "%" else unit_label,
+        rules=measure.rules if measure.rules in ("anhoej", "ihi", "mdc") else "anhoej",  # type: ignore[arg-type]
+        target=None if goal is None else goal / scale,
+        multiply=measure.multiply if measure.multiply and measure.multiply > 0 else 1.0,
+        no_negative=measure.cannot_be_negative == "yes",
     )
 
 

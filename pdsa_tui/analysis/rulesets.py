@@ -123,6 +123,27 @@ def chart_icons(
     return variation, assurance
 
 
+def assurance_sentence(ctx: VerdictContext, icon: str | None, target: float | None) -> str:
+    """The verdict's line on the target: the process limits against it, not the latest point."""
+    if icon is None or target is None:
+        return ""
+    t = ctx.value(target)
+    return {
+        "pass": (
+            f"Assurance: the target ({t}) lies beyond the process limits on the side of "
+            "improvement: as it runs now, the process will consistently meet it."
+        ),
+        "fail": (
+            f"Assurance: the target ({t}) lies beyond the process limits: the process will "
+            "consistently miss it unless the process itself changes."
+        ),
+        "inconsistent": (
+            f"Assurance: the target ({t}) lies within the process limits: the process will "
+            "hit and miss it by chance; meeting it every time needs a change to the process."
+        ),
+    }[icon]
+
+
 def mdc_sentences(
     ctx: VerdictContext,
     dates: Sequence[dt.date],

@@ -33,6 +33,7 @@ from pdsa_tui.analysis.results import (
 from pdsa_tui.analysis.rulesets import (
     MDC_SIGNALS,
     RuleSet,
+    assurance_sentence,
     chart_icons,
     mdc_causes,
     mdc_sentences,
@@ -130,6 +131,8 @@ def analyse(
 
     advice = chart_advice(chart, points, parts, results)
     variation, assurance = chart_icons(chart, results, direction, target)
+    if assurance is not None:
+        verdict = f"{verdict}\n{assurance_sentence(ctx, assurance, target)}"
     return Analysis(
         chart,
         n,

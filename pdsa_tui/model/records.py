@@ -458,7 +458,28 @@ class Measure(Record):
         choices=C.VALUE_KINDS,
         help="days or cases between rare events can be drawn as T or G charts",
     )
-    #: The chart chosen for this measure ("run", "p", "u", "c", "i", "g", "t"); empty = run.
+    rules: str = _f(
+        "Rule set",
+        "choice",
+        default="anhoej",
+        choices=C.RULE_SETS,
+        help="which rules find signals: Anhøj, IHI, or Making Data Count (NHS)",
+    )
+    cannot_be_negative: str = _f(
+        "Cannot be negative",
+        "choice",
+        default="no",
+        choices=C.CANNOT_BE_NEGATIVE,
+        help="yes: no control limit is drawn below 0",
+    )
+    multiply: float | None = _f(
+        "Multiply by",
+        "number",
+        default=None,
+        maximum=1e9,
+        help="e.g. 1000 for a rate per 1,000; blank: none",
+    )
+    #: The chart chosen for this measure (one of ``analysis.charts.CHART_TYPES``); empty = run.
     chart: str = _internal()
     points: list[DataPoint] = field(
         default_factory=list, metadata={"kind": "points", "label": "Data points"}
@@ -493,6 +514,7 @@ class Measure(Record):
         "goal",
         "definition",
         "source",
+        "rules",
     )
     #: The fields a measure of typed points shows.
     POINT_FIELDS: ClassVar[tuple[str, ...]] = (
@@ -505,6 +527,9 @@ class Measure(Record):
         "source",
         "frequency",
         "values_are",
+        "rules",
+        "cannot_be_negative",
+        "multiply",
     )
 
     def _cross_checks(self) -> list[FieldError]:
@@ -520,6 +545,14 @@ class Measure(Record):
                     "goal",
                     f"is too large for a {self.unit} measure, which accepts "
                     f"{range_text(self.unit)}; got {amount_text(goal)}",
+                )
+            )
+        if self.multiply is not None and math.isfinite(self.multiply) and self.multiply <= 0:
+            errors.append(
+                self._err(
+                    "multiply",
+                    f"must be above 0 (e.g. 100 or 1000), or blank for none; "
+                    f"got {amount_text(self.multiply)}",
                 )
             )
         if self.cases:
