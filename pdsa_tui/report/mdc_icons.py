@@ -11,6 +11,8 @@ Public API, for the TUI and every export:
   a standalone ``<svg>`` element drawn by pdsa (no image files), with a ``<title>``
   for screen readers; embed it in HTML as is, or convert it for docx/pdf.
 - ``icon_svg(name, size=40)``: either kind, by name.
+- ``rules_and_icons(rules, variation, assurance) -> str``: one line naming the rule
+  set and both icons in words, as the app and the exports show it.
 
 Colours follow the Making Data Count convention: blue improvement, orange concern,
 purple neutral special cause, grey common cause; the shape and letters carry the
@@ -53,6 +55,22 @@ def icon_text(name: str | None) -> str:
         return "-"
     glyph, word = _LABELS[name]
     return f"{glyph} {word}"
+
+
+def rules_and_icons(rules: str, variation: str | None, assurance: str | None) -> str:
+    """One line for any screen or export: the rule set, variation and assurance.
+
+    ``Rules: Anhøj · Variation: ≈ common cause · Assurance: ✓ will consistently meet
+    the target`` (the assurance part only where there is one).
+    """
+    from pdsa_tui.analysis.rulesets import RULE_SET_NAMES
+
+    parts = [f"Rules: {RULE_SET_NAMES.get(rules, rules)}"]
+    if variation is not None:
+        parts.append(f"Variation: {icon_text(variation)}")
+    if assurance is not None:
+        parts.append(f"Assurance: {icon_text(assurance)}")
+    return " · ".join(parts)
 
 
 def icon_svg(name: str, size: int = 40) -> str:
