@@ -421,7 +421,8 @@ def test_a_lone_run_at_the_start_says_the_later_points_moved() -> None:
 def test_chart_advice_names_the_better_chart() -> None:
     rare = analyse(pts([0.0, 1.0, 0.0, 0.0, 2.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0]), "c")
     assert rare.advice == (
-        "Events are rare (under 1 a month): a T chart of days between them shows change sooner."
+        "Events are rare (under 1 a month): record each event's date, and a T chart of the days "
+        "between them shows change sooner."
     )
     small = [
         SeriesPoint(d, numerator=float(k % 3), denominator=float(3 + k % 5))

@@ -77,13 +77,14 @@ def available_charts(measure: Measure) -> list[ChartType]:
             for p in measure.points
             if p.value is None
         )
-        out.append("p" if measure.unit == "percent" and proportions else "u")
-        out.append("i")
+        kind: ChartType = "p" if measure.unit == "percent" and proportions else "u"
+        # Laney's P′/U′ for large denominators, where P/U limits are too tight.
+        out.extend([kind, "pp" if kind == "p" else "up", "i"])
         return out
     events = measure.values_are == "measurements"
     if events and measure.unit == "count" and all(v >= 0 and float(v).is_integer() for v in values):
         out.append("c")
-    out.append("i")
+    out.extend(["i", "mr"])
     if measure.values_are == "count_between" and all(v >= 0 for v in values):
         out.append("g")
     if measure.values_are == "time_between" and all(v > 0 for v in values):
