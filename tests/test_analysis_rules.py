@@ -301,8 +301,8 @@ def test_verdict_shift_direction_up_is_improvement() -> None:
     values = [*BASE, *(v + 10 for v in BASE[:8])]
     a = analyse(pts(values), freeze=12, direction="up", scale=1, unit_label="%")
     assert (
-        "Signal (IHI shift): 8 points in a row above the median from Jan 2020 - the process has shifted "
-        "upwards (improvement for this measure)."
+        "Signal (IHI shift): 8 points in a row above the median from Jan 2020 - the process "
+        "has shifted upwards (improvement for this measure)."
     ) in a.verdict
 
 

@@ -85,6 +85,9 @@ def available_charts(measure: Measure) -> list[ChartType]:
     if events and measure.unit == "count" and all(v >= 0 and float(v).is_integer() for v in values):
         out.append("c")
     out.extend(["i", "mr"])
+    if any(len(p.observations) > 1 for p in measure.points):
+        # Several observations per date (one per child): their means and their spread.
+        out.extend(["xbar", "s"])
     if measure.values_are == "count_between" and all(v >= 0 for v in values):
         out.append("g")
     if measure.values_are == "time_between" and all(v > 0 for v in values):
@@ -101,6 +104,7 @@ def view_measure(
         SeriesPoint(
             date=p.date,
             y=p.value,
+            values=tuple(p.observations) if p.observations else None,
             numerator=p.numerator if p.value is None else None,
             denominator=p.denominator if p.value is None else None,
             rebase_after=p.rebase_after,

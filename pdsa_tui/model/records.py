@@ -13,7 +13,7 @@ import functools
 import math
 import re
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
 
@@ -325,6 +325,15 @@ class DataPoint:
     id: str = field(default_factory=new_id)
     #: Who added or last changed this point.
     updated_by: str = ""
+    #: Several observations on this date (e.g. weeks each child took, for an Xbar or S
+    #: chart); ``value`` is then their mean. Empty for a point of one value.
+    observations: list[float] = field(default_factory=list)
+
+    @classmethod
+    def observed(cls, date: dt.date, observations: Sequence[float], **kw: Any) -> DataPoint:
+        """A point of several observations, its value their mean."""
+        obs = [float(v) for v in observations]
+        return cls(date=date, value=mean_of(obs) if obs else None, observations=obs, **kw)
 
     @property
     def y(self) -> float | None:
@@ -339,6 +348,8 @@ class DataPoint:
         """JSON-ready dict."""
         d = dataclasses.asdict(self)
         d["date"] = to_iso(self.date)
+        if not self.observations:
+            del d["observations"]  # files stay as they were for points of one value
         return d
 
     @classmethod
@@ -347,6 +358,25 @@ class DataPoint:
         kw = {k: v for k, v in data.items() if k in _POINT_FIELDS}
         kw["date"] = from_iso(data["date"])
         return cls(**kw)
+
+    def _observation_errors(self, unit: str, has_ratio: bool) -> list[FieldError]:
+        """Problems with the observations: each a sound value; the value their mean."""
+
+        def err(message: str) -> list[FieldError]:
+            return [FieldError("value", "Value", message)]
+
+        if has_ratio:
+            return err("several observations go with values, not a numerator and denominator")
+        lo, hi = C.UNIT_RANGES.get(unit, (-math.inf, math.inf))
+        for k, v in enumerate(self.observations, start=1):
+            if not isinstance(v, int | float) or not math.isfinite(v):
+                return err(f"observation {k} is not a finite number ({v})")
+            if unit in C.UNIT_RANGES and not lo <= v <= hi:
+                return err(f"observation {k} must be from {range_text(unit)}; got {v:g}")
+        mean = mean_of(self.observations)
+        if self.value is None or not math.isclose(self.value, mean, rel_tol=1e-9, abs_tol=1e-12):
+            return err(f"must be the mean of the observations ({mean:g}); got {self.value}")
+        return []
 
     def validate(self, unit: str = "count") -> list[FieldError]:
         """Problems with this point, for a measure with ``unit``."""
@@ -357,6 +387,8 @@ class DataPoint:
 
         has_value = self.value is not None
         has_ratio = self.numerator is not None or self.denominator is not None
+        if self.observations:
+            errors.extend(self._observation_errors(unit, has_ratio))
         if has_value and has_ratio:
             err("value", "Value", "give either a value or a numerator and denominator, not both")
         elif not has_value and not has_ratio:
@@ -428,6 +460,13 @@ class DataPoint:
                         f"rate measure accepts {range_text('rate')}; got {self.denominator:g}",
                     )
         return errors
+
+
+def mean_of(values: Sequence[float]) -> float:
+    """The mean, a second pass correcting the first's rounding (equal values: exactly that)."""
+    n = len(values)
+    m = math.fsum(values) / n
+    return m + math.fsum(v - m for v in values) / n if math.isfinite(m) else m
 
 
 #: The stored keys a data point reads (others, from a newer pdsa, are ignored).
