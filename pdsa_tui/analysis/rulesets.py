@@ -170,21 +170,21 @@ def mdc_sentences(
         what = {
             "above_ucl": "above the upper limit",
             "below_lcl": "below the lower limit",
-            "trend_up": "in a trend upwards",
-            "trend_down": "in a trend downwards",
-            "two_in_three_above": f"near the upper limit (above {ctx.centre_name})",
-            "two_in_three_below": f"near the lower limit (below {ctx.centre_name})",
-            "run_above": f"in a run above {ctx.centre_name}",
-            "run_below": f"in a run below {ctx.centre_name}",
+            "trend_up": "in a trend of 7 or more upwards",
+            "trend_down": "in a trend of 7 or more downwards",
+            "two_in_three_above": "near the upper limit (2 of 3 beyond the 2-sigma line)",
+            "two_in_three_below": "near the lower limit (2 of 3 beyond the 2-sigma line)",
+            "run_above": f"in a run of 7 or more above {ctx.centre_name}",
+            "run_below": f"in a run of 7 or more below {ctx.centre_name}",
         }[cause]
         when = (
             f"{month(dates[first])}: {ctx.value(ys[first])}"
             if first == last
             else f"{month(dates[first])} to {month(dates[last])}"
         )
-        noun = "point" if count == 1 else "points"
+        flagged = "1 point" if count == 1 else f"{count} points"
         out.append(
-            f"Signal ({MDC_RULE_NAMES[cause]}): {count} {noun} {what} ({when}) - "
+            f"Signal ({MDC_RULE_NAMES[cause]}): {flagged} {what} ({when}) - "
             f"special-cause variation{ctx.effect(up)}."
         )
         k = end + 1

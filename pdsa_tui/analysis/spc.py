@@ -49,6 +49,8 @@ from pdsa_tui.analysis.verdict import (
 
 #: Charts whose points' several observations become one value by ``agg``.
 AGG_CHARTS = frozenset({"run", "i", "mr", "xbar"})
+#: Charts of the spread of the values (moving ranges, SDs): no direction, no target.
+SPREAD_CHARTS = frozenset({"mr", "s"})
 #: Parts with fewer points than this are analysed, but the rules are not yet reliable.
 MIN_RELIABLE_POINTS = 10
 #: Limits from a baseline shorter than this are provisional (warned about).
@@ -95,6 +97,10 @@ def analyse(
     """
     if chart not in CHART_TYPES:
         raise ValueError(f"unknown chart type {chart!r}; use one of {', '.join(CHART_TYPES)}")
+    if chart in SPREAD_CHARTS:
+        # A wider spread is neither better nor worse by the measure's direction, and a
+        # target is for the values, not their spread.
+        direction, target = "neutral", None
     n = len(points)
     ctx = VerdictContext(
         chart=chart, direction=direction, scale=scale, unit=unit_label, rules=rules

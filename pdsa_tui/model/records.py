@@ -357,6 +357,11 @@ class DataPoint:
         """From a stored dict."""
         kw = {k: v for k, v in data.items() if k in _POINT_FIELDS}
         kw["date"] = from_iso(data["date"])
+        obs = kw.get("observations")
+        if isinstance(obs, list) and obs and kw.get("value") is None:
+            # A hand-written file may give the observations alone: the value is their mean.
+            numbers = [v for v in obs if isinstance(v, int | float) and math.isfinite(v)]
+            kw["value"] = mean_of(numbers) if len(numbers) == len(obs) else None
         return cls(**kw)
 
     def _observation_errors(self, unit: str, has_ratio: bool) -> list[FieldError]:
