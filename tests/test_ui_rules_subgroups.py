@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from test_ui_measure import DAYS, add_empty_measure, on_disk, open_measure, type_into, verdict
 from textual.widgets import Input, Select
-from ui_support import SMALL, demo_app, widget_text
+from ui_support import LARGE, SMALL, demo_app, screen_text, widget_text
 
 from pdsa_tui.analysis.measures import available_charts, view_measure
 from pdsa_tui.model import DataPoint, Measure, ValidationError, from_form
@@ -143,3 +143,32 @@ def test_measure_fields_validate() -> None:
         from_form(Measure, {"name": "x", "rules": "nelson"}, base=base)
     old = Measure.from_dict({"id": "1", "aim_id": "a", "name": "old file"})
     assert (old.rules, old.cannot_be_negative, old.multiply) == ("anhoej", "no", None)
+
+
+async def test_closed_cases_offer_xbar_and_s_of_weeks_per_month(tmp_path: Path) -> None:
+    from test_ui_cases import app_on, make_db, open_cases
+
+    from pdsa_tui.ui.widgets.chart import ChartView
+
+    setup = make_db(tmp_path)
+    app = app_on(setup.path)
+    async with app.run_test(size=LARGE) as pilot:
+        await pilot.pause()
+        screen = await open_cases(pilot, app)
+        await pilot.press("l")
+        await pilot.pause()
+        chart = screen.query_one("#weeks-chart", ChartView)
+        assert chart.view is not None and chart.view.analysis.chart == "i"
+        await pilot.press("c")
+        await pilot.pause()
+        assert chart.view is not None and chart.view.analysis.chart == "xbar"
+        months = chart.view.analysis.points
+        # One point per month of milestone, its n the cases that reached it then.
+        assert sum(p.n for p in months) == 3
+        assert "Xbar chart" in screen_text(app) and "Rules: Anhøj" in screen_text(app)
+        await pilot.press("c")
+        await pilot.pause()
+        assert chart.view is not None and chart.view.analysis.chart == "s"
+        await pilot.press("c")
+        await pilot.pause()
+        assert chart.view is not None and chart.view.analysis.chart == "i"

@@ -28,7 +28,11 @@ class MeasureView:
     goal: float | None
 
     def latest(self) -> float | None:
-        """The newest value in displayed units."""
+        """The newest value in displayed units (the value itself, not its moving range or SD)."""
+        if self.analysis.chart in ("mr", "s"):
+            times = self.measure.multiply or 1.0
+            values = [p.y for p in self.measure.sorted_points() if p.y is not None]
+            return values[-1] * times * self.scale if values else None
         for p in reversed(self.analysis.points):
             if p.y is not None:
                 return p.y * self.scale

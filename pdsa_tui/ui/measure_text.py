@@ -30,7 +30,9 @@ def value_text(view: MeasureView, point: DataPoint) -> str:
 
 
 def ratio_text(point: DataPoint) -> str:
-    """'2/3' for a numerator/denominator point, else ''."""
+    """'2/3' for a numerator/denominator point, 'n=4' for one of several values, else ''."""
+    if point.observations:
+        return f"n={len(point.observations)}"
     if point.value is not None or point.numerator is None or point.denominator is None:
         return ""
     return f"{point.numerator:g}/{point.denominator:g}"
