@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 
 from pdsa_tui.analysis import SeriesPoint, analyse, mdc, rules
+from pdsa_tui.analysis.attention import aim_attention
 from pdsa_tui.analysis.charts_more import a3, b3, b4, c4
 from pdsa_tui.analysis.subgroups import exact_mean, sample_sd, summarise
 from pdsa_tui.cli import main
 from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE
+from pdsa_tui.model import Aim, DataPoint, Measure
 from pdsa_tui.report import mdc_icons
 
 REFDATA = Path(
@@ -236,3 +238,44 @@ def test_bad_options(
 ) -> None:
     status, out, err = _run(tmp_path, capsys, MONTHS, *argv)
     assert status == EXIT_USAGE and out == "" and needle in err
+
+
+# ---------------------------------------------------------------- attention by assurance
+
+
+def _outcome(values: Sequence[float], rules: str) -> tuple[Aim, Measure]:
+    aim = Aim(
+        code="Aim 9",
+        statement="x",
+        target_pct=85,
+        cohort_from=dt.date(2019, 1, 1),
+        deadline=dt.date(2021, 1, 1),
+    )
+    pts = [
+        DataPoint(date=dt.date(2019 + k // 12, k % 12 + 1, 1), value=v)
+        for k, v in enumerate(values)
+    ]
+    return aim, Measure(
+        aim_id=aim.id, name="Within 30 weeks", type="outcome", unit="percent", goal=85.0,
+        points=pts, rules=rules,
+    )  # fmt: skip
+
+
+def test_mdc_outcomes_are_flagged_by_assurance_not_the_latest_month() -> None:
+    today = dt.date(2020, 6, 1)
+    steady_high = [90.0, 92, 91, 93, 90, 92, 91, 93, 90, 92, 91, 80]  # one bad month
+    aim, m = _outcome(steady_high, "anhoej")
+    assert any(a.kind == "behind_target" for a in aim_attention(aim, [m], [], [], today))
+    aim, m = _outcome(steady_high, "mdc")  # its limits lie above 85%: one bad month is noise
+    assert not [a for a in aim_attention(aim, [m], [], [], today) if a.kind == "behind_target"]
+    around = [80.0, 88, 83, 90, 79, 86, 91, 82, 87, 84, 89, 86]
+    aim, m = _outcome(around, "mdc")
+    items = [a for a in aim_attention(aim, [m], [], [], today) if a.kind == "behind_target"]
+    assert items and "hit and miss the target 85%" in items[0].text
+    low = [70.0, 72, 71, 73, 70, 72, 71, 73, 70, 72, 71, 72]
+    aim, m = _outcome(low, "mdc")
+    items = [a for a in aim_attention(aim, [m], [], [], today) if a.kind == "behind_target"]
+    assert items and "will consistently miss the target 85%" in items[0].text
+    good = [95.0, 96, 95, 97, 95, 96, 95, 97, 95, 96, 95, 96]
+    aim, m = _outcome(good, "mdc")
+    assert not [a for a in aim_attention(aim, [m], [], [], today) if a.kind == "behind_target"]
