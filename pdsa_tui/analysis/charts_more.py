@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -101,11 +101,13 @@ def laney_limits(
     mrs = [abs(b - a) for a, b in itertools.pairwise(zs) if not (math.isnan(a) or math.isnan(b))]
     if not mrs:
         return out
-    amr = math.fsum(mrs) / len(mrs)
+    amr = _fsum(mrs) / len(mrs)
     kept = [m for m in mrs if m < MR_SCREEN_FACTOR * amr] if screen else mrs
-    if not kept:
+    if not kept or not math.isfinite(amr):
+        return out  # no range, or ranges beyond the float range: no limits
+    sigma_z = _fsum(kept) / len(kept) / D2
+    if not math.isfinite(sigma_z):
         return out
-    sigma_z = math.fsum(kept) / len(kept) / D2
     out.sigma_z = sigma_z
     for k in idx:
         s = sigma(k)
@@ -127,7 +129,7 @@ def _sigma(part_sizes: Sequence[int], base: Sequence[Subgroup]) -> tuple[float |
     """
     var_n = len(set(part_sizes)) > 1
     if var_n:
-        num = math.fsum((g.size - 1) * g.sd**2 for g in base if g.sd is not None)
+        num = _fsum((g.size - 1) * (g.sd * g.sd) for g in base if g.sd is not None)
         den = sum(g.size - 1 for g in base)
         if den <= 0:
             return None, True
@@ -136,7 +138,16 @@ def _sigma(part_sizes: Sequence[int], base: Sequence[Subgroup]) -> tuple[float |
     sds = [g.sd for g in base if g.sd is not None]
     if not sds:
         return None, False
-    return math.fsum(sds) / len(sds), False
+    value = _fsum(sds) / len(sds)
+    return (value if math.isfinite(value) else None), False
+
+
+def _fsum(values: Iterable[float]) -> float:
+    """math.fsum, or inf where the sum is too large for a float (then no limits are drawn)."""
+    try:
+        return math.fsum(values)
+    except (OverflowError, ValueError):
+        return math.inf
 
 
 def xbar_limits(
@@ -152,7 +163,11 @@ def xbar_limits(
     out = Limits(None, dict.fromkeys(idx), dict.fromkeys(idx))
     if not total:
         return out
-    centre = math.fsum(n * m for n, m in weighted) / total
+    centre = _fsum(n * m for n, m in weighted) / total
+    if not math.isfinite(centre):  # near the float limit: the weights first
+        centre = _fsum(n / total * m for n, m in weighted)
+    if not math.isfinite(centre):
+        return out
     out.centre = centre
     sigma, _ = _sigma([groups[k].size for k in idx], base)
     if sigma is None:
@@ -184,7 +199,8 @@ def moving_ranges(values: Sequence[float | None]) -> list[float | None]:
     """|vᵢ − vᵢ₋₁| within one part; the first point, and both sides of a gap, have none."""
     out: list[float | None] = [None]
     for a, b in itertools.pairwise(values):
-        out.append(None if a is None or b is None else abs(b - a))
+        mr = None if a is None or b is None else abs(b - a)
+        out.append(mr if mr is None or math.isfinite(mr) else None)  # beyond the float range
     return out[: len(values)]
 
 
@@ -193,10 +209,13 @@ def mr_limits(idx: Sequence[int], base_values: Sequence[float]) -> Limits:
     out = Limits(None, dict.fromkeys(idx, 0.0), dict.fromkeys(idx))
     if not base_values:
         return out
-    centre = math.fsum(base_values) / len(base_values)
-    out.centre = centre
+    centre = _fsum(base_values) / len(base_values)
+    if not math.isfinite(centre):
+        centre = _fsum(v / len(base_values) for v in base_values)
+    out.centre = centre if math.isfinite(centre) else None
+    ucl = MR_UCL_FACTOR * centre
     for k in idx:
-        out.ucl[k] = MR_UCL_FACTOR * centre
+        out.ucl[k] = ucl if math.isfinite(ucl) else None
     return out
 
 

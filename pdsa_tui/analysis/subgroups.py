@@ -24,18 +24,36 @@ def exact_mean(values: Sequence[float]) -> float:
     So a subgroup of equal values has exactly that mean, and an SD of exactly 0.
     """
     n = len(values)
-    m = math.fsum(values) / n
-    if not math.isfinite(m):
+    try:
+        total = math.fsum(values)
+    except OverflowError:  # "intermediate overflow": values near the float limit
+        total = math.inf
+    if not math.isfinite(total):
+        # Each v / n is at most the largest float / n: their sum cannot overflow.
         return math.fsum(v / n for v in values)
-    return m + math.fsum(v - m for v in values) / n
+    m = total / n
+    deviations = [v - m for v in values]
+    if not all(math.isfinite(d) for d in deviations):
+        return m
+    return m + math.fsum(deviations) / n
 
 
 def sample_sd(values: Sequence[float]) -> float | None:
-    """Sample standard deviation (divisor n − 1); None for fewer than two values."""
+    """Sample standard deviation (divisor n − 1); None for fewer than two values.
+
+    Worked on halved, rescaled deviations so that values near the float limit give a
+    finite SD where one exists (None where it does not).
+    """
     if len(values) < 2:
         return None
     m = exact_mean(values)
-    return math.sqrt(math.fsum((v - m) ** 2 for v in values) / (len(values) - 1))
+    half = [v / 2 - m / 2 for v in values]
+    scale = max(abs(h) for h in half)
+    if scale == 0:
+        return 0.0
+    ss = math.fsum((h / scale) ** 2 for h in half)
+    sd = 2 * scale * math.sqrt(ss / (len(values) - 1))
+    return sd if math.isfinite(sd) else None
 
 
 def median(values: Sequence[float]) -> float:
