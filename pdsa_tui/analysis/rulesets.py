@@ -38,7 +38,7 @@ RULE_SET_NAMES: dict[str, str] = {
 RULE_SET_RULES: dict[str, str] = {
     "anhoej": "longest run and crossings, with IHI shifts and trends, limits",
     "ihi": "shift of 6, trend of 5, too few or too many runs, limits",
-    "mdc": "beyond the limits, trend of 7, 2 of 3 near a limit, run of 7 (NHSRplotthedots)",
+    "mdc": "beyond the limits, trend of 7, 2 of 3 near a limit, run of 7; as NHSRplotthedots",
 }
 #: The ``signals`` entry for a point flagged by a Making Data Count rule.
 MDC_SIGNALS: dict[str, str] = {
@@ -123,12 +123,18 @@ def chart_icons(
     return variation, assurance
 
 
-def assurance_sentence(ctx: VerdictContext, icon: str | None, target: float | None) -> str:
-    """The verdict's line on the target: the process limits against it, not the latest point."""
+def assurance_sentence(
+    ctx: VerdictContext, icon: str | None, target: float | None, changed: bool = False
+) -> str:
+    """The verdict's line on the target: the process limits against it, not the latest point.
+
+    ``changed``: the latest point signals special cause, so the limits may be the old
+    process's.
+    """
     if icon is None or target is None:
         return ""
     t = ctx.value(target)
-    return {
+    text = {
         "pass": (
             f"Assurance: the target ({t}) lies beyond the process limits on the side of "
             "improvement: as it runs now, the process will consistently meet it."
@@ -142,6 +148,12 @@ def assurance_sentence(ctx: VerdictContext, icon: str | None, target: float | No
             "hit and miss it by chance; meeting it every time needs a change to the process."
         ),
     }[icon]
+    if changed:
+        text += (
+            " The latest points signal a change: once it holds, rebase the limits to judge "
+            "the new process against the target."
+        )
+    return text
 
 
 def mdc_sentences(
@@ -151,21 +163,14 @@ def mdc_sentences(
     idx: Sequence[int],
     causes: Sequence[str | None],
 ) -> list[str]:
-    """One verdict line per stretch of points flagged by one Making Data Count rule."""
+    """One verdict line per Making Data Count rule and side that flags points in the part."""
     from pdsa_tui.analysis.verdict import month
 
     out: list[str] = []
-    k = 0
-    while k < len(causes):
-        cause = causes[k]
-        if cause is None:
-            k += 1
+    for cause in mdc.LABELS:
+        flagged = [k for k, c in zip(idx, causes, strict=True) if c == cause]
+        if not flagged:
             continue
-        end = k
-        while end + 1 < len(causes) and causes[end + 1] == cause:
-            end += 1
-        first, last = idx[k], idx[end]
-        count = end - k + 1
         up = mdc.SIDES[cause] > 0
         what = {
             "above_ucl": "above the upper limit",
@@ -177,15 +182,11 @@ def mdc_sentences(
             "run_above": f"in a run of 7 or more above {ctx.centre_name}",
             "run_below": f"in a run of 7 or more below {ctx.centre_name}",
         }[cause]
-        when = (
-            f"{month(dates[first])}: {ctx.value(ys[first])}"
-            if first == last
-            else f"{month(dates[first])} to {month(dates[last])}"
-        )
-        flagged = "1 point" if count == 1 else f"{count} points"
+        shown = ", ".join(f"{month(dates[k])}: {ctx.value(ys[k])}" for k in flagged[:3])
+        more = f" and {len(flagged) - 3} more" if len(flagged) > 3 else ""
+        count = "1 point" if len(flagged) == 1 else f"{len(flagged)} points"
         out.append(
-            f"Signal ({MDC_RULE_NAMES[cause]}): {flagged} {what} ({when}) - "
+            f"Signal ({MDC_RULE_NAMES[cause]}): {count} {what} ({shown}{more}) - "
             f"special-cause variation{ctx.effect(up)}."
         )
-        k = end + 1
     return out

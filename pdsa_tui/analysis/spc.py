@@ -138,7 +138,8 @@ def analyse(
     advice = chart_advice(chart, points, parts, results)
     variation, assurance = chart_icons(chart, results, direction, target)
     if assurance is not None:
-        verdict = f"{verdict}\n{assurance_sentence(ctx, assurance, target)}"
+        changed = variation not in (None, "common_cause")
+        verdict = f"{verdict}\n{assurance_sentence(ctx, assurance, target, changed)}"
     return Analysis(
         chart,
         n,
