@@ -73,8 +73,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         type=_number_arg,
         metavar="T",
         help=(
-            "the target, on the scale of the values (after --multiply): with a direction, "
-            "the assurance icon says whether the process will meet it"
+            "the target, on the scale of the values after --multiply (a proportion such as "
+            "0.8 for p and pp without it): with a direction, the assurance icon says whether "
+            "the process will meet it"
         ),
     )
     p.add_argument(
