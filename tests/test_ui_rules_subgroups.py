@@ -98,6 +98,15 @@ def test_observations_validate_and_round_trip() -> None:
         point_from_form(date="01/03/2020", value="-1; 3", unit="weeks")
     bad = DataPoint(date=dt.date(2020, 1, 1), value=3, observations=[1, 2])
     assert "must be the mean of the observations" in bad.validate("weeks")[0].message
+    # A hand-edited file: the value is worked out, anything not a number is named.
+    hand = DataPoint.from_dict({"date": "2020-01-01", "observations": [4, 6]})
+    assert hand.value == 5 and not hand.validate("weeks")
+    junk = DataPoint.from_dict({"date": "2020-01-01", "observations": [1, "x"]})
+    assert "observation 2 is not a finite number" in junk.validate("weeks")[0].message
+    assert (
+        DataPoint.from_dict({"date": "2020-01-01", "value": 1, "observations": "x"}).observations
+        == []
+    )
 
 
 def _measure(points: list[DataPoint], **kw: object) -> Measure:

@@ -83,7 +83,11 @@ def summarise(values: Sequence[float | None], agg: AggFun = "mean") -> Subgroup:
     A point whose observations are all missing is a gap with the mean or median,
     but 0 with ``sum`` (R's sum of nothing), as qicharts2 plots it.
     """
-    present = [float(v) for v in values if v is not None and not math.isnan(v)]
+    present = [
+        float(v)
+        for v in values
+        if isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
+    ]
     mean = exact_mean(present) if present else None
     if agg == "sum":
         value: float | None = math.fsum(present)

@@ -358,6 +358,8 @@ class DataPoint:
         kw = {k: v for k, v in data.items() if k in _POINT_FIELDS}
         kw["date"] = from_iso(data["date"])
         obs = kw.get("observations")
+        if "observations" in kw and not isinstance(obs, list):
+            kw["observations"] = obs = []  # a hand-edited file: not a list is no observations
         if isinstance(obs, list) and obs and kw.get("value") is None:
             # A hand-written file may give the observations alone: the value is their mean.
             numbers = [v for v in obs if isinstance(v, int | float) and math.isfinite(v)]
