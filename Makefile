@@ -1,5 +1,6 @@
 .PHONY: check lint format types test bench
 
+# What CI runs (.ci/run): lint, types, then the whole test suite.
 check: lint types test
 
 lint:

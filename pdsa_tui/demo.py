@@ -1,30 +1,34 @@
 """The demo programme: data files under ``data/demo/`` and the small loader that reads them.
 
 The story (a synthetic Moray-style PACE programme: four national aims, their
-measures with two years of monthly data, change ideas, PDSA cycles and feedback;
-roles and initials, never names) lives in ``data/demo/*.json``, one file per part.
-Files are read in name order, so a part may refer to records of an earlier one
-by id (``10-programme.json`` holds the aims, measures, ideas, cycles and feedback;
-add e.g. ``20-cases.json`` for more). Each file is::
+measures with two years of monthly data, change ideas, PDSA cycles and feedback,
+driver diagrams, spread and change packages, case measures with their cases;
+roles, initials and case references, never names) lives in ``data/demo/*.json``,
+one file per part. Files are read in name order, so a part may refer to records
+of an earlier one by id. Each file is::
 
     {"about": "...", "timeline": {"last_month": "2020-01-01"},
-     "tables": {"aims": [{"id": "...", "created": "2018-05-14", ...}], ...}}
+     "tables": {"aims": [{"id": "...", "created": "2018-05-14", ...}], ...},
+     "amend": {"ideas": [{"id": "...", "driver_id": "..."}]}}
 
 ``tables`` maps a store table (any kind in :data:`RECORD_TYPES`) to records in
-the store's own JSON form, saved in file order. Dates are written in the file's
+the store's own JSON form, saved in file order; ``amend`` then changes only the
+fields it gives of records saved before (by id). Dates are written in the file's
 own timeline and moved when the demo is built, so that the programme always ends
 last month:
 
 - ``"2019-03-04"`` (any string that is exactly an ISO date) moves by whole months
   so that ``timeline.last_month`` becomes the month before today's;
 - ``"today"``, ``"today-24"``, ``"today+18"`` are days from today (cycles in flight);
+- ``"2019-03-01+12"``, ``"2019-03-01-198"``: an ISO date moved, then days added;
+- a trailing ``?`` (``"2019-12-01+26?"``) leaves the field empty when the date is
+  after today: it has not happened yet;
 - ``{{2019-03-01|%B %Y}}`` inside text is that date, moved, then formatted;
-- ``created`` may be a date; it becomes that day's timestamp.
+- ``created`` may be a date, or a date and a time (``"2019-03-01 10:02"``); it
+  becomes that moment's timestamp.
 
 A measure's points need no ids (they are derived from the measure's id and the
 date), so a rebuild for the same day gives the same file apart from ``updated``.
-Parts that need code rather than records (``demo_drivers``, ``demo_cases``) are listed in
-:data:`EXTRA_PARTS` and run after the files.
 """
 
 from __future__ import annotations
@@ -37,13 +41,11 @@ import json
 import os
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pdsa_tui.demo_cases import add_demo_cases
-from pdsa_tui.demo_drivers import add_demo_drivers
 from pdsa_tui.model import RECORD_TYPES, DataPoint, Measure, dates
 from pdsa_tui.model.dates import add_months
 from pdsa_tui.store import Store
@@ -61,13 +63,11 @@ N_MONTHS = 24
 DATA_FOLDER = "data/demo"
 #: A file's timeline when it names none: the month its data ends.
 DEFAULT_LAST_MONTH = dt.date(2020, 1, 1)
-#: Parts written in code, run after the data files with (store, today).
-EXTRA_PARTS: list[Callable[[Store, dt.date], None]] = [add_demo_drivers, add_demo_cases]
 
 _POINT_IDS = uuid.UUID("5f0c2a9e-7d43-4b8e-9a61-3c2f0e8d4b17")
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_RELATIVE = re.compile(r"^today(?:([+-])(\d+))?$")
-_TEMPLATE = re.compile(r"\{\{(\d{4}-\d{2}-\d{2}|today(?:[+-]\d+)?)\|([^}]*)\}\}")
+_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2}|today)(?:([+-])(\d+))?(\?)?$")
+_STAMP = re.compile(r"^(.+?)(?: (\d{2}:\d{2}))?$")
+_TEMPLATE = re.compile(r"\{\{(\d{4}-\d{2}-\d{2}(?:[+-]\d+)?|today(?:[+-]\d+)?)\|([^}]*)\}\}")
 
 
 def _month_index(day: dt.date) -> int:
@@ -93,20 +93,22 @@ class Timeline:
 
     def date(self, text: str) -> dt.date | None:
         """The moved date that ``text`` stands for, or None when it is not a date."""
-        if _ISO.match(text):
-            return add_months(dt.date.fromisoformat(text), self.months)
-        m = _RELATIVE.match(text)
-        if m:
-            days = int(m[2] or 0) * (-1 if m[1] == "-" else 1)
-            return self.today + dt.timedelta(days=days)
-        return None
+        m = _DATE.match(text)
+        if m is None:
+            return None
+        day = (
+            self.today if m[1] == "today" else add_months(dt.date.fromisoformat(m[1]), self.months)
+        )
+        if m[3]:
+            day += dt.timedelta(days=int(m[3]) * (-1 if m[2] == "-" else 1))
+        return day
 
     def value(self, value: Any) -> Any:
         """``value`` with every date in it moved and every date template filled in."""
         if isinstance(value, str):
             day = self.date(value)
             if day is not None:
-                return day.isoformat()
+                return None if value.endswith("?") and day > self.today else day.isoformat()
             return _TEMPLATE.sub(self._fill, value)
         if isinstance(value, list):
             return [self.value(v) for v in value]
@@ -114,15 +116,18 @@ class Timeline:
             return {k: self.value(v) for k, v in value.items()}
         return value
 
+    def stamp(self, text: str) -> str:
+        """A ``created`` timestamp from a date, or a date and a time (others are kept)."""
+        m = _STAMP.match(text)
+        day = self.date(m[1]) if m else None
+        if m is None or day is None:
+            return text
+        return f"{day.isoformat()}T{m[2] or '09:30'}:00+00:00"
+
     def _fill(self, m: re.Match[str]) -> str:
         day = self.date(m[1])
         assert day is not None  # the pattern only matches dates
         return day.strftime(m[2])
-
-
-def _stamp(value: str) -> str:
-    """A ``created`` timestamp from a date (or a timestamp, kept)."""
-    return f"{value}T09:30:00+00:00" if _ISO.match(value) else value
 
 
 def data_files() -> list[tuple[str, dict[str, Any]]]:
@@ -135,17 +140,20 @@ def data_files() -> list[tuple[str, dict[str, Any]]]:
     return out
 
 
-def _records(name: str, doc: dict[str, Any], today: dt.date) -> Iterator[tuple[str, dict]]:
+def _records(
+    name: str, doc: dict[str, Any], today: dt.date, section: str = "tables"
+) -> Iterator[tuple[str, dict[str, Any]]]:
     last = dt.date.fromisoformat(doc.get("timeline", {}).get("last_month", "2020-01-01"))
     timeline = Timeline.for_file(last, today)
-    for table, rows in doc.get("tables", {}).items():
+    for table, rows in doc.get(section, {}).items():
         if table not in RECORD_TYPES:
             known = ", ".join(sorted(RECORD_TYPES))
             raise ValueError(f"demo file {name}: unknown table '{table}' (known: {known})")
         for row in rows:
+            created = row.get("created")
             data = timeline.value(row)
-            if "created" in data:
-                data["created"] = _stamp(data["created"])
+            if isinstance(created, str):
+                data["created"] = timeline.stamp(created)
             yield table, data
 
 
@@ -165,6 +173,13 @@ def _save(store: Store, table: str, data: dict[str, Any]) -> None:
         )
 
 
+def _amend(store: Store, table: str, data: dict[str, Any]) -> None:
+    """Change the fields ``data`` gives of the record saved before with its id."""
+    cls = RECORD_TYPES[table]
+    current = store.get(cls, data["id"])
+    store.save(cls.from_dict({**current.to_dict(), **data}))
+
+
 def build_demo(store: Store, *, today: dt.date | None = None) -> None:
     """Write the demo programme into ``store``, which must be open, writable and empty.
 
@@ -181,8 +196,8 @@ def build_demo(store: Store, *, today: dt.date | None = None) -> None:
         for name, doc in data_files():
             for table, data in _records(name, doc, day):
                 _save(store, table, data)
-        for part in EXTRA_PARTS:
-            part(store, day)
+            for table, data in _records(name, doc, day, "amend"):
+                _amend(store, table, data)
 
 
 def write_demo(path: str | os.PathLike[str], *, today: dt.date | None = None) -> Path:

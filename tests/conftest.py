@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,18 @@ import pytest
 
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, DataPoint, Feedback, Measure, Task, dates
 from pdsa_tui.store import Store
+
+#: The repository, its shipped examples, this folder's test data, and the shared folder beside
+#: the repository (reference data and seed documents). Tests sit in sub-folders by layer.
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+TEST_DATA = Path(__file__).resolve().parent / "data"
+SHARED = REPO.parent / "shared"
+
+# Test modules share helpers across layers (``from test_ui_cycle import open_cycle``):
+# every layer's folder is importable, whichever folder pytest collects first.
+for _layer in ("unit", "store", "ui", "cli", "robustness"):
+    sys.path.insert(0, str(Path(__file__).resolve().parent / _layer))
 
 #: The statement of the PACE seed aim (it has a percentage, a from-date and a by-date).
 SEED_AIM_STATEMENT = (

@@ -17,7 +17,7 @@ from pdsa_tui.analysis.measures import view_measure
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, Feedback, Measure
 from pdsa_tui.model import choices as C
 from pdsa_tui.model.dates import format_date
-from pdsa_tui.model.drivers import role_key
+from pdsa_tui.model.records import role_key
 
 _SIGNAL_WORDS = {
     "shift": "a shift",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import NoReturn, cast
 
 from pdsa_tui import __version__
 from pdsa_tui.cli.errors import EXIT_USAGE, CliError
@@ -53,10 +53,15 @@ def build_parser(*, subcommands: bool = True) -> argparse.ArgumentParser:
         cmd_meeting,
         cmd_merge,
         cmd_programme,
+        cmd_serve,
         commands,
     )
 
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    # Typed as plain parsers: the subcommands' register() functions need nothing of _Parser.
+    sub = cast(
+        "argparse._SubParsersAction[argparse.ArgumentParser]",
+        parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser),
+    )
     commands.register(sub)
     cmd_analyse.register(sub)
     cmd_export.register(sub)
@@ -67,6 +72,7 @@ def build_parser(*, subcommands: bool = True) -> argparse.ArgumentParser:
     cmd_measure.register(sub)
     cmd_merge.register(sub)
     cmd_conflicts.register(sub)
+    cmd_serve.register(sub)
     return parser
 
 

@@ -26,7 +26,7 @@ CHART_HEIGHT = 16
 DIRECTIONS = {"increase": "up", "decrease": "down", "neutral": "neutral"}
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``analyse`` subcommand."""
     p = subparsers.add_parser(
         "analyse",
@@ -132,7 +132,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     try:
-        from pdsa_tui.cli.commands import add_db_option
+        from pdsa_tui.cli.app_options import add_db_option
     except ImportError:  # pragma: no cover - the lead's module is always there when wired
         pass
     else:

@@ -8,15 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from pdsa_tui.analysis.cases import CaseState, case_state, case_states
-from pdsa_tui.cli.commands import _find_measure as find_measure
-from pdsa_tui.cli.commands import (
-    _print_json,
-    _table,
-    add_db_option,
-    open_store,
-    read_csv_file,
-)
+from pdsa_tui.cli.app_options import add_db_option
+from pdsa_tui.cli.commands import find_measure, open_store, read_csv_file
 from pdsa_tui.cli.errors import EXIT_DATA, CliError
+from pdsa_tui.cli.output import print_json, print_table
 from pdsa_tui.model import Case, Measure, ValidationError, format_date, from_form, ref_key
 from pdsa_tui.model import dates as dates_mod
 from pdsa_tui.model.csvcases import COLUMNS_HELP, read_cases_csv
@@ -25,7 +20,7 @@ from pdsa_tui.store import Store
 HELP = "list, add, close or import the cases of a case measure"
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``cases`` and its actions to the parser."""
     cases = sub.add_parser("cases", help=HELP, description=HELP)
     add_db_option(cases)
@@ -115,7 +110,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         m = case_measure(store, args.measure)
         states = case_states(m, store.cases(m.id), dates_mod.today())
     if args.json:
-        _print_json([case_json(s) for s in states])
+        print_json([case_json(s) for s in states])
         return 0
     print(f"{m.name}: {len(states)} case{'s' if len(states) != 1 else ''}")
     rows = [
@@ -130,7 +125,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         ]
         for s in states
     ]
-    _table(rows, ["ref", "start", "milestone", "deadline", "weeks", "status", "team"])
+    print_table(rows, ["ref", "start", "milestone", "deadline", "weeks", "status", "team"])
     return 0
 
 

@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from pdsa_tui.cli.errors import EXIT_USAGE, CliError
-from pdsa_tui.store.team import shown_value
+from pdsa_tui.store.versions import shown_value
 
 
 def shown(value: Any, width: int = 70) -> str:
@@ -16,19 +16,20 @@ def shown(value: Any, width: int = 70) -> str:
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
     """List unresolved conflicts, or resolve one."""
-    from pdsa_tui.cli.commands import _print_json, open_store
+    from pdsa_tui.cli.commands import open_store
+    from pdsa_tui.cli.output import print_json
 
     if getattr(args, "conflicts_command", None) == "resolve":
         if args.take is None:
             raise CliError("give --take VALUE_INDEX (0, 1, ... as listed)", EXIT_USAGE)
         with open_store(args, write=True) as store:
-            doc = store.resolve_conflict(args.record_id, args.field, args.take)
+            doc = store.versions.resolve_conflict(args.record_id, args.field, args.take)
         print(f"Resolved '{args.field}' of {doc['id']}: kept value {args.take}.")
         return 0
     with open_store(args, write=False) as store:
-        rows = store.conflicts()
+        rows = store.versions.conflicts()
     if args.json:
-        _print_json(rows)
+        print_json(rows)
         return 0
     if not rows:
         print("No conflicts.")
@@ -48,12 +49,13 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     """Print the versions of one record, newest first."""
-    from pdsa_tui.cli.commands import _print_json, _table, open_store
+    from pdsa_tui.cli.commands import open_store
+    from pdsa_tui.cli.output import print_json, print_table
 
     with open_store(args, write=False) as store:
-        versions = store.history(args.record_id)
+        versions = store.versions.history(args.record_id)
     if args.json:
-        _print_json([v.as_json() for v in versions])
+        print_json([v.as_json() for v in versions])
         return 0
     rows = [
         [
@@ -64,13 +66,13 @@ def cmd_history(args: argparse.Namespace) -> int:
         ]
         for v in versions
     ]
-    _table(rows, ["rev", "updated", "updated_by", "changed"])
+    print_table(rows, ["rev", "updated", "updated_by", "changed"])
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``conflicts`` and ``history`` to the parser."""
-    from pdsa_tui.cli.commands import add_db_option
+    from pdsa_tui.cli.app_options import add_db_option
 
     p = sub.add_parser("conflicts", help="list (or resolve) edits of one field by two copies")
     p.add_argument("--json", action="store_true", help="print a JSON array")

@@ -10,14 +10,14 @@ from pdsa_tui.model import format_date, parse_date
 
 def cmd_data_delete(args: argparse.Namespace) -> int:
     """Delete the point of a measure on one date."""
-    from pdsa_tui.cli.commands import _find_measure, open_store
+    from pdsa_tui.cli.commands import find_measure, open_store
 
     try:
         day = parse_date(args.date)
     except ValueError as exc:
         raise CliError(f"--date: {exc}", EXIT_DATA) from None
     with open_store(args, write=True) as store:
-        m = _find_measure(store, args.measure)
+        m = find_measure(store, args.measure)
         hits = [p for p in m.points if p.date == day]
         if not hits:
             raise CliError(
@@ -31,9 +31,9 @@ def cmd_data_delete(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(dsub: argparse._SubParsersAction) -> None:
+def register(dsub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``data delete`` to the ``data`` command."""
-    from pdsa_tui.cli.commands import add_db_option
+    from pdsa_tui.cli.app_options import add_db_option
 
     p = dsub.add_parser("delete", help="delete a measure's point on one date")
     p.add_argument("--measure", required=True, metavar="NAME_OR_ID")

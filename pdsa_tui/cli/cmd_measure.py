@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from pdsa_tui.cli.commands import add_db_option, open_store
+from pdsa_tui.cli.app_options import add_db_option
+from pdsa_tui.cli.commands import open_store
 from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
 from pdsa_tui.model import Measure, ValidationError, from_form
 from pdsa_tui.store import StoreError
@@ -19,7 +20,7 @@ DESCRIPTION = (
 _CASE_ONLY = ("start_event", "milestone", "target_weeks", "reminder_weeks")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``measure add`` to the parser."""
     measure = sub.add_parser("measure", help=HELP, description=DESCRIPTION)
     add_db_option(measure)

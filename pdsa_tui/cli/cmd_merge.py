@@ -11,16 +11,17 @@ from pdsa_tui.store import StoreError
 
 def cmd_merge(args: argparse.Namespace) -> int:
     """Merge OTHER into the database (OTHER is only read)."""
-    from pdsa_tui.cli.commands import _print_json, open_store
+    from pdsa_tui.cli.commands import open_store
+    from pdsa_tui.cli.output import print_json
 
     other = Path(args.other).expanduser()
     with open_store(args, write=not args.dry_run) as store:
         try:
-            result = store.merge_file(other, dry_run=args.dry_run)
+            result = store.versions.merge_file(other, dry_run=args.dry_run)
         except StoreError as exc:
             raise CliError(" ".join(str(exc).split()), EXIT_DATA) from None
     if args.json:
-        _print_json(result.as_json())
+        print_json(result.as_json())
         return 0
     counts = result.as_json()
     summary = ", ".join(f"{counts[k]} {k}" for k in ("added", "updated", "deleted", "conflicts"))
@@ -28,9 +29,9 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``merge`` to the parser."""
-    from pdsa_tui.cli.commands import add_db_option
+    from pdsa_tui.cli.app_options import add_db_option
 
     p = sub.add_parser(
         "merge",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
-import sys
 from typing import Any
 
-from pdsa_tui.cli.commands import add_db_option, open_store
+from pdsa_tui.cli.app_options import add_db_option
+from pdsa_tui.cli.commands import open_store
 from pdsa_tui.cli.errors import EXIT_DATA, CliError
+from pdsa_tui.cli.output import print_json
 from pdsa_tui.model import Programme, ValidationError, choices, dates, from_form, to_form
 from pdsa_tui.store import Store
 
@@ -19,12 +19,6 @@ def visible(text: str) -> str:
     from pdsa_tui.model.safetext import visible as shown
 
     return shown(text)
-
-
-def print_json(data: Any) -> None:
-    """``data`` as indented JSON on stdout."""
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
 
 
 def no_programme(store: Store) -> CliError:
@@ -166,7 +160,7 @@ def _flags(exc: ValidationError) -> str:
     )
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``programme show|set`` to the parser."""
     prog = sub.add_parser("programme", help="show or set the programme (team, leads, cadences)")
     add_db_option(prog)

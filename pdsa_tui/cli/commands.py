@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import sys
 from collections.abc import Iterator
@@ -13,6 +12,7 @@ from typing import Any
 
 from pdsa_tui.cli.app_options import add_db_option, db_path
 from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
+from pdsa_tui.cli.output import print_json, print_table
 from pdsa_tui.model import (
     Aim,
     ChangeIdea,
@@ -23,9 +23,10 @@ from pdsa_tui.model import (
     point_from_form,
 )
 from pdsa_tui.model.csvseries import date_taken, kind_clash, plan_import
+from pdsa_tui.model.registry import TABLES, counted
 from pdsa_tui.store import DatabaseNotFoundError, Store, StoreError, lock_path
-from pdsa_tui.store.csvfile import CsvFileError, read_csv_text
-from pdsa_tui.store.store import what_to_do
+from pdsa_tui.store.csvfile import read_csv_text
+from pdsa_tui.store.errors import CsvFileError, what_to_do
 
 
 @contextlib.contextmanager
@@ -51,22 +52,6 @@ def open_store(args: argparse.Namespace, *, write: bool) -> Iterator[Store]:
         raise CliError(str(exc), EXIT_DATA) from None
     finally:
         store.close()
-
-
-def _print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
-
-
-def _table(rows: list[list[str]], headers: list[str]) -> None:
-    if not rows:
-        print("(none)")
-        return
-    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
-    widths[-1] = len(headers[-1])  # last column is free text: no padding
-    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
-    for r in rows:
-        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
 
 
 def _one_line(text: str, width: int = 60) -> str:
@@ -114,35 +99,21 @@ def _remove_leftovers(path: Path) -> None:
 
 
 def _counts_text(counts: dict[str, int]) -> str:
-    names = [
-        ("aims", "aim", "aims"),
-        ("measures", "measure", "measures"),
-        ("points", "data point", "data points"),
-        ("ideas", "change idea", "change ideas"),
-        ("cycles", "PDSA cycle", "PDSA cycles"),
-        ("feedback", "feedback entry", "feedback entries"),
-        ("cases", "case", "cases"),
-    ]
-    return ", ".join(f"{counts[k]} {one if counts[k] == 1 else many}" for k, one, many in names)
+    """The aims and their work: '2 aims, 5 measures, 40 data points, ...' (zeros too)."""
+    parts = []
+    for table in ("aims", "measures", "points", "ideas", "cycles", "feedback", "cases"):
+        n = counts[table]
+        if table == "points":
+            parts.append(f"{n} data point{'' if n == 1 else 's'}")
+        else:
+            parts.append(counted(table, n))
+    return ", ".join(parts)
 
 
 def _programme_counts_text(counts: dict[str, int]) -> str:
     """The records around the cycles (programme, meetings, drivers, ...), those present only."""
-    names = [
-        ("programme", "programme record", "programme records"),
-        ("meetings", "meeting", "meetings"),
-        ("assessments", "self-assessment", "self-assessments"),
-        ("answers", "self-assessment answer", "self-assessment answers"),
-        ("questions", "own question", "own questions"),
-        ("primary_drivers", "primary driver", "primary drivers"),
-        ("secondary_drivers", "secondary driver", "secondary drivers"),
-        ("evidence_reviews", "evidence review", "evidence reviews"),
-        ("spread", "spread entry", "spread entries"),
-        ("change_packages", "change package", "change packages"),
-    ]
-    return ", ".join(
-        f"{counts[k]} {one if counts[k] == 1 else many}" for k, one, many in names if counts.get(k)
-    )
+    around = [t for t in TABLES if t not in ("aims", "measures", "ideas", "cycles", "feedback")]
+    return ", ".join(counted(t, counts[t]) for t in around if t != "cases" and counts.get(t))
 
 
 # -- check -------------------------------------------------------------------------
@@ -283,14 +254,14 @@ def cmd_list(args: argparse.Namespace) -> int:
             ]
             headers = ["id", "aim", "#", "stage", "idea: objective"]
     if args.json:
-        _print_json(rows)
+        print_json(rows)
     else:
-        _table(text, headers)
+        print_table(text, headers)
     return 0
 
 
 # -- data ----------------------------------------------------------------------------
-def _find_measure(store: Store, text: str) -> Measure:
+def find_measure(store: Store, text: str) -> Measure:
     try:
         return store.find_measure(text)
     except StoreError as exc:
@@ -343,11 +314,11 @@ def cmd_data_list(args: argparse.Namespace) -> int:
     from pdsa_tui.model.dates import today
 
     with open_store(args, write=False) as store:
-        m = _find_measure(store, args.measure)
+        m = find_measure(store, args.measure)
         m = with_derived_points(m, store.cases(m.id), today())
         points = m.sorted_points()
     if args.json:
-        _print_json([point_json(p) for p in points])
+        print_json([point_json(p) for p in points])
         return 0
     unit = "%" if m.unit == "percent" else f" {m.unit}"
     print(f"{m.name} ({len(points)} points)")
@@ -360,7 +331,7 @@ def cmd_data_list(args: argparse.Namespace) -> int:
             m for m, on in (("[baseline ends]", p.baseline_end), ("[rebase]", p.rebase_after)) if on
         )
         rows.append([format_date(p.date), shown, ratio, " ".join(x for x in (p.note, marks) if x)])
-    _table(rows, ["date", "value", "num/den", "note"])
+    print_table(rows, ["date", "value", "num/den", "note"])
     return 0
 
 
@@ -375,7 +346,7 @@ def cmd_data_add(args: argparse.Namespace) -> int:
     if has_ratio and (args.numerator is None or args.denominator is None):
         raise CliError("--numerator and --denominator go together; give both", EXIT_USAGE)
     with open_store(args, write=True) as store:
-        m = _find_measure(store, args.measure)
+        m = find_measure(store, args.measure)
         _refuse_case_measure(m)
         try:
             point = point_from_form(
@@ -410,7 +381,7 @@ def cmd_data_import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     text = read_csv_file(path)
     with open_store(args, write=True) as store:
-        m = _find_measure(store, args.measure)
+        m = find_measure(store, args.measure)
         _refuse_case_measure(m)
         plan = plan_import(text, str(path), m)
         if plan.errors:
@@ -422,7 +393,7 @@ def cmd_data_import(args: argparse.Namespace) -> int:
 
 
 # -- the app ---------------------------------------------------------------------------
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add demo, check, list and data to the parser."""
     from pdsa_tui.cli import cmd_data_delete
 

@@ -7,6 +7,7 @@ terminal. ``pdsa export -o -`` writes the export exactly, via :func:`exact_stdou
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,3 +45,21 @@ def exact_stdout() -> TextIO:
     """The real stdout, for output that must keep every character (an export)."""
     out = sys.stdout
     return out.raw if isinstance(out, VisibleStream) else out
+
+
+def print_json(data: Any) -> None:
+    """``data`` as indented JSON on stdout."""
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def print_table(rows: list[list[str]], headers: list[str]) -> None:
+    """Rows in padded columns under ``headers`` (the last column unpadded); '(none)' if empty."""
+    if not rows:
+        print("(none)")
+        return
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(headers)]
+    widths[-1] = len(headers[-1])  # last column is free text: no padding
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip())
+    for r in rows:
+        print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())

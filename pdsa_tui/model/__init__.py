@@ -7,7 +7,6 @@ from pdsa_tui.model.errors import FieldError, ValidationError
 from pdsa_tui.model.forms import field_text, from_form, parse_number, point_from_form, to_form
 from pdsa_tui.model.programme import Answer, Assessment, Meeting, Programme, Question
 from pdsa_tui.model.records import (
-    RECORD_TYPES,
     Aim,
     ChangeIdea,
     Cycle,
@@ -19,6 +18,7 @@ from pdsa_tui.model.records import (
     Task,
     new_id,
 )
+from pdsa_tui.model.registry import RECORD_TYPES
 
 __all__ = [
     "CASE_NO_NAMES",

@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from pdsa_tui.model import dates
 from pdsa_tui.model.errors import FieldError
-from pdsa_tui.model.records import RECORD_TYPES, Record, _f, _internal
+from pdsa_tui.model.records import Record, internal_field, spec_field
 
 #: Shown wherever a case is typed or imported.
 CASE_NO_NAMES = (
@@ -62,17 +62,22 @@ class Case(Record):
     """One case of a case measure: a child's journey from the start event to the milestone."""
 
     TABLE: ClassVar[str] = "cases"
+    NOUN: ClassVar[str] = "case"
+    COUNTED: ClassVar[tuple[str, str]] = ("case", "cases")
+    PARENT: ClassVar[tuple[str, str] | None] = ("measure_id", "measures")
 
-    measure_id: str = _internal()
-    ref: str = _f(
+    measure_id: str = internal_field()
+    ref: str = spec_field(
         "Reference",
         required=True,
         help="from the case-management system, e.g. C-1042; never a name",
     )
-    start: dt.date | None = _f("Start date", "date", default=None, required=True)
-    end: dt.date | None = _f("Milestone date", "date", default=None, help="blank while not reached")
-    team: str = _f("Team / locality")
-    note: str = _f("Note", "longtext", help="no names: describe roles, not people")
+    start: dt.date | None = spec_field("Start date", "date", default=None, required=True)
+    end: dt.date | None = spec_field(
+        "Milestone date", "date", default=None, help="blank while not reached"
+    )
+    team: str = spec_field("Team / locality")
+    note: str = spec_field("Note", "longtext", help="no names: describe roles, not people")
 
     def _cross_checks(self) -> list[FieldError]:
         errors: list[FieldError] = []
@@ -99,6 +104,3 @@ class Case(Record):
     def title(self) -> str:
         """The reference, for lists and messages."""
         return self.ref
-
-
-RECORD_TYPES[Case.TABLE] = Case

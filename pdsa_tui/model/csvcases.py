@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from pdsa_tui.model.cases import Case, ref_key
-from pdsa_tui.model.csvseries import CsvError, _rows
+from pdsa_tui.model.csvseries import CsvError, split_rows
 from pdsa_tui.model.dates import parse_optional_date
 
 REQUIRED = ("ref", "start", "end")
@@ -77,7 +77,7 @@ def read_cases_csv(text: str, name: str, existing: Mapping[str, Case]) -> CaseIm
     """
     result = CaseImport(name)
     try:
-        rows, starts = _rows(text, name)
+        rows, starts = split_rows(text, name)
     except CsvError as exc:
         result.errors.append(str(exc))
         return result

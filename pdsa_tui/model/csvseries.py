@@ -116,7 +116,7 @@ def allow_fields_of(text: str) -> None:
         csv.field_size_limit(len(text) + 1)
 
 
-def _rows(text: str, name: str, delimiter: str = ",") -> tuple[list[list[str]], list[int]]:
+def split_rows(text: str, name: str, delimiter: str = ",") -> tuple[list[list[str]], list[int]]:
     """The CSV's rows and the file line each starts on (a quoted cell may span lines)."""
     allow_fields_of(text)
     reader = csv.reader(io.StringIO(text), strict=True, delimiter=delimiter)
@@ -184,7 +184,7 @@ def scan_series(
     delimiter = "\t" if pasted and "\t" in first_line else ","
     example = f"e.g. 01/10/2026{'<tab>' if delimiter == chr(9) else ','}12"
     try:
-        rows, starts = _rows(text, name, delimiter)
+        rows, starts = split_rows(text, name, delimiter)
     except CsvError as exc:
         result.problems.append((0, str(exc)))
         return result

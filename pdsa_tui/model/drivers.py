@@ -8,14 +8,13 @@ created, updated) in their own tables.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from pdsa_tui.model import choices as C
-from pdsa_tui.model.errors import FieldError
-from pdsa_tui.model.records import Record, _f, _internal
+from pdsa_tui.model.records import ChangeIdea, Record, RecordSource, internal_field, spec_field
 
 #: A locality's stage of a change idea, in order (the spread matrix's cells).
 SPREAD_STAGES = {
@@ -38,14 +37,17 @@ class PrimaryDriver(Record):
     """A big factor the aim depends on."""
 
     TABLE: ClassVar[str] = "primary_drivers"
+    NOUN: ClassVar[str] = "primary driver"
+    COUNTED: ClassVar[tuple[str, str]] = ("primary driver", "primary drivers")
+    PARENT: ClassVar[tuple[str, str] | None] = ("aim_id", "aims")
 
-    aim_id: str = _internal()
-    title: str = _f(
+    aim_id: str = internal_field()
+    title: str = spec_field(
         "Primary driver",
         required=True,
         help="a big factor the aim depends on, e.g. 'Timely permanence planning'",
     )
-    notes: str = _f("Notes", "longtext")
+    notes: str = spec_field("Notes", "longtext")
 
 
 @dataclass
@@ -53,14 +55,25 @@ class SecondaryDriver(Record):
     """A more specific factor under a primary driver; change ideas work on it."""
 
     TABLE: ClassVar[str] = "secondary_drivers"
+    NOUN: ClassVar[str] = "secondary driver"
+    COUNTED: ClassVar[tuple[str, str]] = ("secondary driver", "secondary drivers")
+    PARENT: ClassVar[tuple[str, str] | None] = ("primary_id", "primary_drivers")
 
-    primary_id: str = _internal()
-    title: str = _f(
+    primary_id: str = internal_field()
+    title: str = spec_field(
         "Secondary driver",
         required=True,
         help="a specific factor under the primary, e.g. 'Legal processes that do not add delay'",
     )
-    notes: str = _f("Notes", "longtext")
+    notes: str = spec_field("Notes", "longtext")
+
+    def unlinked_on_delete(self, source: RecordSource) -> list[Record]:
+        """The change ideas that worked on it outlive it, unlinked (not deleted)."""
+        return [
+            dataclasses.replace(i, driver_id="")
+            for i in source.all(ChangeIdea)
+            if i.driver_id == self.id
+        ]
 
 
 @dataclass
@@ -68,20 +81,23 @@ class EvidenceReview(Record):
     """The evidence seen before implementing an idea, and the reason to go ahead."""
 
     TABLE: ClassVar[str] = "evidence_reviews"
+    NOUN: ClassVar[str] = "evidence review"
+    COUNTED: ClassVar[tuple[str, str]] = ("evidence review", "evidence reviews")
+    PARENT: ClassVar[tuple[str, str] | None] = ("idea_id", "ideas")
 
-    idea_id: str = _internal()
-    date: dt.date | None = _f("Date", "date", default=None, required=True)
-    trigger: str = _f(
+    idea_id: str = internal_field()
+    date: dt.date | None = spec_field("Date", "date", default=None, required=True)
+    trigger: str = spec_field(
         "Shown because", "choice", default="review", required=True, choices=EVIDENCE_TRIGGERS
     )
-    reason: str = _f(
+    reason: str = spec_field(
         "Reason to go ahead",
         "longtext",
         required=True,
         help="why the group agrees to implement now, given the evidence",
     )
     #: The card as it read when confirmed, so later readers see what was known.
-    summary: str = _internal()
+    summary: str = internal_field()
 
 
 @dataclass
@@ -89,12 +105,17 @@ class SpreadEntry(Record):
     """A change idea's stage in one locality."""
 
     TABLE: ClassVar[str] = "spread"
+    NOUN: ClassVar[str] = "spread entry"
+    COUNTED: ClassVar[tuple[str, str]] = ("spread entry", "spread entries")
+    PARENT: ClassVar[tuple[str, str] | None] = ("idea_id", "ideas")
 
-    idea_id: str = _internal()
-    locality: str = _f("Locality", required=True)
-    stage: str = _f("Stage", "choice", default="testing", required=True, choices=SPREAD_STAGES)
-    since: dt.date | None = _f("Since", "date", default=None)
-    notes: str = _f("Notes", "longtext")
+    idea_id: str = internal_field()
+    locality: str = spec_field("Locality", required=True)
+    stage: str = spec_field(
+        "Stage", "choice", default="testing", required=True, choices=SPREAD_STAGES
+    )
+    since: dt.date | None = spec_field("Since", "date", default=None)
+    notes: str = spec_field("Notes", "longtext")
 
 
 @dataclass
@@ -102,28 +123,31 @@ class ChangePackage(Record):
     """What colleagues need to take up an implemented idea."""
 
     TABLE: ClassVar[str] = "change_packages"
+    NOUN: ClassVar[str] = "change package"
+    COUNTED: ClassVar[tuple[str, str]] = ("change package", "change packages")
+    PARENT: ClassVar[tuple[str, str] | None] = ("idea_id", "ideas")
 
-    idea_id: str = _internal()
-    steps: str = _f(
+    idea_id: str = internal_field()
+    steps: str = spec_field(
         "Process steps",
         "longtext",
         help="one step a line, in order; start a line with ? for a yes/no decision",
     )
-    guidance: str = _f("Why and what (guidance)", "longtext")
-    contacts: str = _f(
+    guidance: str = spec_field("Why and what (guidance)", "longtext")
+    contacts: str = spec_field(
         "Contacts by role", "longtext", help="one a line: role: who to contact (role or initials)"
     )
-    resources: str = _f("Resources", "longtext", help="one a line: what - where it is kept")
-    start_date: dt.date | None = _f("Start date", "date", default=None)
-    training: str = _f("Training and coaching", "longtext")
-    approvals: str = _f(
+    resources: str = spec_field("Resources", "longtext", help="one a line: what - where it is kept")
+    start_date: dt.date | None = spec_field("Start date", "date", default=None)
+    training: str = spec_field("Training and coaching", "longtext")
+    approvals: str = spec_field(
         "Approvals", "longtext", help="one a line: who | when, e.g. Head of service | 01/03/2026"
     )
-    audit_every_weeks: float | None = _f(
+    audit_every_weeks: float | None = spec_field(
         "Self-audit every (weeks)", "number", default=None, minimum=1, maximum=104
     )
-    audit_by: str = _f("Self-audit by", help="role or initials")
-    audit_next_due: dt.date | None = _f("Next self-audit due", "date", default=None)
+    audit_by: str = spec_field("Self-audit by", help="role or initials")
+    audit_next_due: dt.date | None = spec_field("Next self-audit due", "date", default=None)
 
     def step_list(self) -> list[str]:
         """The steps, one a line, blanks dropped."""
@@ -162,33 +186,3 @@ def is_decision_step(step: str) -> bool:
 def step_text(step: str) -> str:
     """A step without its decision marker."""
     return re.sub(r"^\?\s*", "", step)
-
-
-def role_key(text: str) -> str | None:
-    """The feedback source role for ``text`` (a key or label), or None."""
-    return C.match_choice(C.FEEDBACK_SOURCES, text)
-
-
-def affects_errors(values: list[str]) -> list[FieldError]:
-    """Problems with a list of affected roles: each must be a feedback source role."""
-    bad = [v for v in values if role_key(v) is None]
-    if not bad:
-        return []
-    accepted = ", ".join(C.FEEDBACK_SOURCES.values())
-    return [
-        FieldError(
-            "affects",
-            "Roles it affects",
-            f"'{bad[0]}' is not a role; use roles feedback comes from: {accepted}",
-        )
-    ]
-
-
-#: The record types of this module, in the order the store lists them.
-RECORDS: tuple[type[Record], ...] = (
-    PrimaryDriver,
-    SecondaryDriver,
-    EvidenceReview,
-    SpreadEntry,
-    ChangePackage,
-)

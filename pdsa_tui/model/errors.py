@@ -27,3 +27,7 @@ class ValidationError(ValueError):
     def for_field(self, field: str) -> list[FieldError]:
         """The errors about ``field``."""
         return [e for e in self.errors if e.field == field]
+
+
+class RuleError(Exception):
+    """A save or delete that a record's own rule refuses; ``str()`` is the user's message."""

@@ -9,8 +9,8 @@ from typing import ClassVar, Self
 
 from pdsa_tui.model import choices as C
 from pdsa_tui.model.dates import add_months
-from pdsa_tui.model.errors import FieldError
-from pdsa_tui.model.records import RECORD_TYPES, Record, _f, _internal
+from pdsa_tui.model.errors import FieldError, RuleError
+from pdsa_tui.model.records import Record, RecordSource, internal_field, spec_field
 from pdsa_tui.model.rows import Action, Decision, Member
 from pdsa_tui.model.template import theme_choices
 
@@ -20,23 +20,31 @@ class Programme(Record):
     """The PACE group (one per file): its leads, members, cadences, governance and localities."""
 
     TABLE: ClassVar[str] = "programme"
+    NOUN: ClassVar[str] = "programme"
+    COUNTED: ClassVar[tuple[str, str]] = ("programme record", "programme records")
 
-    name: str = _f("Name", required=True, help="e.g. 'Anytown PACE programme'")
-    pace_lead: str = _f("PACE lead", help="crucial: who leads the PACE group (role or name)")
-    data_lead: str = _f("Data lead", help="crucial: who owns the data (role or name)")
-    members: list[Member] = _f("Members", "members", default=[], help=Member.HELP)
-    leads_cadence: str = _f("Leads group meets", "choice", default="monthly", choices=C.CADENCES)
-    governance_to: str = _f("Reports to", help="governance line, e.g. 'Corporate parenting board'")
-    governance_cadence: str = _f(
+    name: str = spec_field("Name", required=True, help="e.g. 'Anytown PACE programme'")
+    pace_lead: str = spec_field(
+        "PACE lead", help="crucial: who leads the PACE group (role or name)"
+    )
+    data_lead: str = spec_field("Data lead", help="crucial: who owns the data (role or name)")
+    members: list[Member] = spec_field("Members", "members", default=[], help=Member.HELP)
+    leads_cadence: str = spec_field(
+        "Leads group meets", "choice", default="monthly", choices=C.CADENCES
+    )
+    governance_to: str = spec_field(
+        "Reports to", help="governance line, e.g. 'Corporate parenting board'"
+    )
+    governance_cadence: str = spec_field(
         "Reports", "choice", default="quarterly", choices=C.CADENCES, help="how often it reports"
     )
-    localities: list[str] = _f(
+    localities: list[str] = spec_field(
         "Localities",
         "list",
         default=[],
         help="teams or areas where ideas are tested, comma-separated",
     )
-    notes: str = _f("Notes", "longtext")
+    notes: str = spec_field("Notes", "longtext")
     #: When the last governance pack was exported (its default --since).
     last_pack: dt.date | None = field(default=None, metadata={"kind": "date-internal", "label": ""})
 
@@ -53,31 +61,43 @@ class Programme(Record):
             if not value.strip()
         ]
 
+    def before_save(self, stored: Self | None, source: RecordSource) -> Self:
+        """One programme per file: a second is refused."""
+        if stored is None and source.all(Programme):
+            raise RuleError("this file already has a programme (one per file); edit that one")
+        return self
+
 
 @dataclass
 class Meeting(Record):
     """A Leads group or aim group meeting: who came, cycles studied, decisions, actions."""
 
     TABLE: ClassVar[str] = "meetings"
+    NOUN: ClassVar[str] = "meeting"
+    COUNTED: ClassVar[tuple[str, str]] = ("meeting", "meetings")
 
-    date: dt.date | None = _f("Date", "date", default=None, required=True)
-    kind: str = _f("Kind", "choice", default="leads", required=True, choices=C.MEETING_KINDS)
-    aim: str = _f("Aim", help="for an aim group meeting: the aim's code, e.g. 'Aim 2'")
-    present: list[str] = _f("Present", "list", default=[], help="roles present, comma-separated")
-    data_reviewed: str = _f(
+    date: dt.date | None = spec_field("Date", "date", default=None, required=True)
+    kind: str = spec_field(
+        "Kind", "choice", default="leads", required=True, choices=C.MEETING_KINDS
+    )
+    aim: str = spec_field("Aim", help="for an aim group meeting: the aim's code, e.g. 'Aim 2'")
+    present: list[str] = spec_field(
+        "Present", "list", default=[], help="roles present, comma-separated"
+    )
+    data_reviewed: str = spec_field(
         "Data reviewed",
         "choice",
         default="",
         choices=C.YES_NO,
         help="were the run charts looked at?",
     )
-    decisions: list[Decision] = _f(
+    decisions: list[Decision] = spec_field(
         "Cycles studied and decisions", "decisions", default=[], help=Decision.HELP
     )
-    actions: list[Action] = _f("Actions", "actions", default=[], help=Action.HELP)
-    notes: str = _f("Notes", "longtext")
+    actions: list[Action] = spec_field("Actions", "actions", default=[], help=Action.HELP)
+    notes: str = spec_field("Notes", "longtext")
     #: True when the meeting was recorded from a run of the review queue.
-    from_review: bool = _internal(False)
+    from_review: bool = internal_field(False)
 
     def _cross_checks(self) -> list[FieldError]:
         if self.kind == "aim" and not self.aim.strip():
@@ -116,9 +136,11 @@ class Assessment(Record):
     """One dated round of the self-assessment; its answers belong to it."""
 
     TABLE: ClassVar[str] = "assessments"
+    NOUN: ClassVar[str] = "assessment"
+    COUNTED: ClassVar[tuple[str, str]] = ("self-assessment", "self-assessments")
 
-    date: dt.date | None = _f("Date", "date", default=None, required=True)
-    notes: str = _f("Notes", "longtext", help="who took part, anything to remember")
+    date: dt.date | None = spec_field("Date", "date", default=None, required=True)
+    notes: str = spec_field("Notes", "longtext", help="who took part, anything to remember")
 
     @property
     def title(self) -> str:
@@ -131,17 +153,20 @@ class Answer(Record):
     """The group's answer to one question in one assessment."""
 
     TABLE: ClassVar[str] = "answers"
+    NOUN: ClassVar[str] = "answer"
+    COUNTED: ClassVar[tuple[str, str]] = ("self-assessment answer", "self-assessment answers")
+    PARENT: ClassVar[tuple[str, str] | None] = ("assessment_id", "assessments")
 
-    assessment_id: str = _internal()
+    assessment_id: str = internal_field()
     #: A template question's id ('data-2') or a custom question's record id.
-    question: str = _internal()
-    status: str = _f(
+    question: str = internal_field()
+    status: str = spec_field(
         "Status", "choice", default="not-yet", required=True, choices=C.ASSESS_STATUSES
     )
-    notes: str = _f("Notes", "longtext")
-    action: str = _f("Next action", "longtext")
-    owner: str = _f("Owner", help="who takes the action (role or initials)")
-    review: dt.date | None = _f("Review by", "date", default=None)
+    notes: str = spec_field("Notes", "longtext")
+    action: str = spec_field("Next action", "longtext")
+    owner: str = spec_field("Owner", help="who takes the action (role or initials)")
+    review: dt.date | None = spec_field("Review by", "date", default=None)
 
 
 @dataclass
@@ -149,9 +174,15 @@ class Question(Record):
     """A question the group added to the template."""
 
     TABLE: ClassVar[str] = "questions"
+    NOUN: ClassVar[str] = "question"
+    COUNTED: ClassVar[tuple[str, str]] = ("own question", "own questions")
 
-    theme: str = _f("Theme", "choice", default="", required=True, choices=theme_choices())
-    text: str = _f("Question", "longtext", required=True)
+    theme: str = spec_field("Theme", "choice", default="", required=True, choices=theme_choices())
+    text: str = spec_field("Question", "longtext", required=True)
+
+    def deleted_with(self, source: RecordSource) -> list[Record]:
+        """A question's answers go with it (they name it, rather than belong to it)."""
+        return [a for a in source.all(Answer) if a.question == self.id]
 
 
 def next_due(last: dt.date, cadence: str) -> dt.date | None:
@@ -161,6 +192,3 @@ def next_due(last: dt.date, cadence: str) -> dt.date | None:
         return last + dt.timedelta(days=days)
     months = {"monthly": 1, "bimonthly": 2, "quarterly": 3, "six-monthly": 6}.get(cadence)
     return add_months(last, months) if months is not None else None
-
-
-RECORD_TYPES.update({cls.TABLE: cls for cls in (Programme, Meeting, Assessment, Answer, Question)})

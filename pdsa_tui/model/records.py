@@ -15,7 +15,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Protocol, Self, TypeVar
 
 from pdsa_tui.model import choices as C
 from pdsa_tui.model.dates import format_date, from_iso, now_stamp, to_iso
@@ -28,7 +28,7 @@ def new_id() -> str:
     return str(uuid.uuid4())
 
 
-def _f(
+def spec_field(
     label: str,
     kind: str = "text",
     *,
@@ -53,7 +53,7 @@ def _f(
     return field(default=default, metadata=meta)
 
 
-def _internal(default: Any = "") -> Any:
+def internal_field(default: Any = "") -> Any:
     return field(default=default, metadata={"kind": "internal", "label": ""})
 
 
@@ -71,11 +71,33 @@ class FieldSpec:
     help: str
 
 
+_R = TypeVar("_R", bound="Record")
+
+
+class RecordSource(Protocol):
+    """What a record's rules may ask of the records stored beside it (the store)."""
+
+    def all(self, cls: type[_R]) -> list[_R]:
+        """Every record of type ``cls``."""
+        ...
+
+    def belonging_to(self, cls: type[_R], owner_id: str) -> list[_R]:
+        """The records of type ``cls`` that belong to the record ``owner_id``."""
+        ...
+
+
 @dataclass
 class Record:
     """Fields every stored record has: a stable id and timestamps."""
 
+    #: The table of the file that holds records of this type (see :mod:`.registry`).
     TABLE: ClassVar[str] = ""
+    #: How messages name one record: "change idea".
+    NOUN: ClassVar[str] = ""
+    #: How counts name one and many: ("PDSA cycle", "PDSA cycles").
+    COUNTED: ClassVar[tuple[str, str]] = ("", "")
+    #: The field linking to the record this one belongs to, and that record's table.
+    PARENT: ClassVar[tuple[str, str] | None] = None
 
     id: str = field(default_factory=new_id, metadata={"kind": "internal", "label": "Id"})
     created: str = field(default_factory=now_stamp, metadata={"kind": "internal", "label": ""})
@@ -151,6 +173,23 @@ class Record:
     def after_form(self, base: Self | None) -> Self:
         """Restore what a form cannot show (links inside rows) from ``base``."""
         return self
+
+    # -- rules the store applies when saving and deleting ------------------------
+    def before_save(self, stored: Self | None, source: RecordSource) -> Self:
+        """This record as it is to be stored over ``stored`` (None: new).
+
+        Raise :class:`~pdsa_tui.model.errors.RuleError` to refuse the save. By default:
+        unchanged.
+        """
+        return self
+
+    def deleted_with(self, source: RecordSource) -> list[Record]:
+        """Records deleted with this one, besides those that belong to it."""
+        return []
+
+    def unlinked_on_delete(self, source: RecordSource) -> list[Record]:
+        """Records that outlive this one: saved, changed, before it is deleted."""
+        return []
 
     def _err(self, name: str, message: str) -> FieldError:
         return FieldError(name, type(self).spec(name).label, message)
@@ -245,29 +284,35 @@ class Aim(Record):
     """An improvement aim: what, how much (%), for whom, from when, by when."""
 
     TABLE: ClassVar[str] = "aims"
+    NOUN: ClassVar[str] = "aim"
+    COUNTED: ClassVar[tuple[str, str]] = ("aim", "aims")
 
-    code: str = _f("Code", required=True, help="short code, e.g. 'Aim 2'")
-    statement: str = _f(
+    code: str = spec_field("Code", required=True, help="short code, e.g. 'Aim 2'")
+    statement: str = spec_field(
         "Statement",
         "longtext",
         required=True,
         help="what, %, from when, by when: 'By 01 Dec 2019, 85% of children ...'",
     )
-    target_pct: float | None = _f("Target %", "percent", default=None, help="0 to 100")
-    population: str = _f("Population", help="the cohort, e.g. 'looked after and accommodated'")
-    cohort_from: dt.date | None = _f("Cohort from", "date", default=None)
-    deadline: dt.date | None = _f("Deadline (by)", "date", default=None)
-    lead: str = _f("Lead", help="role or initials, not a child's name")
-    members: list[str] = _f(
+    target_pct: float | None = spec_field("Target %", "percent", default=None, help="0 to 100")
+    population: str = spec_field(
+        "Population", help="the cohort, e.g. 'looked after and accommodated'"
+    )
+    cohort_from: dt.date | None = spec_field("Cohort from", "date", default=None)
+    deadline: dt.date | None = spec_field("Deadline (by)", "date", default=None)
+    lead: str = spec_field("Lead", help="role or initials, not a child's name")
+    members: list[str] = spec_field(
         "Members",
         "list",
         default=[],
         help="roles or initials, comma-separated (semicolons when one holds a comma)",
     )
-    kind: str = _f("Kind", "choice", default="local", required=True, choices=C.AIM_KINDS)
-    status: str = _f("Status", "choice", default="active", required=True, choices=C.AIM_STATUSES)
-    notes: str = _f("Notes", "longtext")
-    group_cadence: str = _f(
+    kind: str = spec_field("Kind", "choice", default="local", required=True, choices=C.AIM_KINDS)
+    status: str = spec_field(
+        "Status", "choice", default="active", required=True, choices=C.AIM_STATUSES
+    )
+    notes: str = spec_field("Notes", "longtext")
+    group_cadence: str = spec_field(
         "Aim group meets",
         "choice",
         default="",
@@ -485,40 +530,45 @@ class Measure(Record):
     """A measure of an aim, with its series of data points."""
 
     TABLE: ClassVar[str] = "measures"
+    NOUN: ClassVar[str] = "measure"
+    COUNTED: ClassVar[tuple[str, str]] = ("measure", "measures")
+    PARENT: ClassVar[tuple[str, str] | None] = ("aim_id", "aims")
 
-    aim_id: str = _internal()
-    name: str = _f("Name", required=True)
-    type: str = _f("Type", "choice", default="outcome", required=True, choices=C.MEASURE_TYPES)
-    unit: str = _f("Unit", "choice", default="percent", required=True, choices=C.UNITS)
-    direction: str = _f(
+    aim_id: str = internal_field()
+    name: str = spec_field("Name", required=True)
+    type: str = spec_field(
+        "Type", "choice", default="outcome", required=True, choices=C.MEASURE_TYPES
+    )
+    unit: str = spec_field("Unit", "choice", default="percent", required=True, choices=C.UNITS)
+    direction: str = spec_field(
         "Direction of improvement", "choice", default="up", required=True, choices=C.DIRECTIONS
     )
-    goal: float | None = _f("Goal", "number", default=None, help="the value you aim for")
-    definition: str = _f("Operational definition", "longtext")
-    source: str = _f("Data source")
-    frequency: str = _f("Frequency", default="monthly", help="e.g. monthly")
-    values_are: str = _f(
+    goal: float | None = spec_field("Goal", "number", default=None, help="the value you aim for")
+    definition: str = spec_field("Operational definition", "longtext")
+    source: str = spec_field("Data source")
+    frequency: str = spec_field("Frequency", default="monthly", help="e.g. monthly")
+    values_are: str = spec_field(
         "Values are",
         "choice",
         default="measurements",
         choices=C.VALUE_KINDS,
         help="days or cases between rare events can be drawn as T or G charts",
     )
-    rules: str = _f(
+    rules: str = spec_field(
         "Rule set",
         "choice",
         default="anhoej",
         choices=C.RULE_SETS,
         help="which rules find signals: Anhøj, IHI, or Making Data Count (NHS)",
     )
-    cannot_be_negative: str = _f(
+    cannot_be_negative: str = spec_field(
         "Cannot be negative",
         "choice",
         default="no",
         choices=C.CANNOT_BE_NEGATIVE,
         help="yes: no control limit is drawn below 0",
     )
-    multiply: float | None = _f(
+    multiply: float | None = spec_field(
         "Multiply by",
         "number",
         default=None,
@@ -526,21 +576,25 @@ class Measure(Record):
         help="e.g. 1000 for a rate per 1,000; blank: none",
     )
     #: The chart chosen for this measure (one of ``analysis.charts.CHART_TYPES``); empty = run.
-    chart: str = _internal()
+    chart: str = internal_field()
     points: list[DataPoint] = field(
         default_factory=list, metadata={"kind": "points", "label": "Data points"}
     )
     #: A case measure's data are cases; its monthly points are derived from them.
-    cases: bool = _internal(False)
+    cases: bool = internal_field(False)
     #: A case measure's markers on its derived points: "2019-06-01:baseline_end" (the
     #: baseline ends with that month) or "2019-06-01:rebase_after" (a new part after it).
     month_marks: list[str] = field(default_factory=list, metadata={"kind": "internal", "label": ""})
-    start_event: str = _f("Start event", help="when a case's clock starts, e.g. 'accommodated'")
-    milestone: str = _f("Milestone", help="what it should reach, e.g. 'permanence recommendation'")
-    target_weeks: float | None = _f(
+    start_event: str = spec_field(
+        "Start event", help="when a case's clock starts, e.g. 'accommodated'"
+    )
+    milestone: str = spec_field(
+        "Milestone", help="what it should reach, e.g. 'permanence recommendation'"
+    )
+    target_weeks: float | None = spec_field(
         "Target (weeks)", "number", default=None, minimum=1, maximum=520, help="e.g. 30"
     )
-    reminder_weeks: float | None = _f(
+    reminder_weeks: float | None = spec_field(
         "Reminder at (weeks)",
         "number",
         default=None,
@@ -668,32 +722,57 @@ class Measure(Record):
         return self.name
 
 
+def role_key(text: str) -> str | None:
+    """The feedback source role for ``text`` (a key or label), or None."""
+    return C.match_choice(C.FEEDBACK_SOURCES, text)
+
+
+def affects_errors(values: list[str]) -> list[FieldError]:
+    """Problems with a list of affected roles: each must be a feedback source role."""
+    bad = [v for v in values if role_key(v) is None]
+    if not bad:
+        return []
+    accepted = ", ".join(C.FEEDBACK_SOURCES.values())
+    return [
+        FieldError(
+            "affects",
+            "Roles it affects",
+            f"'{bad[0]}' is not a role; use roles feedback comes from: {accepted}",
+        )
+    ]
+
+
 @dataclass
 class ChangeIdea(Record):
     """A change idea of an aim, tested through a ramp of PDSA cycles."""
 
     TABLE: ClassVar[str] = "ideas"
+    NOUN: ClassVar[str] = "change idea"
+    COUNTED: ClassVar[tuple[str, str]] = ("change idea", "change ideas")
+    PARENT: ClassVar[tuple[str, str] | None] = ("aim_id", "aims")
 
-    aim_id: str = _internal()
-    title: str = _f("Title", required=True)
-    description: str = _f("Description", "longtext")
-    lead: str = _f("Lead", required=True, help="who leads this change idea (role or initials)")
-    status: str = _f("Status", "choice", default="idea", required=True, choices=C.IDEA_STATUSES)
-    settings: list[str] = _f(
+    aim_id: str = internal_field()
+    title: str = spec_field("Title", required=True)
+    description: str = spec_field("Description", "longtext")
+    lead: str = spec_field(
+        "Lead", required=True, help="who leads this change idea (role or initials)"
+    )
+    status: str = spec_field(
+        "Status", "choice", default="idea", required=True, choices=C.IDEA_STATUSES
+    )
+    settings: list[str] = spec_field(
         "Settings tested", "list", default=[], help="teams or localities, comma-separated"
     )
-    affects: list[str] = _f(
+    affects: list[str] = spec_field(
         "Roles it affects",
         "list",
         default=[],
         help="who it would affect, e.g. child or young person, foster carer, practitioner",
     )
     #: The secondary driver it works on (driver diagram), or "".
-    driver_id: str = _internal()
+    driver_id: str = internal_field()
 
     def _cross_checks(self) -> list[FieldError]:
-        from pdsa_tui.model.drivers import affects_errors
-
         return affects_errors(self.affects)
 
 
@@ -749,33 +828,36 @@ class Cycle(Record):
     """A PDSA cycle: a test of a change idea, numbered within its idea's ramp."""
 
     TABLE: ClassVar[str] = "cycles"
+    NOUN: ClassVar[str] = "cycle"
+    COUNTED: ClassVar[tuple[str, str]] = ("PDSA cycle", "PDSA cycles")
+    PARENT: ClassVar[tuple[str, str] | None] = ("idea_id", "ideas")
 
-    idea_id: str = _internal()
-    number: int = _internal(0)
-    adapted_from: str | None = _internal(None)
+    idea_id: str = internal_field()
+    number: int = internal_field(0)
+    adapted_from: str | None = internal_field(None)
     # Plan
-    objective: str = _f("Objective", required=True, help="what this cycle tests")
-    lead: str = _f("Lead", help="who runs this cycle (role or initials)")
-    questions: str = _f("Questions", "longtext", help="what do we want to find out?")
-    predictions: str = _f("Predictions", "longtext", help="what do we think will happen?")
-    tasks: list[Task] = _f(
+    objective: str = spec_field("Objective", required=True, help="what this cycle tests")
+    lead: str = spec_field("Lead", help="who runs this cycle (role or initials)")
+    questions: str = spec_field("Questions", "longtext", help="what do we want to find out?")
+    predictions: str = spec_field("Predictions", "longtext", help="what do we think will happen?")
+    tasks: list[Task] = spec_field(
         "Tasks", "tasks", default=[], help="one a line: who | what | when | where"
     )
-    data_to_collect: str = _f("Data to collect", "longtext")
-    planned_start: dt.date | None = _f("Planned start", "date", default=None)
-    planned_end: dt.date | None = _f("Planned end", "date", default=None)
-    scale: str = _f("Scale", help="e.g. '1 team, 3 families'")
+    data_to_collect: str = spec_field("Data to collect", "longtext")
+    planned_start: dt.date | None = spec_field("Planned start", "date", default=None)
+    planned_end: dt.date | None = spec_field("Planned end", "date", default=None)
+    scale: str = spec_field("Scale", help="e.g. '1 team, 3 families'")
     # Do
-    do_start: dt.date | None = _f("Carried out from", "date", default=None)
-    do_end: dt.date | None = _f("Carried out to", "date", default=None)
-    what_happened: str = _f("What happened", "longtext")
-    problems: str = _f("Problems and unexpected observations", "longtext")
+    do_start: dt.date | None = spec_field("Carried out from", "date", default=None)
+    do_end: dt.date | None = spec_field("Carried out to", "date", default=None)
+    what_happened: str = spec_field("What happened", "longtext")
+    problems: str = spec_field("Problems and unexpected observations", "longtext")
     # Study
-    results: str = _f("Results against predictions", "longtext")
-    learned: str = _f("What we learned", "longtext")
+    results: str = spec_field("Results against predictions", "longtext")
+    learned: str = spec_field("What we learned", "longtext")
     # Act
-    decision: str = _f("Decision", "choice", default="", choices=C.DECISIONS)
-    next_steps: str = _f("Next steps", "longtext")
+    decision: str = spec_field("Decision", "choice", default="", choices=C.DECISIONS)
+    next_steps: str = spec_field("Next steps", "longtext")
 
     def _cross_checks(self) -> list[FieldError]:
         errors = []
@@ -834,35 +916,31 @@ class Cycle(Record):
             scale=self.scale,
         )
 
+    def before_save(self, stored: Self | None, source: RecordSource) -> Self:
+        """A new cycle (number 0) takes the next number in its change idea's ramp."""
+        if self.number > 0:
+            return self
+        numbers = [c.number for c in source.belonging_to(Cycle, self.idea_id)]
+        return dataclasses.replace(self, number=max(numbers, default=0) + 1)
+
 
 @dataclass
 class Feedback(Record):
     """Qualitative feedback heard during a cycle. Never a name."""
 
     TABLE: ClassVar[str] = "feedback"
+    NOUN: ClassVar[str] = "feedback"
+    COUNTED: ClassVar[tuple[str, str]] = ("feedback entry", "feedback entries")
+    PARENT: ClassVar[tuple[str, str] | None] = ("cycle_id", "cycles")
 
-    cycle_id: str = _internal()
-    date: dt.date | None = _f("Date", "date", default=None, required=True)
-    source: str = _f("Source", "choice", default="", required=True, choices=C.FEEDBACK_SOURCES)
-    method: str = _f(
+    cycle_id: str = internal_field()
+    date: dt.date | None = spec_field("Date", "date", default=None, required=True)
+    source: str = spec_field(
+        "Source", "choice", default="", required=True, choices=C.FEEDBACK_SOURCES
+    )
+    method: str = spec_field(
         "Method", "choice", default="conversation", required=True, choices=C.FEEDBACK_METHODS
     )
-    text: str = _f("What was said", "longtext", required=True)
-    themes: list[str] = _f("Themes", "list", default=[], help="comma-separated tags")
-    tone: str = _f("Tone", "choice", default="neutral", required=True, choices=C.TONES)
-
-
-RECORD_TYPES: dict[str, type[Record]] = {
-    cls.TABLE: cls for cls in (Aim, Measure, ChangeIdea, Cycle, Feedback)
-}
-
-
-def _register_drivers() -> None:
-    # The driver-diagram records live in their own module (it imports this one).
-    from pdsa_tui.model import drivers
-
-    for cls in drivers.RECORDS:
-        RECORD_TYPES[cls.TABLE] = cls
-
-
-_register_drivers()
+    text: str = spec_field("What was said", "longtext", required=True)
+    themes: list[str] = spec_field("Themes", "list", default=[], help="comma-separated tags")
+    tone: str = spec_field("Tone", "choice", default="neutral", required=True, choices=C.TONES)

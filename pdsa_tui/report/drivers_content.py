@@ -25,6 +25,7 @@ from pdsa_tui.model.drivers import (
     SecondaryDriver,
     SpreadEntry,
 )
+from pdsa_tui.model.order import natural_key
 from pdsa_tui.store import Store
 from pdsa_tui.store.drivers import (
     evidence_reviews,
@@ -35,7 +36,6 @@ from pdsa_tui.store.drivers import (
     secondary_of,
     spread_entries,
 )
-from pdsa_tui.store.store import natural_key
 
 R = TypeVar("R", bound=Record)
 

@@ -107,7 +107,15 @@ figcaption ol { margin: 0.2rem 0 0; padding-left: 0; list-style: none; columns: 
 figcaption li { break-inside: avoid; }
 .verdict { border-left: 4px solid var(--line); background: var(--soft); padding: 0.5rem 0.8rem;
   margin: 0.6rem 0 1rem; }
-.verdict.signal { border-left-color: #d6336c; background: #fff0f6; }
+.verdict.improvement { border-left-color: #289de0; background: #e5f3fb; }
+.verdict.concern { border-left-color: #e46c0a; background: #fdeee3; }
+.verdict.common { border-left-color: #7f7f7f; background: #f0f0f0; }
+.verdict.neutral { border-left-color: #490092; background: #f1e8f8; }
+.tone-word { font-weight: 700; white-space: nowrap; }
+.tone-word.improvement { color: #1b6ea3; } .tone-word.concern { color: #b35300; }
+.tone-word.common { color: #595959; } .tone-word.neutral { color: #490092; }
+.tone-word.none { color: var(--muted); }
+p.headline { font-size: 1.1rem; font-weight: 700; margin: 0.4rem 0 0.8rem; }
 .verdict p { margin: 0.2rem 0; }
 .verdict .head { font-weight: 600; }
 article.cycle { margin-top: 2.5rem; padding-top: 0.5rem; }
@@ -152,42 +160,42 @@ footer { margin-top: 3rem; padding-top: 0.6rem; border-top: 1px solid var(--line
 CSS += DRIVER_CSS
 
 
-def _e(text: str) -> str:
+def esc(text: str) -> str:
     """Escape user text for element content and attribute values."""
     return escape(text, quote=True)
 
 
-def _txt(text: str) -> str:
+def text_html(text: str) -> str:
     """User text, or a muted "Not recorded"."""
     if text.strip():
-        return f'<span class="txt">{_e(text.strip())}</span>'
+        return f'<span class="txt">{esc(text.strip())}</span>'
     return f'<span class="empty">{NOT_RECORDED}</span>'
 
 
-def _fields(rows: Sequence[FieldRow] | Sequence[tuple[str, str]]) -> str:
+def fields_html(rows: Sequence[FieldRow] | Sequence[tuple[str, str]]) -> str:
     parts = ['<dl class="fields">']
     for row in rows:
         label, text = (row.label, row.text) if isinstance(row, FieldRow) else row
-        parts.append(f"<div><dt>{_e(label)}</dt><dd>{_txt(text)}</dd></div>")
+        parts.append(f"<div><dt>{esc(label)}</dt><dd>{text_html(text)}</dd></div>")
     parts.append("</dl>")
     return "".join(parts)
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], cls: str = "") -> str:
+def table_html(headers: Sequence[str], rows: Sequence[Sequence[str]], cls: str = "") -> str:
     """A table; cells are HTML already escaped."""
-    head = "".join(f'<th scope="col">{_e(h)}</th>' for h in headers)
+    head = "".join(f'<th scope="col">{esc(h)}</th>' for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>" for r in rows)
     attr = f' class="{cls}"' if cls else ""
     return f"<table{attr}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _badge(key: str, label: str) -> str:
-    return f'<span class="badge {_e(key)}">{_e(label)}</span>'
+    return f'<span class="badge {esc(key)}">{esc(label)}</span>'
 
 
-def _h(level: int, inner: str, anchor: str = "") -> str:
+def heading_html(level: int, inner: str, anchor: str = "") -> str:
     lv = min(level, 6)
-    ident = f' id="{_e(anchor)}"' if anchor else ""
+    ident = f' id="{esc(anchor)}"' if anchor else ""
     return f"<h{lv}{ident}>{inner}</h{lv}>"
 
 
@@ -196,7 +204,7 @@ def render(doc: Document) -> str:
     body: list[str] = []
     if doc.kind == "all":
         items = "".join(
-            f'<li><a href="#{_e(a.anchor)}">{_e(a.aim.code)}</a>: {_e(a.aim.statement)}</li>'
+            f'<li><a href="#{esc(a.anchor)}">{esc(a.aim.code)}</a>: {esc(a.aim.statement)}</li>'
             for a in doc.aims
         )
         body.append(
@@ -206,24 +214,26 @@ def render(doc: Document) -> str:
         )
         for a in doc.aims:
             body.append(
-                f'<section class="aim">{_h(2, _e(a.aim.code), a.anchor)}{_aim(a, 3, doc)}</section>'
+                f'<section class="aim">{heading_html(2, esc(a.aim.code), a.anchor)}'
+                f"{_aim(a, 3, doc)}</section>"
             )
     elif doc.kind == "aim":
         a = doc.aims[0]
-        body.append(f'<section class="aim" id="{_e(a.anchor)}">{_aim(a, 2, doc)}</section>')
+        body.append(f'<section class="aim" id="{esc(a.anchor)}">{_aim(a, 2, doc)}</section>')
     elif doc.kind == "idea":
         assert doc.idea is not None
         i = doc.idea
         cycles = "".join(
-            f'<article class="cycle" id="{_e(c.anchor)}">'
-            f"{_h(3, f'{_e(c.heading)} {_badge(c.stage_key, c.stage)}')}"
+            f'<article class="cycle" id="{esc(c.anchor)}">'
+            f"{heading_html(3, f'{esc(c.heading)} {_badge(c.stage_key, c.stage)}')}"
             f"{_cycle(c, 4)}</article>"
             for c in i.cycles
         )
         cycles = cycles or '<p class="empty">No cycles yet.</p>'
         body.append(
             f'<section class="idea">{_idea(i, 2, with_title=False)}'
-            f'<section class="cycles">{_h(2, "Cycle summaries")}{cycles}</section></section>'
+            f'<section class="cycles">{heading_html(2, "Cycle summaries")}'
+            f"{cycles}</section></section>"
         )
     else:
         assert doc.cycle is not None
@@ -257,19 +267,19 @@ def page(
     ``kind`` names the document in the kicker; ``what`` in the footer ("report", "document").
     """
     stamp = f"{day(exported.date())} at {exported:%H:%M}"
-    sub = f'<p class="subtitle">{_e(subtitle)}</p>' if subtitle else ""
+    sub = f'<p class="subtitle">{esc(subtitle)}</p>' if subtitle else ""
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
         '<meta http-equiv="Content-Security-Policy" '
         "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n"
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<meta name="generator" content="pdsa {_e(__version__)}">\n'
-        f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f'<meta name="generator" content="pdsa {esc(__version__)}">\n'
+        f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
         '<div class="page">\n<header class="doc-head">'
-        f'<p class="kicker">PDSA quality improvement · {_e(kind)}</p>'
-        f"<h1>{_e(title)}{head_badge}</h1>{sub}"
-        f'<p class="meta">Exported {_e(stamp)} by pdsa {_e(__version__)}</p></header>\n'
+        f'<p class="kicker">PDSA quality improvement · {esc(kind)}</p>'
+        f"<h1>{esc(title)}{head_badge}</h1>{sub}"
+        f'<p class="meta">Exported {esc(stamp)} by pdsa {esc(__version__)}</p></header>\n'
         "<main>\n" + main + "\n</main>\n"
         "<footer>Produced with pdsa. Records describe roles, never names: please keep it that "
         f"way when you share or annotate this {what}.</footer>\n"
@@ -277,18 +287,60 @@ def page(
     )
 
 
-def _aim(a: AimContent, level: int, doc: Document) -> str:
-    out = [_h(level, "The aim"), _fields(a.fields)]
-    if a.hints:
-        out.append(f'<p class="hint"><strong>Statement check:</strong> {_e(" ".join(a.hints))}</p>')
+def _answer(a: AimContent, level: int, doc: Document) -> str:
+    """The aim's answer first: where each measure stands, and what changed."""
+    from pdsa_tui.report import answer
+    from pdsa_tui.report.answer import since_date
+
+    since = doc.since or since_date(None, doc.today)
+    out = [
+        heading_html(level, "Where this aim stands"),
+        f'<p class="answer-aim"><strong>The aim:</strong> {esc(a.aim.statement)}</p>',
+        f'<p class="headline">{esc(answer.headline(a))}</p>',
+    ]
+    if a.measures:
+        rows = []
+        for m in a.measures:
+            s = answer.standing(m)
+            rows.append(
+                [esc(m.measure.name), esc(s.headline), tone_html(s.icons.variation), esc(s.verdict)]
+            )
+        heads = ["Measure", "Latest, against the target", "Variation", "What the chart says"]
+        out.append(table_html(heads, rows, "standing"))
+    changes = answer.changes_since(a, since)
+    out.append(f"<p><strong>What changed since {esc(day(since))}:</strong></p>")
     out.append(
-        _h(level, f'What needs attention <span class="asof">as of {_e(day(doc.today))}</span>')
+        "<ul>" + "".join(f"<li>{esc(x)}</li>" for x in changes) + "</ul>"
+        if changes
+        else '<p class="empty">No cycle started or was decided, and no new signal.</p>'
+    )
+    return "".join(out)
+
+
+def tone_html(tone: str) -> str:
+    """A verdict's meaning: symbol and word, coloured (never colour alone)."""
+    from pdsa_tui.report.paper import TONE_WORDS
+
+    symbol, word = TONE_WORDS.get(tone, TONE_WORDS["none"])
+    return f'<span class="tone-word {esc(tone)}">{symbol} {word}</span>'
+
+
+def _aim(a: AimContent, level: int, doc: Document) -> str:
+    out = [_answer(a, level, doc), heading_html(level, "The aim"), fields_html(a.fields)]
+    if a.hints:
+        out.append(
+            f'<p class="hint"><strong>Statement check:</strong> {esc(" ".join(a.hints))}</p>'
+        )
+    out.append(
+        heading_html(
+            level, f'What needs attention <span class="asof">as of {esc(day(doc.today))}</span>'
+        )
     )
     if a.attention:
         items = []
         for item in a.attention:
             tag, cls = PRIORITY.get(item.priority, ("Note", "p2"))
-            items.append(f'<li class="{cls}"><span class="tag">{tag}</span>{_e(item.text)}</li>')
+            items.append(f'<li class="{cls}"><span class="tag">{tag}</span>{esc(item.text)}</li>')
         out.append(f'<ul class="attention">{"".join(items)}</ul>')
     else:
         out.append(
@@ -296,19 +348,21 @@ def _aim(a: AimContent, level: int, doc: Document) -> str:
             "none is overdue.</p>"
         )
 
-    out.append(_h(level, "Measures"))
-    out += [_measure(m, level + 1) for m in a.measures] or ['<p class="empty">No measures yet.</p>']
-    out.append(_h(level, "Change ideas"))
+    out.append(heading_html(level, "Measures"))
+    out += [measure_html(m, level + 1) for m in a.measures] or [
+        '<p class="empty">No measures yet.</p>'
+    ]
+    out.append(heading_html(level, "Change ideas"))
     out += [
-        f'<article class="idea" id="{_e(i.anchor)}">{_idea(i, level + 1)}</article>'
+        f'<article class="idea" id="{esc(i.anchor)}">{_idea(i, level + 1)}</article>'
         for i in a.ideas
     ] or ['<p class="empty">No change ideas yet.</p>']
     out.append(_drivers(a, level))
     cycles = [
-        f'<article class="cycle" id="{_e(c.anchor)}">'
-        + _h(
+        f'<article class="cycle" id="{esc(c.anchor)}">'
+        + heading_html(
             level + 1,
-            f"{_e(i.idea.title)}: {_e(c.heading)} {_badge(c.stage_key, c.stage)}",
+            f"{esc(i.idea.title)}: {esc(c.heading)} {_badge(c.stage_key, c.stage)}",
         )
         + _cycle(c, level + 2)
         + "</article>"
@@ -316,7 +370,7 @@ def _aim(a: AimContent, level: int, doc: Document) -> str:
         for c in i.cycles
     ]
     body = "".join(cycles) or '<p class="empty">No cycles yet.</p>'
-    out.append(f'<section class="cycles">{_h(level, "Cycle summaries")}{body}</section>')
+    out.append(f'<section class="cycles">{heading_html(level, "Cycle summaries")}{body}</section>')
     return "".join(out)
 
 
@@ -325,9 +379,9 @@ def _drivers(a: AimContent, level: int) -> str:
 
     out = []
     if a.drivers is not None:
-        out += [_h(level, "Driver diagram"), drivers_html(a.drivers)]
+        out += [heading_html(level, "Driver diagram"), drivers_html(a.drivers)]
     if a.spread is not None:
-        out += [_h(level, "Spread by locality"), spread_html(a.spread)]
+        out += [heading_html(level, "Spread by locality"), spread_html(a.spread)]
     return "".join(out)
 
 
@@ -336,18 +390,18 @@ def _cases(m: MeasureContent) -> str:
     if m.cases is None:
         return ""
     out = (
-        f"<p><strong>Case measure:</strong> {_e(m.cases.about)}. {_e(m.cases.sentence)}. "
+        f"<p><strong>Case measure:</strong> {esc(m.cases.about)}. {esc(m.cases.sentence)}. "
         "Each month's point is the cases met over the cases due that month.</p>"
     )
     if m.cases.rows:
-        out += _table(CASE_HEADERS, [[_e(c) for c in r] for r in m.cases.rows], "cases")
+        out += table_html(CASE_HEADERS, [[esc(c) for c in r] for r in m.cases.rows], "cases")
     return out
 
 
-def _measure(m: MeasureContent, level: int) -> str:
+def measure_html(m: MeasureContent, level: int) -> str:
     rows = {r.name: r for r in m.fields}
     keys = ["type", "unit", "direction", "goal", "source", "frequency"]
-    cells = [_txt(goal_text(m) if k == "goal" else rows[k].text) for k in keys]
+    cells = [text_html(goal_text(m) if k == "goal" else rows[k].text) for k in keys]
     a = m.analysis
     markers = m.markers
     svg = chart_svg(
@@ -363,7 +417,7 @@ def _measure(m: MeasureContent, level: int) -> str:
     caption = ""
     if inside:
         items = "".join(
-            f"<li><strong>{mk.key}</strong> {_e(mk.text)} ({_e(month_label(mk.date))})</li>"
+            f"<li><strong>{mk.key}</strong> {esc(mk.text)} ({esc(month_label(mk.date))})</li>"
             for mk in inside
         )
         caption = f"PDSA cycles marked on the chart (by start date):<ol>{items}</ol>"
@@ -375,44 +429,48 @@ def _measure(m: MeasureContent, level: int) -> str:
             f"and {verb} not marked.</p>"
         )
     head = chart_summary(m)
-    verdict = "".join(f"<p>{_e(line)}</p>" for line in a.verdict.splitlines() if line.strip())
+    verdict = "".join(f"<p>{esc(line)}</p>" for line in a.verdict.splitlines() if line.strip())
     notes = [*a.warnings, *(x for p in a.parts for x in p.warnings)]
-    note_html = f'<p class="note">Notes on the data: {_e(" ".join(notes))}</p>' if notes else ""
-    cls = "verdict signal" if a.signal else "verdict"
+    note_html = f'<p class="note">Notes on the data: {esc(" ".join(notes))}</p>' if notes else ""
+    from pdsa_tui.report.verdict_tone import measure_icons
+
+    tone = measure_icons(a).variation
+    cls = f"verdict {tone}"
     return (
-        f'<article class="measure" id="{_e(m.anchor)}">'
-        f"{_h(level, _e(m.measure.name))}"
-        + _table([rows[k].label for k in keys], [cells], "facts")
-        + f"<p><strong>{_e(rows['definition'].label)}:</strong> {_txt(rows['definition'].text)}</p>"
+        f'<article class="measure" id="{esc(m.anchor)}">'
+        f"{heading_html(level, esc(m.measure.name))}"
+        + table_html([rows[k].label for k in keys], [cells], "facts")
+        + f"<p><strong>{esc(rows['definition'].label)}:</strong> "
+        + f"{text_html(rows['definition'].text)}</p>"
         + _cases(m)
         + f"<figure>{svg}"
         + (f"<figcaption>{caption}</figcaption>" if caption else "")
         + "</figure>"
-        + f'<div class="{cls}"><p class="head">What the chart says</p>'
-        + f'<p class="note">{_icons(a)}{_e(head)}</p>{verdict}'
-        + (f'<p class="note">Chart advice: {_e(a.advice)}</p>' if a.advice else "")
+        + f'<div class="{cls}"><p class="head">{tone_html(tone)}: What the chart says</p>'
+        + f'<p class="note">{_icons(a)}{esc(head)}</p>{verdict}'
+        + (f'<p class="note">Chart advice: {esc(a.advice)}</p>' if a.advice else "")
         + f"{note_html}</div></article>"
     )
 
 
 def _idea(i: IdeaContent, level: int, *, with_title: bool = True) -> str:
-    out = [_h(level, _e(i.idea.title))] if with_title else []
-    out.append(_fields(i.fields))
+    out = [heading_html(level, esc(i.idea.title))] if with_title else []
+    out.append(fields_html(i.fields))
     if i.ramp:
         rows = [
             [
-                f'<a href="#{_e(r.anchor)}">Cycle {r.number}</a>',
-                _e(r.objective.strip()),
+                f'<a href="#{esc(r.anchor)}">Cycle {r.number}</a>',
+                esc(r.objective.strip()),
                 _badge(r.stage_key, r.stage),
-                _e(r.planned),
-                _e(r.carried_out),
-                _e(r.decision),
+                esc(r.planned),
+                esc(r.carried_out),
+                esc(r.decision),
             ]
             for r in i.ramp
         ]
         out.append(f"<p><strong>Ramp of PDSA cycles</strong> ({len(rows)})</p>")
         out.append(
-            _table(
+            table_html(
                 ["Cycle", "Objective", "Stage", "Planned", "Carried out", "Decision"], rows, "ramp"
             )
         )
@@ -422,45 +480,53 @@ def _idea(i: IdeaContent, level: int, *, with_title: bool = True) -> str:
 
 
 def _cycle(c: CycleContent, level: int) -> str:
-    out = [f'<p class="objective"><strong>Objective:</strong> {_txt(c.cycle.objective)}</p>']
-    out.append(_fields(c.facts))
+    out = [f'<p class="objective"><strong>Objective:</strong> {text_html(c.cycle.objective)}</p>']
+    out.append(fields_html(c.facts))
     for phase in c.phases:
-        inner = [_h(level, _e(phase.title)), _fields(phase.fields)]
+        inner = [heading_html(level, esc(phase.title)), fields_html(phase.fields)]
         if phase.has_tasks_field:
             if phase.tasks:
                 rows = [
-                    [_e(t.who.strip()), _e(t.what.strip()), _e(t.when.strip()), _e(t.where.strip())]
+                    [
+                        esc(t.who.strip()),
+                        esc(t.what.strip()),
+                        esc(t.when.strip()),
+                        esc(t.where.strip()),
+                    ]
                     for t in phase.tasks
                 ]
-                inner.append(f"<p><strong>{_e(phase.tasks_label)}</strong></p>")
-                inner.append(_table(["Who", "What", "When", "Where"], rows, "tasks"))
+                inner.append(f"<p><strong>{esc(phase.tasks_label)}</strong></p>")
+                inner.append(table_html(["Who", "What", "When", "Where"], rows, "tasks"))
             else:
                 inner.append(
-                    f"<p><strong>{_e(phase.tasks_label)}:</strong> "
+                    f"<p><strong>{esc(phase.tasks_label)}:</strong> "
                     f'<span class="empty">{NOT_RECORDED}</span></p>'
                 )
-        out.append(f'<section class="phase {_e(phase.key)}">{"".join(inner)}</section>')
-    fb = [_h(level, f"Feedback ({c.feedback_count})")]
+        out.append(f'<section class="phase {esc(phase.key)}">{"".join(inner)}</section>')
+    fb = [heading_html(level, f"Feedback ({c.feedback_count})")]
     if not c.feedback:
         fb.append('<p class="empty">No feedback recorded for this cycle.</p>')
     for g in c.feedback:
         items = []
         for item in g.items:
-            themes = "".join(f'<span class="theme">{_e(t)}</span>' for t in item.themes)
+            themes = "".join(f'<span class="theme">{esc(t)}</span>' for t in item.themes)
             meta = " · ".join(
                 x
                 for x in (
-                    _e(item.date),
-                    _e(item.method),
-                    f'<span class="tone {_e(item.tone_key)}">{_e(item.tone)}</span>',
+                    esc(item.date),
+                    esc(item.method),
+                    f'<span class="tone {esc(item.tone_key)}">{esc(item.tone)}</span>',
                 )
                 if x
             )
             items.append(
                 f'<li><p class="fb-meta">{meta}{" · " + themes if themes else ""}</p>'
-                f"<blockquote>{_txt(item.text)}</blockquote></li>"
+                f"<blockquote>{text_html(item.text)}</blockquote></li>"
             )
-        fb.append(_h(level + 1, f"{_e(g.source)} ({len(g.items)})") + f"<ul>{''.join(items)}</ul>")
+        fb.append(
+            heading_html(level + 1, f"{esc(g.source)} ({len(g.items)})")
+            + f"<ul>{''.join(items)}</ul>"
+        )
     out.append(f'<section class="feedback">{"".join(fb)}</section>')
     return "".join(out)
 

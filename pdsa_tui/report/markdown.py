@@ -33,7 +33,7 @@ _INLINE = re.compile(r"([\\`*_\[\]<>|~$])")
 #: An ``&`` that would start an entity (``&amp;``, ``&#42;``).
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 #: What would make a line a heading, quote, list item, setext underline or rule.
-_BLOCK_START = re.compile(r"^([#>+=-]|\d{1,9}(?=[.)]))")
+_BLOCK_START = re.compile(r"^([#>+=-]|\d{1,9}(?=[.)](?:\s|$)))")
 
 CHART_WIDTH = 80
 CHART_HEIGHT = 18
@@ -77,7 +77,7 @@ def _value(row_text: str, indent: str = "  ") -> str:
     return escape_block(row_text, indent) if row_text.strip() else f"*{NOT_RECORDED}*"
 
 
-def _field_list(rows: Sequence[FieldRow] | Sequence[tuple[str, str]]) -> list[str]:
+def field_list(rows: Sequence[FieldRow] | Sequence[tuple[str, str]]) -> list[str]:
     out = []
     for row in rows:
         label, text = (row.label, row.text) if isinstance(row, FieldRow) else row
@@ -85,7 +85,7 @@ def _field_list(rows: Sequence[FieldRow] | Sequence[tuple[str, str]]) -> list[st
     return out
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+def table_lines(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     """A pipe table; ``rows`` hold Markdown already escaped."""
     out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     out += ["| " + " | ".join(r) + " |" for r in rows]
@@ -104,7 +104,7 @@ def github_slug(text: str) -> str:
     return s.replace(" ", "-")
 
 
-class _Writer:
+class Writer:
     def __init__(self) -> None:
         self.lines: list[str] = []
 
@@ -128,7 +128,7 @@ class _Writer:
 
 def render(doc: Document) -> str:
     """The document as Markdown."""
-    w = _Writer()
+    w = Writer()
     w.heading(1, escape_inline(doc.title))
     w.para(f"*Exported {day(doc.exported.date())} at {doc.exported:%H:%M} by pdsa {__version__}.*")
     if doc.kind == "all":
@@ -163,9 +163,38 @@ def render(doc: Document) -> str:
     return w.text()
 
 
-def _aim(w: _Writer, a: AimContent, level: int, doc: Document) -> None:
+def _answer(w: Writer, a: AimContent, level: int, doc: Document) -> None:
+    """The aim's answer first: where each measure stands, and what changed."""
+    from pdsa_tui.report import answer
+    from pdsa_tui.report.answer import since_date
+
+    since = doc.since or since_date(None, doc.today)
+    w.heading(level, "Where this aim stands")
+    w.para(f"**The aim:** {escape_inline(a.aim.statement)}")
+    w.para(f"**{escape_inline(answer.headline(a))}**")
+    if a.measures:
+        rows = []
+        for m in a.measures:
+            s = answer.standing(m)
+            icon = f"{s.icons.variation_symbol} {s.icons.variation_label}"
+            rows.append(
+                [escape_cell(m.measure.name), escape_cell(s.headline), icon, escape_cell(s.verdict)]
+            )
+        w.para(
+            *table_lines(
+                ["Measure", "Latest, against the target", "Variation", "What the chart says"], rows
+            )
+        )
+    changes = answer.changes_since(a, since)
+    w.para(f"**What changed since {day(since)}:**")
+    items = [f"- {escape_inline(x)}" for x in changes]
+    w.para(*(items or ["*No cycle started or was decided, and no new signal.*"]))
+
+
+def _aim(w: Writer, a: AimContent, level: int, doc: Document) -> None:
+    _answer(w, a, level, doc)
     w.heading(level, "The aim")
-    w.para(*_field_list(a.fields))
+    w.para(*field_list(a.fields))
     if a.hints:
         w.para("**Statement check:** " + " ".join(a.hints))
 
@@ -184,7 +213,7 @@ def _aim(w: _Writer, a: AimContent, level: int, doc: Document) -> None:
     if not a.measures:
         w.para("*No measures yet.*")
     for m in a.measures:
-        _measure(w, m, level + 1)
+        measure_md(w, m, level + 1)
 
     w.heading(level, "Change ideas")
     if not a.ideas:
@@ -203,7 +232,7 @@ def _aim(w: _Writer, a: AimContent, level: int, doc: Document) -> None:
             _cycle(w, c, level + 2)
 
 
-def _drivers(w: _Writer, a: AimContent, level: int) -> None:
+def _drivers(w: Writer, a: AimContent, level: int) -> None:
     from pdsa_tui.report.drivers_render import drivers_md, spread_md
 
     if a.drivers is not None:
@@ -214,14 +243,14 @@ def _drivers(w: _Writer, a: AimContent, level: int) -> None:
         w.para(*spread_md(a.spread))
 
 
-def _measure(w: _Writer, m: MeasureContent, level: int) -> None:
+def measure_md(w: Writer, m: MeasureContent, level: int) -> None:
     from pdsa_tui.report.termchart import render_chart
 
     rows = {r.name: r for r in m.fields}
     w.heading(level, escape_inline(m.measure.name))
     keys = ["type", "unit", "direction", "goal", "source", "frequency"]
     cells = [escape_cell(goal_text(m) if k == "goal" else rows[k].text) for k in keys]
-    w.para(*_table([rows[k].label for k in keys], [cells]))
+    w.para(*table_lines([rows[k].label for k in keys], [cells]))
     w.para(f"**{rows['definition'].label}:** {_value(rows['definition'].text, '')}")
     if m.cases is not None:
         w.para(
@@ -229,7 +258,11 @@ def _measure(w: _Writer, m: MeasureContent, level: int) -> None:
             "Each month's point is the cases met over the cases due that month."
         )
         if m.cases.rows:
-            w.para(*_table(list(CASE_HEADERS), [[escape_cell(c) for c in r] for r in m.cases.rows]))
+            w.para(
+                *table_lines(
+                    list(CASE_HEADERS), [[escape_cell(c) for c in r] for r in m.cases.rows]
+                )
+            )
     a = m.analysis
     if a.points:
         chart = render_chart(
@@ -259,9 +292,12 @@ def _measure(w: _Writer, m: MeasureContent, level: int) -> None:
             )
         if notes:
             w.para(" ".join(notes))
+    from pdsa_tui.report.verdict_tone import measure_icons
+
     head = chart_summary(m)
     verdict = [escape_line(line) for line in a.verdict.splitlines() if line.strip()]
-    w.para(f"**What the chart says** ({head}):")
+    icons = measure_icons(a)
+    w.para(f"**{icons.variation_symbol} {icons.variation_label}: What the chart says** ({head}):")
     w.para(*(f"- {line}" for line in verdict))
     if a.advice:
         w.para(f"*Chart advice:* {escape_inline(a.advice)}")
@@ -270,10 +306,10 @@ def _measure(w: _Writer, m: MeasureContent, level: int) -> None:
         w.para("*Notes on the data:* " + " ".join(escape_inline(n) for n in warnings))
 
 
-def _idea(w: _Writer, i: IdeaContent, level: int, *, with_title: bool = True) -> None:
+def _idea(w: Writer, i: IdeaContent, level: int, *, with_title: bool = True) -> None:
     if with_title:
         w.heading(level, escape_inline(i.idea.title))
-    w.para(*_field_list(i.fields))
+    w.para(*field_list(i.fields))
     rows = [
         [
             str(r.number),
@@ -287,17 +323,21 @@ def _idea(w: _Writer, i: IdeaContent, level: int, *, with_title: bool = True) ->
     ]
     if rows:
         w.para(f"**Ramp of PDSA cycles** ({len(rows)}):")
-        w.para(*_table(["Cycle", "Objective", "Stage", "Planned", "Carried out", "Decision"], rows))
+        w.para(
+            *table_lines(
+                ["Cycle", "Objective", "Stage", "Planned", "Carried out", "Decision"], rows
+            )
+        )
     else:
         w.para("*No PDSA cycles yet.*")
 
 
-def _cycle(w: _Writer, c: CycleContent, level: int) -> None:
+def _cycle(w: Writer, c: CycleContent, level: int) -> None:
     w.para(f"**Objective:** {_value(c.cycle.objective, '')}")
-    w.para(*_field_list(c.facts))
+    w.para(*field_list(c.facts))
     for phase in c.phases:
         w.heading(level, phase.title)
-        w.para(*_field_list(phase.fields))
+        w.para(*field_list(phase.fields))
         if phase.has_tasks_field:
             if phase.tasks:
                 rows = [
@@ -306,7 +346,7 @@ def _cycle(w: _Writer, c: CycleContent, level: int) -> None:
                     for t in phase.tasks
                 ]  # fmt: skip
                 w.para(f"**{phase.tasks_label}:**")
-                w.para(*_table(["Who", "What", "When", "Where"], rows))
+                w.para(*table_lines(["Who", "What", "When", "Where"], rows))
             else:
                 w.para(f"**{phase.tasks_label}:** *{NOT_RECORDED}*")
     w.heading(level, f"Feedback ({c.feedback_count})")

@@ -1,5 +1,9 @@
-"""Safe storage: the TinyDB file, its lock, backups and migrations. No Textual."""
+"""Safe storage: the database file (TinyDB's layout), its lock, backups, merges and migrations.
 
+No Textual. See ARCHITECTURE.md for the parts and the save path.
+"""
+
+from pdsa_tui.store.checks import load_file
 from pdsa_tui.store.errors import (
     DatabaseLockedError,
     DatabaseNotFoundError,
@@ -13,7 +17,7 @@ from pdsa_tui.store.errors import (
 from pdsa_tui.store.files import atomic_write, list_backups, newest_backup
 from pdsa_tui.store.migrations import SCHEMA_VERSION
 from pdsa_tui.store.paths import default_db_path
-from pdsa_tui.store.store import Store, load_file
+from pdsa_tui.store.store import Store
 from pdsa_tui.store.sync import lock_path
 
 __all__ = [

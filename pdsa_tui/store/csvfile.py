@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pdsa_tui.store.errors import CsvFileError
+
 #: How spreadsheet files that are not CSV begin: a zip (.xlsx, .ods) or the old .xls format.
 _WORKBOOKS = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")
 _SAVE_AS = "save it from the spreadsheet as CSV UTF-8 (File > Save As)"
-
-
-class CsvFileError(ValueError):
-    """The file cannot be read as CSV text; the message names it and says what to do."""
 
 
 def read_csv_text(path: Path) -> str:

@@ -12,7 +12,8 @@ from pdsa_tui.model.drivers import (
     SecondaryDriver,
     SpreadEntry,
 )
-from pdsa_tui.store.store import Store, natural_key
+from pdsa_tui.model.order import natural_key
+from pdsa_tui.store.store import Store
 
 
 def primary_drivers(store: Store, aim_id: str) -> list[PrimaryDriver]:

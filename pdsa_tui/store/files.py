@@ -12,21 +12,14 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from pdsa_tui.store.errors import SaveStepError
+
 #: How many daily backups are kept beside a database.
 KEEP_BACKUPS = 10
 PRIVATE = 0o600
 PRIVATE_DIR = 0o700
 #: ``fsync`` of a folder is not supported on some file systems; only these errors mean that.
 _UNSUPPORTED = frozenset({errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EBADF})
-
-
-class SaveStepError(OSError):
-    """An I/O step of a save failed; ``step`` says which, in words for the user."""
-
-    def __init__(self, step: str, exc: OSError) -> None:
-        super().__init__(exc.errno, exc.strerror or str(exc))
-        self.step = step
-        self.filename = exc.filename
 
 
 @contextlib.contextmanager

@@ -12,31 +12,16 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
+from pdsa_tui.model import registry
+
 APP_ID = "pdsa"
 #: The version this code writes.
 SCHEMA_VERSION = 4
 META = "meta"
 #: Per-record history and tombstones (see :mod:`pdsa_tui.store.history`).
 HISTORY = "_history"
-TABLES = (
-    "aims",
-    "measures",
-    "ideas",
-    "cycles",
-    "feedback",
-    "programme",
-    "meetings",
-    "assessments",
-    "answers",
-    "questions",
-    # Driver diagram, evidence, spread and change packages (version 3).
-    "primary_drivers",
-    "secondary_drivers",
-    "evidence_reviews",
-    "spread",
-    "change_packages",
-    "cases",
-)
+#: The record tables, each kept as ``{doc_id: document}``.
+TABLES = registry.TABLES
 
 #: The primary driver that version 3 files the old free-text drivers under, per aim.
 MIGRATED_PRIMARY = "Drivers from before the driver diagram (sort these)"

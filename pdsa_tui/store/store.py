@@ -1,15 +1,18 @@
-"""The database: a TinyDB file behind a small API of model records."""
+"""The open database: records in memory, saved safely to one file that many copies share.
+
+:class:`Store` opens the file (checked by :mod:`.checks`), keeps its records in a
+:class:`~.index.RecordIndex`, and saves through :class:`~.sync.SyncedFile`, merging
+what other copies saved meanwhile (:mod:`.merge`). Conflicts, history and restore
+are :class:`~.versions.Versions` (``store.versions``). The file keeps TinyDB's
+layout (``{table: {doc_id: document}}``), so TinyDB itself can read it.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import errno
 import json
-import math
 import os
-import re
-import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,84 +38,54 @@ from pdsa_tui.model import (
     ref_key,
 )
 from pdsa_tui.model.dates import now_stamp
-from pdsa_tui.model.drivers import (
-    ChangePackage,
-    EvidenceReview,
-    PrimaryDriver,
-    SecondaryDriver,
-    SpreadEntry,
-)
-from pdsa_tui.model.rows import ROW_KINDS, row_problem
+from pdsa_tui.model.drivers import SecondaryDriver
+from pdsa_tui.model.errors import RuleError
+from pdsa_tui.model.order import natural_key
+from pdsa_tui.model.registry import PARENTS, RECORD_CLASSES
 from pdsa_tui.store import migrations
+from pdsa_tui.store.checks import parse_file, read_file, read_only_reason
+from pdsa_tui.store.docs import bury, next_doc_id, same_content
 from pdsa_tui.store.errors import (
     DatabaseLockedError,
     DatabaseNotFoundError,
-    NewerSchemaError,
+    LockFileError,
     NotFoundError,
+    OpenWriteFailedError,
     ReadOnlyError,
     StoreError,
-    UnreadableDatabaseError,
     WriteFailedError,
+    what_to_do,
 )
 from pdsa_tui.store.files import (
     atomic_write,
     daily_backup,
     make_backup,
     make_private_dirs,
-    newest_backup,
     remove_stale_temp_files,
 )
 from pdsa_tui.store.history import add_version, rev_number, version_at
-from pdsa_tui.store.merge import MergeResult, make_rev, merge_docs, merge_live, revs
+from pdsa_tui.store.index import RecordIndex
+from pdsa_tui.store.merge import (
+    MergeResult,
+    index,
+    make_rev,
+    merge_docs,
+    merge_live,
+    merge_offline,
+    revs,
+)
 from pdsa_tui.store.migrations import HISTORY
 from pdsa_tui.store.paths import current_user
 from pdsa_tui.store.storage import encode
-from pdsa_tui.store.sync import LockFileError, SyncedFile
-from pdsa_tui.store.team import TeamMixin, bury, next_doc_id, same_content
+from pdsa_tui.store.sync import SyncedFile
+from pdsa_tui.store.versions import Versions
 
 R = TypeVar("R", bound=Record)
-
-_TYPES: tuple[type[Record], ...] = (
-    Aim,
-    Measure,
-    ChangeIdea,
-    Cycle,
-    Feedback,
-    Programme,
-    Meeting,
-    Assessment,
-    Answer,
-    Question,
-    PrimaryDriver,
-    SecondaryDriver,
-    EvidenceReview,
-    SpreadEntry,
-    ChangePackage,
-    Case,
-)
-_PARENT: dict[type[Record], tuple[str, type[Record]]] = {
-    Measure: ("aim_id", Aim),
-    ChangeIdea: ("aim_id", Aim),
-    Cycle: ("idea_id", ChangeIdea),
-    Feedback: ("cycle_id", Cycle),
-    Answer: ("assessment_id", Assessment),
-    PrimaryDriver: ("aim_id", Aim),
-    SecondaryDriver: ("primary_id", PrimaryDriver),
-    EvidenceReview: ("idea_id", ChangeIdea),
-    SpreadEntry: ("idea_id", ChangeIdea),
-    ChangePackage: ("idea_id", ChangeIdea),
-    Case: ("measure_id", Measure),
-}
-
-
-def natural_key(text: str) -> list[Any]:
-    """Sort 'Aim 10' after 'Aim 2'."""
-    return [int(p) if p.isdigit() else p.lower() for p in re.split(r"(\d+)", text)]
 
 
 def _noun(cls: type[Record]) -> str:
     """How messages name a record type: 'aim', 'change idea', ..."""
-    return _NOUNS.get(cls, cls.__name__.lower())
+    return cls.NOUN
 
 
 def _checked(record: Record, stored: Record | None) -> None:
@@ -132,310 +105,18 @@ def _checked(record: Record, stored: Record | None) -> None:
     record.check()
 
 
-_NOUNS: dict[type[Record], str] = {
-    ChangeIdea: "change idea",
-    PrimaryDriver: "primary driver",
-    SecondaryDriver: "secondary driver",
-    EvidenceReview: "evidence review",
-    SpreadEntry: "spread entry",
-    ChangePackage: "change package",
-}
-
-
-class OpenWriteFailedError(WriteFailedError, OSError):
-    """Opening for writing needed a write (the day's backup, a migration) that failed.
-
-    Also an :class:`OSError`, as the failure was before this class existed.
-    """
-
-    def __init__(self, path: Path, exc: OSError) -> None:
-        reason = exc.strerror or str(exc)
-        super().__init__(
-            f"{path}: could not make its backup before opening it for writing ({reason}). "
-            f"The file has not been changed. {what_to_do(exc)} "
-            "Or open it read-only (pdsa --read-only)."
-        )
-
-
-def what_to_do(exc: OSError) -> str:
-    """What the user can do about a failed write, by its cause."""
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return "Free some space on that disk and try again."
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return "Choose a folder you can write to, or ask for write permission."
-    return "Check the disk and try again."
-
-
-def read_only_reason(path: Path) -> str:
-    """Why ``path`` can only be opened read-only (its or its folder's permissions), or ''."""
-    try:
-        mode = path.stat().st_mode
-    except OSError:
-        return ""
-    if not mode & 0o222 or not os.access(path, os.W_OK):
-        return (
-            f"the file is read-only (permissions {stat.filemode(mode)}); "
-            f"to edit it, make it writable first (chmod u+w {path})"
-        )
-    folder = path.parent
-    try:
-        folder_mode = folder.stat().st_mode
-    except OSError:
-        return ""
-    if not folder_mode & 0o222 or not os.access(folder, os.W_OK | os.X_OK):
-        return (
-            f"its folder {folder} is read-only, so no save could replace the file; "
-            "to edit it, copy it to a folder you can write to"
-        )
-    return ""
-
-
-def read_file(path: Path) -> bytes:
-    """The bytes of a database file, with a clear error when it cannot be read."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise DatabaseNotFoundError(f"{path}: no such database file") from None
-    except IsADirectoryError:
-        raise UnreadableDatabaseError(path, "it is a folder, not a file", None) from None
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot be read ({exc.strerror or exc})") from None
-
-
-def load_file(path: Path) -> dict[str, Any]:
-    """Read and check a database file without changing it.
-
-    Raises :class:`UnreadableDatabaseError` (empty, not JSON, not ours) or
-    :class:`NewerSchemaError`, each naming the file and its newest backup.
-    """
-    return parse_file(path, read_file(path))
-
-
-def parse_file(
-    path: Path, raw: bytes, *, known: dict[tuple[str, str], str] | None = None
-) -> dict[str, Any]:
-    """Check and parse the bytes ``raw`` of the database file ``path`` (see :func:`load_file`).
-
-    Records whose ``(table, id)`` has the same rev in ``known`` were checked before
-    (this copy holds them already) and are not checked again.
-    """
-
-    def bad(problem: str) -> UnreadableDatabaseError:
-        return UnreadableDatabaseError(path, problem, newest_backup(path))
-
-    if not raw.strip():
-        raise bad("it is empty (0 bytes)" if not raw else "it holds only blank space")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise bad(f"it is not a text file (byte {exc.start} is not UTF-8)") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise bad(
-            f"it is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
-            "it may have been cut short or edited by hand"
-        ) from None
-    except RecursionError:
-        raise bad("it is not a pdsa database (its JSON is nested too deeply)") from None
-    # A newer version may lay its tables out differently: say "newer" before checking shape.
-    version = migrations.schema_version(data) if isinstance(data, dict) else None
-    if version is None or version <= migrations.SCHEMA_VERSION:
-        problem = migrations.shape_problem(data)
-        if problem:
-            raise bad(problem)
-    assert version is not None
-    if version > migrations.SCHEMA_VERSION:
-        raise NewerSchemaError(
-            path,
-            f"it was written by a newer pdsa (schema version {version}; this pdsa reads up to "
-            f"{migrations.SCHEMA_VERSION}); upgrade pdsa to open it",
-            newest_backup(path),
-        )
-    problem = _records_problem(data, version, known or {})
-    if problem:
-        raise bad(problem)
-    return data
-
-
-def _is_doc_key(key: str) -> bool:
-    """A TinyDB document key as TinyDB writes it: ASCII digits, no leading zero.
-
-    "01" and "1" would become one document; "²" passes ``isdigit`` but not ``int``.
-    """
-    return key.isascii() and key.isdigit() and str(int(key)) == key
-
-
-def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
-
-
-def _is_iso_date(value: Any) -> bool:
-    if not isinstance(value, str):
-        return False
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
-def _is_str_list(value: Any) -> bool:
-    return isinstance(value, list) and all(isinstance(v, str) for v in value)
-
-
-def _point_problem(point: Any) -> str | None:
-    if not isinstance(point, dict):
-        return "is not an object"
-    if not _is_iso_date(point.get("date")):
-        return f"has date {point.get('date')!r}, not an ISO date (yyyy-mm-dd)"
-    for key in ("value", "numerator", "denominator"):
-        if point.get(key) is not None and not _is_number(point[key]):
-            return f"has {key} {point[key]!r}, not a number"
-    for key, kind in (("note", str), ("id", str), ("rebase_after", bool), ("baseline_end", bool)):
-        if key in point and not isinstance(point[key], kind):
-            return f"has {key} {point[key]!r}, not {'text' if kind is str else 'true/false'}"
-    return None
-
-
-def _value_problem(kind: str, value: Any, version: int) -> str | None:
-    """Why a stored value cannot be a field of ``kind``, or None if it can."""
-    if kind in ("text", "longtext", "choice"):
-        return None if isinstance(value, str) else "is not text"
-    if kind in ("number", "percent"):
-        return None if value is None or _is_number(value) else "is not a number"
-    if kind == "date":
-        return None if value is None or _is_iso_date(value) else "is not an ISO date (yyyy-mm-dd)"
-    if kind == "list":
-        return None if _is_str_list(value) else "is not a list of text"
-    if kind == "tasks":
-        if version < 2 and isinstance(value, str):
-            return None  # version 1 kept tasks as text; the migration turns it into a list
-        ok = isinstance(value, list) and all(
-            isinstance(t, dict) and all(isinstance(v, str) for v in t.values()) for t in value
-        )
-        return None if ok else "is not a list of tasks"
-    if kind in ROW_KINDS:
-        return row_problem(kind, value)
-    if kind == "points":
-        if not isinstance(value, list):
-            return "is not a list of data points"
-        seen: dict[str, int] = {}
-        for i, point in enumerate(value, start=1):
-            why = _point_problem(point)
-            if why:
-                return f"point {i} {why}"
-            pid = point.get("id")
-            if pid is not None and pid in seen:
-                return f"points {seen[pid]} and {i} share id {pid}"
-            if pid is not None:
-                seen[pid] = i
-    return None
-
-
-def _field_kinds(cls: type[Record]) -> dict[str, str]:
-    kinds = {f.name: f.metadata.get("kind", "internal") for f in dataclasses.fields(cls)}
-    for name in (
-        "id",
-        "created",
-        "updated",
-        "aim_id",
-        "idea_id",
-        "cycle_id",
-        "assessment_id",
-        "primary_id",
-        "measure_id",
-    ):
-        if name in kinds:
-            kinds[name] = "id"
-    if cls is Cycle:
-        kinds["number"] = "int"
-        kinds["adapted_from"] = "optional-id"
-    if cls is Answer:
-        kinds["question"] = "id"
-    for name, kind in kinds.items():
-        if kind == "date-internal":
-            kinds[name] = "date"
-    return kinds
-
-
-_BY_TABLE: dict[str, type[Record]] = {cls.TABLE: cls for cls in _TYPES}
-_TEXT_KINDS = frozenset({"text", "longtext", "choice", "id", "optional-id"})
-_NULLABLE_KINDS = frozenset({"number", "percent", "date", "optional-id"})
-_KINDS: dict[str, tuple[type[Record], dict[str, str]]] = {
-    cls.TABLE: (cls, _field_kinds(cls)) for cls in _TYPES
-}
-
-
-def _records_problem(
-    data: dict[str, Any], version: int, known: dict[tuple[str, str], str]
-) -> str | None:
-    """Why a record's stored fields would break pdsa later, naming table, record and field.
-
-    A file whose records have the wrong types (a date that is not a date, a number
-    stored as text, a link missing) is refused at open rather than crashing a screen.
-    """
-    for table, (cls, kinds) in _KINDS.items():
-        docs = data.get(table, {})
-        seen_ids: dict[Any, str] = {}
-        for doc_id, doc in docs.items():
-            where = f"record {doc_id} of table '{table}'"
-            if not _is_doc_key(doc_id):
-                return (
-                    f"{where} has a key that is not a number (keys are whole numbers "
-                    "such as 12, without leading zeros)"
-                )
-            rid = doc.get("id")
-            if rid in seen_ids:
-                return f"records {seen_ids[rid]} and {doc_id} of table '{table}' share id {rid}"
-            seen_ids[rid] = doc_id
-            if known and known.get((table, rid)) == doc.get("rev"):
-                continue  # this copy holds that very version: it was checked when read
-            link = _PARENT.get(cls)
-            if link is not None and not isinstance(doc.get(link[0]), str):
-                return f"{where} (id {doc.get('id')}) has no {link[0]} (the record it belongs to)"
-            for name, value in doc.items():
-                kind = kinds.get(name)
-                if kind is None:
-                    continue  # a field from a newer pdsa: kept as it is
-                # The common cases first, checked fast: text, a date, an empty value.
-                if value.__class__ is str:
-                    if kind in _TEXT_KINDS:
-                        continue
-                    if kind == "date":
-                        try:
-                            dt.date.fromisoformat(value)
-                            continue
-                        except ValueError:
-                            pass
-                elif (value is None and kind in _NULLABLE_KINDS) or (
-                    kind == "list"
-                    and value.__class__ is list
-                    and all(v.__class__ is str for v in value)
-                ):
-                    continue
-                if kind == "id":
-                    why = None if isinstance(value, str) else "is not text"
-                elif kind == "optional-id":
-                    why = None if value is None or isinstance(value, str) else "is not text"
-                elif kind == "int":
-                    ok = isinstance(value, int) and not isinstance(value, bool)
-                    why = None if ok else "is not a whole number"
-                else:
-                    why = _value_problem(kind, value, version)
-                if why:
-                    shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
-                    shown = "" if kind == "points" else f" ({shown})"
-                    return f"{where} (id {doc.get('id')}): field '{name}' {why}{shown}"
-    return None
-
-
-class Store(TeamMixin):
+class Store:
     """An open pdsa database, shared safely with any other copies of pdsa using the file.
 
     Records returned by queries are shared with the store's cache: treat them
     as read-only and save changed copies (``dataclasses.replace``). Every save
     merges what other copies saved since this one last read the file.
+
+    The save path: :meth:`save` validates the record, applies its own rules
+    (``before_save``), writes its document and history into memory, then
+    :meth:`_commit` asks :class:`SyncedFile` to save; under the lock it reads the
+    file, and if another copy changed it, :meth:`_merge_in` merges theirs into
+    memory (:func:`merge_live`) and refreshes the index before the atomic write.
     """
 
     def __init__(
@@ -461,13 +142,9 @@ class Store(TeamMixin):
         self._batch_depth = 0
         self._dirty = False
         self._saves = 0
-        self._cache: dict[type[Record], dict[str, Record]] = {}
-        self._doc_ids: dict[type[Record], dict[str, str]] = {}
-        #: For each record type that belongs to another (see ``_PARENT``): its records
-        #: by the id of the record they belong to, so a query of one idea's cycles or
-        #: one cycle's feedback does not scan the whole table.
-        self._by_parent: dict[type[Record], dict[str, dict[str, Record]]] = {}
-        self._rebuild()
+        self._index = RecordIndex()
+        self._index.rebuild(data)
+        self._cache = self._index.records
         #: Each record's rev in the file as this copy last read or wrote it.
         self._base_revs = revs(data)
         #: Records changed in memory since the last save.
@@ -476,6 +153,8 @@ class Store(TeamMixin):
         self.version = 0
         #: Changes merged in from other copies, not yet shown to the user.
         self.incoming: list[MergeResult] = []
+        #: Conflicts, history, restore and merging another copy.
+        self.versions = Versions(self)
 
     # -- opening and closing ----------------------------------------------
     @classmethod
@@ -593,76 +272,11 @@ class Store(TeamMixin):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # -- cache -------------------------------------------------------------
-    def _rebuild(self) -> None:
-        data = self._data
-        for cls in _TYPES:
-            table = data.get(cls.TABLE, {})
-            cache: dict[str, Record] = {}
-            doc_ids: dict[str, str] = {}
-            for doc_id, doc in table.items():
-                rec = cls.from_dict(doc)
-                cache[rec.id] = rec
-                doc_ids[rec.id] = doc_id
-            self._cache[cls] = cache
-            self._doc_ids[cls] = doc_ids
-            link = _PARENT.get(cls)
-            if link is not None:
-                groups: dict[str, dict[str, Record]] = {}
-                attr = link[0]
-                for rid, rec in cache.items():
-                    groups.setdefault(getattr(rec, attr), {})[rid] = rec
-                self._by_parent[cls] = groups
-
-    def _put(self, cls: type[Record], rec: Record) -> None:
-        """Cache ``rec`` (new or replacing the record with its id), keeping the index."""
-        cache = self._cache[cls]
-        link = _PARENT.get(cls)
-        if link is not None:
-            old = cache.get(rec.id)
-            if old is not None:
-                self._unlink(cls, link[0], old)
-            self._by_parent[cls].setdefault(getattr(rec, link[0]), {})[rec.id] = rec
-        cache[rec.id] = rec
-
-    def _drop(self, cls: type[Record], rid: str) -> None:
-        """Remove record ``rid`` from the cache and the index (if cached)."""
-        old = self._cache[cls].pop(rid, None)
-        self._doc_ids[cls].pop(rid, None)
-        link = _PARENT.get(cls)
-        if old is not None and link is not None:
-            self._unlink(cls, link[0], old)
-
-    def _unlink(self, cls: type[Record], attr: str, rec: Record) -> None:
-        groups = self._by_parent[cls]
-        parent_id = getattr(rec, attr)
-        group = groups.get(parent_id)
-        if group is not None:
-            group.pop(rec.id, None)
-            if not group:
-                del groups[parent_id]
-
     def _of(self, cls: type[R], parent_id: str) -> list[R]:
-        """The records of type ``cls`` that belong to the record ``parent_id``, unsorted."""
-        return list(self._by_parent[cls].get(parent_id, {}).values())  # type: ignore[arg-type]
+        return self._index.of(cls, parent_id)
 
     def _recache(self, keys: Iterable[tuple[str, str]]) -> None:
-        """Update the cache for the records ``keys`` (``(table, id)``) only."""
-        by_table: dict[str, list[str]] = {}
-        for table, rid in keys:
-            by_table.setdefault(table, []).append(rid)
-        for table, ids in by_table.items():
-            cls = _BY_TABLE.get(table)
-            if cls is None:
-                continue  # a table this pdsa does not show: kept and merged as it is
-            where = {doc.get("id"): doc_id for doc_id, doc in self._data.get(table, {}).items()}
-            for rid in ids:
-                doc_id = where.get(rid)
-                if doc_id is None:
-                    self._drop(cls, rid)
-                else:
-                    self._put(cls, cls.from_dict(self._data[table][doc_id]))
-                    self._doc_ids[cls][rid] = doc_id
+        self._index.refresh(self._data, keys)
 
     def _base(self) -> dict[str, Any]:
         """The file as this copy last read or wrote it (parsed again: rarely needed)."""
@@ -677,7 +291,8 @@ class Store(TeamMixin):
         self._dirty = False
         self._touched.clear()
         self._base_revs = revs(self._data)
-        self._rebuild()
+        self._index.rebuild(self._data)
+        self._cache = self._index.records
         self.version += 1
 
     def _theirs(self, raw: bytes) -> dict[str, Any]:
@@ -707,18 +322,7 @@ class Store(TeamMixin):
                 self._base_revs[key] = str(doc.get("rev", ""))
 
     def _doc_of(self, table: str, rid: str) -> dict[str, Any] | None:
-        """The stored document of record ``rid`` of ``table`` (any table), or None."""
-        rows = self._data.get(table)
-        if not isinstance(rows, dict):
-            return None
-        cls = _BY_TABLE.get(table)
-        if cls is not None:
-            doc_id = self._doc_ids[cls].get(rid)
-            doc = rows.get(doc_id) if doc_id is not None else None
-            if isinstance(doc, dict) and doc.get("id") == rid:
-                return doc
-        found = next((d for d in rows.values() if isinstance(d, dict) and d.get("id") == rid), None)
-        return found
+        return self._index.doc_of(self._data, table, rid)
 
     def refresh(self) -> MergeResult:
         """Take in what other copies saved since this one last looked; say what changed.
@@ -761,7 +365,7 @@ class Store(TeamMixin):
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """Make the writes in the block one save: all of them land, or none."""
-        self._writable()
+        self.check_writable()
         self._batch_depth += 1
         try:
             yield
@@ -779,11 +383,53 @@ class Store(TeamMixin):
         """How many saves reached the disk since opening."""
         return self._saves
 
-    def _writable(self) -> None:
+    def check_writable(self) -> None:
+        """Raise :class:`ReadOnlyError` if this copy may not save."""
         if self.read_only:
             raise ReadOnlyError(
                 f"{self.path} is open read-only ({self.read_only_reason}); nothing was saved"
             )
+
+    # -- raw documents (the file's layout), for versions and merging ----------------
+    def raw_records(self) -> dict[tuple[str, str], tuple[str, dict[str, Any]]]:
+        """``{(table, id): (doc_id, document)}`` of every live record, every table."""
+        return index(self._data)
+
+    def raw_doc(self, record_id: str) -> dict[str, Any] | None:
+        """The stored document of a live record of a known table, or None."""
+        for cls, ids in self._index.doc_ids.items():
+            doc_id = ids.get(record_id)
+            if doc_id is not None:
+                doc: dict[str, Any] = self._data[cls.TABLE][doc_id]
+                return doc
+        return None
+
+    def history_table(self) -> dict[str, Any]:
+        """Every record's past versions and tombstones, by record id (changes are saved)."""
+        hist: dict[str, Any] = self._data.setdefault(HISTORY, {})
+        return hist
+
+    def write_raw(self, table: str, doc_id: str | None, doc: dict[str, Any]) -> None:
+        """Store ``doc`` as document ``doc_id`` of ``table`` (None: a new key) and save it."""
+        rows = self._data.setdefault(table, {})
+        rows[doc_id if doc_id is not None else next_doc_id(rows)] = doc
+        key = (table, str(doc["id"]))
+        self._touched.add(key)
+        self._recache([key])
+        self._commit()
+        self.version += 1
+
+    def merge_copy(self, theirs: dict[str, Any], *, dry_run: bool = False) -> MergeResult:
+        """Merge another copy's checked, migrated data into this one (and save)."""
+        if dry_run:
+            return merge_offline(json.loads(json.dumps(self._data)), theirs)
+        result = merge_offline(self._data, theirs)
+        if result.changed:
+            self._touched.update(result.changed)
+            self._recache(result.changed)
+            self._commit()
+            self.version += 1
+        return result
 
     # -- queries -------------------------------------------------------------
     def get(self, cls: type[R], record_id: str) -> R:
@@ -836,6 +482,10 @@ class Store(TeamMixin):
             (c for i in self._of(ChangeIdea, aim_id) for c in self._of(Cycle, i.id)),
             key=lambda c: (c.idea_id, c.number),
         )
+
+    def belonging_to(self, cls: type[R], owner_id: str) -> list[R]:
+        """The records of type ``cls`` that belong to the record ``owner_id``, unsorted."""
+        return self._of(cls, owner_id)
 
     def feedback(self, cycle_id: str | None = None) -> list[Feedback]:
         """Feedback (of one cycle), oldest first."""
@@ -917,7 +567,7 @@ class Store(TeamMixin):
 
     def parent_of(self, record: Record) -> Record | None:
         """The record ``record`` belongs to, if any."""
-        link = _PARENT.get(type(record))
+        link = PARENTS.get(type(record))
         if link is None:
             return None
         return self._cache[link[1]].get(getattr(record, link[0]))
@@ -925,9 +575,9 @@ class Store(TeamMixin):
     def children(self, record: Record) -> list[Record]:
         """The records that belong directly to ``record``."""
         out: list[Record] = []
-        for cls, (_attr, parent) in _PARENT.items():
+        for cls, (_attr, parent) in PARENTS.items():
             if isinstance(record, parent):
-                out.extend(self._by_parent[cls].get(record.id, {}).values())
+                out.extend(self._index.of(cls, record.id))
         return out
 
     def dependents(self, record: Record) -> dict[str, int]:
@@ -944,15 +594,16 @@ class Store(TeamMixin):
     def save(self, record: R) -> R:
         """Validate and save ``record`` (insert or update); return what was stored.
 
-        A new cycle gets the next number in its change idea's ramp. A record
+        The record's own rules apply first (``before_save``: a new cycle gets the
+        next number in its change idea's ramp, a second programme is refused). A record
         edited from an older version (``rev``) than the one stored now (another
         copy saved it meanwhile) is merged field by field with the stored one.
         Raises :class:`ValidationError` (nothing written) or a :class:`StoreError`.
         """
-        self._writable()
+        self.check_writable()
         cls = type(record)
         _checked(record, self._cache[cls].get(record.id))
-        link = _PARENT.get(cls)
+        link = PARENTS.get(cls)
         if link is not None:
             parent_id = getattr(record, link[0])
             if parent_id not in self._cache[link[1]]:
@@ -960,18 +611,17 @@ class Store(TeamMixin):
                     f"{_noun(cls).capitalize()} belongs to {_noun(link[1])} {parent_id!r}, "
                     "which does not exist"
                 )
-        existing = self._cache[cls].get(record.id)
-        if isinstance(record, Programme) and existing is None and self._cache[Programme]:
-            raise StoreError("this file already has a programme (one per file); edit that one")
+        existing = self.lookup(cls, record.id)
+        try:
+            record = record.before_save(existing, self)  # the record's own rules
+        except RuleError as exc:
+            raise StoreError(str(exc)) from None
         changes: dict[str, Any] = {"updated": now_stamp(), "updated_by": self.user}
         if existing is not None:
             changes["created"] = existing.created
-        if isinstance(record, Cycle) and record.number <= 0:
-            numbers = [c.number for c in self.cycles(record.idea_id)]
-            changes["number"] = max(numbers, default=0) + 1
         doc = dataclasses.replace(record, **changes).to_dict()
         table = self._data.setdefault(cls.TABLE, {})
-        doc_id = self._doc_ids[cls].get(record.id)
+        doc_id = self._index.doc_ids[cls].get(record.id)
         old = table.get(doc_id) if doc_id is not None else None
         if old is None:
             doc_id = next_doc_id(table)
@@ -984,23 +634,18 @@ class Store(TeamMixin):
                 return existing  # type: ignore[return-value]
             else:
                 doc["rev"] = make_rev(rev_number(old.get("rev")) + 1, doc)
-            add_version(self._history(), record.id, cls.TABLE, old, doc)
+            add_version(self.history_table(), record.id, cls.TABLE, old, doc)
         assert doc_id is not None
         table[doc_id] = doc
         self._touched.add((cls.TABLE, record.id))
-        self._doc_ids[cls][record.id] = doc_id
-        self._put(cls, cls.from_dict(doc))
+        self._index.put(cls, cls.from_dict(doc), doc_id)
         self._commit()
         self.version += 1
         return self.get(cls, record.id)
 
-    def _history(self) -> dict[str, Any]:
-        hist: dict[str, Any] = self._data.setdefault(HISTORY, {})
-        return hist
-
     def _merge_stale(self, table: str, old: dict[str, Any], doc: dict[str, Any], rev: str) -> Any:
         """``doc`` was edited from version ``rev``; ``old`` is newer: merge both."""
-        base = version_at(old, self._history().get(doc["id"]), rev)
+        base = version_at(old, self.history_table().get(doc["id"]), rev)
         # The edit being saved now is the newest: it wins a same-field conflict.
         mine = {**doc, "rev": f"{rev_number(old.get('rev')) + 1}-"}
         mine.pop("_conflicts", None)
@@ -1014,31 +659,27 @@ class Store(TeamMixin):
         history, so it can be restored and never comes back from an older copy.
         Returns the counts deleted.
         """
-        self._writable()
-        doomed: list[Record] = [record]
-        if isinstance(record, Question):
-            # A question's answers go with it (they name it, not belong to it).
-            doomed += [a for a in self.all(Answer) if a.question == record.id]
+        self.check_writable()
+        doomed: list[Record] = [record, *record.deleted_with(self)]
         stack = self.children(record)
         while stack:
             rec = stack.pop()
             doomed.append(rec)
             stack.extend(self.children(rec))
         counts: dict[str, int] = {}
-        # Ideas outlive the secondary driver they worked on: they are unlinked, not deleted.
-        gone = {r.id for r in doomed if isinstance(r, SecondaryDriver)}
-        orphans = [i for i in self.all(ChangeIdea) if gone and i.driver_id in gone]
+        # Records that outlive one being deleted (ideas of a secondary driver) are unlinked.
+        unlinked = [u for rec in doomed for u in rec.unlinked_on_delete(self)]
         stamp = now_stamp()
         with self.transaction():
-            for idea in orphans:
-                self.save(dataclasses.replace(idea, driver_id=""))
+            for rec in unlinked:
+                self.save(rec)
             for rec in doomed:
                 cls = type(rec)
-                doc_id = self._doc_ids[cls].get(rec.id)
-                self._drop(cls, rec.id)
+                doc_id = self._index.doc_ids[cls].get(rec.id)
+                self._index.drop(cls, rec.id)
                 old = self._data[cls.TABLE].pop(doc_id, None) if doc_id is not None else None
                 if old is not None:
-                    bury(self._history(), cls.TABLE, old, stamp, self.user)
+                    bury(self.history_table(), cls.TABLE, old, stamp, self.user)
                     self._touched.add((cls.TABLE, rec.id))
                 counts[cls.TABLE] = counts.get(cls.TABLE, 0) + 1
             self._dirty = True
@@ -1139,14 +780,14 @@ class Store(TeamMixin):
     # -- health ----------------------------------------------------------------
     def counts(self) -> dict[str, int]:
         """Records per table, with data points counted too."""
-        out = {cls.TABLE: self.count(cls) for cls in _TYPES}
+        out = {cls.TABLE: self.count(cls) for cls in RECORD_CLASSES}
         out["points"] = sum(len(m.points) for m in self.all(Measure))
         return out
 
     def problems(self) -> list[str]:
         """What is wrong inside the database: broken links, invalid records, duplicate numbers."""
         found: list[str] = []
-        for cls, (attr, parent) in _PARENT.items():
+        for cls, (attr, parent) in PARENTS.items():
             for rec in self._cache[cls].values():
                 if getattr(rec, attr) not in self._cache[parent]:
                     found.append(
@@ -1158,7 +799,7 @@ class Store(TeamMixin):
                 found.append(
                     f"Change idea {idea.id} points to missing secondary driver {idea.driver_id!r}"
                 )
-        for cls in _TYPES:
+        for cls in RECORD_CLASSES:
             for rec in self._cache[cls].values():
                 for err in rec.validate():
                     found.append(f"{_noun(cls).capitalize()} {rec.id}: {err}")

@@ -17,18 +17,19 @@ from typing import Any
 
 import filelock
 
-from pdsa_tui.store.errors import DatabaseLockedError, WriteFailedError
+from pdsa_tui.store.errors import (
+    DatabaseLockedError,
+    LockFileError,
+    WriteFailedError,
+    save_failed_text,
+)
 from pdsa_tui.store.files import atomic_write
-from pdsa_tui.store.storage import encode, save_failed_text
+from pdsa_tui.store.storage import encode
 
 #: Seconds a save waits for another copy's save to finish.
 BUSY_WAIT = 5.0
 
 Signature = tuple[int, int, int, int]
-
-
-class LockFileError(WriteFailedError):
-    """The lock file beside the database cannot be made (a read-only folder...)."""
 
 
 def lock_path(path: Path) -> Path:

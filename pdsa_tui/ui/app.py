@@ -22,6 +22,7 @@ from textual.widgets import Static
 from pdsa_tui.memory import paused_gc
 from pdsa_tui.model.safetext import visible
 from pdsa_tui.store import DatabaseNotFoundError, Store, StoreError
+from pdsa_tui.ui import styles
 from pdsa_tui.ui.visible_filter import VisibleControls
 from pdsa_tui.ui.widgets.footer import KeyFooter
 from pdsa_tui.ui.widgets.guards import GuardedHeader
@@ -67,7 +68,7 @@ class WelcomeScreen(Screen[None]):
 class PdsaApp(App[None]):
     """Plan, log, review and report PDSA cycles."""
 
-    CSS_PATH = "app.tcss"
+    CSS_PATH = styles.path("app.tcss")
     TITLE = "pdsa"
 
     BINDINGS = [
@@ -152,6 +153,17 @@ class PdsaApp(App[None]):
                 out.append(screen)
         return out
 
+    def copy_to_clipboard(self, text: str) -> None:
+        """Copy ``text``; in a browser that cannot take it, say so instead of doing nothing."""
+        if self.is_web:
+            from pdsa_tui.ui.web import CLIPBOARD_MESSAGE, clipboard_refused
+
+            if clipboard_refused():
+                self._clipboard = text  # still pastes within the app
+                self.notify(CLIPBOARD_MESSAGE, title="Not copied", severity="warning")
+                return
+        super().copy_to_clipboard(text)
+
     async def on_event(self, event: events.Event) -> None:
         """Drop keys that arrive after quitting began (``q`` then ``e`` in one read).
 
@@ -164,7 +176,7 @@ class PdsaApp(App[None]):
 
     async def action_quit(self) -> None:
         """Quit; first ask, as escape does, when any screen holds unsaved typing."""
-        from pdsa_tui.ui.modals import ConfirmScreen
+        from pdsa_tui.ui.dialogs.modals import ConfirmScreen
 
         if not self.unsaved_screens():
             self.exit()
@@ -243,7 +255,7 @@ class PdsaApp(App[None]):
 
     def action_help(self) -> None:
         """Help for the screen on top (F1 on the help itself closes it)."""
-        from pdsa_tui.ui.modals import HelpScreen
+        from pdsa_tui.ui.dialogs.modals import HelpScreen
 
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss(None)
@@ -252,21 +264,21 @@ class PdsaApp(App[None]):
 
     def action_conflicts(self) -> None:
         """Show the conflicts to resolve."""
-        from pdsa_tui.ui.screens.team import ConflictsScreen
+        from pdsa_tui.ui.screens.versions import ConflictsScreen
 
         if self.store is not None:
             self.push_screen(ConflictsScreen())
 
     def action_changes(self) -> None:
         """Show recent changes and deleted records."""
-        from pdsa_tui.ui.screens.team import ChangesScreen
+        from pdsa_tui.ui.screens.versions import ChangesScreen
 
         if self.store is not None:
             self.push_screen(ChangesScreen())
 
     def action_merge(self) -> None:
         """Ask for another copy of the database and merge it into this one."""
-        from pdsa_tui.ui.modals import PromptScreen
+        from pdsa_tui.ui.dialogs.modals import PromptScreen
         from pdsa_tui.ui.screens.base import PdsaScreen
 
         store = self.store
@@ -280,7 +292,7 @@ class PdsaApp(App[None]):
             if not name or not name.strip() or store is None:
                 return
             try:
-                result = store.merge_file(Path(name.strip()).expanduser())
+                result = store.versions.merge_file(Path(name.strip()).expanduser())
             except StoreError as exc:
                 self.notify(str(exc), title="Not merged", severity="error", timeout=15)
                 return
@@ -334,7 +346,7 @@ class PdsaApp(App[None]):
         while len(self.screen_stack) > 2 and not isinstance(self.screen, OverviewScreen):
             self.pop_screen()
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if self.store is None:
             return

@@ -20,7 +20,7 @@ from pdsa_tui.analysis.measures import (
     marker_notes,
     thin_markers,
 )
-from pdsa_tui.model import Aim, Case, ChangeIdea, Measure, choices, format_date
+from pdsa_tui.model import Aim, Case, ChangeIdea, Cycle, Measure, choices, format_date
 from pdsa_tui.model.dates import today
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.summaries import signal_label, stage_counts, stage_summary, time_left
@@ -184,7 +184,7 @@ class AimScreen(PdsaScreen):
         if pending:
             self.call_after_refresh(self._analyse_later, self._drawn, pending, now)
 
-        by_idea: dict[str, list] = {}
+        by_idea: dict[str, list[Cycle]] = {}
         for c in cycles:
             by_idea.setdefault(c.idea_id, []).append(c)
         idea_rows = []

@@ -13,38 +13,22 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from pdsa_tui.model import ChangeIdea, Record
+from pdsa_tui.model.registry import counted
 from pdsa_tui.store import ReadOnlyError, Store, StoreError
 from pdsa_tui.ui.widgets.footer import KeyFooter
 from pdsa_tui.ui.widgets.guards import GuardedHeader
 
-# The forms and dialogs (pdsa_tui.ui.modals: fields, option lists, the file picker) are
+# The forms and dialogs (pdsa_tui.ui.dialogs.modals: fields, option lists, the file picker) are
 # imported when one first opens, not at start: the first screen needs none of them.
 if TYPE_CHECKING:
     from pdsa_tui.ui.app import PdsaApp
 
 R = TypeVar("R", bound=Record)
 
-_TABLE_NAMES = {
-    "measures": ("measure", "measures"),
-    "ideas": ("change idea", "change ideas"),
-    "cycles": ("PDSA cycle", "PDSA cycles"),
-    "feedback": ("feedback entry", "feedback entries"),
-    "aims": ("aim", "aims"),
-    "primary_drivers": ("primary driver", "primary drivers"),
-    "secondary_drivers": ("secondary driver", "secondary drivers"),
-    "evidence_reviews": ("evidence review", "evidence reviews"),
-    "spread": ("spread entry", "spread entries"),
-    "change_packages": ("change package", "change packages"),
-    "cases": ("case", "cases"),
-}
-
 
 def describe_counts(counts: dict[str, int]) -> str:
     """'3 measures, 2 change ideas and 5 PDSA cycles'."""
-    parts = []
-    for table, n in counts.items():
-        one, many = _TABLE_NAMES.get(table, (table, table))
-        parts.append(f"{n} {one if n == 1 else many}")
+    parts = [counted(table, n) for table, n in counts.items()]
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + " and " + parts[-1]
@@ -133,9 +117,9 @@ class PdsaScreen(Screen[None]):
         """Save through the store; raise :class:`StoreError` so forms can show it."""
         if self.store.read_only:
             raise ReadOnlyError(f"Read-only: {self.store.read_only_reason}; nothing was saved.")
-        before = self.store.open_conflicts(record.id)
+        before = self.store.versions.open_conflicts(record.id)
         saved = self.store.save(record)
-        if self.store.open_conflicts(record.id) > before:
+        if self.store.versions.open_conflicts(record.id) > before:
             self.notify(
                 "Another copy changed the same field meanwhile: both values are kept as a "
                 "conflict. Press C to choose.",
@@ -173,11 +157,11 @@ class PdsaScreen(Screen[None]):
                 and saved.status == "implementing"
                 and getattr(record, "status", "") != "implementing"
             ):
-                from pdsa_tui.ui.screens.evidence import offer_evidence
+                from pdsa_tui.ui.dialogs.evidence import offer_evidence
 
                 offer_evidence(self, saved.id, "implementing")
 
-        from pdsa_tui.ui.modals import RecordForm
+        from pdsa_tui.ui.dialogs.modals import RecordForm
 
         self.app.push_screen(RecordForm(title, record, save or self.save, **form_options), done)
 
@@ -206,7 +190,7 @@ class PdsaScreen(Screen[None]):
             if then is not None:
                 then()
 
-        from pdsa_tui.ui.modals import ConfirmScreen
+        from pdsa_tui.ui.dialogs.modals import ConfirmScreen
 
         self.app.push_screen(ConfirmScreen(question, yes="Delete", danger=True), answer)
 
@@ -246,30 +230,35 @@ class PdsaScreen(Screen[None]):
             if name and name.strip():
                 write(Path(name.strip()).expanduser(), format_of(name, allowed))
 
-        from pdsa_tui.ui.modals import PromptScreen
+        from pdsa_tui.ui.dialogs.modals import PromptScreen
 
+        web = self.app.is_web  # served to a browser: the file downloads there
         prompt = PromptScreen(
             title,
-            str(Path.cwd() / suggested),
+            suggested if web else str(Path.cwd() / suggested),
             help=f"The extension chooses the format ({extensions_text(allowed)}). "
-            "Enter exports, esc cancels.",
+            + (
+                "Enter downloads it to your browser, esc cancels."
+                if web
+                else "Enter exports, esc cancels."
+            ),
             check=problem,
         )
         self.app.push_screen(prompt, chosen)
 
     def _write(self, path: Path, fmt: str, what: dict[str, Any], *, force: bool) -> None:
         """Export ``what`` to ``path``; an existing file is replaced only after asking."""
-        from pdsa_tui.report.export import export_text, write_export
+        from pdsa_tui.report.papers import export_bytes
 
         try:
-            write_export(path, export_text(self.store, fmt=fmt, **what), force=force)
+            done = self.export_file(path, export_bytes(self.store, fmt=fmt, **what), force=force)
         except FileExistsError:
 
             def answer(yes: bool | None) -> None:
                 if yes:
                     self._write(path, fmt, what, force=True)
 
-            from pdsa_tui.ui.modals import ConfirmScreen
+            from pdsa_tui.ui.dialogs.modals import ConfirmScreen
 
             self.app.push_screen(
                 ConfirmScreen(f"{path} exists. Replace it?", yes="Replace", danger=True), answer
@@ -278,12 +267,23 @@ class PdsaScreen(Screen[None]):
         except (OSError, StoreError) as exc:
             self.notify(f"Not exported: {exc}", severity="error", timeout=10)
             return
-        self.notify(f"Exported to {path}", title="Export done", timeout=8)
+        self.notify(done, title="Export done", timeout=8)
+
+    def export_file(self, path: Path, text: str | bytes, *, force: bool) -> str:
+        """Write an export to ``path`` (in a browser: download it there); what to tell."""
+        if self.app.is_web:
+            from pdsa_tui.ui.web import deliver_export
+
+            return deliver_export(self.app, path.name, text)
+        from pdsa_tui.report.export import write_export
+
+        write_export(path, text, force=force)
+        return f"Exported to {path}"
 
     # -- help -------------------------------------------------------------------------
     def help_rows(self) -> list[tuple[str, str]]:
         """(key, what it does): this screen's keys, then the app's, then the general ones."""
-        from pdsa_tui.ui.modals import key_rows
+        from pdsa_tui.ui.dialogs.modals import key_rows
 
         return key_rows(self)
 

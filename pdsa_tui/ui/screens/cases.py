@@ -38,9 +38,10 @@ from pdsa_tui.model import (
 )
 from pdsa_tui.model import dates as dates_mod
 from pdsa_tui.store import StoreError
+from pdsa_tui.ui import styles
+from pdsa_tui.ui.dialogs.pick import PickScreen
 from pdsa_tui.ui.measure_text import marker_text, verdict_text
 from pdsa_tui.ui.screens.base import PdsaScreen
-from pdsa_tui.ui.screens.pick import PickScreen
 from pdsa_tui.ui.summaries import chart_marks
 from pdsa_tui.ui.view_cache import kept
 from pdsa_tui.ui.widgets.chart import ChartView
@@ -143,7 +144,7 @@ class CasesScreen(PdsaScreen):
         "enter on a month lists its cases."
     )
 
-    CSS_PATH = "../cases.tcss"
+    CSS_PATH = styles.path("cases.tcss")
 
     BINDINGS = [
         Binding("a", "add_case", "Add", id="cases.add"),
@@ -473,8 +474,8 @@ class CasesScreen(PdsaScreen):
     def action_import_cases(self) -> None:
         if self.measure is None or not self.can_write():
             return
-        from pdsa_tui.ui.screens.case_import import CaseImportScreen
-        from pdsa_tui.ui.screens.importing import open_import
+        from pdsa_tui.ui.dialogs.case_import import CaseImportScreen
+        from pdsa_tui.ui.dialogs.importing import open_import
 
         open_import(
             self,

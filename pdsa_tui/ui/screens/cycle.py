@@ -30,9 +30,9 @@ from pdsa_tui.model.dates import today
 from pdsa_tui.model.forms import draft_from_form
 from pdsa_tui.model.records import ACT_FIELDS, DO_FIELDS, PLAN_FIELDS, STUDY_FIELDS
 from pdsa_tui.store import Store, StoreError
-from pdsa_tui.ui.modals import ConfirmScreen, not_saved_text
+from pdsa_tui.ui.dialogs.feedback import FeedbackForm, feedback_row_cells, new_feedback
+from pdsa_tui.ui.dialogs.modals import ConfirmScreen, not_saved_text
 from pdsa_tui.ui.screens.base import PdsaScreen
-from pdsa_tui.ui.screens.feedback import FeedbackForm, feedback_row_cells, new_feedback
 from pdsa_tui.ui.widgets.fields import FieldBox, FormFields
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
 
@@ -179,7 +179,7 @@ def decision_follow_up(
     elif decision != before and decision in DECISION_HINTS:
         screen.notify(DECISION_HINTS[decision], title="Decision saved", timeout=10, markup=False)
         if decision == "adopt":
-            from pdsa_tui.ui.screens.evidence import offer_evidence
+            from pdsa_tui.ui.dialogs.evidence import offer_evidence
 
             offer_evidence(screen, saved.idea_id, "adopt")
 
@@ -656,7 +656,7 @@ class CycleScreen(PdsaScreen):
         """Add a data point to one of the aim's measures (picked if it has several)."""
         if self.cycle is None or not self.can_write():
             return
-        from pdsa_tui.ui.screens.point_form import add_point
+        from pdsa_tui.ui.dialogs.point_form import add_point
 
         idea = self.store.lookup(ChangeIdea, self.cycle.idea_id)
         if idea is not None:

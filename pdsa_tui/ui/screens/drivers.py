@@ -16,8 +16,9 @@ from pdsa_tui.model.drivers import PrimaryDriver, SecondaryDriver
 from pdsa_tui.report.drivers_content import DriverTree, IdeaNode, driver_tree
 from pdsa_tui.store import StoreError
 from pdsa_tui.store.drivers import primary_drivers, secondary_drivers
+from pdsa_tui.ui import styles
+from pdsa_tui.ui.dialogs.pick import PickScreen
 from pdsa_tui.ui.screens.base import PdsaScreen
-from pdsa_tui.ui.screens.pick import PickScreen
 from pdsa_tui.ui.widgets.record_table import literal
 
 #: What a tree node stands for: (kind, record id).
@@ -39,7 +40,7 @@ def _idea_label(node: IdeaNode) -> Text:
 class DriverScreen(PdsaScreen):
     """The driver diagram of one aim, to move through and edit."""
 
-    CSS_PATH = "../drivers.tcss"
+    CSS_PATH = styles.path("drivers.tcss")
 
     ABOUT = (
         "Aim -> primary drivers -> secondary drivers -> change ideas. Each idea shows its status "

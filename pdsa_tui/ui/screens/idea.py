@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, choices, format_date
-from pdsa_tui.model.drivers import role_key
+from pdsa_tui.model.records import role_key
 from pdsa_tui.store.drivers import evidence_reviews, secondary_of
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.summaries import stage_counts, stage_sentence
@@ -170,6 +170,6 @@ class IdeaScreen(PdsaScreen):
         self.app.push_screen(PackageScreen(self.idea_id))
 
     def action_evidence(self) -> None:
-        from pdsa_tui.ui.screens.evidence import offer_evidence
+        from pdsa_tui.ui.dialogs.evidence import offer_evidence
 
         offer_evidence(self, self.idea_id, "review")

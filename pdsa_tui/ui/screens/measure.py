@@ -29,6 +29,8 @@ from pdsa_tui.model import (
 )
 from pdsa_tui.model.dates import today
 from pdsa_tui.store import NotFoundError, StoreError
+from pdsa_tui.ui.dialogs.modals import ConfirmScreen
+from pdsa_tui.ui.dialogs.point_form import PointForm, saved_point_message, store_point
 from pdsa_tui.ui.measure_text import (
     marker_text,
     measure_facts,
@@ -36,9 +38,7 @@ from pdsa_tui.ui.measure_text import (
     value_text,
     verdict_text,
 )
-from pdsa_tui.ui.modals import ConfirmScreen
 from pdsa_tui.ui.screens.base import PdsaScreen
-from pdsa_tui.ui.screens.point_form import PointForm, saved_point_message, store_point
 from pdsa_tui.ui.summaries import chart_marks
 from pdsa_tui.ui.view_cache import analyse_now, cached_view, measure_view
 from pdsa_tui.ui.widgets.chart import ChartView
@@ -319,8 +319,8 @@ class MeasureScreen(PdsaScreen):
         """Import points from a CSV file (or pasted rows): preview, then all or none."""
         if self.measure is None or not self.can_write():
             return
-        from pdsa_tui.ui.screens.data_import import DataImportScreen
-        from pdsa_tui.ui.screens.importing import open_import
+        from pdsa_tui.ui.dialogs.data_import import DataImportScreen
+        from pdsa_tui.ui.dialogs.importing import open_import
 
         open_import(
             self,

@@ -18,7 +18,8 @@ from pdsa_tui.model.dates import format_date, today
 from pdsa_tui.model.drivers import ChangePackage, is_decision_step, step_text
 from pdsa_tui.store import StoreError
 from pdsa_tui.store.drivers import package_for
-from pdsa_tui.ui.modals import ConfirmScreen
+from pdsa_tui.ui import styles
+from pdsa_tui.ui.dialogs.modals import ConfirmScreen
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.widgets.record_table import literal
 
@@ -51,7 +52,7 @@ def flowchart_text(steps: list[str], width: int) -> Text:
 class PackageScreen(PdsaScreen):
     """What colleagues need to take up the idea: process, guidance, contacts, audit plan."""
 
-    CSS_PATH = "../drivers.tcss"
+    CSS_PATH = styles.path("drivers.tcss")
 
     ABOUT = (
         "The change package: the new process as a flowchart, why and what, who to contact, "
@@ -161,25 +162,24 @@ class PackageScreen(PdsaScreen):
         self.notify(f"Self-audit recorded; the next is due {format_date(due)}.", timeout=5)
 
     def action_export(self) -> None:
-        from pdsa_tui.report.export import _slug
+        from pdsa_tui.report.export import slug
 
         idea = self.store.get(ChangeIdea, self.idea_id)
-        name = f"change-package-{_slug(idea.title)}-{today().isoformat()}.html"
+        name = f"change-package-{slug(idea.title)}-{today().isoformat()}.html"
         self.export_prompt(
             "Export the change package",
             name,
-            ("md", "html"),
+            ("md", "html", "docx", "pdf"),
             lambda path, fmt: self._write_package(path, fmt, force=False),
             "a change package",
         )
 
     def _write_package(self, path: Path, fmt: str, *, force: bool) -> None:
-        from pdsa_tui.report.drivers_render import package_text
-        from pdsa_tui.report.export import write_export
+        from pdsa_tui.report.papers import package_bytes
 
         idea = self.store.get(ChangeIdea, self.idea_id)
         try:
-            write_export(path, package_text(self.store, idea, fmt), force=force)
+            done = self.export_file(path, package_bytes(self.store, idea, fmt=fmt), force=force)
         except FileExistsError:
 
             def answer(yes: bool | None) -> None:
@@ -193,4 +193,4 @@ class PackageScreen(PdsaScreen):
         except OSError as exc:
             self.notify(f"Not exported: {exc}", severity="error", timeout=10)
             return
-        self.notify(f"Exported to {path}", title="Export done", timeout=8)
+        self.notify(done, title="Export done", timeout=8)

@@ -26,12 +26,12 @@ from pdsa_tui.model import (
     field_text,
     from_form,
 )
+from pdsa_tui.model.order import natural_key
 from pdsa_tui.model.programme import Meeting
 from pdsa_tui.model.records import ACT_FIELDS, STUDY_FIELDS
 from pdsa_tui.model.rows import Decision
 from pdsa_tui.store import StoreError
-from pdsa_tui.store.store import natural_key
-from pdsa_tui.ui.modals import ConfirmScreen, not_saved_text
+from pdsa_tui.ui.dialogs.modals import ConfirmScreen, not_saved_text
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.screens.cycle import (
     CycleScreen,

@@ -13,9 +13,10 @@ from pdsa_tui.model.drivers import SPREAD_STAGES
 from pdsa_tui.report.drivers_content import SpreadTable, spread_table
 from pdsa_tui.store import StoreError
 from pdsa_tui.store.drivers import set_spread
-from pdsa_tui.ui.modals import PromptScreen
+from pdsa_tui.ui import styles
+from pdsa_tui.ui.dialogs.modals import PromptScreen
+from pdsa_tui.ui.dialogs.pick import PickScreen
 from pdsa_tui.ui.screens.base import PdsaScreen
-from pdsa_tui.ui.screens.pick import PickScreen
 from pdsa_tui.ui.widgets.record_table import literal
 
 _STYLE = {
@@ -35,7 +36,7 @@ _SHORT = {
 class SpreadScreen(PdsaScreen):
     """The spread matrix of one aim's change ideas (abandoned ones left out)."""
 
-    CSS_PATH = "../drivers.tcss"
+    CSS_PATH = styles.path("drivers.tcss")
 
     ABOUT = (
         "Has it been tested in enough settings? Across all localities? Each cell is an idea's "

@@ -1,0 +1,284 @@
+"""Checking a database file's bytes before anything trusts them.
+
+A file is refused at open, with the table, record and field named, when it is
+empty, not JSON, not a pdsa database, from a newer pdsa, or holds a value of the
+wrong type (a date that is not a date, a link missing), rather than crashing a
+screen later. Nothing here writes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import math
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+from pdsa_tui.model import Answer, Cycle, Record
+from pdsa_tui.model.registry import LINK_FIELDS, PARENTS, RECORD_CLASSES
+from pdsa_tui.model.rows import ROW_KINDS, row_problem
+from pdsa_tui.store import migrations
+from pdsa_tui.store.errors import (
+    DatabaseNotFoundError,
+    NewerSchemaError,
+    StoreError,
+    UnreadableDatabaseError,
+)
+from pdsa_tui.store.files import newest_backup
+
+
+def read_only_reason(path: Path) -> str:
+    """Why ``path`` can only be opened read-only (its or its folder's permissions), or ''."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return ""
+    if not mode & 0o222 or not os.access(path, os.W_OK):
+        return (
+            f"the file is read-only (permissions {stat.filemode(mode)}); "
+            f"to edit it, make it writable first (chmod u+w {path})"
+        )
+    folder = path.parent
+    try:
+        folder_mode = folder.stat().st_mode
+    except OSError:
+        return ""
+    if not folder_mode & 0o222 or not os.access(folder, os.W_OK | os.X_OK):
+        return (
+            f"its folder {folder} is read-only, so no save could replace the file; "
+            "to edit it, copy it to a folder you can write to"
+        )
+    return ""
+
+
+def read_file(path: Path) -> bytes:
+    """The bytes of a database file, with a clear error when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise DatabaseNotFoundError(f"{path}: no such database file") from None
+    except IsADirectoryError:
+        raise UnreadableDatabaseError(path, "it is a folder, not a file", None) from None
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+
+def load_file(path: Path) -> dict[str, Any]:
+    """Read and check a database file without changing it.
+
+    Raises :class:`UnreadableDatabaseError` (empty, not JSON, not ours) or
+    :class:`NewerSchemaError`, each naming the file and its newest backup.
+    """
+    return parse_file(path, read_file(path))
+
+
+def parse_file(
+    path: Path, raw: bytes, *, known: dict[tuple[str, str], str] | None = None
+) -> dict[str, Any]:
+    """Check and parse the bytes ``raw`` of the database file ``path`` (see :func:`load_file`).
+
+    Records whose ``(table, id)`` has the same rev in ``known`` were checked before
+    (this copy holds them already) and are not checked again.
+    """
+
+    def bad(problem: str) -> UnreadableDatabaseError:
+        return UnreadableDatabaseError(path, problem, newest_backup(path))
+
+    if not raw.strip():
+        raise bad("it is empty (0 bytes)" if not raw else "it holds only blank space")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise bad(f"it is not a text file (byte {exc.start} is not UTF-8)") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise bad(
+            f"it is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
+            "it may have been cut short or edited by hand"
+        ) from None
+    except RecursionError:
+        raise bad("it is not a pdsa database (its JSON is nested too deeply)") from None
+    # A newer version may lay its tables out differently: say "newer" before checking shape.
+    version = migrations.schema_version(data) if isinstance(data, dict) else None
+    if version is None or version <= migrations.SCHEMA_VERSION:
+        problem = migrations.shape_problem(data)
+        if problem:
+            raise bad(problem)
+    assert version is not None
+    if version > migrations.SCHEMA_VERSION:
+        raise NewerSchemaError(
+            path,
+            f"it was written by a newer pdsa (schema version {version}; this pdsa reads up to "
+            f"{migrations.SCHEMA_VERSION}); upgrade pdsa to open it",
+            newest_backup(path),
+        )
+    problem = _records_problem(data, version, known or {})
+    if problem:
+        raise bad(problem)
+    checked: dict[str, Any] = data
+    return checked
+
+
+def _is_doc_key(key: str) -> bool:
+    """A TinyDB document key as TinyDB writes it: ASCII digits, no leading zero.
+
+    "01" and "1" would become one document; "²" passes ``isdigit`` but not ``int``.
+    """
+    return key.isascii() and key.isdigit() and str(int(key)) == key
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _is_iso_date(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_str_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def _point_problem(point: Any) -> str | None:
+    if not isinstance(point, dict):
+        return "is not an object"
+    if not _is_iso_date(point.get("date")):
+        return f"has date {point.get('date')!r}, not an ISO date (yyyy-mm-dd)"
+    for key in ("value", "numerator", "denominator"):
+        if point.get(key) is not None and not _is_number(point[key]):
+            return f"has {key} {point[key]!r}, not a number"
+    for key, kind in (("note", str), ("id", str), ("rebase_after", bool), ("baseline_end", bool)):
+        if key in point and not isinstance(point[key], kind):
+            return f"has {key} {point[key]!r}, not {'text' if kind is str else 'true/false'}"
+    return None
+
+
+def _value_problem(kind: str, value: Any, version: int) -> str | None:
+    """Why a stored value cannot be a field of ``kind``, or None if it can."""
+    if kind in ("text", "longtext", "choice"):
+        return None if isinstance(value, str) else "is not text"
+    if kind in ("number", "percent"):
+        return None if value is None or _is_number(value) else "is not a number"
+    if kind == "date":
+        return None if value is None or _is_iso_date(value) else "is not an ISO date (yyyy-mm-dd)"
+    if kind == "list":
+        return None if _is_str_list(value) else "is not a list of text"
+    if kind == "tasks":
+        if version < 2 and isinstance(value, str):
+            return None  # version 1 kept tasks as text; the migration turns it into a list
+        ok = isinstance(value, list) and all(
+            isinstance(t, dict) and all(isinstance(v, str) for v in t.values()) for t in value
+        )
+        return None if ok else "is not a list of tasks"
+    if kind in ROW_KINDS:
+        return row_problem(kind, value)
+    if kind == "points":
+        if not isinstance(value, list):
+            return "is not a list of data points"
+        seen: dict[str, int] = {}
+        for i, point in enumerate(value, start=1):
+            why = _point_problem(point)
+            if why:
+                return f"point {i} {why}"
+            pid = point.get("id")
+            if pid is not None and pid in seen:
+                return f"points {seen[pid]} and {i} share id {pid}"
+            if pid is not None:
+                seen[pid] = i
+    return None
+
+
+def _field_kinds(cls: type[Record]) -> dict[str, str]:
+    kinds = {f.name: f.metadata.get("kind", "internal") for f in dataclasses.fields(cls)}
+    for name in ("id", "created", "updated", *LINK_FIELDS):
+        if name in kinds:
+            kinds[name] = "id"
+    if cls is Cycle:
+        kinds["number"] = "int"
+        kinds["adapted_from"] = "optional-id"
+    if cls is Answer:
+        kinds["question"] = "id"
+    for name, kind in kinds.items():
+        if kind == "date-internal":
+            kinds[name] = "date"
+    return kinds
+
+
+_TEXT_KINDS = frozenset({"text", "longtext", "choice", "id", "optional-id"})
+_NULLABLE_KINDS = frozenset({"number", "percent", "date", "optional-id"})
+_KINDS: dict[str, tuple[type[Record], dict[str, str]]] = {
+    cls.TABLE: (cls, _field_kinds(cls)) for cls in RECORD_CLASSES
+}
+
+
+def _records_problem(
+    data: dict[str, Any], version: int, known: dict[tuple[str, str], str]
+) -> str | None:
+    """Why a record's stored fields would break pdsa later, naming table, record and field.
+
+    A file whose records have the wrong types (a date that is not a date, a number
+    stored as text, a link missing) is refused at open rather than crashing a screen.
+    """
+    for table, (cls, kinds) in _KINDS.items():
+        docs = data.get(table, {})
+        seen_ids: dict[Any, str] = {}
+        for doc_id, doc in docs.items():
+            where = f"record {doc_id} of table '{table}'"
+            if not _is_doc_key(doc_id):
+                return (
+                    f"{where} has a key that is not a number (keys are whole numbers "
+                    "such as 12, without leading zeros)"
+                )
+            rid = doc.get("id")
+            if rid in seen_ids:
+                return f"records {seen_ids[rid]} and {doc_id} of table '{table}' share id {rid}"
+            seen_ids[rid] = doc_id
+            if known and known.get((table, rid)) == doc.get("rev"):
+                continue  # this copy holds that very version: it was checked when read
+            link = PARENTS.get(cls)
+            if link is not None and not isinstance(doc.get(link[0]), str):
+                return f"{where} (id {doc.get('id')}) has no {link[0]} (the record it belongs to)"
+            for name, value in doc.items():
+                kind = kinds.get(name)
+                if kind is None:
+                    continue  # a field from a newer pdsa: kept as it is
+                # The common cases first, checked fast: text, a date, an empty value.
+                if value.__class__ is str:
+                    if kind in _TEXT_KINDS:
+                        continue
+                    if kind == "date":
+                        try:
+                            dt.date.fromisoformat(value)
+                            continue
+                        except ValueError:
+                            pass
+                elif (value is None and kind in _NULLABLE_KINDS) or (
+                    kind == "list"
+                    and value.__class__ is list
+                    and all(v.__class__ is str for v in value)
+                ):
+                    continue
+                if kind == "id":
+                    why = None if isinstance(value, str) else "is not text"
+                elif kind == "optional-id":
+                    why = None if value is None or isinstance(value, str) else "is not text"
+                elif kind == "int":
+                    ok = isinstance(value, int) and not isinstance(value, bool)
+                    why = None if ok else "is not a whole number"
+                else:
+                    why = _value_problem(kind, value, version)
+                if why:
+                    shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
+                    shown = "" if kind == "points" else f" ({shown})"
+                    return f"{where} (id {doc.get('id')}): field '{name}' {why}{shown}"
+    return None

@@ -1,0 +1,348 @@
+"""Versions of records: conflicts to settle, history, restore, and merging another copy.
+
+:class:`Versions` works on the raw file layout through the store's public
+methods, so every table (including ones added later) has history, tombstones
+and conflicts without code of its own.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from pdsa_tui.model import Record
+from pdsa_tui.model.dates import now_stamp
+from pdsa_tui.model.registry import PARENTS, RECORD_TYPES
+from pdsa_tui.model.safetext import visible
+from pdsa_tui.store import migrations
+from pdsa_tui.store.checks import load_file
+from pdsa_tui.store.errors import NotFoundError
+from pdsa_tui.store.history import (
+    add_version,
+    history_entry,
+    rev_number,
+    version_at,
+    versions,
+)
+from pdsa_tui.store.merge import BOOKKEEPING, CONFLICTS, MergeResult, make_rev
+
+R = TypeVar("R", bound=Record)
+
+Doc = dict[str, Any]
+
+
+class RawStore(Protocol):
+    """What :class:`Versions` needs of a store: its raw documents, and saving them."""
+
+    user: str
+
+    def raw_records(self) -> dict[tuple[str, str], tuple[str, Doc]]: ...
+    def raw_doc(self, record_id: str) -> Doc | None: ...
+    def history_table(self) -> dict[str, Any]: ...
+    def write_raw(self, table: str, doc_id: str | None, doc: Doc) -> None: ...
+    def merge_copy(self, theirs: dict[str, Any], *, dry_run: bool) -> MergeResult: ...
+    def check_writable(self) -> None: ...
+    def lookup(self, cls: type[R], record_id: str) -> R | None: ...
+
+
+_TITLE_KEYS = ("code", "name", "title", "objective", "summary", "text", "reference")
+
+
+def shown_value(value: Any, width: int = 0) -> str:
+    """A stored value on one line, control characters made visible; cut to ``width`` if set."""
+    if value is None:
+        return "(empty)"
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = visible(text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\t", " "))
+    return text if not width or len(text) <= width else text[: width - 1] + "…"
+
+
+def doc_title(doc: dict[str, Any]) -> str:
+    """A short name for a record in lists (its code, name, title... or id)."""
+    for key in _TITLE_KEYS:
+        value = doc.get(key)
+        if isinstance(value, str) and value.strip():
+            return shown_value(" ".join(value.split()), 60)
+    if isinstance(doc.get("number"), int):
+        return f"cycle {doc['number']}"
+    return str(doc.get("id", ""))
+
+
+@dataclass
+class Version:
+    """One version of a record, for history views."""
+
+    rev: str
+    updated: str
+    updated_by: str
+    changed: list[str]
+    deleted: bool
+    content: dict[str, Any]
+
+    def as_json(self) -> dict[str, Any]:
+        """The documented JSON object of ``pdsa history``."""
+        return {
+            "rev": self.rev,
+            "updated": self.updated,
+            "updated_by": self.updated_by,
+            "changed": self.changed,
+            "deleted": self.deleted,
+        }
+
+
+class Versions:
+    """Conflicts, history, restore and merge of one open :class:`~pdsa_tui.store.Store`."""
+
+    def __init__(self, store: RawStore) -> None:
+        self._store = store
+
+    # -- finding raw records ------------------------------------------------------
+    def _locate(self, record_id: str) -> tuple[str, str | None, dict[str, Any] | None]:
+        """``(table, doc_id, doc)`` of a record, live or deleted (doc None when deleted)."""
+        store = self._store
+        rid = record_id.strip()
+        for (table, key), (doc_id, doc) in store.raw_records().items():
+            if key == rid:
+                return table, doc_id, doc
+        hist = store.history_table()
+        if isinstance(hist.get(rid), dict) and "deleted" in hist[rid]:
+            return str(hist[rid].get("table", "")), None, None
+        matches = [k for (_t, k) in store.raw_records()] + [
+            k for k, h in hist.items() if isinstance(h, dict) and "deleted" in h
+        ]
+        found = [k for k in matches if len(rid) >= 4 and k.startswith(rid)]
+        if len(set(found)) == 1:
+            return self._locate(found[0])
+        raise NotFoundError(f"no record has id {record_id!r} (give its id, as 'pdsa list' shows)")
+
+    # -- conflicts --------------------------------------------------------------------
+    def conflicts(self) -> list[dict[str, Any]]:
+        """Unresolved conflicts: record id, table, title, field and the values kept."""
+        store = self._store
+        rows: list[dict[str, Any]] = []
+        for (table, rid), (_doc_id, doc) in sorted(store.raw_records().items()):
+            for c in doc.get(CONFLICTS) or []:
+                rows.append(
+                    {
+                        "id": rid,
+                        "table": table,
+                        "title": doc_title(doc),
+                        "field": conflict_field(c),
+                        "values": [
+                            {
+                                "index": i,
+                                "value": v.get("value"),
+                                "updated": v.get("updated", ""),
+                                "updated_by": v.get("updated_by", ""),
+                            }
+                            for i, v in enumerate(c.get("values", []))
+                        ],
+                    }
+                )
+        return rows
+
+    def open_conflicts(self, record_id: str) -> int:
+        """How many conflicts record ``record_id`` has open (0 for a new record)."""
+        doc = self._store.raw_doc(record_id)
+        return len(doc.get(CONFLICTS) or []) if doc is not None else 0
+
+    def resolve_conflict(self, record_id: str, field_name: str, take: int) -> dict[str, Any]:
+        """Keep value number ``take`` (0 first) of a conflict and close it; return the record."""
+        store = self._store
+        store.check_writable()
+        table, doc_id, doc = self._locate(record_id)
+        if doc is None or doc_id is None:
+            raise NotFoundError(f"record {record_id} is deleted; restore it first")
+        open_ = doc.get(CONFLICTS) or []
+        names = [conflict_field(c) for c in open_]
+        hits = [c for c in open_ if conflict_field(c) == field_name]
+        if not hits:
+            hits = [c for c in open_ if c.get("field") == field_name]
+        if len(hits) != 1:
+            known = ", ".join(names) or "none"
+            what = "more than one conflict matches" if hits else "no conflict is open on"
+            raise NotFoundError(
+                f"{what} field '{field_name}' of record {doc.get('id')} (open: {known})"
+            )
+        conflict = hits[0]
+        values = conflict.get("values", [])
+        if not 0 <= take < len(values):
+            raise NotFoundError(
+                f"--take {take} is not one of the values of '{conflict_field(conflict)}'; "
+                f"give 0 to {len(values) - 1}"
+            )
+        new = copy.deepcopy(doc)
+        apply_choice(new, conflict, values[take].get("value"))
+        new[CONFLICTS] = [c for c in open_ if c is not conflict]
+        if not new[CONFLICTS]:
+            del new[CONFLICTS]
+        self._write_version(table, doc_id, doc, new)
+        return new
+
+    def _write_version(
+        self, table: str, doc_id: str, old: dict[str, Any], new: dict[str, Any]
+    ) -> None:
+        store = self._store
+        new["updated"] = now_stamp()
+        new["updated_by"] = store.user
+        new["rev"] = make_rev(rev_number(old.get("rev")) + 1, new)
+        add_version(store.history_table(), str(new["id"]), table, old, new)
+        store.write_raw(table, doc_id, new)
+
+    # -- history ----------------------------------------------------------------------
+    def history(self, record_id: str) -> list[Version]:
+        """The versions of a record (live or deleted), newest first."""
+        store = self._store
+        _table, _doc_id, doc = self._locate(record_id)
+        rid = str(doc["id"]) if doc else record_id.strip()
+        if doc is None:
+            rid = self._deleted_id(record_id)
+        hist = store.history_table().get(rid)
+        return [
+            Version(
+                info["rev"],
+                info["updated"],
+                info["updated_by"],
+                info["changed"],
+                info["deleted"],
+                content,
+            )
+            for content, info in versions(doc, hist)
+        ]
+
+    def _deleted_id(self, record_id: str) -> str:
+        hist = self._store.history_table()
+        rid = record_id.strip()
+        if rid in hist:
+            return rid
+        return next(k for k in hist if k.startswith(rid))
+
+    def deleted(self) -> list[dict[str, Any]]:
+        """Deleted records that can be restored, newest deletion first."""
+        store = self._store
+        rows = []
+        for rid, h in store.history_table().items():
+            if not (isinstance(h, dict) and isinstance(h.get("deleted"), dict)):
+                continue
+            last = h.get("doc") or {}
+            rows.append(
+                {
+                    "id": rid,
+                    "table": h.get("table", ""),
+                    "title": doc_title(last),
+                    "updated": h["deleted"].get("updated", ""),
+                    "updated_by": h["deleted"].get("updated_by", ""),
+                }
+            )
+        return sorted(rows, key=lambda r: r["updated"], reverse=True)
+
+    def restore(self, record_id: str, rev: str | None = None) -> dict[str, Any]:
+        """Make version ``rev`` (default: the last before a deletion) the record's newest."""
+        store = self._store
+        store.check_writable()
+        table, doc_id, doc = self._locate(record_id)
+        rid = str(doc["id"]) if doc else self._deleted_id(record_id)
+        hist = store.history_table().get(rid)
+        if rev is None:
+            if doc is not None:
+                raise NotFoundError(f"record {rid} is not deleted; choose a version to restore")
+            rev = str((hist or {}).get("doc", {}).get("rev", ""))
+        content = version_at(doc, hist, rev)
+        if content is None:
+            raise NotFoundError(f"record {rid} has no version {rev!r}")
+        self._check_parent(table, content)
+        new = {k: v for k, v in content.items() if k != CONFLICTS}
+        if doc is not None and doc_id is not None:
+            if doc.get(CONFLICTS):
+                new[CONFLICTS] = doc[CONFLICTS]
+            self._write_version(table, doc_id, doc, new)
+            return new
+        assert hist is not None
+        self._undelete(table, rid, hist, new)
+        return new
+
+    def _undelete(self, table: str, rid: str, hist: dict[str, Any], new: dict[str, Any]) -> None:
+        store = self._store
+        last = hist.pop("doc")
+        tomb = hist.pop("deleted")
+        versions_ = hist.setdefault("versions", [])
+        versions_.insert(0, history_entry(last, last))
+        gone = {**last, "rev": tomb["rev"], "updated": tomb["updated"]}
+        gone["updated_by"] = tomb["updated_by"]
+        new["updated"] = now_stamp()
+        new["updated_by"] = store.user
+        new["rev"] = make_rev(rev_number(tomb["rev"]) + 1, new)
+        entry = history_entry(gone, new)
+        entry["deleted"] = True
+        versions_.insert(0, entry)
+        store.write_raw(table, None, new)
+
+    def _check_parent(self, table: str, content: dict[str, Any]) -> None:
+        """A restored record must still belong to something that exists."""
+        cls = RECORD_TYPES.get(table)
+        link = PARENTS.get(cls) if cls is not None else None
+        if link is None:
+            return
+        parent_id = content.get(link[0])
+        if not isinstance(parent_id, str) or self._store.lookup(link[1], parent_id) is None:
+            raise NotFoundError(
+                f"this record belongs to a {link[1].__name__.lower()} ({parent_id}) that is "
+                "deleted; restore that first"
+            )
+
+    # -- merging another copy -----------------------------------------------------------
+    def merge_file(self, other: Path, *, dry_run: bool = False) -> MergeResult:
+        """Merge a copy of the database edited elsewhere into this one. ``other`` is only read."""
+        store = self._store
+        if not dry_run:
+            store.check_writable()
+        theirs = load_file(other)
+        migrations.migrate(theirs)
+        return store.merge_copy(theirs, dry_run=dry_run)
+
+    def record_docs(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """``(table, raw document)`` of every live record, every table."""
+        for (table, _rid), (_doc_id, doc) in self._store.raw_records().items():
+            yield table, doc
+
+
+def conflict_field(c: dict[str, Any]) -> str:
+    """How a conflict's field is named: 'statement', 'points@2019-02-01', 'points#<id>'."""
+    name = str(c.get("field", ""))
+    if c.get("date"):
+        return f"{name}@{c['date']}"
+    if c.get("item"):
+        return f"{name}#{c['item']}"
+    return name
+
+
+def apply_choice(doc: dict[str, Any], conflict: dict[str, Any], value: Any) -> None:
+    """Put the chosen value of ``conflict`` into ``doc``."""
+    name = str(conflict.get("field", ""))
+    if name in BOOKKEEPING:
+        return
+    if conflict.get("date") or conflict.get("item"):
+        items = [p for p in doc.get(name) or [] if isinstance(p, dict)]
+        offered = {v["value"].get("id") for v in conflict["values"] if isinstance(v["value"], dict)}
+        items = [p for p in items if p.get("id") not in offered]
+        if isinstance(value, dict):
+            items.append(value)
+        if all(isinstance(p.get("date"), str) for p in items):
+            items.sort(key=lambda p: (p["date"], p["id"]))
+        doc[name] = items
+    else:
+        doc[name] = value
+
+
+__all__ = [
+    "Version",
+    "Versions",
+    "apply_choice",
+    "conflict_field",
+    "doc_title",
+    "shown_value",
+]

@@ -1,0 +1,160 @@
+"""``pdsa export``: files written, exit codes and one-line errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from pdsa_tui.cli import main
+from pdsa_tui.store import Store
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from pdsa_tui.demo import write_demo
+
+    return write_demo(tmp_path_factory.mktemp("demo") / "demo.json")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_exports_each_format(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for fmt in ("md", "html", "csv", "json"):
+        out = tmp_path / f"report.{fmt}"
+        status, stdout, err = run(
+            capsys,
+            "export",
+            "--db",
+            str(demo_db),
+            "--aim",
+            "aim 2",
+            "--format",
+            fmt,
+            "-o",
+            str(out),
+        )
+        assert (status, err) == (0, "")
+        assert str(out) in stdout and "Aim 2 report" in stdout
+        data = out.read_text(encoding="utf-8")
+        assert data
+    assert (tmp_path / "report.md").read_text(encoding="utf-8").startswith("# Aim 2: aim report")
+    assert "<svg" in (tmp_path / "report.html").read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO((tmp_path / "report.csv").read_text(encoding="utf-8-sig"))))
+    assert rows[0][0] == "aim_code"
+    doc = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert doc["format"] == "pdsa-export"
+    assert len(rows) - 1 == len(doc["cycles"])
+
+
+def test_cycle_by_id_prefix_and_all(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with Store.open(demo_db, read_only=True) as store:
+        cycle = store.cycles_for_aim(store.find_aim("Aim 2").id)[0]
+        n_aims = len(store.aims())
+    out = tmp_path / "cycle.md"
+    status, stdout, _ = run(
+        capsys, "export", "--db", str(demo_db), "--cycle", cycle.id[:8], "--format", "md",
+        "-o", str(out),
+    )  # fmt: skip
+    assert status == 0 and "cycle 1 summary" in stdout
+    assert out.read_text(encoding="utf-8").startswith("# Cycle 1 of ")
+    out = tmp_path / "all.md"
+    status, stdout, _ = run(
+        capsys, "export", "--db", str(demo_db), "--all", "--format", "md", "-o", str(out)
+    )
+    assert status == 0
+    text = out.read_text(encoding="utf-8")
+    assert "## Contents" in text and text.count("\n## Aim ") == n_aims
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "message"),
+    [
+        ([], 2, "exactly one of --aim"),
+        (["--aim", "Aim 2", "--all"], 2, "exactly one of --aim"),
+        (["--aim", "Aim 2", "--cycle", "abcd"], 2, "exactly one of --aim"),
+        (["--aim", "Aim 2", "--format", "odt"], 2, "unknown format 'odt'"),
+        (["--aim", "Aim 99"], 1, "no aim 'Aim 99'"),
+        (["--cycle", "zzzzzzzz"], 1, "no cycle 'zzzzzzzz'"),
+    ],
+)
+def test_errors(
+    demo_db: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    status: int,
+    message: str,
+) -> None:
+    out = tmp_path / "x.md"
+    if "--format" not in args:
+        args = [*args, "--format", "md"]
+    code, stdout, err = run(capsys, "export", "--db", str(demo_db), *args, "-o", str(out))
+    assert code == status
+    assert err.startswith("pdsa: ") and err.count("\n") == 1 and message in err, err
+    assert stdout == ""
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_output_is_usage_error(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "export", "--db", str(demo_db), "--aim", "Aim 2", "--format", "md")
+    assert code == 2 and "-o/--output" in err
+
+
+def test_no_overwrite_without_force(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "report.html"
+    out.write_text("keep me", encoding="utf-8")
+    base = ["export", "--db", str(demo_db), "--aim", "Aim 2", "--format", "html", "-o", str(out)]
+    code, _, err = run(capsys, *base)
+    assert code == 1 and "already exists; add --force" in err
+    assert out.read_text(encoding="utf-8") == "keep me"
+    code, _, err = run(capsys, *base, "--force")
+    assert code == 0 and err == ""
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_write_failure_is_data_error(
+    demo_db: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    code, _, err = run(
+        capsys, "export", "--db", str(demo_db), "--aim", "Aim 2", "--format", "md",
+        "-o", str(tmp_path / "no" / "such" / "dir.md"),
+    )  # fmt: skip
+    assert code == 1 and "does not exist" in err and err.count("\n") == 1
+
+    def broken(fd: int, data: object) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "write", broken)
+    code, _, err = run(
+        capsys, "export", "--db", str(demo_db), "--aim", "Aim 2", "--format", "json",
+        "-o", str(tmp_path / "r.json"),
+    )  # fmt: skip
+    assert code == 1 and "No space left on device" in err and "nothing was written" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(
+        capsys, "export", "--db", str(tmp_path / "none.json"), "--all", "--format", "md",
+        "-o", str(tmp_path / "r.md"),
+    )  # fmt: skip
+    assert code == 1 and "no database" in err
+    assert not (tmp_path / "r.md").exists()

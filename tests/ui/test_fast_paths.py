@@ -1,0 +1,203 @@
+"""The speed-ups of issue 16 keep their behaviour: one parse at open (two if the file
+changed meanwhile), the garbage collector paused and always resumed, the app's entry
+point with run options (what the start-up benchmark runs), the app's arguments parsed
+and its first screen drawn without importing the subcommands or the forms."""
+
+from __future__ import annotations
+
+import gc
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import Programme
+
+from pdsa_tui.cli.errors import EXIT_USAGE
+from pdsa_tui.memory import paused_gc
+from pdsa_tui.model import Aim
+from pdsa_tui.report.export import export_text
+from pdsa_tui.store import Store, atomic_write
+from pdsa_tui.store import store as store_module
+
+
+def test_paused_gc_pauses_and_resumes_even_nested_and_on_error() -> None:
+    assert gc.isenabled()
+    with paused_gc():
+        assert not gc.isenabled()
+        with paused_gc():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # only the outermost block resumes it
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), paused_gc():
+        raise RuntimeError("boom")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused_gc():
+            pass
+        assert not gc.isenabled()  # it was off before: it stays off
+    finally:
+        gc.enable()
+
+
+def _count_parses(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
+    parsed: list[bytes] = []
+    real = store_module.parse_file
+
+    def counting(path: Path, raw: bytes, **kw: Any) -> dict[str, Any]:
+        parsed.append(raw)
+        return real(path, raw, **kw)
+
+    monkeypatch.setattr(store_module, "parse_file", counting)
+    return parsed
+
+
+def test_a_writable_open_parses_an_unchanged_file_once(
+    tmp_db: Path, programme: Programme, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed = _count_parses(monkeypatch)
+    with Store.open(tmp_db) as again:
+        assert not again.read_only
+        assert again.get(Aim, programme.aim.id).code == programme.aim.code
+    assert len(parsed) == 1
+
+
+def test_a_file_saved_by_another_copy_during_the_open_is_read_again(
+    tmp_db: Path, programme: Programme, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "elsewhere.json"
+    shutil.copyfile(tmp_db, elsewhere)
+    with Store.open(elsewhere, user="other") as other:
+        added = other.save(Aim(code="Aim 9", statement="saved while the file was opened"))
+    newer = elsewhere.read_bytes()
+    parsed = _count_parses(monkeypatch)
+    real_read = store_module.read_file
+
+    def read_then_other_copy_saves(path: Path) -> bytes:
+        raw = real_read(path)
+        if len(parsed) == 0:  # between the first read and the read under the lock
+            atomic_write(path, newer)
+        return raw
+
+    monkeypatch.setattr(store_module, "read_file", read_then_other_copy_saves)
+    with Store.open(tmp_db) as opened:
+        assert opened.get(Aim, added.id).code == "Aim 9"
+        assert opened.get(Aim, programme.aim.id).code == programme.aim.code
+    assert len(parsed) == 2 and parsed[1] == newer
+
+
+def test_export_resumes_the_collector(store: Store, programme: Programme) -> None:
+    text = export_text(store, all=True, fmt="html")
+    assert programme.aim.code in text
+    assert gc.isenabled()
+
+
+def test_app_entry_point_takes_run_options(tmp_db: Path, programme: Programme) -> None:
+    """``ui.app.run`` as the start-up benchmark runs it: headless, with an auto-pilot."""
+    from pdsa_tui.ui.app import run
+    from pdsa_tui.ui.screens.overview import OverviewScreen
+
+    seen: list[str] = []
+
+    async def pilot(p: Any) -> None:
+        await p.pause()
+        seen.append(type(p.app.screen).__name__)
+        seen.append(p.app.store.get(Aim, programme.aim.id).code)
+        p.app.exit()
+
+    try:
+        assert run(tmp_db, headless=True, auto_pilot=pilot, size=(100, 30)) == 0
+    finally:
+        gc.unfreeze()  # run() froze this test process's objects, as it does the app's
+    assert seen == [OverviewScreen.__name__, programme.aim.code]
+
+
+def test_opening_the_app_parses_without_importing_subcommands() -> None:
+    """``pdsa --db PATH`` needs none of the subcommands' modules."""
+    code = (
+        "import sys; from pdsa_tui.cli import parse_args; "
+        "a = parse_args(['--db', 'x.json', '--user', 'check', '--read-only']); "
+        "print(a.db, a.user, a.read_only, a.demo, getattr(a, 'func', None)); "
+        "print(sorted(m for m in sys.modules if m.startswith('pdsa_tui.cli.cmd_')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert out == ["x.json check True False None", "[]"]
+
+
+FIRST_SCREEN = """
+import sys
+from pathlib import Path
+
+from pdsa_tui.cli import parse_args
+from pdsa_tui.ui.app import run
+
+LATER = ("pdsa_tui.ui.dialogs.modals", "pdsa_tui.ui.widgets.fields", "pdsa_tui.cli.commands",
+         "pdsa_tui.model.csvseries", "pdsa_tui.store.csvfile", "importlib.resources",
+         # Word and PDF board papers: imported when such an export runs, never at start.
+         "docx", "typst", "lxml", "pdsa_tui.report.paper_docx", "pdsa_tui.report.paper_typst",
+         "pdsa_tui.report.summary", "pdsa_tui.ui.screens.summary")
+
+
+async def ready(pilot):
+    await pilot.pause()
+    print(type(pilot.app.screen).__name__, [m for m in LATER if m in sys.modules])
+    pilot.app.exit()
+
+
+run(Path(parse_args(["--db", sys.argv[1]]).db), headless=True, auto_pilot=ready, size=(100, 30))
+"""
+
+
+def test_the_first_screen_imports_no_form_and_no_subcommand(
+    tmp_db: Path, store: Store, programme: Programme
+) -> None:
+    """Forms, dialogs and the subcommands' modules are imported when first used, not at start
+    (nor importlib.resources: the self-assessment template is read beside its module; nor
+    python-docx, Typst and lxml: only a Word or PDF export loads them)."""
+    out = subprocess.run(
+        [sys.executable, "-c", FIRST_SCREEN, str(tmp_db)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout
+    assert out.strip().splitlines()[-1] == "OverviewScreen []"
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--db", "x.json", "frobnicate"], "invalid choice: 'frobnicate'"),
+        (["--bogus"], "unrecognized arguments: --bogus"),
+        (["--db"], "argument --db: expected one argument"),
+    ],
+)
+def test_usage_errors_are_those_of_the_full_parser(argv: list[str], expected: str) -> None:
+    from pdsa_tui.cli import CliError, parse_args
+
+    with pytest.raises(CliError, match=re.escape(expected)) as info:
+        parse_args(argv)
+    assert info.value.status == EXIT_USAGE
+
+
+def test_help_still_lists_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    from pdsa_tui.cli import parse_args
+
+    with pytest.raises(SystemExit):
+        parse_args(["--db", "x.json", "--help"])
+    text = capsys.readouterr().out
+    for command in ("demo", "check", "list", "data", "analyse", "export", "merge", "cases"):
+        assert command in text
+
+
+def test_a_subcommand_still_parses_with_the_db_before_it() -> None:
+    from pdsa_tui.cli import parse_args
+
+    args = parse_args(["--db", "x.json", "list", "aims", "--json"])
+    assert args.db == "x.json" and args.func is not None
