@@ -35,6 +35,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--definition", metavar="TEXT", help="operational definition")
     p.add_argument("--source", metavar="TEXT", help="data source")
     p.add_argument("--frequency", metavar="TEXT", help="e.g. monthly (the default)")
+    p.add_argument(
+        "--rules",
+        metavar="R",
+        help="rule set for signals: anhoej (default), ihi or mdc (Making Data Count)",
+    )
+    p.add_argument(
+        "--cannot-be-negative",
+        action="store_const",
+        const="yes",
+        help="the values cannot go below 0: no control limit below 0",
+    )
+    p.add_argument("--multiply", metavar="K", help="e.g. 1000 to show a rate per 1,000")
     p.add_argument("--cases", action="store_true", help="a case measure: its data are cases")
     p.add_argument("--start-event", metavar="TEXT", help="e.g. 'accommodated'")
     p.add_argument("--milestone", metavar="TEXT", help="e.g. 'permanence recommendation'")

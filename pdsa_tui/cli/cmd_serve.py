@@ -121,7 +121,7 @@ def _check_database(path: Path) -> None:
         raise CliError(str(exc), EXIT_DATA) from None
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``serve`` to the parser."""
     p = sub.add_parser(
         "serve",

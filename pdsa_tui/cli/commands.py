@@ -293,6 +293,8 @@ def point_json(p: Any) -> dict[str, Any]:
         out["baseline_end"] = True
     if p.rebase_after:
         out["rebase_after"] = True
+    if p.observations:
+        out["observations"] = [_num(v) for v in p.observations]
     return out
 
 

@@ -13,7 +13,7 @@ import functools
 import math
 import re
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, Self, TypeVar
 
@@ -370,6 +370,15 @@ class DataPoint:
     id: str = field(default_factory=new_id)
     #: Who added or last changed this point.
     updated_by: str = ""
+    #: Several observations on this date (e.g. weeks each child took, for an Xbar or S
+    #: chart); ``value`` is then their mean. Empty for a point of one value.
+    observations: list[float] = field(default_factory=list)
+
+    @classmethod
+    def observed(cls, date: dt.date, observations: Sequence[float], **kw: Any) -> DataPoint:
+        """A point of several observations, its value their mean."""
+        obs = [float(v) for v in observations]
+        return cls(date=date, value=mean_of(obs) if obs else None, observations=obs, **kw)
 
     @property
     def y(self) -> float | None:
@@ -384,6 +393,8 @@ class DataPoint:
         """JSON-ready dict."""
         d = dataclasses.asdict(self)
         d["date"] = to_iso(self.date)
+        if not self.observations:
+            del d["observations"]  # files stay as they were for points of one value
         return d
 
     @classmethod
@@ -391,7 +402,33 @@ class DataPoint:
         """From a stored dict."""
         kw = {k: v for k, v in data.items() if k in _POINT_FIELDS}
         kw["date"] = from_iso(data["date"])
+        obs = kw.get("observations")
+        if "observations" in kw and not isinstance(obs, list):
+            kw["observations"] = obs = []  # a hand-edited file: not a list is no observations
+        if isinstance(obs, list) and obs and kw.get("value") is None:
+            # A hand-written file may give the observations alone: the value is their mean.
+            numbers = [v for v in obs if isinstance(v, int | float) and math.isfinite(v)]
+            kw["value"] = mean_of(numbers) if len(numbers) == len(obs) else None
         return cls(**kw)
+
+    def _observation_errors(self, unit: str, has_ratio: bool) -> list[FieldError]:
+        """Problems with the observations: each a sound value; the value their mean."""
+
+        def err(message: str) -> list[FieldError]:
+            return [FieldError("value", "Value", message)]
+
+        if has_ratio:
+            return err("several observations go with values, not a numerator and denominator")
+        lo, hi = C.UNIT_RANGES.get(unit, (-math.inf, math.inf))
+        for k, v in enumerate(self.observations, start=1):
+            if not isinstance(v, int | float) or not math.isfinite(v):
+                return err(f"observation {k} is not a finite number ({v})")
+            if unit in C.UNIT_RANGES and not lo <= v <= hi:
+                return err(f"observation {k} must be from {range_text(unit)}; got {v:g}")
+        mean = mean_of(self.observations)
+        if self.value is None or not math.isclose(self.value, mean, rel_tol=1e-9, abs_tol=1e-12):
+            return err(f"must be the mean of the observations ({mean:g}); got {self.value}")
+        return []
 
     def validate(self, unit: str = "count") -> list[FieldError]:
         """Problems with this point, for a measure with ``unit``."""
@@ -402,6 +439,8 @@ class DataPoint:
 
         has_value = self.value is not None
         has_ratio = self.numerator is not None or self.denominator is not None
+        if self.observations:
+            errors.extend(self._observation_errors(unit, has_ratio))
         if has_value and has_ratio:
             err("value", "Value", "give either a value or a numerator and denominator, not both")
         elif not has_value and not has_ratio:
@@ -475,6 +514,13 @@ class DataPoint:
         return errors
 
 
+def mean_of(values: Sequence[float]) -> float:
+    """The mean, a second pass correcting the first's rounding (equal values: exactly that)."""
+    n = len(values)
+    m = math.fsum(values) / n
+    return m + math.fsum(v - m for v in values) / n if math.isfinite(m) else m
+
+
 #: The stored keys a data point reads (others, from a newer pdsa, are ignored).
 _POINT_FIELDS = frozenset(f.name for f in dataclasses.fields(DataPoint))
 
@@ -508,7 +554,28 @@ class Measure(Record):
         choices=C.VALUE_KINDS,
         help="days or cases between rare events can be drawn as T or G charts",
     )
-    #: The chart chosen for this measure ("run", "p", "u", "c", "i", "g", "t"); empty = run.
+    rules: str = spec_field(
+        "Rule set",
+        "choice",
+        default="anhoej",
+        choices=C.RULE_SETS,
+        help="which rules find signals: Anhøj, IHI, or Making Data Count (NHS)",
+    )
+    cannot_be_negative: str = spec_field(
+        "Cannot be negative",
+        "choice",
+        default="no",
+        choices=C.CANNOT_BE_NEGATIVE,
+        help="yes: no control limit is drawn below 0",
+    )
+    multiply: float | None = spec_field(
+        "Multiply by",
+        "number",
+        default=None,
+        maximum=1e9,
+        help="e.g. 1000 for a rate per 1,000; blank: none",
+    )
+    #: The chart chosen for this measure (one of ``analysis.charts.CHART_TYPES``); empty = run.
     chart: str = internal_field()
     points: list[DataPoint] = field(
         default_factory=list, metadata={"kind": "points", "label": "Data points"}
@@ -547,6 +614,7 @@ class Measure(Record):
         "goal",
         "definition",
         "source",
+        "rules",
     )
     #: The fields a measure of typed points shows.
     POINT_FIELDS: ClassVar[tuple[str, ...]] = (
@@ -559,6 +627,9 @@ class Measure(Record):
         "source",
         "frequency",
         "values_are",
+        "rules",
+        "cannot_be_negative",
+        "multiply",
     )
 
     def _cross_checks(self) -> list[FieldError]:
@@ -574,6 +645,14 @@ class Measure(Record):
                     "goal",
                     f"is too large for a {self.unit} measure, which accepts "
                     f"{range_text(self.unit)}; got {amount_text(goal)}",
+                )
+            )
+        if self.multiply is not None and math.isfinite(self.multiply) and self.multiply <= 0:
+            errors.append(
+                self._err(
+                    "multiply",
+                    f"must be above 0 (e.g. 100 or 1000), or blank for none; "
+                    f"got {amount_text(self.multiply)}",
                 )
             )
         if self.cases:

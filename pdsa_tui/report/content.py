@@ -385,6 +385,10 @@ def chart_summary(m: MeasureContent) -> str:
     parts = [CHART_NAMES[m.analysis.chart], f"{n} point{'s' if n != 1 else ''}"]
     if m.latest:
         parts.append(f"latest {m.latest}")
+    from pdsa_tui.report.mdc_icons import rules_and_icons
+
+    a = m.analysis
+    parts.append(rules_and_icons(a.rules, a.variation_icon, a.assurance_icon))
     return " · ".join(parts)
 
 

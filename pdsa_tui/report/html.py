@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from html import escape
 
 from pdsa_tui import __version__
+from pdsa_tui.analysis import Analysis
 from pdsa_tui.analysis.charts import CHART_NAMES
 from pdsa_tui.report.content import (
     CASE_HEADERS,
@@ -65,6 +66,7 @@ h4 { font-size: 1rem; margin: 1rem 0 0.4rem; }
 h5 { font-size: 0.92rem; margin: 0.8rem 0 0.3rem; color: var(--muted); }
 .subtitle { font-size: 1.05rem; margin: 0 0 0.4rem; white-space: pre-line; }
 .meta, .asof, .note { color: var(--muted); font-size: 0.85rem; }
+.mdc-icon svg { vertical-align: middle; margin-right: 0.3rem; }
 .asof { font-weight: normal; }
 .txt { white-space: pre-line; overflow-wrap: break-word; }
 .empty { color: var(--muted); font-style: italic; }
@@ -445,7 +447,7 @@ def measure_html(m: MeasureContent, level: int) -> str:
         + (f"<figcaption>{caption}</figcaption>" if caption else "")
         + "</figure>"
         + f'<div class="{cls}"><p class="head">{tone_html(tone)}: What the chart says</p>'
-        + f'<p class="note">{esc(head)}</p>{verdict}'
+        + f'<p class="note">{_icons(a)}{esc(head)}</p>{verdict}'
         + (f'<p class="note">Chart advice: {esc(a.advice)}</p>' if a.advice else "")
         + f"{note_html}</div></article>"
     )
@@ -527,3 +529,15 @@ def _cycle(c: CycleContent, level: int) -> str:
         )
     out.append(f'<section class="feedback">{"".join(fb)}</section>')
     return "".join(out)
+
+
+def _icons(a: Analysis) -> str:
+    """The variation and assurance icons, drawn by pdsa as inline SVG, before the summary."""
+    from pdsa_tui.report.mdc_icons import assurance_svg, variation_svg
+
+    out = ""
+    if a.variation_icon:
+        out += f'<span class="mdc-icon">{variation_svg(a.variation_icon, 36)}</span>'
+    if a.assurance_icon:
+        out += f'<span class="mdc-icon">{assurance_svg(a.assurance_icon, 36)}</span>'
+    return out

@@ -8,6 +8,8 @@ and the programme's team last. Word and PDF follow the same order (paper_program
 
 from __future__ import annotations
 
+from typing import Any
+
 from pdsa_tui import __version__
 from pdsa_tui.analysis import programme as ap
 from pdsa_tui.model import choices
@@ -35,7 +37,7 @@ APPENDIX_AFTER = 12
 QUESTION_HEADERS = ["Theme", "Question", "Status", "Notes", "Action", "Owner", "Review"]
 
 
-def _question_cells(row: tuple) -> list[str]:
+def _question_cells(row: tuple[Any, ...]) -> list[str]:
     """A question's cells as plain text, in :data:`QUESTION_HEADERS` order."""
     q, status, notes, action, owner, review, ev = row
     text = q.text + (f"\n(pdsa: {ev})" if ev else "")

@@ -241,6 +241,11 @@ class AimScreen(PdsaScreen):
         text = Text()
         text.append(f"{kind} of {view.measure.name}: ", style="bold")
         text.append(brief_verdict(analysis.verdict))
+        from pdsa_tui.report.mdc_icons import rules_and_icons
+
+        text.append(
+            "\n" + rules_and_icons(analysis.rules, analysis.variation_icon, analysis.assurance_icon)
+        )
         if analysis.advice:
             text.append(f"\n{analysis.advice}", style="dim")
         for w in analysis.warnings:
