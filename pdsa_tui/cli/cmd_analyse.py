@@ -175,7 +175,9 @@ def run(args: argparse.Namespace) -> int:
             for k, p in enumerate(series.points, start=1)
         ]
     multiply: float = args.multiply
-    if multiply != 1:
+    if multiply == 100 and series.ratio and chart in ("p", "pp"):
+        scale, unit = 1.0, "%"
+    elif multiply != 1:
         scale, unit = 1.0, f" per {format_number(multiply)}"
     elif series.ratio and chart not in ("u", "up"):
         scale, unit = 100.0, "%"

@@ -62,6 +62,8 @@ def verdict_sentence(m: MeasureContent) -> str:
     word = {"improvement": "improvement for this measure", "concern": "deterioration"}.get(tone)
     chosen = [x for x in sentences if word and word in x]
     first = chosen[-1] if chosen else sentences[0]
+    # One sentence in a crowded row: the rule's name stays in the full verdict.
+    first = re.sub(r"^Signal \([^)]*\):", "Signal:", first)
     return first if first.endswith((".", "!", "?")) else first + "."
 
 

@@ -36,9 +36,9 @@ _LABELS: dict[str, tuple[str, str]] = {
     "concern_low": ("▼", "concern (low)"),
     "neutral_high": ("△", "special cause (high)"),
     "neutral_low": ("▽", "special cause (low)"),
-    "pass": ("✓", "will consistently meet the target"),
-    "fail": ("✗", "will consistently miss the target"),
-    "inconsistent": ("?", "will hit and miss the target"),
+    "pass": ("✓", "consistently passes the target"),
+    "fail": ("✗", "consistently fails the target"),
+    "inconsistent": ("?", "hit and miss"),
 }
 #: What each kind of icon is called, for a key or a column head.
 KIND_NAMES = {"variation": "Variation", "assurance": "Assurance"}

@@ -40,8 +40,10 @@ HEADERS = (
 #: What the short headers mean, under every summary.
 KEY = (
     "Variation: ▲ improvement (blue), ▼ concern (orange), ● common cause (grey), ◆ special "
-    "cause with no better direction (purple), ○ not enough data. Assurance (whether the "
-    "target will be met) is not assessed yet. Cycles: the aim's PDSA cycles since {since}. "
+    "cause with no better direction (purple), ○ not enough data. Assurance (the target "
+    "against the process limits): ✓ consistently passes, ✗ consistently fails, ? hit and "
+    "miss; not assessed without a target, a better direction or limits. Cycles: the aim's "
+    "PDSA cycles since {since}. "
     "Due and Overdue (case measures): open cases past their reminder, and cases past the "
     "deadline with no milestone."
 )

@@ -2,10 +2,9 @@
 
 :func:`measure_icons` is the ONE place that decides a measure's variation and assurance
 icons for every export (the one-page summary, the aim reports' verdict boxes, Word and
-PDF). Until the Making Data Count rule set (``pdsa_tui.report.mdc_icons``) lands, it reads
-the direction of the current verdict: the latest part's signal and whether the verdict
-calls it an improvement or a deterioration for this measure. Swapping in the MDC icons
-is a change to this function alone.
+PDF). It reads the analysis's Making Data Count icons (``Analysis.variation_icon``: the
+latest point's type under the measure's rule set; ``assurance_icon``: the target against
+the process limits), the same ones the app and the HTML icons (``report/mdc_icons.py``) show.
 """
 
 from __future__ import annotations
@@ -20,7 +19,8 @@ from pdsa_tui.report.paper import TONE_WORDS
 class Icons:
     """A measure's variation icon (a tone key of :data:`paper.TONE_COLOURS`) and assurance.
 
-    ``assurance`` is None while no rule set decides it (the MDC rules are not in yet).
+    ``assurance`` is the assurance icon's name (``pass``, ``fail``, ``inconsistent``), or
+    None where none applies (no target, no improvement direction, or no limits).
     """
 
     variation: str
@@ -38,28 +38,26 @@ class Icons:
 
     @property
     def assurance_label(self) -> str:
-        """The assurance in words."""
-        return self.assurance or "Not assessed"
+        """The assurance as a glyph and words ('✓ consistently passes the target')."""
+        from pdsa_tui.report.mdc_icons import icon_text
+
+        return icon_text(self.assurance) if self.assurance else "Not assessed"
 
 
 def measure_icons(analysis: Analysis) -> Icons:
-    """The variation (and, later, assurance) icons of a measure's current chart.
+    """The variation and assurance icons of a measure's current chart.
 
-    The latest part decides: no points, or too few with no signal, is ``none``; no
-    signal is ``common`` (common cause); a signal the verdict calls an improvement for
-    this measure is ``improvement``, a deterioration ``concern`` (the later-mentioned of
-    the two when it names both), and a signal on a measure with no better direction is
-    ``neutral``.
+    Variation is the latest point's type under the chart's rule set: improvement,
+    concern, neutral (a special cause on a measure with no better direction) or
+    common cause; ``none`` when there are no points, or too few for the rules with
+    no signal.
     """
     if not analysis.points:
         return Icons("none")
+    name = analysis.variation_icon or "common_cause"
     part = analysis.parts[-1] if analysis.parts else None
-    text = part.verdict if part is not None else analysis.verdict
-    signal = part.signal if part is not None else analysis.signal
-    signal = signal or any(p.signals for p in analysis.points[-3:])
-    if not signal:
-        return Icons("common" if part is None or part.reliable else "none")
-    good, bad = text.rfind("improvement for this measure"), text.rfind("deterioration")
-    if good < 0 and bad < 0:
-        return Icons("neutral")
-    return Icons("improvement" if good > bad else "concern")
+    if name == "common_cause":
+        variation = "common" if part is None or part.reliable else "none"
+    else:
+        variation = name.split("_")[0]  # improvement_high -> improvement, neutral_low -> neutral
+    return Icons(variation, analysis.assurance_icon)

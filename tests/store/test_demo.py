@@ -155,7 +155,7 @@ def test_measures_per_aim_and_types(demo: Store) -> None:
     types = set()
     for aim in demo.aims():
         measures = demo.measures(aim.id)
-        assert 2 <= len(measures) <= 5, aim.code
+        assert 2 <= len(measures) <= 4, aim.code
         assert any(m.type == "outcome" for m in measures), aim.code
         types |= {m.type for m in measures}
         for m in measures:

@@ -11,7 +11,6 @@ import statistics
 from pathlib import Path
 
 import pytest
-from pdsa_tui.ui.modals import RecordForm
 from pdsa_tui.ui.screens.point_form import PointForm
 from test_ui_measure import DAYS, add_empty_measure, on_disk, open_measure, type_into, verdict
 from textual.widgets import Input, Select
@@ -21,6 +20,8 @@ from pdsa_tui.analysis.measures import available_charts, view_measure
 from pdsa_tui.model import DataPoint, Measure, ValidationError, from_form
 from pdsa_tui.model.csvseries import plan_import
 from pdsa_tui.model.forms import point_from_form
+from pdsa_tui.ui.dialogs.modals import RecordForm
+from pdsa_tui.ui.dialogs.point_form import PointForm
 
 
 async def test_measure_form_sets_rules_floor_and_multiplier(tmp_path: Path) -> None:

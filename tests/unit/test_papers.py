@@ -138,7 +138,9 @@ def test_every_chart_has_alt_text_saying_its_verdict(docx_files: dict[str, bytes
     assert len(pics) >= 4
     alts = [p._inline.docPr.get("descr") for p in pics]
     assert all(alts)
-    assert any("Improvement: Signal: 10 points in a row above the median" in a for a in alts)
+    assert any(
+        "Improvement: Signal (IHI shift): 10 points in a row above the median" in a for a in alts
+    )
     # The SVG itself rides along for vector drawing (PNG fallback for older readers).
     names = zipfile.ZipFile(io.BytesIO(docx_files["aim"])).namelist()
     assert any(n.endswith(".svg") for n in names) and any(n.endswith(".png") for n in names)
