@@ -11,7 +11,6 @@ import statistics
 from pathlib import Path
 
 import pytest
-from pdsa_tui.ui.screens.point_form import PointForm
 from test_ui_measure import DAYS, add_empty_measure, on_disk, open_measure, type_into, verdict
 from textual.widgets import Input, Select
 from ui_support import LARGE, SMALL, demo_app, screen_text, widget_text
