@@ -110,20 +110,7 @@ class Record:
     @classmethod
     def specs(cls) -> Iterator[FieldSpec]:
         """The user-editable fields, in form order."""
-        for f in dataclasses.fields(cls):
-            md = f.metadata
-            if md.get("kind", "internal") in ("internal", "points", "date-internal"):
-                continue
-            yield FieldSpec(
-                f.name,
-                md["label"],
-                md["kind"],
-                md["required"],
-                md["choices"],
-                md["min"],
-                md["max"],
-                md["help"],
-            )
+        return iter(_SPECS.get(cls) or _specs(cls))
 
     @classmethod
     def spec(cls, name: str) -> FieldSpec:
@@ -155,8 +142,15 @@ class Record:
     def validate(self) -> list[FieldError]:
         """Every problem with this record (empty when valid)."""
         errors: list[FieldError] = []
-        for s in self.specs():
-            errors.extend(_check_field(s, getattr(self, s.name)))
+        for s in _SPECS.get(type(self)) or _specs(type(self)):
+            value = getattr(self, s.name)
+            # Most fields are text: only a required one left blank can be wrong
+            # (a choice must also be one of its choices). Checked for every record.
+            if type(value) is str and s.kind != "choice":
+                if s.required and not value.strip():
+                    errors.extend(_check_field(s, value))
+                continue
+            errors.extend(_check_field(s, value))
         errors.extend(self._cross_checks())
         return errors
 
@@ -218,6 +212,30 @@ def _loader(kind: str | None) -> Callable[[Any], Any] | None:
     if kind in ROW_KINDS:
         return functools.partial(load_rows, kind)
     return None
+
+
+#: Per record class, its user-editable fields' specs, made once (records are validated
+#: by the ten thousand: at every open for a check, at every save).
+_SPECS: dict[type[Record], tuple[FieldSpec, ...]] = {}
+
+
+def _specs(cls: type[Record]) -> tuple[FieldSpec, ...]:
+    specs = tuple(
+        FieldSpec(
+            f.name,
+            md["label"],
+            md["kind"],
+            md["required"],
+            md["choices"],
+            md["min"],
+            md["max"],
+            md["help"],
+        )
+        for f in dataclasses.fields(cls)
+        if (md := f.metadata).get("kind", "internal") not in ("internal", "points", "date-internal")
+    )
+    _SPECS[cls] = specs
+    return specs
 
 
 #: Per record class, each field's name and loader: ``from_dict`` runs for every record

@@ -197,6 +197,17 @@ def _value_problem(kind: str, value: Any, version: int) -> str | None:
     return None
 
 
+def _plain_tasks(tasks: list[Any]) -> bool:
+    """Every task an object of text values (the common case, checked fast)."""
+    for t in tasks:
+        if t.__class__ is not dict:
+            return False
+        for v in t.values():
+            if v.__class__ is not str:
+                return False
+    return True
+
+
 def _field_kinds(cls: type[Record]) -> dict[str, str]:
     kinds = {f.name: f.metadata.get("kind", "internal") for f in dataclasses.fields(cls)}
     for name in ("id", "created", "updated", *LINK_FIELDS):
@@ -231,12 +242,12 @@ def _records_problem(
     for table, (cls, kinds) in _KINDS.items():
         docs = data.get(table, {})
         seen_ids: dict[Any, str] = {}
+        link = PARENTS.get(cls)
         for doc_id, doc in docs.items():
-            where = f"record {doc_id} of table '{table}'"
             if not _is_doc_key(doc_id):
                 return (
-                    f"{where} has a key that is not a number (keys are whole numbers "
-                    "such as 12, without leading zeros)"
+                    f"record {doc_id} of table '{table}' has a key that is not a number "
+                    "(keys are whole numbers such as 12, without leading zeros)"
                 )
             rid = doc.get("id")
             if rid in seen_ids:
@@ -244,9 +255,11 @@ def _records_problem(
             seen_ids[rid] = doc_id
             if known and known.get((table, rid)) == doc.get("rev"):
                 continue  # this copy holds that very version: it was checked when read
-            link = PARENTS.get(cls)
             if link is not None and not isinstance(doc.get(link[0]), str):
-                return f"{where} (id {doc.get('id')}) has no {link[0]} (the record it belongs to)"
+                return (
+                    f"record {doc_id} of table '{table}' (id {doc.get('id')}) has no {link[0]} "
+                    "(the record it belongs to)"
+                )
             for name, value in doc.items():
                 kind = kinds.get(name)
                 if kind is None:
@@ -261,10 +274,15 @@ def _records_problem(
                             continue
                         except ValueError:
                             pass
-                elif (value is None and kind in _NULLABLE_KINDS) or (
-                    kind == "list"
-                    and value.__class__ is list
-                    and all(v.__class__ is str for v in value)
+                elif (
+                    (value is None and kind in _NULLABLE_KINDS)
+                    or (value.__class__ is int and kind == "int")
+                    or (
+                        kind == "list"
+                        and value.__class__ is list
+                        and all(v.__class__ is str for v in value)
+                    )
+                    or (kind == "tasks" and value.__class__ is list and _plain_tasks(value))
                 ):
                     continue
                 if kind == "id":
@@ -279,5 +297,6 @@ def _records_problem(
                 if why:
                     shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
                     shown = "" if kind == "points" else f" ({shown})"
+                    where = f"record {doc_id} of table '{table}'"
                     return f"{where} (id {doc.get('id')}): field '{name}' {why}{shown}"
     return None
