@@ -55,12 +55,12 @@ def parse_date(text: str, *, dayfirst: bool = True) -> dt.date:
         # A CSV of 100,000 points is 100,000 ISO dates: a valid one is read in C. Anything
         # else (an impossible day, a year out of range) takes the way below, for its message.
         try:
-            day = dt.date.fromisoformat(s)
+            iso_day = dt.date.fromisoformat(s)
         except ValueError:
             pass
         else:
-            if 1900 <= day.year <= 2200:
-                return day
+            if 1900 <= iso_day.year <= 2200:
+                return iso_day
     m = _ISO.match(s)
     if m:
         return _build(int(m[1]), int(m[2]), int(m[3]), s)
