@@ -110,7 +110,8 @@ class Record:
     @classmethod
     def specs(cls) -> Iterator[FieldSpec]:
         """The user-editable fields, in form order."""
-        return iter(_SPECS.get(cls) or _specs(cls))
+        specs = _SPECS.get(cls)
+        return iter(specs if specs is not None else _specs(cls))
 
     @classmethod
     def spec(cls, name: str) -> FieldSpec:
@@ -142,13 +143,11 @@ class Record:
     def validate(self) -> list[FieldError]:
         """Every problem with this record (empty when valid)."""
         errors: list[FieldError] = []
-        for s in _SPECS.get(type(self)) or _specs(type(self)):
+        checked = _CHECKED.get(type(self))
+        for s in checked if checked is not None else _checked(type(self)):
             value = getattr(self, s.name)
-            # Most fields are text: only a required one left blank can be wrong
-            # (a choice must also be one of its choices). Checked for every record.
-            if type(value) is str and s.kind != "choice":
-                if s.required and not value.strip():
-                    errors.extend(_check_field(s, value))
+            # Most of these are required text: only blank text can be wrong then.
+            if type(value) is str and s.kind != "choice" and value.strip():
                 continue
             errors.extend(_check_field(s, value))
         errors.extend(self._cross_checks())
@@ -235,6 +234,19 @@ def _specs(cls: type[Record]) -> tuple[FieldSpec, ...]:
         if (md := f.metadata).get("kind", "internal") not in ("internal", "points", "date-internal")
     )
     _SPECS[cls] = specs
+    return specs
+
+
+#: Per record class, the specs :func:`_check_field` can find fault with: a field neither
+#: required nor a choice or number is right whatever it holds (records are validated by
+#: the ten thousand: every record at a check, the saved one at every save).
+_CHECKED: dict[type[Record], tuple[FieldSpec, ...]] = {}
+_VALUE_KINDS = frozenset({"choice", "number", "percent"})
+
+
+def _checked(cls: type[Record]) -> tuple[FieldSpec, ...]:
+    specs = tuple(s for s in cls.specs() if s.required or s.kind in _VALUE_KINDS)
+    _CHECKED[cls] = specs
     return specs
 
 
