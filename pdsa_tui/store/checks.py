@@ -221,9 +221,17 @@ def _field_kinds(cls: type[Record]) -> dict[str, str]:
     for name, kind in kinds.items():
         if kind == "date-internal":
             kinds[name] = "date"
-    return kinds
+    # A field of any other kind (a rev, who saved) is never a problem: left out, it is
+    # not looked at, as a field from a newer pdsa is not.
+    return {name: kind for name, kind in kinds.items() if kind in _CHECKED_KINDS}
 
 
+#: The kinds :func:`_records_problem` can find fault with.
+_CHECKED_KINDS = frozenset(
+    {"text", "longtext", "choice", "number", "percent", "date", "list", "tasks", "points"}
+    | {"id", "optional-id", "int"}
+    | set(ROW_KINDS)
+)
 _TEXT_KINDS = frozenset({"text", "longtext", "choice", "id", "optional-id"})
 _NULLABLE_KINDS = frozenset({"number", "percent", "date", "optional-id"})
 _KINDS: dict[str, tuple[type[Record], dict[str, str]]] = {
