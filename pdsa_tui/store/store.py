@@ -153,8 +153,17 @@ class Store:
         self.version = 0
         #: Changes merged in from other copies, not yet shown to the user.
         self.incoming: list[MergeResult] = []
-        #: Conflicts, history, restore and merging another copy.
-        self.versions = Versions(self)
+
+    @property
+    def versions(self) -> Versions:
+        """Conflicts, history, restore and merging another copy.
+
+        Made at each use (it holds nothing but the store): kept on the store, the two
+        would form a cycle that only the garbage collector frees, by walking every record
+        (half a second after ``pdsa check`` of 50,000 cycles); without it the store is
+        freed as soon as it is dropped.
+        """
+        return Versions(self)
 
     # -- opening and closing ----------------------------------------------
     @classmethod
