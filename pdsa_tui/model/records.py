@@ -110,20 +110,8 @@ class Record:
     @classmethod
     def specs(cls) -> Iterator[FieldSpec]:
         """The user-editable fields, in form order."""
-        for f in dataclasses.fields(cls):
-            md = f.metadata
-            if md.get("kind", "internal") in ("internal", "points", "date-internal"):
-                continue
-            yield FieldSpec(
-                f.name,
-                md["label"],
-                md["kind"],
-                md["required"],
-                md["choices"],
-                md["min"],
-                md["max"],
-                md["help"],
-            )
+        specs = _SPECS.get(cls)
+        return iter(specs if specs is not None else _specs(cls))
 
     @classmethod
     def spec(cls, name: str) -> FieldSpec:
@@ -155,8 +143,13 @@ class Record:
     def validate(self) -> list[FieldError]:
         """Every problem with this record (empty when valid)."""
         errors: list[FieldError] = []
-        for s in self.specs():
-            errors.extend(_check_field(s, getattr(self, s.name)))
+        checked = _CHECKED.get(type(self))
+        for s in checked if checked is not None else _checked(type(self)):
+            value = getattr(self, s.name)
+            # Most of these are required text: only blank text can be wrong then.
+            if type(value) is str and s.kind != "choice" and value.strip():
+                continue
+            errors.extend(_check_field(s, value))
         errors.extend(self._cross_checks())
         return errors
 
@@ -218,6 +211,43 @@ def _loader(kind: str | None) -> Callable[[Any], Any] | None:
     if kind in ROW_KINDS:
         return functools.partial(load_rows, kind)
     return None
+
+
+#: Per record class, its user-editable fields' specs, made once (records are validated
+#: by the ten thousand: at every open for a check, at every save).
+_SPECS: dict[type[Record], tuple[FieldSpec, ...]] = {}
+
+
+def _specs(cls: type[Record]) -> tuple[FieldSpec, ...]:
+    specs = tuple(
+        FieldSpec(
+            f.name,
+            md["label"],
+            md["kind"],
+            md["required"],
+            md["choices"],
+            md["min"],
+            md["max"],
+            md["help"],
+        )
+        for f in dataclasses.fields(cls)
+        if (md := f.metadata).get("kind", "internal") not in ("internal", "points", "date-internal")
+    )
+    _SPECS[cls] = specs
+    return specs
+
+
+#: Per record class, the specs :func:`_check_field` can find fault with: a field neither
+#: required nor a choice or number is right whatever it holds (records are validated by
+#: the ten thousand: every record at a check, the saved one at every save).
+_CHECKED: dict[type[Record], tuple[FieldSpec, ...]] = {}
+_VALUE_KINDS = frozenset({"choice", "number", "percent"})
+
+
+def _checked(cls: type[Record]) -> tuple[FieldSpec, ...]:
+    specs = tuple(s for s in cls.specs() if s.required or s.kind in _VALUE_KINDS)
+    _CHECKED[cls] = specs
+    return specs
 
 
 #: Per record class, each field's name and loader: ``from_dict`` runs for every record

@@ -198,6 +198,17 @@ def _value_problem(kind: str, value: Any, version: int) -> str | None:
     return None
 
 
+def _plain_tasks(tasks: list[Any]) -> bool:
+    """Every task an object of text values (the common case, checked fast)."""
+    for t in tasks:
+        if t.__class__ is not dict:
+            return False
+        for v in t.values():
+            if v.__class__ is not str:
+                return False
+    return True
+
+
 def _field_kinds(cls: type[Record]) -> dict[str, str]:
     kinds = {f.name: f.metadata.get("kind", "internal") for f in dataclasses.fields(cls)}
     for name in ("id", "created", "updated", *LINK_FIELDS):
@@ -211,9 +222,17 @@ def _field_kinds(cls: type[Record]) -> dict[str, str]:
     for name, kind in kinds.items():
         if kind == "date-internal":
             kinds[name] = "date"
-    return kinds
+    # A field of any other kind (a rev, who saved) is never a problem: left out, it is
+    # not looked at, as a field from a newer pdsa is not.
+    return {name: kind for name, kind in kinds.items() if kind in _CHECKED_KINDS}
 
 
+#: The kinds :func:`_records_problem` can find fault with.
+_CHECKED_KINDS = frozenset(
+    {"text", "longtext", "choice", "number", "percent", "date", "list", "tasks", "points"}
+    | {"id", "optional-id", "int"}
+    | set(ROW_KINDS)
+)
 _TEXT_KINDS = frozenset({"text", "longtext", "choice", "id", "optional-id"})
 _NULLABLE_KINDS = frozenset({"number", "percent", "date", "optional-id"})
 _KINDS: dict[str, tuple[type[Record], dict[str, str]]] = {
@@ -232,12 +251,12 @@ def _records_problem(
     for table, (cls, kinds) in _KINDS.items():
         docs = data.get(table, {})
         seen_ids: dict[Any, str] = {}
+        link = PARENTS.get(cls)
         for doc_id, doc in docs.items():
-            where = f"record {doc_id} of table '{table}'"
             if not _is_doc_key(doc_id):
                 return (
-                    f"{where} has a key that is not a number (keys are whole numbers "
-                    "such as 12, without leading zeros)"
+                    f"record {doc_id} of table '{table}' has a key that is not a number "
+                    "(keys are whole numbers such as 12, without leading zeros)"
                 )
             rid = doc.get("id")
             if rid in seen_ids:
@@ -245,9 +264,11 @@ def _records_problem(
             seen_ids[rid] = doc_id
             if known and known.get((table, rid)) == doc.get("rev"):
                 continue  # this copy holds that very version: it was checked when read
-            link = PARENTS.get(cls)
             if link is not None and not isinstance(doc.get(link[0]), str):
-                return f"{where} (id {doc.get('id')}) has no {link[0]} (the record it belongs to)"
+                return (
+                    f"record {doc_id} of table '{table}' (id {doc.get('id')}) has no {link[0]} "
+                    "(the record it belongs to)"
+                )
             for name, value in doc.items():
                 kind = kinds.get(name)
                 if kind is None:
@@ -262,10 +283,15 @@ def _records_problem(
                             continue
                         except ValueError:
                             pass
-                elif (value is None and kind in _NULLABLE_KINDS) or (
-                    kind == "list"
-                    and value.__class__ is list
-                    and all(v.__class__ is str for v in value)
+                elif (
+                    (value is None and kind in _NULLABLE_KINDS)
+                    or (value.__class__ is int and kind == "int")
+                    or (
+                        kind == "list"
+                        and value.__class__ is list
+                        and all(v.__class__ is str for v in value)
+                    )
+                    or (kind == "tasks" and value.__class__ is list and _plain_tasks(value))
                 ):
                     continue
                 if kind == "id":
@@ -280,5 +306,6 @@ def _records_problem(
                 if why:
                     shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
                     shown = "" if kind == "points" else f" ({shown})"
+                    where = f"record {doc_id} of table '{table}'"
                     return f"{where} (id {doc.get('id')}): field '{name}' {why}{shown}"
     return None

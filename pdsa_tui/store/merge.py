@@ -407,8 +407,13 @@ def _at(doc: Doc | None, rev: str | None) -> bool:
 
 
 def revs(data: Data) -> dict[Key, str]:
-    """Every record's rev, for :func:`merge_live`'s ``base_revs``."""
-    return {key: str(doc.get("rev", "")) for key, (_doc_id, doc) in index(data).items()}
+    """Every record's rev, for :func:`merge_live`'s ``base_revs`` (keyed as :func:`index`)."""
+    out: dict[Key, str] = {}
+    for name in record_tables(data):
+        for doc_id, doc in data[name].items():
+            if isinstance(doc, dict):
+                out[(name, str(doc.get("id") or f"#{doc_id}"))] = str(doc.get("rev", ""))
+    return out
 
 
 def _sync_history(m: _Merger, key: Key) -> None:

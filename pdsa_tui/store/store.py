@@ -77,7 +77,7 @@ from pdsa_tui.store.merge import (
 from pdsa_tui.store.migrations import HISTORY
 from pdsa_tui.store.paths import current_user
 from pdsa_tui.store.storage import encode
-from pdsa_tui.store.sync import SyncedFile
+from pdsa_tui.store.sync import SyncedFile, signature
 from pdsa_tui.store.versions import Versions
 
 R = TypeVar("R", bound=Record)
@@ -153,8 +153,17 @@ class Store:
         self.version = 0
         #: Changes merged in from other copies, not yet shown to the user.
         self.incoming: list[MergeResult] = []
-        #: Conflicts, history, restore and merging another copy.
-        self.versions = Versions(self)
+
+    @property
+    def versions(self) -> Versions:
+        """Conflicts, history, restore and merging another copy.
+
+        Made at each use (it holds nothing but the store): kept on the store, the two
+        would form a cycle that only the garbage collector frees, by walking every record
+        (half a second after ``pdsa check`` of 50,000 cycles); without it the store is
+        freed as soon as it is dropped.
+        """
+        return Versions(self)
 
     # -- opening and closing ----------------------------------------------
     @classmethod
@@ -228,6 +237,7 @@ class Store:
     def _read_and_build(
         cls, path: Path, read_only: bool, reason: str, user: str, fresh: bool
     ) -> Store:
+        seen = signature(path)
         raw = read_file(path)
         data = parse_file(path, raw)
         version = migrations.schema_version(data) or migrations.SCHEMA_VERSION
@@ -240,7 +250,9 @@ class Store:
                 # so leftover temporary files are a killed save's.
                 with SyncedFile(path, raw).locked():
                     remove_stale_temp_files(path)
-                    again = read_file(path)  # another copy may have saved (or migrated) it
+                    # Another copy may have saved (or migrated) it since: read it again,
+                    # unless it is as it was (the fingerprint every refresh trusts).
+                    again = raw if seen is not None and signature(path) == seen else read_file(path)
                     if again != raw:
                         raw = again
                         data = parse_file(path, raw)
