@@ -7,6 +7,7 @@ copies' work in the file.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import subprocess
@@ -95,10 +96,8 @@ def run_writers_with_lock_deleted(path: Path, writers: int, seconds: float) -> t
 
     def delete_the_lock() -> None:
         while not stop.is_set():
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 lock_path(path).unlink()
-            except FileNotFoundError:
-                pass
             time.sleep(0.003)
 
     deleter = threading.Thread(target=delete_the_lock, daemon=True)
