@@ -8,12 +8,23 @@ import errno
 import os
 import secrets
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from pdsa_tui.store.access import PRIVATE, PRIVATE_DIR, Access, access_of, make_folders
-from pdsa_tui.store.errors import SaveStepError
+from pdsa_tui.store.errors import SaveStepError, StoreError
+
+#: The largest file pdsa reads (a database, a copy to merge): far above any real programme.
+MAX_FILE_BYTES = 512 * 1024 * 1024
+#: How a file that is not a regular file is named in messages, by its type bits.
+_KINDS = {
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFSOCK: "a socket",
+}
 
 #: How many daily backups are kept beside a database.
 KEEP_BACKUPS = 10
@@ -193,6 +204,48 @@ def _keep_previous(path: Path, held: list[int]) -> Path | None:
         held.append(fd)
         hold_temp(fd)
     return link
+
+
+def read_regular(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of the regular file ``path``, read up to a size limit.
+
+    A FIFO, device, socket or folder is refused at once (never opened in a way that
+    could block), and a file larger than ``limit`` (default :data:`MAX_FILE_BYTES`)
+    is refused with its size: :class:`StoreError` naming the file. ``OSError`` as
+    ``open`` raises it (``FileNotFoundError`` when there is no file).
+    """
+    limit = MAX_FILE_BYTES if limit is None else limit
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if not stat.S_ISREG(st.st_mode):
+            kind = _KINDS.get(stat.S_IFMT(st.st_mode), "a special file")
+            raise StoreError(f"{path}: it is not a regular file (it is {kind}); nothing was read")
+        if st.st_size > limit:
+            raise StoreError(_too_large(path, st.st_size, limit))
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > limit:  # it grew while read
+                raise StoreError(_too_large(path, total, limit))
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _too_large(path: Path, size: int, limit: int) -> str:
+    mb = 1024 * 1024
+    return (
+        f"{path}: it is {size / mb:.1f} MB, larger than the {limit / mb:.0f} MB pdsa reads; "
+        "it is not a pdsa database, or not one this pdsa can open"
+    )
 
 
 def backup_dir(path: Path) -> Path:

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from pdsa_tui.store.history import chain, history_entry, rev_number, version_at
+from pdsa_tui.store.history import KEEP_VERSIONS, chain, history_entry, rev_number, version_at
 from pdsa_tui.store.migrations import HISTORY
 
 META = "meta"
@@ -247,6 +247,9 @@ class MergeResult:
     conflicts: int = 0
     #: The records that changed, ``(table, id)``.
     changed: list[Key] = field(default_factory=list)
+    #: What happened to each: ``("added" | "changed" | "deleted", table, document)``, the
+    #: document as it is after the merge (before it, for a deletion).
+    items: list[tuple[str, str, Doc]] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -309,16 +312,56 @@ class _Merger:
         self.m_index[key] = (hit[0] if hit else doc_id, doc)
 
     def take_theirs(self, key: Key) -> None:
-        """Mine becomes theirs for this record: its content and its history."""
+        """Mine becomes theirs for this record; what mine held stays in its history.
+
+        A record new here takes theirs' history too. One this copy had keeps its own
+        history, and the version it replaces (or the deletion) is added to it, so a
+        merge is never final: whatever it replaced or deleted can be restored.
+        """
         before = self.doc(self.m_index, key)
         after = self.doc(self.t_index, key)
-        self._put(key, after)
         rid = key[1]
-        if rid in self.t_hist:
-            self.m_hist[rid] = self.t_hist[rid]  # theirs is a fresh parse: no copy needed
-        elif after is not None:
-            self.m_hist.pop(rid, None)
+        th = self.t_hist.get(rid)
+        mh = self.m_hist.get(rid)
+        self._put(key, after)
+        if before is None and not (isinstance(mh, dict) and isinstance(mh.get("doc"), dict)):
+            if th is not None:
+                self.m_hist[rid] = th  # theirs is a fresh parse: no copy needed
+            elif after is not None:
+                self.m_hist.pop(rid, None)
+        else:
+            self._keep_mine(key, before, after, th)
         self._count(key, before, after)
+
+    def _keep_mine(self, key: Key, before: Doc | None, after: Doc | None, th: Any) -> None:
+        """Add to this copy's history of a record the change theirs brings (``after``)."""
+        table, rid = key
+        h = self.m_hist.get(rid)
+        if not isinstance(h, dict):
+            h = self.m_hist[rid] = {"table": table, "versions": []}
+        versions_ = h.setdefault("versions", [])
+        their_revs = chain(after, th if isinstance(th, dict) else None)
+        if before is None:  # deleted here, and theirs is newer: the tombstone's doc is the older
+            last = h.pop("doc", None)
+            tomb = h.pop("deleted", None)
+            if isinstance(last, dict) and after is not None:
+                entry = history_entry(last, after)
+                if isinstance(tomb, dict):
+                    entry["merged"] = [str(tomb.get("rev", ""))]
+                versions_.insert(0, entry)
+        elif after is None:  # theirs deleted it: keep ours as the tombstone's last version
+            deleted = th.get("deleted") if isinstance(th, dict) else None
+            h["doc"] = before
+            h["deleted"] = (
+                dict(deleted)
+                if isinstance(deleted, dict)
+                else {"rev": "", "updated": "", "updated_by": ""}
+            )
+        else:
+            entry = history_entry(before, after)
+            entry["merged"] = [r for r in their_revs[1:] if r != before.get("rev")]
+            versions_.insert(0, entry)
+        del versions_[KEEP_VERSIONS:]
 
     def put_merged(self, key: Key, merged: Doc, mine: Doc, theirs_rev: str) -> None:
         """Store a merge of both sides as the record's next version."""
@@ -330,15 +373,12 @@ class _Merger:
         self._count(key, mine, merged)
 
     def revive(self, key: Key, theirs: Doc) -> None:
-        """Theirs edited a record deleted here: the edit wins and the record comes back."""
+        """Theirs edited a record deleted here: the edit wins and the record comes back.
+
+        The version deleted here stays in the record's history.
+        """
         self._put(key, theirs)
-        h = self.m_hist.get(key[1])
-        if h is not None:
-            h.pop("deleted", None)
-            h.pop("doc", None)
-        th = self.t_hist.get(key[1])
-        if th is not None:
-            self.m_hist[key[1]] = th
+        self._keep_mine(key, None, theirs, self.t_hist.get(key[1]))
         self._count(key, None, theirs)
 
     def _count(self, key: Key, before: Doc | None, after: Doc | None) -> None:
@@ -346,10 +386,13 @@ class _Merger:
             return
         if before is None:
             self.result.added += 1
+            self.result.items.append(("added", key[0], after or {}))
         elif after is None:
             self.result.deleted += 1
+            self.result.items.append(("deleted", key[0], before))
         else:
             self.result.updated += 1
+            self.result.items.append(("changed", key[0], after))
         self.result.conflicts += max(0, count_conflicts(after) - count_conflicts(before))
         self.result.changed.append(key)
 

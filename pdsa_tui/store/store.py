@@ -346,6 +346,7 @@ class Store:
             total.deleted += r.deleted
             total.conflicts += r.conflicts
             total.changed.extend(r.changed)
+            total.items.extend(r.items)
         self.incoming.clear()
         return total
 

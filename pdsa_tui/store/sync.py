@@ -28,7 +28,7 @@ from pdsa_tui.store.errors import (
     WriteFailedError,
     save_failed_text,
 )
-from pdsa_tui.store.files import atomic_write
+from pdsa_tui.store.files import atomic_write, read_regular
 from pdsa_tui.store.lockfile import FileLock, LockTimeout
 from pdsa_tui.store.storage import encode
 
@@ -102,7 +102,7 @@ class SyncedFile:
     def read(self) -> bytes | None:
         """The file's bytes now (None if it is gone)."""
         try:
-            return self.path.read_bytes()
+            return read_regular(self.path)
         except FileNotFoundError:
             return None
         except OSError as exc:
