@@ -8,6 +8,12 @@ asks the same just before the database is replaced. The lock file takes the
 database's mode and group (see :mod:`.access`), so every colleague who may write
 the database may take it; one left owner-only by an older pdsa is replaced.
 
+A lock file can be deleted between a save's last check and its rename, and a copy
+slowed down there (a busy machine) would then rename over a save another copy made
+with a new lock file. So the folder itself is locked too, where the file system
+allows it: nobody deletes a folder that holds a database. The lock file stays, for
+older copies of pdsa and for systems where a folder cannot be locked.
+
 POSIX systems use ``flock``; elsewhere (Windows, where an open file cannot be
 deleted) :mod:`filelock` does the locking.
 """
@@ -15,6 +21,7 @@ deleted) :mod:`filelock` does the locking.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import time
 from collections.abc import Callable
@@ -42,6 +49,7 @@ class FileLock:
         self.path = path
         self._access = access
         self._fd: int | None = None
+        self._dir_fd: int | None = None
         self._fallback: object | None = None
 
     @property
@@ -55,6 +63,43 @@ class FileLock:
             self._acquire_fallback(timeout)
             return
         deadline = time.monotonic() + timeout
+        self._lock_folder(deadline)
+        try:
+            self._lock_file(deadline)
+        except BaseException:
+            self._unlock_folder()
+            raise
+
+    def _lock_folder(self, deadline: float) -> None:
+        """Lock the database's folder (skipped where the file system cannot lock folders)."""
+        assert fcntl is not None
+        try:
+            fd = os.open(self.path.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        except OSError:
+            return
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EWOULDBLOCK, errno.EACCES):
+                    os.close(fd)  # not supported here (some network file systems)
+                    return
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    raise LockTimeout(str(self.path)) from None
+                time.sleep(POLL)
+                continue
+            self._dir_fd = fd
+            return
+
+    def _unlock_folder(self) -> None:
+        if self._dir_fd is not None:
+            fd, self._dir_fd = self._dir_fd, None
+            os.close(fd)
+
+    def _lock_file(self, deadline: float) -> None:
+        """Take the lock file, checked to be the one on disk."""
+        assert fcntl is not None
         replaced = False
         while True:
             fd = self._open(replaced)
@@ -118,6 +163,7 @@ class FileLock:
         if self._fd is not None:
             fd, self._fd = self._fd, None
             os.close(fd)
+        self._unlock_folder()
         if self._fallback is not None:
             lock, self._fallback = self._fallback, None
             lock.release()  # type: ignore[attr-defined]

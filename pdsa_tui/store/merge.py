@@ -24,6 +24,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from pdsa_tui.model.records import Record
+from pdsa_tui.model.registry import PARENTS, RECORD_CLASSES, RECORD_TYPES
 from pdsa_tui.store.history import KEEP_VERSIONS, chain, history_entry, rev_number, version_at
 from pdsa_tui.store.migrations import HISTORY
 
@@ -439,6 +441,7 @@ def merge_live(base_revs: dict[Key, str], mine: Data, theirs: Data) -> MergeResu
                 )
             merged = merge_docs(base, mine_doc, theirs_doc)
             m.put_merged(key, merged, mine_doc, theirs_doc.get("rev", ""))
+    settle(m)
     return m.result
 
 
@@ -498,6 +501,7 @@ def merge_offline(mine: Data, theirs: Data) -> MergeResult:
             base = _common_ancestor(mine_doc, mh, theirs_doc, th)
             merged = merge_docs(base, mine_doc, theirs_doc)
             m.put_merged(key, merged, mine_doc, rev_t)
+    settle(m)
     return m.result
 
 
@@ -514,3 +518,96 @@ def _common_ancestor(
             if found is not None:
                 return found
     return None
+
+
+# -- after the record-by-record merge: one thing, one record; no orphans --------------------
+def settle(m: _Merger) -> None:
+    """Join records that are one thing (natural keys), then bring back deleted owners of work."""
+    _join_natural_duplicates(m)
+    _revive_owners(m)
+
+
+def _join_natural_duplicates(m: _Merger) -> None:
+    """Two copies each added the same case (or answer): keep one record, with a conflict.
+
+    The record kept is the one made first (then the lower id), so every copy that
+    merges the two keeps the same one; the other is buried, its content in history.
+    """
+    for cls in RECORD_CLASSES:
+        if cls.merge_key.__func__ is Record.merge_key.__func__:  # type: ignore[attr-defined]
+            continue
+        groups: dict[tuple[str, ...], list[Doc]] = {}
+        for (table, _rid), (_doc_id, doc) in m.m_index.items():
+            if table == cls.TABLE:
+                key = cls.merge_key(doc)
+                if key is not None:
+                    groups.setdefault(key, []).append(doc)
+        for docs in groups.values():
+            if len(docs) < 2:
+                continue
+            docs.sort(key=lambda d: (str(d.get("created") or ""), str(d.get("id"))))
+            keep = docs[0]
+            for other in docs[1:]:
+                keep = _join(m, cls.TABLE, keep, other)
+
+
+def _join(m: _Merger, table: str, keep: Doc, other: Doc) -> Doc:
+    """Fold ``other`` into ``keep`` (fields that differ become conflicts); bury ``other``."""
+    base = {"created": other.get("created")}  # the kept record's own creation stays
+    merged = merge_docs(base, keep, {**other, "id": keep.get("id")})
+    merged["id"] = keep.get("id")
+    key: Key = (table, str(keep.get("id")))
+    m.put_merged(key, merged, keep, str(other.get("rev", "")))
+    okey: Key = (table, str(other.get("id")))
+    m._put(okey, None)
+    h = m.m_hist.setdefault(okey[1], {"table": table, "versions": []})
+    h["doc"] = other
+    marker = {"id": okey[1], "deleted": True, "merged_into": key[1]}
+    h["deleted"] = {
+        "rev": make_rev(rev_number(other.get("rev")) + 1, marker),
+        "updated": str(merged.get("updated") or ""),
+        "updated_by": str(merged.get("updated_by") or ""),
+        "merged_into": key[1],
+    }
+    m._count(okey, other, None)
+    return merged
+
+
+def _revive_owners(m: _Merger) -> None:
+    """Work kept under a record another copy deleted brings that record back (and its owners)."""
+    while True:
+        revived = False
+        for (table, _rid), (_doc_id, doc) in list(m.m_index.items()):
+            cls = RECORD_TYPES.get(table)
+            link = PARENTS.get(cls) if cls is not None else None
+            if link is None:
+                continue
+            pid = doc.get(link[0])
+            pkey: Key = (link[1].TABLE, str(pid))
+            if not isinstance(pid, str) or pkey in m.m_index:
+                continue
+            h = m.m_hist.get(pid)
+            if isinstance(h, dict) and isinstance(h.get("doc"), dict) and "deleted" in h:
+                _undelete(m, pkey, h)
+                revived = True
+        if not revived:
+            return
+
+
+def _undelete(m: _Merger, key: Key, h: dict[str, Any]) -> None:
+    """Bring a buried record back as its next version, the deletion kept in its history."""
+    last = h.pop("doc")
+    tomb = h.pop("deleted")
+    tomb = tomb if isinstance(tomb, dict) else {}
+    versions_ = h.setdefault("versions", [])
+    versions_.insert(0, history_entry(last, last))
+    new = dict(last)
+    new.pop(CONFLICTS, None)
+    new["rev"] = make_rev(rev_number(tomb.get("rev")) + 1, new)
+    gone = {**last, "rev": tomb.get("rev", ""), "updated": tomb.get("updated", "")}
+    gone["updated_by"] = tomb.get("updated_by", "")
+    entry = history_entry(gone, new)
+    entry["deleted"] = True
+    versions_.insert(0, entry)
+    m._put(key, new)
+    m._count(key, None, new)

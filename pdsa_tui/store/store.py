@@ -644,7 +644,20 @@ class Store:
         self._index.put(cls, cls.from_dict(doc), doc_id)
         self._commit()
         self.version += 1
-        return self.get(cls, record.id)
+        return self.get(cls, self._joined_into(record.id))
+
+    def _joined_into(self, record_id: str) -> str:
+        """The id a record now lives under: its own, or the one a merge joined it into
+        (another copy added the same case at the same time)."""
+        seen = {record_id}
+        while True:
+            h = self.history_table().get(record_id)
+            deleted = h.get("deleted") if isinstance(h, dict) else None
+            target = deleted.get("merged_into") if isinstance(deleted, dict) else None
+            if not isinstance(target, str) or target in seen:
+                return record_id
+            seen.add(target)
+            record_id = target
 
     def _merge_stale(self, table: str, old: dict[str, Any], doc: dict[str, Any], rev: str) -> Any:
         """``doc`` was edited from version ``rev``; ``old`` is newer: merge both."""
