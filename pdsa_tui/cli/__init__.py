@@ -84,7 +84,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     subcommand, a misspelt one, ``--help``) goes to the full parser, so help and
     errors are the same as ever.
     """
-    if not any(a in ("-h", "--help") for a in argv):
+    # A subcommand's own --version (pdsa restore ID --version REV) is not pdsa's.
+    own_version = "--version" in argv[1:] and not argv[0].startswith("-")
+    if not any(a in ("-h", "--help") for a in argv) and not own_version:
         args, rest = build_parser(subcommands=False).parse_known_args(argv)
         if not rest:
             return args

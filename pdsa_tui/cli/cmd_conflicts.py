@@ -70,8 +70,20 @@ def cmd_history(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Bring back a deleted record, or make an earlier version of one its newest."""
+    from pdsa_tui.cli.commands import open_store
+    from pdsa_tui.store.versions import doc_title
+
+    with open_store(args, write=True) as store:
+        doc = store.versions.restore(args.record_id, args.version)
+    which = f"version {args.version}" if args.version else "its last version"
+    print(f"Restored {doc['id']} ({shown(doc_title(doc), 40)}) to {which}.")
+    return 0
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add ``conflicts`` and ``history`` to the parser."""
+    """Add ``conflicts``, ``history`` and ``restore`` to the parser."""
     from pdsa_tui.cli.app_options import add_db_option
 
     p = sub.add_parser("conflicts", help="list (or resolve) edits of one field by two copies")
@@ -93,3 +105,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--json", action="store_true", help="print a JSON array")
     add_db_option(p)
     p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser(
+        "restore", help="bring back a deleted record, or an earlier version of one (see history)"
+    )
+    p.add_argument("record_id", metavar="ID", help="the record's id (deleted ones too)")
+    p.add_argument(
+        "--version", metavar="REV", help="the version to restore, as 'pdsa history ID' lists it"
+    )
+    add_db_option(p)
+    p.set_defaults(func=cmd_restore)

@@ -180,6 +180,15 @@ class Record:
         """Records deleted with this one, besides those that belong to it."""
         return []
 
+    @classmethod
+    def merge_key(cls, doc: dict[str, Any]) -> tuple[str, ...] | None:
+        """What makes two stored records of this table one thing (None: only the id does).
+
+        Two copies that each add the same one (a case reference, an answer to one
+        question) merge them into one record.
+        """
+        return None
+
     def unlinked_on_delete(self, source: RecordSource) -> list[Record]:
         """Records that outlive this one: saved, changed, before it is deleted."""
         return []

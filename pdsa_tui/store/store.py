@@ -43,6 +43,7 @@ from pdsa_tui.model.errors import RuleError
 from pdsa_tui.model.order import natural_key
 from pdsa_tui.model.registry import PARENTS, RECORD_CLASSES
 from pdsa_tui.store import migrations
+from pdsa_tui.store.access import creation_mode, make_database_folder
 from pdsa_tui.store.checks import parse_file, read_file, read_only_reason
 from pdsa_tui.store.docs import bury, next_doc_id, same_content
 from pdsa_tui.store.errors import (
@@ -60,7 +61,6 @@ from pdsa_tui.store.files import (
     atomic_write,
     daily_backup,
     make_backup,
-    make_private_dirs,
     remove_stale_temp_files,
 )
 from pdsa_tui.store.history import add_version, rev_number, version_at
@@ -214,10 +214,12 @@ class Store:
     def _create(p: Path) -> None:
         """Write a new, empty database at ``p`` (unless another copy just did)."""
         try:
-            make_private_dirs(p.parent)
+            make_database_folder(p)
             with SyncedFile(p, b"").locked():
                 if not p.exists():
-                    atomic_write(p, encode(migrations.new_database(now_stamp())), mode=0o600)
+                    # Private in pdsa's own folder; elsewhere the folder's rules (umask, group).
+                    mode = creation_mode(p)
+                    atomic_write(p, encode(migrations.new_database(now_stamp())), mode=mode)
         except OSError as exc:
             raise WriteFailedError(
                 f"{p}: could not create the database ({exc.strerror or exc}); nothing was "
@@ -356,6 +358,7 @@ class Store:
             total.deleted += r.deleted
             total.conflicts += r.conflicts
             total.changed.extend(r.changed)
+            total.items.extend(r.items)
         self.incoming.clear()
         return total
 
@@ -653,7 +656,20 @@ class Store:
         self._index.put(cls, cls.from_dict(doc), doc_id)
         self._commit()
         self.version += 1
-        return self.get(cls, record.id)
+        return self.get(cls, self._joined_into(record.id))
+
+    def _joined_into(self, record_id: str) -> str:
+        """The id a record now lives under: its own, or the one a merge joined it into
+        (another copy added the same case at the same time)."""
+        seen = {record_id}
+        while True:
+            h = self.history_table().get(record_id)
+            deleted = h.get("deleted") if isinstance(h, dict) else None
+            target = deleted.get("merged_into") if isinstance(deleted, dict) else None
+            if not isinstance(target, str) or target in seen:
+                return record_id
+            seen.add(target)
+            record_id = target
 
     def _merge_stale(self, table: str, old: dict[str, Any], doc: dict[str, Any], rev: str) -> Any:
         """``doc`` was edited from version ``rev``; ``old`` is newer: merge both."""
