@@ -5,14 +5,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import os
 import re
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
-import conftest
 import pytest
+from oracle_support import REFDATA
 
 from pdsa_tui.analysis import SeriesPoint, analyse, mdc, rules
 from pdsa_tui.analysis.attention import aim_attention
@@ -22,9 +21,6 @@ from pdsa_tui.cli import main
 from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE
 from pdsa_tui.model import Aim, DataPoint, Measure
 from pdsa_tui.report import mdc_icons
-
-REFDATA = Path(os.environ.get("PDSA_REFDATA") or conftest.SHARED / "refdata")
-
 
 # ---------------------------------------------------------------- qbinom
 

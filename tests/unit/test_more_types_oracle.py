@@ -10,19 +10,15 @@ every field the case holds (1e-9 relative). Set PDSA_REFDATA to use another copy
 from __future__ import annotations
 
 import json
-import math
-import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import conftest
 import pytest
+from oracle_support import I_FACTOR_RATIO, REFDATA, close, oracle_cases
 
-from pdsa_tui.analysis import XMR_PLOTTHEDOTS, XMR_QICHARTS2
 from pdsa_tui.cli import main
 
-REFDATA = Path(os.environ.get("PDSA_REFDATA") or conftest.SHARED / "refdata")
 ORACLE = REFDATA / "qicharts2_more_types" / "cases_6006.json"
 
 pytestmark = pytest.mark.skipif(
@@ -30,22 +26,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _cases() -> list[dict[str, Any]]:
-    if not ORACLE.is_file():
-        return []
-    cases: list[dict[str, Any]] = json.loads(ORACLE.read_text(encoding="utf-8"))["cases"]
-    return cases
-
-
-CASES = _cases()
-#: pdsa's I chart uses NHSRplotthedots' 2.66 x mean MR; qicharts2 uses 3 / 1.128.
-I_FACTOR_RATIO = XMR_PLOTTHEDOTS.factor / XMR_QICHARTS2.factor
-
-
-def close(actual: float | None, expected: float | None) -> bool:
-    if expected is None:
-        return actual is None
-    return actual is not None and math.isclose(actual, expected, rel_tol=1e-9, abs_tol=1e-12)
+CASES = oracle_cases(ORACLE)
 
 
 def args_of(c: dict[str, Any]) -> list[str]:

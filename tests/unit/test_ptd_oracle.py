@@ -20,17 +20,15 @@ import datetime as dt
 import itertools
 import json
 import math
-import os
 from pathlib import Path
 from typing import Any
 
-import conftest
 import pytest
+from oracle_support import REFDATA, close, oracle_cases
 
 from pdsa_tui.analysis import mdc
 from pdsa_tui.cli import main
 
-REFDATA = Path(os.environ.get("PDSA_REFDATA") or conftest.SHARED / "refdata")
 ORACLE = REFDATA / "ptd_oracle" / "cases_4004.json"
 
 pytestmark = pytest.mark.skipif(
@@ -38,21 +36,8 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _cases() -> list[dict[str, Any]]:
-    if not ORACLE.is_file():
-        return []
-    cases: list[dict[str, Any]] = json.loads(ORACLE.read_text(encoding="utf-8"))["cases"]
-    return cases
-
-
-CASES = _cases()
+CASES = oracle_cases(ORACLE)
 REFUSED = {"fix_after_n_points must be", "duplicate rows found"}
-
-
-def close(actual: float | None, expected: float | None) -> bool:
-    if expected is None:
-        return actual is None
-    return actual is not None and math.isclose(actual, expected, rel_tol=1e-9, abs_tol=1e-12)
 
 
 def csv_of(inputs: dict[str, Any]) -> str:
