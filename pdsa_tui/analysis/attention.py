@@ -10,6 +10,7 @@ from pdsa_tui.analysis.cases import case_states, open_by_deadline
 from pdsa_tui.model import Aim, Case, ChangeIdea, Cycle, Measure, format_date
 from pdsa_tui.model.dates import add_period
 from pdsa_tui.model.drivers import ChangePackage
+from pdsa_tui.model.programme import measure_rules
 
 #: An aim has "no recent data" once its newest point is this many periods old: a
 #: monthly point dated 1 October covers October, November's is due in December.
@@ -153,12 +154,14 @@ def aim_attention(
     *,
     packages: Sequence[ChangePackage] = (),
     cases: Sequence[Case] = (),
+    default_rules: str = "anhoej",
 ) -> list[Attention]:
     """Everything that needs attention for one aim, most urgent first.
 
     ``packages`` may hold every change package: those of the aim's ideas with a
     self-audit due are listed. ``measures`` are as the charts see them (a case measure
     with its derived points); ``cases`` are the cases of the aim's case measures.
+    ``default_rules`` is the programme's rule set, for measures that follow it.
     """
     out: list[Attention] = []
     by_idea = {i.id: i for i in ideas}
@@ -201,9 +204,10 @@ def aim_attention(
         if aim.cohort_from and aim.deadline and aim.deadline > aim.cohort_from:
             half = aim.cohort_from + (aim.deadline - aim.cohort_from) / 2
             outcome = outcome_measure(measures)
-            if today >= half and outcome is not None and outcome.rules == "mdc":
+            mdc = outcome is not None and measure_rules(outcome.rules, default_rules) == "mdc"
+            if today >= half and outcome is not None and mdc:
                 # Making Data Count: the process limits against the target, not one month.
-                item = _assurance_attention(aim, outcome, today)
+                item = _assurance_attention(aim, outcome, today, default_rules)
                 if item is not None:
                     out.append(item)
             elif today >= half and outcome is not None:
@@ -225,7 +229,9 @@ def aim_attention(
     return sorted(out, key=lambda a: a.priority)
 
 
-def _assurance_attention(aim: Aim, outcome: Measure, today: dt.date) -> Attention | None:
+def _assurance_attention(
+    aim: Aim, outcome: Measure, today: dt.date, default_rules: str
+) -> Attention | None:
     """An outcome under Making Data Count rules whose process will not reliably meet its target.
 
     Assurance compares the target with the process limits (of the measure's chart, or
@@ -234,10 +240,10 @@ def _assurance_attention(aim: Aim, outcome: Measure, today: dt.date) -> Attentio
     """
     from pdsa_tui.analysis.measures import view_measure
 
-    view = view_measure(outcome, aim=aim)
+    view = view_measure(outcome, aim=aim, default_rules=default_rules)
     if view.analysis.assurance_icon is None:
         # A run chart has no limits: Making Data Count reads an XmR chart.
-        view = view_measure(outcome, aim=aim, chart="i")
+        view = view_measure(outcome, aim=aim, chart="i", default_rules=default_rules)
     icon = view.analysis.assurance_icon
     if icon not in ("fail", "inconsistent") or view.goal is None:
         return None

@@ -136,9 +136,11 @@ def _role(key: str) -> str:
     return C.label(C.FEEDBACK_SOURCES, key)
 
 
-def measure_signal(measure: Measure, aim: Aim | None, since: dt.date | None) -> MeasureSignal:
+def measure_signal(
+    measure: Measure, aim: Aim | None, since: dt.date | None, default_rules: str = "anhoej"
+) -> MeasureSignal:
     """Whether ``measure`` signals a change (better or worse) on points from ``since``."""
-    view = view_measure(measure, aim=aim)
+    view = view_measure(measure, aim=aim, default_rules=default_rules)
     points = [p for p in view.analysis.points if p.y is not None]
     if not points:
         return MeasureSignal(measure.name, "no data", f"{measure.name}: no data yet")
@@ -171,10 +173,12 @@ def evidence_card(
     measures: Sequence[Measure],
     *,
     tested: Sequence[str] | None = None,
+    default_rules: str = "anhoej",
 ) -> EvidenceCard:
     """The evidence for ``idea``: its ``cycles``, their ``feedback``, the programme's localities.
 
-    ``tested`` lists the localities it was tested in (default: the idea's settings).
+    ``tested`` lists the localities it was tested in (default: the idea's settings);
+    ``default_rules`` is the programme's rule set, for measures that follow it.
     """
     ramp = sorted((c for c in cycles if c.idea_id == idea.id), key=lambda c: c.number)
     ids = {c.id for c in ramp}
@@ -202,5 +206,5 @@ def evidence_card(
         roles_heard=dict(heard),
         roles_affected=affected,
         first_cycle=first,
-        measures=[measure_signal(m, aim, first) for m in measures],
+        measures=[measure_signal(m, aim, first, default_rules) for m in measures],
     )

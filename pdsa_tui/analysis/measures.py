@@ -13,6 +13,7 @@ from pdsa_tui.analysis.charts import CHART_TYPES, ChartType
 from pdsa_tui.analysis.results import Analysis, SeriesPoint
 from pdsa_tui.analysis.spc import analyse
 from pdsa_tui.model import Aim, Cycle, Measure
+from pdsa_tui.model.programme import measure_rules
 
 
 @dataclass(frozen=True)
@@ -101,9 +102,17 @@ def available_charts(measure: Measure) -> list[ChartType]:
 
 
 def view_measure(
-    measure: Measure, *, chart: ChartType | None = None, aim: Aim | None = None
+    measure: Measure,
+    *,
+    chart: ChartType | None = None,
+    aim: Aim | None = None,
+    default_rules: str = "anhoej",
 ) -> MeasureView:
-    """Analyse ``measure`` (its freeze and rebase markers included) as ``chart``."""
+    """Analyse ``measure`` (its freeze and rebase markers included) as ``chart``.
+
+    ``default_rules`` is the programme's rule set (``Store.default_rules``): a measure
+    whose own rule set is 'default' is analysed with it.
+    """
     kind, scale, unit_label, goal = _frame(measure, chart, aim)
     series = [
         SeriesPoint(
@@ -117,19 +126,23 @@ def view_measure(
         )
         for p in measure.sorted_points()
     ]
-    analysis = _analyse(series, measure, kind, scale, unit_label, goal)
+    analysis = _analyse(series, measure, kind, scale, unit_label, goal, default_rules)
     return MeasureView(measure, analysis, scale, unit_label, goal)
 
 
 def view_frame(
-    measure: Measure, *, chart: ChartType | None = None, aim: Aim | None = None
+    measure: Measure,
+    *,
+    chart: ChartType | None = None,
+    aim: Aim | None = None,
+    default_rules: str = "anhoej",
 ) -> MeasureView:
     """``measure``'s view with no point analysed: its units, scale and goal only.
 
     Cheap at any size: a screen shows a long list with it while the analysis waits.
     """
     kind, scale, unit_label, goal = _frame(measure, chart, aim)
-    analysis = _analyse([], measure, kind, scale, unit_label)
+    analysis = _analyse([], measure, kind, scale, unit_label, None, default_rules)
     return MeasureView(measure, analysis, scale, unit_label, goal)
 
 
@@ -164,8 +177,9 @@ def _analyse(
     scale: float,
     unit_label: str,
     goal: float | None = None,
+    default_rules: str = "anhoej",
 ) -> Analysis:
-    """The analysis with the measure's rule set, multiplier, floor at 0 and target."""
+    """The analysis with the measure's rule set (else the programme's), multiplier and target."""
     direction = measure.direction if measure.direction in ("up", "down") else "neutral"
     return analyse(
         series,
@@ -173,7 +187,7 @@ def _analyse(
         direction=direction,  # type: ignore[arg-type]
         scale=scale,
         unit_label=unit_label.strip() if unit_label == "%" else unit_label,
-        rules=measure.rules if measure.rules in ("anhoej", "ihi", "mdc") else "anhoej",  # type: ignore[arg-type]
+        rules=measure_rules(measure.rules, default_rules),  # type: ignore[arg-type]
         target=None if goal is None else goal / scale,
         multiply=measure.multiply if measure.multiply and measure.multiply > 0 else 1.0,
         no_negative=measure.cannot_be_negative == "yes",

@@ -106,7 +106,9 @@ def analyse(
         chart=chart, direction=direction, scale=scale, unit=unit_label, rules=rules
     )
     if n == 0:
-        return Analysis(chart, 0, [], [], "No data yet: nothing to analyse.")
+        return Analysis(
+            chart, 0, [], [], "No data yet: nothing to analyse.", rules=rules, direction=direction
+        )
 
     warnings: list[str] = []
     ys, missing_notes, groups = _values(points, chart, agg)

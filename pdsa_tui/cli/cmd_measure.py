@@ -38,7 +38,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--rules",
         metavar="R",
-        help="rule set for signals: anhoej (default), ihi or mdc (Making Data Count)",
+        help="rule set for signals: default (the programme's; the default), anhoej, ihi or "
+        "mdc (Making Data Count)",
     )
     p.add_argument(
         "--cannot-be-negative",

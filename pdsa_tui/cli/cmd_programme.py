@@ -49,6 +49,7 @@ def programme_json(store: Store) -> dict[str, Any]:
         "leads_cadence": prog.leads_cadence,
         "governance": {"to": prog.governance_to, "cadence": prog.governance_cadence},
         "localities": list(prog.localities),
+        "rules": prog.rules,
         "aims": [
             {
                 "id": a.id,
@@ -94,6 +95,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         else:
             lines.append("Reports to: (no governance line recorded)")
         lines.append(f"Localities: {visible(', '.join(data['localities'])) or '(none)'}")
+        rules = choices.label(choices.RULE_SETS, data["rules"]) or data["rules"]
+        lines.append(f"Default rule set: {visible(rules)} (measures set to 'default' use it)")
         lines.append(f"Members ({len(data['members'])}):")
         for m in data["members"]:
             agency = choices.label(choices.AGENCIES, m["agency"]) or "agency not given"
@@ -125,6 +128,7 @@ _SET_FIELDS = {
     "governance_to": "governance_to",
     "governance_cadence": "governance_cadence",
     "localities": "localities",
+    "rules": "rules",
     "notes": "notes",
 }
 
@@ -179,6 +183,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--governance-to", metavar="TEXT", help="to whom the group reports")
     p.add_argument("--governance-cadence", metavar="CADENCE", help=f"one of: {cadences}")
     p.add_argument("--localities", metavar="LIST", help="comma-separated, e.g. 'North, South'")
+    p.add_argument(
+        "--rules",
+        metavar="R",
+        help="the default rule set of measures set to 'default': anhoej (the default), ihi "
+        "or mdc (Making Data Count)",
+    )
     p.add_argument(
         "--member",
         action="append",

@@ -23,10 +23,12 @@ RATIO_MAX = 1e9
 DIRECTIONS = {"up": "Higher is better", "down": "Lower is better", "neutral": "Neither"}
 #: The rule sets a chart's signals come from (``analysis.rulesets``).
 RULE_SETS = {
-    "anhoej": "Anhøj runs analysis (default)",
+    "anhoej": "Anhøj runs analysis",
     "ihi": "IHI run chart rules",
     "mdc": "Making Data Count (NHS)",
 }
+#: A measure's rule set: the programme's default (the default), or one of its own.
+MEASURE_RULE_SETS = {"default": "The programme's default", **RULE_SETS}
 #: Whether a measure's values can go below 0 (no lower limit below 0 when they cannot).
 CANNOT_BE_NEGATIVE = {"no": "No", "yes": "Yes: no limit below 0"}
 #: What a measure's values are: most are measurements; rare events are better charted

@@ -44,6 +44,13 @@ class Programme(Record):
         default=[],
         help="teams or areas where ideas are tested, comma-separated",
     )
+    rules: str = spec_field(
+        "Default rule set",
+        "choice",
+        default="anhoej",
+        choices=C.RULE_SETS,
+        help="the rule set of every measure whose own is 'the programme's default'",
+    )
     notes: str = spec_field("Notes", "longtext")
     #: When the last governance pack was exported (its default --since).
     last_pack: dt.date | None = field(default=None, metadata={"kind": "date-internal", "label": ""})
@@ -66,6 +73,23 @@ class Programme(Record):
         if stored is None and source.all(Programme):
             raise RuleError("this file already has a programme (one per file); edit that one")
         return self
+
+
+def programme_rules(programme: Programme | None) -> str:
+    """The programme's default rule set ('anhoej' with no programme, or an unknown one)."""
+    rules = programme.rules if programme is not None else ""
+    return rules if rules in C.RULE_SETS else "anhoej"
+
+
+def measure_rules(own: str, default: str = "anhoej") -> str:
+    """The rule set a measure is analysed with: its own, else ``default`` (the programme's).
+
+    A measure's ``rules`` of 'default' (or empty, or unknown) follows the programme, so
+    changing the programme's default changes every such measure at once.
+    """
+    if own in C.RULE_SETS:
+        return own
+    return default if default in C.RULE_SETS else "anhoej"
 
 
 @dataclass

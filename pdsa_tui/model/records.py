@@ -596,9 +596,10 @@ class Measure(Record):
     rules: str = spec_field(
         "Rule set",
         "choice",
-        default="anhoej",
-        choices=C.RULE_SETS,
-        help="which rules find signals: Anhøj, IHI, or Making Data Count (NHS)",
+        default="default",
+        choices=C.MEASURE_RULE_SETS,
+        help="which rules find signals: the programme's default, Anhøj, IHI, or Making "
+        "Data Count (NHS)",
     )
     cannot_be_negative: str = spec_field(
         "Cannot be negative",

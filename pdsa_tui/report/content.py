@@ -497,13 +497,18 @@ def idea_content(store: Store, idea: ChangeIdea) -> IdeaContent:
 
 
 def measure_content(
-    measure: Measure, aim: Aim, markers: list[Marker], cases: CaseSummary | None = None
+    measure: Measure,
+    aim: Aim,
+    markers: list[Marker],
+    cases: CaseSummary | None = None,
+    default_rules: str = "anhoej",
 ) -> MeasureContent:
     """A measure with its analysis (as the app shows it), goal line and the cycle markers.
 
-    A case measure comes with its derived points (see :func:`live_measures`) and ``cases``.
+    A case measure comes with its derived points (see :func:`live_measures`) and ``cases``;
+    ``default_rules`` is the programme's rule set (``Store.default_rules``).
     """
-    view = view_measure(measure, aim=aim)
+    view = view_measure(measure, aim=aim, default_rules=default_rules)
     pts = measure.sorted_points()
     latest = ""
     if pts:
@@ -550,8 +555,16 @@ def aim_content(
     ideas = store.ideas(aim.id)
     cycles = store.cycles_for_aim(aim.id)
     markers = cycle_markers(store, aim)
+    rules = store.default_rules()
     attention = aim_attention(
-        aim, measures, ideas, cycles, today, packages=store.all(ChangePackage), cases=cases
+        aim,
+        measures,
+        ideas,
+        cycles,
+        today,
+        packages=store.all(ChangePackage),
+        cases=cases,
+        default_rules=rules,
     )
     if not include_cases:
         # Governance exports name no case unless asked to: say how many, not which.
@@ -569,6 +582,7 @@ def aim_content(
                 case_summary(m, by_measure.get(m.id, []), today, include_cases=include_cases)
                 if m.cases
                 else None,
+                rules,
             )
             for m in measures
         ],

@@ -149,6 +149,7 @@ def evidence_for(store: Store, idea: ChangeIdea) -> EvidenceCard:
         # As charted: a case measure with the points derived from its cases.
         live_measures(store.measures(idea.aim_id), store.all(Case), dates.today()),
         tested=tested_localities(idea, spread_entries(store)),
+        default_rules=store.default_rules(),
     )
 
 

@@ -100,6 +100,7 @@ def export_text(
         cases=store.all(Case),
         today=today,
         include_cases=include_cases,
+        default_rules=store.default_rules(),
     )
 
 

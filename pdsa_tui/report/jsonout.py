@@ -50,6 +50,7 @@ def render(
     cases: Sequence[Case] = (),
     today: dt.date | None = None,
     include_cases: bool = False,
+    default_rules: str = "anhoej",
 ) -> str:
     """The records as one JSON document (UTF-8 text, accents and emoji kept as they are).
 
@@ -57,6 +58,7 @@ def render(
     A case measure's analysis is of its derived monthly points, and ``case_counts``
     says how many of its cases are open, met, missed and past the reminder. The cases
     themselves (with their references) are included only with ``include_cases``.
+    ``default_rules`` is the programme's rule set, for measures that follow it.
     """
     aim_by_id = {a.id: a for a in aims}
     day_ = today or exported.date()
@@ -67,7 +69,7 @@ def render(
         if m.cases:
             counts = case_counts(case_states(m, by_measure.get(m.id, []), day_))
             case_counts_json[m.id] = dataclasses.asdict(counts)
-        view = view_measure(m, aim=aim_by_id.get(m.aim_id))
+        view = view_measure(m, aim=aim_by_id.get(m.aim_id), default_rules=default_rules)
         analyses[m.id] = _finite(
             {
                 **view.analysis.to_json(),

@@ -149,7 +149,10 @@ def _table(doc: DocxDocument, t: Table, usable_cm: float) -> None:
     table = doc.add_table(rows=1, cols=len(t.headers))
     table.style = _style(doc, "Table Grid", "Normal Table") if _has(doc, "Table Grid") else None
     # Compact on a landscape page (the one-page summary), else small or normal.
-    size = (6.5 if usable_cm > 20 else 8.0) if t.small else 9.5
+    compact = t.small and usable_cm > 20
+    size = (6.5 if compact else 8.0) if t.small else 9.5
+    if compact:
+        _cell_margins(table, side_twips=57)
     for cell, text in zip(table.rows[0].cells, t.headers, strict=True):
         _add_runs(cell.paragraphs[0], [Run(text, bold=True)], size)
         _shade(cell, "F1F3F5")
@@ -182,6 +185,23 @@ def _table(doc: DocxDocument, t: Table, usable_cm: float) -> None:
     for row in table.rows:
         for cell, w in zip(row.cells, widths, strict=True):
             cell.width = Cm(usable_cm * w / total)
+
+
+def _cell_margins(table: Any, side_twips: int) -> None:
+    """Narrow left and right cell margins (Word's default, 0.19 cm, wraps short headers)."""
+    from docx.oxml.ns import qn
+
+    tblpr = table._tbl.tblPr
+    mar = tblpr.makeelement(qn("w:tblCellMar"), {})
+    for side, twips in (("top", 0), ("left", side_twips), ("bottom", 0), ("right", side_twips)):
+        mar.append(mar.makeelement(qn(f"w:{side}"), {qn("w:w"): str(twips), qn("w:type"): "dxa"}))
+    # Word wants tblPr's children in schema order: tblCellMar comes before tblLook.
+    later = [tblpr.find(qn(f"w:{n}")) for n in ("tblLook", "tblCaption", "tblDescription")]
+    successor = next((el for el in later if el is not None), None)
+    if successor is not None:
+        successor.addprevious(mar)
+    else:
+        tblpr.append(mar)
 
 
 def _has(doc: DocxDocument, name: str) -> bool:
@@ -342,7 +362,7 @@ def render(paper: Paper, template: Path | None = None) -> bytes:
     if paper.landscape:
         _orient(sec, True, portrait)
         if template is None:  # a one-page summary: compact headings (a template keeps its own)
-            for level, size in ((1, 15), (2, 10)):
+            for level, size in ((1, 15), (2, 9)):
                 style = _heading_style(doc, level)
                 style.font.size = Pt(size)
                 style.paragraph_format.space_before = Pt(4)
@@ -356,6 +376,7 @@ def render(paper: Paper, template: Path | None = None) -> bytes:
     _add_runs(kicker, [Run(f"PDSA quality improvement · {paper.kind}", bold=True, muted=True)], 8)
     charts = 0
     first = True
+    landscape = paper.landscape
     for b in paper.blocks:
         if isinstance(b, Heading):
             doc.add_paragraph(_clean(b.text), style=_heading_style(doc, min(b.level, 9)))
@@ -366,7 +387,7 @@ def render(paper: Paper, template: Path | None = None) -> bytes:
             _add_runs(
                 doc.add_paragraph(),
                 [Run(r.text, r.bold, r.italic, r.tone, r.muted or b.note) for r in b.runs],
-                8.5 if b.note else None,
+                (7 if landscape else 8.5) if b.note else None,
             )
         elif isinstance(b, Bullets):
             for item in b.items:
@@ -394,6 +415,7 @@ def render(paper: Paper, template: Path | None = None) -> bytes:
 
             sec = doc.add_section(WD_SECTION.NEW_PAGE)
             _orient(sec, b.landscape, portrait)
+            landscape = b.landscape
             usable = _usable_cm(sec)
         elif isinstance(b, PageBreak):
             from docx.enum.text import WD_BREAK

@@ -56,7 +56,7 @@ def summary_table(s: Summary, *, sparks: bool) -> list[tuple[str, Table]]:
         t = Table(
             list(HEADERS),
             rows,
-            [2.6, 0.8, 0.8, 0.8, 1.25, 0.95, 1.2, 4.9, 0.7, 0.55, 0.75],
+            [2.6, 0.75, 0.95, 0.75, 1.25, 1.2, 1.1, 4.9, 0.55, 0.45, 0.65],
             small=True,
         )
         if sparks:

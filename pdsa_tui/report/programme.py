@@ -136,6 +136,7 @@ def pack_content(
                         )
                         if m.cases
                         else None,
+                        store.default_rules(),
                     )
                     for m in measures
                 ],

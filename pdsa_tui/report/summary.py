@@ -101,6 +101,7 @@ def aim_measures(store: Store, aim: Aim, today: dt.date) -> list[content.Measure
     cases = store.all(Case)
     by_measure = group_cases(cases)
     markers = content.cycle_markers(store, aim)
+    rules = store.default_rules()
     return [
         content.measure_content(
             m,
@@ -109,6 +110,7 @@ def aim_measures(store: Store, aim: Aim, today: dt.date) -> list[content.Measure
             content.case_summary(m, by_measure.get(m.id, []), today, include_cases=False)
             if m.cases
             else None,
+            rules,
         )
         for m in live_measures(store.measures(aim.id), cases, today)
     ]

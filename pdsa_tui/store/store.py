@@ -41,6 +41,7 @@ from pdsa_tui.model.dates import now_stamp
 from pdsa_tui.model.drivers import SecondaryDriver
 from pdsa_tui.model.errors import RuleError
 from pdsa_tui.model.order import natural_key
+from pdsa_tui.model.programme import programme_rules
 from pdsa_tui.model.registry import PARENTS, RECORD_CLASSES
 from pdsa_tui.store import migrations
 from pdsa_tui.store.access import creation_mode, make_database_folder
@@ -512,6 +513,10 @@ class Store:
         """The file's programme (the first made, should merged copies hold two), or None."""
         progs = sorted(self.all(Programme), key=lambda p: (p.created, p.id))
         return progs[0] if progs else None
+
+    def default_rules(self) -> str:
+        """The programme's default rule set: what a measure whose own is 'default' uses."""
+        return programme_rules(self.programme())
 
     def meetings(self) -> list[Meeting]:
         """Meetings, newest first."""

@@ -35,6 +35,8 @@ def _key(
         measure.updated,
         chart,
         (aim.id, aim.rev, aim.updated) if aim is not None else None,
+        # A measure on 'default' follows the programme's rule set.
+        store.default_rules(),
     )
     if measure.cases:
         # A case measure's points are worked out from its cases on a day.
@@ -69,7 +71,10 @@ def measure_view(
 ) -> MeasureView:
     """The view of ``measure`` (a case measure with its derived points), from the cache."""
     key = _key(store, measure, chart, aim, today)
-    return kept(store, key, lambda: view_measure(measure, chart=chart, aim=aim))
+    rules = store.default_rules()
+    return kept(
+        store, key, lambda: view_measure(measure, chart=chart, aim=aim, default_rules=rules)
+    )
 
 
 def kept(store: Store, key: tuple[object, ...], make: Callable[[], MeasureView]) -> MeasureView:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 from test_cli_cases import _pinned, fails, run  # noqa: F401  (the autouse fixture pins today)
 
-from pdsa_tui.model import Aim
+from pdsa_tui.model import Aim, DataPoint, Measure
 from pdsa_tui.store import Store
 
 
@@ -38,7 +39,47 @@ def test_measure_add_with_rules_floor_and_multiplier(
     assert code == 0, err
     with Store.open(db, read_only=True) as s:
         m = s.find_measure("Plain")
-        assert (m.rules, m.cannot_be_negative, m.multiply) == ("anhoej", "no", None)
+        # A new measure follows the programme's default rule set.
+        assert (m.rules, m.cannot_be_negative, m.multiply) == ("default", "no", None)
+
+
+def test_the_programme_default_rule_set_reaches_every_measure_that_follows_it(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``pdsa programme set --rules mdc``: exports analyse 'default' measures with it."""
+    with Store.open(db) as s:
+        aim = s.find_aim("Aim 2")
+        for name, rules in (("Follows", "default"), ("Own", "ihi")):
+            m = s.save(Measure(aim_id=aim.id, name=name, unit="days", rules=rules))
+            s.add_points(
+                m,
+                [
+                    DataPoint(date=dt.date(2019 + k // 12, k % 12 + 1, 1), value=v)
+                    for k, v in enumerate([30, 32, 29, 31, 35, 28, 30, 33, 27, 31, 30, 29])
+                ],
+            )
+
+    def analysed() -> dict[str, str]:
+        out = tmp_path / "aim.json"
+        code, _, err = run(
+            capsys, "export", "--db", db, "--aim", "Aim 2", "--format", "json", "-o", out,
+            "--force",
+        )  # fmt: skip
+        assert code == 0, err
+        doc = json.loads(out.read_text(encoding="utf-8"))
+        names = {m["id"]: m["name"] for m in doc["measures"]}
+        return {names[k]: a["rules"] for k, a in doc["analyses"].items()}
+
+    assert analysed() == {"Follows": "anhoej", "Own": "ihi"}
+    code, out, err = run(capsys, "programme", "set", "--db", db, "--name", "P", "--rules", "mdc")
+    assert code == 0, err
+    assert analysed() == {"Follows": "mdc", "Own": "ihi"}
+    code, out, err = run(capsys, "programme", "show", "--db", db)
+    assert code == 0 and "Default rule set: Making Data Count (NHS)" in out
+    code, out, err = run(capsys, "programme", "show", "--db", db, "--json")
+    assert json.loads(out)["rules"] == "mdc"
+    fails(capsys, db, 1, ["--rules: 'default' is not one of"], "programme", "set", "--db",
+          str(db), "--rules", "default")  # fmt: skip
 
 
 def test_measure_add_refuses_bad_rules_and_multipliers(

@@ -155,7 +155,7 @@ def test_measures_per_aim_and_types(demo: Store) -> None:
     types = set()
     for aim in demo.aims():
         measures = demo.measures(aim.id)
-        assert 2 <= len(measures) <= 4, aim.code
+        assert 2 <= len(measures) <= 5, aim.code
         assert any(m.type == "outcome" for m in measures), aim.code
         types |= {m.type for m in measures}
         for m in measures:
@@ -165,6 +165,20 @@ def test_measures_per_aim_and_types(demo: Store) -> None:
             assert m.frequency == ("per case" if per_event else "monthly"), m.name
             assert m.points or m.cases
     assert types == {"outcome", "process", "balancing"}
+
+
+def test_each_new_chart_type_has_a_measure_and_one_has_mdc_rules_and_a_target(
+    demo: Store,
+) -> None:
+    """Issue 22: P′, U′, Xbar, S and MR each chart a demo measure; one reads the MDC way."""
+    measures = demo.measures()
+    charts = {m.chart for m in measures}
+    assert {"pp", "up", "xbar", "s", "mr"} <= charts
+    assert any(m.rules == "mdc" and m.goal is not None for m in measures)
+    # Authority-wide rates: denominators in the thousands (why P′/U′, not P/U).
+    for m in measures:
+        if m.chart in ("pp", "up"):
+            assert len(m.points) == 24 and min(p.denominator or 0 for p in m.points) >= 1000
 
 
 def test_outcome_measures_have_24_monthly_points_with_small_denominators(demo: Store) -> None:

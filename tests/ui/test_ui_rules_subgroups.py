@@ -6,6 +6,7 @@ the file on disk. Plain tests check the model and the CSV import underneath.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import statistics
 from pathlib import Path
@@ -19,6 +20,7 @@ from pdsa_tui.analysis.measures import available_charts, view_measure
 from pdsa_tui.model import DataPoint, Measure, ValidationError, from_form
 from pdsa_tui.model.csvseries import plan_import
 from pdsa_tui.model.forms import point_from_form
+from pdsa_tui.store import Store
 from pdsa_tui.ui.dialogs.modals import RecordForm
 from pdsa_tui.ui.dialogs.point_form import PointForm
 
@@ -32,8 +34,9 @@ async def test_measure_form_sets_rules_floor_and_multiplier(tmp_path: Path) -> N
         form = app.screen
         assert isinstance(form, RecordForm)
         rules = form.query_one("#field-rules", Select)
+        assert rules.value == "default"  # the programme's, until a measure has its own
         rules.focus()
-        await pilot.press("enter", "down", "down", "enter")
+        await pilot.press("enter", "down", "down", "down", "enter")
         await pilot.pause()
         assert rules.value == "mdc"
         floor = form.query_one("#field-cannot_be_negative", Select)
@@ -58,6 +61,52 @@ async def test_measure_form_sets_rules_floor_and_multiplier(tmp_path: Path) -> N
         assert (saved.rules, saved.cannot_be_negative, saved.multiply) == ("mdc", "yes", None)
         text = verdict(screen)
         assert "Rules: Making Data Count" in text and "Variation: " in text
+
+
+async def test_the_programme_default_rule_set_changes_what_a_measure_screen_says(
+    tmp_path: Path,
+) -> None:
+    """A measure on 'default' follows the programme's rule set, set in the team form."""
+    from test_ui_programme import open_programme
+
+    app = demo_app(tmp_path)
+    assert app.store is not None
+    assert app.store.find_measure(DAYS).rules == "default"
+    async with app.run_test(size=LARGE) as pilot:
+        screen = await open_measure(app, pilot, DAYS)
+        assert "Rules: Anhøj" in verdict(screen)
+        await pilot.press("escape")
+        await pilot.pause()
+        await open_programme(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, RecordForm)
+        rules = form.query_one("#field-rules", Select)
+        assert rules.value == "anhoej"
+        rules.focus()
+        await pilot.press("enter", "down", "down", "enter")
+        await pilot.pause()
+        assert rules.value == "mdc"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, RecordForm)
+        assert "Default rule set: Making Data Count (NHS)" in screen_text(app)
+        with Store.open(app.path, read_only=True) as s:
+            prog = s.programme()
+            assert prog is not None and prog.rules == "mdc"
+        await pilot.press("escape")
+        await pilot.pause()
+        screen = await open_measure(app, pilot, DAYS)
+        text = verdict(screen)
+        assert "Rules: Making Data Count" in text and "Variation: " in text
+        # A measure with a rule set of its own keeps it.
+        own = app.store.find_measure(DAYS)
+        app.store.save(dataclasses.replace(own, rules="ihi"))
+        await pilot.press("escape")
+        await pilot.pause()
+        screen = await open_measure(app, pilot, DAYS)
+        assert "Rules: IHI" in verdict(screen)
 
 
 async def test_several_values_for_one_date_make_one_point(tmp_path: Path) -> None:
@@ -151,7 +200,9 @@ def test_measure_fields_validate() -> None:
     with pytest.raises(ValidationError, match="is not one of"):
         from_form(Measure, {"name": "x", "rules": "nelson"}, base=base)
     old = Measure.from_dict({"id": "1", "aim_id": "a", "name": "old file"})
-    assert (old.rules, old.cannot_be_negative, old.multiply) == ("anhoej", "no", None)
+    # A file from before rule sets: the programme's default (Anhøj unless changed).
+    assert (old.rules, old.cannot_be_negative, old.multiply) == ("default", "no", None)
+    assert view_measure(old).analysis.rules == "anhoej"
 
 
 async def test_closed_cases_offer_xbar_and_s_of_weeks_per_month(tmp_path: Path) -> None:

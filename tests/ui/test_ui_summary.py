@@ -25,7 +25,7 @@ async def test_s_opens_the_summary_grouped_by_aim(tmp_path: Path) -> None:
         assert "83.3%" in row and "Jan 2020" in row and "85%" in row and "▲ Improvement" in row
         assert "Days from accommodation to first LAC revi" in text
         assert "● Common cause" in text
-        assert "16 measures. Variation: ▲ improvement (blue)" in text
+        assert "18 measures. Variation: ▲ improvement (blue)" in text
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, OverviewScreen)

@@ -38,6 +38,7 @@ from pdsa_tui.model import (
     format_date,
 )
 from pdsa_tui.model import dates as dates_mod
+from pdsa_tui.model.programme import measure_rules
 from pdsa_tui.store import StoreError
 from pdsa_tui.ui import styles
 from pdsa_tui.ui.dialogs.pick import PickScreen
@@ -55,7 +56,9 @@ TABS = ("open", "closed", "monthly")
 WEEKS_CHARTS: tuple[ChartType, ...] = ("i", "xbar", "s")
 
 
-def weeks_view(measure: Measure, closed: list[CaseState], kind: ChartType = "i") -> MeasureView:
+def weeks_view(
+    measure: Measure, closed: list[CaseState], kind: ChartType = "i", default_rules: str = "anhoej"
+) -> MeasureView:
     """The closed cases' weeks to milestone, with the target as the goal line.
 
     ``i``: one point per case. ``xbar``/``s``: the mean and the spread of the weeks of
@@ -67,7 +70,7 @@ def weeks_view(measure: Measure, closed: list[CaseState], kind: ChartType = "i")
         ]
     else:
         series = [SeriesPoint(date=s.case.end or s.start, y=s.weeks) for s in closed]
-    rules = measure.rules if measure.rules in ("anhoej", "ihi", "mdc") else "anhoej"
+    rules = measure_rules(measure.rules, default_rules)
     analysis = analyse(
         series,
         kind,
@@ -315,7 +318,12 @@ class CasesScreen(PdsaScreen):
         # Kept until a case changes (the store's version) or the day does.
         kind = self.weeks_kind
         key = ("weeks", kind, measure.id, self.store.version, dates_mod.today())
-        weeks = kept(self.store, key, lambda: weeks_view(measure, closed, kind)) if closed else None
+        rules = self.store.default_rules()
+        weeks = (
+            kept(self.store, key, lambda: weeks_view(measure, closed, kind, rules))
+            if closed
+            else None
+        )
         self.query_one("#weeks-chart", ChartView).show(weeks)
         wv = self.query_one("#weeks-verdict", Static)
         wv.update(
@@ -328,7 +336,12 @@ class CasesScreen(PdsaScreen):
         charts = available_charts(live)
         if self.chart_kind not in charts:
             self.chart_kind = "run"
-        view = view_measure(live, chart=self.chart_kind, aim=self.aim)  # type: ignore[arg-type]
+        view = view_measure(
+            live,
+            chart=self.chart_kind,  # type: ignore[arg-type]
+            aim=self.aim,
+            default_rules=self.store.default_rules(),
+        )
         rows = [
             Row(
                 p.id,

@@ -147,7 +147,10 @@ class MeasureScreen(PdsaScreen):
         if view is None:
             # A long series: the list now (values without their signals), the analysis
             # and the chart after the first frame.
-            self._show(view_frame(measure, chart=chart, aim=aim), charts, analysed=False)
+            frame = view_frame(
+                measure, chart=chart, aim=aim, default_rules=self.store.default_rules()
+            )
+            self._show(frame, charts, analysed=False)
             self.call_after_refresh(self._analyse_later, self._drawn, measure, chart, now)
         else:
             self._show(view, charts)

@@ -141,13 +141,23 @@ class OverviewScreen(PdsaScreen):
         rows = []
         attention_rows = []
         packages = store.all(ChangePackage)
+        rules = store.default_rules()
         for aim in store.aims():
             measures = live_measures(store.measures(aim.id), cases, now)
             outcome = outcome_measure(measures)
-            view = view_measure(outcome, aim=aim) if outcome else None
+            view = view_measure(outcome, aim=aim, default_rules=rules) if outcome else None
             cycles = sorted(cycles_by_aim.get(aim.id, []), key=lambda c: (c.idea_id, c.number))
             ideas = ideas_by_aim.get(aim.id, [])
-            items = aim_attention(aim, measures, ideas, cycles, now, packages=packages, cases=cases)
+            items = aim_attention(
+                aim,
+                measures,
+                ideas,
+                cycles,
+                now,
+                packages=packages,
+                cases=cases,
+                default_rules=rules,
+            )
             self.status[aim.id] = AimStatus(aim, measures, ideas, cycles, view, items)
             counts = stage_counts(cycles)
             signal = signal_label(view)

@@ -219,6 +219,8 @@ class ProgrammeScreen(PdsaScreen):
         else:
             text.append("Reports to: no governance line recorded\n", style="italic")
         text.append(f"Localities: {', '.join(prog.localities) or '-'}\n")
+        rules = choices.label(choices.RULE_SETS, prog.rules) or prog.rules
+        text.append(f"Default rule set: {rules} (measures set to the programme's default)\n")
         for due in ap.meetings_due(prog, self.store.aims(), meetings):
             text.append(due.text(now) + "\n", style="bold" if due.overdue(now) else "")
         late = ap.overdue_actions(meetings, now)
