@@ -424,6 +424,10 @@ def merge_live(base_revs: dict[Key, str], mine: Data, theirs: Data) -> MergeResu
             _sync_history(m, key)
             continue
         if _at(mine_doc, b):
+            if theirs_doc is None and not _buried(m.t_hist.get(key[1])):
+                # Gone from the file with no tombstone: no copy of pdsa deleted it (a sync
+                # service delivered a version that never had it). Keep it: nothing is lost.
+                continue
             m.take_theirs(key)
         elif _at(theirs_doc, b):
             continue
@@ -443,6 +447,11 @@ def merge_live(base_revs: dict[Key, str], mine: Data, theirs: Data) -> MergeResu
             m.put_merged(key, merged, mine_doc, theirs_doc.get("rev", ""))
     settle(m)
     return m.result
+
+
+def _buried(hist: Any) -> bool:
+    """Whether a record's history holds its deletion (a tombstone)."""
+    return isinstance(hist, dict) and isinstance(hist.get("deleted"), dict)
 
 
 def _at(doc: Doc | None, rev: str | None) -> bool:

@@ -115,6 +115,8 @@ class PdsaApp(App[None]):
         #: ``--user`` as given (None: $PDSA_USER or the login name).
         self.user = user
         self._file_problem = ""
+        #: What was merged from sync services' conflict copies, until seen (Needs attention).
+        self.copy_lines: list[str] = []
         self.sub_title = self._subtitle()
         #: After a crash: the one line naming the full report (printed by :func:`run`).
         self.crash_message = ""
@@ -205,11 +207,25 @@ class PdsaApp(App[None]):
         self._close_messages_no_wait()
 
     def on_mount(self) -> None:
+        self.take_copy_notices()
         if self.store is None:
             self.push_screen(WelcomeScreen())
         else:
             self.show_home()
         self.set_interval(self.POLL_SECONDS, self.check_file)
+
+    def take_copy_notices(self) -> list[str]:
+        """Say what was merged from sync services' conflict copies (a notice, and a line
+        in Needs attention until seen)."""
+        store = self.store
+        if store is None or not store.copy_notices:
+            return []
+        fresh = list(store.copy_notices)
+        store.copy_notices.clear()
+        for line in fresh:
+            self.notify(line, title="A sync service's copy", timeout=12)
+        self.copy_lines.extend(fresh)
+        return fresh
 
     def check_file(self) -> None:
         """Take in other copies' saves and redraw; a form keeps what is typed in it."""
@@ -231,6 +247,9 @@ class PdsaApp(App[None]):
                 )
             return
         self._file_problem = ""
+        fresh = self.take_copy_notices()
+        if fresh and isinstance(self.screen, PdsaScreen):
+            self.screen.sync()
         if not result.total:
             return
         n = result.total

@@ -178,6 +178,11 @@ class OverviewScreen(PdsaScreen):
         attention_rows += [
             Row(f"programme:{k}", ((text, "warn"), "Prog")) for k, text in enumerate(notes)
         ]
+        # Conflict copies a sync service made, merged: listed until seen (enter).
+        attention_rows += [
+            Row(f"copy:{k}", ((text, "warn"), "File"))
+            for k, text in enumerate(getattr(self.app, "copy_lines", []))
+        ]
         table = self.query_one("#aims", RecordTable)
         table.set_rows(rows)
         self.query_one("#attention", RecordTable).set_rows(attention_rows)
@@ -249,6 +254,12 @@ class OverviewScreen(PdsaScreen):
     @on(RecordTable.Selected, "#attention")
     def _attention_selected(self, event: RecordTable.Selected) -> None:
         kind, record_id = event.key.split(":", 1)
+        if kind == "copy":
+            lines = getattr(self.app, "copy_lines", [])
+            if record_id.isdigit() and int(record_id) < len(lines):
+                del lines[int(record_id)]
+            self.refresh_data()
+            return
         if kind == "programme":
             self.pdsa.action_programme()
             return
