@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -53,9 +54,56 @@ def output_target(args: argparse.Namespace, example: str) -> Path | None:
     if args.output == "-":
         return None
     path = Path(args.output).expanduser()
+    refuse_database_target(path, args)
     if (path.exists() or path.is_symlink()) and not args.force and not path.is_dir():
         raise CliError(f"{path} already exists; add --force to overwrite it", EXIT_DATA)
     return path
+
+
+def _database_of(args: argparse.Namespace) -> Path | None:
+    from pdsa_tui.cli.commands import db_path
+
+    try:
+        return Path(os.path.realpath(db_path(args)))
+    except (OSError, ValueError):
+        return None
+
+
+def _is_database(path: Path) -> bool:
+    """Whether ``path`` is a pdsa database (its first bytes name the app)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(512)
+    except OSError:
+        return False
+    return b'"app": "pdsa"' in head or b'"app":"pdsa"' in head
+
+
+def refuse_database_target(path: Path, args: argparse.Namespace) -> None:
+    """An export never writes over a database, its backups, lock or kept copies (even --force)."""
+    from pdsa_tui.store import lock_path
+    from pdsa_tui.store.copies import kept_dir
+    from pdsa_tui.store.files import backup_dir
+
+    real = Path(os.path.realpath(path))
+    what = ""
+    db = _database_of(args)
+    if db is not None and real == db:
+        what = "the database itself"
+    elif db is not None and real == lock_path(db):
+        what = "the database's lock file"
+    elif real.parent.name.endswith((".backups", ".kept")) or (
+        db is not None and real.parent in (backup_dir(db), kept_dir(db))
+    ):
+        what = "in a database's backups or kept copies"
+    elif _is_database(real):
+        what = "a pdsa database"
+    if what:
+        raise CliError(
+            f"{path} is {what}; pdsa export never writes over a database, its backups or its "
+            "kept copies (not even with --force). Choose another file name",
+            EXIT_DATA,
+        )
 
 
 def write_output(path: Path | None, text: str, *, force: bool) -> Path | None:

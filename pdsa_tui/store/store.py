@@ -923,6 +923,22 @@ class Store:
         out["points"] = sum(len(m.points) for m in self.all(Measure))
         return out
 
+    def _future_records(self) -> list[str]:
+        """Records saved more than a day ahead of this computer's clock (a wrong clock)."""
+        limit = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).isoformat(timespec="seconds")
+        found = []
+        for cls in RECORD_CLASSES:
+            for rec in self._cache[cls].values():
+                stamp = str(rec.updated or "")
+                if stamp[:19] > limit[:19] and stamp[:4].isdigit():
+                    who = f" by {rec.updated_by}" if rec.updated_by else ""
+                    found.append(
+                        f"{_noun(cls).capitalize()} {rec.id} was saved{who} on {stamp[:10]}, "
+                        "more than a day ahead of this computer's clock: check that "
+                        "computer's date and time"
+                    )
+        return found
+
     def problems(self) -> list[str]:
         """What is wrong inside the database: broken links, invalid records, duplicate numbers."""
         found: list[str] = []
@@ -942,6 +958,7 @@ class Store:
             for rec in self._cache[cls].values():
                 for err in rec.validate():
                     found.append(f"{_noun(cls).capitalize()} {rec.id}: {err}")
+        found.extend(self._future_records())
         seen: dict[tuple[str, int], str] = {}
         for c in self.all(Cycle):
             key = (c.idea_id, c.number)

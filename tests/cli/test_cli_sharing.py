@@ -1,0 +1,35 @@
+"""Exports never write over a database (issue 20, item 8)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from test_cli import assert_one_line_error, run
+
+from pdsa_tui.demo import write_demo
+from pdsa_tui.store import Store
+from pdsa_tui.store.files import backup_dir, list_backups
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "pace.json"
+    write_demo(path)
+    Store.open(path).close()  # the day's backup
+    return path
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_an_export_never_writes_over_the_database_or_its_backups(
+    capsys: pytest.CaptureFixture[str], db: Path, tmp_path: Path, force: bool
+) -> None:
+    copy = tmp_path / "copy.json"
+    shutil.copyfile(db, copy)
+    extra = ["--force"] if force else []
+    for target in (db, list_backups(db)[0], backup_dir(db) / "new.json", copy):
+        before = target.read_bytes() if target.exists() else None
+        r = run(capsys, "export", "--all", "--format", "json", "-o", target, "--db", db, *extra)
+        assert_one_line_error(r, 1, "never writes over a database")
+        assert (target.read_bytes() if target.exists() else None) == before
