@@ -22,6 +22,7 @@ from textual.widgets import Static
 from pdsa_tui.memory import paused_gc
 from pdsa_tui.model.safetext import visible
 from pdsa_tui.store import DatabaseNotFoundError, Store, StoreError
+from pdsa_tui.store.presence import Other, Presence
 from pdsa_tui.ui import styles
 from pdsa_tui.ui.visible_filter import VisibleControls
 from pdsa_tui.ui.widgets.footer import KeyFooter
@@ -117,6 +118,9 @@ class PdsaApp(App[None]):
         self._file_problem = ""
         #: What was merged from sync services' conflict copies, until seen (Needs attention).
         self.copy_lines: list[str] = []
+        #: This copy's presence note, and the other copies that have the file open.
+        self.presence: Presence | None = None
+        self.others: list[Other] = []
         self.sub_title = self._subtitle()
         #: After a crash: the one line naming the full report (printed by :func:`run`).
         self.crash_message = ""
@@ -208,11 +212,31 @@ class PdsaApp(App[None]):
 
     def on_mount(self) -> None:
         self.take_copy_notices()
+        store = self.store
+        if store is not None and not store.read_only and not self.demo:
+            self.presence = Presence(store.path, store.user)
+            self.presence.beat(force=True)
+            self.others = self.presence.others()
         if self.store is None:
             self.push_screen(WelcomeScreen())
         else:
             self.show_home()
         self.set_interval(self.POLL_SECONDS, self.check_file)
+
+    def editing_record(self, record_id: str) -> None:
+        """A form opened on (or closed from) ``record_id``: say so, and tell the others."""
+        if self.presence is None:
+            return
+        self.presence.beat(editing=record_id)
+        if record_id:
+            busy = [o.label() for o in self.presence.others() if o.editing == record_id]
+            if busy:
+                self.notify(
+                    f"{', '.join(busy)} is editing this record too; both edits are kept "
+                    "(a field changed by both becomes a conflict to settle)",
+                    title="Someone else is here",
+                    timeout=10,
+                )
 
     def take_copy_notices(self) -> list[str]:
         """Say what was merged from sync services' conflict copies (a notice, and a line
@@ -248,6 +272,12 @@ class PdsaApp(App[None]):
             return
         self._file_problem = ""
         fresh = self.take_copy_notices()
+        if self.presence is not None:
+            self.presence.beat()
+            others = self.presence.others()
+            if others != self.others:
+                self.others = others
+                fresh = fresh or ["presence"]
         if fresh and isinstance(self.screen, PdsaScreen):
             self.screen.sync()
         if not result.total:
@@ -385,6 +415,8 @@ class PdsaApp(App[None]):
                 yield SystemCommand(title, help_text, partial(screen.run_action, action))
 
     def on_unmount(self) -> None:
+        if self.presence is not None:
+            self.presence.leave()  # this copy's presence note goes with it
         if self.store is not None:
             self.store.close()
 

@@ -174,6 +174,9 @@ class OverviewScreen(PdsaScreen):
                     )
                 )
         line, notes = overview_notes(store.programme(), store.aims(), store.meetings(), now)
+        others = getattr(self.app, "others", [])
+        if others:  # other copies with the file open now (their presence notes)
+            line += " · Also open: " + ", ".join(o.label() for o in others)
         self.query_one("#programme-line", Static).update(Text(f"Programme (p): {line}"))
         attention_rows += [
             Row(f"programme:{k}", ((text, "warn"), "Prog")) for k, text in enumerate(notes)
