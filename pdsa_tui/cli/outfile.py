@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
 from pdsa_tui.cli.output import exact_stdout
+from pdsa_tui.model.safetext import visible
 
 
 def export_format(
@@ -109,7 +110,11 @@ def refuse_database_target(path: Path, args: argparse.Namespace) -> None:
 def write_output(path: Path | None, text: str, *, force: bool) -> Path | None:
     """Write ``text`` atomically to ``path`` (stdout when None); one clear line on failure."""
     if path is None:
-        exact_stdout().write(text if text.endswith("\n") else text + "\n")
+        out = exact_stdout()
+        text = text if text.endswith("\n") else text + "\n"
+        if out.isatty():  # a person reads it: control characters shown, as the app does
+            text = visible(text)
+        out.write(text)
         return None
     from pdsa_tui.report.export import write_export
 

@@ -33,3 +33,23 @@ def test_an_export_never_writes_over_the_database_or_its_backups(
         r = run(capsys, "export", "--all", "--format", "json", "-o", target, "--db", db, *extra)
         assert_one_line_error(r, 1, "never writes over a database")
         assert (target.read_bytes() if target.exists() else None) == before
+
+
+def test_export_to_a_terminal_shows_control_characters(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+
+    from pdsa_tui.cli import outfile
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen, pipe = Terminal(), io.StringIO()
+    monkeypatch.setattr(outfile, "exact_stdout", lambda: screen)
+    outfile.write_output(None, "Aim \x1b[31mred\x1b[0m\n", force=False)
+    monkeypatch.setattr(outfile, "exact_stdout", lambda: pipe)
+    outfile.write_output(None, "Aim \x1b[31mred\x1b[0m\n", force=False)
+    assert "\x1b" not in screen.getvalue() and "␛[31m" in screen.getvalue()
+    assert pipe.getvalue() == "Aim \x1b[31mred\x1b[0m\n"  # a file or pipe keeps every byte
