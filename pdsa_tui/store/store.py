@@ -173,6 +173,8 @@ class Store:
         self.copy_notices: list[str] = []
         self._absorbing = False
         self._refused_copies: set[str] = set()
+        #: Memory holds records the file lost (a sync service's older version): save them.
+        self._write_back = False
 
     # -- opening and closing ----------------------------------------------
     @classmethod
@@ -333,6 +335,9 @@ class Store:
         with paused_gc():  # a parse makes objects by the hundred thousand: see memory.py
             result = merge_live(self._base_revs, self._data, self._theirs(raw))
         self._file.mark_read(raw)
+        if result.kept:  # the file lost records no copy deleted: the next save writes them
+            self._touched.update(result.kept)
+            self._write_back = True
         if result.changed:
             self._recache(result.changed)
             self._synced(result.changed)
@@ -456,6 +461,8 @@ class Store:
             self._merge_in(raw)
         if not self.read_only:
             self.absorb_copies()
+            if self._write_back and not self._batch_depth:
+                self._commit()
         return self.take_incoming()
 
     def take_incoming(self) -> MergeResult:
@@ -483,6 +490,7 @@ class Store:
             self._rollback()
             raise
         self._kept(taken)
+        self._write_back = False
         self._dirty = False
         self._saves += 1
         self._synced(self._touched)

@@ -279,7 +279,7 @@ class PdsaApp(App[None]):
                 self.others = others
                 fresh = fresh or ["presence"]
         if fresh and isinstance(self.screen, PdsaScreen):
-            self.screen.sync()
+            self.screen.changed()  # redraw even when no record changed (a note, a line)
         if not result.total:
             return
         n = result.total

@@ -181,8 +181,8 @@ class OverviewScreen(PdsaScreen):
         attention_rows += [
             Row(f"programme:{k}", ((text, "warn"), "Prog")) for k, text in enumerate(notes)
         ]
-        # Conflict copies a sync service made, merged: listed until seen (enter).
-        attention_rows += [
+        # Conflict copies a sync service made, merged: listed first, until seen (enter).
+        attention_rows[:0] = [
             Row(f"copy:{k}", ((text, "warn"), "File"))
             for k, text in enumerate(getattr(self.app, "copy_lines", []))
         ]
