@@ -26,6 +26,7 @@ from pdsa_tui.model import (
 )
 from pdsa_tui.model.csvseries import date_taken, kind_clash, plan_import
 from pdsa_tui.model.registry import TABLES, counted
+from pdsa_tui.model.safetext import visible
 from pdsa_tui.store import DatabaseNotFoundError, Store, StoreError, lock_path
 from pdsa_tui.store.csvfile import read_csv_text
 from pdsa_tui.store.errors import CsvFileError, what_to_do
@@ -63,6 +64,9 @@ def open_store(args: argparse.Namespace, *, write: bool) -> Iterator[Store]:
         raise CliError(str(exc), EXIT_DATA) from None
     finally:
         store.close()
+        for line in store.copy_notices:  # conflict copies a sync service made, now merged
+            print(f"pdsa: {visible(line)}", file=sys.stderr)
+        store.copy_notices.clear()
         if freeze:
             gc.unfreeze()
 
@@ -150,7 +154,20 @@ def cmd_check(args: argparse.Namespace) -> int:
             n = len(problems)
             raise CliError(f"{n} problem{'s' if n != 1 else ''} found in {store.path}", EXIT_DATA)
         print("OK: the file parses and every reference resolves.")
+        _print_other_copies(store)
     return 0
+
+
+def _print_other_copies(store: Store) -> None:
+    """Other files of this programme beside it (made on purpose): merged only when asked."""
+    from pdsa_tui.store import copies
+
+    others = copies.same_programme_files(store.path, store.identity())
+    for other in others:
+        print(
+            f"Another copy of this programme: {visible(other.name)} "
+            f"(merge it with 'pdsa merge {visible(str(other))}')"
+        )
 
 
 # -- list --------------------------------------------------------------------------

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
 from pdsa_tui.cli.output import exact_stdout
+from pdsa_tui.model.safetext import visible
 
 
 def export_format(
@@ -53,9 +55,56 @@ def output_target(args: argparse.Namespace, example: str) -> Path | None:
     if args.output == "-":
         return None
     path = Path(args.output).expanduser()
+    refuse_database_target(path, args)
     if (path.exists() or path.is_symlink()) and not args.force and not path.is_dir():
         raise CliError(f"{path} already exists; add --force to overwrite it", EXIT_DATA)
     return path
+
+
+def _database_of(args: argparse.Namespace) -> Path | None:
+    from pdsa_tui.cli.app_options import db_path
+
+    try:
+        return Path(os.path.realpath(db_path(args)))
+    except (OSError, ValueError):
+        return None
+
+
+def _is_database(path: Path) -> bool:
+    """Whether ``path`` is a pdsa database (its first bytes name the app)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(512)
+    except OSError:
+        return False
+    return b'"app": "pdsa"' in head or b'"app":"pdsa"' in head
+
+
+def refuse_database_target(path: Path, args: argparse.Namespace) -> None:
+    """An export never writes over a database, its backups, lock or kept copies (even --force)."""
+    from pdsa_tui.store import lock_path
+    from pdsa_tui.store.copies import kept_dir
+    from pdsa_tui.store.files import backup_dir
+
+    real = Path(os.path.realpath(path))
+    what = ""
+    db = _database_of(args)
+    if db is not None and real == db:
+        what = "the database itself"
+    elif db is not None and real == lock_path(db):
+        what = "the database's lock file"
+    elif real.parent.name.endswith((".backups", ".kept")) or (
+        db is not None and real.parent in (backup_dir(db), kept_dir(db))
+    ):
+        what = "in a database's backups or kept copies"
+    elif _is_database(real):
+        what = "a pdsa database"
+    if what:
+        raise CliError(
+            f"{path} is {what}; pdsa export never writes over a database, its backups or its "
+            "kept copies (not even with --force). Choose another file name",
+            EXIT_DATA,
+        )
 
 
 def write_output(path: Path | None, text: str | bytes, *, force: bool) -> Path | None:
@@ -68,7 +117,11 @@ def write_output(path: Path | None, text: str | bytes, *, force: bool) -> Path |
             sys.stdout.buffer.write(text)
             sys.stdout.buffer.flush()
             return None
-        exact_stdout().write(text if text.endswith("\n") else text + "\n")
+        out = exact_stdout()
+        text = text if text.endswith("\n") else text + "\n"
+        if out.isatty():  # a person reads it: control characters shown, as the app does
+            text = visible(text)
+        out.write(text)
         return None
     from pdsa_tui.report.export import write_export
 

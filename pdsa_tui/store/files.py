@@ -10,6 +10,7 @@ import secrets
 import shutil
 import stat
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -112,9 +113,32 @@ def temp_in_use(path: Path) -> bool:
     return False
 
 
+#: Seconds a save keeps trying to replace a file another program holds open (Windows).
+BUSY_REPLACE = 4.0
+
+
 def replace_file(src: Path, dst: Path) -> None:
-    """``os.replace``: one place for a save's final rename."""
-    os.replace(src, dst)
+    """``os.replace``, retried with back-off while another program holds ``dst``.
+
+    On Windows an antivirus scanner or a sync client that has the file open makes the
+    rename fail (``PermissionError``, a sharing violation) for a moment: the save waits
+    up to :data:`BUSY_REPLACE` seconds before it gives up.
+    """
+    deadline = time.monotonic() + BUSY_REPLACE
+    pause = 0.05
+    while True:
+        try:
+            os.replace(src, dst)
+            return
+        except PermissionError as exc:
+            if time.monotonic() + pause > deadline:
+                raise SaveStepError(
+                    "replacing the file (another program, such as an antivirus scanner or a "
+                    "sync client, kept it busy; close it, then save again)",
+                    exc,
+                ) from exc
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
 
 
 def atomic_write(
@@ -337,22 +361,40 @@ def remove_stale_temp_files(path: Path) -> None:
 def daily_backup(
     path: Path, *, today: dt.date | None = None, keep: int = KEEP_BACKUPS
 ) -> Path | None:
-    """Back up ``path`` once a day and keep the newest ``keep`` daily backups.
+    """Back up ``path`` once a day (by this computer's clock) and keep the newest ``keep``.
 
-    Returns the new backup, or None when today's already exists.
+    "Newest" is the order the backups were made (a count in the name), never the date in
+    their names: one copy whose clock is years ahead cannot push out the real ones. At
+    most two old backups go per new one, never all at once. Returns the new backup, or
+    None when today's already exists.
     """
     day = (today or dt.date.today()).isoformat()
     stem = _stem(path)
-    target = backup_dir(path) / f"{stem}.daily-{day}.json"
-    if target.exists():
-        return None
-    made = make_backup(path, f"daily-{day}")
+    folder = backup_dir(path)
     start = f"{stem}.daily-"
-    dailies = sorted(
-        (p for p in backup_dir(path).iterdir() if p.name.startswith(start) and p.suffix == ".json"),
-        key=lambda p: p.name,
-    )
-    for old in dailies[:-keep]:
+    existing = _dailies(folder, start)
+    if any(p.name.startswith(f"{start}{day}.") for _n, p in existing):
+        return None
+    count = max((n for n, _p in existing), default=0) + 1
+    made = make_backup(path, f"daily-{day}.n{count:06d}")
+    dailies = sorted([*existing, (count, made)])
+    for _n, old in dailies[:-keep][:2]:
         with contextlib.suppress(OSError):
             old.unlink()
     return made
+
+
+def _dailies(folder: Path, start: str) -> list[tuple[int, Path]]:
+    """Daily backups in ``folder`` with the count they were made in (0 for older names)."""
+    out = []
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return []
+    for name in names:
+        if not (name.startswith(start) and name.endswith(".json")):
+            continue
+        middle = name[len(start) : -5]
+        _day, _, tail = middle.partition(".n")
+        out.append((int(tail) if tail.isdigit() else 0, folder / name))
+    return out

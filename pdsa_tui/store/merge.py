@@ -249,6 +249,8 @@ class MergeResult:
     conflicts: int = 0
     #: The records that changed, ``(table, id)``.
     changed: list[Key] = field(default_factory=list)
+    #: Records this copy holds that the file lost with no deletion recorded: to write back.
+    kept: list[Key] = field(default_factory=list)
     #: What happened to each: ``("added" | "changed" | "deleted", table, document)``, the
     #: document as it is after the merge (before it, for a deletion).
     items: list[tuple[str, str, Doc]] = field(default_factory=list)
@@ -424,6 +426,12 @@ def merge_live(base_revs: dict[Key, str], mine: Data, theirs: Data) -> MergeResu
             _sync_history(m, key)
             continue
         if _at(mine_doc, b):
+            if theirs_doc is None and not _buried(m.t_hist.get(key[1])):
+                # Gone from the file with no tombstone: no copy of pdsa deleted it (a sync
+                # service delivered a version that never had it). Keep it, and write it
+                # back: nothing is lost.
+                m.result.kept.append(key)
+                continue
             m.take_theirs(key)
         elif _at(theirs_doc, b):
             continue
@@ -443,6 +451,11 @@ def merge_live(base_revs: dict[Key, str], mine: Data, theirs: Data) -> MergeResu
             m.put_merged(key, merged, mine_doc, theirs_doc.get("rev", ""))
     settle(m)
     return m.result
+
+
+def _buried(hist: Any) -> bool:
+    """Whether a record's history holds its deletion (a tombstone)."""
+    return isinstance(hist, dict) and isinstance(hist.get("deleted"), dict)
 
 
 def _at(doc: Doc | None, rev: str | None) -> bool:

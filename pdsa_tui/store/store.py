@@ -9,6 +9,7 @@ layout (``{table: {doc_id: document}}``), so TinyDB itself can read it.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -43,9 +44,15 @@ from pdsa_tui.model.errors import RuleError
 from pdsa_tui.model.order import natural_key
 from pdsa_tui.model.programme import programme_rules
 from pdsa_tui.model.registry import PARENTS, RECORD_CLASSES
-from pdsa_tui.store import migrations
+from pdsa_tui.store import copies, migrations
 from pdsa_tui.store.access import creation_mode, make_database_folder
-from pdsa_tui.store.checks import parse_file, read_file, read_only_reason
+from pdsa_tui.store.checks import (
+    incoming_problem,
+    load_file,
+    parse_file,
+    read_file,
+    read_only_reason,
+)
 from pdsa_tui.store.docs import bury, next_doc_id, same_content
 from pdsa_tui.store.errors import (
     DatabaseLockedError,
@@ -82,6 +89,13 @@ from pdsa_tui.store.sync import SyncedFile, signature
 from pdsa_tui.store.versions import Versions
 
 R = TypeVar("R", bound=Record)
+
+
+def read_and_check(path: Path) -> dict[str, Any]:
+    """Another file of this programme, checked and brought to this schema."""
+    data = load_file(path)
+    migrations.migrate(data)
+    return data
 
 
 def _noun(cls: type[Record]) -> str:
@@ -154,6 +168,12 @@ class Store:
         self.version = 0
         #: Changes merged in from other copies, not yet shown to the user.
         self.incoming: list[MergeResult] = []
+        #: What this copy merged from sync services' conflict copies, not yet shown.
+        self.copy_notices: list[str] = []
+        self._absorbing = False
+        self._refused_copies: set[str] = set()
+        #: Memory holds records the file lost (a sync service's older version): save them.
+        self._write_back = False
 
     @property
     def versions(self) -> Versions:
@@ -220,7 +240,9 @@ class Store:
                 if not p.exists():
                     # Private in pdsa's own folder; elsewhere the folder's rules (umask, group).
                     mode = creation_mode(p)
-                    atomic_write(p, encode(migrations.new_database(now_stamp())), mode=mode)
+                    data = migrations.new_database(now_stamp())
+                    data["meta"]["1"][copies.IDENTITY] = copies.new_identity()
+                    atomic_write(p, encode(data), mode=mode)
         except OSError as exc:
             raise WriteFailedError(
                 f"{p}: could not create the database ({exc.strerror or exc}); nothing was "
@@ -274,7 +296,12 @@ class Store:
                 if version < migrations.SCHEMA_VERSION:
                     raise  # a migration must not race another copy's save
                 # Only the day's backup waits: the next open makes it.
+            copies.ensure_identity(data)  # saved with the next save
             store = cls(path, data, read_only=False, synced=raw, user=user)
+            store.file_version = version
+            with contextlib.suppress(StoreError):  # a copy that cannot be merged waits
+                store.absorb_copies()
+            return store
         store.file_version = version
         return store
 
@@ -321,6 +348,9 @@ class Store:
         with paused_gc():  # a parse makes objects by the hundred thousand: see memory.py
             result = merge_live(self._base_revs, self._data, self._theirs(raw))
         self._file.mark_read(raw)
+        if result.kept:  # the file lost records no copy deleted: the next save writes them
+            self._touched.update(result.kept)
+            self._write_back = True
         if result.changed:
             self._recache(result.changed)
             self._synced(result.changed)
@@ -339,6 +369,100 @@ class Store:
     def _doc_of(self, table: str, rid: str) -> dict[str, Any] | None:
         return self._index.doc_of(self._data, table, rid)
 
+    # -- sync services' conflict copies ------------------------------------------------
+    def identity(self) -> str:
+        """The programme's identity (the same in every copy of this file)."""
+        return copies.identity_of(self._data)
+
+    def absorb_copies(self) -> list[str]:
+        """Merge sync services' conflict copies of this programme beside the file, and save.
+
+        Each merged copy is moved into the kept folder (``<file>.kept``) and remembered
+        in the file; returns (and keeps in :attr:`copy_notices`) one line for each.
+        """
+        if self.read_only:
+            return []
+        before = len(self.copy_notices)
+        taken = self._take_copies()
+        if not taken:
+            return self.copy_notices[before:]
+        self._absorbing = True
+        try:
+            self._file.save(self._data, self._merge_in)
+        except StoreError:
+            self._rollback()
+            raise
+        finally:
+            self._absorbing = False
+        self._synced(self._touched)
+        self._touched.clear()
+        self._saves += 1
+        return self._kept(taken)
+
+    def _take_copies(self) -> list[tuple[copies.Found, str]]:
+        """Merge into memory every conflict copy of this programme beside the file."""
+        found = list(copies.conflict_names(self.path))
+        if not found:
+            return []
+        mine = copies.identity_of(self._data)
+        taken = []
+        for f in found:
+            try:
+                theirs = read_and_check(f.path)
+            except (StoreError, OSError):
+                continue  # not a pdsa file, or not readable: not ours to touch
+            if copies.identity_of(theirs) != mine:
+                continue  # another programme's file, whatever its name
+            problem = incoming_problem(theirs, revs(self._data))
+            if problem:
+                if f.path.name not in self._refused_copies:
+                    self._refused_copies.add(f.path.name)
+                    self.copy_notices.append(
+                        f"A conflicting copy made by {f.describe()} ({f.path.name}) was not "
+                        f"merged: {problem}. It is left where it is."
+                    )
+                continue
+            with paused_gc():
+                result = merge_offline(self._data, theirs)
+            changes, conflicts = result.total, result.conflicts
+            text = (
+                f"Merged a conflicting copy made by {f.describe()}: "
+                f"{changes} change{'' if changes == 1 else 's'}, "
+                f"{conflicts} conflict{'' if conflicts == 1 else 's'}"
+            )
+            if not result.changed:
+                # Nothing in it that this copy lacks: keep it, and save nothing (a save
+                # here would only fork the file again on the next sync).
+                self._kept([(f, text)])
+                continue
+            copies.log_merge(
+                self._data,
+                {
+                    "file": f.path.name,
+                    "service": f.service,
+                    "who": f.who,
+                    "at": now_stamp(),
+                    "by": self.user,
+                    "changes": changes,
+                    "conflicts": conflicts,
+                },
+            )
+            self._touched.update(result.changed)
+            self._recache(result.changed)
+            self.version += 1
+            taken.append((f, text))
+        return taken
+
+    def _kept(self, taken: list[tuple[copies.Found, str]]) -> list[str]:
+        """After the save: move merged copies into the kept folder; say what was merged."""
+        lines = []
+        for f, text in taken:
+            with contextlib.suppress(OSError):  # merged and saved; moving it is tidying
+                copies.keep(self.path, f.path)
+            lines.append(text)
+        self.copy_notices.extend(lines)
+        return lines
+
     def refresh(self) -> MergeResult:
         """Take in what other copies saved since this one last looked; say what changed.
 
@@ -348,6 +472,10 @@ class Store:
         raw = self._file.changed()
         if raw is not None:
             self._merge_in(raw)
+        if not self.read_only:
+            self.absorb_copies()
+            if self._write_back and not self._batch_depth:
+                self._commit()
         return self.take_incoming()
 
     def take_incoming(self) -> MergeResult:
@@ -368,11 +496,14 @@ class Store:
         if self._batch_depth:
             self._dirty = True
             return
+        taken = [] if self._absorbing else self._take_copies()
         try:
             self._file.save(self._data, self._merge_in)
         except StoreError:
             self._rollback()
             raise
+        self._kept(taken)
+        self._write_back = False
         self._dirty = False
         self._saves += 1
         self._synced(self._touched)
@@ -817,6 +948,22 @@ class Store:
         out["points"] = sum(len(m.points) for m in self.all(Measure))
         return out
 
+    def _future_records(self) -> list[str]:
+        """Records saved more than a day ahead of this computer's clock (a wrong clock)."""
+        limit = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).isoformat(timespec="seconds")
+        found = []
+        for cls in RECORD_CLASSES:
+            for rec in self._cache[cls].values():
+                stamp = str(rec.updated or "")
+                if stamp[:19] > limit[:19] and stamp[:4].isdigit():
+                    who = f" by {rec.updated_by}" if rec.updated_by else ""
+                    found.append(
+                        f"{_noun(cls).capitalize()} {rec.id} was saved{who} on {stamp[:10]}, "
+                        "more than a day ahead of this computer's clock: check that "
+                        "computer's date and time"
+                    )
+        return found
+
     def problems(self) -> list[str]:
         """What is wrong inside the database: broken links, invalid records, duplicate numbers."""
         found: list[str] = []
@@ -836,6 +983,7 @@ class Store:
             for rec in self._cache[cls].values():
                 for err in rec.validate():
                     found.append(f"{_noun(cls).capitalize()} {rec.id}: {err}")
+        found.extend(self._future_records())
         seen: dict[tuple[str, int], str] = {}
         for c in self.all(Cycle):
             key = (c.idea_id, c.number)

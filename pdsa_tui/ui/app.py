@@ -22,6 +22,7 @@ from textual.widgets import Static
 from pdsa_tui.memory import paused_gc
 from pdsa_tui.model.safetext import visible
 from pdsa_tui.store import DatabaseNotFoundError, Store, StoreError
+from pdsa_tui.store.presence import Other, Presence
 from pdsa_tui.ui import styles
 from pdsa_tui.ui.visible_filter import VisibleControls
 from pdsa_tui.ui.widgets.footer import KeyFooter
@@ -115,6 +116,11 @@ class PdsaApp(App[None]):
         #: ``--user`` as given (None: $PDSA_USER or the login name).
         self.user = user
         self._file_problem = ""
+        #: What was merged from sync services' conflict copies, until seen (Needs attention).
+        self.copy_lines: list[str] = []
+        #: This copy's presence note, and the other copies that have the file open.
+        self.presence: Presence | None = None
+        self.others: list[Other] = []
         self.sub_title = self._subtitle()
         #: After a crash: the one line naming the full report (printed by :func:`run`).
         self.crash_message = ""
@@ -216,11 +222,45 @@ class PdsaApp(App[None]):
         self._close_messages_no_wait()
 
     def on_mount(self) -> None:
+        self.take_copy_notices()
+        store = self.store
+        if store is not None and not store.read_only and not self.demo:
+            self.presence = Presence(store.path, store.user)
+            self.presence.beat(force=True)
+            self.others = self.presence.others()
         if self.store is None:
             self.push_screen(WelcomeScreen())
         else:
             self.show_home()
         self.set_interval(self.POLL_SECONDS, self.check_file)
+
+    def editing_record(self, record_id: str) -> None:
+        """A form opened on (or closed from) ``record_id``: say so, and tell the others."""
+        if self.presence is None:
+            return
+        self.presence.beat(editing=record_id)
+        if record_id:
+            busy = [o.label() for o in self.presence.others() if o.editing == record_id]
+            if busy:
+                self.notify(
+                    f"{', '.join(busy)} is editing this record too; both edits are kept "
+                    "(a field changed by both becomes a conflict to settle)",
+                    title="Someone else is here",
+                    timeout=10,
+                )
+
+    def take_copy_notices(self) -> list[str]:
+        """Say what was merged from sync services' conflict copies (a notice, and a line
+        in Needs attention until seen)."""
+        store = self.store
+        if store is None or not store.copy_notices:
+            return []
+        fresh = list(store.copy_notices)
+        store.copy_notices.clear()
+        for line in fresh:
+            self.notify(line, title="A sync service's copy", timeout=12)
+        self.copy_lines.extend(fresh)
+        return fresh
 
     def check_file(self) -> None:
         """Take in other copies' saves and redraw; a form keeps what is typed in it."""
@@ -242,6 +282,15 @@ class PdsaApp(App[None]):
                 )
             return
         self._file_problem = ""
+        fresh = self.take_copy_notices()
+        if self.presence is not None:
+            self.presence.beat()
+            others = self.presence.others()
+            if others != self.others:
+                self.others = others
+                fresh = fresh or ["presence"]
+        if fresh and isinstance(self.screen, PdsaScreen):
+            self.screen.changed()  # redraw even when no record changed (a note, a line)
         if not result.total:
             return
         n = result.total
@@ -377,6 +426,8 @@ class PdsaApp(App[None]):
                 yield SystemCommand(title, help_text, partial(screen.run_action, action))
 
     def on_unmount(self) -> None:
+        if self.presence is not None:
+            self.presence.leave()  # this copy's presence note goes with it
         if self.store is not None:
             self.store.close()
 

@@ -261,3 +261,19 @@ def test_restore_brings_back_what_a_merge_replaced(
     with Store.open(db) as s:
         assert s.get(Cycle, cycle.id).objective == mine.objective
     assert_one_line_error(run(capsys, "restore", "nope", "--db", db), 1, "no record has id")
+
+
+def test_a_conflict_copy_is_merged_on_open_and_said_on_stderr(
+    capsys: pytest.CaptureFixture[str], db: Path
+) -> None:
+    fork = db.with_name("pdsa (conflicted copy 2026-12-06 101112).json")
+    shutil.copyfile(db, fork)
+    with Store.open(fork, user="laptop") as s:
+        cycle = s.all(Cycle)[0]
+        s.save(dataclasses.replace(cycle, objective="edited on the laptop"))
+    r = run(capsys, "programme", "set", "--pace-lead", "SP", "--db", db)
+    assert r.status == 0, r.err
+    assert r.err == "pdsa: Merged a conflicting copy made by Nextcloud: 1 change, 0 conflicts\n"
+    with Store.open(db) as s:
+        assert s.get(Cycle, cycle.id).objective == "edited on the laptop"
+    assert not fork.exists()

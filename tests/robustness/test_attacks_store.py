@@ -299,7 +299,7 @@ def test_rotation_works_for_a_name_with_brackets(tmp_path: Path) -> None:
     for i in range(5):
         daily_backup(db, today=dt.date(2020, 1, 1) + dt.timedelta(days=i), keep=3)
     names = sorted(p.name for p in list_backups(db))
-    assert names == [f"team[1].daily-2020-01-0{d}.json" for d in (3, 4, 5)]
+    assert names == [f"team[1].daily-2020-01-0{d}.n00000{d}.json" for d in (3, 4, 5)]
 
 
 # -- the fault-injection test: each I/O step of a save fails in turn -----------------------------

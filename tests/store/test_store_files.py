@@ -372,7 +372,7 @@ def test_daily_backup_once_a_day(tmp_db: Path) -> None:
         pass
     first = daily_backup(tmp_db, today=D(2019, 3, 1))
     assert first is not None
-    assert first.name == "pdsa.daily-2019-03-01.json"
+    assert first.name == "pdsa.daily-2019-03-01.n000001.json"  # the day, and the count
     assert first.parent == tmp_db.parent / "pdsa.json.backups"
     assert first.read_bytes() == tmp_db.read_bytes()
     assert mode(first) == mode(tmp_db)  # as private as the file
@@ -393,7 +393,7 @@ def test_store_open_makes_todays_backup_once(tmp_db: Path) -> None:
     with Store.open(tmp_db):
         pass
     names = [p.name for p in list_backups(tmp_db)]
-    assert names == [f"pdsa.daily-{dt.date.today().isoformat()}.json"]
+    assert names == [f"pdsa.daily-{dt.date.today().isoformat()}.n000001.json"]
 
 
 def test_daily_backups_rotate_to_ten(tmp_db: Path) -> None:
@@ -406,9 +406,10 @@ def test_daily_backups_rotate_to_ten(tmp_db: Path) -> None:
     dailies = sorted(p.name for p in backup_dir(tmp_db).glob("pdsa.daily-*.json"))
     assert KEEP_BACKUPS == 10
     expected = [
-        f"pdsa.daily-{(start + dt.timedelta(days=i)).isoformat()}.json" for i in range(3, 13)
+        f"pdsa.daily-{(start + dt.timedelta(days=i)).isoformat()}.n{i + 1:06d}.json"
+        for i in range(3, 13)
     ]
-    assert dailies == expected  # the newest 10 (names sort by date)
+    assert dailies == expected  # the newest 10 made
     assert pre.exists()  # migration backups are never rotated away
     assert not [p for p in backup_dir(tmp_db).iterdir() if p.name.endswith(".tmp")]
 
@@ -420,10 +421,34 @@ def test_rotation_with_explicit_keep(tmp_path: Path) -> None:
         daily_backup(path, today=D(2020, 2, 27) + dt.timedelta(days=i), keep=3)
     names = sorted(p.name for p in list_backups(path))
     assert names == [
-        "db.daily-2020-02-29.json",
-        "db.daily-2020-03-01.json",
-        "db.daily-2020-03-02.json",
+        "db.daily-2020-02-29.n000003.json",
+        "db.daily-2020-03-01.n000004.json",
+        "db.daily-2020-03-02.n000005.json",
     ]
+
+
+def test_a_clock_years_ahead_never_prunes_the_real_backups(tmp_path: Path) -> None:
+    """Issue 20: a copy 10 years ahead opening the file on 10 days pruned every real one."""
+    path = tmp_path / "db.json"
+    path.write_text("{}")
+    real = D(2026, 11, 27)
+    for i in range(10):
+        daily_backup(path, today=real + dt.timedelta(days=i))
+    for i in range(10):  # the real copy and the wrong clock open it on the same days
+        daily_backup(path, today=real + dt.timedelta(days=10 + i))
+        daily_backup(path, today=D(2036, 12, 6) + dt.timedelta(days=i))
+    names = [p.name for p in list_backups(path)]
+    assert len(names) == 10
+    assert sum(n.startswith("db.daily-2026") for n in names) == 5  # the newest real ones stay
+
+
+def test_old_backups_go_a_few_at_a_time(tmp_path: Path) -> None:
+    path = tmp_path / "db.json"
+    path.write_text("{}")
+    for i in range(12):
+        daily_backup(path, today=D(2020, 1, 1) + dt.timedelta(days=i), keep=12)
+    daily_backup(path, today=D(2020, 2, 1), keep=3)
+    assert len(list_backups(path)) == 11  # 13 made, 2 gone: never all at once
 
 
 def test_list_and_newest_backup(tmp_path: Path) -> None:

@@ -252,8 +252,14 @@ async def test_help_and_palette_list_the_screen_actions(tmp_path: Path) -> None:
             assert wanted in titles
 
 
-async def test_first_run_asks_before_creating_the_database(tmp_path: Path) -> None:
+async def test_first_run_asks_before_creating_the_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pdsa_tui.store import access
+
     path = tmp_path / "sub" / "pdsa.json"
+    # pdsa's own default folder: the file there is the owner's only.
+    monkeypatch.setattr(access, "private_folder", lambda: path.parent)
     app = PdsaApp(None, path)
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()

@@ -160,6 +160,11 @@ class RecordForm(ModalScreen[R | None], Generic[R]):
         self.tall = list(tall)
         self.preset = values
 
+    def on_unmount(self) -> None:
+        editing = getattr(self.app, "editing_record", None)
+        if editing is not None and self.record.rev:
+            editing("")
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog form"):
             yield Static(Text(self.title_text), classes="dialog-title")
@@ -175,6 +180,10 @@ class RecordForm(ModalScreen[R | None], Generic[R]):
         yield KeyFooter()
 
     def on_mount(self) -> None:
+        if self.record.rev:  # an existing record: say if another copy is editing it too
+            editing = getattr(self.app, "editing_record", None)
+            if editing is not None:
+                editing(self.record.id)
         form = self.query_one(FormFields)
         boxes = form.boxes()
         if boxes:

@@ -192,9 +192,17 @@ class OverviewScreen(PdsaScreen):
                     )
                 )
         line, notes = overview_notes(store.programme(), store.aims(), store.meetings(), now)
+        others = getattr(self.app, "others", [])
+        if others:  # other copies with the file open now (their presence notes)
+            line += " · Also open: " + ", ".join(o.label() for o in others)
         self.query_one("#programme-line", Static).update(Text(f"Programme (p): {line}"))
         attention_rows += [
             Row(f"programme:{k}", ((text, "warn"), "Prog")) for k, text in enumerate(notes)
+        ]
+        # Conflict copies a sync service made, merged: listed first, until seen (enter).
+        attention_rows[:0] = [
+            Row(f"copy:{k}", ((text, "warn"), "File"))
+            for k, text in enumerate(getattr(self.app, "copy_lines", []))
         ]
         table = self.query_one("#aims", RecordTable)
         table.set_rows(rows)
@@ -267,6 +275,12 @@ class OverviewScreen(PdsaScreen):
     @on(RecordTable.Selected, "#attention")
     def _attention_selected(self, event: RecordTable.Selected) -> None:
         kind, record_id = event.key.split(":", 1)
+        if kind == "copy":
+            lines = getattr(self.app, "copy_lines", [])
+            if record_id.isdigit() and int(record_id) < len(lines):
+                del lines[int(record_id)]
+            self.refresh_data()
+            return
         if kind == "programme":
             self.pdsa.action_programme()
             return
