@@ -122,7 +122,8 @@ class PdsaScreen(Screen[None]):
         if self.store.versions.open_conflicts(record.id) > before:
             self.notify(
                 "Another copy changed the same field meanwhile: both values are kept as a "
-                "conflict. Press C to choose.",
+                "conflict. Open Conflicts from ctrl+p (works in a form), or press C outside "
+                "a text field.",
                 title="Saved, with a conflict",
                 severity="warning",
                 timeout=10,
