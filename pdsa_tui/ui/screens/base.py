@@ -176,7 +176,10 @@ class PdsaScreen(Screen[None]):
         question = f"Delete {label}?"
         if deps:
             question += f"\n\nThis also deletes its {describe_counts(deps)}."
-        question += "\n\nThis cannot be undone (a daily backup is kept beside the file)."
+        question += (
+            "\n\nTo get it back later: press H (History), highlight it and press u "
+            "(a record before what belonged to it)."
+        )
 
         def answer(yes: bool | None) -> None:
             if not yes:
