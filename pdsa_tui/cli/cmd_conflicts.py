@@ -53,7 +53,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     from pdsa_tui.cli.output import print_json, print_table
 
     with open_store(args, write=False) as store:
-        versions = store.versions.history(args.record_id)
+        versions = store.versions.history(store.versions.find(args.record_id))
     if args.json:
         print_json([v.as_json() for v in versions])
         return 0
@@ -89,7 +89,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_conflicts)
 
     p = sub.add_parser("history", help="a record's versions, newest first (who, when, what)")
-    p.add_argument("record_id", metavar="RECORD_ID", help="the record's id (deleted ones too)")
+    p.add_argument(
+        "record_id",
+        metavar="RECORD",
+        help="the record's title, case reference or id (deleted ones too)",
+    )
     p.add_argument("--json", action="store_true", help="print a JSON array")
     add_db_option(p)
     p.set_defaults(func=cmd_history)

@@ -16,6 +16,11 @@ from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
 
 
+def version_no(rev: str) -> str:
+    """'version 3' from a stored revision ('3-9f2c...'): the hash means nothing to people."""
+    return f"version {rev.split('-')[0]}"
+
+
 def when(stamp: str) -> str:
     """'2026-11-27 16:39' from a stored UTC stamp."""
     return stamp[:16].replace("T", " ")
@@ -156,7 +161,7 @@ class HistoryScreen(PdsaScreen):
 
     def compose_body(self) -> ComposeResult:
         yield RecordTable(
-            [Column("Rev", 13), Column("When", 16), Column("Who", 16), Column("Changed")],
+            [Column("Version", 11), Column("When", 16), Column("Who", 16), Column("Changed")],
             empty_text="No history.",
             id="history-table",
         )
@@ -172,13 +177,13 @@ class HistoryScreen(PdsaScreen):
         except StoreError as exc:
             self._versions = []
             self.query_one("#history-detail", Static).update(Text(str(exc)))
-        title = doc_title(self._versions[0].content) if self._versions else self.record_id
+        title = doc_title(self._versions[0].content) if self._versions else "not found"
         self.title = f"History: {title}"
         rows = [
             Row(
                 v.rev,
                 (
-                    v.rev,
+                    version_no(v.rev),
                     when(v.updated),
                     v.updated_by or "?",
                     ("deleted", "bad") if v.deleted else ", ".join(v.changed),
@@ -200,7 +205,9 @@ class HistoryScreen(PdsaScreen):
             return
         text = Text()
         head = "Deleted" if version.deleted else "Version"
-        text.append(f"{head} {version.rev} by {version.updated_by or '?'}", style="bold")
+        text.append(
+            f"{head} ({version_no(version.rev)}) by {version.updated_by or '?'}", style="bold"
+        )
         text.append(f", {when(version.updated)}\n")
         skip = {"id", "rev", "updated", "updated_by", "created", "_conflicts"}
         for name, value in version.content.items():
@@ -235,11 +242,11 @@ class HistoryScreen(PdsaScreen):
                 self.notify(str(exc), title="Not restored", severity="error", timeout=10)
                 return
             self.changed()
-            self.notify(f"Restored version {rev} as the newest.", timeout=4)
+            self.notify(f"Restored {version_no(rev)} as the newest.", timeout=4)
 
         self.app.push_screen(
             ConfirmScreen(
-                f"Restore version {rev} ({when(chosen.updated)})?\n\n"
+                f"Restore {version_no(rev)} ({when(chosen.updated)})?\n\n"
                 "It becomes the newest version; the current one stays in the history.",
                 yes="Restore",
             ),
