@@ -74,7 +74,8 @@ class ReviewScreen(PdsaScreen):
     )
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save+next", id="review.save"),
+        # Short names: with ctrl+n the footer must still fit 80 columns.
+        Binding("ctrl+s", "save", "Save", id="review.save", tooltip="Save and show the next"),
         Binding(
             "ctrl+n",
             "move_phase",
@@ -82,8 +83,8 @@ class ReviewScreen(PdsaScreen):
             id="review.phase",
             tooltip="Move the cycle to another phase (saves what is typed)",
         ),
-        Binding("n,alt+n", "step(1)", "Next", id="review.next"),
-        Binding("p,alt+p", "step(-1)", "Previous", id="review.previous"),
+        Binding("n,alt+n", "step(1)", "Next/prev", key_display="n/p", id="review.next"),
+        Binding("p,alt+p", "step(-1)", "Previous", id="review.previous", show=False),
         Binding("enter,o", "open_cycle", "Open cycle", id="review.open", show=False),
         Binding(
             "m,alt+m",

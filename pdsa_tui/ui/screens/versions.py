@@ -22,8 +22,12 @@ def version_no(rev: str) -> str:
 
 
 def when(stamp: str) -> str:
-    """'2026-11-27 16:39' from a stored UTC stamp."""
-    return stamp[:16].replace("T", " ")
+    """'27/11/2026 16:39' (UTC, day first) from a stored UTC stamp."""
+    day, _, clock = stamp[:16].partition("T")
+    parts = day.split("-")
+    if len(parts) != 3:
+        return stamp[:16]
+    return f"{parts[2]}/{parts[1]}/{parts[0]} {clock}".strip()
 
 
 def field_label(table: str, name: str) -> str:
@@ -58,7 +62,7 @@ class ConflictsScreen(PdsaScreen):
                 Column("Record", 18),
                 Column("Field", 14),
                 Column("Value"),
-                Column("Saved by, when", 18),
+                Column("Saved by, when", 22),
             ],
             empty_text="No conflicts: every copy's changes merged cleanly.",
             id="conflicts-table",
