@@ -150,7 +150,15 @@ class PdsaScreen(Screen[None]):
             if saved is None:
                 return
             self.changed()
-            self.notify(f"Saved {title.split(':')[0].lower()}.", timeout=3)
+            # The record's noun, not the form's title: "New secondary driver under: X"
+            # made "Saved new secondary driver under."
+            name = getattr(saved, "title", "") or getattr(saved, "code", "")
+            what = (
+                f"{type(saved).NOUN} '{name}'"
+                if isinstance(name, str) and name
+                else (f"the {type(saved).NOUN}")
+            )
+            self.notify(f"Saved {what}.", timeout=3, markup=False)
             if then is not None:
                 then(saved)
             if (
