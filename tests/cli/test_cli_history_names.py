@@ -50,3 +50,25 @@ def test_history_names_the_candidates_when_a_name_is_ambiguous(
         assert a.id
     shutil.copyfile(db, tmp_path / "copy.json")
     assert_one_line_error(run(capsys, "history", "twin", "--db", db), 1, "2 records match")
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "says"),
+    [
+        ("--value", "-inf", "'-inf' is not a finite number"),
+        ("--date", "-2025-01-01", "starts with '-'"),
+    ],
+)
+def test_a_value_starting_with_a_dash_is_judged_not_taken_for_an_option(
+    capsys: pytest.CaptureFixture[str], db: Path, option: str, value: str, says: str
+) -> None:
+    """Issue 24, item 8: argparse said only "expected one argument"."""
+    args = {"--value": "3", "--date": "2020-01-01", option: value}
+    result = run(
+        capsys, "data", "add", "--db", db, "--measure",
+        "Days from accommodation to first LAC review",
+        "--date", args["--date"], "--value", args["--value"],
+    )  # fmt: skip
+    assert result.status != 0
+    assert "expected one argument" not in result.err
+    assert says in result.err

@@ -236,6 +236,14 @@ class PdsaScreen(Screen[None]):
                 format_of(name, allowed, what)
             except ValueError as exc:
                 return f"{str(exc)[0].upper()}{str(exc)[1:]}."
+            # A missing folder keeps the prompt open with the path as typed (it used to
+            # close it, losing the path, and fail afterwards).
+            folder = Path(name.strip()).expanduser().parent
+            if not folder.is_dir():
+                return (
+                    f"There is no folder {folder}: type an existing folder, or create it "
+                    "first. What you typed is kept."
+                )
             return None
 
         def chosen(name: str | None) -> None:
