@@ -205,6 +205,9 @@ class PdsaApp(App[None]):
         self._close_messages_no_wait()
 
     def on_mount(self) -> None:
+        from pdsa_tui.ui import themes
+
+        themes.install(self)
         if self.store is None:
             self.push_screen(WelcomeScreen())
         else:
