@@ -57,9 +57,12 @@ def make_series(chart: str, n: int = N, seed: int = 13) -> list[SeriesPoint]:
 
 
 def best_of(func: Callable[[], object], repeat: int) -> float:
-    """Fastest wall time in seconds over ``repeat`` calls (least disturbed by the machine)."""
+    """Fastest wall time in seconds over ``repeat`` calls, each with the analysis's caches empty."""
+    from bench_analysis import forget_caches
+
     best = float("inf")
     for _ in range(repeat):
+        forget_caches()
         t0 = time.perf_counter()
         func()
         best = min(best, time.perf_counter() - t0)

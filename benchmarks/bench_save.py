@@ -96,8 +96,12 @@ def _text(rng: random.Random, words: int) -> str:
     return out[0].upper() + out[1:] + "."
 
 
-def build_data(n_cycles: int, seed: int = 1) -> tuple[dict[str, Any], str]:
-    """A database dict with ``n_cycles`` cycles, and the id of one cycle to edit."""
+def build_data(n_cycles: int, seed: int = 1, waiting: int = 0) -> tuple[dict[str, Any], str]:
+    """A database dict with ``n_cycles`` cycles, and the id of one cycle to edit.
+
+    ``waiting`` cycles, spread through the programme, are left waiting for Study (half)
+    or Act (the others), so the review queue has them; every other cycle is closed.
+    """
     rng = random.Random(seed)
     data = new_database("2019-01-01T00:00:00+00:00")
     tables: dict[str, dict[str, Any]] = {name: {} for name in data if name != "meta"}
@@ -211,6 +215,11 @@ def build_data(n_cycles: int, seed: int = 1) -> tuple[dict[str, Any], str]:
                             tone=rng.choice(["positive", "mixed", "negative", "neutral"]),
                         )
                     )
+    cycles = list(tables["cycles"].values())
+    for k, doc in enumerate(cycles[:: max(1, len(cycles) // waiting)][:waiting] if waiting else []):
+        doc.update(decision="", next_steps="")
+        if k % 2 == 0:  # waiting for Study: the test recorded, nothing studied yet
+            doc.update(results="", learned="")
     data.update(tables)
     return data, target
 

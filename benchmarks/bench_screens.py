@@ -7,8 +7,10 @@ The figures of the performance goals (issue 16), each with its ratio to a bare s
 target (see ``screen_timing.py`` for what is timed and how):
 
 * open the aim view, a cycle form, the review queue and a measure's data entry in a
-  realistic programme of 500 cycles (``bench_save.build_data``): CPU until idle,
-  everything on the screen drawn. Target: 120 ms each.
+  realistic programme of 500 cycles (``bench_save.build_data``), 50 of them waiting for
+  Study or Act (the review queue holds them): CPU until idle, everything on the screen
+  drawn, on the first visit (the figure judged: what a user meets) and again (median of
+  the later opens, shown for comparison). Target: 120 ms each.
 * the aim view and the data entry of a measure of 50,000 points (daily, numerator and
   denominator: a P chart) in the same programme, opened for the first time (no
   analysis kept): CPU until the list is on screen (target 150 ms), and until idle, with
@@ -27,6 +29,7 @@ import argparse
 import asyncio
 import dataclasses
 import datetime as dt
+import functools
 import random
 import tempfile
 from collections.abc import Callable
@@ -42,13 +45,15 @@ from pdsa_tui.store import Store, atomic_write
 from pdsa_tui.store.storage import encode
 
 CYCLES = 500
+#: Cycles waiting for Study or Act: a review queue as a group meeting meets it.
+WAITING = 50
 POINTS = 50_000
 SIZE = (120, 40)
 
 
 def write_programme(folder: Path, n_cycles: int = CYCLES) -> Path:
     """The realistic programme of ``n_cycles`` cycles, as the save benchmark builds it."""
-    data, _ = bench_save.build_data(n_cycles)
+    data, _ = bench_save.build_data(n_cycles, waiting=WAITING)
     path = folder / f"screens-{n_cycles}.json"
     atomic_write(path, encode(data))
     return path
@@ -102,10 +107,18 @@ async def _open_all(
                 pilot,
                 lambda make=make: make(store),
                 repeat,
-                before=None if warm else view_cache.forget,
+                before=None if warm else functools.partial(_forget, view_cache),
             )
     store.close()
     return out
+
+
+def _forget(view_cache: Any) -> None:
+    """A first visit's caches: no analysis kept per measure, no Anhøj limits memoised."""
+    from bench_analysis import forget_caches
+
+    view_cache.forget()
+    forget_caches()
 
 
 def _screens() -> dict[str, Callable[[Store], Any]]:
@@ -152,9 +165,13 @@ def run(repeat: int) -> list[Result]:
     base = "bare screen (CPU)"
     for name in screens:
         rows.append(
-            Result("screens", f"open {name}", f"{CYCLES} cycles", at_500[name].idle_s,
-                   base, at_500["bare"].idle_s, "ms<=120", note="CPU until idle",
-                   goal="screens-500")
+            Result("screens", f"open {name}, first visit", f"{CYCLES} cycles",
+                   at_500[name].first_s, base, at_500["bare"].first_s, "ms<=120",
+                   note="CPU until idle, the first open in the process", goal="screens-500")
+        )  # fmt: skip
+        rows.append(
+            Result("screens", f"open {name} again", f"{CYCLES} cycles", at_500[name].idle_s,
+                   base, at_500["bare"].idle_s, "", note="CPU until idle, median of later opens")
         )  # fmt: skip
     for name in many:
         short = name.removesuffix(" (measure screen)")

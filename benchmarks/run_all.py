@@ -36,9 +36,13 @@ each against a baseline measured in the same run on the same machine:
   bare screen opened the same way (reuses ``bench_screens.py``).
 * cases: a case measure of 5,000 cases: its monthly points, its per-case chart and its
   screen (target: the 120 ms screen-open budget; reuses ``bench_cases.py``).
+* goals: issue 21's nine figures (:data:`GOALS_21`), each timed as a user meets it: a
+  fresh process per run, CPU, against a baseline process started the same way in turns
+  (reuses ``bench_goals.py``, which says what each row and its baseline do).
 
 Prints the table, then issue 16's goals table (:data:`GOALS`): every row of the issue
-with the figures that answer it and pass/miss, or "not measured in this run".
+with the figures that answer it and pass/miss, or "not measured in this run"; then
+issue 21's (:data:`GOALS_21`) the same way.
 ``--json`` also writes every row (ms, baseline, ratio, target, pass) and the goals.
 Exit status 0 even when a target is missed: this measures, it does not gate.
 """
@@ -64,6 +68,7 @@ from typing import Any
 
 import bench_analysis
 import bench_charts
+import bench_goals
 import bench_save
 from common import ROOT, Result, table, target_text
 
@@ -72,7 +77,7 @@ from pdsa_tui.store import Store, atomic_write
 from pdsa_tui.store.storage import encode
 
 SIZES = {"small": 20, "realistic": 500, "large": 5000}
-GROUPS = ("startup", "save", "tui", "analysis", "charts", "export", "screens", "cases")
+GROUPS = ("startup", "save", "tui", "analysis", "charts", "export", "screens", "cases", "goals")
 
 #: Issue 16's goals table, in its order: (key, figure, goal). Every row is reported at
 #: the end of a run, with "not measured" where no benchmark answered it; a benchmark
@@ -91,6 +96,10 @@ GOALS: tuple[tuple[str, str, str], ...] = (
     ("export-linear", "export --all html, 5,000 cycles vs 500 cycles", "<= 12x (linear)"),
     ("save-500", "save at 500 cycles vs json+fsync+replace, also when it merges", "<= 1.1x"),
 )
+
+#: Issue 21's goals table, in its order: (key, figure, goal); answered by the "goals"
+#: group (``bench_goals.py``), each row cold in fresh processes.
+GOALS_21: tuple[tuple[str, str, str], ...] = bench_goals.GOALS
 
 #: Start-up goals by database: (goals row, target).
 STARTUP_GOALS = {
@@ -148,8 +157,10 @@ else:
 
 
 def write_programme(folder: Path, n_cycles: int) -> Path:
-    """A database of ``n_cycles`` cycles (bench_save's realistic programme) in ``folder``."""
-    data, _ = bench_save.build_data(n_cycles)
+    """A database of ``n_cycles`` cycles (bench_save's realistic programme) in ``folder``,
+    some waiting for Study or Act (50, or a tenth of a smaller programme): the review
+    queue is timed with cycles in it, as a group meeting meets it."""
+    data, _ = bench_save.build_data(n_cycles, waiting=min(50, n_cycles // 10))
     path = folder / f"programme-{n_cycles}.json"
     atomic_write(path, encode(data))
     return path
@@ -571,6 +582,7 @@ def main(argv: list[str] | None = None) -> int:
             ),
             "screens": lambda: bench_screens_rows(3 if quick else 5),
             "cases": lambda: bench_cases_rows(3 if quick else 5),
+            "goals": lambda: bench_goals.run(folder, 3 if quick else 5),
         }
         for group in groups:
             t0 = time.perf_counter()
@@ -584,6 +596,8 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results))
     print()
     print(goals_table(results))
+    print()
+    print(bench_goals.goals_table(results))
     misses = [r for r in results if r.passed is False]
     print(
         f"\n{len(results)} figures, {sum(r.passed is True for r in results)} PASS, "
@@ -606,6 +620,15 @@ def main(argv: list[str] | None = None) -> int:
                     "rows": [r.as_json() for r in results if r.goal == key],
                 }
                 for key, figure, target in GOALS
+            ],
+            "goals_21": [
+                {
+                    "goal": key,
+                    "figure": figure,
+                    "target": target,
+                    "rows": [r.as_json() for r in results if r.goal == key],
+                }
+                for key, figure, target in GOALS_21
             ],
         }
         args.json.parent.mkdir(parents=True, exist_ok=True)

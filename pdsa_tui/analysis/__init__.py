@@ -1,22 +1,22 @@
-"""Run-chart and SPC analysis (run, P and I charts): pure functions, no I/O.
+"""Run-chart and SPC analysis (run and control charts, rule sets): pure functions, no I/O.
 
 Public API::
 
     from pdsa_tui.analysis import SeriesPoint, analyse, Analysis, PartResult, PointResult
 """
 
-from pdsa_tui.analysis.spc import (
+from pdsa_tui.analysis.charts import ChartType
+from pdsa_tui.analysis.results import (
     XMR_PLOTTHEDOTS,
     XMR_QICHARTS2,
     Analysis,
-    ChartType,
     Direction,
     PartResult,
     PointResult,
     SeriesPoint,
     XmRConvention,
-    analyse,
 )
+from pdsa_tui.analysis.spc import analyse
 
 __all__ = [
     "XMR_PLOTTHEDOTS",

@@ -10,12 +10,16 @@ from typing import TYPE_CHECKING
 from pdsa_tui.analysis.charts import LIMIT_CHARTS
 
 if TYPE_CHECKING:
-    from pdsa_tui.analysis.spc import PartResult, PointResult, SeriesPoint
+    from pdsa_tui.analysis.results import PartResult, PointResult, SeriesPoint
 
 #: P chart denominators below this can only flag very large changes.
 SMALL_DENOMINATOR = 10
 #: Fewer events than this per period are "rare": time between them says more.
 RARE_EVENTS = 1.0
+#: P/U denominators from this size up give limits so tight that ordinary variation signals.
+LARGE_DENOMINATOR = 1000
+#: ... when at least this share of the points falls outside them.
+OVERDISPERSED_SHARE = 0.25
 
 
 def period_word(points: Sequence[SeriesPoint]) -> str:
@@ -51,13 +55,31 @@ def chart_advice(
             f"Denominators of {min(dens):g}-{max(dens):g}: a P chart can only flag very large "
             "changes; the run chart rules are your main signal."
         )
+    if chart in ("p", "u") and dens and statistics.median(dens) >= LARGE_DENOMINATOR:
+        outside = sum(1 for r in results if {"above_ucl", "below_lcl"} & set(r.signals))
+        if outside >= OVERDISPERSED_SHARE * len(results):
+            prime = "P′" if chart == "p" else "U′"
+            return (
+                f"Denominators in the thousands make {chart.upper()} limits so tight that "
+                f"{outside} of {len(results)} points fall outside: a {prime} chart (Laney) "
+                "allows for ordinary variation between periods."
+            )
+    if any(p.values is not None and len(p.values) > 1 for p in points) and chart in (
+        "run",
+        "i",
+        "mr",
+    ):
+        return (
+            "Several values per date (one per child?): an Xbar chart of their means and an "
+            "S chart of their spread use every value, with limits that follow how many."
+        )
     if chart in ("run", "i", "c", "u") and per != "a point":
         nums = [v for p in points if (v := p.numerator if chart == "u" else p.y) is not None]
         counts = chart in ("c", "u") or all(v >= 0 and float(v).is_integer() for v in nums)
         if nums and counts and sum(nums) / len(nums) < RARE_EVENTS:
             return (
-                f"Events are rare (under 1 {per}): a T chart of days between them "
-                "shows change sooner."
+                f"Events are rare (under 1 {per}): record each event's date, and a T chart "
+                "of the days between them shows change sooner."
             )
     if chart in LIMIT_CHARTS and any(
         p.baseline_last - p.first + 1 < 12 and p.centre is not None for p in parts

@@ -201,7 +201,12 @@ def aim_attention(
         if aim.cohort_from and aim.deadline and aim.deadline > aim.cohort_from:
             half = aim.cohort_from + (aim.deadline - aim.cohort_from) / 2
             outcome = outcome_measure(measures)
-            if today >= half and outcome is not None:
+            if today >= half and outcome is not None and outcome.rules == "mdc":
+                # Making Data Count: the process limits against the target, not one month.
+                item = _assurance_attention(aim, outcome, today)
+                if item is not None:
+                    out.append(item)
+            elif today >= half and outcome is not None:
                 gap = short_of_target(aim, outcome)
                 if gap is not None:
                     latest_value, target = gap
@@ -218,3 +223,35 @@ def aim_attention(
                         )
                     )
     return sorted(out, key=lambda a: a.priority)
+
+
+def _assurance_attention(aim: Aim, outcome: Measure, today: dt.date) -> Attention | None:
+    """An outcome under Making Data Count rules whose process will not reliably meet its target.
+
+    Assurance compares the target with the process limits (of the measure's chart, or
+    of an XmR chart when that has none): "consistently miss" and "hit and miss" need
+    attention whatever the latest month shows; "consistently meet" does not.
+    """
+    from pdsa_tui.analysis.measures import view_measure
+
+    view = view_measure(outcome, aim=aim)
+    if view.analysis.assurance_icon is None:
+        # A run chart has no limits: Making Data Count reads an XmR chart.
+        view = view_measure(outcome, aim=aim, chart="i")
+    icon = view.analysis.assurance_icon
+    if icon not in ("fail", "inconsistent") or view.goal is None:
+        return None
+    target = view.format(view.goal)
+    when = "past its deadline" if aim.deadline and today > aim.deadline else "past half its time"
+    what = (
+        "will consistently miss the target {t}: its process limits lie short of it"
+        if icon == "fail"
+        else "will hit and miss the target {t}: it lies within the process limits"
+    ).format(t=target)
+    return Attention(
+        "behind_target",
+        f"{aim.code} is {when} and '{outcome.name}' {what} (Making Data Count assurance)",
+        aim.id,
+        outcome.id,
+        1,
+    )

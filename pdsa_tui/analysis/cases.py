@@ -259,3 +259,16 @@ def closed_by_milestone(states: Iterable[CaseState]) -> list[CaseState]:
         (s for s in states if s.case.end is not None),
         key=lambda s: (s.case.end or s.start, s.start, s.case.ref),
     )
+
+
+def weeks_by_month(closed: Iterable[CaseState]) -> list[tuple[dt.date, list[float]]]:
+    """Closed cases' weeks to the milestone, grouped by the month of the milestone.
+
+    One subgroup per month (the 1st), for an Xbar chart of the mean weeks and an S
+    chart of their spread; months in order.
+    """
+    months: dict[dt.date, list[float]] = {}
+    for s in closed:
+        if s.case.end is not None:
+            months.setdefault(_month_start(s.case.end), []).append(s.weeks)
+    return sorted(months.items())

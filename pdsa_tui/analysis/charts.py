@@ -13,14 +13,31 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-ChartType = Literal["run", "p", "i", "c", "u", "g", "t"]
+ChartType = Literal["run", "p", "pp", "u", "up", "c", "i", "mr", "xbar", "s", "g", "t"]
 
 #: Every chart type, in the order choices are offered.
-CHART_TYPES: tuple[ChartType, ...] = ("run", "p", "u", "c", "i", "g", "t")
+CHART_TYPES: tuple[ChartType, ...] = (
+    "run",
+    "p",
+    "pp",
+    "u",
+    "up",
+    "c",
+    "i",
+    "mr",
+    "xbar",
+    "s",
+    "g",
+    "t",
+)
 #: Charts whose values are numerator/denominator pairs.
-RATIO_CHARTS: frozenset[str] = frozenset({"p", "u"})
+RATIO_CHARTS: frozenset[str] = frozenset({"p", "pp", "u", "up"})
 #: Charts that draw control limits.
-LIMIT_CHARTS: frozenset[str] = frozenset({"p", "i", "c", "u", "g", "t"})
+LIMIT_CHARTS: frozenset[str] = frozenset(
+    {"p", "pp", "i", "mr", "c", "u", "up", "xbar", "s", "g", "t"}
+)
+#: Charts of several observations per date (one subgroup per date).
+SUBGROUP_CHARTS: frozenset[str] = frozenset({"xbar", "s"})
 
 CHART_NAMES: dict[str, str] = {
     "run": "Run chart",
@@ -30,6 +47,11 @@ CHART_NAMES: dict[str, str] = {
     "u": "U chart",
     "g": "G chart",
     "t": "T chart",
+    "pp": "P′ chart (Laney)",
+    "up": "U′ chart (Laney)",
+    "mr": "MR chart",
+    "xbar": "Xbar chart",
+    "s": "S chart",
 }
 #: What each chart is for, in a few words (shown when choosing one).
 CHART_PURPOSES: dict[str, str] = {
@@ -40,6 +62,11 @@ CHART_PURPOSES: dict[str, str] = {
     "u": "rates of events per exposure",
     "g": "cases between rare events",
     "t": "days between rare events",
+    "pp": "proportions with large denominators",
+    "up": "rates with large exposures",
+    "mr": "moving ranges of single values",
+    "xbar": "means of several values per date",
+    "s": "spread of several values per date",
 }
 #: The centre line as named in sentences.
 CENTRE_NAMES: dict[str, str] = {
@@ -50,6 +77,11 @@ CENTRE_NAMES: dict[str, str] = {
     "u": "the mean rate",
     "g": "the median",
     "t": "the centre line",
+    "pp": "the centre line",
+    "up": "the mean rate",
+    "mr": "the mean moving range",
+    "xbar": "the grand mean",
+    "s": "the mean SD",
 }
 #: The centre line as named in a chart's key.
 CENTRE_KEYS: dict[str, str] = {
@@ -60,6 +92,11 @@ CENTRE_KEYS: dict[str, str] = {
     "u": "ū",
     "g": "median",
     "t": "centre",
+    "pp": "p̄",
+    "up": "ū",
+    "mr": "mean MR",
+    "xbar": "mean",
+    "s": "mean SD",
 }
 
 #: Moving ranges at or above this multiple of their mean are screened out (Nelson 1982).
@@ -144,6 +181,8 @@ class Limits:
     warnings: list[str] = field(default_factory=list)
     #: True when an I (or T) chart draws no limits because its baseline has no variation.
     no_variation: bool = False
+    #: The I chart's mean moving range (for the 2-sigma lines of Making Data Count).
+    spread: float | None = None
 
 
 def mean_moving_range(values: Sequence[float | None], screen: bool) -> tuple[float | None, bool]:
@@ -153,14 +192,15 @@ def mean_moving_range(values: Sequence[float | None], screen: bool) -> tuple[flo
     left out of ``values`` first, so a range bridges them (as qicharts2). With
     screening, ranges at or above 3.267 x their mean are dropped and the mean taken
     again. When every range is 0 there is no spread at all: qicharts2's strict test
-    (``MR < 0``) then drops every range and draws no limits; so does pdsa, screened
-    or not (NHSRplotthedots draws none either).
+    (``MR < 0``) then drops every range and draws no limits (NHSRplotthedots draws
+    none either); unscreened, the mean range is 0 and the limits sit on the centre.
     """
     mrs = [abs(b - a) for a, b in itertools.pairwise(values) if a is not None and b is not None]
     if not mrs:
         return None, False
     if all(m == 0 for m in mrs):
-        return None, True
+        # Unscreened (NHSRplotthedots' screen_outliers = FALSE) the limits sit on the centre.
+        return (None, True) if screen else (0.0, False)
     amr = mean(mrs)
     if screen:
         # amr > 0 here, so the smallest range is always kept.
@@ -191,6 +231,7 @@ def i_limits(
     else:
         # A range near the float limit (1e308 beside -1e308) has no finite limits.
         lo, hi = _finite(centre - factor * spread), _finite(centre + factor * spread)
+        out.spread = spread
         for k in idx:
             out.lcl[k], out.ucl[k] = lo, hi
     return out

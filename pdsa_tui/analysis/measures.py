@@ -9,8 +9,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from pdsa_tui.analysis.attention import target_for
-from pdsa_tui.analysis.charts import CHART_TYPES
-from pdsa_tui.analysis.spc import Analysis, ChartType, SeriesPoint, analyse
+from pdsa_tui.analysis.charts import CHART_TYPES, ChartType
+from pdsa_tui.analysis.results import Analysis, SeriesPoint
+from pdsa_tui.analysis.spc import analyse
 from pdsa_tui.model import Aim, Cycle, Measure
 
 
@@ -28,7 +29,11 @@ class MeasureView:
     goal: float | None
 
     def latest(self) -> float | None:
-        """The newest value in displayed units."""
+        """The newest value in displayed units (the value itself, not its moving range or SD)."""
+        if self.analysis.chart in ("mr", "s"):
+            times = self.measure.multiply or 1.0
+            values = [p.y for p in self.measure.sorted_points() if p.y is not None]
+            return values[-1] * times * self.scale if values else None
         for p in reversed(self.analysis.points):
             if p.y is not None:
                 return p.y * self.scale
@@ -77,13 +82,17 @@ def available_charts(measure: Measure) -> list[ChartType]:
             for p in measure.points
             if p.value is None
         )
-        out.append("p" if measure.unit == "percent" and proportions else "u")
-        out.append("i")
+        kind: ChartType = "p" if measure.unit == "percent" and proportions else "u"
+        # Laney's P′/U′ for large denominators, where P/U limits are too tight.
+        out.extend([kind, "pp" if kind == "p" else "up", "i"])
         return out
     events = measure.values_are == "measurements"
     if events and measure.unit == "count" and all(v >= 0 and float(v).is_integer() for v in values):
         out.append("c")
-    out.append("i")
+    out.extend(["i", "mr"])
+    if any(len(p.observations) > 1 for p in measure.points):
+        # Several observations per date (one per child): their means and their spread.
+        out.extend(["xbar", "s"])
     if measure.values_are == "count_between" and all(v >= 0 for v in values):
         out.append("g")
     if measure.values_are == "time_between" and all(v > 0 for v in values):
@@ -100,6 +109,7 @@ def view_measure(
         SeriesPoint(
             date=p.date,
             y=p.value,
+            values=tuple(p.observations) if p.observations else None,
             numerator=p.numerator if p.value is None else None,
             denominator=p.denominator if p.value is None else None,
             rebase_after=p.rebase_after,
@@ -107,7 +117,7 @@ def view_measure(
         )
         for p in measure.sorted_points()
     ]
-    analysis = _analyse(series, measure, kind, scale, unit_label)
+    analysis = _analyse(series, measure, kind, scale, unit_label, goal)
     return MeasureView(measure, analysis, scale, unit_label, goal)
 
 
@@ -131,22 +141,31 @@ def _frame(
     ratio = is_ratio(measure)
     if kind not in available_charts(measure):
         kind = "run"
-    scale = 100.0 if ratio and kind != "u" else 1.0
-    if kind == "u":
+    multiply = measure.multiply if measure.multiply and measure.multiply > 0 else 1.0
+    scale = 100.0 if ratio and kind not in ("u", "up") and multiply == 1 else 1.0
+    if multiply != 1:
+        unit_label = f" per {multiply:,.15g}"
+    elif kind in ("u", "up"):
         unit_label = ""  # events per unit of the denominator
     elif measure.unit == "percent" or ratio:
         unit_label = "%"
     else:
         unit_label = "" if measure.unit in ("count", "rate") else f" {measure.unit}"
     goal = target_for(aim, measure) if aim is not None else measure.goal
-    if kind == "u" and goal is not None and ratio:
+    if kind in ("u", "up") and goal is not None and ratio and multiply == 1:
         goal = goal / 100  # a percentage goal on the scale of events per unit
     return kind, scale, unit_label, goal
 
 
 def _analyse(
-    series: list[SeriesPoint], measure: Measure, kind: ChartType, scale: float, unit_label: str
+    series: list[SeriesPoint],
+    measure: Measure,
+    kind: ChartType,
+    scale: float,
+    unit_label: str,
+    goal: float | None = None,
 ) -> Analysis:
+    """The analysis with the measure's rule set, multiplier, floor at 0 and target."""
     direction = measure.direction if measure.direction in ("up", "down") else "neutral"
     return analyse(
         series,
@@ -154,6 +173,10 @@ def _analyse(
         direction=direction,  # type: ignore[arg-type]
         scale=scale,
         unit_label=unit_label.strip() if unit_label == "%" else unit_label,
+        rules=measure.rules if measure.rules in ("anhoej", "ihi", "mdc") else "anhoej",  # type: ignore[arg-type]
+        target=None if goal is None else goal / scale,
+        multiply=measure.multiply if measure.multiply and measure.multiply > 0 else 1.0,
+        no_negative=measure.cannot_be_negative == "yes",
     )
 
 

@@ -27,26 +27,22 @@ RUNS_TAIL = Fraction(25, 1000)
 def qbinom(p: float, size: int, prob: float = 0.5) -> int:
     """Smallest ``k`` with P(X <= k) >= ``p`` for X ~ Binomial(size, prob), as R's ``qbinom``.
 
-    Exact: the cumulative probability is compared as a rational number, so there
-    is no floating-point doubt at the boundary (R adds a fuzz factor for the same
-    reason). ``prob = 0.5``, the only case the runs rules need, uses integers only.
+    Exact: wherever floating point could put the answer in doubt, the cumulative
+    probability is compared as a rational number (R adds a fuzz factor for the
+    same reason). ``prob = 0.5``, the only case the runs rules need, takes time of
+    order √size beyond :data:`EXACT_QBINOM_MAX` points: a normal-approximation start
+    and a local search over floating-point sums, with the exact sum only when a sum
+    lies too close to ``p`` to decide.
     """
     if size < 0:
         raise ValueError("size must be >= 0")
     if not 0.0 <= p <= 1.0:
         raise ValueError("p must be within [0, 1]")
-    target = Fraction(p)
     if prob == 0.5:
-        # P(X <= k) = sum(C(size, i), i <= k) / 2**size: compare integers.
-        goal = target.numerator << size
-        cumulative = 0
-        c = 1
-        for k in range(size + 1):
-            cumulative += c
-            if cumulative * target.denominator >= goal:
-                return k
-            c = c * (size - k) // (k + 1)
-        return size
+        if size <= EXACT_QBINOM_MAX or not 0.0 < p < 1.0:
+            return _qbinom_half_exact(p, size)
+        return _qbinom_half_local(p, size)
+    target = Fraction(p)
     q = Fraction(prob)
     total = Fraction(0)
     for k in range(size + 1):
@@ -54,6 +50,66 @@ def qbinom(p: float, size: int, prob: float = 0.5) -> int:
         if total >= target:
             return k
     return size
+
+
+#: Up to this size ``qbinom(p, size, 0.5)`` sums exact integers (fast enough: about 1 ms).
+EXACT_QBINOM_MAX = 2000
+#: Floating-point sums nearer than this (relative) to ``p`` are checked exactly.
+_QBINOM_DOUBT = 1e-9
+
+
+def _qbinom_half_exact(p: float, size: int) -> int:
+    """qbinom(p, size, 0.5) by summing binomial coefficients as integers (quadratic in size)."""
+    # P(X <= k) = sum(C(size, i), i <= k) / 2**size: compare integers.
+    target = Fraction(p)
+    goal = target.numerator << size
+    cumulative = 0
+    c = 1
+    for k in range(size + 1):
+        cumulative += c
+        if cumulative * target.denominator >= goal:
+            return k
+        c = c * (size - k) // (k + 1)
+    return size
+
+
+def _at_least_half(p: float, size: int, k: int) -> bool:
+    """P(X <= k) >= p for X ~ Binomial(size, 0.5): in floating point, exactly when in doubt."""
+    if k < 0:
+        return p <= 0.0
+    if k >= size:
+        return True
+    # pmf(k) from log-gamma, then the lower tail downwards until the terms stop mattering.
+    term = math.exp(
+        math.lgamma(size + 1) - math.lgamma(k + 1) - math.lgamma(size - k + 1) - size * _LN2
+    )
+    total = term
+    i = k
+    while i > 0 and term > total * 1e-18:
+        term *= i / (size - i + 1)
+        i -= 1
+        total += term
+    if abs(total - p) > _QBINOM_DOUBT * p:
+        return total >= p
+    target = Fraction(p)
+    exact = sum(math.comb(size, j) for j in range(k + 1))
+    return exact * target.denominator >= target.numerator << size
+
+
+_LN2 = math.log(2.0)
+
+
+def _qbinom_half_local(p: float, size: int) -> int:
+    """qbinom(p, size, 0.5) from a normal-approximation start and a local search."""
+    from statistics import NormalDist
+
+    sd = math.sqrt(size) / 2
+    k = min(size, max(0, math.floor(size / 2 + NormalDist().inv_cdf(p) * sd)))
+    while not _at_least_half(p, size, k):
+        k += 1
+    while k > 0 and _at_least_half(p, size, k - 1):
+        k -= 1
+    return k
 
 
 def longest_run_max(n_useful: int) -> int:

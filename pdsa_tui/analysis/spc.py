@@ -8,14 +8,38 @@ Perla, Provost & Murray (2011). Everything here is pure: no I/O, no terminal.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
 
-from pdsa_tui.analysis import charts, rules
-from pdsa_tui.analysis.charts import CHART_TYPES, LIMIT_CHARTS, RATIO_CHARTS, ChartType
+from pdsa_tui.analysis import charts, charts_more, rules
+from pdsa_tui.analysis.charts import (
+    CHART_TYPES,
+    LIMIT_CHARTS,
+    RATIO_CHARTS,
+    SUBGROUP_CHARTS,
+    ChartType,
+)
+from pdsa_tui.analysis.results import (
+    XMR_PLOTTHEDOTS,
+    Analysis,
+    Direction,
+    PartResult,
+    PointResult,
+    SeriesPoint,
+    XmRConvention,
+)
+from pdsa_tui.analysis.rulesets import (
+    MDC_SIGNALS,
+    RuleSet,
+    assurance_sentence,
+    chart_icons,
+    mdc_causes,
+    mdc_sentences,
+    point_sides,
+)
+from pdsa_tui.analysis.subgroups import AggFun, Subgroup, summarise
 from pdsa_tui.analysis.verdict import (
     VerdictContext,
     no_limits_note,
@@ -23,167 +47,16 @@ from pdsa_tui.analysis.verdict import (
     part_verdict,
 )
 
-Direction = Literal["up", "down", "neutral"]
-
+#: Charts whose points' several observations become one value by ``agg``.
+AGG_CHARTS = frozenset({"run", "i", "mr", "xbar"})
+#: Charts of the spread of the values (moving ranges, SDs): no direction, no target.
+SPREAD_CHARTS = frozenset({"mr", "s"})
 #: Parts with fewer points than this are analysed, but the rules are not yet reliable.
 MIN_RELIABLE_POINTS = 10
 #: Limits from a baseline shorter than this are provisional (warned about).
 MIN_BASELINE_POINTS = 12
 #: P chart normal-approximation rule of thumb: n·p̄ and n·(1 − p̄) should both be >= 5.
 P_MIN_EXPECTED = 5.0
-
-
-@dataclass(frozen=True)
-class XmRConvention:
-    """How an I chart turns the mean moving range into limits."""
-
-    #: Limits are centre ± factor · mean moving range.
-    factor: float
-    #: Drop moving ranges >= 3.267 · mean MR and recompute the mean before using it.
-    screen: bool
-
-
-#: NHSRplotthedots ("Making Data Count"): 2.66 · mean MR, screened. The default.
-XMR_PLOTTHEDOTS = XmRConvention(factor=2.66, screen=True)
-#: qicharts2: 3 · mean MR / 1.128 (d2), screened (its ``qic.screenedmr`` option, on when attached).
-XMR_QICHARTS2 = XmRConvention(factor=3 / 1.128, screen=True)
-
-
-@dataclass(frozen=True)
-class SeriesPoint:
-    """One data point of a series: a value ``y`` or a ``numerator``/``denominator`` pair."""
-
-    date: dt.date
-    y: float | None = None
-    numerator: float | None = None
-    denominator: float | None = None
-    #: A new part (phase) starts after this point.
-    rebase_after: bool = False
-    #: The baseline (freeze) of this point's part ends at this point.
-    baseline_end: bool = False
-    #: Drawn, and tested against limits, but not used for centre, limits or runs.
-    exclude: bool = False
-
-
-@dataclass(frozen=True)
-class PointResult:
-    """A point as analysed: 1-based position, value, the lines at it and its signals."""
-
-    i: int
-    date: dt.date
-    y: float | None
-    centre: float | None
-    lcl: float | None
-    ucl: float | None
-    signals: list[str] = field(default_factory=list)
-    excluded: bool = False
-
-    def to_json(self) -> dict[str, Any]:
-        """The point as in the ``pdsa analyse --json`` contract."""
-        return {
-            "i": self.i,
-            "date": self.date.isoformat(),
-            "y": self.y,
-            "centre": self.centre,
-            "lcl": self.lcl,
-            "ucl": self.ucl,
-            "signals": list(self.signals),
-        }
-
-
-@dataclass(frozen=True)
-class PartResult:
-    """One part (phase) of the chart: its centre, limits, rule results and verdict."""
-
-    first: int
-    last: int
-    centre: float | None
-    lcl: float | None
-    ucl: float | None
-    n_obs: int
-    n_useful: int
-    longest_run: int | None
-    longest_run_max: int | None
-    crossings: int | None
-    crossings_min: int | None
-    runs: int | None
-    runs_expected: tuple[int, int] | None
-    anhoej_signal: bool
-    shifts: list[tuple[int, int]]
-    trends: list[tuple[int, int]]
-    verdict: str
-    warnings: list[str]
-    #: Last point (1-based) of the baseline the centre and limits come from.
-    baseline_last: int
-    #: False when the part has fewer than 10 usable points.
-    reliable: bool
-
-    @property
-    def signal(self) -> bool:
-        """True when any rule in this part signals non-random variation."""
-        return bool(
-            self.anhoej_signal
-            or self.shifts
-            or self.trends
-            or (
-                self.runs_expected is not None
-                and self.runs is not None
-                and not self.runs_expected[0] <= self.runs <= self.runs_expected[1]
-            )
-        )
-
-    def to_json(self) -> dict[str, Any]:
-        """The part as in the ``pdsa analyse --json`` contract."""
-        return {
-            "first": self.first,
-            "last": self.last,
-            "centre": self.centre,
-            "lcl": self.lcl,
-            "ucl": self.ucl,
-            "n_useful": self.n_useful,
-            "longest_run": self.longest_run,
-            "longest_run_max": self.longest_run_max,
-            "crossings": self.crossings,
-            "crossings_min": self.crossings_min,
-            "runs": self.runs,
-            "runs_expected": list(self.runs_expected) if self.runs_expected else None,
-            "anhoej_signal": self.anhoej_signal,
-            "shifts": [[a, b] for a, b in self.shifts],
-            "trends": [[a, b] for a, b in self.trends],
-            "verdict": self.verdict,
-            "warnings": list(self.warnings),
-        }
-
-
-@dataclass(frozen=True)
-class Analysis:
-    """The analysis of a whole series."""
-
-    chart: ChartType
-    n: int
-    parts: list[PartResult]
-    points: list[PointResult]
-    verdict: str
-    warnings: list[str] = field(default_factory=list)
-    #: One line of advice on reading this chart or choosing another (empty when none).
-    advice: str = ""
-
-    @property
-    def signal(self) -> bool:
-        """True when any part or point signals non-random variation."""
-        return any(p.signal for p in self.parts) or any(p.signals for p in self.points)
-
-    def to_json(self) -> dict[str, Any]:
-        """One JSON-ready dict in the shape of PRODUCT.md's ``pdsa analyse --json``."""
-        return {
-            "chart": self.chart,
-            "n": self.n,
-            "parts": [p.to_json() for p in self.parts],
-            "points": [p.to_json() for p in self.points],
-            "verdict": self.verdict,
-            "warnings": list(self.warnings),
-            "advice": self.advice,
-        }
 
 
 def analyse(
@@ -196,8 +69,13 @@ def analyse(
     scale: float = 1.0,
     unit_label: str = "",
     xmr: XmRConvention = XMR_PLOTTHEDOTS,
+    rules: RuleSet = "anhoej",
+    target: float | None = None,
+    multiply: float = 1.0,
+    no_negative: bool = False,
+    agg: AggFun = "mean",
 ) -> Analysis:
-    """Analyse a series (in the caller's order) as a run, P, I, C, U, G or T chart.
+    """Analyse a series (in the caller's order) as one of :data:`CHART_TYPES`.
 
     ``freeze`` is the 1-based position of the last baseline point: the part that
     contains it takes its centre (and limits) from its points up to there, while
@@ -208,16 +86,30 @@ def analyse(
     (the first one inside it counts). ``scale`` and ``unit_label`` only change how
     values read in the verdicts (e.g. 100 and "%" for proportions). A T chart's
     values must all be above 0 (:class:`ValueError` otherwise: check them first).
+
+    ``rules`` picks the rule set the signals and verdict use (``rulesets.RULE_SETS``);
+    ``target`` (on the multiplied scale) gives the assurance icon. As qicharts2:
+    ``multiply`` scales values, centre and limits after the analysis (100 = per
+    cent, 1000 = per 1,000); ``no_negative`` lifts every LCL below 0 to 0 when no
+    value is negative (``y.neg = FALSE``); ``agg`` turns a point's several
+    observations into one value for run, I and MR charts (and Xbar's points).
+    ``xmr.screen`` = False keeps every moving range (I, P′, U′).
     """
     if chart not in CHART_TYPES:
         raise ValueError(f"unknown chart type {chart!r}; use one of {', '.join(CHART_TYPES)}")
+    if chart in SPREAD_CHARTS:
+        # A wider spread is neither better nor worse by the measure's direction, and a
+        # target is for the values, not their spread.
+        direction, target = "neutral", None
     n = len(points)
-    ctx = VerdictContext(chart=chart, direction=direction, scale=scale, unit=unit_label)
+    ctx = VerdictContext(
+        chart=chart, direction=direction, scale=scale, unit=unit_label, rules=rules
+    )
     if n == 0:
         return Analysis(chart, 0, [], [], "No data yet: nothing to analyse.")
 
     warnings: list[str] = []
-    ys, missing_notes = _values(points, chart)
+    ys, missing_notes, groups = _values(points, chart, agg)
     breaks = _positions(
         rebase, [k + 1 for k, p in enumerate(points) if p.rebase_after], n, "rebase", warnings
     )
@@ -234,26 +126,59 @@ def analyse(
     results: list[PointResult] = []
     for first, last in bounds:
         part, part_points = _analyse_part(
-            points, ys, first, last, freezes, chart, xmr, ctx, missing_notes
+            points, ys, first, last, freezes, chart, xmr, ctx, missing_notes, groups, multiply
         )
         parts.append(part)
         results.extend(part_points)
+    if no_negative:
+        parts, results = charts_more.lift_negative_limits(parts, results)
     verdict = overall_verdict(parts, [p.date for p in points])
     from pdsa_tui.analysis.advice import chart_advice
 
     advice = chart_advice(chart, points, parts, results)
-    return Analysis(chart, n, parts, results, verdict, warnings, advice)
+    variation, assurance = chart_icons(chart, results, direction, target)
+    if assurance is not None:
+        changed = variation not in (None, "common_cause")
+        verdict = f"{verdict}\n{assurance_sentence(ctx, assurance, target, changed)}"
+    return Analysis(
+        chart,
+        n,
+        parts,
+        results,
+        verdict,
+        warnings,
+        advice,
+        rules,
+        direction,
+        target,
+        variation,
+        assurance,
+    )
 
 
 def _values(
-    points: Sequence[SeriesPoint], chart: ChartType
-) -> tuple[list[float | None], dict[int, str]]:
-    """Each point's y (None when missing) and, by index, why a value is missing."""
+    points: Sequence[SeriesPoint], chart: ChartType, agg: AggFun = "mean"
+) -> tuple[list[float | None], dict[int, str], dict[int, Subgroup]]:
+    """Each point's y (None when missing), why a value is missing, and its subgroup.
+
+    A point with several observations becomes one value by ``agg`` (an S chart: their SD).
+    """
     ys: list[float | None] = []
     notes: dict[int, str] = {}
+    groups: dict[int, Subgroup] = {}
     for k, p in enumerate(points):
         y: float | None = None
-        if chart in RATIO_CHARTS or p.y is None:
+        # A sum of no observations is 0 (qicharts2's agg.fun = sum): even for one gap.
+        summed = agg == "sum" and chart in AGG_CHARTS
+        if chart not in RATIO_CHARTS and (
+            p.values is not None or chart in SUBGROUP_CHARTS or summed
+        ):
+            obs = p.values if p.values is not None else (p.y,)
+            g = groups[k] = summarise(obs, agg)
+            y = g.sd if chart == "s" else g.value
+            if y is not None and not math.isfinite(y):
+                y = None
+        elif chart in RATIO_CHARTS or p.y is None:
             num, den = p.numerator, p.denominator
             if num is not None and den is not None and _finite(num) and _finite(den):
                 if den == 0:
@@ -274,7 +199,7 @@ def _values(
                     f"point {k + 1}: a T chart needs times between events above 0; got {y:g}"
                 )
         ys.append(y)
-    return ys, notes
+    return ys, notes, groups
 
 
 def _positions(
@@ -320,6 +245,8 @@ def _analyse_part(
     xmr: XmRConvention,
     ctx: VerdictContext,
     missing_notes: dict[int, str],
+    groups: dict[int, Subgroup],
+    multiply: float = 1.0,
 ) -> tuple[PartResult, list[PointResult]]:
     warnings: list[str] = []
     inside = [f - 1 for f in freezes if first <= f - 1 <= last]
@@ -333,6 +260,9 @@ def _analyse_part(
             warnings.append(f"point {k + 1} ({_day(points[k].date)}) left out: {missing_notes[k]}")
 
     idx = range(first, last + 1)
+    if chart == "mr":
+        ys = list(ys)
+        ys[first : last + 1] = charts_more.moving_ranges(ys[first : last + 1])
     included = [k for k in idx if not points[k].exclude]
     baseline = [k for k in included if k <= base_last and ys[k] is not None]
     base_values = [v for k in baseline if (v := ys[k]) is not None]
@@ -341,7 +271,23 @@ def _analyse_part(
     lcls: dict[int, float | None] = dict.fromkeys(idx)
     ucls: dict[int, float | None] = dict.fromkeys(idx)
     no_variation = False
-    if base_values:
+    spread: float | None = None
+    sigma_z: float | None = None
+    if chart in charts_more.CHARTS:
+        lim_more = charts_more.part_limits(
+            chart,
+            idx,
+            [k for k in included if k <= base_last],
+            base_values,
+            points,
+            groups,
+            xmr.screen,
+        )
+        centre, lcls, ucls = lim_more.centre, lim_more.lcl, lim_more.ucl
+        sigma_z = getattr(lim_more, "sigma_z", None)
+        if chart != "mr" and base_values and len(base_values) < MIN_BASELINE_POINTS:
+            warnings.append(_provisional(len(base_values)))
+    elif base_values:
         chain = [ys[k] for k in included if k <= base_last]
         lim: charts.Limits | None = None
         if chart == "run":
@@ -367,11 +313,9 @@ def _analyse_part(
             centre, lcls, ucls = lim.centre, lim.lcl, lim.ucl
             warnings.extend(lim.warnings)
             no_variation = lim.no_variation
+            spread = lim.spread
         if chart in LIMIT_CHARTS and len(base_values) < MIN_BASELINE_POINTS:
-            warnings.append(
-                f"the limits come from {_count(len(base_values), 'baseline point')}; with fewer "
-                f"than {MIN_BASELINE_POINTS} they are provisional and may move as data arrive"
-            )
+            warnings.append(_provisional(len(base_values)))
     if chart == "t":
         # Plotted (and tested) as qicharts2 does: through the transform and back.
         ys = [
@@ -383,20 +327,43 @@ def _analyse_part(
     run_values = [ys[k] for k in included]
     runs = rules.runs_analysis(run_values, centre)
     masked: list[float | None] = [ys[k] if not points[k].exclude else None for k in idx]
-    shifts = rules.ihi_shifts(masked, centre)
-    trends = rules.ihi_trends(masked)
+    if chart == "mr":
+        # qicharts2 sets every runs signal of an MR chart to FALSE: consecutive moving
+        # ranges share a point, so runs among them are expected.
+        runs = dataclasses.replace(runs, anhoej_signal=False, runs_expected=None)
+        shifts: list[rules.Span] = []
+        trends: list[rules.Span] = []
+    elif ctx.rules == "mdc":
+        shifts, trends = [], []
+    else:
+        shifts = rules.ihi_shifts(masked, centre)
+        trends = rules.ihi_trends(masked)
+    # The Making Data Count rules see the values before any multiplier.
+    causes: list[str | None] = (
+        mdc_causes(masked, idx, centre, lcls, ucls, spread, xmr.factor)
+        if ctx.rules == "mdc"
+        else [None] * len(idx)
+    )
+    if multiply != 1:
+        ys = [y * multiply if y is not None and first <= k <= last else y for k, y in enumerate(ys)]
+        centre = None if centre is None else centre * multiply
+        lcls = {k: None if v is None else v * multiply for k, v in lcls.items()}
+        ucls = {k: None if v is None else v * multiply for k, v in ucls.items()}
     n_values = sum(1 for k in included if ys[k] is not None)
     if n_values and runs.n_useful == 0:
         warnings.append("every value lies on the centre line: there is no variation to analyse")
 
     signals: dict[int, list[str]] = {k: [] for k in idx}
+    sides: dict[int, int] = {}
     for s in shifts:
         for j in s.flagged:
             signals[first + j].append("shift")
+            sides[first + j] = s.direction
     for t in trends:
         for j in t.flagged:
             if "trend" not in signals[first + j]:
                 signals[first + j].append("trend")
+                sides.setdefault(first + j, t.direction)
     above: list[int] = []
     below: list[int] = []
     for k in idx:
@@ -406,9 +373,15 @@ def _analyse_part(
         if hi_k is not None and yk > hi_k:
             signals[k].append("above_ucl")
             above.append(k)
+            sides[k] = 1
         elif lo_k is not None and yk < lo_k:
             signals[k].append("below_lcl")
             below.append(k)
+            sides[k] = -1
+    types = point_sides(ctx.rules, causes, [sides.get(k, 0) for k in idx], ctx.direction)
+    for k, cause in zip(idx, causes, strict=True):
+        if cause is not None and not signals[k]:
+            signals[k].append(MDC_SIGNALS[cause])
 
     lcl_const = _constant([lcls[k] for k in idx])
     ucl_const = _constant([ucls[k] for k in idx])
@@ -427,6 +400,7 @@ def _analyse_part(
         reliable=reliable,
         part_first=first,
         frozen=base_last < last,
+        extra=mdc_sentences(ctx, [p.date for p in points], ys, idx, causes),
     )
     if no_variation:
         verdict = f"{no_limits_note(ctx)} {verdict}"
@@ -451,6 +425,7 @@ def _analyse_part(
         warnings=warnings,
         baseline_last=base_last + 1,
         reliable=reliable,
+        sigma_z=sigma_z,
     )
     point_results = [
         PointResult(
@@ -462,10 +437,29 @@ def _analyse_part(
             ucl=ucls[k],
             signals=signals[k],
             excluded=points[k].exclude,
+            n=_size(points[k], chart, ys[k], groups.get(k)),
+            point_type=point_type,
+            special_cause=cause,
         )
-        for k in idx
+        for k, cause, point_type in zip(idx, causes, types, strict=True)
     ]
     return part, point_results
+
+
+def _size(p: SeriesPoint, chart: ChartType, y: float | None, g: Subgroup | None) -> float:
+    """The point's n: its summed denominator (ratio charts) or its number of observations."""
+    if chart in RATIO_CHARTS:
+        return p.denominator if y is not None and p.denominator is not None else 0
+    if g is not None:
+        return g.size
+    return 1 if p.y is not None and math.isfinite(p.y) else 0
+
+
+def _provisional(count: int) -> str:
+    return (
+        f"the limits come from {_count(count, 'baseline point')}; with fewer "
+        f"than {MIN_BASELINE_POINTS} they are provisional and may move as data arrive"
+    )
 
 
 def _shift_at(span: rules.Span, offset: int) -> rules.Span:

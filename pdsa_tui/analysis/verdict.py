@@ -11,7 +11,7 @@ from pdsa_tui.analysis.charts import CENTRE_NAMES, ChartType
 from pdsa_tui.analysis.rules import RunsResult, Span
 
 if TYPE_CHECKING:
-    from pdsa_tui.analysis.spc import PartResult
+    from pdsa_tui.analysis.results import PartResult
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -26,6 +26,8 @@ class VerdictContext:
     direction: Literal["up", "down", "neutral"]
     scale: float = 1.0
     unit: str = ""
+    #: The rule set whose rules the verdict reports ("anhoej", "ihi" or "mdc").
+    rules: str = "anhoej"
 
     @property
     def centre_name(self) -> str:
@@ -108,11 +110,14 @@ def part_verdict(
     reliable: bool,
     part_first: int = 0,
     frozen: bool = False,
+    extra: Sequence[str] = (),
 ) -> str:
     """Sentences describing one part; indices in spans and lists are 0-based series positions.
 
     ``part_first`` is the part's first position; ``frozen`` says its centre comes from a
-    baseline rather than from all of its points.
+    baseline rather than from all of its points. Only the rules of ``ctx.rules`` are
+    reported, each line naming its rule; ``extra`` holds lines found by other means
+    (the Making Data Count rules).
     """
     if n_values == 0:
         return "No values in this part yet: nothing to analyse."
@@ -128,35 +133,40 @@ def part_verdict(
     for t in trends:
         way = "up" if t.direction > 0 else "down"
         found.append(
-            f"Signal: {t.count} points in a row going {way} from {month(dates[t.first])} to "
+            f"Signal (IHI trend): {t.count} points in a row going {way} from "
+            f"{month(dates[t.first])} to "
             f"{month(dates[t.last])} - a trend {way}wards{ctx.effect(t.direction > 0)}."
         )
-    if runs.runs is not None and runs.runs_expected is not None:
+    ihi = ctx.rules in ("anhoej", "ihi")
+    if ihi and runs.runs is not None and runs.runs_expected is not None:
         lo, hi = runs.runs_expected
         expected = f"{lo} to {hi} expected for {runs.n_useful} useful points"
         if runs.runs < lo:
             found.append(
-                f"Signal: too few runs ({runs.runs}; {expected}) - the points stay on one side "
-                f"of {ctx.centre_name} longer than chance alone would give."
+                f"Signal (IHI runs): too few runs ({runs.runs}; {expected}) - the points stay "
+                f"on one side of {ctx.centre_name} longer than chance alone would give."
             )
         elif runs.runs > hi:
             found.append(
-                f"Signal: too many runs ({runs.runs}; {expected}) - the points swap sides more "
-                "often than chance would; check whether the data mix different sources."
+                f"Signal (IHI runs): too many runs ({runs.runs}; {expected}) - the points swap "
+                "sides more often than chance would; check whether the data mix different sources."
             )
-    if runs.long_run_signal and not any(s.count == runs.longest_run for s in shifts):
+    anhoej = ctx.rules == "anhoej"
+    if anhoej and runs.long_run_signal and not any(s.count == runs.longest_run for s in shifts):
         found.append(
-            f"Signal (Anhøj): a run of {runs.longest_run} points on one side of "
+            f"Signal (Anhøj longest run): a run of {runs.longest_run} points on one side of "
             f"{ctx.centre_name} is longer than the limit of {runs.longest_run_max}."
         )
-    if runs.crossings_signal:
+    if anhoej and runs.crossings_signal:
         found.append(
-            f"Signal (Anhøj): {_plural(runs.crossings, 'crossing')} of {ctx.centre_name} "
+            f"Signal (Anhøj crossings): {_plural(runs.crossings, 'crossing')} of {ctx.centre_name} "
             "where at least "
             f"{runs.crossings_min} are expected - non-random variation."
         )
-    found.extend(_outside(ctx, dates, ys, above, upper=True))
-    found.extend(_outside(ctx, dates, ys, below, upper=False))
+    if ctx.rules != "mdc":
+        found.extend(_outside(ctx, dates, ys, above, upper=True))
+        found.extend(_outside(ctx, dates, ys, below, upper=False))
+    found.extend(extra)
 
     if not reliable:
         early = f" Early signs to watch: {' '.join(found)}" if found else ""
@@ -180,8 +190,8 @@ def _outside(
     side = "above the upper" if upper else "below the lower"
     way = "upwards" if upper else "downwards"
     return [
-        f"Signal: {len(idx)} {noun} {side} control limit ({shown}{more}) - special-cause "
-        f"variation {way}{ctx.effect(upper)}."
+        f"Signal (beyond the limits): {len(idx)} {noun} {side} control limit ({shown}{more}) - "
+        f"special-cause variation {way}{ctx.effect(upper)}."
     ]
 
 
@@ -235,7 +245,7 @@ def _shift_sentences(
         if not frozen and nxt is not None and nxt.direction != s.direction:
             up = nxt.direction > 0
             out.append(
-                f"Signal: {s.count} points in a row {side} {ctx.centre_name} from "
+                f"Signal (IHI shift): {s.count} points in a row {side} {ctx.centre_name} from "
                 f"{month(dates[s.first])}, then {nxt.count} "
                 f"{'above' if up else 'below'} it from {month(dates[nxt.first])} - the process "
                 f"has shifted {'upwards' if up else 'downwards'}{ctx.effect(up)}."
@@ -245,7 +255,7 @@ def _shift_sentences(
         if not frozen and s.first == first_value:
             up = s.direction < 0  # the later points sit on the other side
             out.append(
-                f"Signal: the first {s.count} points are all {side} {ctx.centre_name} "
+                f"Signal (IHI shift): the first {s.count} points are all {side} {ctx.centre_name} "
                 f"(from {month(dates[s.first])}) - the later points sit "
                 f"{'higher' if up else 'lower'}: the process has shifted "
                 f"{'upwards' if up else 'downwards'} since{ctx.effect(up)}."
@@ -253,7 +263,7 @@ def _shift_sentences(
         else:
             up = s.direction > 0
             out.append(
-                f"Signal: {s.count} points in a row {side} {ctx.centre_name} from "
+                f"Signal (IHI shift): {s.count} points in a row {side} {ctx.centre_name} from "
                 f"{month(dates[s.first])} - the process has shifted "
                 f"{'upwards' if up else 'downwards'}{ctx.effect(up)}."
             )

@@ -6,7 +6,7 @@ import argparse
 import re
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import NoReturn, cast
 
 from pdsa_tui import __version__
 from pdsa_tui.cli.errors import EXIT_USAGE, CliError
@@ -54,10 +54,15 @@ def build_parser(*, subcommands: bool = True) -> argparse.ArgumentParser:
         cmd_meeting,
         cmd_merge,
         cmd_programme,
+        cmd_serve,
         commands,
     )
 
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    # Typed as plain parsers: the subcommands' register() functions need nothing of _Parser.
+    sub = cast(
+        "argparse._SubParsersAction[argparse.ArgumentParser]",
+        parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser),
+    )
     commands.register(sub)
     cmd_analyse.register(sub)
     cmd_export.register(sub)
@@ -68,6 +73,7 @@ def build_parser(*, subcommands: bool = True) -> argparse.ArgumentParser:
     cmd_measure.register(sub)
     cmd_merge.register(sub)
     cmd_conflicts.register(sub)
+    cmd_serve.register(sub)
     return parser
 
 
@@ -103,7 +109,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     errors are the same as ever.
     """
     argv = join_dashed_values(argv)
-    if not any(a in ("-h", "--help") for a in argv):
+    # A subcommand's own --version (pdsa restore ID --version REV) is not pdsa's.
+    own_version = "--version" in argv[1:] and not argv[0].startswith("-")
+    if not any(a in ("-h", "--help") for a in argv) and not own_version:
         args, rest = build_parser(subcommands=False).parse_known_args(argv)
         if not rest:
             return args

@@ -3,56 +3,39 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import dataclasses
-import datetime as dt
 import json
 import shutil
 import sys
 import textwrap
-from dataclasses import dataclass
 from pathlib import Path
 
-from pdsa_tui.analysis import Analysis, PartResult, SeriesPoint, analyse
-from pdsa_tui.analysis.charts import CHART_NAMES, CHART_TYPES, RATIO_CHARTS
+from pdsa_tui.analysis import Analysis, PartResult, analyse
+from pdsa_tui.analysis.charts import CHART_NAMES, CHART_TYPES
+from pdsa_tui.analysis.results import XMR_PLOTTHEDOTS
+from pdsa_tui.analysis.rulesets import RULE_SETS, rule_set_line
+from pdsa_tui.analysis.subgroups import AGG_FUNS
 from pdsa_tui.analysis.verdict import format_number, month
-from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
-from pdsa_tui.model.csvseries import allow_fields_of
-from pdsa_tui.model.dates import parse_date
+from pdsa_tui.cli.analyse_csv import Series, read_series
+from pdsa_tui.cli.errors import EXIT_USAGE, CliError
 from pdsa_tui.model.forms import read_number
 
 MAX_WIDTH = 100
 CHART_HEIGHT = 16
-VALUE_COLUMNS = ("date", "value")
-RATIO_COLUMNS = ("date", "numerator", "denominator")
-#: Charts of events, one row per event: several events may share a date.
-EVENT_CHARTS = ("g", "t")
-#: Columns that may be present and are ignored.
-IGNORED_COLUMNS = ("note", "notes")
+#: --direction names and the analysis's.
+DIRECTIONS = {"increase": "up", "decrease": "down", "neutral": "neutral"}
 
 
-@dataclass(frozen=True)
-class Series:
-    """A CSV read and checked: its points (in date order) and what kind of data it holds."""
-
-    points: list[SeriesPoint]
-    ratio: bool
-    reordered: bool
-    #: The file line each point comes from (for a T chart of dates: the later event's line).
-    lines: list[int]
-    #: True when the file has only a date column (event dates, for a T chart).
-    dates_only: bool = False
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``analyse`` subcommand."""
     p = subparsers.add_parser(
         "analyse",
-        help="analyse a CSV series as a run, P, I, C, U, G or T chart",
+        help="analyse a CSV series as a run chart or a control chart (SPC)",
         description=(
             "Analyse a CSV with a header row and columns date,value or "
             "date,numerator,denominator (a T chart also takes event dates alone: date). "
-            "Dates are day/month/year or ISO. "
+            "Dates are day/month/year or ISO. Several rows with one date form one subgroup "
+            "(xbar, s) or are combined (p, pp, u, up: summed; run, i, mr: by --agg). "
             "Prints the chart, the rule results per part and a verdict, or with --json "
             "one JSON object."
         ),
@@ -63,16 +46,71 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         choices=list(CHART_TYPES),
         default="run",
         help=(
-            "run chart (median; default); p: proportions and u: rates (numerator,denominator); "
-            "i: values; c: counts of events; g: cases between events and t: days between "
-            "events (one row per event; t also takes event dates alone)"
+            "run chart (median; default); p: proportions and u: rates (numerator,denominator), "
+            "pp and up: Laney's P′ and U′ for large denominators; i: values, mr: their moving "
+            "ranges; xbar and s: mean and SD of several rows per date; c: counts of events; "
+            "g: cases between events and t: days between events (one row per event; t also "
+            "takes event dates alone)"
         ),
+    )
+    p.add_argument(
+        "--rules",
+        choices=list(RULE_SETS),
+        default="anhoej",
+        help=(
+            "rule set for the signals: anhoej (default; Anhøj runs analysis with IHI shifts "
+            "and trends), ihi (IHI run-chart rules) or mdc (Making Data Count: NHSRplotthedots)"
+        ),
+    )
+    p.add_argument(
+        "--direction",
+        choices=list(DIRECTIONS),
+        default="neutral",
+        help="which way is an improvement (default neutral): names signals and assurance",
+    )
+    p.add_argument(
+        "--target",
+        type=_number_arg,
+        metavar="T",
+        help=(
+            "the target, on the scale of the values after --multiply (a proportion such as "
+            "0.8 for p and pp without it): with a direction, the assurance icon says whether "
+            "the process will meet it"
+        ),
+    )
+    p.add_argument(
+        "--multiply",
+        type=_multiplier,
+        default=1.0,
+        metavar="K",
+        help="multiply values, centre and limits by K (100: per cent, 1000: per 1,000)",
+    )
+    p.add_argument(
+        "--no-negative",
+        action="store_true",
+        help="the values cannot be negative: no lower limit below 0 (qicharts2's y.neg = FALSE)",
+    )
+    p.add_argument(
+        "--agg",
+        choices=list(AGG_FUNS),
+        default="mean",
+        help="how several rows with one date become one point (run, i, mr; default mean)",
+    )
+    p.add_argument(
+        "--no-screening",
+        action="store_true",
+        help="keep every moving range (no screening of large ones; I, P′ and U′ charts)",
     )
     p.add_argument(
         "--freeze",
         type=_positive_int,
+        action="append",
+        default=[],
         metavar="N",
-        help="the baseline is the first N points: centre and limits come from them only",
+        help=(
+            "the baseline is the first N points: centre and limits come from them only "
+            "(repeat for a baseline in each part)"
+        ),
     )
     p.add_argument(
         "--rebase",
@@ -94,7 +132,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     try:
-        from pdsa_tui.cli.commands import add_db_option
+        from pdsa_tui.cli.app_options import add_db_option
     except ImportError:  # pragma: no cover - the lead's module is always there when wired
         pass
     else:
@@ -107,13 +145,14 @@ def run(args: argparse.Namespace) -> int:
     """Read, analyse and print; raise :class:`CliError` on bad input. Returns 0."""
     path = Path(args.file)
     chart: str = args.chart
-    series = read_series(path, chart)
+    series = read_series(path, chart, args.agg)
     n = len(series.points)
-    freeze: int | None = args.freeze
+    freezes: list[int] = args.freeze
     rebase: list[int] = [v for group in args.rebase for v in group]
     exclude: list[int] = [v for group in args.exclude for v in group]
-    if freeze is not None and freeze > n:
-        raise CliError(f"--freeze {freeze} is beyond the last point ({n} points)", EXIT_USAGE)
+    for freeze in freezes:
+        if freeze > n:
+            raise CliError(f"--freeze {freeze} is beyond the last point ({n} points)", EXIT_USAGE)
     for r in rebase:
         if not 1 <= r <= n - 1:
             raise CliError(
@@ -129,261 +168,44 @@ def run(args: argparse.Namespace) -> int:
             dataclasses.replace(p, exclude=True) if k in left_out else p
             for k, p in enumerate(series.points, start=1)
         ]
-    scale, unit = (100.0, "%") if series.ratio and chart != "u" else (1.0, "")
+    if len(freezes) > 1:
+        marked = set(freezes[1:])
+        series.points[:] = [
+            dataclasses.replace(p, baseline_end=True) if k in marked else p
+            for k, p in enumerate(series.points, start=1)
+        ]
+    multiply: float = args.multiply
+    if multiply == 100 and series.ratio and chart in ("p", "pp"):
+        scale, unit = 1.0, "%"
+    elif multiply != 1:
+        scale, unit = 1.0, f" per {format_number(multiply)}"
+    elif series.ratio and chart not in ("u", "up"):
+        scale, unit = 100.0, "%"
+    else:
+        scale, unit = 1.0, ""
     analysis = analyse(
         series.points,
         chart,  # type: ignore[arg-type]  # argparse choices guarantee the literal
-        freeze=freeze,
+        freeze=freezes[0] if freezes else None,
         rebase=rebase,
+        direction=DIRECTIONS[args.direction],  # type: ignore[arg-type]
         scale=scale,
         unit_label=unit,
+        xmr=dataclasses.replace(XMR_PLOTTHEDOTS, screen=not args.no_screening),
+        rules=args.rules,
+        target=args.target,
+        multiply=multiply,
+        no_negative=args.no_negative,
+        agg=args.agg,
     )
+    if series.notes:
+        analysis = dataclasses.replace(analysis, warnings=[*series.notes, *analysis.warnings])
     if args.json:
         text = json.dumps(analysis.to_json(), indent=2, ensure_ascii=False)
     else:
         text = human_report(path, analysis, series, scale=scale, unit=unit)
     sys.stdout.write(text + "\n")
     return 0
-
-
-# ---------------------------------------------------------------- reading
-
-
-def read_series(path: Path, chart: str = "run") -> Series:
-    """Read and check a CSV for ``chart``; each problem is one :class:`CliError` naming its line.
-
-    A file of event dates alone (column ``date``) becomes, for a T chart, the days
-    between consecutive events, each dated at the later one.
-    """
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise CliError(f"{path}: no such file", EXIT_USAGE) from None
-    except IsADirectoryError:
-        raise CliError(f"{path}: is a folder, not a CSV file", EXIT_USAGE) from None
-    except OSError as exc:
-        raise CliError(f"{path}: cannot be read ({exc.strerror})", EXIT_USAGE) from None
-    try:
-        # utf-8-sig: spreadsheets often start their CSV with a byte-order mark.
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise CliError(f"{path}: line {line}: not UTF-8 text; save the file as CSV UTF-8") from None
-
-    # Number rows by the file line they start on: a quoted note may span lines.
-    rows: list[tuple[int, list[str]]] = []
-    allow_fields_of(text)
-    reader = csv.reader(text.splitlines())
-    start = 1
-    try:
-        for row in reader:
-            if any(cell.strip() for cell in row):
-                rows.append((start, row))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise CliError(f"{path}: line {start}: the CSV cannot be read there ({exc})") from None
-    if not rows:
-        raise CliError(f"{path}: the file is empty; expected a header row date,value", EXIT_DATA)
-    header_line, header = rows[0]
-    names = [cell.strip().lower() for cell in header]
-    ratio = _check_header(path, header_line, names, chart)
-    dates_only = not ratio and "value" not in names
-    _check_columns_fit(path, chart, ratio, dates_only)
-    if len(rows) == 1:
-        raise CliError(f"{path}: no data rows after the header (line {header_line})", EXIT_DATA)
-
-    col = {name: k for k, name in enumerate(names)}
-    points: list[SeriesPoint] = []
-    lines: list[int] = []
-    seen: dict[dt.date, int] = {}
-    for line, row in rows[1:]:
-        if len(row) != len(names):
-            raise CliError(
-                f"{path}: line {line}: {len(row)} fields where the header has {len(names)} "
-                f"({','.join(names)})"
-            )
-        day = _date(path, line, col["date"], row[col["date"]])
-        lines.append(line)
-        if dates_only:
-            points.append(SeriesPoint(day))
-            continue
-        if day in seen and chart not in EVENT_CHARTS:
-            raise CliError(
-                f"{path}: line {line}, column {col['date'] + 1} (date): {day.isoformat()} is "
-                f"already on line {seen[day]}"
-            )
-        seen[day] = line
-        if ratio:
-            num = _number(path, line, col["numerator"], "numerator", row[col["numerator"]])
-            den = _number(path, line, col["denominator"], "denominator", row[col["denominator"]])
-            _check_ratio(path, line, col, num, den, rates=chart == "u")
-            points.append(SeriesPoint(day, numerator=num, denominator=den))
-        else:
-            value = _number(path, line, col["value"], "value", row[col["value"]])
-            _check_value(path, line, col["value"], value, chart)
-            points.append(SeriesPoint(day, y=value))
-    order = sorted(range(len(points)), key=lambda k: points[k].date)
-    ordered = [points[k] for k in order]
-    series = Series(ordered, ratio, order != sorted(order), [lines[k] for k in order])
-    return _event_gaps(path, series) if dates_only else series
-
-
-def _check_columns_fit(path: Path, chart: str, ratio: bool, dates_only: bool) -> None:
-    """A usage error when the file's columns do not fit the chart asked for."""
-    has = "date" if dates_only else ("date,numerator,denominator" if ratio else "date,value")
-    if chart in RATIO_CHARTS and not ratio:
-        raise CliError(
-            f"{path}: --chart {chart} needs the columns date,numerator,denominator "
-            f"(this file has {has})",
-            EXIT_USAGE,
-        )
-    if dates_only and chart != "t":
-        raise CliError(
-            f"{path}: a file of dates alone is for --chart t (days between events); "
-            f"--chart {chart} needs date,value",
-            EXIT_USAGE,
-        )
-    if ratio and chart in ("c", "g", "t"):
-        raise CliError(
-            f"{path}: --chart {chart} needs the columns date,value (this file has {has})",
-            EXIT_USAGE,
-        )
-
-
-def _check_value(path: Path, line: int, index: int, value: float | None, chart: str) -> None:
-    """Counts cannot be negative; times between events must be above 0."""
-    if value is None:
-        return
-    where = f"{path}: line {line}, column {index + 1} (value)"
-    if chart == "t" and value <= 0:
-        raise CliError(
-            f"{where}: {format_number(value)} days; a T chart needs the time since the "
-            "previous event, above 0 (two events on one day: use a G or C chart)"
-        )
-    if chart in ("c", "g") and value < 0:
-        what = "a count of events" if chart == "c" else "a number of cases between events"
-        raise CliError(
-            f"{where}: {format_number(value)} is negative; a {chart.upper()} chart "
-            f"needs {what}, 0 or more"
-        )
-
-
-def _event_gaps(path: Path, series: Series) -> Series:
-    """Days between consecutive event dates, each dated at (and naming the line of) the later."""
-    pts, lines = series.points, series.lines
-    if len(pts) < 2:
-        raise CliError(
-            f"{path}: one event date (line {lines[0]}); a T chart needs at least two "
-            "to measure the days between them"
-        )
-    gaps: list[SeriesPoint] = []
-    for k in range(1, len(pts)):
-        days = (pts[k].date - pts[k - 1].date).days
-        if days <= 0:
-            raise CliError(
-                f"{path}: line {lines[k]}, column 1 (date): {pts[k].date.isoformat()} is the "
-                f"same day as line {lines[k - 1]}; a T chart needs events on different days "
-                "(use a G or C chart for events on the same day)"
-            )
-        gaps.append(SeriesPoint(pts[k].date, y=float(days)))
-    return Series(gaps, False, series.reordered, lines[1:], dates_only=True)
-
-
-def _check_header(path: Path, line: int, names: list[str], chart: str = "run") -> bool:
-    """True for date,numerator,denominator, False for date,value (or date for t charts)."""
-    try:
-        parse_date(names[0])
-        looks_like_data = True
-    except ValueError:
-        looks_like_data = False
-    rest = [n for n in names[1:] if n]
-    if looks_like_data or (rest and all(_is_number(n) for n in rest)):
-        raise CliError(
-            f"{path}: line {line}: no header row; the first line must name the columns "
-            "date,value or date,numerator,denominator"
-        )
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        raise CliError(f"{path}: line {line}: column {dupes[0]!r} appears twice in the header")
-    known = set(names) - set(IGNORED_COLUMNS)
-    if known == set(VALUE_COLUMNS) or known == {"date"}:
-        return False
-    if known == set(RATIO_COLUMNS):
-        return True
-    for k, name in enumerate(names, start=1):
-        if name not in (*RATIO_COLUMNS, *VALUE_COLUMNS, *IGNORED_COLUMNS):
-            raise CliError(
-                f"{path}: line {line}, column {k}: unknown column {name!r}; expected "
-                "date,value or date,numerator,denominator"
-            )
-    missing = "date" if "date" not in known else None
-    if missing:
-        raise CliError(f"{path}: line {line}: no 'date' column in the header")
-    raise CliError(
-        f"{path}: line {line}: columns {','.join(names)}; expected date,value or "
-        "date,numerator,denominator (not both value and numerator/denominator)"
-    )
-
-
-def _date(path: Path, line: int, index: int, text: str) -> dt.date:
-    try:
-        return parse_date(text)
-    except ValueError as exc:
-        raise CliError(f"{path}: line {line}, column {index + 1} (date): {exc}") from None
-
-
-def _number(path: Path, line: int, index: int, name: str, text: str) -> float | None:
-    """A finite number, or None for an empty cell (a gap in the series)."""
-    s = text.strip()
-    if not s:
-        return None
-    try:
-        return read_number(s)
-    except ValueError as exc:
-        raise CliError(f"{path}: line {line}, column {index + 1} ({name}): {exc}") from None
-
-
-def _check_ratio(
-    path: Path,
-    line: int,
-    col: dict[str, int],
-    num: float | None,
-    den: float | None,
-    *,
-    rates: bool = False,
-) -> None:
-    """Both or neither; not negative; denominator not 0; a proportion unless ``rates``."""
-    where_n = f"column {col['numerator'] + 1} (numerator)"
-    where_d = f"column {col['denominator'] + 1} (denominator)"
-    if (num is None) != (den is None):
-        blank = where_n if num is None else where_d
-        raise CliError(
-            f"{path}: line {line}, {blank}: empty; give both numerator and denominator or neither"
-        )
-    if num is None or den is None:
-        return
-    if num < 0:
-        raise CliError(f"{path}: line {line}, {where_n}: {format_number(num)} is negative")
-    if den < 0:
-        raise CliError(f"{path}: line {line}, {where_d}: {format_number(den)} is negative")
-    if den == 0:
-        raise CliError(
-            f"{path}: line {line}, {where_d}: the denominator is 0; leave both cells empty "
-            "for a month with no cases"
-        )
-    if num > den and not rates:
-        raise CliError(
-            f"{path}: line {line}, {where_n}: numerator {format_number(num)} is above the "
-            f"denominator {format_number(den)} (for a rate of events per exposure use --chart u)"
-        )
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _positive_int(text: str) -> int:
@@ -393,6 +215,20 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"{value} must be 1 or more")
+    return value
+
+
+def _number_arg(text: str) -> float:
+    try:
+        return read_number(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _multiplier(text: str) -> float:
+    value = _number_arg(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} must be above 0 (e.g. 100 or 1000)")
     return value
 
 
@@ -410,12 +246,15 @@ def human_report(path: Path, analysis: Analysis, series: Series, *, scale: float
     points = series.points
     kind = CHART_NAMES[analysis.chart]
     span = f"{month(points[0].date)} to {month(points[-1].date)}"
+    from pdsa_tui.report.mdc_icons import icon_text
+
+    width = min(shutil.get_terminal_size((80, 24)).columns, MAX_WIDTH)
     lines = [f"{path.name}: {kind}, {analysis.n} points, {span}"]
+    lines.extend(textwrap.wrap(rule_set_line(analysis.rules), width, subsequent_indent="  "))
     if series.dates_only:
         lines.append("(days between consecutive event dates; each point is dated at the later)")
     if series.reordered:
         lines.append("(rows were not in date order; positions below count in date order)")
-    width = min(shutil.get_terminal_size((80, 24)).columns, MAX_WIDTH)
     lines.append("")
     lines.append(
         render_chart(
@@ -429,7 +268,17 @@ def human_report(path: Path, analysis: Analysis, series: Series, *, scale: float
     if analysis.advice:
         lines.extend(textwrap.wrap(f"Advice: {analysis.advice}", width, subsequent_indent="  "))
     lines.append("")
-    lines.extend(_table(analysis.parts, scale, unit))
+    lines.extend(_table(analysis.parts, scale, unit, analysis.rules))
+    lines.append("")
+    lines.append(f"Variation: {icon_text(analysis.variation_icon)}")
+    if analysis.target is not None:
+        target = f"{format_number(analysis.target * scale)}{unit}"
+        lines.append(
+            f"Assurance (target {target}): {icon_text(analysis.assurance_icon)}"
+            if analysis.assurance_icon
+            else f"Assurance (target {target}): none without an improvement direction "
+            "and control limits"
+        )
     lines.append("")
     lines.append("Verdict:")
     for line in analysis.verdict.split("\n"):
@@ -443,7 +292,8 @@ def human_report(path: Path, analysis: Analysis, series: Series, *, scale: float
     return "\n".join(lines)
 
 
-def _table(parts: list[PartResult], scale: float, unit: str) -> list[str]:
+def _table(parts: list[PartResult], scale: float, unit: str, rules: str = "anhoej") -> list[str]:
+    """The rule results per part; the last column is the Anhøj runs analysis, so named."""
     head = (
         "Part",
         "Points",
@@ -473,13 +323,21 @@ def _table(parts: list[PartResult], scale: float, unit: str) -> list[str]:
                 _opt(p.longest_run_max),
                 _opt(p.crossings),
                 _opt(p.crossings_min),
-                "signal" if p.anhoej_signal else ("-" if p.runs is None else "random"),
+                _anhoej_cell(p, rules),
             )
         )
     widths = [max(len(r[c]) for r in rows) for c in range(len(head))]
     return [
         "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows
     ]
+
+
+def _anhoej_cell(p: PartResult, rules: str) -> str:
+    if p.runs is None:
+        return "-"
+    if rules != "anhoej":
+        return "(not used)"
+    return "signal" if p.anhoej_signal else "random"
 
 
 def _opt(v: int | None) -> str:

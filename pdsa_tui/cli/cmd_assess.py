@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from pdsa_tui.cli.app_options import add_db_option
 from pdsa_tui.cli.cmd_programme import visible
-from pdsa_tui.cli.commands import add_db_option, open_store
+from pdsa_tui.cli.commands import open_store
 from pdsa_tui.cli.errors import EXIT_DATA, CliError
 from pdsa_tui.cli.output import print_json
 from pdsa_tui.model import choices, dates, format_date, parse_date
@@ -133,7 +134,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``assess list|set|new`` to the parser."""
     top = sub.add_parser("assess", help="the self-sufficiency self-assessment")
     add_db_option(top)

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from pdsa_tui.analysis.cases import CaseState, case_state, case_states
-from pdsa_tui.cli.commands import add_db_option, find_measure, open_store, read_csv_file
+from pdsa_tui.cli.app_options import add_db_option
+from pdsa_tui.cli.commands import find_measure, open_store, read_csv_file
 from pdsa_tui.cli.errors import EXIT_DATA, CliError
 from pdsa_tui.cli.output import print_json, print_table
 from pdsa_tui.model import Case, Measure, ValidationError, format_date, from_form, ref_key
@@ -19,7 +20,7 @@ from pdsa_tui.store import Store
 HELP = "list, add, close or import the cases of a case measure"
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``cases`` and its actions to the parser."""
     cases = sub.add_parser("cases", help=HELP, description=HELP)
     add_db_option(cases)

@@ -70,9 +70,21 @@ def cmd_history(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add ``conflicts`` and ``history`` to the parser."""
-    from pdsa_tui.cli.commands import add_db_option
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Bring back a deleted record, or make an earlier version of one its newest."""
+    from pdsa_tui.cli.commands import open_store
+    from pdsa_tui.store.versions import doc_title
+
+    with open_store(args, write=True) as store:
+        doc = store.versions.restore(store.versions.find(args.record_id), args.version)
+    which = f"version {args.version}" if args.version else "its last version"
+    print(f"Restored {doc['id']} ({shown(doc_title(doc), 40)}) to {which}.")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add ``conflicts``, ``history`` and ``restore`` to the parser."""
+    from pdsa_tui.cli.app_options import add_db_option
 
     p = sub.add_parser("conflicts", help="list (or resolve) edits of one field by two copies")
     p.add_argument("--json", action="store_true", help="print a JSON array")
@@ -97,3 +109,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--json", action="store_true", help="print a JSON array")
     add_db_option(p)
     p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser(
+        "restore", help="bring back a deleted record, or an earlier version of one (see history)"
+    )
+    p.add_argument(
+        "record_id",
+        metavar="RECORD",
+        help="the record's title, case reference or id (deleted ones too)",
+    )
+    p.add_argument(
+        "--version", metavar="REV", help="the version to restore, as 'pdsa history ID' lists it"
+    )
+    add_db_option(p)
+    p.set_defaults(func=cmd_restore)

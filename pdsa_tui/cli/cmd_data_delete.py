@@ -31,9 +31,9 @@ def cmd_data_delete(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(dsub: argparse._SubParsersAction) -> None:
+def register(dsub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``data delete`` to the ``data`` command."""
-    from pdsa_tui.cli.commands import add_db_option
+    from pdsa_tui.cli.app_options import add_db_option
 
     p = dsub.add_parser("delete", help="delete a measure's point on one date")
     p.add_argument("--measure", required=True, metavar="NAME_OR_ID")

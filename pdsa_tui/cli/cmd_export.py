@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from pdsa_tui.cli import cmd_change_package, cmd_export_programme
-from pdsa_tui.cli.commands import add_db_option, open_store
+from pdsa_tui.cli import cmd_change_package, cmd_export_papers, cmd_export_programme
+from pdsa_tui.cli.app_options import add_db_option
+from pdsa_tui.cli.commands import open_store
 from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
 from pdsa_tui.cli.outfile import export_format, output_target, write_output
 from pdsa_tui.model import Aim, Cycle
@@ -18,13 +19,15 @@ DESCRIPTION = (
     "analysis, change ideas with their ramps, every cycle with its four phases and feedback), "
     "every aim's report in one document (--all), or one cycle's summary (--cycle). "
     "Formats: md (Markdown), html (one self-contained printable file), csv (one row per "
-    "cycle; UTF-8 with a byte-order mark for Excel), json (every field of every record). "
+    "cycle; UTF-8 with a byte-order mark for Excel), json (every field of every record), "
+    "docx (Word: real headings, tables and charts with alt text; --template FILE.docx for "
+    "your council's own) and pdf (tagged, A4). --summary puts every measure on one page. "
     "The extension of -o chooses the format (report.html, report.md, ...) unless --format "
     "is given. An existing file is never overwritten without --force."
 )
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``export`` to the parser."""
     p = sub.add_parser("export", help=HELP, description=DESCRIPTION)
     p.add_argument("--aim", metavar="CODE_OR_ID", help="the aim to report on, e.g. 'Aim 2'")
@@ -32,6 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--all", action="store_true", help="every aim's report in one document")
     cmd_change_package.add_argument(p)
     cmd_export_programme.add_arguments(p)
+    cmd_export_papers.add_arguments(p)
     p.add_argument(
         "--format",
         dest="fmt",
@@ -54,6 +58,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build the export and write it; nothing is written on any error."""
+    if args.summary:
+        return cmd_export_papers.run_summary(args)
     if cmd_export_programme.chosen(args):
         return cmd_export_programme.run(args)
     chosen = [
@@ -76,6 +82,7 @@ def run(args: argparse.Namespace) -> int:
     if args.change_package:
         return cmd_change_package.run(args)
     fmt = export_format(args, FORMATS, "report.html")
+    template = cmd_export_papers.template_path(args, fmt)
     path = output_target(args, "report.html")
     with open_store(args, write=False) as store:
         aim: Aim | None = None
@@ -87,16 +94,21 @@ def run(args: argparse.Namespace) -> int:
                 cycle = store.find_cycle(args.cycle)
         except StoreError as exc:
             raise CliError(str(exc), EXIT_DATA) from None
-        from pdsa_tui.report.export import export_text
+        from pdsa_tui.report.papers import PAPER_FORMATS, export_bytes
 
-        text = export_text(
-            store,
-            aim=aim,
-            cycle=cycle,
-            all=bool(args.all),
-            fmt=fmt,
-            include_cases=args.include_cases,
-        )
+        try:
+            data = export_bytes(
+                store,
+                aim=aim,
+                cycle=cycle,
+                all=bool(args.all),
+                fmt=fmt,
+                include_cases=args.include_cases,
+                template=template,
+            )
+        except (RuntimeError, ValueError) as exc:
+            raise cmd_export_papers.render_error(exc) from None
+        text: str | bytes = data if fmt in PAPER_FORMATS else data.decode("utf-8")
         what = (
             f"{aim.code} report"
             if aim is not None

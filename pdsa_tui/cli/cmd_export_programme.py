@@ -7,7 +7,8 @@ import dataclasses
 import datetime as dt
 import sys
 
-from pdsa_tui.cli.commands import db_path, open_store
+from pdsa_tui.cli.app_options import db_path
+from pdsa_tui.cli.commands import open_store
 from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
 from pdsa_tui.cli.outfile import export_format, output_target, write_output
 from pdsa_tui.model import dates, format_date, parse_date
@@ -20,9 +21,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--programme",
         action="store_true",
-        help="the governance pack: programme, self-assessment, aims, meetings (md/html/json)",
+        help="the governance pack: summary, aims, meetings, self-assessment "
+        "(md/html/json/docx/pdf)",
     )
-    p.add_argument("--meeting", metavar="ID", help="one meeting's minutes (md/html)")
+    p.add_argument("--meeting", metavar="ID", help="one meeting's minutes (md/html/docx/pdf)")
     p.add_argument(
         "--since",
         metavar="DATE",
@@ -57,13 +59,9 @@ def find_meeting(store: Store, key: str) -> Meeting:
 
 def run(args: argparse.Namespace) -> int:
     """Write the pack or the minutes; nothing is written on any error."""
-    from pdsa_tui.report.programme import (
-        MINUTES_FORMATS,
-        PACK_FORMATS,
-        minutes_text,
-        pack_content,
-        pack_text,
-    )
+    from pdsa_tui.cli.cmd_export_papers import render_error, template_path
+    from pdsa_tui.report.papers import PAPER_FORMATS, minutes_bytes, pack_bytes
+    from pdsa_tui.report.programme import MINUTES_FORMATS, PACK_FORMATS
 
     if args.since is not None and not args.programme:
         raise CliError("--since goes with --programme", EXIT_USAGE)
@@ -79,6 +77,7 @@ def run(args: argparse.Namespace) -> int:
         fmt = export_format(args, PACK_FORMATS, "pack.html", "the governance pack")
     else:
         fmt = export_format(args, MINUTES_FORMATS, "minutes.html", "minutes")
+    template = template_path(args, fmt)
     since = None
     if args.since is not None:
         try:
@@ -88,16 +87,22 @@ def run(args: argparse.Namespace) -> int:
     path = output_target(args, "pack.html")
     today = dates.today()
     with open_store(args, write=False) as store:
-        if args.meeting:
-            meeting = find_meeting(store, args.meeting)
-            text = minutes_text(meeting, fmt)
-            what = f"minutes of {meeting.title}"
-        else:
-            prog = store.programme()
-            if since is None and prog is not None:
-                since = prog.last_pack
-            text = pack_text(pack_content(store, since=since, today=today), fmt)
-            what = "governance pack" + (f" (meetings since {format_date(since)})" if since else "")
+        try:
+            if args.meeting:
+                meeting = find_meeting(store, args.meeting)
+                data = minutes_bytes(store, meeting, fmt=fmt, template=template)
+                what = f"minutes of {meeting.title}"
+            else:
+                prog = store.programme()
+                if since is None and prog is not None:
+                    since = prog.last_pack
+                data = pack_bytes(store, since=since, today=today, fmt=fmt, template=template)
+                what = "governance pack" + (
+                    f" (meetings since {format_date(since)})" if since else ""
+                )
+        except (RuntimeError, ValueError) as exc:
+            raise render_error(exc) from None
+    text: str | bytes = data if fmt in PAPER_FORMATS else data.decode("utf-8")
     written = write_output(path, text, force=args.force)
     if written is None:
         return 0

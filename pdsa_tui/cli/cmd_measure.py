@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from pdsa_tui.cli.commands import add_db_option, open_store
+from pdsa_tui.cli.app_options import add_db_option
+from pdsa_tui.cli.commands import open_store
 from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
 from pdsa_tui.model import Measure, ValidationError, from_form
 from pdsa_tui.store import StoreError
@@ -19,7 +20,7 @@ DESCRIPTION = (
 _CASE_ONLY = ("start_event", "milestone", "target_weeks", "reminder_weeks")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``measure add`` to the parser."""
     measure = sub.add_parser("measure", help=HELP, description=DESCRIPTION)
     add_db_option(measure)
@@ -34,6 +35,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--definition", metavar="TEXT", help="operational definition")
     p.add_argument("--source", metavar="TEXT", help="data source")
     p.add_argument("--frequency", metavar="TEXT", help="e.g. monthly (the default)")
+    p.add_argument(
+        "--rules",
+        metavar="R",
+        help="rule set for signals: anhoej (default), ihi or mdc (Making Data Count)",
+    )
+    p.add_argument(
+        "--cannot-be-negative",
+        action="store_const",
+        const="yes",
+        help="the values cannot go below 0: no control limit below 0",
+    )
+    p.add_argument("--multiply", metavar="K", help="e.g. 1000 to show a rate per 1,000")
     p.add_argument("--cases", action="store_true", help="a case measure: its data are cases")
     p.add_argument("--start-event", metavar="TEXT", help="e.g. 'accommodated'")
     p.add_argument("--milestone", metavar="TEXT", help="e.g. 'permanence recommendation'")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from pdsa_tui.cli.app_options import add_db_option
 from pdsa_tui.cli.cmd_programme import visible
-from pdsa_tui.cli.commands import add_db_option, open_store
+from pdsa_tui.cli.commands import open_store
 from pdsa_tui.cli.output import print_json
 from pdsa_tui.model import choices, format_date
 
@@ -46,7 +47,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``meeting list`` to the parser."""
     meeting = sub.add_parser("meeting", help="list the programme's meetings")
     add_db_option(meeting)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from pdsa_tui.cli.errors import EXIT_DATA, CliError
 from pdsa_tui.store import StoreError
+from pdsa_tui.store.merge import MergeResult
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
@@ -26,12 +27,29 @@ def cmd_merge(args: argparse.Namespace) -> int:
     counts = result.as_json()
     summary = ", ".join(f"{counts[k]} {k}" for k in ("added", "updated", "deleted", "conflicts"))
     print(f"merged {args.other}: {summary}{' (dry run: nothing written)' if args.dry_run else ''}")
+    if args.dry_run:
+        for line in planned_lines(result):
+            print(line)
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def planned_lines(result: MergeResult) -> list[str]:
+    """One line per record a merge would add, change or delete: what, which table, its title."""
+    from pdsa_tui.model.registry import RECORD_TYPES
+    from pdsa_tui.store.versions import doc_title
+
+    verbs = {"added": "add", "changed": "change", "deleted": "delete"}
+    lines = []
+    for action, table, doc in sorted(result.items, key=lambda i: (i[0], i[1], doc_title(i[2]))):
+        cls = RECORD_TYPES.get(table)
+        noun = cls.NOUN if cls is not None else table
+        lines.append(f"  would {verbs[action]:<6} {noun} '{doc_title(doc)}' ({doc.get('id', '')})")
+    return lines
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``merge`` to the parser."""
-    from pdsa_tui.cli.commands import add_db_option
+    from pdsa_tui.cli.app_options import add_db_option
 
     p = sub.add_parser(
         "merge",

@@ -6,7 +6,8 @@ import argparse
 import dataclasses
 from typing import Any
 
-from pdsa_tui.cli.commands import add_db_option, open_store
+from pdsa_tui.cli.app_options import add_db_option
+from pdsa_tui.cli.commands import open_store
 from pdsa_tui.cli.errors import EXIT_DATA, CliError
 from pdsa_tui.cli.output import print_json
 from pdsa_tui.model import Programme, ValidationError, choices, dates, from_form, to_form
@@ -159,7 +160,7 @@ def _flags(exc: ValidationError) -> str:
     )
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``programme show|set`` to the parser."""
     prog = sub.add_parser("programme", help="show or set the programme (team, leads, cadences)")
     add_db_option(prog)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import sys
 from collections.abc import Iterator
@@ -13,6 +14,7 @@ from typing import Any
 from pdsa_tui.cli.app_options import add_db_option, db_path
 from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
 from pdsa_tui.cli.output import print_json, print_table
+from pdsa_tui.memory import paused_gc
 from pdsa_tui.model import (
     Aim,
     ChangeIdea,
@@ -33,8 +35,15 @@ from pdsa_tui.store.errors import CsvFileError, what_to_do
 def open_store(args: argparse.Namespace, *, write: bool) -> Iterator[Store]:
     """Open the database for a command, turning storage errors into one-line CLI errors."""
     path = db_path(args)
+    # The records live until the command ends: frozen, the collector never walks them
+    # (its first pass after the open would walk every one of them). Only when nothing
+    # else is frozen: thawing at the end must not thaw what a caller froze.
+    freeze = gc.get_freeze_count() == 0
     try:
-        store = Store.open(path, read_only=not write, user=getattr(args, "user", None))
+        with paused_gc():
+            store = Store.open(path, read_only=not write, user=getattr(args, "user", None))
+            if freeze:
+                gc.freeze()
     except DatabaseNotFoundError:
         raise CliError(
             f"no database at {path}; create one with 'pdsa demo {path}' or by opening 'pdsa'"
@@ -45,6 +54,8 @@ def open_store(args: argparse.Namespace, *, write: bool) -> Iterator[Store]:
         raise CliError(str(exc), EXIT_DATA) from None
     if write and store.read_only:
         store.close()
+        if freeze:
+            gc.unfreeze()
         raise CliError(f"{store.path} cannot be changed: {store.read_only_reason}", EXIT_DATA)
     try:
         yield store
@@ -52,6 +63,8 @@ def open_store(args: argparse.Namespace, *, write: bool) -> Iterator[Store]:
         raise CliError(str(exc), EXIT_DATA) from None
     finally:
         store.close()
+        if freeze:
+            gc.unfreeze()
 
 
 def _one_line(text: str, width: int = 60) -> str:
@@ -293,6 +306,8 @@ def point_json(p: Any) -> dict[str, Any]:
         out["baseline_end"] = True
     if p.rebase_after:
         out["rebase_after"] = True
+    if p.observations:
+        out["observations"] = [_num(v) for v in p.observations]
     return out
 
 
@@ -391,7 +406,7 @@ def cmd_data_import(args: argparse.Namespace) -> int:
 
 
 # -- the app ---------------------------------------------------------------------------
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add demo, check, list and data to the parser."""
     from pdsa_tui.cli import cmd_data_delete
 

@@ -58,9 +58,16 @@ def output_target(args: argparse.Namespace, example: str) -> Path | None:
     return path
 
 
-def write_output(path: Path | None, text: str, *, force: bool) -> Path | None:
+def write_output(path: Path | None, text: str | bytes, *, force: bool) -> Path | None:
     """Write ``text`` atomically to ``path`` (stdout when None); one clear line on failure."""
     if path is None:
+        if isinstance(text, bytes):
+            import sys
+
+            sys.stdout.flush()
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+            return None
         exact_stdout().write(text if text.endswith("\n") else text + "\n")
         return None
     from pdsa_tui.report.export import write_export

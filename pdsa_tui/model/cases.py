@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pdsa_tui.model import dates
 from pdsa_tui.model.errors import FieldError
@@ -37,6 +37,11 @@ def ref_problem(ref: str) -> str | None:
         return f"is {len(text)} characters long; a case reference is at most {REF_MAX}"
     if any(ord(c) < 32 or ord(c) == 127 for c in text):
         return "holds a control character; type the reference as it is shown in the case system"
+    if any(c in INVISIBLE for c in text):
+        return (
+            "holds an invisible character (zero-width or a text-direction mark); type the "
+            "reference as it is shown in the case system"
+        )
     if not any(c.isdigit() for c in text):
         return (
             f"'{text}' has no digit, so it looks like a name or a word, not a case reference; "
@@ -52,9 +57,21 @@ def ref_problem(ref: str) -> str | None:
     return None
 
 
+#: Characters that show as nothing (zero-width) or only turn the text's direction (bidi):
+#: 'C-77\u200b77' looks like 'C-7777' and must not make a second case.
+INVISIBLE = frozenset(
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f"
+    "\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063\u2064\u2066\u2067"
+    "\u2068\u2069\u206a\u206b\u206c\u206d\u206e\u206f\u3164\ufeff\uffa0"
+)
+
+
 def ref_key(ref: str) -> str:
-    """How references are compared: case and spacing do not matter ('c-1042' is 'C-1042')."""
-    return "".join(ref.split()).upper()
+    """How references are compared: case, spacing and invisible characters do not matter.
+
+    'c-1042' is 'C-1042'; so is 'C-10\u200b42' (a zero-width space) or one with bidi marks.
+    """
+    return "".join(c for c in "".join(ref.split()) if c not in INVISIBLE).casefold().upper()
 
 
 @dataclass
@@ -78,6 +95,14 @@ class Case(Record):
     )
     team: str = spec_field("Team / locality")
     note: str = spec_field("Note", "longtext", help="no names: describe roles, not people")
+
+    @classmethod
+    def merge_key(cls, doc: dict[str, Any]) -> tuple[str, ...] | None:
+        """One reference in one case measure is one child: two copies' cases merge."""
+        ref, measure = doc.get("ref"), doc.get("measure_id")
+        if not isinstance(ref, str) or not isinstance(measure, str) or not ref_key(ref):
+            return None
+        return (measure, ref_key(ref))
 
     def _cross_checks(self) -> list[FieldError]:
         errors: list[FieldError] = []

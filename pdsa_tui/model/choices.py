@@ -21,6 +21,14 @@ UNIT_RANGES: dict[str, tuple[float, float]] = {
 #: child-months); a rate, numerator / denominator, is held to ``UNIT_RANGES["rate"]``.
 RATIO_MAX = 1e9
 DIRECTIONS = {"up": "Higher is better", "down": "Lower is better", "neutral": "Neither"}
+#: The rule sets a chart's signals come from (``analysis.rulesets``).
+RULE_SETS = {
+    "anhoej": "Anhøj runs analysis (default)",
+    "ihi": "IHI run chart rules",
+    "mdc": "Making Data Count (NHS)",
+}
+#: Whether a measure's values can go below 0 (no lower limit below 0 when they cannot).
+CANNOT_BE_NEGATIVE = {"no": "No", "yes": "Yes: no limit below 0"}
 #: What a measure's values are: most are measurements; rare events are better charted
 #: as the time (T chart) or the number of cases (G chart) between them.
 VALUE_KINDS = {

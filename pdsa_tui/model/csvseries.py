@@ -320,6 +320,10 @@ def plan_import(text: str, name: str, measure: Measure, *, pasted: bool = False)
     Every problem is listed by line: bad cells, a date the measure already has (the
     import only adds points; it never changes one), a date given twice, and values
     where the measure holds numerator/denominator pairs (or the reverse).
+
+    Several rows of values with one date (one row per child) become one point of
+    several observations, for an Xbar or S chart, when the measure is new or
+    already holds such points; otherwise a repeated date is a problem.
     """
     plan = scan_series(
         text, name, unit=measure.unit, pasted=pasted, ratio_hint=holds_ratios(measure)
@@ -329,6 +333,8 @@ def plan_import(text: str, name: str, measure: Measure, *, pasted: bool = False)
     clash = kind_clash(measure, plan.ratio)
     if clash:
         plan.problems.append((0, f"{name}: {clash}"))
+    if not plan.ratio and (not measure.points or any(p.observations for p in measure.points)):
+        plan.rows = _subgroups(plan.rows)
     seen: dict[dt.date, int] = {}
     good: list[SeriesRow] = []
     for row in plan.rows:
@@ -349,3 +355,25 @@ def plan_import(text: str, name: str, measure: Measure, *, pasted: bool = False)
             good.append(row)
     plan.rows = good
     return plan
+
+
+def _subgroups(rows: list[SeriesRow]) -> list[SeriesRow]:
+    """Rows sharing a date as one point of several observations (at the first row's line)."""
+    by_date: dict[dt.date, list[SeriesRow]] = {}
+    for row in rows:
+        by_date.setdefault(row.point.date, []).append(row)
+    out: list[SeriesRow] = []
+    for day, group in by_date.items():
+        if len(group) == 1:
+            out.append(group[0])
+            continue
+        pts = [r.point for r in group]
+        point = DataPoint.observed(
+            day,
+            [p.value for p in pts if p.value is not None],
+            note="; ".join(p.note for p in pts if p.note),
+            rebase_after=any(p.rebase_after for p in pts),
+            baseline_end=any(p.baseline_end for p in pts),
+        )
+        out.append(SeriesRow(group[0].line, point))
+    return out

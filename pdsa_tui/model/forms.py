@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from pdsa_tui.model.choices import match_choice
 from pdsa_tui.model.dates import format_date, parse_date
 from pdsa_tui.model.errors import FieldError, ValidationError
-from pdsa_tui.model.records import DataPoint, FieldSpec, Record, Task, new_id
+from pdsa_tui.model.records import DataPoint, FieldSpec, Record, Task, mean_of, new_id
 from pdsa_tui.model.rows import ROW_KINDS, parse_rows, rows_text
 
 R = TypeVar("R", bound=Record)
@@ -175,6 +175,21 @@ def draft_from_form(cls: type[R], values: Mapping[str, str], base: R | None = No
     return dataclasses.replace(base, **changes) if base is not None else cls(**changes)
 
 
+def parse_observations(text: str) -> tuple[list[float], list[FieldError]]:
+    """Numbers separated by semicolons; blank items are skipped; each problem names its place."""
+    out: list[float] = []
+    errors: list[FieldError] = []
+    items = [t.strip() for t in text.replace("\n", ";").split(";")]
+    for k, item in enumerate(i for i in items if i):
+        try:
+            out.append(read_number(item))
+        except ValueError as exc:
+            errors.append(FieldError("value", "Value", f"observation {k + 1}: {exc}"))
+    if not out and not errors:
+        errors.append(FieldError("value", "Value", "no numbers between the semicolons"))
+    return out, errors
+
+
 def point_from_form(
     *,
     date: str,
@@ -187,8 +202,17 @@ def point_from_form(
     unit: str = "count",
     base: DataPoint | None = None,
 ) -> DataPoint:
-    """A validated data point from form text (raises :class:`ValidationError`)."""
+    """A validated data point from form text (raises :class:`ValidationError`).
+
+    A value of several numbers separated by semicolons ("12; 15; 9": one per child)
+    is a point of several observations, its value their mean.
+    """
     errors: list[FieldError] = []
+    observations: list[float] = []
+    if ";" in value:
+        observations, problems = parse_observations(value)
+        errors.extend(problems)
+        value = number_text(mean_of(observations)) if observations and not problems else ""
     parsed_date = None
     try:
         parsed_date = parse_date(date)
@@ -214,7 +238,10 @@ def point_from_form(
         rebase_after=rebase_after,
         baseline_end=baseline_end,
         id=base.id if base else new_id(),
+        observations=observations if len(observations) > 1 else [],
     )
+    if len(observations) > 1:
+        point.value = mean_of(observations)  # exactly, not through the text
     bad = {e.field for e in errors}
     errors.extend(e for e in point.validate(unit) if e.field not in bad)
     if errors:

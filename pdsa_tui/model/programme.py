@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self
 
 from pdsa_tui.model import choices as C
 from pdsa_tui.model.dates import add_months
@@ -167,6 +167,12 @@ class Answer(Record):
     action: str = spec_field("Next action", "longtext")
     owner: str = spec_field("Owner", help="who takes the action (role or initials)")
     review: dt.date | None = spec_field("Review by", "date", default=None)
+
+    @classmethod
+    def merge_key(cls, doc: dict[str, Any]) -> tuple[str, ...] | None:
+        """One question in one self-assessment has one answer: two copies' answers merge."""
+        a, q = doc.get("assessment_id"), doc.get("question")
+        return (a, q) if isinstance(a, str) and isinstance(q, str) else None
 
 
 @dataclass

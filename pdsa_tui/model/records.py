@@ -13,7 +13,7 @@ import functools
 import math
 import re
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, Self, TypeVar
 
@@ -110,20 +110,8 @@ class Record:
     @classmethod
     def specs(cls) -> Iterator[FieldSpec]:
         """The user-editable fields, in form order."""
-        for f in dataclasses.fields(cls):
-            md = f.metadata
-            if md.get("kind", "internal") in ("internal", "points", "date-internal"):
-                continue
-            yield FieldSpec(
-                f.name,
-                md["label"],
-                md["kind"],
-                md["required"],
-                md["choices"],
-                md["min"],
-                md["max"],
-                md["help"],
-            )
+        specs = _SPECS.get(cls)
+        return iter(specs if specs is not None else _specs(cls))
 
     @classmethod
     def spec(cls, name: str) -> FieldSpec:
@@ -155,8 +143,13 @@ class Record:
     def validate(self) -> list[FieldError]:
         """Every problem with this record (empty when valid)."""
         errors: list[FieldError] = []
-        for s in self.specs():
-            errors.extend(_check_field(s, getattr(self, s.name)))
+        checked = _CHECKED.get(type(self))
+        for s in checked if checked is not None else _checked(type(self)):
+            value = getattr(self, s.name)
+            # Most of these are required text: only blank text can be wrong then.
+            if type(value) is str and s.kind != "choice" and value.strip():
+                continue
+            errors.extend(_check_field(s, value))
         errors.extend(self._cross_checks())
         return errors
 
@@ -186,6 +179,15 @@ class Record:
     def deleted_with(self, source: RecordSource) -> list[Record]:
         """Records deleted with this one, besides those that belong to it."""
         return []
+
+    @classmethod
+    def merge_key(cls, doc: dict[str, Any]) -> tuple[str, ...] | None:
+        """What makes two stored records of this table one thing (None: only the id does).
+
+        Two copies that each add the same one (a case reference, an answer to one
+        question) merge them into one record.
+        """
+        return None
 
     def unlinked_on_delete(self, source: RecordSource) -> list[Record]:
         """Records that outlive this one: saved, changed, before it is deleted."""
@@ -218,6 +220,43 @@ def _loader(kind: str | None) -> Callable[[Any], Any] | None:
     if kind in ROW_KINDS:
         return functools.partial(load_rows, kind)
     return None
+
+
+#: Per record class, its user-editable fields' specs, made once (records are validated
+#: by the ten thousand: at every open for a check, at every save).
+_SPECS: dict[type[Record], tuple[FieldSpec, ...]] = {}
+
+
+def _specs(cls: type[Record]) -> tuple[FieldSpec, ...]:
+    specs = tuple(
+        FieldSpec(
+            f.name,
+            md["label"],
+            md["kind"],
+            md["required"],
+            md["choices"],
+            md["min"],
+            md["max"],
+            md["help"],
+        )
+        for f in dataclasses.fields(cls)
+        if (md := f.metadata).get("kind", "internal") not in ("internal", "points", "date-internal")
+    )
+    _SPECS[cls] = specs
+    return specs
+
+
+#: Per record class, the specs :func:`_check_field` can find fault with: a field neither
+#: required nor a choice or number is right whatever it holds (records are validated by
+#: the ten thousand: every record at a check, the saved one at every save).
+_CHECKED: dict[type[Record], tuple[FieldSpec, ...]] = {}
+_VALUE_KINDS = frozenset({"choice", "number", "percent"})
+
+
+def _checked(cls: type[Record]) -> tuple[FieldSpec, ...]:
+    specs = tuple(s for s in cls.specs() if s.required or s.kind in _VALUE_KINDS)
+    _CHECKED[cls] = specs
+    return specs
 
 
 #: Per record class, each field's name and loader: ``from_dict`` runs for every record
@@ -370,6 +409,15 @@ class DataPoint:
     id: str = field(default_factory=new_id)
     #: Who added or last changed this point.
     updated_by: str = ""
+    #: Several observations on this date (e.g. weeks each child took, for an Xbar or S
+    #: chart); ``value`` is then their mean. Empty for a point of one value.
+    observations: list[float] = field(default_factory=list)
+
+    @classmethod
+    def observed(cls, date: dt.date, observations: Sequence[float], **kw: Any) -> DataPoint:
+        """A point of several observations, its value their mean."""
+        obs = [float(v) for v in observations]
+        return cls(date=date, value=mean_of(obs) if obs else None, observations=obs, **kw)
 
     @property
     def y(self) -> float | None:
@@ -384,6 +432,8 @@ class DataPoint:
         """JSON-ready dict."""
         d = dataclasses.asdict(self)
         d["date"] = to_iso(self.date)
+        if not self.observations:
+            del d["observations"]  # files stay as they were for points of one value
         return d
 
     @classmethod
@@ -391,7 +441,33 @@ class DataPoint:
         """From a stored dict."""
         kw = {k: v for k, v in data.items() if k in _POINT_FIELDS}
         kw["date"] = from_iso(data["date"])
+        obs = kw.get("observations")
+        if "observations" in kw and not isinstance(obs, list):
+            kw["observations"] = obs = []  # a hand-edited file: not a list is no observations
+        if isinstance(obs, list) and obs and kw.get("value") is None:
+            # A hand-written file may give the observations alone: the value is their mean.
+            numbers = [v for v in obs if isinstance(v, int | float) and math.isfinite(v)]
+            kw["value"] = mean_of(numbers) if len(numbers) == len(obs) else None
         return cls(**kw)
+
+    def _observation_errors(self, unit: str, has_ratio: bool) -> list[FieldError]:
+        """Problems with the observations: each a sound value; the value their mean."""
+
+        def err(message: str) -> list[FieldError]:
+            return [FieldError("value", "Value", message)]
+
+        if has_ratio:
+            return err("several observations go with values, not a numerator and denominator")
+        lo, hi = C.UNIT_RANGES.get(unit, (-math.inf, math.inf))
+        for k, v in enumerate(self.observations, start=1):
+            if not isinstance(v, int | float) or not math.isfinite(v):
+                return err(f"observation {k} is not a finite number ({v})")
+            if unit in C.UNIT_RANGES and not lo <= v <= hi:
+                return err(f"observation {k} must be from {range_text(unit)}; got {v:g}")
+        mean = mean_of(self.observations)
+        if self.value is None or not math.isclose(self.value, mean, rel_tol=1e-9, abs_tol=1e-12):
+            return err(f"must be the mean of the observations ({mean:g}); got {self.value}")
+        return []
 
     def validate(self, unit: str = "count") -> list[FieldError]:
         """Problems with this point, for a measure with ``unit``."""
@@ -402,6 +478,8 @@ class DataPoint:
 
         has_value = self.value is not None
         has_ratio = self.numerator is not None or self.denominator is not None
+        if self.observations:
+            errors.extend(self._observation_errors(unit, has_ratio))
         if has_value and has_ratio:
             err("value", "Value", "give either a value or a numerator and denominator, not both")
         elif not has_value and not has_ratio:
@@ -475,6 +553,13 @@ class DataPoint:
         return errors
 
 
+def mean_of(values: Sequence[float]) -> float:
+    """The mean, a second pass correcting the first's rounding (equal values: exactly that)."""
+    n = len(values)
+    m = math.fsum(values) / n
+    return m + math.fsum(v - m for v in values) / n if math.isfinite(m) else m
+
+
 #: The stored keys a data point reads (others, from a newer pdsa, are ignored).
 _POINT_FIELDS = frozenset(f.name for f in dataclasses.fields(DataPoint))
 
@@ -508,7 +593,28 @@ class Measure(Record):
         choices=C.VALUE_KINDS,
         help="days or cases between rare events can be drawn as T or G charts",
     )
-    #: The chart chosen for this measure ("run", "p", "u", "c", "i", "g", "t"); empty = run.
+    rules: str = spec_field(
+        "Rule set",
+        "choice",
+        default="anhoej",
+        choices=C.RULE_SETS,
+        help="which rules find signals: Anhøj, IHI, or Making Data Count (NHS)",
+    )
+    cannot_be_negative: str = spec_field(
+        "Cannot be negative",
+        "choice",
+        default="no",
+        choices=C.CANNOT_BE_NEGATIVE,
+        help="yes: no control limit is drawn below 0",
+    )
+    multiply: float | None = spec_field(
+        "Multiply by",
+        "number",
+        default=None,
+        maximum=1e9,
+        help="e.g. 1000 for a rate per 1,000; blank: none",
+    )
+    #: The chart chosen for this measure (one of ``analysis.charts.CHART_TYPES``); empty = run.
     chart: str = internal_field()
     points: list[DataPoint] = field(
         default_factory=list, metadata={"kind": "points", "label": "Data points"}
@@ -547,6 +653,7 @@ class Measure(Record):
         "goal",
         "definition",
         "source",
+        "rules",
     )
     #: The fields a measure of typed points shows.
     POINT_FIELDS: ClassVar[tuple[str, ...]] = (
@@ -559,6 +666,9 @@ class Measure(Record):
         "source",
         "frequency",
         "values_are",
+        "rules",
+        "cannot_be_negative",
+        "multiply",
     )
 
     def _cross_checks(self) -> list[FieldError]:
@@ -574,6 +684,14 @@ class Measure(Record):
                     "goal",
                     f"is too large for a {self.unit} measure, which accepts "
                     f"{range_text(self.unit)}; got {amount_text(goal)}",
+                )
+            )
+        if self.multiply is not None and math.isfinite(self.multiply) and self.multiply <= 0:
+            errors.append(
+                self._err(
+                    "multiply",
+                    f"must be above 0 (e.g. 100 or 1000), or blank for none; "
+                    f"got {amount_text(self.multiply)}",
                 )
             )
         if self.cases:

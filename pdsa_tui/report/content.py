@@ -145,6 +145,8 @@ def field_text(record: Record, name: str) -> str:
     if s.kind == "choice":
         return C.label(s.choices or {}, value)
     if s.kind == "list":
+        if name == "affects":  # stored role keys: shown as a board reads them ("foster carer")
+            return ", ".join(_role_label(v) for v in value)
         return ", ".join(value)
     if s.kind == "percent":
         return number(value, "percent")
@@ -154,6 +156,12 @@ def field_text(record: Record, name: str) -> str:
     if s.kind == "tasks":
         return "\n".join(t.to_line() for t in value)
     return str(value)
+
+
+def _role_label(value: str) -> str:
+    """A role key or label as words: ``foster_carer`` -> ``foster carer``."""
+    key = C.match_choice(C.FEEDBACK_SOURCES, value)
+    return C.label(C.FEEDBACK_SOURCES, key).lower() if key else value
 
 
 @dataclass
@@ -356,6 +364,8 @@ class Document:
     aims: list[AimContent] = field(default_factory=list)
     idea: IdeaContent | None = None
     cycle: CycleContent | None = None
+    #: When "what changed" counts from: the last governance pack, else three months ago.
+    since: dt.date | None = None
 
 
 def goal_text(m: MeasureContent) -> str:
@@ -375,6 +385,10 @@ def chart_summary(m: MeasureContent) -> str:
     parts = [CHART_NAMES[m.analysis.chart], f"{n} point{'s' if n != 1 else ''}"]
     if m.latest:
         parts.append(f"latest {m.latest}")
+    from pdsa_tui.report.mdc_icons import rules_and_icons
+
+    a = m.analysis
+    parts.append(rules_and_icons(a.rules, a.variation_icon, a.assurance_icon))
     return " · ".join(parts)
 
 
@@ -598,10 +612,12 @@ def build_document(
     check_scope(aim=aim, cycle=cycle, idea=idea, all=all)
     stamp = now or dt.datetime.now().astimezone()
     day_ = today or dates.today()
+    prog = store.programme()
+    since = dates.add_months(day_, -3) if prog is None or prog.last_pack is None else prog.last_pack
     if aim is not None:
         return Document(
             "aim", f"{aim.code}: aim report", aim.statement, stamp, day_,
-            aims=[aim_content(store, aim, day_, include_cases=include_cases)],
+            aims=[aim_content(store, aim, day_, include_cases=include_cases)], since=since,
         )  # fmt: skip
     if all:
         aims = store.aims()
@@ -612,6 +628,7 @@ def build_document(
             stamp,
             day_,
             aims=[aim_content(store, a, day_, include_cases=include_cases) for a in aims],
+            since=since,
         )
     if idea is not None:
         ic = idea_content(store, idea)

@@ -105,7 +105,7 @@ def _e(text: str) -> str:
     return escape(text, quote=True)
 
 
-def _facts(pc: PackageContent) -> list[tuple[str, str]]:
+def package_facts(pc: PackageContent) -> list[tuple[str, str]]:
     idea = pc.idea
     return [
         ("Aim", f"{pc.aim.code}: {pc.aim.statement}" if pc.aim else ""),
@@ -117,7 +117,7 @@ def _facts(pc: PackageContent) -> list[tuple[str, str]]:
     ]
 
 
-def _audit(pc: PackageContent) -> list[tuple[str, str]]:
+def audit_rows(pc: PackageContent) -> list[tuple[str, str]]:
     p = pc.package
     every = f"every {p.audit_every_weeks:g} weeks" if p.audit_every_weeks else ""
     due = day(p.audit_next_due)
@@ -145,7 +145,8 @@ def package_md(pc: PackageContent, exported: dt.datetime) -> str:
     out = [f"# Change package: {escape_inline(pc.idea.title)}", ""]
     out += [f"*Exported {day(exported.date())} at {exported:%H:%M} by pdsa {__version__}*", ""]
     out += [
-        f"- **{k}:** {escape_inline(v) if v else '*' + NOT_RECORDED + '*'}" for k, v in _facts(pc)
+        f"- **{k}:** {escape_inline(v) if v else '*' + NOT_RECORDED + '*'}"
+        for k, v in package_facts(pc)
     ]
 
     def section(title: str, body: list[str]) -> None:
@@ -175,7 +176,7 @@ def package_md(pc: PackageContent, exported: dt.datetime) -> str:
         "Self-audit plan",
         [
             f"- **{k}:** {escape_inline(v) if v else '*' + NOT_RECORDED + '*'}"
-            for k, v in _audit(pc)
+            for k, v in audit_rows(pc)
         ],
     )
     evidence: list[str] = []
@@ -223,7 +224,7 @@ def package_html(pc: PackageContent, exported: dt.datetime) -> str:
     from pdsa_tui.report.html import page
 
     p = pc.package
-    body = [_dl(_facts(pc))]
+    body = [_dl(package_facts(pc))]
     body += ["<h2>Why and what</h2>", _para(p.guidance)]
     steps = p.step_list()
     body.append("<h2>The new process</h2>")
@@ -261,7 +262,7 @@ def package_html(pc: PackageContent, exported: dt.datetime) -> str:
     body.append("<h2>Self-audit plan</h2>")
     if pc.audit_due:
         body.append(f'<p class="due">A self-audit is due: {_e(day(p.audit_next_due))}.</p>')
-    body.append(_dl(_audit(pc)))
+    body.append(_dl(audit_rows(pc)))
     body.append("<h2>The evidence behind it</h2>")
     for r in pc.reviews[:1]:
         why = EVIDENCE_TRIGGERS.get(r.trigger, r.trigger).lower()

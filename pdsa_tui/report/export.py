@@ -30,7 +30,14 @@ from pdsa_tui.store.files import atomic_write
 #: Format key -> what it is, for menus and help.
 
 #: Format key -> file name extension.
-EXTENSIONS: dict[str, str] = {"md": ".md", "html": ".html", "csv": ".csv", "json": ".json"}
+EXTENSIONS: dict[str, str] = {
+    "md": ".md",
+    "html": ".html",
+    "csv": ".csv",
+    "json": ".json",
+    "docx": ".docx",
+    "pdf": ".pdf",
+}
 
 #: Exports are written owner-only, like the database they come from (see :func:`write_export`).
 EXPORT_MODE = 0o600
@@ -58,6 +65,8 @@ def export_text(
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format '{fmt}'; use one of: {', '.join(FORMATS)}")
+    if fmt in ("docx", "pdf"):
+        raise ValueError(f"{fmt} is not text: use pdsa_tui.report.papers.export_bytes")
     content.check_scope(aim=aim, cycle=cycle, idea=idea, all=all)
     stamp = now or dt.datetime.now().astimezone()
     if fmt in ("md", "html"):
@@ -98,8 +107,8 @@ def _kind(record: Record | None) -> str:
     return {Aim: "aim", Cycle: "cycle", ChangeIdea: "idea"}.get(type(record), "all")
 
 
-def write_export(path: Path, text: str, *, force: bool = False) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` atomically; return the path written.
+def write_export(path: Path, text: str | bytes, *, force: bool = False) -> Path:
+    """Write ``text`` (UTF-8; bytes as they are) to ``path`` atomically; return the path.
 
     Refuses an existing file (``FileExistsError``) unless ``force``. The write goes
     through a temporary file in the same folder, so a failure (``OSError``) leaves
@@ -116,7 +125,8 @@ def write_export(path: Path, text: str, *, force: bool = False) -> Path:
         raise FileExistsError(f"{path} already exists; choose another name or overwrite it")
     if not path.parent.is_dir():
         raise FileNotFoundError(f"the folder {path.parent} does not exist")
-    atomic_write(path, text.encode("utf-8"), mode=None if exists else EXPORT_MODE)
+    data = text if isinstance(text, bytes) else text.encode("utf-8")
+    atomic_write(path, data, mode=None if exists else EXPORT_MODE)
     return path
 
 

@@ -15,9 +15,11 @@ FORMATS: dict[str, str] = {
     "html": "HTML (printable, self-contained)",
     "csv": "CSV (one row per cycle)",
     "json": "JSON (every record, re-importable)",
+    "docx": "Word",
+    "pdf": "PDF (tagged, A4)",
 }
 #: What a format is also called, as ``--format`` or as an extension.
-ALIASES = {"markdown": "md", "htm": "html"}
+ALIASES = {"markdown": "md", "htm": "html", "word": "docx"}
 
 
 def extensions_text(allowed: Iterable[str]) -> str:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from html import escape
 
 from pdsa_tui import __version__
+from pdsa_tui.analysis import Analysis
 from pdsa_tui.analysis.charts import CHART_NAMES
 from pdsa_tui.report.content import (
     CASE_HEADERS,
@@ -65,6 +66,7 @@ h4 { font-size: 1rem; margin: 1rem 0 0.4rem; }
 h5 { font-size: 0.92rem; margin: 0.8rem 0 0.3rem; color: var(--muted); }
 .subtitle { font-size: 1.05rem; margin: 0 0 0.4rem; white-space: pre-line; }
 .meta, .asof, .note { color: var(--muted); font-size: 0.85rem; }
+.mdc-icon svg { vertical-align: middle; margin-right: 0.3rem; }
 .asof { font-weight: normal; }
 .txt { white-space: pre-line; overflow-wrap: break-word; }
 .empty { color: var(--muted); font-style: italic; }
@@ -105,7 +107,15 @@ figcaption ol { margin: 0.2rem 0 0; padding-left: 0; list-style: none; columns: 
 figcaption li { break-inside: avoid; }
 .verdict { border-left: 4px solid var(--line); background: var(--soft); padding: 0.5rem 0.8rem;
   margin: 0.6rem 0 1rem; }
-.verdict.signal { border-left-color: #d6336c; background: #fff0f6; }
+.verdict.improvement { border-left-color: #289de0; background: #e5f3fb; }
+.verdict.concern { border-left-color: #e46c0a; background: #fdeee3; }
+.verdict.common { border-left-color: #7f7f7f; background: #f0f0f0; }
+.verdict.neutral { border-left-color: #490092; background: #f1e8f8; }
+.tone-word { font-weight: 700; white-space: nowrap; }
+.tone-word.improvement { color: #1b6ea3; } .tone-word.concern { color: #b35300; }
+.tone-word.common { color: #595959; } .tone-word.neutral { color: #490092; }
+.tone-word.none { color: var(--muted); }
+p.headline { font-size: 1.1rem; font-weight: 700; margin: 0.4rem 0 0.8rem; }
 .verdict p { margin: 0.2rem 0; }
 .verdict .head { font-weight: 600; }
 article.cycle { margin-top: 2.5rem; padding-top: 0.5rem; }
@@ -277,8 +287,46 @@ def page(
     )
 
 
+def _answer(a: AimContent, level: int, doc: Document) -> str:
+    """The aim's answer first: where each measure stands, and what changed."""
+    from pdsa_tui.report import answer
+    from pdsa_tui.report.answer import since_date
+
+    since = doc.since or since_date(None, doc.today)
+    out = [
+        heading_html(level, "Where this aim stands"),
+        f'<p class="answer-aim"><strong>The aim:</strong> {esc(a.aim.statement)}</p>',
+        f'<p class="headline">{esc(answer.headline(a))}</p>',
+    ]
+    if a.measures:
+        rows = []
+        for m in a.measures:
+            s = answer.standing(m)
+            rows.append(
+                [esc(m.measure.name), esc(s.headline), tone_html(s.icons.variation), esc(s.verdict)]
+            )
+        heads = ["Measure", "Latest, against the target", "Variation", "What the chart says"]
+        out.append(table_html(heads, rows, "standing"))
+    changes = answer.changes_since(a, since)
+    out.append(f"<p><strong>What changed since {esc(day(since))}:</strong></p>")
+    out.append(
+        "<ul>" + "".join(f"<li>{esc(x)}</li>" for x in changes) + "</ul>"
+        if changes
+        else '<p class="empty">No cycle started or was decided, and no new signal.</p>'
+    )
+    return "".join(out)
+
+
+def tone_html(tone: str) -> str:
+    """A verdict's meaning: symbol and word, coloured (never colour alone)."""
+    from pdsa_tui.report.paper import TONE_WORDS
+
+    symbol, word = TONE_WORDS.get(tone, TONE_WORDS["none"])
+    return f'<span class="tone-word {esc(tone)}">{symbol} {word}</span>'
+
+
 def _aim(a: AimContent, level: int, doc: Document) -> str:
-    out = [heading_html(level, "The aim"), fields_html(a.fields)]
+    out = [_answer(a, level, doc), heading_html(level, "The aim"), fields_html(a.fields)]
     if a.hints:
         out.append(
             f'<p class="hint"><strong>Statement check:</strong> {esc(" ".join(a.hints))}</p>'
@@ -384,7 +432,10 @@ def measure_html(m: MeasureContent, level: int) -> str:
     verdict = "".join(f"<p>{esc(line)}</p>" for line in a.verdict.splitlines() if line.strip())
     notes = [*a.warnings, *(x for p in a.parts for x in p.warnings)]
     note_html = f'<p class="note">Notes on the data: {esc(" ".join(notes))}</p>' if notes else ""
-    cls = "verdict signal" if a.signal else "verdict"
+    from pdsa_tui.report.verdict_tone import measure_icons
+
+    tone = measure_icons(a).variation
+    cls = f"verdict {tone}"
     return (
         f'<article class="measure" id="{esc(m.anchor)}">'
         f"{heading_html(level, esc(m.measure.name))}"
@@ -395,8 +446,8 @@ def measure_html(m: MeasureContent, level: int) -> str:
         + f"<figure>{svg}"
         + (f"<figcaption>{caption}</figcaption>" if caption else "")
         + "</figure>"
-        + f'<div class="{cls}"><p class="head">What the chart says</p>'
-        + f'<p class="note">{esc(head)}</p>{verdict}'
+        + f'<div class="{cls}"><p class="head">{tone_html(tone)}: What the chart says</p>'
+        + f'<p class="note">{_icons(a)}{esc(head)}</p>{verdict}'
         + (f'<p class="note">Chart advice: {esc(a.advice)}</p>' if a.advice else "")
         + f"{note_html}</div></article>"
     )
@@ -478,3 +529,15 @@ def _cycle(c: CycleContent, level: int) -> str:
         )
     out.append(f'<section class="feedback">{"".join(fb)}</section>')
     return "".join(out)
+
+
+def _icons(a: Analysis) -> str:
+    """The variation and assurance icons, drawn by pdsa as inline SVG, before the summary."""
+    from pdsa_tui.report.mdc_icons import assurance_svg, variation_svg
+
+    out = ""
+    if a.variation_icon:
+        out += f'<span class="mdc-icon">{variation_svg(a.variation_icon, 36)}</span>'
+    if a.assurance_icon:
+        out += f'<span class="mdc-icon">{assurance_svg(a.assurance_icon, 36)}</span>'
+    return out

@@ -28,12 +28,14 @@ from pdsa_tui.report.content import (
 )
 from pdsa_tui.report.svg import month_label, visible_markers
 
-#: Characters escaped anywhere in user text.
+#: Characters escaped anywhere in user text. An export escapes hundreds of thousands of
+#: texts, most of them with none of these: a search first spares them the substitution.
 _INLINE = re.compile(r"([\\`*_\[\]<>|~$])")
+_ANY_INLINE = re.compile(r"[\\`*_\[\]<>|~$]")
 #: An ``&`` that would start an entity (``&amp;``, ``&#42;``).
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 #: What would make a line a heading, quote, list item, setext underline or rule.
-_BLOCK_START = re.compile(r"^([#>+=-]|\d{1,9}(?=[.)]))")
+_BLOCK_START = re.compile(r"^([#>+=-]|\d{1,9}(?=[.)](?:\s|$)))")
 
 CHART_WIDTH = 80
 CHART_HEIGHT = 18
@@ -43,9 +45,19 @@ PRIORITY = {0: "Act now", 1: "Soon", 2: "Keep an eye on"}
 
 def escape_line(text: str) -> str:
     """One line of user text, safe in running Markdown (no markup, no block start)."""
-    s = _INLINE.sub(r"\\\1", text.strip())
-    s = _ENTITY.sub(r"\\&", s)
-    m = _BLOCK_START.match(s)
+    return _block_safe(_inline_escaped(text.strip()))
+
+
+def _inline_escaped(text: str) -> str:
+    """``text`` with every markup character backslash-escaped."""
+    return _INLINE.sub(r"\\\1", text) if _ANY_INLINE.search(text) else text
+
+
+def _block_safe(s: str) -> str:
+    """A line already inline-escaped: entities and a block start escaped too."""
+    if "&" in s:
+        s = _ENTITY.sub(r"\\&", s)
+    m = _BLOCK_START.match(s) if s and (s[0] in "#>+=-" or s[0].isdigit()) else None
     if m:
         if m.group(1)[0].isdigit():
             end = m.end()
@@ -62,15 +74,23 @@ def escape_inline(text: str) -> str:
 
 def escape_cell(text: str) -> str:
     """User text in a table cell: pipes escaped, line breaks kept as ``<br>``."""
-    lines = [escape_line(line) for line in text.strip().splitlines()]
+    lines = [_block_safe(line.strip()) for line in _escaped_lines(text)]
     return "<br>".join(line for line in lines if line) or " "
 
 
 def escape_block(text: str, indent: str = "") -> str:
     """Multi-line user text: each line escaped, line breaks kept as hard breaks."""
-    lines = [escape_line(line) for line in text.strip().splitlines()]
+    lines = [_block_safe(line.strip()) for line in _escaped_lines(text)]
     lines = [line for line in lines if line]
     return ("\\\n" + indent).join(lines)
+
+
+def _escaped_lines(text: str) -> list[str]:
+    """The lines of ``text``, inline-escaped in one pass over the whole text.
+
+    The same as escaping each line: no escaped character is white space or a line break.
+    """
+    return _inline_escaped(text.strip()).splitlines()
 
 
 def _value(row_text: str, indent: str = "  ") -> str:
@@ -163,7 +183,36 @@ def render(doc: Document) -> str:
     return w.text()
 
 
+def _answer(w: Writer, a: AimContent, level: int, doc: Document) -> None:
+    """The aim's answer first: where each measure stands, and what changed."""
+    from pdsa_tui.report import answer
+    from pdsa_tui.report.answer import since_date
+
+    since = doc.since or since_date(None, doc.today)
+    w.heading(level, "Where this aim stands")
+    w.para(f"**The aim:** {escape_inline(a.aim.statement)}")
+    w.para(f"**{escape_inline(answer.headline(a))}**")
+    if a.measures:
+        rows = []
+        for m in a.measures:
+            s = answer.standing(m)
+            icon = f"{s.icons.variation_symbol} {s.icons.variation_label}"
+            rows.append(
+                [escape_cell(m.measure.name), escape_cell(s.headline), icon, escape_cell(s.verdict)]
+            )
+        w.para(
+            *table_lines(
+                ["Measure", "Latest, against the target", "Variation", "What the chart says"], rows
+            )
+        )
+    changes = answer.changes_since(a, since)
+    w.para(f"**What changed since {day(since)}:**")
+    items = [f"- {escape_inline(x)}" for x in changes]
+    w.para(*(items or ["*No cycle started or was decided, and no new signal.*"]))
+
+
 def _aim(w: Writer, a: AimContent, level: int, doc: Document) -> None:
+    _answer(w, a, level, doc)
     w.heading(level, "The aim")
     w.para(*field_list(a.fields))
     if a.hints:
@@ -263,9 +312,12 @@ def measure_md(w: Writer, m: MeasureContent, level: int) -> None:
             )
         if notes:
             w.para(" ".join(notes))
+    from pdsa_tui.report.verdict_tone import measure_icons
+
     head = chart_summary(m)
     verdict = [escape_line(line) for line in a.verdict.splitlines() if line.strip()]
-    w.para(f"**What the chart says** ({head}):")
+    icons = measure_icons(a)
+    w.para(f"**{icons.variation_symbol} {icons.variation_label}: What the chart says** ({head}):")
     w.para(*(f"- {line}" for line in verdict))
     if a.advice:
         w.para(f"*Chart advice:* {escape_inline(a.advice)}")

@@ -1,8 +1,10 @@
-"""Meeting minutes and the governance pack, as Markdown, HTML (and JSON for the pack).
+"""Meeting minutes and the governance pack: their content, minutes as Markdown and HTML,
+the pack as JSON (its Markdown and HTML are in :mod:`pack_render`).
 
-The pack holds the programme (team, leads, cadences, governance line), the
-latest self-assessment with the change since the one before, each aim's status
-and its measures' charts, and the decisions and actions of meetings since a date.
+The pack holds the summary of every measure, each aim's status and its measures'
+charts, the decisions and actions of meetings since a date, the latest
+self-assessment with the change since the one before, and the programme (team,
+leads, cadences, governance line).
 User text is escaped by the same helpers as the aim reports.
 """
 
@@ -13,7 +15,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pdsa_tui import __version__
 from pdsa_tui.analysis import programme as ap
@@ -25,21 +27,24 @@ from pdsa_tui.report import html as H
 from pdsa_tui.report import markdown as M
 from pdsa_tui.store import Store
 
-MINUTES_FORMATS = ("md", "html")
-PACK_FORMATS = ("md", "html", "json")
+if TYPE_CHECKING:
+    from pdsa_tui.report.summary import Summary
+
+MINUTES_FORMATS = ("md", "html", "docx", "pdf")
+PACK_FORMATS = ("md", "html", "json", "docx", "pdf")
 
 
-def _kind(m: Meeting) -> str:
+def meeting_kind(m: Meeting) -> str:
     if m.kind == "aim" and m.aim:
         return f"{m.aim} group"
     return choices.label(choices.MEETING_KINDS, m.kind)
 
 
-def _decision(d: str) -> str:
+def decision_text(d: str) -> str:
     return choices.label(choices.DECISIONS, d) or "Studied (no decision yet)"
 
 
-def _status(s: str) -> str:
+def status_text(s: str) -> str:
     return choices.label(choices.ASSESS_STATUSES, s)
 
 
@@ -69,6 +74,8 @@ class PackContent:
     open_actions: list[ap.OpenAction]
     assessment: AssessContent | None
     aims: list[tuple[Aim, list[content.MeasureContent]]] = field(default_factory=list)
+    #: Every measure on one page, which the pack opens with.
+    summary: Summary | None = None
 
 
 def assessment_content(store: Store, today: dt.date) -> AssessContent | None:
@@ -134,6 +141,8 @@ def pack_content(
                 ],
             )
         )
+    from pdsa_tui.report.summary import build_summary
+
     prog = store.programme()
     return PackContent(
         programme=prog,
@@ -146,10 +155,11 @@ def pack_content(
         open_actions=ap.open_actions(meetings),
         assessment=assessment_content(store, today),
         aims=aims,
+        summary=build_summary(store, today=today, now=now),
     )
 
 
-def _programme_rows(p: Programme | None) -> list[tuple[str, str]]:
+def programme_rows(p: Programme | None) -> list[tuple[str, str]]:
     if p is None:
         return [("Programme", "No programme recorded yet")]
     gov = p.governance_to
@@ -164,7 +174,7 @@ def _programme_rows(p: Programme | None) -> list[tuple[str, str]]:
     ]
 
 
-def _aim_status(aim: Aim) -> str:
+def aim_status_text(aim: Aim) -> str:
     parts = [choices.label(choices.AIM_STATUSES, aim.status)]
     if aim.deadline:
         parts.append(f"by {format_date(aim.deadline)}")
@@ -177,13 +187,13 @@ def _aim_status(aim: Aim) -> str:
 # -- minutes -------------------------------------------------------------------------------
 def minutes_text(meeting: Meeting, fmt: str, *, now: dt.datetime | None = None) -> str:
     """One meeting's minutes as ``md`` or ``html``."""
-    if fmt not in MINUTES_FORMATS:
-        raise ValueError(f"minutes are exported as {' or '.join(MINUTES_FORMATS)}, not '{fmt}'")
+    if fmt not in ("md", "html"):  # Word and PDF: papers.minutes_bytes
+        raise ValueError(f"minutes as text are exported as md or html, not '{fmt}'")
     stamp = now or dt.datetime.now().astimezone()
-    title = f"Minutes: {_kind(meeting)}, {content.day(meeting.date)}"
+    title = f"Minutes: {meeting_kind(meeting)}, {content.day(meeting.date)}"
     facts = [
         ("Date", content.day(meeting.date)),
-        ("Meeting", _kind(meeting)),
+        ("Meeting", meeting_kind(meeting)),
         ("Present", ", ".join(meeting.present)),
         ("Data reviewed", choices.label(choices.YES_NO, meeting.data_reviewed)),
     ]
@@ -194,20 +204,20 @@ def minutes_text(meeting: Meeting, fmt: str, *, now: dt.datetime | None = None) 
         w.heading(1, M.escape_inline(title))
         w.para(f"*Exported {content.day(stamp.date())} at {stamp:%H:%M} by pdsa {__version__}.*")
         w.para(*M.field_list(facts))
-        _md_meeting_body(w, meeting, 2)
+        meeting_body_md(w, meeting, 2)
         return w.text()
-    body = H.fields_html(facts) + _html_meeting_body(meeting, 2)
-    return _html_page(title, "Meeting minutes", "", body, stamp)
+    body = H.fields_html(facts) + meeting_body_html(meeting, 2)
+    return page_html(title, "Meeting minutes", "", body, stamp)
 
 
-def _md_meeting_body(w: M.Writer, m: Meeting, level: int) -> None:
+def meeting_body_md(w: M.Writer, m: Meeting, level: int) -> None:
     w.heading(level, "Cycles studied and decisions")
     if m.decisions:
         w.para(
             *M.table_lines(
                 ["Cycle", "Decision", "Note"],
                 [
-                    [M.escape_cell(d.label), _decision(d.decision), M.escape_cell(d.note)]
+                    [M.escape_cell(d.label), decision_text(d.decision), M.escape_cell(d.note)]
                     for d in m.decisions
                 ],
             )
@@ -237,14 +247,14 @@ def _md_meeting_body(w: M.Writer, m: Meeting, level: int) -> None:
         w.para(M.escape_block(m.notes))
 
 
-def _html_meeting_body(m: Meeting, level: int) -> str:
+def meeting_body_html(m: Meeting, level: int) -> str:
     out = [H.heading_html(level, "Cycles studied and decisions")]
     if m.decisions:
         out.append(
             H.table_html(
                 ["Cycle", "Decision", "Note"],
                 [
-                    [H.esc(d.label), H.esc(_decision(d.decision)), H.text_html(d.note)]
+                    [H.esc(d.label), H.esc(decision_text(d.decision)), H.text_html(d.note)]
                     for d in m.decisions
                 ],
             )
@@ -274,7 +284,7 @@ def _html_meeting_body(m: Meeting, level: int) -> str:
     return "".join(out)
 
 
-def _html_page(title: str, kicker: str, subtitle: str, body: str, stamp: dt.datetime) -> str:
+def page_html(title: str, kicker: str, subtitle: str, body: str, stamp: dt.datetime) -> str:
     sub = f'<p class="subtitle">{H.esc(subtitle)}</p>' if subtitle else ""
     extra = (
         ".status{font-weight:600;white-space:nowrap}.status.in-place{color:#2b8a3e}.status.partly{color:#e67700}"
@@ -302,207 +312,30 @@ def _html_page(title: str, kicker: str, subtitle: str, body: str, stamp: dt.date
 # -- the governance pack ---------------------------------------------------------------------
 def pack_text(pack: PackContent, fmt: str) -> str:
     """The governance pack as ``md``, ``html`` or ``json``."""
-    if fmt == "md":
-        return _pack_md(pack)
-    if fmt == "html":
-        return _pack_html(pack)
+    if fmt in ("md", "html"):
+        from pdsa_tui.report.pack_render import pack_html, pack_md
+
+        summary = pack.summary
+        assert summary is not None  # pack_content always builds it
+        return pack_md(pack, summary) if fmt == "md" else pack_html(pack, summary)
     if fmt == "json":
         return _pack_json(pack)
     raise ValueError(f"the governance pack is exported as md, html or json, not '{fmt}'")
 
 
-def _pack_title(pack: PackContent) -> tuple[str, str]:
+def pack_title(pack: PackContent) -> tuple[str, str]:
     name = pack.programme.name if pack.programme else "PACE programme"
     since = f"meetings since {content.day(pack.since)}" if pack.since else "all meetings"
     return f"{name}: governance pack", f"As of {content.day(pack.today)}; {since}"
 
 
-def _pack_md(pack: PackContent) -> str:
-    title, subtitle = _pack_title(pack)
-    w = M.Writer()
-    w.heading(1, M.escape_inline(title))
-    w.para(
-        f"*{subtitle}. Exported {content.day(pack.exported.date())} at "
-        f"{pack.exported:%H:%M} by pdsa {__version__}.*"
-    )
-    w.heading(2, "The programme")
-    w.para(*M.field_list(_programme_rows(pack.programme)))
-    p = pack.programme
-    if p is not None and p.members:
-        w.para(
-            *M.table_lines(
-                ["Member", "Role", "Agency"],
-                [
-                    [
-                        M.escape_cell(m.name),
-                        M.escape_cell(m.role),
-                        choices.label(choices.AGENCIES, m.agency),
-                    ]
-                    for m in p.members
-                ],
-            )
-        )
-    lines = [d.text(pack.today) for d in pack.due]
-    lines += [_overdue_text(o) for o in pack.overdue]
-    if lines:
-        w.para(*(f"- {M.escape_inline(x)}" for x in lines))
-    w.heading(2, "Self-assessment")
-    a = pack.assessment
-    if a is None:
-        w.para("*No self-assessment recorded yet.*")
-    else:
-        head = f"Latest: {content.day(a.latest.date)}"
-        if a.previous is not None:
-            head += f"; compared with {content.day(a.previous.date)}"
-        w.para(f"**{head}.**")
-        w.para(*(f"- {M.escape_inline(x)}" for x in a.progress))
-        if a.changes:
-            w.heading(3, "Changed since the last self-assessment")
-            w.para(
-                *M.table_lines(
-                    ["Theme", "Question", "Was", "Now"],
-                    [
-                        [
-                            ap.theme_name(c.question.theme),
-                            M.escape_cell(c.question.text),
-                            _status(c.before),
-                            _status(c.after),
-                        ]
-                        for c in a.changes
-                    ],
-                )
-            )
-        w.heading(3, "Every question")
-        w.para(
-            *M.table_lines(
-                ["Theme", "Question", "Status", "Action (owner, review)", "pdsa's evidence"],
-                [
-                    [
-                        ap.theme_name(q.theme),
-                        M.escape_cell(q.text),
-                        _status(status),
-                        M.escape_cell(_action_text(action, owner, review)),
-                        M.escape_cell(ev or ""),
-                    ]
-                    for q, status, _notes, action, owner, review, ev in a.rows
-                ],
-            )
-        )
-    w.heading(2, "Aims")
-    for aim, measures in pack.aims:
-        w.heading(3, f"{M.escape_inline(aim.code)}: {M.escape_inline(aim.statement)}")
-        w.para(M.escape_inline(_aim_status(aim)))
-        for mc in measures:
-            M.measure_md(w, mc, 4)
-    w.heading(2, "Meetings: decisions and actions")
-    if not pack.meetings:
-        w.para("*No meetings in this period.*")
-    for m in pack.meetings:
-        w.heading(3, M.escape_inline(f"{_kind(m)}, {content.day(m.date)}"))
-        w.para(f"Present: {M.escape_inline(', '.join(m.present)) or 'not recorded'}")
-        _md_meeting_body(w, m, 4)
-    return w.text()
-
-
-def _overdue_text(o: ap.OpenAction) -> str:
+def overdue_text(o: ap.OpenAction) -> str:
     owner = o.action.owner or "no owner"
     return f"Overdue: {o.action.what} ({owner}, due {content.day(o.action.due)})"
 
 
-def _action_text(action: str, owner: str, review: dt.date | None) -> str:
-    if not (action or owner or review):
-        return ""
-    extra = ", ".join(x for x in (owner, f"review {content.day(review)}" if review else "") if x)
-    return f"{action} ({extra})" if extra else action
-
-
-def _pack_html(pack: PackContent) -> str:
-    title, subtitle = _pack_title(pack)
-    out = [H.heading_html(2, "The programme"), H.fields_html(_programme_rows(pack.programme))]
-    p = pack.programme
-    if p is not None and p.members:
-        out.append(
-            H.table_html(
-                ["Member", "Role", "Agency"],
-                [
-                    [
-                        H.esc(m.name),
-                        H.text_html(m.role),
-                        H.esc(choices.label(choices.AGENCIES, m.agency)),
-                    ]
-                    for m in p.members
-                ],
-            )
-        )
-    items = [H.esc(d.text(pack.today)) for d in pack.due]
-    items += [H.esc(_overdue_text(o)) for o in pack.overdue]
-    if items:
-        out.append('<ul class="attention">' + "".join(f"<li>{i}</li>" for i in items) + "</ul>")
-    out.append(H.heading_html(2, "Self-assessment"))
-    a = pack.assessment
-    if a is None:
-        out.append('<p class="empty">No self-assessment recorded yet.</p>')
-    else:
-        head = f"Latest: {content.day(a.latest.date)}"
-        if a.previous is not None:
-            head += f"; compared with {content.day(a.previous.date)}"
-        out.append(f"<p><strong>{H.esc(head)}.</strong></p>")
-        out.append("<ul>" + "".join(f"<li>{H.esc(x)}</li>" for x in a.progress) + "</ul>")
-        if a.changes:
-            out.append(H.heading_html(3, "Changed since the last self-assessment"))
-            out.append(
-                H.table_html(
-                    ["Theme", "Question", "Was", "Now"],
-                    [
-                        [
-                            H.esc(ap.theme_name(c.question.theme)),
-                            H.esc(c.question.text),
-                            _status_html(c.before),
-                            _status_html(c.after),
-                        ]
-                        for c in a.changes
-                    ],
-                )
-            )
-        out.append(H.heading_html(3, "Every question"))
-        out.append(
-            H.table_html(
-                ["Theme", "Question", "Status", "Action (owner, review)"],
-                [
-                    [
-                        H.esc(ap.theme_name(q.theme)),
-                        H.esc(q.text)
-                        + (f'<br><span class="evidence">pdsa: {H.esc(ev)}</span>' if ev else ""),
-                        _status_html(status),
-                        H.esc(_action_text(action, owner, review)),
-                    ]
-                    for q, status, _notes, action, owner, review, ev in a.rows
-                ],
-            )
-        )
-    out.append(H.heading_html(2, "Aims"))
-    for aim, measures in pack.aims:
-        out.append(
-            '<section class="aim">'
-            + H.heading_html(3, H.esc(f"{aim.code}: {aim.statement}"))
-            + f"<p>{H.esc(_aim_status(aim))}</p>"
-            + "".join(H.measure_html(mc, 4) for mc in measures)
-            + "</section>"
-        )
-    out.append(H.heading_html(2, "Meetings: decisions and actions"))
-    if not pack.meetings:
-        out.append('<p class="empty">No meetings in this period.</p>')
-    for m in pack.meetings:
-        out.append(
-            H.heading_html(3, H.esc(f"{_kind(m)}, {content.day(m.date)}"))
-            + f"<p>Present: {H.text_html(', '.join(m.present))}</p>"
-            + _html_meeting_body(m, 4)
-        )
-    return _html_page(title, "Governance pack", subtitle, "".join(out), pack.exported)
-
-
-def _status_html(status: str) -> str:
-    return f'<span class="status {escape(status)}">{H.esc(_status(status))}</span>'
+def status_html(status: str) -> str:
+    return f'<span class="status {escape(status)}">{H.esc(status_text(status))}</span>'
 
 
 def _pack_json(pack: PackContent) -> str:

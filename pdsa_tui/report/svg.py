@@ -251,7 +251,7 @@ def chart_svg(
             f'<line x1="{LEFT}" y1="{_num(gy)}" x2="{LEFT + pw}" y2="{_num(gy)}" '
             f'stroke="{GOAL}" stroke-width="1.6" stroke-dasharray="7 4"/>'
             f'<text x="{LEFT + pw + 4}" y="{_num(gy + 3.5)}" fill="{GOAL}">'
-            f"{escape(f'Goal {_fmt(goal)}{unit_suffix.strip()}')}</text>"
+            f"{escape(f'Goal {_fmt(goal)}{unit_suffix}')}</text>"
         )
 
     # The series: a line through consecutive present values, then the points.

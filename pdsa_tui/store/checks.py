@@ -17,7 +17,7 @@ import stat
 from pathlib import Path
 from typing import Any
 
-from pdsa_tui.model import Answer, Cycle, Record
+from pdsa_tui.model import Answer, Cycle, Record, ValidationError
 from pdsa_tui.model.registry import LINK_FIELDS, PARENTS, RECORD_CLASSES
 from pdsa_tui.model.rows import ROW_KINDS, row_problem
 from pdsa_tui.store import migrations
@@ -27,7 +27,7 @@ from pdsa_tui.store.errors import (
     StoreError,
     UnreadableDatabaseError,
 )
-from pdsa_tui.store.files import newest_backup
+from pdsa_tui.store.files import MAX_FILE_BYTES, newest_backup, read_regular
 
 
 def read_only_reason(path: Path) -> str:
@@ -57,7 +57,7 @@ def read_only_reason(path: Path) -> str:
 def read_file(path: Path) -> bytes:
     """The bytes of a database file, with a clear error when it cannot be read."""
     try:
-        return path.read_bytes()
+        return read_regular(path, MAX_FILE_BYTES)
     except FileNotFoundError:
         raise DatabaseNotFoundError(f"{path}: no such database file") from None
     except IsADirectoryError:
@@ -119,7 +119,8 @@ def parse_file(
     problem = _records_problem(data, version, known or {})
     if problem:
         raise bad(problem)
-    return data
+    checked: dict[str, Any] = data
+    return checked
 
 
 def _is_doc_key(key: str) -> bool:
@@ -197,6 +198,17 @@ def _value_problem(kind: str, value: Any, version: int) -> str | None:
     return None
 
 
+def _plain_tasks(tasks: list[Any]) -> bool:
+    """Every task an object of text values (the common case, checked fast)."""
+    for t in tasks:
+        if t.__class__ is not dict:
+            return False
+        for v in t.values():
+            if v.__class__ is not str:
+                return False
+    return True
+
+
 def _field_kinds(cls: type[Record]) -> dict[str, str]:
     kinds = {f.name: f.metadata.get("kind", "internal") for f in dataclasses.fields(cls)}
     for name in ("id", "created", "updated", *LINK_FIELDS):
@@ -210,9 +222,17 @@ def _field_kinds(cls: type[Record]) -> dict[str, str]:
     for name, kind in kinds.items():
         if kind == "date-internal":
             kinds[name] = "date"
-    return kinds
+    # A field of any other kind (a rev, who saved) is never a problem: left out, it is
+    # not looked at, as a field from a newer pdsa is not.
+    return {name: kind for name, kind in kinds.items() if kind in _CHECKED_KINDS}
 
 
+#: The kinds :func:`_records_problem` can find fault with.
+_CHECKED_KINDS = frozenset(
+    {"text", "longtext", "choice", "number", "percent", "date", "list", "tasks", "points"}
+    | {"id", "optional-id", "int"}
+    | set(ROW_KINDS)
+)
 _TEXT_KINDS = frozenset({"text", "longtext", "choice", "id", "optional-id"})
 _NULLABLE_KINDS = frozenset({"number", "percent", "date", "optional-id"})
 _KINDS: dict[str, tuple[type[Record], dict[str, str]]] = {
@@ -231,12 +251,12 @@ def _records_problem(
     for table, (cls, kinds) in _KINDS.items():
         docs = data.get(table, {})
         seen_ids: dict[Any, str] = {}
+        link = PARENTS.get(cls)
         for doc_id, doc in docs.items():
-            where = f"record {doc_id} of table '{table}'"
             if not _is_doc_key(doc_id):
                 return (
-                    f"{where} has a key that is not a number (keys are whole numbers "
-                    "such as 12, without leading zeros)"
+                    f"record {doc_id} of table '{table}' has a key that is not a number "
+                    "(keys are whole numbers such as 12, without leading zeros)"
                 )
             rid = doc.get("id")
             if rid in seen_ids:
@@ -244,9 +264,11 @@ def _records_problem(
             seen_ids[rid] = doc_id
             if known and known.get((table, rid)) == doc.get("rev"):
                 continue  # this copy holds that very version: it was checked when read
-            link = PARENTS.get(cls)
             if link is not None and not isinstance(doc.get(link[0]), str):
-                return f"{where} (id {doc.get('id')}) has no {link[0]} (the record it belongs to)"
+                return (
+                    f"record {doc_id} of table '{table}' (id {doc.get('id')}) has no {link[0]} "
+                    "(the record it belongs to)"
+                )
             for name, value in doc.items():
                 kind = kinds.get(name)
                 if kind is None:
@@ -261,10 +283,15 @@ def _records_problem(
                             continue
                         except ValueError:
                             pass
-                elif (value is None and kind in _NULLABLE_KINDS) or (
-                    kind == "list"
-                    and value.__class__ is list
-                    and all(v.__class__ is str for v in value)
+                elif (
+                    (value is None and kind in _NULLABLE_KINDS)
+                    or (value.__class__ is int and kind == "int")
+                    or (
+                        kind == "list"
+                        and value.__class__ is list
+                        and all(v.__class__ is str for v in value)
+                    )
+                    or (kind == "tasks" and value.__class__ is list and _plain_tasks(value))
                 ):
                     continue
                 if kind == "id":
@@ -279,5 +306,186 @@ def _records_problem(
                 if why:
                     shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:37] + "..."
                     shown = "" if kind == "points" else f" ({shown})"
+                    where = f"record {doc_id} of table '{table}'"
                     return f"{where} (id {doc.get('id')}): field '{name}' {why}{shown}"
     return None
+
+
+# -- copies from outside: every entry checked before a merge trusts it --------------------
+#: Keys of a record that are bookkeeping: no conflict or history entry may name them.
+_BOOKKEEPING = frozenset({"id", "rev", "updated", "updated_by", "_conflicts"})
+
+
+def _is_rev(value: Any) -> bool:
+    """A revision as pdsa writes it: ``"N-hash"`` (or empty, for a version never numbered)."""
+    if not isinstance(value, str):
+        return False
+    if not value:
+        return True
+    head, _, tail = value.partition("-")
+    return head.isascii() and head.isdigit() and len(head) <= 9 and tail.isascii()
+
+
+def _stamp_problem(entry: dict[str, Any]) -> str | None:
+    """Why an entry's ``rev``/``updated``/``updated_by`` are not what pdsa writes, or None."""
+    if not _is_rev(entry.get("rev", "")):
+        return f"has revision {entry.get('rev')!r}, not one pdsa writes (N-hash)"
+    for key in ("updated", "updated_by"):
+        if not isinstance(entry.get(key, ""), str):
+            return f"has {key} {entry.get(key)!r}, not text"
+    return None
+
+
+def _field_value_problem(kinds: dict[str, str], name: str, value: Any) -> str | None:
+    """Why ``value`` cannot be field ``name`` of a record of these kinds (None: it can)."""
+    kind = kinds.get(name)
+    if kind is None or value is None:
+        return None  # a field from a newer pdsa, or one a version did not have
+    if kind in ("id", "optional-id"):
+        return None if isinstance(value, str) else "is not text"
+    if kind == "int":
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return None if ok else "is not a whole number"
+    return _value_problem(kind, value, migrations.SCHEMA_VERSION)
+
+
+def doc_problem(table: str, doc: Any) -> str | None:
+    """Why ``doc`` cannot be a record of ``table`` as a save would store it, or None."""
+    if table not in _KINDS:
+        return f"table {table!r} is not one pdsa has"
+    if not isinstance(doc, dict):
+        return "it is not an object"
+    problem = _records_problem({table: {"1": doc}}, migrations.SCHEMA_VERSION, {})
+    if problem:
+        return problem.replace("record 1 of table", "a record of table")
+    why = _stamp_problem(doc)
+    if why:
+        return f"record {doc.get('id')} of table '{table}' {why}"
+    return _conflicts_problem(table, doc)
+
+
+def _conflicts_problem(table: str, doc: dict[str, Any]) -> str | None:
+    """Why a record's ``_conflicts`` would break a resolve, naming the record, or None."""
+    conflicts = doc.get("_conflicts")
+    if conflicts is None:
+        return None
+    where = f"record {doc.get('id')} of table '{table}'"
+    if not isinstance(conflicts, list):
+        return f"{where} has conflicts that are not a list"
+    kinds = _KINDS[table][1]
+    for c in conflicts:
+        if not isinstance(c, dict):
+            return f"{where} has a conflict that is not an object"
+        name = c.get("field")
+        if not isinstance(name, str) or name not in kinds or name in _BOOKKEEPING:
+            return f"{where} has a conflict on {name!r}, which is not a field of its table"
+        for key in ("date", "item"):
+            if c.get(key) is not None and not isinstance(c[key], str):
+                return f"{where} has a conflict on '{name}' whose {key} is not text"
+        values = c.get("values")
+        if not isinstance(values, list) or not values:
+            return f"{where} has a conflict on '{name}' with no values"
+        for v in values:
+            if not isinstance(v, dict):
+                return f"{where} has a conflict on '{name}' with a value that is not an object"
+            why = _stamp_problem(v)
+            value = v.get("value")
+            if why is None and value is not None:
+                if c.get("date") or c.get("item"):
+                    why = _point_problem(value)
+                else:
+                    why = _field_value_problem(kinds, name, value)
+            if why:
+                return f"{where}: a value kept in its conflict on '{name}' {why}"
+    return None
+
+
+def history_problem(hist: Any) -> str | None:
+    """Why a file's ``_history`` would break history, restore or a merge (naming it), or None."""
+    if hist is None:
+        return None
+    if not isinstance(hist, dict):
+        return "its history table is not an object"
+    for rid, h in hist.items():
+        where = f"the history of record {rid}"
+        if not isinstance(h, dict):
+            return f"{where} is not an object"
+        table = h.get("table")
+        if table not in _KINDS:
+            return f"{where} names table {table!r}, which is not one pdsa has"
+        kinds = _KINDS[table][1]
+        versions = h.get("versions", [])
+        if not isinstance(versions, list):
+            return f"{where} has versions that are not a list"
+        for entry in versions:
+            if not isinstance(entry, dict):
+                return f"{where} has a version that is not an object"
+            why = _stamp_problem(entry)
+            if why:
+                return f"{where}: a version {why}"
+            merged = entry.get("merged", [])
+            if not isinstance(merged, list) or not all(_is_rev(r) for r in merged):
+                return f"{where}: a version lists merged revisions that are not revisions"
+            before = entry.get("before", {})
+            if not isinstance(before, dict):
+                return f"{where}: a version's earlier values are not an object"
+            for name, value in before.items():
+                if name == "_conflicts" or value is None:
+                    continue
+                if name in _BOOKKEEPING:
+                    return f"{where}: a version changes '{name}', which no edit changes"
+                why = _before_problem(kinds, name, value)
+                if why:
+                    return f"{where}: version {entry.get('rev')} holds field '{name}' that {why}"
+        if "doc" in h:
+            why = doc_problem(table, h["doc"])
+            if why:
+                return f"{where}: its last version before deletion: {why}"
+        deleted = h.get("deleted")
+        if deleted is not None:
+            why = _stamp_problem(deleted) if isinstance(deleted, dict) else "is not an object"
+            if why:
+                return f"{where}: its deletion {why}"
+    return None
+
+
+def _before_problem(kinds: dict[str, str], name: str, value: Any) -> str | None:
+    """A history entry's earlier value: the field's own kind, or a delta of data points."""
+    if isinstance(value, dict) and set(value) == {"$items"}:
+        delta = value["$items"]
+        if not isinstance(delta, dict):
+            return "is not a list of changed items"
+        if not _is_str_list(delta.get("new", [])):
+            return "lists new items by something other than their ids"
+        old = delta.get("old", [])
+        if not isinstance(old, list):
+            return "is not a list of changed items"
+        for item in old:
+            why = _point_problem(item) if kinds.get(name) == "points" else None
+            if why or not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                return f"holds an item that {why or 'has no id'}"
+        return None
+    return _field_value_problem(kinds, name, value)
+
+
+def incoming_problem(data: dict[str, Any], mine: dict[tuple[str, str], str]) -> str | None:
+    """Why another copy's (migrated) data may not be merged, naming the record, or None.
+
+    Every record this copy does not hold at the same revision is checked like a save
+    (its values, its conflicts, its revision), and every history entry too. ``mine``
+    maps ``(table, id)`` to this copy's revision.
+    """
+    for table, (cls, _kinds) in _KINDS.items():
+        for doc in (data.get(table) or {}).values():
+            if isinstance(doc, dict) and mine.get((table, str(doc.get("id")))) == doc.get("rev"):
+                continue
+            why = doc_problem(table, doc)
+            if why:
+                return why
+            try:
+                errors = [str(e) for e in cls.from_dict(doc).validate()]
+            except (TypeError, ValueError, KeyError, ValidationError) as exc:
+                errors = [str(exc)]
+            if errors:
+                return f"record {doc.get('id')} of table '{table}': {errors[0]}"
+    return history_problem(data.get(migrations.HISTORY))

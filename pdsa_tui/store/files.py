@@ -8,16 +8,26 @@ import errno
 import os
 import secrets
 import shutil
+import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from pdsa_tui.store.errors import SaveStepError
+from pdsa_tui.store.access import PRIVATE, PRIVATE_DIR, Access, access_of, make_folders
+from pdsa_tui.store.errors import SaveStepError, StoreError
+
+#: The largest file pdsa reads (a database, a copy to merge): far above any real programme.
+MAX_FILE_BYTES = 512 * 1024 * 1024
+#: How a file that is not a regular file is named in messages, by its type bits.
+_KINDS = {
+    stat.S_IFIFO: "a named pipe",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFSOCK: "a socket",
+}
 
 #: How many daily backups are kept beside a database.
 KEEP_BACKUPS = 10
-PRIVATE = 0o600
-PRIVATE_DIR = 0o700
 #: ``fsync`` of a folder is not supported on some file systems; only these errors mean that.
 _UNSUPPORTED = frozenset({errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EBADF})
 
@@ -38,15 +48,7 @@ def make_private_dirs(folder: Path) -> None:
 
     Folders that already exist keep their permissions: they are the user's.
     """
-    missing: list[Path] = []
-    current = folder
-    while not current.exists() and current != current.parent:
-        missing.append(current)
-        current = current.parent
-    for part in reversed(missing):
-        with contextlib.suppress(FileExistsError):
-            part.mkdir(mode=PRIVATE_DIR)
-            os.chmod(part, PRIVATE_DIR)  # mkdir's mode is masked by the umask
+    make_folders(folder, PRIVATE_DIR)
 
 
 def fsync_dir(folder: Path) -> None:
@@ -83,30 +85,74 @@ def is_temp_of(path: Path, candidate: str) -> bool:
     return candidate.startswith(temp_prefix(path)) and candidate.endswith(".tmp")
 
 
-def atomic_write(path: Path, data: bytes, *, mode: int | None = None) -> None:
+def hold_temp(fd: int) -> None:
+    """Lock a temporary file being written, so clean-up knows its writer is alive."""
+    with contextlib.suppress(OSError, AttributeError, ImportError):
+        import fcntl
+
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def temp_in_use(path: Path) -> bool:
+    """Whether a live writer holds the temporary file ``path`` (see :func:`hold_temp`)."""
+    try:
+        import fcntl
+    except ImportError:
+        return False
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return True  # cannot look: leave it alone
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+def replace_file(src: Path, dst: Path) -> None:
+    """``os.replace``: one place for a save's final rename."""
+    os.replace(src, dst)
+
+
+def atomic_write(
+    path: Path,
+    data: bytes,
+    *,
+    mode: int | None = None,
+    before_replace: Callable[[], None] | None = None,
+) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves the old or the new file, never half.
 
     Writes a new temporary file with an unpredictable name in the same folder
     (created exclusively, never through a planted symlink), flushes and fsyncs
     it, renames it over ``path`` and fsyncs the folder. A new file gets ``mode``
-    (default 0600); an existing file keeps its permissions. On any error (the
-    folder's fsync included) the temporary file is removed and ``path`` holds
-    what it held before. Errors are :class:`SaveStepError` naming the step.
+    (default 0600); an existing file keeps its permissions and its group (so a
+    colleague's save leaves a shared file shared). While it is written the
+    temporary file is locked, so no other copy's clean-up takes it for a killed
+    save's. On any error (the folder's fsync included) the temporary file is
+    removed and ``path`` holds what it held before. Errors are
+    :class:`SaveStepError` naming the step. ``before_replace`` runs just before
+    the rename (a last check that the save may go ahead).
     """
     folder = path.parent
-    if mode is None:
-        try:
-            mode = os.stat(path).st_mode & 0o777
-        except FileNotFoundError:
-            mode = PRIVATE
+    if mode is not None:
+        access = Access(mode)
+    else:
+        access = access_of(path) if path.exists() else Access(PRIVATE)
     with _step("creating a temporary file beside it"):
         fd, name = tempfile.mkstemp(dir=folder, prefix=temp_prefix(path), suffix=".tmp")
     tmp = Path(name)
     previous: Path | None = None
+    held: list[int] = []
     try:
         try:
+            hold_temp(fd)
             with _step("setting its permissions"):
-                os.fchmod(fd, mode)
+                os.fchmod(fd, access.mode)
+                access.set_group(fd)
             with _step("writing"):
                 view = memoryview(data)
                 while view:
@@ -114,11 +160,13 @@ def atomic_write(path: Path, data: bytes, *, mode: int | None = None) -> None:
                     view = view[written:]
             with _step("flushing it to the disk"):
                 os.fsync(fd)
+            if before_replace is not None:
+                before_replace()
+            previous = _keep_previous(path, held)
+            with _step("replacing the file"):
+                replace_file(tmp, path)
         finally:
             os.close(fd)
-        previous = _keep_previous(path)
-        with _step("replacing the file"):
-            os.replace(tmp, path)
         try:
             with _step("flushing the folder to the disk"):
                 fsync_dir(folder)
@@ -137,16 +185,67 @@ def atomic_write(path: Path, data: bytes, *, mode: int | None = None) -> None:
         if previous is not None:
             with contextlib.suppress(OSError):
                 os.unlink(previous)
+        for kept in held:
+            os.close(kept)
 
 
-def _keep_previous(path: Path) -> Path | None:
-    """A hard link to the file about to be replaced, to put back if the save fails late."""
+def _keep_previous(path: Path, held: list[int]) -> Path | None:
+    """A hard link to the file about to be replaced, to put back if the save fails late.
+
+    It is held (like a temporary file) until the save ends; its descriptor goes in ``held``.
+    """
     link = path.with_name(f"{temp_prefix(path)}{secrets.token_hex(8)}.prev.tmp")
     try:
         os.link(path, link, follow_symlinks=False)
     except OSError:
         return None  # no file yet, or no hard links here: nothing to put back
+    with contextlib.suppress(OSError):
+        fd = os.open(link, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        held.append(fd)
+        hold_temp(fd)
     return link
+
+
+def read_regular(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of the regular file ``path``, read up to a size limit.
+
+    A FIFO, device, socket or folder is refused at once (never opened in a way that
+    could block), and a file larger than ``limit`` (default :data:`MAX_FILE_BYTES`)
+    is refused with its size: :class:`StoreError` naming the file. ``OSError`` as
+    ``open`` raises it (``FileNotFoundError`` when there is no file).
+    """
+    limit = MAX_FILE_BYTES if limit is None else limit
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if not stat.S_ISREG(st.st_mode):
+            kind = _KINDS.get(stat.S_IFMT(st.st_mode), "a special file")
+            raise StoreError(f"{path}: it is not a regular file (it is {kind}); nothing was read")
+        if st.st_size > limit:
+            raise StoreError(_too_large(path, st.st_size, limit))
+        chunks: list[bytes] = []
+        total = 0
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                break
+            total += len(chunk)
+            if total > limit:  # it grew while read
+                raise StoreError(_too_large(path, total, limit))
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _too_large(path: Path, size: int, limit: int) -> str:
+    mb = 1024 * 1024
+    return (
+        f"{path}: it is {size / mb:.1f} MB, larger than the {limit / mb:.0f} MB pdsa reads; "
+        "it is not a pdsa database, or not one this pdsa can open"
+    )
 
 
 def backup_dir(path: Path) -> Path:
@@ -177,16 +276,27 @@ def newest_backup(path: Path) -> Path | None:
     return backups[0] if backups else None
 
 
-def make_backup(path: Path, label: str) -> Path:
-    """Copy ``path`` into its backup folder as ``<name>.<label>.json`` (owner-only)."""
+def make_backup_folder(path: Path) -> Path:
+    """The backups folder of ``path``, made (or opened up) for everyone who may use ``path``."""
     folder = backup_dir(path)
-    make_private_dirs(folder)
+    access = access_of(path)
+    make_folders(folder, access.dir_mode)
+    access.fix_folder(folder)
+    return folder
+
+
+def make_backup(path: Path, label: str) -> Path:
+    """Copy ``path`` into its backup folder as ``<name>.<label>.json`` (its mode and group)."""
+    folder = make_backup_folder(path)
+    access = access_of(path)
     target = folder / f"{_stem(path)}.{label}.json"
     with _step("copying it to a backup"):
         fd, name = tempfile.mkstemp(dir=folder, prefix=temp_prefix(target), suffix=".tmp")
     tmp = Path(name)
     try:
         with _step("copying it to a backup"):
+            hold_temp(fd)
+            access.apply_fd(fd)
             with os.fdopen(fd, "wb") as dst, open(path, "rb") as src:
                 shutil.copyfileobj(src, dst)
                 dst.flush()
@@ -201,7 +311,10 @@ def make_backup(path: Path, label: str) -> Path:
 
 
 def remove_stale_temp_files(path: Path) -> None:
-    """Delete temporary files a killed save or backup of ``path`` left behind."""
+    """Delete temporary files a killed save or backup of ``path`` left behind.
+
+    A file a live writer holds (locked while it saves) is never touched.
+    """
     for folder in (path.parent, backup_dir(path)):
         try:
             names = os.listdir(folder)
@@ -209,11 +322,16 @@ def remove_stale_temp_files(path: Path) -> None:
             continue
         in_backups = folder != path.parent  # every temporary file there is one of ours
         for name in names:
-            if is_temp_of(path, name) or (
-                in_backups and name.startswith(".") and name.endswith(".tmp")
+            if not (
+                is_temp_of(path, name)
+                or (in_backups and name.startswith(".") and name.endswith(".tmp"))
             ):
-                with contextlib.suppress(OSError):
-                    os.unlink(folder / name)
+                continue
+            item = folder / name
+            if temp_in_use(item):
+                continue
+            with contextlib.suppress(OSError):
+                os.unlink(item)
 
 
 def daily_backup(

@@ -24,7 +24,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from pdsa_tui.store.history import chain, history_entry, rev_number, version_at
+from pdsa_tui.model.records import Record
+from pdsa_tui.model.registry import PARENTS, RECORD_CLASSES, RECORD_TYPES
+from pdsa_tui.store.history import KEEP_VERSIONS, chain, history_entry, rev_number, version_at
 from pdsa_tui.store.migrations import HISTORY
 
 META = "meta"
@@ -247,6 +249,9 @@ class MergeResult:
     conflicts: int = 0
     #: The records that changed, ``(table, id)``.
     changed: list[Key] = field(default_factory=list)
+    #: What happened to each: ``("added" | "changed" | "deleted", table, document)``, the
+    #: document as it is after the merge (before it, for a deletion).
+    items: list[tuple[str, str, Doc]] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -309,16 +314,56 @@ class _Merger:
         self.m_index[key] = (hit[0] if hit else doc_id, doc)
 
     def take_theirs(self, key: Key) -> None:
-        """Mine becomes theirs for this record: its content and its history."""
+        """Mine becomes theirs for this record; what mine held stays in its history.
+
+        A record new here takes theirs' history too. One this copy had keeps its own
+        history, and the version it replaces (or the deletion) is added to it, so a
+        merge is never final: whatever it replaced or deleted can be restored.
+        """
         before = self.doc(self.m_index, key)
         after = self.doc(self.t_index, key)
-        self._put(key, after)
         rid = key[1]
-        if rid in self.t_hist:
-            self.m_hist[rid] = self.t_hist[rid]  # theirs is a fresh parse: no copy needed
-        elif after is not None:
-            self.m_hist.pop(rid, None)
+        th = self.t_hist.get(rid)
+        mh = self.m_hist.get(rid)
+        self._put(key, after)
+        if before is None and not (isinstance(mh, dict) and isinstance(mh.get("doc"), dict)):
+            if th is not None:
+                self.m_hist[rid] = th  # theirs is a fresh parse: no copy needed
+            elif after is not None:
+                self.m_hist.pop(rid, None)
+        else:
+            self._keep_mine(key, before, after, th)
         self._count(key, before, after)
+
+    def _keep_mine(self, key: Key, before: Doc | None, after: Doc | None, th: Any) -> None:
+        """Add to this copy's history of a record the change theirs brings (``after``)."""
+        table, rid = key
+        h = self.m_hist.get(rid)
+        if not isinstance(h, dict):
+            h = self.m_hist[rid] = {"table": table, "versions": []}
+        versions_ = h.setdefault("versions", [])
+        their_revs = chain(after, th if isinstance(th, dict) else None)
+        if before is None:  # deleted here, and theirs is newer: the tombstone's doc is the older
+            last = h.pop("doc", None)
+            tomb = h.pop("deleted", None)
+            if isinstance(last, dict) and after is not None:
+                entry = history_entry(last, after)
+                if isinstance(tomb, dict):
+                    entry["merged"] = [str(tomb.get("rev", ""))]
+                versions_.insert(0, entry)
+        elif after is None:  # theirs deleted it: keep ours as the tombstone's last version
+            deleted = th.get("deleted") if isinstance(th, dict) else None
+            h["doc"] = before
+            h["deleted"] = (
+                dict(deleted)
+                if isinstance(deleted, dict)
+                else {"rev": "", "updated": "", "updated_by": ""}
+            )
+        else:
+            entry = history_entry(before, after)
+            entry["merged"] = [r for r in their_revs[1:] if r != before.get("rev")]
+            versions_.insert(0, entry)
+        del versions_[KEEP_VERSIONS:]
 
     def put_merged(self, key: Key, merged: Doc, mine: Doc, theirs_rev: str) -> None:
         """Store a merge of both sides as the record's next version."""
@@ -330,15 +375,12 @@ class _Merger:
         self._count(key, mine, merged)
 
     def revive(self, key: Key, theirs: Doc) -> None:
-        """Theirs edited a record deleted here: the edit wins and the record comes back."""
+        """Theirs edited a record deleted here: the edit wins and the record comes back.
+
+        The version deleted here stays in the record's history.
+        """
         self._put(key, theirs)
-        h = self.m_hist.get(key[1])
-        if h is not None:
-            h.pop("deleted", None)
-            h.pop("doc", None)
-        th = self.t_hist.get(key[1])
-        if th is not None:
-            self.m_hist[key[1]] = th
+        self._keep_mine(key, None, theirs, self.t_hist.get(key[1]))
         self._count(key, None, theirs)
 
     def _count(self, key: Key, before: Doc | None, after: Doc | None) -> None:
@@ -346,10 +388,13 @@ class _Merger:
             return
         if before is None:
             self.result.added += 1
+            self.result.items.append(("added", key[0], after or {}))
         elif after is None:
             self.result.deleted += 1
+            self.result.items.append(("deleted", key[0], before))
         else:
             self.result.updated += 1
+            self.result.items.append(("changed", key[0], after))
         self.result.conflicts += max(0, count_conflicts(after) - count_conflicts(before))
         self.result.changed.append(key)
 
@@ -396,6 +441,7 @@ def merge_live(base_revs: dict[Key, str], mine: Data, theirs: Data) -> MergeResu
                 )
             merged = merge_docs(base, mine_doc, theirs_doc)
             m.put_merged(key, merged, mine_doc, theirs_doc.get("rev", ""))
+    settle(m)
     return m.result
 
 
@@ -407,8 +453,13 @@ def _at(doc: Doc | None, rev: str | None) -> bool:
 
 
 def revs(data: Data) -> dict[Key, str]:
-    """Every record's rev, for :func:`merge_live`'s ``base_revs``."""
-    return {key: str(doc.get("rev", "")) for key, (_doc_id, doc) in index(data).items()}
+    """Every record's rev, for :func:`merge_live`'s ``base_revs`` (keyed as :func:`index`)."""
+    out: dict[Key, str] = {}
+    for name in record_tables(data):
+        for doc_id, doc in data[name].items():
+            if isinstance(doc, dict):
+                out[(name, str(doc.get("id") or f"#{doc_id}"))] = str(doc.get("rev", ""))
+    return out
 
 
 def _sync_history(m: _Merger, key: Key) -> None:
@@ -455,6 +506,7 @@ def merge_offline(mine: Data, theirs: Data) -> MergeResult:
             base = _common_ancestor(mine_doc, mh, theirs_doc, th)
             merged = merge_docs(base, mine_doc, theirs_doc)
             m.put_merged(key, merged, mine_doc, rev_t)
+    settle(m)
     return m.result
 
 
@@ -471,3 +523,96 @@ def _common_ancestor(
             if found is not None:
                 return found
     return None
+
+
+# -- after the record-by-record merge: one thing, one record; no orphans --------------------
+def settle(m: _Merger) -> None:
+    """Join records that are one thing (natural keys), then bring back deleted owners of work."""
+    _join_natural_duplicates(m)
+    _revive_owners(m)
+
+
+def _join_natural_duplicates(m: _Merger) -> None:
+    """Two copies each added the same case (or answer): keep one record, with a conflict.
+
+    The record kept is the one made first (then the lower id), so every copy that
+    merges the two keeps the same one; the other is buried, its content in history.
+    """
+    for cls in RECORD_CLASSES:
+        if cls.merge_key.__func__ is Record.merge_key.__func__:  # type: ignore[attr-defined]
+            continue
+        groups: dict[tuple[str, ...], list[Doc]] = {}
+        for (table, _rid), (_doc_id, doc) in m.m_index.items():
+            if table == cls.TABLE:
+                key = cls.merge_key(doc)
+                if key is not None:
+                    groups.setdefault(key, []).append(doc)
+        for docs in groups.values():
+            if len(docs) < 2:
+                continue
+            docs.sort(key=lambda d: (str(d.get("created") or ""), str(d.get("id"))))
+            keep = docs[0]
+            for other in docs[1:]:
+                keep = _join(m, cls.TABLE, keep, other)
+
+
+def _join(m: _Merger, table: str, keep: Doc, other: Doc) -> Doc:
+    """Fold ``other`` into ``keep`` (fields that differ become conflicts); bury ``other``."""
+    base = {"created": other.get("created")}  # the kept record's own creation stays
+    merged = merge_docs(base, keep, {**other, "id": keep.get("id")})
+    merged["id"] = keep.get("id")
+    key: Key = (table, str(keep.get("id")))
+    m.put_merged(key, merged, keep, str(other.get("rev", "")))
+    okey: Key = (table, str(other.get("id")))
+    m._put(okey, None)
+    h = m.m_hist.setdefault(okey[1], {"table": table, "versions": []})
+    h["doc"] = other
+    marker = {"id": okey[1], "deleted": True, "merged_into": key[1]}
+    h["deleted"] = {
+        "rev": make_rev(rev_number(other.get("rev")) + 1, marker),
+        "updated": str(merged.get("updated") or ""),
+        "updated_by": str(merged.get("updated_by") or ""),
+        "merged_into": key[1],
+    }
+    m._count(okey, other, None)
+    return merged
+
+
+def _revive_owners(m: _Merger) -> None:
+    """Work kept under a record another copy deleted brings that record back (and its owners)."""
+    while True:
+        revived = False
+        for (table, _rid), (_doc_id, doc) in list(m.m_index.items()):
+            cls = RECORD_TYPES.get(table)
+            link = PARENTS.get(cls) if cls is not None else None
+            if link is None:
+                continue
+            pid = doc.get(link[0])
+            pkey: Key = (link[1].TABLE, str(pid))
+            if not isinstance(pid, str) or pkey in m.m_index:
+                continue
+            h = m.m_hist.get(pid)
+            if isinstance(h, dict) and isinstance(h.get("doc"), dict) and "deleted" in h:
+                _undelete(m, pkey, h)
+                revived = True
+        if not revived:
+            return
+
+
+def _undelete(m: _Merger, key: Key, h: dict[str, Any]) -> None:
+    """Bring a buried record back as its next version, the deletion kept in its history."""
+    last = h.pop("doc")
+    tomb = h.pop("deleted")
+    tomb = tomb if isinstance(tomb, dict) else {}
+    versions_ = h.setdefault("versions", [])
+    versions_.insert(0, history_entry(last, last))
+    new = dict(last)
+    new.pop(CONFLICTS, None)
+    new["rev"] = make_rev(rev_number(tomb.get("rev")) + 1, new)
+    gone = {**last, "rev": tomb.get("rev", ""), "updated": tomb.get("updated", "")}
+    gone["updated_by"] = tomb.get("updated_by", "")
+    entry = history_entry(gone, new)
+    entry["deleted"] = True
+    versions_.insert(0, entry)
+    m._put(key, new)
+    m._count(key, None, new)

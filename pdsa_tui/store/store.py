@@ -43,6 +43,7 @@ from pdsa_tui.model.errors import RuleError
 from pdsa_tui.model.order import natural_key
 from pdsa_tui.model.registry import PARENTS, RECORD_CLASSES
 from pdsa_tui.store import migrations
+from pdsa_tui.store.access import creation_mode, make_database_folder
 from pdsa_tui.store.checks import parse_file, read_file, read_only_reason
 from pdsa_tui.store.docs import bury, next_doc_id, same_content
 from pdsa_tui.store.errors import (
@@ -60,7 +61,6 @@ from pdsa_tui.store.files import (
     atomic_write,
     daily_backup,
     make_backup,
-    make_private_dirs,
     remove_stale_temp_files,
 )
 from pdsa_tui.store.history import add_version, rev_number, version_at
@@ -77,7 +77,7 @@ from pdsa_tui.store.merge import (
 from pdsa_tui.store.migrations import HISTORY
 from pdsa_tui.store.paths import current_user
 from pdsa_tui.store.storage import encode
-from pdsa_tui.store.sync import SyncedFile
+from pdsa_tui.store.sync import SyncedFile, signature
 from pdsa_tui.store.versions import Versions
 
 R = TypeVar("R", bound=Record)
@@ -153,8 +153,17 @@ class Store:
         self.version = 0
         #: Changes merged in from other copies, not yet shown to the user.
         self.incoming: list[MergeResult] = []
-        #: Conflicts, history, restore and merging another copy.
-        self.versions = Versions(self)
+
+    @property
+    def versions(self) -> Versions:
+        """Conflicts, history, restore and merging another copy.
+
+        Made at each use (it holds nothing but the store): kept on the store, the two
+        would form a cycle that only the garbage collector frees, by walking every record
+        (half a second after ``pdsa check`` of 50,000 cycles); without it the store is
+        freed as soon as it is dropped.
+        """
+        return Versions(self)
 
     # -- opening and closing ----------------------------------------------
     @classmethod
@@ -205,10 +214,12 @@ class Store:
     def _create(p: Path) -> None:
         """Write a new, empty database at ``p`` (unless another copy just did)."""
         try:
-            make_private_dirs(p.parent)
+            make_database_folder(p)
             with SyncedFile(p, b"").locked():
                 if not p.exists():
-                    atomic_write(p, encode(migrations.new_database(now_stamp())), mode=0o600)
+                    # Private in pdsa's own folder; elsewhere the folder's rules (umask, group).
+                    mode = creation_mode(p)
+                    atomic_write(p, encode(migrations.new_database(now_stamp())), mode=mode)
         except OSError as exc:
             raise WriteFailedError(
                 f"{p}: could not create the database ({exc.strerror or exc}); nothing was "
@@ -228,6 +239,7 @@ class Store:
     def _read_and_build(
         cls, path: Path, read_only: bool, reason: str, user: str, fresh: bool
     ) -> Store:
+        seen = signature(path)
         raw = read_file(path)
         data = parse_file(path, raw)
         version = migrations.schema_version(data) or migrations.SCHEMA_VERSION
@@ -240,7 +252,9 @@ class Store:
                 # so leftover temporary files are a killed save's.
                 with SyncedFile(path, raw).locked():
                     remove_stale_temp_files(path)
-                    again = read_file(path)  # another copy may have saved (or migrated) it
+                    # Another copy may have saved (or migrated) it since: read it again,
+                    # unless it is as it was (the fingerprint every refresh trusts).
+                    again = raw if seen is not None and signature(path) == seen else read_file(path)
                     if again != raw:
                         raw = again
                         data = parse_file(path, raw)
@@ -344,6 +358,7 @@ class Store:
             total.deleted += r.deleted
             total.conflicts += r.conflicts
             total.changed.extend(r.changed)
+            total.items.extend(r.items)
         self.incoming.clear()
         return total
 
@@ -641,7 +656,20 @@ class Store:
         self._index.put(cls, cls.from_dict(doc), doc_id)
         self._commit()
         self.version += 1
-        return self.get(cls, record.id)
+        return self.get(cls, self._joined_into(record.id))
+
+    def _joined_into(self, record_id: str) -> str:
+        """The id a record now lives under: its own, or the one a merge joined it into
+        (another copy added the same case at the same time)."""
+        seen = {record_id}
+        while True:
+            h = self.history_table().get(record_id)
+            deleted = h.get("deleted") if isinstance(h, dict) else None
+            target = deleted.get("merged_into") if isinstance(deleted, dict) else None
+            if not isinstance(target, str) or target in seen:
+                return record_id
+            seen.add(target)
+            record_id = target
 
     def _merge_stale(self, table: str, old: dict[str, Any], doc: dict[str, Any], rev: str) -> Any:
         """``doc`` was edited from version ``rev``; ``old`` is newer: merge both."""

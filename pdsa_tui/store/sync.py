@@ -5,6 +5,12 @@ No copy holds the file open. A save takes the lock file (waiting up to
 its bytes differ from what this copy last read or wrote, hands them to a merge
 callback before writing the union atomically. The lock is released as soon as
 the file is written.
+
+Correctness does not rest on the lock alone (a sync tool or a person may delete
+the lock file mid-save, and locks do not cross machines): just before the rename
+a save checks that it still holds the lock file on disk (else takes it again)
+and that the database still holds the bytes it merged with; if another copy
+replaced it meanwhile, the save reads and merges again.
 """
 
 from __future__ import annotations
@@ -15,19 +21,21 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import filelock
-
+from pdsa_tui.store.access import access_of
 from pdsa_tui.store.errors import (
     DatabaseLockedError,
     LockFileError,
     WriteFailedError,
     save_failed_text,
 )
-from pdsa_tui.store.files import atomic_write
+from pdsa_tui.store.files import atomic_write, read_regular
+from pdsa_tui.store.lockfile import FileLock, LockTimeout
 from pdsa_tui.store.storage import encode
 
 #: Seconds a save waits for another copy's save to finish.
 BUSY_WAIT = 5.0
+#: How many times a save reads and merges again when another copy replaced the file meanwhile.
+ATTEMPTS = 50
 
 Signature = tuple[int, int, int, int]
 
@@ -68,29 +76,33 @@ class SyncedFile:
         #: The bytes this copy last read or wrote: the common ancestor of a merge.
         self.synced = synced
         self.seen: Signature | None = signature(path)
-        self._lock = filelock.FileLock(str(lock_path(path)), mode=0o600)
+        self._lock = FileLock(lock_path(path), lambda: access_of(path))
 
     @contextmanager
     def locked(self) -> Iterator[None]:
         """Hold the lock file; wait up to :data:`BUSY_WAIT` seconds for it."""
+        self._take()
+        try:
+            yield
+        finally:
+            self._lock.release()
+
+    def _take(self) -> None:
+        """Take the lock file (see :meth:`locked`)."""
         try:
             self._lock.acquire(timeout=BUSY_WAIT)
-        except filelock.Timeout:
+        except LockTimeout:
             raise DatabaseLockedError(self.path) from None
         except OSError as exc:
             raise LockFileError(
                 f"Could not save to {self.path}: its lock file {lock_path(self.path)} cannot be "
                 f"made ({exc.strerror or exc}). The file still holds your last successful save."
             ) from None
-        try:
-            yield
-        finally:
-            self._lock.release()
 
     def read(self) -> bytes | None:
         """The file's bytes now (None if it is gone)."""
         try:
-            return self.path.read_bytes()
+            return read_regular(self.path)
         except FileNotFoundError:
             return None
         except OSError as exc:
@@ -121,14 +133,32 @@ class SyncedFile:
         :class:`DatabaseLockedError` when the file stays busy, else
         :class:`WriteFailedError` on a failed write.
         """
-        with self.locked():
-            raw = self.read()
-            if raw is not None and raw != self.synced:
-                merge(raw)
-            payload = encode_for_save(self.path, data)
-            try:
-                atomic_write(self.path, payload)
-            except OSError as exc:
-                raise WriteFailedError(save_failed_text(self.path, exc)) from exc
-            self.synced = payload
-            self.seen = signature(self.path)
+        for _attempt in range(ATTEMPTS):
+            with self.locked():
+                before = signature(self.path)
+                raw = self.read()
+                if raw is not None and raw != self.synced:
+                    merge(raw)
+                payload = encode_for_save(self.path, data)
+
+                def unchanged(before: Signature | None = before) -> None:
+                    if not self._lock.still_held():  # the lock file was deleted or replaced
+                        self._lock.release()
+                        self._take()
+                    if signature(self.path) != before:
+                        raise _Replaced
+
+                try:
+                    atomic_write(self.path, payload, before_replace=unchanged)
+                except _Replaced:
+                    continue  # another copy saved meanwhile: read and merge again
+                except OSError as exc:
+                    raise WriteFailedError(save_failed_text(self.path, exc)) from exc
+                self.synced = payload
+                self.seen = signature(self.path)
+                return
+        raise DatabaseLockedError(self.path)
+
+
+class _Replaced(Exception):
+    """The database changed on disk after this save read it (raised before the rename)."""

@@ -19,8 +19,8 @@ from pdsa_tui.model.dates import format_date, from_iso, now_stamp
 from pdsa_tui.model.registry import PARENTS, RECORD_TYPES
 from pdsa_tui.model.safetext import visible
 from pdsa_tui.store import migrations
-from pdsa_tui.store.checks import load_file
-from pdsa_tui.store.errors import NotFoundError
+from pdsa_tui.store.checks import doc_problem, incoming_problem, load_file
+from pdsa_tui.store.errors import NotFoundError, StoreError
 from pdsa_tui.store.history import (
     add_version,
     history_entry,
@@ -175,8 +175,8 @@ class Versions:
             return next(iter(found))
         if not found:
             raise NotFoundError(
-                f"no record has the id, title or case reference {name!r} "
-                "(give a title as 'pdsa list' shows it, a case reference, or an id)"
+                f"no record has id {name!r}, nor that title or case reference (give a "
+                "title as 'pdsa list' shows it, a case reference, or an id)"
             )
         listed = "; ".join(f"{label} ({rid[:8]})" for rid, label in sorted(found.items()))
         raise NotFoundError(
@@ -251,6 +251,7 @@ class Versions:
         self, table: str, doc_id: str, old: dict[str, Any], new: dict[str, Any]
     ) -> None:
         store = self._store
+        check_like_an_edit(table, new)
         new["updated"] = now_stamp()
         new["updated_by"] = store.user
         new["rev"] = make_rev(rev_number(old.get("rev")) + 1, new)
@@ -331,6 +332,7 @@ class Versions:
 
     def _undelete(self, table: str, rid: str, hist: dict[str, Any], new: dict[str, Any]) -> None:
         store = self._store
+        check_like_an_edit(table, new)
         last = hist.pop("doc")
         tomb = hist.pop("deleted")
         versions_ = hist.setdefault("versions", [])
@@ -366,12 +368,31 @@ class Versions:
             store.check_writable()
         theirs = load_file(other)
         migrations.migrate(theirs)
+        mine = {key: str(doc.get("rev", "")) for key, (_d, doc) in store.raw_records().items()}
+        problem = incoming_problem(theirs, mine)
+        if problem:
+            raise StoreError(
+                f"{other} was not merged: {problem}. It may be damaged or made by hand; "
+                "nothing was changed"
+            )
         return store.merge_copy(theirs, dry_run=dry_run)
 
     def record_docs(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """``(table, raw document)`` of every live record, every table."""
         for (table, _rid), (_doc_id, doc) in self._store.raw_records().items():
             yield table, doc
+
+
+def check_like_an_edit(table: str, doc: dict[str, Any]) -> None:
+    """Refuse (:class:`StoreError`) a version no edit could save: a value of the wrong type
+    (text that is a number), or one the record's own checks refuse (a date that cannot be)."""
+    problem = doc_problem(table, {k: v for k, v in doc.items() if k != CONFLICTS})
+    if problem is None:
+        cls = RECORD_TYPES.get(table)
+        errors = cls.from_dict(doc).validate() if cls is not None else []
+        problem = str(errors[0]) if errors else None
+    if problem:
+        raise StoreError(f"this value cannot be kept: {problem}; nothing was changed")
 
 
 def conflict_field(c: dict[str, Any]) -> str:

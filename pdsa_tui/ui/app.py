@@ -164,6 +164,17 @@ class PdsaApp(App[None]):
                 out.append(screen)
         return out
 
+    def copy_to_clipboard(self, text: str) -> None:
+        """Copy ``text``; in a browser that cannot take it, say so instead of doing nothing."""
+        if self.is_web:
+            from pdsa_tui.ui.web import CLIPBOARD_MESSAGE, clipboard_refused
+
+            if clipboard_refused():
+                self._clipboard = text  # still pastes within the app
+                self.notify(CLIPBOARD_MESSAGE, title="Not copied", severity="warning")
+                return
+        super().copy_to_clipboard(text)
+
     async def on_event(self, event: events.Event) -> None:
         """Drop keys that arrive after quitting began (``q`` then ``e`` in one read).
 
@@ -349,7 +360,7 @@ class PdsaApp(App[None]):
         while len(self.screen_stack) > 2 and not isinstance(self.screen, OverviewScreen):
             self.pop_screen()
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if self.store is None:
             return

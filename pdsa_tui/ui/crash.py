@@ -18,7 +18,8 @@ import platformdirs
 from rich.console import Console
 from rich.traceback import Traceback
 
-from pdsa_tui.store.files import PRIVATE, make_private_dirs
+from pdsa_tui.store.access import PRIVATE
+from pdsa_tui.store.files import make_private_dirs
 
 ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 

@@ -30,7 +30,9 @@ def value_text(view: MeasureView, point: DataPoint) -> str:
 
 
 def ratio_text(point: DataPoint) -> str:
-    """'2/3' for a numerator/denominator point, else ''."""
+    """'2/3' for a numerator/denominator point, 'n=4' for one of several values, else ''."""
+    if point.observations:
+        return f"n={len(point.observations)}"
     if point.value is not None or point.numerator is None or point.denominator is None:
         return ""
     return f"{point.numerator:g}/{point.denominator:g}"
@@ -94,6 +96,9 @@ def verdict_text(view: MeasureView, charts: list[ChartType]) -> Text:
     text.append("\n")
     if a.advice:
         text.append(f"{a.advice}\n", style="dim")
+    from pdsa_tui.report.mdc_icons import rules_and_icons
+
+    text.append(f"{rules_and_icons(a.rules, a.variation_icon, a.assurance_icon)}\n")
     text.append(brief_verdict(a.verdict), style="bold" if a.signal else "")
     warnings = [*a.warnings, *(w for p in a.parts for w in p.warnings)]
     for w in warnings:

@@ -78,7 +78,7 @@ def test_html_by_id_prefix_and_extension(
         (
             ["--change-package", IDEA, "--format", "csv"],
             2,
-            "unknown format 'csv' for a change package; use one of: md, html",
+            "unknown format 'csv' for a change package; use one of: md, html, docx, pdf",
         ),
         (["--change-package", IDEA, "--aim", "Aim 2"], 2, "--aim and --change-package"),
     ],

@@ -174,6 +174,19 @@ def test_check_passes_on_the_demo_and_prints_counts(
     assert db.read_bytes() == before
 
 
+def test_commands_leave_the_collector_as_they_found_it(
+    capsys: pytest.CaptureFixture[str], db: Path
+) -> None:
+    """A command keeps its open store out of the collector's passes only while it runs."""
+    import gc
+
+    frozen = gc.get_freeze_count()  # an earlier test in this process may have frozen some
+    for argv in (("check",), ("list", "aims"), ("data", "add", "--measure", "x", "--value", "1")):
+        run(capsys, *argv, "--db", db)
+        assert gc.get_freeze_count() == frozen, argv
+        assert gc.isenabled()
+
+
 def test_check_reports_a_broken_reference(capsys: pytest.CaptureFixture[str], db: Path) -> None:
     data = json.loads(db.read_text(encoding="utf-8"))
     doc = next(iter(data["measures"].values()))

@@ -72,3 +72,13 @@ def test_a_value_starting_with_a_dash_is_judged_not_taken_for_an_option(
     assert result.status != 0
     assert "expected one argument" not in result.err
     assert says in result.err
+
+
+def test_restore_a_deleted_aim_by_its_code(capsys: pytest.CaptureFixture[str], db: Path) -> None:
+    with Store.open(db, user="AL") as s:
+        aim = s.aims()[-1]
+        s.delete(s.get(Aim, aim.id))
+    result = run(capsys, "restore", aim.code, "--db", db)
+    assert result.status == 0, result.err
+    with Store.open(db, read_only=True) as s:
+        assert aim.id in {a.id for a in s.aims()}

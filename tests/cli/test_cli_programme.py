@@ -383,7 +383,7 @@ def test_export_minutes_of_one_meeting(
         (
             ["--programme", "--format", "csv"],
             2,
-            "format 'csv' for the governance pack; use one of: md, html, json",
+            "format 'csv' for the governance pack; use one of: md, html, json, docx, pdf",
         ),
         (["--programme", "--format", "md", "--since", "31/02/2026"], 1, "--since: '31/02/2026'"),
         (["--aim", "Aim 1", "--format", "md", "--since", "2026-01-01"], 2, "--since goes with"),
@@ -391,7 +391,7 @@ def test_export_minutes_of_one_meeting(
         (
             ["--meeting", "zzzz", "--format", "json"],
             2,
-            "format 'json' for minutes; use one of: md, html",
+            "format 'json' for minutes; use one of: md, html, docx, pdf",
         ),
     ],
 )

@@ -224,3 +224,40 @@ def test_four_processes_saving_25_times_each_lose_nothing(db: Path) -> None:
         timeout=60,
     )
     assert check.returncode == 0, check.stderr
+
+
+def test_merge_dry_run_lists_each_record_by_title(
+    capsys: pytest.CaptureFixture[str], db: Path, tmp_path: Path
+) -> None:
+    laptop, _cycle_id = _laptop_copy(db, tmp_path)
+    with Store.open(laptop, user="laptop") as s:
+        idea = s.ideas()[0]
+        s.delete(s.cycles(idea.id)[-1])
+    before = db.read_bytes()
+    r = run(capsys, "merge", laptop, "--db", db, "--dry-run")
+    assert r.status == 0, r.err
+    assert db.read_bytes() == before
+    lines = r.out.splitlines()
+    assert lines[0].endswith("(dry run: nothing written)")
+    assert any(line.startswith("  would change cycle") for line in lines[1:]), r.out
+    assert any(line.startswith("  would delete cycle") for line in lines[1:]), r.out
+
+
+def test_restore_brings_back_what_a_merge_replaced(
+    capsys: pytest.CaptureFixture[str], db: Path, tmp_path: Path
+) -> None:
+    laptop = tmp_path / "laptop.json"
+    shutil.copyfile(db, laptop)
+    with Store.open(laptop, user="laptop") as s:
+        cycle = s.all(Cycle)[0]
+        s.save(dataclasses.replace(cycle, objective="edited on the train"))
+    with Store.open(db) as s:
+        mine = s.get(Cycle, cycle.id)
+        rev = s.raw_doc(cycle.id)["rev"]  # type: ignore[index]
+    assert run(capsys, "merge", laptop, "--db", db).status == 0
+    r = run(capsys, "restore", cycle.id, "--version", rev, "--db", db)
+    assert r.status == 0, r.err
+    assert r.out.startswith(f"Restored {cycle.id}")
+    with Store.open(db) as s:
+        assert s.get(Cycle, cycle.id).objective == mine.objective
+    assert_one_line_error(run(capsys, "restore", "nope", "--db", db), 1, "no record has id")

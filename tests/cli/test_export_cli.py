@@ -85,7 +85,7 @@ def test_cycle_by_id_prefix_and_all(
         ([], 2, "exactly one of --aim"),
         (["--aim", "Aim 2", "--all"], 2, "exactly one of --aim"),
         (["--aim", "Aim 2", "--cycle", "abcd"], 2, "exactly one of --aim"),
-        (["--aim", "Aim 2", "--format", "pdf"], 2, "unknown format 'pdf'"),
+        (["--aim", "Aim 2", "--format", "odt"], 2, "unknown format 'odt'"),
         (["--aim", "Aim 99"], 1, "no aim 'Aim 99'"),
         (["--cycle", "zzzzzzzz"], 1, "no cycle 'zzzzzzzz'"),
     ],

@@ -17,7 +17,6 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import filelock
 import pytest
 
 from pdsa_tui.cli import main
@@ -27,8 +26,10 @@ from pdsa_tui.store import (
     Store,
     UnreadableDatabaseError,
     WriteFailedError,
+    access,
     list_backups,
     lock_path,
+    lockfile,
 )
 from pdsa_tui.store import files as store_files
 from pdsa_tui.store.files import backup_dir, daily_backup, fsync_dir, make_backup
@@ -135,7 +136,11 @@ def test_temp_names_are_unpredictable_and_exclusive(
     assert all(n.startswith(".f.json.") and n.endswith(".tmp") for n in made)
 
 
-def test_folders_pdsa_creates_are_private_whatever_the_umask(tmp_path: Path) -> None:
+def test_folders_pdsa_creates_are_private_whatever_the_umask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In pdsa's own default folder; elsewhere a folder follows the umask, like any editor's."""
+    monkeypatch.setattr(access, "private_folder", lambda: tmp_path / "new" / "deeper")
     old = os.umask(0)
     try:
         db = tmp_path / "new" / "deeper" / "db.json"
@@ -203,7 +208,7 @@ def test_a_lock_that_cannot_be_made_opens_read_only(
     def denied(self: Any, *a: Any, **kw: Any) -> None:
         raise PermissionError(errno.EACCES, "Permission denied", str(lock_path(db)))
 
-    monkeypatch.setattr(filelock.FileLock, "acquire", denied)
+    monkeypatch.setattr(lockfile.FileLock, "acquire", denied)
     with Store.open(db) as store:
         assert store.read_only
         assert (

@@ -464,7 +464,7 @@ def _drawn_and_exported(chart: str, points: list[SeriesPoint], scale: float = 1.
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    chart=st.sampled_from(["run", "i"]),
+    chart=st.sampled_from(["run", "i", "mr", "xbar", "s"]),
     values=st.lists(st.one_of(FINITE, EXTREME, EXTREME.map(lambda v: -v)), min_size=1, max_size=16),
 )
 def test_any_finite_values_any_sign(chart: str, values: list[float]) -> None:
@@ -488,7 +488,7 @@ def test_any_positive_values(chart: str, values: list[float]) -> None:
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    chart=st.sampled_from(["p", "u", "run"]),
+    chart=st.sampled_from(["p", "u", "run", "pp", "up"]),
     pairs=st.lists(
         st.tuples(
             st.one_of(st.floats(min_value=0, max_value=1.7976931348623157e308), EXTREME),
@@ -505,7 +505,21 @@ def test_any_ratios(chart: str, pairs: list[tuple[float, float]]) -> None:
 
 
 def test_every_chart_type_is_covered() -> None:
-    assert set(CHART_TYPES) == {"run", "i", "c", "g", "t", "p", "u"}
+    assert set(CHART_TYPES) == {"run", "i", "c", "g", "t", "p", "u", "pp", "up", "mr", "xbar", "s"}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    chart=st.sampled_from(["xbar", "s", "i", "run"]),
+    groups=st.lists(
+        st.lists(st.one_of(FINITE, EXTREME, EXTREME.map(lambda v: -v)), min_size=0, max_size=5),
+        min_size=1,
+        max_size=10,
+    ),
+)
+def test_any_subgroups(chart: str, groups: list[list[float]]) -> None:
+    points = [SeriesPoint(date=first(k), values=tuple(g)) for k, g in enumerate(groups)]
+    _drawn_and_exported(chart, points)
 
 
 def test_the_means_of_huge_values_stay_finite() -> None:

@@ -19,6 +19,7 @@ from pdsa_tui.store import (
     NewerSchemaError,
     Store,
     UnreadableDatabaseError,
+    access,
     atomic_write,
     list_backups,
     load_file,
@@ -45,7 +46,11 @@ def snapshot(path: Path) -> tuple[bytes, int, int]:
 # -- permissions -----------------------------------------------------------------------
 
 
-def test_new_database_backups_and_lock_are_private(tmp_db: Path) -> None:
+def test_new_database_backups_and_lock_are_private(
+    tmp_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pdsa's own default folder stays owner-only, whatever the umask."""
+    monkeypatch.setattr(access, "private_folder", lambda: tmp_db.parent)
     old = os.umask(0o022)
     try:
         with Store.open(tmp_db, create=True):
@@ -61,6 +66,40 @@ def test_new_database_backups_and_lock_are_private(tmp_db: Path) -> None:
     backups = list_backups(tmp_db)
     assert len(backups) == 1
     assert mode(backups[0]) == 0o600
+
+
+def test_a_database_elsewhere_follows_the_umask_and_so_does_all_beside_it(tmp_db: Path) -> None:
+    """Outside pdsa's own folder a new file follows the folder, like any editor's."""
+    old = os.umask(0o002)
+    try:
+        with Store.open(tmp_db, create=True):
+            pass
+        with Store.open(tmp_db) as s:
+            s.save(Aim(code="A", statement="s"))
+    finally:
+        os.umask(old)
+    assert mode(tmp_db) == 0o664
+    assert mode(lock_path(tmp_db)) == 0o664
+    assert mode(backup_dir(tmp_db)) & 0o777 == 0o775
+    assert [mode(b) for b in list_backups(tmp_db)] == [0o664]
+
+
+def test_files_beside_take_the_databases_mode_set_by_hand(tmp_db: Path) -> None:
+    """Made 0660 by hand, the lock file and backups follow at the next open."""
+    old = os.umask(0o077)
+    try:
+        with Store.open(tmp_db, create=True):
+            pass
+        assert mode(tmp_db) == 0o600 and mode(lock_path(tmp_db)) == 0o600
+        os.chmod(tmp_db, 0o660)
+        with Store.open(tmp_db) as s:
+            s.save(Aim(code="A", statement="s"))
+    finally:
+        os.umask(old)
+    assert mode(tmp_db) == 0o660
+    assert mode(lock_path(tmp_db)) == 0o660
+    assert mode(backup_dir(tmp_db)) & 0o777 == 0o770
+    assert [mode(b) for b in list_backups(tmp_db)] == [0o660]
 
 
 def test_saving_keeps_a_chosen_mode(tmp_db: Path) -> None:
@@ -284,7 +323,7 @@ def test_migration_v1_to_v2_backs_up_first(tmp_db: Path) -> None:
     pre = [p for p in list_backups(tmp_db) if ".pre-migration-v1-" in p.name]
     assert len(pre) == 1
     assert pre[0].read_bytes() == original
-    assert mode(pre[0]) == 0o600
+    assert mode(pre[0]) == mode(tmp_db)  # as private as the file
     data = json.loads(tmp_db.read_bytes())
     assert data["meta"]["1"]["schema_version"] == SCHEMA_VERSION
     assert data["cycles"]["1"]["tasks"] == [
@@ -336,7 +375,7 @@ def test_daily_backup_once_a_day(tmp_db: Path) -> None:
     assert first.name == "pdsa.daily-2019-03-01.json"
     assert first.parent == tmp_db.parent / "pdsa.json.backups"
     assert first.read_bytes() == tmp_db.read_bytes()
-    assert mode(first) == 0o600
+    assert mode(first) == mode(tmp_db)  # as private as the file
     with Store.open(tmp_db) as s:
         s.save(Aim(code="A", statement="s"))
     assert daily_backup(tmp_db, today=D(2019, 3, 1)) is None  # already made today

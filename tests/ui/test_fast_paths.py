@@ -138,7 +138,10 @@ from pdsa_tui.cli import parse_args
 from pdsa_tui.ui.app import run
 
 LATER = ("pdsa_tui.ui.dialogs.modals", "pdsa_tui.ui.widgets.fields", "pdsa_tui.cli.commands",
-         "pdsa_tui.model.csvseries", "pdsa_tui.store.csvfile", "importlib.resources")
+         "pdsa_tui.model.csvseries", "pdsa_tui.store.csvfile", "importlib.resources",
+         # Word and PDF board papers: imported when such an export runs, never at start.
+         "docx", "typst", "lxml", "pdsa_tui.report.paper_docx", "pdsa_tui.report.paper_typst",
+         "pdsa_tui.report.summary", "pdsa_tui.ui.screens.summary")
 
 
 async def ready(pilot):
@@ -155,7 +158,8 @@ def test_the_first_screen_imports_no_form_and_no_subcommand(
     tmp_db: Path, store: Store, programme: Programme
 ) -> None:
     """Forms, dialogs and the subcommands' modules are imported when first used, not at start
-    (nor importlib.resources: the self-assessment template is read beside its module)."""
+    (nor importlib.resources: the self-assessment template is read beside its module; nor
+    python-docx, Typst and lxml: only a Word or PDF export loads them)."""
     out = subprocess.run(
         [sys.executable, "-c", FIRST_SCREEN, str(tmp_db)],
         capture_output=True,

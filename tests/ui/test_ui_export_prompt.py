@@ -49,21 +49,21 @@ async def test_a_bad_extension_keeps_the_prompt_and_the_path(
         await pilot.press("X")  # export every aim
         await pilot.pause()
         assert isinstance(app.screen, PromptScreen)
-        assert "(.md, .html, .csv or .json)" in screen_text(app)
-        await type_path(pilot, out / "all.docx")
+        assert ".json, .docx or" in screen_text(app)
+        await type_path(pilot, out / "all.odt")
         await pilot.press("enter")
         await pilot.pause()
         prompt = app.screen
         assert isinstance(prompt, PromptScreen)  # still open
-        assert prompt.query_one(Input).value == str(out / "all.docx")  # the typing kept
+        assert prompt.query_one(Input).value == str(out / "all.odt")  # the typing kept
         assert prompt_error(app) == (
-            "'all.docx': the extension .docx chooses no format; end the name with .md, .html, "
-            ".csv or .json."
+            "'all.odt': the extension .odt chooses no format; end the name with .md, .html, "
+            ".csv, .json, .docx or .pdf."
         )
         assert "chooses no format" in screen_text(app)  # on screen, not in a passing toast
         assert list(out.iterdir()) == []
         # Mend the name where it is: the prompt takes it and exports.
-        await pilot.press(*["backspace"] * 4, "h", "t", "m", "l", "enter")
+        await pilot.press(*["backspace"] * 3, "h", "t", "m", "l", "enter")
         await pilot.pause()
         assert not isinstance(app.screen, PromptScreen)
     assert (out / "all.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
@@ -99,7 +99,7 @@ async def test_the_governance_pack_names_its_own_extensions(app: PdsaApp, tmp_pa
         assert isinstance(app.screen, PromptScreen)
         assert prompt_error(app) == (
             "'pack.csv': the extension .csv chooses no format for the governance pack; end the "
-            "name with .md, .html or .json."
+            "name with .md, .html, .json, .docx or .pdf."
         )
         await pilot.press(*["backspace"] * 3, "j", "s", "o", "n", "enter")
         await pilot.pause()

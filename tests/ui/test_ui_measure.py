@@ -290,6 +290,9 @@ async def test_chart_type_cycles_through_the_charts_that_fit(tmp_path: Path) -> 
         # The choice is stored with the measure.
         assert on_disk(app, AIM1_OUTCOME).chart == "p"
         await pilot.press("c")
+        assert verdict(screen).startswith("P′ chart (Laney)")
+        assert on_disk(app, AIM1_OUTCOME).chart == "pp"
+        await pilot.press("c")
         assert verdict(screen).startswith("I chart")
         await pilot.press("c")
         assert verdict(screen).startswith("Run chart")
@@ -297,6 +300,8 @@ async def test_chart_type_cycles_through_the_charts_that_fit(tmp_path: Path) -> 
         screen = await open_measure(app, pilot, DAYS)  # values: no P or U chart
         await pilot.press("c")
         assert verdict(screen).startswith("I chart")
+        await pilot.press("c")
+        assert verdict(screen).startswith("MR chart")
         await pilot.press("c")
         assert verdict(screen).startswith("Run chart")
 
@@ -329,7 +334,7 @@ async def test_values_between_events_offer_a_t_chart(tmp_path: Path) -> None:
     app = demo_app(tmp_path)
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_measure(app, pilot, DAYS)
-        await pilot.press("c", "c")
+        await pilot.press("c", "c", "c")
         assert verdict(screen).startswith("Run chart")  # no T chart yet: plain values
         # Say in the measure form that the values are days between events.
         await pilot.press("m")
@@ -347,7 +352,7 @@ async def test_values_between_events_offer_a_t_chart(tmp_path: Path) -> None:
         await pilot.pause()
         assert app.screen is screen
         assert on_disk(app, DAYS).values_are == "time_between"
-        await pilot.press("c", "c")
+        await pilot.press("c", "c", "c")
         text = verdict(screen)
         assert text.startswith("T chart · centre")
         assert "T chart: one point per event" in text.splitlines()[1]
@@ -582,6 +587,8 @@ async def test_rate_measure_offers_a_u_chart(tmp_path: Path) -> None:
         text = verdict(screen)
         assert text.startswith("U chart · mean rate")
         assert "(a higher rate of events: deterioration for this measure)" in text
+        await pilot.press("c")
+        assert verdict(screen).startswith("U′ chart (Laney)")
         await pilot.press("c")
         assert verdict(screen).startswith("I chart")
     assert on_disk(app, "Missing episodes per 100 child-months").chart == "i"

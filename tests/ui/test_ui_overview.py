@@ -164,6 +164,9 @@ async def test_aim_screen_shows_chart_verdict_and_switches_chart_type(tmp_path: 
         assert "P chart of" in screen_text(app)
         await pilot.press("c")
         await pilot.pause()
+        assert "P′ chart (Laney) of" in screen_text(app)
+        await pilot.press("c")
+        await pilot.pause()
         assert "I chart (XmR) of" in screen_text(app)
         # The choice is stored with the measure: the next visit (and exports) show it.
         assert app.path is not None

@@ -621,8 +621,9 @@ def test_ptd_rule_unit_vectors_not_applicable() -> None:
     if _json("ptd_rule_unit_vectors.json") is None:
         pytest.skip("ptd_rule_unit_vectors.json not in refdata")
     pytest.skip(
-        "NHS 'Making Data Count' rules (7-point trend/run, 2-of-3 near limits) are not part of "
-        "PRODUCT.md section 3; pdsa applies the IHI and Anhøj rules"
+        "these vectors test NHSRplotthedots' intermediate helpers (a run flagged from its 7th "
+        "point); pdsa's `mdc` rules flag whole runs as its point types do, and are tested end to "
+        "end against NHSRplotthedots' own point types and icons in test_ptd_oracle.py"
     )
 
 

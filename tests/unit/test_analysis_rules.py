@@ -301,8 +301,8 @@ def test_verdict_shift_direction_up_is_improvement() -> None:
     values = [*BASE, *(v + 10 for v in BASE[:8])]
     a = analyse(pts(values), freeze=12, direction="up", scale=1, unit_label="%")
     assert (
-        "Signal: 8 points in a row above the median from Jan 2020 - the process has shifted "
-        "upwards (improvement for this measure)."
+        "Signal (IHI shift): 8 points in a row above the median from Jan 2020 - the process "
+        "has shifted upwards (improvement for this measure)."
     ) in a.verdict
 
 
@@ -421,7 +421,8 @@ def test_a_lone_run_at_the_start_says_the_later_points_moved() -> None:
 def test_chart_advice_names_the_better_chart() -> None:
     rare = analyse(pts([0.0, 1.0, 0.0, 0.0, 2.0, 0.0, 1.0, 0.0, 0.0, 1.0, 0.0, 0.0]), "c")
     assert rare.advice == (
-        "Events are rare (under 1 a month): a T chart of days between them shows change sooner."
+        "Events are rare (under 1 a month): record each event's date, and a T chart of the days "
+        "between them shows change sooner."
     )
     small = [
         SeriesPoint(d, numerator=float(k % 3), denominator=float(3 + k % 5))

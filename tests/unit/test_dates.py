@@ -175,3 +175,32 @@ def test_add_months_clamps_the_day_and_crosses_years() -> None:
     assert add_months(dt.date(2024, 1, 31), 1) == dt.date(2024, 2, 29)
     assert add_months(dt.date(2026, 11, 15), 14) == dt.date(2028, 1, 15)
     assert add_months(dt.date(2026, 3, 31), -13) == dt.date(2025, 2, 28)
+
+
+def test_iso_fast_path_gives_what_the_full_parser_gives() -> None:
+    """A 10-character ISO date is read in C when valid; every other one keeps its message."""
+    import re
+
+    from pdsa_tui.model import dates
+
+    iso = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+    def full(s: str) -> tuple[str, object]:
+        m = iso.match(s)
+        assert m is not None
+        try:
+            return ("ok", dates._build(int(m[1]), int(m[2]), int(m[3]), s))
+        except ValueError as exc:
+            return ("error", str(exc))
+
+    def fast(s: str) -> tuple[str, object]:
+        try:
+            return ("ok", dates.parse_date(s))
+        except ValueError as exc:
+            return ("error", str(exc))
+
+    for year in (1, 1899, 1900, 2000, 2024, 2200, 2201, 9999):
+        for month in range(14):
+            for day in range(33):
+                s = f"{year:04d}-{month:02d}-{day:02d}"
+                assert fast(s) == full(s), s

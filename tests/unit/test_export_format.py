@@ -69,15 +69,16 @@ def test_the_extension_chooses(name: str, fmt: str) -> None:
 
 def test_an_extension_that_chooses_nothing_says_what_is_accepted() -> None:
     with pytest.raises(ValueError) as info:
-        format_of("all.docx", FORMATS)
+        format_of("all.odt", FORMATS)
     assert str(info.value) == (
-        "'all.docx': the extension .docx chooses no format; end the name with .md, .html, "
-        ".csv or .json"
+        "'all.odt': the extension .odt chooses no format; end the name with .md, .html, "
+        ".csv, .json, .docx or .pdf"
     )
     with pytest.raises(ValueError) as info:
         format_of("reports.v2/all", FORMATS)
     assert str(info.value) == (
-        "'all' has no extension to choose the format; end it with .md, .html, .csv or .json"
+        "'all' has no extension to choose the format; end it with .md, .html, .csv, .json, "
+        ".docx or .pdf"
     )
     with pytest.raises(ValueError, match=r"format for minutes; end the name with \.md or \.html"):
         format_of("minutes.json", ("md", "html"), "minutes")
@@ -86,8 +87,8 @@ def test_an_extension_that_chooses_nothing_says_what_is_accepted() -> None:
 def test_a_format_by_name() -> None:
     assert normal_format("HTML", FORMATS) == "html"
     assert normal_format(".md", FORMATS) == normal_format("markdown", FORMATS) == "md"
-    with pytest.raises(ValueError, match="unknown format 'docx'; use one of: md, html, csv, json"):
-        normal_format("docx", FORMATS)
+    with pytest.raises(ValueError, match="unknown format 'odt'; use one of: md, html, csv, json, "):
+        normal_format("odt", FORMATS)
 
 
 # -- pdsa export ---------------------------------------------------------------------------------
@@ -120,11 +121,13 @@ def test_format_wins_over_the_extension(
 @pytest.mark.parametrize(
     ("name", "words"),
     [
-        ("all.docx", "'all.docx': the extension .docx chooses no format; end the name with "
-                     ".md, .html, .csv or .json, or give --format (md, html, csv, json)"),
+        ("all.odt", "'all.odt': the extension .odt chooses no format; end the name with "
+                    ".md, .html, .csv, .json, .docx or .pdf, or give --format "
+                    "(md, html, csv, json, docx, pdf)"),
         ("report", "'report' has no extension to choose the format; end it with .md, .html, "
-                   ".csv or .json, or give --format (md, html, csv, json)"),
-        ("-", "give --format (md, html, csv, json): -o - (stdout) has no extension to choose it"),
+                   ".csv, .json, .docx or .pdf, or give --format (md, html, csv, json, docx, pdf)"),
+        ("-", "give --format (md, html, csv, json, docx, pdf): -o - (stdout) has no extension "
+              "to choose it"),
     ],
 )  # fmt: skip
 def test_an_unknown_extension_without_format_is_a_usage_error(
@@ -147,10 +150,10 @@ def test_an_unknown_extension_without_format_is_a_usage_error(
 def test_an_unknown_format_is_still_refused(
     capsys: pytest.CaptureFixture[str], db: Path, tmp_path: Path
 ) -> None:
-    status, _, err = run(capsys, "export", "--db", db, "--all", "--format", "pdf", "-o",
+    status, _, err = run(capsys, "export", "--db", db, "--all", "--format", "odt", "-o",
                          tmp_path / "all.html")  # fmt: skip
     assert status == 2
-    assert err == "pdsa: unknown format 'pdf'; use one of: md, html, csv, json\n"
+    assert err == "pdsa: unknown format 'odt'; use one of: md, html, csv, json, docx, pdf\n"
 
 
 @pytest.mark.parametrize(
@@ -158,9 +161,10 @@ def test_an_unknown_format_is_still_refused(
     [
         (["--change-package", "Early permanence"], "p.csv",
          "'p.csv': the extension .csv chooses no format for a change package; end the name "
-         "with .md or .html, or give --format (md, html)"),
+         "with .md, .html, .docx or .pdf, or give --format (md, html, docx, pdf)"),
         (["--programme"], "pack.csv",
-         "chooses no format for the governance pack; end the name with .md, .html or .json"),
+         "chooses no format for the governance pack; end the name with .md, .html, .json, "
+         ".docx or .pdf"),
     ],
 )  # fmt: skip
 def test_the_other_exports_name_their_own_extensions(

@@ -29,6 +29,7 @@ RANKS = {
     "analysis": 3,
     "report": 4,
     "ui": 5,
+    "serve": 6,  # the web server of `pdsa serve`: beside cli, which alone imports it
     "cli": 6,
     "__main__": 7,
 }

@@ -608,7 +608,7 @@ def test_measure_chart_choice_and_value_kind_are_ordinary_fields() -> None:
     )
     assert m.validate() == []
     assert Measure.from_dict(m.to_dict()) == m
-    assert available_charts(m) == ["run", "i", "t"] and default_chart(m) == "t"
+    assert available_charts(m) == ["run", "i", "mr", "t"] and default_chart(m) == "t"
     # A zero gap cannot go on a T chart: the stored choice falls back to the run chart.
     zero = dataclasses.replace(m, points=[*m.points, DataPoint(date=dt.date(2019, 9, 1), value=0)])
     assert "t" not in available_charts(zero) and default_chart(zero) == "run"

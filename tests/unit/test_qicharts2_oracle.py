@@ -11,20 +11,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
-import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import conftest
 import pytest
+from oracle_support import I_FACTOR_RATIO, REFDATA, close, oracle_cases
 
-from pdsa_tui.analysis import XMR_PLOTTHEDOTS, XMR_QICHARTS2, SeriesPoint, analyse
+from pdsa_tui.analysis import XMR_QICHARTS2, SeriesPoint, analyse
 from pdsa_tui.cli import main
 from pdsa_tui.cli.errors import EXIT_DATA
 
-REFDATA = Path(os.environ.get("PDSA_REFDATA") or conftest.SHARED / "refdata")
 ORACLE = REFDATA / "qicharts2_oracle" / "cases.json"
 
 pytestmark = pytest.mark.skipif(
@@ -32,22 +29,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def _cases() -> list[dict[str, Any]]:
-    if not ORACLE.is_file():
-        return []
-    cases: list[dict[str, Any]] = json.loads(ORACLE.read_text(encoding="utf-8"))["cases"]
-    return cases
-
-
-CASES = _cases()
-#: pdsa's I chart uses NHSRplotthedots' 2.66 x mean MR; qicharts2 uses 3 / 1.128.
-I_FACTOR_RATIO = XMR_PLOTTHEDOTS.factor / XMR_QICHARTS2.factor
-
-
-def close(actual: float | None, expected: float | None) -> bool:
-    if expected is None:
-        return actual is None
-    return actual is not None and math.isclose(actual, expected, rel_tol=1e-9, abs_tol=1e-12)
+CASES = oracle_cases(ORACLE)
 
 
 def test_oracle_has_every_case() -> None:

@@ -97,7 +97,13 @@ class PointForm(ModalScreen[DataPoint | None]):
         p = point
         self.initial: dict[str, str] = {
             "date": format_date(p.date if p else (default_date or next_date(measure))),
-            "value": number_text(p.value) if p and p.value is not None else "",
+            "value": (
+                "; ".join(number_text(v) for v in p.observations)
+                if p and p.observations
+                else number_text(p.value)
+                if p and p.value is not None
+                else ""
+            ),
             "numerator": number_text(p.numerator) if p and p.numerator is not None else "",
             "denominator": number_text(p.denominator) if p and p.denominator is not None else "",
             "note": p.note if p else "",
@@ -123,6 +129,8 @@ class PointForm(ModalScreen[DataPoint | None]):
                 yield from self._row(("date", "Date", "dd/mm/yyyy"))
                 if self.show_value:
                     unit = "0 to 100" if m.unit == "percent" else f"a number ({m.unit})"
+                    if m.unit != "percent":
+                        unit += "; several: 12; 15; 9"
                     yield from self._row(("value", "Value", unit))
                 if self.show_ratio:
                     yield from self._row(

@@ -20,7 +20,7 @@ from pdsa_tui.analysis.measures import (
     marker_notes,
     thin_markers,
 )
-from pdsa_tui.model import Aim, Case, ChangeIdea, Measure, choices, format_date
+from pdsa_tui.model import Aim, Case, ChangeIdea, Cycle, Measure, choices, format_date
 from pdsa_tui.model.dates import today
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.summaries import signal_label, stage_counts, stage_summary, time_left
@@ -185,7 +185,7 @@ class AimScreen(PdsaScreen):
         if pending:
             self.call_after_refresh(self._analyse_later, self._drawn, pending, now)
 
-        by_idea: dict[str, list] = {}
+        by_idea: dict[str, list[Cycle]] = {}
         for c in cycles:
             by_idea.setdefault(c.idea_id, []).append(c)
         idea_rows = []
@@ -242,6 +242,11 @@ class AimScreen(PdsaScreen):
         text = Text()
         text.append(f"{kind} of {view.measure.name}: ", style="bold")
         text.append(brief_verdict(analysis.verdict))
+        from pdsa_tui.report.mdc_icons import rules_and_icons
+
+        text.append(
+            "\n" + rules_and_icons(analysis.rules, analysis.variation_icon, analysis.assurance_icon)
+        )
         if analysis.advice:
             text.append(f"\n{analysis.advice}", style="dim")
         for w in analysis.warnings:

@@ -252,21 +252,26 @@ class PdsaScreen(Screen[None]):
 
         from pdsa_tui.ui.dialogs.modals import PromptScreen
 
+        web = self.app.is_web  # served to a browser: the file downloads there
         prompt = PromptScreen(
             title,
-            str(Path.cwd() / suggested),
+            suggested if web else str(Path.cwd() / suggested),
             help=f"The extension chooses the format ({extensions_text(allowed)}). "
-            "Enter exports, esc cancels.",
+            + (
+                "Enter downloads it to your browser, esc cancels."
+                if web
+                else "Enter exports, esc cancels."
+            ),
             check=problem,
         )
         self.app.push_screen(prompt, chosen)
 
     def _write(self, path: Path, fmt: str, what: dict[str, Any], *, force: bool) -> None:
         """Export ``what`` to ``path``; an existing file is replaced only after asking."""
-        from pdsa_tui.report.export import export_text, write_export
+        from pdsa_tui.report.papers import export_bytes
 
         try:
-            write_export(path, export_text(self.store, fmt=fmt, **what), force=force)
+            done = self.export_file(path, export_bytes(self.store, fmt=fmt, **what), force=force)
         except FileExistsError:
 
             def answer(yes: bool | None) -> None:
@@ -282,7 +287,18 @@ class PdsaScreen(Screen[None]):
         except (OSError, StoreError) as exc:
             self.notify(f"Not exported: {exc}", severity="error", timeout=10)
             return
-        self.notify(f"Exported to {path}", title="Export done", timeout=8)
+        self.notify(done, title="Export done", timeout=8)
+
+    def export_file(self, path: Path, text: str | bytes, *, force: bool) -> str:
+        """Write an export to ``path`` (in a browser: download it there); what to tell."""
+        if self.app.is_web:
+            from pdsa_tui.ui.web import deliver_export
+
+            return deliver_export(self.app, path.name, text)
+        from pdsa_tui.report.export import write_export
+
+        write_export(path, text, force=force)
+        return f"Exported to {path}"
 
     # -- help -------------------------------------------------------------------------
     def help_rows(self) -> list[tuple[str, str]]:

@@ -22,9 +22,12 @@ from pdsa_tui.analysis.cases import (
     derive_points,
     open_by_deadline,
     toggle_mark,
+    weeks_by_month,
 )
+from pdsa_tui.analysis.charts import ChartType
 from pdsa_tui.analysis.measures import MeasureView, available_charts, view_measure
-from pdsa_tui.analysis.spc import SeriesPoint, analyse
+from pdsa_tui.analysis.results import SeriesPoint
+from pdsa_tui.analysis.spc import analyse
 from pdsa_tui.model import (
     CASE_NO_NAMES,
     Aim,
@@ -48,10 +51,31 @@ from pdsa_tui.ui.widgets.record_table import Cell, Column, LazyRows, RecordTable
 TABS = ("open", "closed", "monthly")
 
 
-def weeks_view(measure: Measure, closed: list[CaseState]) -> MeasureView:
-    """The closed cases' weeks to milestone as an I chart, with the target as the goal line."""
-    series = [SeriesPoint(date=s.case.end or s.start, y=s.weeks) for s in closed]
-    analysis = analyse(series, "i", direction="down", unit_label=" weeks")
+#: The charts of the closed cases' weeks: one point per case, or per month of milestone.
+WEEKS_CHARTS: tuple[ChartType, ...] = ("i", "xbar", "s")
+
+
+def weeks_view(measure: Measure, closed: list[CaseState], kind: ChartType = "i") -> MeasureView:
+    """The closed cases' weeks to milestone, with the target as the goal line.
+
+    ``i``: one point per case. ``xbar``/``s``: the mean and the spread of the weeks of
+    the cases reaching the milestone in each month (limits follow how many there are).
+    """
+    if kind in ("xbar", "s"):
+        series = [
+            SeriesPoint(date=month, values=tuple(weeks)) for month, weeks in weeks_by_month(closed)
+        ]
+    else:
+        series = [SeriesPoint(date=s.case.end or s.start, y=s.weeks) for s in closed]
+    rules = measure.rules if measure.rules in ("anhoej", "ihi", "mdc") else "anhoej"
+    analysis = analyse(
+        series,
+        kind,
+        direction="down",
+        unit_label=" weeks",
+        rules=rules,  # type: ignore[arg-type]
+        target=measure.target_weeks if kind != "i" else None,
+    )
     chart_measure = Measure(
         id=f"{measure.id}-weeks",
         aim_id=measure.aim_id,
@@ -115,7 +139,8 @@ class CasesScreen(PdsaScreen):
     ABOUT = (
         "A case measure's cases. Open: cases without their milestone yet, fewest days to the "
         "deadline first (amber: past the reminder point; red: past the deadline). Closed: "
-        "weeks to the milestone per case, on an I chart with the target line. Monthly: the "
+        "weeks to the milestone per case, on an I chart with the target line (c: Xbar and S "
+        "charts of the weeks per month of milestone). Monthly: the "
         "points worked out from the cases (met / due, in the month of each case's deadline); "
         "enter on a month lists its cases."
     )
@@ -128,7 +153,13 @@ class CasesScreen(PdsaScreen):
         Binding("e", "edit_case", "Edit", id="cases.edit"),
         Binding("d,delete", "delete_case", "Delete", id="cases.delete"),
         Binding("i", "import_cases", "Import", id="cases.import", tooltip="Import a CSV extract"),
-        Binding("c", "chart", "Chart", id="cases.chart", tooltip="Run, P or I chart (Monthly)"),
+        Binding(
+            "c",
+            "chart",
+            "Chart",
+            id="cases.chart",
+            tooltip="Closed: I, Xbar or S chart of the weeks; Monthly: run, P, P′ or I chart",
+        ),
         Binding(
             "f",
             "mark('baseline_end')",
@@ -166,6 +197,8 @@ class CasesScreen(PdsaScreen):
         #: Counts redraws, so a chart asked for before the last one is dropped.
         self._drawn = 0
         self.chart_kind = "run"
+        #: The chart of the Closed tab: weeks per case (I), or per month (Xbar, S).
+        self.weeks_kind: ChartType = "i"
         self._focus_case = case_id
 
     def compose_body(self) -> ComposeResult:
@@ -281,11 +314,14 @@ class CasesScreen(PdsaScreen):
         if drawn != self._drawn:
             return  # redrawn meanwhile: the newer fill has its own chart on the way
         # Kept until a case changes (the store's version) or the day does.
-        key = ("weeks", measure.id, self.store.version, dates_mod.today())
-        weeks = kept(self.store, key, lambda: weeks_view(measure, closed)) if closed else None
+        kind = self.weeks_kind
+        key = ("weeks", kind, measure.id, self.store.version, dates_mod.today())
+        weeks = kept(self.store, key, lambda: weeks_view(measure, closed, kind)) if closed else None
         self.query_one("#weeks-chart", ChartView).show(weeks)
         wv = self.query_one("#weeks-verdict", Static)
-        wv.update(verdict_text(weeks, ["i"]) if weeks else Text("No closed cases yet."))
+        wv.update(
+            verdict_text(weeks, list(WEEKS_CHARTS)) if weeks else Text("No closed cases yet.")
+        )
 
     def _fill_monthly(self) -> None:
         live = self.live
@@ -451,6 +487,13 @@ class CasesScreen(PdsaScreen):
 
     def action_chart(self) -> None:
         if self.measure is None or self.live is None:
+            return
+        if self.query_one("#cases-tabs", TabbedContent).active == "closed":
+            # Weeks per case (I), or their mean and spread per month of milestone.
+            k = WEEKS_CHARTS.index(self.weeks_kind)
+            self.weeks_kind = WEEKS_CHARTS[(k + 1) % len(WEEKS_CHARTS)]
+            self._stale.add("closed")
+            self._fill("closed")
             return
         charts = available_charts(self.live)
         i = charts.index(self.chart_kind) if self.chart_kind in charts else -1

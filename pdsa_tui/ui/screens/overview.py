@@ -76,6 +76,14 @@ class OverviewScreen(PdsaScreen):
             show=False,  # the footer is full at 80 columns; the programme line names the key
             tooltip="Team, meetings and self-assessment",
         ),
+        Binding(
+            "s",
+            "summary",
+            "Summary",
+            id="overview.summary",
+            show=False,  # the footer is full at 80 columns: F1 and ctrl+p list it
+            tooltip="Every measure on one page (the board's summary)",
+        ),
         Binding("x", "export_aim", "Export", id="overview.export", tooltip="Export the aim report"),
         Binding(
             "X",
@@ -307,6 +315,12 @@ class OverviewScreen(PdsaScreen):
         aim = self._current_aim()
         if aim is not None:
             self.confirm_delete(aim, f"aim '{aim.code}'")
+
+    def action_summary(self) -> None:
+        """Every measure on one page (the summary board papers open with)."""
+        from pdsa_tui.ui.screens.summary import SummaryScreen
+
+        self.app.push_screen(SummaryScreen())
 
     def action_export_aim(self) -> None:
         aim = self._current_aim()

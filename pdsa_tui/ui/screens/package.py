@@ -169,18 +169,17 @@ class PackageScreen(PdsaScreen):
         self.export_prompt(
             "Export the change package",
             name,
-            ("md", "html"),
+            ("md", "html", "docx", "pdf"),
             lambda path, fmt: self._write_package(path, fmt, force=False),
             "a change package",
         )
 
     def _write_package(self, path: Path, fmt: str, *, force: bool) -> None:
-        from pdsa_tui.report.drivers_render import package_text
-        from pdsa_tui.report.export import write_export
+        from pdsa_tui.report.papers import package_bytes
 
         idea = self.store.get(ChangeIdea, self.idea_id)
         try:
-            write_export(path, package_text(self.store, idea, fmt), force=force)
+            done = self.export_file(path, package_bytes(self.store, idea, fmt=fmt), force=force)
         except FileExistsError:
 
             def answer(yes: bool | None) -> None:
@@ -194,4 +193,4 @@ class PackageScreen(PdsaScreen):
         except OSError as exc:
             self.notify(f"Not exported: {exc}", severity="error", timeout=10)
             return
-        self.notify(f"Exported to {path}", title="Export done", timeout=8)
+        self.notify(done, title="Export done", timeout=8)

@@ -17,7 +17,7 @@ from textual.widgets import Static, TabbedContent, TabPane
 
 from pdsa_tui.analysis import programme as ap
 from pdsa_tui.model import Answer, Meeting, Programme, Question, choices, dates, format_date
-from pdsa_tui.store import StoreError
+from pdsa_tui.store import Store, StoreError
 from pdsa_tui.store import assess as assess_store
 from pdsa_tui.ui import styles
 from pdsa_tui.ui.screens.base import PdsaScreen
@@ -480,16 +480,18 @@ class ProgrammeScreen(PdsaScreen):
         stamp = m.date.isoformat() if m.date else "undated"
         from pdsa_tui.report.programme import MINUTES_FORMATS
 
-        self._export_prompt(f"minutes-{stamp}.html", MINUTES_FORMATS, lambda fmt: _minutes(m, fmt))
+        self._export_prompt(
+            f"minutes-{stamp}.html", MINUTES_FORMATS, lambda fmt: _minutes(self.store, m, fmt)
+        )
 
     def action_export_pack(self) -> None:
         prog = self.store.programme()
         since = prog.last_pack if prog is not None else None
 
-        def build(fmt: str) -> str:
-            from pdsa_tui.report.programme import pack_content, pack_text
+        def build(fmt: str) -> bytes:
+            from pdsa_tui.report.papers import pack_bytes
 
-            return pack_text(pack_content(self.store, since=since, today=dates.today()), fmt)
+            return pack_bytes(self.store, since=since, today=dates.today(), fmt=fmt)
 
         from pdsa_tui.report.programme import PACK_FORMATS
 
@@ -501,7 +503,7 @@ class ProgrammeScreen(PdsaScreen):
         self,
         suggested: str,
         formats: tuple[str, ...],
-        build: Callable[[str], str],
+        build: Callable[[str], bytes],
         *,
         pack: bool = False,
     ) -> None:
@@ -514,13 +516,12 @@ class ProgrammeScreen(PdsaScreen):
         )
 
     def _write_doc(
-        self, path: Path, fmt: str, build: Callable[[str], str], *, pack: bool, force: bool
+        self, path: Path, fmt: str, build: Callable[[str], bytes], *, pack: bool, force: bool
     ) -> None:
-        from pdsa_tui.report.export import write_export
         from pdsa_tui.ui.dialogs.modals import ConfirmScreen
 
         try:
-            write_export(path, build(fmt), force=force)
+            done = self.export_file(path, build(fmt), force=force)
         except FileExistsError:
 
             def answer(yes: bool | None) -> None:
@@ -531,7 +532,8 @@ class ProgrammeScreen(PdsaScreen):
                 ConfirmScreen(f"{path} exists. Replace it?", yes="Replace", danger=True), answer
             )
             return
-        except (OSError, StoreError) as exc:
+        except (OSError, StoreError, RuntimeError, ValueError) as exc:
+            # RuntimeError/ValueError: a Word or PDF renderer refused (said in words, no trace).
             self.notify(f"Not exported: {exc}", severity="error", timeout=10)
             return
         if pack:
@@ -540,7 +542,7 @@ class ProgrammeScreen(PdsaScreen):
                 # The pack is written; failing to keep its date only changes the next default.
                 with contextlib.suppress(StoreError):
                     self.store.save(dataclasses.replace(prog, last_pack=dates.today()))
-        self.notify(f"Exported to {path}", title="Export done", timeout=8)
+        self.notify(done, title="Export done", timeout=8)
 
 
 def _kind(m: Meeting) -> str:
@@ -549,7 +551,7 @@ def _kind(m: Meeting) -> str:
     return choices.label(choices.MEETING_KINDS, m.kind)
 
 
-def _minutes(meeting: Meeting, fmt: str) -> str:
-    from pdsa_tui.report.programme import minutes_text
+def _minutes(store: Store, meeting: Meeting, fmt: str) -> bytes:
+    from pdsa_tui.report.papers import minutes_bytes
 
-    return minutes_text(meeting, fmt)
+    return minutes_bytes(store, meeting, fmt=fmt)

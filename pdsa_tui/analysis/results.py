@@ -1,0 +1,199 @@
+"""The analysis's data: a series point in, and the results per point, part and chart out.
+
+Pure dataclasses (no I/O); ``spc.analyse`` fills them, ``to_json`` gives the
+``pdsa analyse --json`` contract.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pdsa_tui.analysis.charts import ChartType
+from pdsa_tui.analysis.rulesets import RuleSet
+
+Direction = Literal["up", "down", "neutral"]
+
+
+@dataclass(frozen=True)
+class XmRConvention:
+    """How an I chart turns the mean moving range into limits."""
+
+    #: Limits are centre ± factor · mean moving range.
+    factor: float
+    #: Drop moving ranges >= 3.267 · mean MR and recompute the mean before using it.
+    screen: bool
+
+
+#: NHSRplotthedots ("Making Data Count"): 2.66 · mean MR, screened. The default.
+XMR_PLOTTHEDOTS = XmRConvention(factor=2.66, screen=True)
+#: qicharts2: 3 · mean MR / 1.128 (d2), screened (its ``qic.screenedmr`` option, on when attached).
+XMR_QICHARTS2 = XmRConvention(factor=3 / 1.128, screen=True)
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    """One data point of a series: a value ``y`` or a ``numerator``/``denominator`` pair."""
+
+    date: dt.date
+    y: float | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    #: A new part (phase) starts after this point.
+    rebase_after: bool = False
+    #: The baseline (freeze) of this point's part ends at this point.
+    baseline_end: bool = False
+    #: Drawn, and tested against limits, but not used for centre, limits or runs.
+    exclude: bool = False
+    #: Several observations on this date (one subgroup); ``y`` is then ignored.
+    values: tuple[float | None, ...] | None = None
+
+
+@dataclass(frozen=True)
+class PointResult:
+    """A point as analysed: 1-based position, value, the lines at it and its signals."""
+
+    i: int
+    date: dt.date
+    y: float | None
+    centre: float | None
+    lcl: float | None
+    ucl: float | None
+    signals: list[str] = field(default_factory=list)
+    excluded: bool = False
+    #: The subgroup size, or the summed denominator of a ratio chart (0 for none).
+    n: float = 1
+    #: NHSRplotthedots' point type under the chart's rule set (see ``mdc.point_type``).
+    point_type: str = "common_cause"
+    #: The Making Data Count rule that flags the point (a key of ``mdc.LABELS``), if any.
+    special_cause: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The point as in the ``pdsa analyse --json`` contract."""
+        return {
+            "i": self.i,
+            "date": self.date.isoformat(),
+            "y": self.y,
+            "centre": self.centre,
+            "lcl": self.lcl,
+            "ucl": self.ucl,
+            "signals": list(self.signals),
+            "n": self.n,
+            "point_type": self.point_type,
+            "special_cause": self.special_cause,
+        }
+
+
+@dataclass(frozen=True)
+class PartResult:
+    """One part (phase) of the chart: its centre, limits, rule results and verdict."""
+
+    first: int
+    last: int
+    centre: float | None
+    lcl: float | None
+    ucl: float | None
+    n_obs: int
+    n_useful: int
+    longest_run: int | None
+    longest_run_max: int | None
+    crossings: int | None
+    crossings_min: int | None
+    runs: int | None
+    runs_expected: tuple[int, int] | None
+    anhoej_signal: bool
+    shifts: list[tuple[int, int]]
+    trends: list[tuple[int, int]]
+    verdict: str
+    warnings: list[str]
+    #: Last point (1-based) of the baseline the centre and limits come from.
+    baseline_last: int
+    #: False when the part has fewer than 10 usable points.
+    reliable: bool
+    #: Laney's σz (P′ and U′ charts), None elsewhere or when it cannot be computed.
+    sigma_z: float | None = None
+
+    @property
+    def signal(self) -> bool:
+        """True when any rule in this part signals non-random variation."""
+        return bool(
+            self.anhoej_signal
+            or self.shifts
+            or self.trends
+            or (
+                self.runs_expected is not None
+                and self.runs is not None
+                and not self.runs_expected[0] <= self.runs <= self.runs_expected[1]
+            )
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The part as in the ``pdsa analyse --json`` contract."""
+        return {
+            "first": self.first,
+            "last": self.last,
+            "centre": self.centre,
+            "lcl": self.lcl,
+            "ucl": self.ucl,
+            "n_useful": self.n_useful,
+            "longest_run": self.longest_run,
+            "longest_run_max": self.longest_run_max,
+            "crossings": self.crossings,
+            "crossings_min": self.crossings_min,
+            "runs": self.runs,
+            "runs_expected": list(self.runs_expected) if self.runs_expected else None,
+            "anhoej_signal": self.anhoej_signal,
+            "shifts": [[a, b] for a, b in self.shifts],
+            "trends": [[a, b] for a, b in self.trends],
+            "verdict": self.verdict,
+            "warnings": list(self.warnings),
+            "sigma_z": self.sigma_z,
+        }
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The analysis of a whole series."""
+
+    chart: ChartType
+    n: int
+    parts: list[PartResult]
+    points: list[PointResult]
+    verdict: str
+    warnings: list[str] = field(default_factory=list)
+    #: One line of advice on reading this chart or choosing another (empty when none).
+    advice: str = ""
+    #: The rule set the signals come from: "anhoej", "ihi" or "mdc".
+    rules: RuleSet = "anhoej"
+    direction: Direction = "neutral"
+    target: float | None = None
+    #: Making Data Count icon names (``mdc.VARIATION_ICONS``/``ASSURANCE_ICONS``); None = none.
+    variation_icon: str | None = None
+    assurance_icon: str | None = None
+
+    @property
+    def signal(self) -> bool:
+        """True when any part or point signals non-random variation."""
+        return any(p.signal for p in self.parts) or any(p.signals for p in self.points)
+
+    def to_json(self) -> dict[str, Any]:
+        """One JSON-ready dict in the shape of PRODUCT.md's ``pdsa analyse --json``."""
+        return {
+            "chart": self.chart,
+            "n": self.n,
+            "parts": [p.to_json() for p in self.parts],
+            "points": [p.to_json() for p in self.points],
+            "verdict": self.verdict,
+            "warnings": list(self.warnings),
+            "advice": self.advice,
+            "rules": self.rules,
+            "direction": DIRECTION_NAMES[self.direction],
+            "target": self.target,
+            "variation_icon": self.variation_icon,
+            "assurance_icon": self.assurance_icon,
+        }
+
+
+#: Directions as NHSRplotthedots and ``pdsa analyse --direction`` name them.
+DIRECTION_NAMES: dict[str, str] = {"up": "increase", "down": "decrease", "neutral": "neutral"}
