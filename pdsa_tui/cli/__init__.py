@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from typing import NoReturn, cast
@@ -76,6 +77,29 @@ def build_parser(*, subcommands: bool = True) -> argparse.ArgumentParser:
     return parser
 
 
+_DASHED_VALUE = re.compile(r"-(?:\d|inf|nan)", re.IGNORECASE)
+
+
+def join_dashed_values(argv: Sequence[str]) -> list[str]:
+    """``--value -inf`` as ``--value=-inf``: argparse takes '-inf' (or '-2025-01-01') for
+    an option and says only "expected one argument"; joined, the value reaches the
+    command, which says what is wrong with it.
+    """
+    out: list[str] = []
+    args = list(argv)
+    i = 0
+    while i < len(args):
+        a = args[i]
+        nxt = args[i + 1] if i + 1 < len(args) else None
+        if a.startswith("--") and "=" not in a and nxt and _DASHED_VALUE.match(nxt):
+            out.append(f"{a}={nxt}")
+            i += 2
+            continue
+        out.append(a)
+        i += 1
+    return out
+
+
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """``argv`` parsed; the subcommands' modules are imported only when one is given.
 
@@ -84,6 +108,7 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     subcommand, a misspelt one, ``--help``) goes to the full parser, so help and
     errors are the same as ever.
     """
+    argv = join_dashed_values(argv)
     # A subcommand's own --version (pdsa restore ID --version REV) is not pdsa's.
     own_version = "--version" in argv[1:] and not argv[0].startswith("-")
     if not any(a in ("-h", "--help") for a in argv) and not own_version:

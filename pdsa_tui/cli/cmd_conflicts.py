@@ -53,7 +53,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     from pdsa_tui.cli.output import print_json, print_table
 
     with open_store(args, write=False) as store:
-        versions = store.versions.history(args.record_id)
+        versions = store.versions.history(store.versions.find(args.record_id))
     if args.json:
         print_json([v.as_json() for v in versions])
         return 0
@@ -76,7 +76,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from pdsa_tui.store.versions import doc_title
 
     with open_store(args, write=True) as store:
-        doc = store.versions.restore(args.record_id, args.version)
+        doc = store.versions.restore(store.versions.find(args.record_id), args.version)
     which = f"version {args.version}" if args.version else "its last version"
     print(f"Restored {doc['id']} ({shown(doc_title(doc), 40)}) to {which}.")
     return 0
@@ -101,7 +101,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(func=cmd_conflicts)
 
     p = sub.add_parser("history", help="a record's versions, newest first (who, when, what)")
-    p.add_argument("record_id", metavar="RECORD_ID", help="the record's id (deleted ones too)")
+    p.add_argument(
+        "record_id",
+        metavar="RECORD",
+        help="the record's title, case reference or id (deleted ones too)",
+    )
     p.add_argument("--json", action="store_true", help="print a JSON array")
     add_db_option(p)
     p.set_defaults(func=cmd_history)
@@ -109,7 +113,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "restore", help="bring back a deleted record, or an earlier version of one (see history)"
     )
-    p.add_argument("record_id", metavar="ID", help="the record's id (deleted ones too)")
+    p.add_argument(
+        "record_id",
+        metavar="RECORD",
+        help="the record's title, case reference or id (deleted ones too)",
+    )
     p.add_argument(
         "--version", metavar="REV", help="the version to restore, as 'pdsa history ID' lists it"
     )

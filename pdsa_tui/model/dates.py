@@ -61,6 +61,9 @@ def parse_date(text: str, *, dayfirst: bool = True) -> dt.date:
         else:
             if 1900 <= iso_day.year <= 2200:
                 return iso_day
+    if s[0] in "-+":
+        # dateutil reads '-2025-01-01' as 1 January 2025: a sign is a slip, never a date.
+        raise ValueError(f"'{s}' is not a date: it starts with '{s[0]}' ({DATE_HELP})")
     m = _ISO.match(s)
     if m:
         return _build(int(m[1]), int(m[2]), int(m[3]), s)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, Self, TypeVar
 
 from pdsa_tui.model import choices as C
-from pdsa_tui.model.dates import format_date, from_iso, now_stamp, to_iso
+from pdsa_tui.model.dates import format_date, from_iso, now_stamp, to_iso, today
 from pdsa_tui.model.errors import FieldError, ValidationError
 from pdsa_tui.model.rows import ROW_KINDS, load_rows
 
@@ -861,6 +861,8 @@ PLAN_FIELDS = (
 DO_FIELDS = ("do_start", "do_end", "what_happened", "problems")
 STUDY_FIELDS = ("results", "learned")
 ACT_FIELDS = ("decision", "next_steps")
+#: A cycle's phases, in order.
+PHASE_ORDER = ("plan", "do", "study", "act")
 
 
 @dataclass
@@ -875,6 +877,8 @@ class Cycle(Record):
     idea_id: str = internal_field()
     number: int = internal_field(0)
     adapted_from: str | None = internal_field(None)
+    #: plan, do, study or act: moved only when a person says so ("" in files saved before).
+    phase: str = internal_field("")
     # Plan
     objective: str = spec_field("Objective", required=True, help="what this cycle tests")
     lead: str = spec_field("Lead", help="who runs this cycle (role or initials)")
@@ -921,14 +925,22 @@ class Cycle(Record):
 
     @property
     def stage(self) -> str:
-        """The phase to work on next, from what is filled in.
+        """The phase it is in (set by a person), or 'closed' once a decision is chosen.
 
-        plan: the plan lacks an objective, predictions or a planned start;
-        do: planned, nothing recorded of the test yet; study: the test is
-        recorded, no results yet; act: studied, no decision yet; closed: decided.
+        A cycle saved before phases were set by hand has no ``phase``: it shows the
+        phase it always showed (:meth:`implied_phase`) until it is next saved.
         """
         if self.decision:
             return "closed"
+        return self.phase if self.phase in PHASE_ORDER else self.implied_phase()
+
+    def implied_phase(self) -> str:
+        """The phase older versions worked out from what is filled in (never 'closed').
+
+        plan: the plan lacks an objective, predictions or a planned start; do:
+        planned, nothing recorded of the test yet; study: the test is recorded, no
+        results yet; act: studied.
+        """
         if self.results.strip() or self.learned.strip():
             return "act"
         if self.what_happened.strip() or self.do_end or self.problems.strip():
@@ -954,14 +966,29 @@ class Cycle(Record):
             tasks=[dataclasses.replace(t) for t in self.tasks],
             data_to_collect=self.data_to_collect,
             scale=self.scale,
+            phase="plan",
         )
 
     def before_save(self, stored: Self | None, source: RecordSource) -> Self:
-        """A new cycle (number 0) takes the next number in its change idea's ramp."""
-        if self.number > 0:
-            return self
+        """A new cycle (number 0) takes the next number in its change idea's ramp.
+
+        A cycle without a phase keeps the one it showed before this save, so saving
+        text never moves it; a new one (from the command line, an import) starts in the
+        phase what it holds implies, and in Plan while its planned start is ahead.
+        """
+        out = self
+        if not out.phase:
+            if stored is not None:
+                phase = stored.phase or stored.implied_phase()
+            else:
+                phase = out.implied_phase()
+                if phase == "do" and out.planned_start and out.planned_start > today():
+                    phase = "plan"
+            out = dataclasses.replace(out, phase=phase)
+        if out.number > 0:
+            return out
         numbers = [c.number for c in source.belonging_to(Cycle, self.idea_id)]
-        return dataclasses.replace(self, number=max(numbers, default=0) + 1)
+        return dataclasses.replace(out, number=max(numbers, default=0) + 1)
 
 
 @dataclass

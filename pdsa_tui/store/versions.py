@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from pdsa_tui.model import Record
-from pdsa_tui.model.dates import now_stamp
+from pdsa_tui.model.dates import format_date, from_iso, now_stamp
 from pdsa_tui.model.registry import PARENTS, RECORD_TYPES
 from pdsa_tui.model.safetext import visible
 from pdsa_tui.store import migrations
@@ -49,7 +49,24 @@ class RawStore(Protocol):
     def lookup(self, cls: type[R], record_id: str) -> R | None: ...
 
 
-_TITLE_KEYS = ("code", "name", "title", "objective", "summary", "text", "reference")
+_TITLE_KEYS = (
+    "code",
+    "name",
+    "title",
+    "objective",
+    "summary",
+    "text",
+    "reference",
+    "ref",
+    "locality",
+    "statement",
+)
+
+
+def _names(doc: dict[str, Any], wanted: str) -> bool:
+    """Whether ``doc``'s title or case reference is ``wanted`` (casefolded, spaces tidied)."""
+    names = [doc_title(doc)] + [str(doc.get(k, "")) for k in _TITLE_KEYS]
+    return any(" ".join(n.split()).casefold() == wanted for n in names if n)
 
 
 def shown_value(value: Any, width: int = 0) -> str:
@@ -62,14 +79,24 @@ def shown_value(value: Any, width: int = 0) -> str:
 
 
 def doc_title(doc: dict[str, Any]) -> str:
-    """A short name for a record in lists (its code, name, title... or id)."""
+    """A short name for a record in lists (its code, name, title, case reference, date).
+
+    Never its id: people read this.
+    """
     for key in _TITLE_KEYS:
         value = doc.get(key)
         if isinstance(value, str) and value.strip():
             return shown_value(" ".join(value.split()), 60)
     if isinstance(doc.get("number"), int):
         return f"cycle {doc['number']}"
-    return str(doc.get("id", ""))
+    for key in ("date", "start", "since"):
+        value = doc.get(key)
+        if isinstance(value, str) and value:
+            try:
+                return f"of {format_date(from_iso(value))}"
+            except ValueError:
+                return f"of {shown_value(value, 20)}"
+    return "untitled"
 
 
 @dataclass
@@ -118,6 +145,43 @@ class Versions:
         if len(set(found)) == 1:
             return self._locate(found[0])
         raise NotFoundError(f"no record has id {record_id!r} (give its id, as 'pdsa list' shows)")
+
+    def find(self, name: str) -> str:
+        """The id of the record ``name`` names: its id (or a prefix), title or case reference.
+
+        Deleted records count too. Raise :class:`NotFoundError` when nothing or more than
+        one record matches, listing the candidates.
+        """
+        try:
+            table, _doc_id, doc = self._locate(name)
+        except NotFoundError:
+            pass
+        else:
+            return str(doc["id"]) if doc is not None else self._deleted_id(name)
+        wanted = " ".join(name.split()).casefold()
+        found: dict[str, str] = {}
+        for (table, rid), (_doc_id, doc) in self._store.raw_records().items():
+            if _names(doc, wanted):
+                found[rid] = (
+                    f"{RECORD_TYPES[table].NOUN} '{doc_title(doc)}'"
+                    if (table in RECORD_TYPES)
+                    else doc_title(doc)
+                )
+        for gone in self.deleted():
+            last = (self._store.history_table().get(gone["id"]) or {}).get("doc") or {}
+            if _names(last, wanted):
+                found[gone["id"]] = f"'{gone['title']}' (deleted)"
+        if len(found) == 1:
+            return next(iter(found))
+        if not found:
+            raise NotFoundError(
+                f"no record has id {name!r}, nor that title or case reference (give a "
+                "title as 'pdsa list' shows it, a case reference, or an id)"
+            )
+        listed = "; ".join(f"{label} ({rid[:8]})" for rid, label in sorted(found.items()))
+        raise NotFoundError(
+            f"{len(found)} records match {name!r}: {listed}; give the id's first characters"
+        )
 
     # -- conflicts --------------------------------------------------------------------
     def conflicts(self) -> list[dict[str, Any]]:

@@ -13,6 +13,7 @@ from rich.text import Text
 from textual import events
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.command import Provider
 from textual.containers import Vertical
 from textual.filter import LineFilter
 from textual.notifications import SeverityLevel
@@ -66,11 +67,21 @@ class WelcomeScreen(Screen[None]):
         app.show_home()
 
 
+def _record_search() -> type[Provider]:
+    """The palette's record search, imported when the palette first opens."""
+    from pdsa_tui.ui.search import RecordSearch
+
+    return RecordSearch
+
+
 class PdsaApp(App[None]):
     """Plan, log, review and report PDSA cycles."""
 
     CSS_PATH = styles.path("app.tcss")
     TITLE = "pdsa"
+
+    # Records by their words in ctrl+p, beside the app's commands (imported when it opens).
+    COMMANDS = App.COMMANDS | {lambda: _record_search()}
 
     BINDINGS = [
         # priority: it must also reach modal forms, where it asks before dropping typing.
@@ -222,6 +233,9 @@ class PdsaApp(App[None]):
         self._close_messages_no_wait()
 
     def on_mount(self) -> None:
+        from pdsa_tui.ui import themes
+
+        themes.install(self)
         self.take_copy_notices()
         store = self.store
         if store is not None and not store.read_only and not self.demo:

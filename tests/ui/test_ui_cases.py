@@ -285,7 +285,7 @@ async def test_new_case_measure_from_the_aim_screen(tmp_path: Path) -> None:
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
-        await pilot.press("C")
+        await pilot.press("N")
         await pilot.pause()
         form = app.screen
         assert isinstance(form, RecordForm)

@@ -104,3 +104,24 @@ async def test_the_governance_pack_names_its_own_extensions(app: PdsaApp, tmp_pa
         await pilot.press(*["backspace"] * 3, "j", "s", "o", "n", "enter")
         await pilot.pause()
     assert (tmp_path / "pack.json").read_text(encoding="utf-8").startswith("{")
+
+
+async def test_a_missing_folder_keeps_the_prompt_and_the_path(app: PdsaApp, tmp_path: Path) -> None:
+    """Issue 24, item 8: an export to a folder that does not exist loses nothing typed."""
+    missing = tmp_path / "no-such-folder" / "aims.html"
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await pilot.press("X")
+        await pilot.pause()
+        await type_path(pilot, missing)
+        await pilot.press("enter")
+        await pilot.pause()
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen)
+        assert prompt.query_one(Input).value == str(missing)
+        assert prompt_error(app).startswith(f"There is no folder {missing.parent}")
+        (tmp_path / "no-such-folder").mkdir()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, PromptScreen)
+    assert missing.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

@@ -91,7 +91,7 @@ async def test_plan_do_study_act_from_an_empty_database(tmp_path: Path) -> None:
         await pilot.pause()
         store = on_disk(path)
         (cycle,) = store.all(Cycle)
-        assert (cycle.number, cycle.stage) == (1, "do")
+        assert (cycle.number, cycle.stage) == (1, "plan")
 
         # Do, Study.
         await pilot.press("f3")
@@ -103,6 +103,17 @@ async def test_plan_do_study_act_from_an_empty_database(tmp_path: Path) -> None:
         await pilot.pause()
         await type_text(pilot, "3 of 3 on time")
         await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert on_disk(path).get(Cycle, cycle.id).stage == "plan"  # saved, not moved
+        # The phase moves when asked: ctrl+n offers Study first (results are typed).
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert on_disk(path).get(Cycle, cycle.id).stage == "study"
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.press("enter")
         await pilot.pause()
         assert on_disk(path).get(Cycle, cycle.id).stage == "act"
 

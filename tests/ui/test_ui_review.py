@@ -82,12 +82,19 @@ async def test_step_record_save_and_the_decided_cycle_leaves(tmp_path: Path) -> 
         assert "Cycle 1 of 1 waiting: 1 for Study, 0 for Act" in screen_text(app)
         assert app.focused is not None and app.focused.id == "field-results"
 
-        # Study for the last one: it stays in the queue (now waiting for Act).
+        # Study for the last one: saving keeps it in Study (saving never moves a cycle).
         await type_text(pilot, "5 of 6 in time")
         await pilot.press("ctrl+s")
         await pilot.pause()
         saved = on_disk(app).get(Cycle, study_id)
         assert saved.results == "5 of 6 in time"
+        assert saved.stage == "study"
+        # ctrl+n offers Act first (results are typed); enter moves it and saves.
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        saved = on_disk(app).get(Cycle, study_id)
         assert saved.stage == "act"
         assert queue_keys(screen) == [study_id]
         assert "(waiting for Act)" in str(screen.query_one("#review-summary").render())

@@ -127,3 +127,62 @@ def test_review_queue(snap_compare: SnapCompare, demo: PdsaApp) -> None:
         await _settle(pilot)
 
     assert snap_compare(demo, terminal_size=SIZE, run_before=open_review)
+
+
+LARGE = (120, 40)
+
+
+def test_aims_overview_large(snap_compare: SnapCompare, demo: PdsaApp) -> None:
+    assert snap_compare(demo, terminal_size=LARGE, run_before=_settle)
+
+
+def test_review_queue_large(snap_compare: SnapCompare, demo: PdsaApp) -> None:
+    async def open_review(pilot: Pilot[Any]) -> None:
+        await pilot.pause()
+        demo.action_review()
+        await _settle(pilot)
+
+    assert snap_compare(demo, terminal_size=LARGE, run_before=open_review)
+
+
+@pytest.fixture
+def conflicted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[PdsaApp]:
+    """The demo with one conflict on a cycle's "What happened", its stamps fixed."""
+    import dataclasses
+    import json
+
+    monkeypatch.setenv(dates_module.TODAY_ENV, TODAY.isoformat())
+    path = tmp_path / "demo.json"
+    write_demo(path, today=TODAY)
+    with Store.open(path) as s:
+        cycle_id = _ids(PdsaApp(s, path))["cycle"]
+    a, b = Store.open(path, user="AL"), Store.open(path, user="BK")
+    a.save(dataclasses.replace(a.get(Cycle, cycle_id), what_happened="Ran in the East team"))
+    b.save(dataclasses.replace(b.get(Cycle, cycle_id), what_happened="Ran in the West team"))
+    a.close()
+    b.close()
+    raw = json.loads(path.read_text())
+    for doc in raw["cycles"].values():
+        for conflict in doc.get("_conflicts") or []:
+            for i, value in enumerate(conflict.get("values", [])):
+                value["updated"] = f"2020-02-0{i + 3}T10:1{i}:00+00:00"
+    path.write_text(json.dumps(raw))
+    store = Store.open(path)
+    try:
+        yield PdsaApp(store, path, demo=True)
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("size", [SIZE, LARGE], ids=["80x24", "120x40"])
+def test_conflicts_screen(
+    snap_compare: SnapCompare, conflicted: PdsaApp, size: tuple[int, int]
+) -> None:
+    from pdsa_tui.ui.screens.versions import ConflictsScreen
+
+    async def open_conflicts(pilot: Pilot[Any]) -> None:
+        await pilot.pause()
+        conflicted.push_screen(ConflictsScreen())
+        await _settle(pilot)
+
+    assert snap_compare(conflicted, terminal_size=size, run_before=open_conflicts)

@@ -146,9 +146,12 @@ class RecordForm(ModalScreen[R | None], Generic[R]):
         intro: Iterable[str | tuple[str, str]] = (),
         tall: Iterable[str] = (),
         values: dict[str, str] | None = None,
+        start: str | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
+        #: The field the cursor starts in when the caller knows the job (else the first empty).
+        self.start = start
         self.record = record
         self._save = save
         wanted = list(fields) if fields is not None else None
@@ -187,9 +190,11 @@ class RecordForm(ModalScreen[R | None], Generic[R]):
         form = self.query_one(FormFields)
         boxes = form.boxes()
         if boxes:
-            # A new record starts where typing is needed: past what is filled in for you.
-            box = (form.first_empty() if not self.record.rev else None) or boxes[0]
-            box.control.focus()
+            # Every form starts where typing is needed, in reading order: past what is
+            # filled in already (a new record's defaults, an old record's answers).
+            named = next((b for b in boxes if b.spec.name == self.start), None)
+            box = named or form.first_empty() or boxes[0]
+            box.control.focus(scroll_visible=box is not boxes[0])
 
     @property
     def fields(self) -> FormFields:

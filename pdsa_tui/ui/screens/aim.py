@@ -61,8 +61,9 @@ class AimScreen(PdsaScreen):
             tooltip="The next chart type the measure's data can take (stored with the measure)",
         ),
         Binding("A", "edit_aim", "Edit aim", id="aim.edit_aim"),
+        # N, not C: C is the app's Conflicts on every screen.
         Binding(
-            "C",
+            "N",
             "new_case_measure",
             "New case measure",
             id="aim.new_case_measure",

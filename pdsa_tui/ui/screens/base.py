@@ -122,7 +122,8 @@ class PdsaScreen(Screen[None]):
         if self.store.versions.open_conflicts(record.id) > before:
             self.notify(
                 "Another copy changed the same field meanwhile: both values are kept as a "
-                "conflict. Press C to choose.",
+                "conflict. Open Conflicts from ctrl+p (works in a form), or press C outside "
+                "a text field.",
                 title="Saved, with a conflict",
                 severity="warning",
                 timeout=10,
@@ -149,7 +150,15 @@ class PdsaScreen(Screen[None]):
             if saved is None:
                 return
             self.changed()
-            self.notify(f"Saved {title.split(':')[0].lower()}.", timeout=3)
+            # The record's noun, not the form's title: "New secondary driver under: X"
+            # made "Saved new secondary driver under."
+            name = getattr(saved, "title", "") or getattr(saved, "code", "")
+            what = (
+                f"{type(saved).NOUN} '{name}'"
+                if isinstance(name, str) and name
+                else (f"the {type(saved).NOUN}")
+            )
+            self.notify(f"Saved {what}.", timeout=3, markup=False)
             if then is not None:
                 then(saved)
             if (
@@ -175,7 +184,10 @@ class PdsaScreen(Screen[None]):
         question = f"Delete {label}?"
         if deps:
             question += f"\n\nThis also deletes its {describe_counts(deps)}."
-        question += "\n\nThis cannot be undone (a daily backup is kept beside the file)."
+        question += (
+            "\n\nTo get it back later: press H (History), highlight it and press u "
+            "(a record before what belonged to it)."
+        )
 
         def answer(yes: bool | None) -> None:
             if not yes:
@@ -224,6 +236,14 @@ class PdsaScreen(Screen[None]):
                 format_of(name, allowed, what)
             except ValueError as exc:
                 return f"{str(exc)[0].upper()}{str(exc)[1:]}."
+            # A missing folder keeps the prompt open with the path as typed (it used to
+            # close it, losing the path, and fail afterwards).
+            folder = Path(name.strip()).expanduser().parent
+            if not folder.is_dir():
+                return (
+                    f"There is no folder {folder}: type an existing folder, or create it "
+                    "first. What you typed is kept."
+                )
             return None
 
         def chosen(name: str | None) -> None:

@@ -179,7 +179,8 @@ class CasesScreen(PdsaScreen):
             show=False,
             tooltip="A new part starts after the highlighted month (Monthly)",
         ),
-        Binding("M", "edit_measure", "Measure", id="cases.edit_measure", show=False),
+        # E, not M: M is the app's Merge on every screen.
+        Binding("E", "edit_measure", "Measure", id="cases.edit_measure", show=False),
         Binding("o", "tab('open')", "Open cases", id="cases.tab_open", show=False),
         Binding("l", "tab('closed')", "Closed cases", id="cases.tab_closed", show=False),
         Binding("p", "tab('monthly')", "Monthly points", id="cases.tab_monthly", show=False),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -28,6 +29,13 @@ from pdsa_tui.model import (
 )
 from pdsa_tui.model.dates import today
 from pdsa_tui.model.forms import draft_from_form
+from pdsa_tui.model.phases import (
+    PHASES_ABOUT,
+    current_phase,
+    move_problem,
+    phase_choices,
+    suggested_phase,
+)
 from pdsa_tui.model.records import ACT_FIELDS, DO_FIELDS, PLAN_FIELDS, STUDY_FIELDS
 from pdsa_tui.store import Store, StoreError
 from pdsa_tui.ui.dialogs.feedback import FeedbackForm, feedback_row_cells, new_feedback
@@ -196,7 +204,8 @@ class CycleScreen(PdsaScreen):
     ABOUT = (
         "A PDSA cycle. ctrl+s saves every tab at once. F2-F6 (or alt+1..5, ctrl+pageup/"
         "pagedown, or 1-5 outside a text field) switch tabs; tab moves between fields. "
-        "ctrl+f adds feedback and ctrl+g a data point to one of the aim's measures, from any tab."
+        "ctrl+f adds feedback and ctrl+g a data point to one of the aim's measures, from any "
+        f"tab. {PHASES_ABOUT}"
     )
 
     BINDINGS = [
@@ -256,6 +265,13 @@ class CycleScreen(PdsaScreen):
             tooltip="Delete feedback",
         ),
         Binding("x", "export", "Export", id="cycle.export", show=False, tooltip="Export the cycle"),
+        Binding(
+            "ctrl+n",
+            "move_phase",
+            "Phase",
+            id="cycle.phase",
+            tooltip="Move the cycle to another phase (saves what is typed)",
+        ),
     ]
 
     _FEEDBACK_ACTIONS = ("add_feedback", "edit_feedback", "delete_feedback")
@@ -308,8 +324,7 @@ class CycleScreen(PdsaScreen):
 
     @staticmethod
     def _stage_tab(cycle: Cycle) -> str:
-        stage = cycle.stage
-        return "act" if stage == "closed" else stage
+        return current_phase(cycle)
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -353,6 +368,11 @@ class CycleScreen(PdsaScreen):
         text = Text(status_text(self.cycle, draft=self.is_draft))
         if self.is_dirty():
             text.append("  ● unsaved changes", style="bold")
+        typed = draft_from_form(Cycle, self._values(), base=self.cycle)
+        offer = suggested_phase(typed, today())
+        if offer is not None and offer != current_phase(self.cycle):
+            label = choices.label(choices.STAGES, offer)
+            text.append(f"\nWhat you typed suggests {label}: ctrl+n moves it to {label}.")
         self.query_one("#cycle-status", Static).update(text)
 
     def _refresh_feedback(self) -> None:
@@ -437,15 +457,57 @@ class CycleScreen(PdsaScreen):
         error.update(Text(message))
         error.display = bool(message)
 
+    def _typed_record(self) -> Cycle | None:
+        """The cycle as typed in all four tabs, or None (bad fields marked)."""
+        assert self.cycle is not None
+        try:
+            return from_form(Cycle, self._values(), base=self.cycle)
+        except ValidationError as exc:
+            self._invalid(exc.errors)
+            return None
+
     def action_save(self) -> None:
         """Save all four tabs; mark bad fields and keep everything typed."""
         if self.cycle is None:
             return
-        try:
-            record = from_form(Cycle, self._values(), base=self.cycle)
-        except ValidationError as exc:
-            self._invalid(exc.errors)
+        record = self._typed_record()
+        if record is not None:
+            self._save_record(record)
+
+    def action_move_phase(self) -> None:
+        """Ask which phase to move to (what was typed suggests one); save with it."""
+        if self.cycle is None or not self.can_write():
             return
+        record = self._typed_record()
+        if record is None:
+            return
+        from pdsa_tui.ui.dialogs.pick import PickScreen
+
+        now = choices.label(choices.STAGES, current_phase(record))
+
+        def chosen(phase: str | None) -> None:
+            if phase is None or record is None:
+                return
+            problem = move_problem(record, phase, today())
+            if problem:
+                self._show_error(problem)
+                self.notify(problem, title="Not moved", severity="warning", markup=False)
+                return
+            self._save_record(dataclasses.replace(record, phase=phase), moved=phase)
+
+        number = "the new cycle" if self.is_draft else f"cycle {record.number}"
+        self.app.push_screen(
+            PickScreen(
+                f"Move {number} from {now} to:",
+                phase_choices(record, today()),
+                help="Enter moves it and saves everything typed; esc leaves it where it is.",
+            ),
+            chosen,
+        )
+
+    def _save_record(self, record: Cycle, *, moved: str | None = None) -> None:
+        """Save ``record`` (``moved``: the phase it was just moved to)."""
+        assert self.cycle is not None
         before = "" if self.is_draft else self.cycle.decision
         try:
             saved = self.save(record)
@@ -470,6 +532,10 @@ class CycleScreen(PdsaScreen):
             self.notify(
                 f"Saved cycle {saved.number}.\n{lines}", severity="warning", timeout=8, markup=False
             )
+        elif moved:
+            label = choices.label(choices.STAGES, moved)
+            self.notify(f"Moved cycle {saved.number} to {label} and saved.", timeout=4)
+            self.action_show_tab(moved)
         else:
             self.notify(f"Saved cycle {saved.number}.", timeout=3, markup=False)
         decision_follow_up(self, before, saved, self._open_draft, declined=self._declined)
@@ -574,7 +640,7 @@ class CycleScreen(PdsaScreen):
             return self.cycle is not None and self._active_tab() == "feedback"
         if action == "add_point":
             return self.cycle is not None
-        if action in ("show_tab", "next_tab", "save", "export"):
+        if action in ("show_tab", "next_tab", "save", "export", "move_phase"):
             return self.cycle is not None
         return True
 

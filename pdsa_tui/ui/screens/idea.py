@@ -148,7 +148,7 @@ class IdeaScreen(PdsaScreen):
         from pdsa_tui.ui.screens.cycle import CycleScreen
 
         # The idea's lead usually runs its cycles: a default, changed in the Plan tab.
-        draft = Cycle(idea_id=self.idea_id, lead=self.idea.lead)
+        draft = Cycle(idea_id=self.idea_id, lead=self.idea.lead, phase="plan")
         self.app.push_screen(CycleScreen(draft=draft))
 
     def action_edit_idea(self) -> None:

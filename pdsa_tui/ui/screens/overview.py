@@ -61,6 +61,14 @@ class OverviewScreen(PdsaScreen):
         ),
         Binding("r", "app.review", "Review", id="overview.review"),
         Binding(
+            "w",
+            "my_work",
+            "My work",
+            id="overview.my_work",
+            show=False,
+            tooltip="My work: cycles I lead and actions I own, by due date",
+        ),
+        Binding(
             "p",
             "app.programme",
             "Programme",
@@ -254,6 +262,12 @@ class OverviewScreen(PdsaScreen):
             self.notify("No aim selected: press n to create one.", severity="warning")
             return None
         return st.aim
+
+    def action_my_work(self) -> None:
+        """Open My work: what the person using pdsa leads or owns."""
+        from pdsa_tui.ui.screens.mywork import MyWorkScreen
+
+        self.app.push_screen(MyWorkScreen())
 
     def action_open(self) -> None:
         aim = self._current_aim()

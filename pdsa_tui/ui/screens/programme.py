@@ -426,7 +426,11 @@ class ProgrammeScreen(PdsaScreen):
         from pdsa_tui.ui.dialogs.modals import RecordForm
 
         self.app.push_screen(
-            RecordForm(f"{ap.theme_name(q.theme)}: answer", base, save, intro=intro), done
+            # The answer is its status first: enter opens the choice, then tab to the notes.
+            RecordForm(
+                f"{ap.theme_name(q.theme)}: answer", base, save, intro=intro, start="status"
+            ),
+            done,
         )
 
     def action_new_round(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -26,7 +27,9 @@ from pdsa_tui.model import (
     field_text,
     from_form,
 )
+from pdsa_tui.model.dates import today
 from pdsa_tui.model.order import natural_key
+from pdsa_tui.model.phases import PHASES_ABOUT, current_phase, move_problem, phase_choices
 from pdsa_tui.model.programme import Meeting
 from pdsa_tui.model.records import ACT_FIELDS, STUDY_FIELDS
 from pdsa_tui.model.rows import Decision
@@ -66,13 +69,22 @@ class ReviewScreen(PdsaScreen):
 
     ABOUT = (
         "For the Study/Act meeting: read each cycle, record results, learning and the decision. "
-        "ctrl+s saves and moves on; n/p move without saving; enter opens the whole cycle."
+        "ctrl+s saves and moves on; n/p move without saving; enter opens the whole cycle. "
+        f"{PHASES_ABOUT}"
     )
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save+next", id="review.save"),
-        Binding("n,alt+n", "step(1)", "Next", id="review.next"),
-        Binding("p,alt+p", "step(-1)", "Previous", id="review.previous"),
+        # Short names: with ctrl+n the footer must still fit 80 columns.
+        Binding("ctrl+s", "save", "Save", id="review.save", tooltip="Save and show the next"),
+        Binding(
+            "ctrl+n",
+            "move_phase",
+            "Phase",
+            id="review.phase",
+            tooltip="Move the cycle to another phase (saves what is typed)",
+        ),
+        Binding("n,alt+n", "step(1)", "Next/prev", key_display="n/p", id="review.next"),
+        Binding("p,alt+p", "step(-1)", "Previous", id="review.previous", show=False),
         Binding("enter,o", "open_cycle", "Open cycle", id="review.open", show=False),
         Binding(
             "m,alt+m",
@@ -288,14 +300,48 @@ class ReviewScreen(PdsaScreen):
         error.display = bool(message)
 
     # -- actions -----------------------------------------------------------------------
-    def action_save(self) -> None:
-        """Save this cycle's Study and Act, then show the next one waiting."""
+    def action_move_phase(self) -> None:
+        """Ask which phase the shown cycle moves to (what was typed suggests one); save."""
+        item = self._item(self.current)
+        if item is None or not self.can_write():
+            return
+        stored = self.store.lookup(Cycle, item.cycle.id) or item.cycle
+        try:
+            typed = from_form(Cycle, self._values(), base=stored)
+        except ValidationError as exc:
+            self._invalid(exc.errors)
+            return
+        from pdsa_tui.ui.dialogs.pick import PickScreen
+
+        def chosen(phase: str | None) -> None:
+            if phase is None:
+                return
+            problem = move_problem(typed, phase, today())
+            if problem:
+                self._show_error(problem)
+                return
+            self.action_save(phase)
+
+        now = choices.label(choices.STAGES, current_phase(typed))
+        self.app.push_screen(
+            PickScreen(
+                f"Move cycle {typed.number} from {now} to:",
+                phase_choices(typed, today()),
+                help="Enter moves it and saves what is typed; esc leaves it where it is.",
+            ),
+            chosen,
+        )
+
+    def action_save(self, phase: str = "") -> None:
+        """Save this cycle's Study and Act (moved to ``phase`` if given), then the next one."""
         item = self._item(self.current)
         if item is None:
             return
         stored = self.store.lookup(Cycle, item.cycle.id) or item.cycle
         try:
             record = from_form(Cycle, self._values(), base=stored)
+            if phase:
+                record = dataclasses.replace(record, phase=phase)
             saved = self.save(record)
         except ValidationError as exc:
             self._invalid(exc.errors)

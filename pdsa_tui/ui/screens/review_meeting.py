@@ -47,13 +47,14 @@ def record_meeting(
     intro: list[str | tuple[str, str]] = [
         f"The review queue studied {len(decisions)} cycle{'s' if len(decisions) != 1 else ''} "
         f"and recorded {n} decision{'s' if n != 1 else ''}: they are filled in below. "
-        "Add who was present and any actions.",
+        "The cursor is in Present: type who came, then tab to the actions.",
         *meeting_intro(),
     ]
     screen.edit_record(
-        "Meeting from the review queue",
+        "Record this meeting (Leads group, from the review queue)",
         meeting,
         then=then,
+        start="present",
         tall=["decisions", "actions"],
         intro=intro,
     )

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from pdsa_tui.model.registry import noun
+from pdsa_tui.model.registry import RECORD_TYPES, noun
 from pdsa_tui.store import StoreError
 from pdsa_tui.store.versions import Version, doc_title, shown_value
 from pdsa_tui.ui.dialogs.modals import ConfirmScreen
@@ -16,9 +16,31 @@ from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
 
 
+def version_no(rev: str) -> str:
+    """'version 3' from a stored revision ('3-9f2c...'): the hash means nothing to people."""
+    return f"version {rev.split('-')[0]}"
+
+
 def when(stamp: str) -> str:
-    """'2026-11-27 16:39' from a stored UTC stamp."""
-    return stamp[:16].replace("T", " ")
+    """'27/11/2026 16:39' (UTC, day first) from a stored UTC stamp."""
+    day, _, clock = stamp[:16].partition("T")
+    parts = day.split("-")
+    if len(parts) != 3:
+        return stamp[:16]
+    return f"{parts[2]}/{parts[1]}/{parts[0]} {clock}".strip()
+
+
+def field_label(table: str, name: str) -> str:
+    """A field as its form labels it ('What happened'), not its stored name."""
+    cls = RECORD_TYPES.get(table)
+    if cls is not None:
+        try:
+            label = cls.spec(name).label
+        except (KeyError, LookupError, ValueError):
+            label = ""
+        if label:
+            return label
+    return name.replace("_", " ").capitalize()
 
 
 class ConflictsScreen(PdsaScreen):
@@ -36,7 +58,12 @@ class ConflictsScreen(PdsaScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("", id="conflicts-summary", classes="summary")
         yield RecordTable(
-            [Column("Record", 18), Column("Field", 12), Column("Value"), Column("Saved by", 10)],
+            [
+                Column("Record", 18),
+                Column("Field", 14),
+                Column("Value"),
+                Column("Saved by, when", 22),
+            ],
             empty_text="No conflicts: every copy's changes merged cleanly.",
             id="conflicts-table",
         )
@@ -58,9 +85,9 @@ class ConflictsScreen(PdsaScreen):
                         "\t".join((c["id"], c["field"], str(v["index"]))),
                         (
                             f"{noun(c['table'])}: {c['title']}" if first else "",
-                            c["field"] if first else "",
+                            field_label(c["table"], c["field"]) if first else "",
                             shown if first else (shown, "dim"),
-                            v["updated_by"] or "?",
+                            f"{v['updated_by'] or '?'}, {when(v['updated'])}".rstrip(", "),
                         ),
                     )
                 )
@@ -80,16 +107,18 @@ class ConflictsScreen(PdsaScreen):
         if not self.can_write():
             return
         rid, field, index = event.key.split("\t")
-        value = next(
-            (
-                v["value"]
-                for c in self.store.versions.conflicts()
-                if c["id"] == rid and c["field"] == field
-                for v in c["values"]
-                if str(v["index"]) == index
-            ),
+        conflict = next(
+            (c for c in self.store.versions.conflicts() if c["id"] == rid and c["field"] == field),
             None,
         )
+        if conflict is None:
+            return
+        label = field_label(conflict["table"], field)
+        lines = []
+        for v in conflict["values"]:
+            mark = "Keep" if str(v["index"]) == index else "Drop"
+            who = f"{v['updated_by'] or '?'}, {when(v['updated'])}".rstrip(", ")
+            lines.append(f"{mark} ({who}): {shown_value(v['value'])}")
 
         def answer(yes: bool | None) -> None:
             if not yes:
@@ -100,10 +129,14 @@ class ConflictsScreen(PdsaScreen):
                 self.notify(str(exc), title="Not resolved", severity="error", timeout=10)
                 return
             self.changed()
-            self.notify(f"Kept value [{index}] of {field}.", timeout=3)
+            self.notify(f"Kept value [{index}] of {label}.", timeout=3, markup=False)
 
         self.app.push_screen(
-            ConfirmScreen(f"Keep this value of {field}?\n\n{shown_value(value)}", yes="Keep it"),
+            ConfirmScreen(
+                f"{label} of {noun(conflict['table'])} '{conflict['title']}':\n\n"
+                + "\n\n".join(lines),
+                yes="Keep it",
+            ),
             answer,
         )
 
@@ -132,7 +165,7 @@ class HistoryScreen(PdsaScreen):
 
     def compose_body(self) -> ComposeResult:
         yield RecordTable(
-            [Column("Rev", 13), Column("When", 16), Column("Who", 16), Column("Changed")],
+            [Column("Version", 11), Column("When", 16), Column("Who", 16), Column("Changed")],
             empty_text="No history.",
             id="history-table",
         )
@@ -148,13 +181,13 @@ class HistoryScreen(PdsaScreen):
         except StoreError as exc:
             self._versions = []
             self.query_one("#history-detail", Static).update(Text(str(exc)))
-        title = doc_title(self._versions[0].content) if self._versions else self.record_id
+        title = doc_title(self._versions[0].content) if self._versions else "not found"
         self.title = f"History: {title}"
         rows = [
             Row(
                 v.rev,
                 (
-                    v.rev,
+                    version_no(v.rev),
                     when(v.updated),
                     v.updated_by or "?",
                     ("deleted", "bad") if v.deleted else ", ".join(v.changed),
@@ -176,7 +209,9 @@ class HistoryScreen(PdsaScreen):
             return
         text = Text()
         head = "Deleted" if version.deleted else "Version"
-        text.append(f"{head} {version.rev} by {version.updated_by or '?'}", style="bold")
+        text.append(
+            f"{head} ({version_no(version.rev)}) by {version.updated_by or '?'}", style="bold"
+        )
         text.append(f", {when(version.updated)}\n")
         skip = {"id", "rev", "updated", "updated_by", "created", "_conflicts"}
         for name, value in version.content.items():
@@ -211,11 +246,11 @@ class HistoryScreen(PdsaScreen):
                 self.notify(str(exc), title="Not restored", severity="error", timeout=10)
                 return
             self.changed()
-            self.notify(f"Restored version {rev} as the newest.", timeout=4)
+            self.notify(f"Restored {version_no(rev)} as the newest.", timeout=4)
 
         self.app.push_screen(
             ConfirmScreen(
-                f"Restore version {rev} ({when(chosen.updated)})?\n\n"
+                f"Restore {version_no(rev)} ({when(chosen.updated)})?\n\n"
                 "It becomes the newest version; the current one stays in the history.",
                 yes="Restore",
             ),

@@ -23,6 +23,10 @@ _PLACEHOLDERS = {
 }
 
 
+#: Shown before the label of the field that has the cursor.
+FOCUS_MARKER = "▶ "
+
+
 def placeholder(spec: FieldSpec) -> str:
     """The hint inside an empty field: none when the help under the label already says it."""
     hint = _PLACEHOLDERS.get(spec.kind, "")
@@ -33,7 +37,8 @@ class FieldBox(Vertical):
     """One labelled field with its help text and an error line under it."""
 
     DEFAULT_CSS = """
-    FieldBox { height: auto; margin: 0 0 1 0; }
+    FieldBox { height: auto; margin: 0 0 1 0; border-left: blank; }
+    FieldBox:focus-within { border-left: thick $accent; }
     FieldBox > .field-error { color: $error; display: none; }
     FieldBox.-invalid > .field-error { display: block; }
     FieldBox > .field-warning { color: $warning; display: none; }
@@ -42,7 +47,8 @@ class FieldBox(Vertical):
         background: $boost;
     }
     FieldBox > Input:focus, FieldBox > TextArea:focus, FieldBox > Select:focus > SelectCurrent {
-        background: $primary 20%;
+        background: $accent 30%;
+        text-style: bold;
     }
     FieldBox.-invalid > Input, FieldBox.-invalid > TextArea,
     FieldBox.-invalid > Select > SelectCurrent {
@@ -67,10 +73,7 @@ class FieldBox(Vertical):
         spec = self.spec
         # One widget for title and help: a form has dozens of fields, and every widget
         # costs time when the form opens.
-        head = Text(spec.label + (" *" if spec.required else ""), style="bold")
-        if spec.help:
-            head.append("\n" + spec.help, style="dim")
-        yield Static(head, classes="field-label")
+        yield Static(self._head(focused=False), classes="field-label")
         widget_id = f"field-{spec.name}"
         control: Widget
         if spec.kind in ("longtext", "tasks", *ROW_KINDS):
@@ -106,6 +109,26 @@ class FieldBox(Vertical):
         yield control
         yield Static(Text(self._error or ""), classes="field-error")
         yield Static(Text(self._warning or ""), classes="field-warning")
+
+    def _head(self, *, focused: bool) -> Text:
+        """The label (with a marker while the field has the cursor) and its help."""
+        spec = self.spec
+        # A marker as well as the border: it shows without colour and in every theme.
+        marker = FOCUS_MARKER if focused else ""
+        head = Text(marker + spec.label + (" *" if spec.required else ""), style="bold")
+        if spec.help:
+            head.append("\n" + spec.help, style="dim")
+        return head
+
+    def on_descendant_focus(self) -> None:
+        self._mark_focus(True)
+
+    def on_descendant_blur(self) -> None:
+        self._mark_focus(False)
+
+    def _mark_focus(self, focused: bool) -> None:
+        if self._control is not None:
+            self.query_one(".field-label", Static).update(self._head(focused=focused))
 
     @property
     def control(self) -> Widget:
