@@ -57,15 +57,19 @@ def icon_text(name: str | None) -> str:
     return f"{glyph} {word}"
 
 
-def rules_and_icons(rules: str, variation: str | None, assurance: str | None) -> str:
+def rules_and_icons(
+    rules: str, variation: str | None, assurance: str | None, *, from_programme: bool = False
+) -> str:
     """One line for any screen or export: the rule set, variation and assurance.
 
     ``Rules: Anhøj · Variation: ≈ common cause · Assurance: ✓ will consistently meet
-    the target`` (the assurance part only where there is one).
+    the target`` (the assurance part only where there is one); ``from_programme`` says
+    the rule set is the programme's default rather than the measure's own.
     """
     from pdsa_tui.analysis.rulesets import RULE_SET_NAMES
 
-    parts = [f"Rules: {RULE_SET_NAMES.get(rules, rules)}"]
+    whose = " (the programme's default)" if from_programme else ""
+    parts = [f"Rules: {RULE_SET_NAMES.get(rules, rules)}{whose}"]
     if variation is not None:
         parts.append(f"Variation: {icon_text(variation)}")
     if assurance is not None:

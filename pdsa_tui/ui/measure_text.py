@@ -96,9 +96,13 @@ def verdict_text(view: MeasureView, charts: list[ChartType]) -> Text:
     text.append("\n")
     if a.advice:
         text.append(f"{a.advice}\n", style="dim")
+    from pdsa_tui.model.choices import RULE_SETS
     from pdsa_tui.report.mdc_icons import rules_and_icons
 
-    text.append(f"{rules_and_icons(a.rules, a.variation_icon, a.assurance_icon)}\n")
+    # Say so when the rule set is the programme's: changing that changes this chart.
+    inherited = view.measure.rules not in RULE_SETS
+    line = rules_and_icons(a.rules, a.variation_icon, a.assurance_icon, from_programme=inherited)
+    text.append(f"{line}\n")
     text.append(brief_verdict(a.verdict), style="bold" if a.signal else "")
     warnings = [*a.warnings, *(w for p in a.parts for w in p.warnings)]
     for w in warnings:

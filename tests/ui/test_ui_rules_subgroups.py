@@ -74,7 +74,7 @@ async def test_the_programme_default_rule_set_changes_what_a_measure_screen_says
     assert app.store.find_measure(DAYS).rules == "default"
     async with app.run_test(size=LARGE) as pilot:
         screen = await open_measure(app, pilot, DAYS)
-        assert "Rules: Anhøj" in verdict(screen)
+        assert "Rules: Anhøj (the programme's default)" in verdict(screen)
         await pilot.press("escape")
         await pilot.pause()
         await open_programme(app, pilot)
@@ -99,14 +99,15 @@ async def test_the_programme_default_rule_set_changes_what_a_measure_screen_says
         await pilot.pause()
         screen = await open_measure(app, pilot, DAYS)
         text = verdict(screen)
-        assert "Rules: Making Data Count" in text and "Variation: " in text
+        assert "Rules: Making Data Count (the programme's default)" in text
+        assert "Variation: " in text
         # A measure with a rule set of its own keeps it.
         own = app.store.find_measure(DAYS)
         app.store.save(dataclasses.replace(own, rules="ihi"))
         await pilot.press("escape")
         await pilot.pause()
         screen = await open_measure(app, pilot, DAYS)
-        assert "Rules: IHI" in verdict(screen)
+        assert "Rules: IHI" in verdict(screen) and "programme's default" not in verdict(screen)
 
 
 async def test_several_values_for_one_date_make_one_point(tmp_path: Path) -> None:
