@@ -11,7 +11,9 @@ from pdsa_tui.report.markdown import escape_block, escape_cell, escape_inline, e
 
 _INLINE = re.compile(r"([\\`*_\[\]<>|~$])")
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
-_BLOCK_START = re.compile(r"^([#>+=-]|\d{1,9}(?=[.)]))")
+# A number is a list marker only when a space or the line's end follows its '.' or ')':
+# "83.3%" stays as it is (board papers), "1. item" is escaped.
+_BLOCK_START = re.compile(r"^([#>+=-]|\d{1,9}(?=[.)](?:\s|$)))")
 
 
 def reference_line(text: str) -> str:
