@@ -76,6 +76,10 @@ class Presence:
         found = []
         now = time.time()
         with contextlib.suppress(OSError):
+            # The file system's clock, as the notes' own times are: a machine whose clock is
+            # wrong must not find every note stale. This copy's note was written last beat.
+            now = self.note.stat().st_mtime
+        with contextlib.suppress(OSError):
             for entry in os.scandir(presence_dir(self.path)):
                 if entry.name == self.note.name or not entry.name.endswith(".json"):
                     continue

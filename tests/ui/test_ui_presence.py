@@ -6,6 +6,7 @@ import os
 import time
 from pathlib import Path
 
+import pytest
 from ui_support import LARGE, screen_text, wait_until
 
 from pdsa_tui.model import Aim
@@ -58,3 +59,18 @@ async def test_opening_a_record_another_copy_is_editing_says_so(tmp_path: Path) 
         await pilot.pause()
         notes = [n.message for n in app._notifications]
         assert any("SP (LAPTOP-2) is editing this record too" in m for m in notes)
+
+
+def test_a_wrong_clock_does_not_make_every_note_stale(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Notes are judged by the file system's clock: a machine 400 days ahead still sees them."""
+    db = _db(tmp_path)
+    laptop = Presence(db, "SP")
+    laptop.host = "LAPTOP-2"
+    laptop.beat(force=True)
+    mine = Presence(db, "KM")
+    mine.beat(force=True)
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 400 * 86400)
+    assert [(o.user, o.host) for o in mine.others()] == [("SP", "LAPTOP-2")]
