@@ -170,7 +170,6 @@ class Store:
         self.incoming: list[MergeResult] = []
         #: What this copy merged from sync services' conflict copies, not yet shown.
         self.copy_notices: list[str] = []
-        self._absorbing = False
         self._refused_copies: set[str] = set()
         #: Memory holds records the file lost (a sync service's older version): save them.
         self._write_back = False
@@ -386,18 +385,7 @@ class Store:
         taken = self._take_copies()
         if not taken:
             return self.copy_notices[before:]
-        self._absorbing = True
-        try:
-            self._file.save(self._data, self._merge_in)
-        except StoreError:
-            self._rollback()
-            raise
-        finally:
-            self._absorbing = False
-        self._synced(self._touched)
-        self._touched.clear()
-        self._saves += 1
-        return self._kept(taken)
+        return self._commit(taken)
 
     def _take_copies(self) -> list[tuple[copies.Found, str]]:
         """Merge into memory every conflict copy of this programme beside the file."""
@@ -491,23 +479,29 @@ class Store:
         self.incoming.clear()
         return total
 
-    def _commit(self) -> None:
-        """Save memory to the file now (merging others' changes), or at the end of the batch."""
+    def _commit(self, taken: list[tuple[copies.Found, str]] | None = None) -> list[str]:
+        """Save memory to the file now (merging others' changes), or at the end of the batch.
+
+        Conflict copies beside the file are merged in first (``taken``: already merged);
+        returns one line for each copy merged and kept.
+        """
         if self._batch_depth:
             self._dirty = True
-            return
-        taken = [] if self._absorbing else self._take_copies()
+            return []
+        if taken is None:
+            taken = self._take_copies()
         try:
             self._file.save(self._data, self._merge_in)
         except StoreError:
             self._rollback()
             raise
-        self._kept(taken)
+        lines = self._kept(taken)
         self._write_back = False
         self._dirty = False
         self._saves += 1
         self._synced(self._touched)
         self._touched.clear()
+        return lines
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
