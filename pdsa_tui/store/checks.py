@@ -75,6 +75,13 @@ def load_file(path: Path) -> dict[str, Any]:
     return parse_file(path, read_file(path))
 
 
+def load_copy(path: Path) -> dict[str, Any]:
+    """Another copy of a database (to merge): read, checked, and brought to this schema."""
+    data = load_file(path)
+    migrations.migrate(data)
+    return data
+
+
 def parse_file(
     path: Path, raw: bytes, *, known: dict[tuple[str, str], str] | None = None
 ) -> dict[str, Any]:

@@ -48,7 +48,7 @@ from pdsa_tui.store import copies, migrations
 from pdsa_tui.store.access import creation_mode, make_database_folder
 from pdsa_tui.store.checks import (
     incoming_problem,
-    load_file,
+    load_copy,
     parse_file,
     read_file,
     read_only_reason,
@@ -89,13 +89,6 @@ from pdsa_tui.store.sync import SyncedFile, signature
 from pdsa_tui.store.versions import Versions
 
 R = TypeVar("R", bound=Record)
-
-
-def read_and_check(path: Path) -> dict[str, Any]:
-    """Another file of this programme, checked and brought to this schema."""
-    data = load_file(path)
-    migrations.migrate(data)
-    return data
 
 
 def _noun(cls: type[Record]) -> str:
@@ -396,7 +389,7 @@ class Store:
         taken = []
         for f in found:
             try:
-                theirs = read_and_check(f.path)
+                theirs = load_copy(f.path)
             except (StoreError, OSError):
                 continue  # not a pdsa file, or not readable: not ours to touch
             if copies.identity_of(theirs) != mine:

@@ -18,8 +18,7 @@ from pdsa_tui.model import Record
 from pdsa_tui.model.dates import format_date, from_iso, now_stamp
 from pdsa_tui.model.registry import PARENTS, RECORD_TYPES
 from pdsa_tui.model.safetext import visible
-from pdsa_tui.store import migrations
-from pdsa_tui.store.checks import doc_problem, incoming_problem, load_file
+from pdsa_tui.store.checks import doc_problem, incoming_problem, load_copy
 from pdsa_tui.store.errors import NotFoundError, StoreError
 from pdsa_tui.store.history import (
     add_version,
@@ -366,8 +365,7 @@ class Versions:
         store = self._store
         if not dry_run:
             store.check_writable()
-        theirs = load_file(other)
-        migrations.migrate(theirs)
+        theirs = load_copy(other)
         mine = {key: str(doc.get("rev", "")) for key, (_d, doc) in store.raw_records().items()}
         problem = incoming_problem(theirs, mine)
         if problem:
