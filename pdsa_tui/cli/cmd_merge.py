@@ -35,15 +35,15 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
 def planned_lines(result: MergeResult) -> list[str]:
     """One line per record a merge would add, change or delete: what, which table, its title."""
-    from pdsa_tui.model.registry import RECORD_TYPES
+    from pdsa_tui.model.registry import noun
     from pdsa_tui.store.versions import doc_title
 
     verbs = {"added": "add", "changed": "change", "deleted": "delete"}
     lines = []
     for action, table, doc in sorted(result.items, key=lambda i: (i[0], i[1], doc_title(i[2]))):
-        cls = RECORD_TYPES.get(table)
-        noun = cls.NOUN if cls is not None else table
-        lines.append(f"  would {verbs[action]:<6} {noun} '{doc_title(doc)}' ({doc.get('id', '')})")
+        lines.append(
+            f"  would {verbs[action]:<6} {noun(table)} '{doc_title(doc)}' ({doc.get('id', '')})"
+        )
     return lines
 
 

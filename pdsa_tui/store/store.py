@@ -91,11 +91,6 @@ from pdsa_tui.store.versions import Versions
 R = TypeVar("R", bound=Record)
 
 
-def _noun(cls: type[Record]) -> str:
-    """How messages name a record type: 'aim', 'change idea', ..."""
-    return cls.NOUN
-
-
 def _checked(record: Record, stored: Record | None) -> None:
     """Validate ``record`` before it replaces ``stored``; raise :class:`ValidationError`.
 
@@ -570,7 +565,7 @@ class Store:
         """The record of type ``cls`` with ``record_id``."""
         rec = self._cache[cls].get(record_id)
         if rec is None:
-            raise NotFoundError(f"no {_noun(cls)} has id {record_id}")
+            raise NotFoundError(f"no {cls.NOUN} has id {record_id}")
         return rec  # type: ignore[return-value]
 
     def lookup(self, cls: type[R], record_id: str) -> R | None:
@@ -746,7 +741,7 @@ class Store:
             parent_id = getattr(record, link[0])
             if parent_id not in self._cache[link[1]]:
                 raise NotFoundError(
-                    f"{_noun(cls).capitalize()} belongs to {_noun(link[1])} {parent_id!r}, "
+                    f"{cls.NOUN.capitalize()} belongs to {link[1].NOUN} {parent_id!r}, "
                     "which does not exist"
                 )
         existing = self.lookup(cls, record.id)
@@ -945,7 +940,7 @@ class Store:
                 if stamp[:19] > limit[:19] and stamp[:4].isdigit():
                     who = f" by {rec.updated_by}" if rec.updated_by else ""
                     found.append(
-                        f"{_noun(cls).capitalize()} {rec.id} was saved{who} on {stamp[:10]}, "
+                        f"{cls.NOUN.capitalize()} {rec.id} was saved{who} on {stamp[:10]}, "
                         "more than a day ahead of this computer's clock: check that "
                         "computer's date and time"
                     )
@@ -958,8 +953,8 @@ class Store:
             for rec in self._cache[cls].values():
                 if getattr(rec, attr) not in self._cache[parent]:
                     found.append(
-                        f"{_noun(cls).capitalize()} {rec.id} points to missing "
-                        f"{_noun(parent)} {getattr(rec, attr)!r}"
+                        f"{cls.NOUN.capitalize()} {rec.id} points to missing "
+                        f"{parent.NOUN} {getattr(rec, attr)!r}"
                     )
         for idea in self.all(ChangeIdea):  # a soft link: the idea shows as unlinked
             if idea.driver_id and idea.driver_id not in self._cache[SecondaryDriver]:
@@ -969,7 +964,7 @@ class Store:
         for cls in RECORD_CLASSES:
             for rec in self._cache[cls].values():
                 for err in rec.validate():
-                    found.append(f"{_noun(cls).capitalize()} {rec.id}: {err}")
+                    found.append(f"{cls.NOUN.capitalize()} {rec.id}: {err}")
         found.extend(self._future_records())
         seen: dict[tuple[str, int], str] = {}
         for c in self.all(Cycle):
