@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from pdsa_tui.model import dates
+from pdsa_tui.model.base import Record, internal_field, spec_field
 from pdsa_tui.model.errors import FieldError
-from pdsa_tui.model.records import Record, internal_field, spec_field
 
 #: Shown wherever a case is typed or imported.
 CASE_NO_NAMES = (

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pdsa_tui.model.dates import format_date, parse_date
 from pdsa_tui.model.errors import ValidationError
 from pdsa_tui.model.forms import parse_number
-from pdsa_tui.model.records import DataPoint, Measure
+from pdsa_tui.model.measures import DataPoint, Measure
 
 _TRUE = {"1", "yes", "y", "true", "x"}
 _KNOWN = {"date", "value", "numerator", "denominator", "note", "rebase_after", "baseline_end"}

@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import ClassVar
 
-from pdsa_tui.model.records import ChangeIdea, Record, RecordSource, internal_field, spec_field
+from pdsa_tui.model.base import Record, RecordSource, internal_field, spec_field
+from pdsa_tui.model.records import ChangeIdea
 
 #: A locality's stage of a change idea, in order (the spread matrix's cells).
 SPREAD_STAGES = {

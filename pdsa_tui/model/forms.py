@@ -8,10 +8,12 @@ import math
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
+from pdsa_tui.model.base import FieldSpec, Record, new_id
 from pdsa_tui.model.choices import match_choice
 from pdsa_tui.model.dates import format_date, parse_date
 from pdsa_tui.model.errors import FieldError, ValidationError
-from pdsa_tui.model.records import DataPoint, FieldSpec, Record, Task, mean_of, new_id
+from pdsa_tui.model.measures import DataPoint, mean_of
+from pdsa_tui.model.records import Task
 from pdsa_tui.model.rows import ROW_KINDS, parse_rows, rows_text
 
 R = TypeVar("R", bound=Record)

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Self
 
 from pdsa_tui.model import choices as C
+from pdsa_tui.model.base import Record, RecordSource, internal_field, spec_field
 from pdsa_tui.model.dates import add_months
 from pdsa_tui.model.errors import FieldError, RuleError
-from pdsa_tui.model.records import Record, RecordSource, internal_field, spec_field
 from pdsa_tui.model.rows import Action, Decision, Member
 from pdsa_tui.model.template import theme_choices
 

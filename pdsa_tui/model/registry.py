@@ -9,6 +9,7 @@ added to :data:`RECORD_CLASSES`, plus its migration.
 
 from __future__ import annotations
 
+from pdsa_tui.model.base import Record
 from pdsa_tui.model.cases import Case
 from pdsa_tui.model.drivers import (
     ChangePackage,
@@ -17,8 +18,9 @@ from pdsa_tui.model.drivers import (
     SecondaryDriver,
     SpreadEntry,
 )
+from pdsa_tui.model.measures import Measure
 from pdsa_tui.model.programme import Answer, Assessment, Meeting, Programme, Question
-from pdsa_tui.model.records import Aim, ChangeIdea, Cycle, Feedback, Measure, Record
+from pdsa_tui.model.records import Aim, ChangeIdea, Cycle, Feedback
 
 #: Every record type, in table order.
 RECORD_CLASSES: tuple[type[Record], ...] = (

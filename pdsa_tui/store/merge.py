@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from pdsa_tui.model.records import Record
+from pdsa_tui.model.base import Record
 from pdsa_tui.model.registry import PARENTS, RECORD_CLASSES, RECORD_TYPES
 from pdsa_tui.store.history import KEEP_VERSIONS, chain, history_entry, rev_number, version_at
 from pdsa_tui.store.migrations import HISTORY

@@ -24,6 +24,7 @@ from pdsa_tui.model import (
     ValidationError,
     choices,
 )
+from pdsa_tui.model.base import _check_field
 from pdsa_tui.model.drivers import (
     ChangePackage,
     EvidenceReview,
@@ -33,7 +34,6 @@ from pdsa_tui.model.drivers import (
 )
 from pdsa_tui.model.programme import Answer, Assessment, Meeting, Question
 from pdsa_tui.model.programme import Programme as ProgrammeRecord
-from pdsa_tui.model.records import _check_field
 
 D = dt.date
 

@@ -10,7 +10,8 @@ from typing import Any
 
 from pdsa_tui.demo import write_demo
 from pdsa_tui.model import Record
-from pdsa_tui.model.records import FieldError, _check_field
+from pdsa_tui.model.base import _check_field
+from pdsa_tui.model.errors import FieldError
 from pdsa_tui.model.registry import RECORD_CLASSES
 from pdsa_tui.store import Store
 

@@ -1,0 +1,322 @@
+"""What every record is: a dataclass whose fields' metadata drives checks, forms and loading.
+
+Field metadata (``label``, ``kind``, ``choices``, ``required``, ``min``/``max``, ``help``)
+is read once per class into :class:`FieldSpec` rows, so a field is described once.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import math
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol, Self, TypeVar
+
+from pdsa_tui.model import choices as C
+from pdsa_tui.model.dates import from_iso, now_stamp
+from pdsa_tui.model.errors import FieldError, ValidationError
+from pdsa_tui.model.rows import ROW_KINDS, load_rows
+
+
+def new_id() -> str:
+    """A fresh record id (uuid4)."""
+    return str(uuid.uuid4())
+
+
+def spec_field(
+    label: str,
+    kind: str = "text",
+    *,
+    default: Any = "",
+    required: bool = False,
+    choices: dict[str, str] | None = None,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    help: str = "",
+    item: type | None = None,
+) -> Any:
+    meta = {
+        "label": label,
+        "kind": kind,
+        "required": required,
+        "choices": choices,
+        "min": minimum,
+        "max": maximum,
+        "help": help,
+        "item": item,
+    }
+    if isinstance(default, list):
+        return field(default_factory=list, metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+def internal_field(default: Any = "") -> Any:
+    return field(default=default, metadata={"kind": "internal", "label": ""})
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """How one record field is labelled, typed and checked."""
+
+    name: str
+    label: str
+    kind: str
+    required: bool
+    choices: dict[str, str] | None
+    minimum: float | None
+    maximum: float | None
+    help: str
+
+
+_R = TypeVar("_R", bound="Record")
+
+
+class RecordSource(Protocol):
+    """What a record's rules may ask of the records stored beside it (the store)."""
+
+    def all(self, cls: type[_R]) -> list[_R]:
+        """Every record of type ``cls``."""
+        ...
+
+    def belonging_to(self, cls: type[_R], owner_id: str) -> list[_R]:
+        """The records of type ``cls`` that belong to the record ``owner_id``."""
+        ...
+
+
+@dataclass
+class Record:
+    """Fields every stored record has: a stable id and timestamps."""
+
+    #: The table of the file that holds records of this type (see :mod:`.registry`).
+    TABLE: ClassVar[str] = ""
+    #: How messages name one record: "change idea".
+    NOUN: ClassVar[str] = ""
+    #: How counts name one and many: ("PDSA cycle", "PDSA cycles").
+    COUNTED: ClassVar[tuple[str, str]] = ("", "")
+    #: The field linking to the record this one belongs to, and that record's table.
+    PARENT: ClassVar[tuple[str, str] | None] = None
+
+    id: str = field(default_factory=new_id, metadata={"kind": "internal", "label": "Id"})
+    created: str = field(default_factory=now_stamp, metadata={"kind": "internal", "label": ""})
+    updated: str = field(default_factory=now_stamp, metadata={"kind": "internal", "label": ""})
+    #: Revision "N-hash" of the stored version this record was read from ("" when new).
+    rev: str = field(default="", metadata={"kind": "internal", "label": ""})
+    #: Who saved this version (a role or initials).
+    updated_by: str = field(default="", metadata={"kind": "internal", "label": ""})
+
+    @classmethod
+    def specs(cls) -> Iterator[FieldSpec]:
+        """The user-editable fields, in form order."""
+        specs = _SPECS.get(cls)
+        return iter(specs if specs is not None else _specs(cls))
+
+    @classmethod
+    def spec(cls, name: str) -> FieldSpec:
+        """The spec of field ``name``."""
+        for s in cls.specs():
+            if s.name == name:
+                return s
+        raise KeyError(name)
+
+    # -- storage ---------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (dates as ISO strings)."""
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            out[f.name] = _dump(getattr(self, f.name))
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """Build from a stored dict; unknown keys are ignored, missing ones default."""
+        plan = _PLANS.get(cls) or _plan(cls)
+        kwargs: dict[str, Any] = {}
+        for name, load in plan:
+            if name in data:
+                kwargs[name] = data[name] if load is None else load(data[name])
+        return cls(**kwargs)
+
+    # -- validation ------------------------------------------------------
+    def validate(self) -> list[FieldError]:
+        """Every problem with this record (empty when valid)."""
+        errors: list[FieldError] = []
+        checked = _CHECKED.get(type(self))
+        for s in checked if checked is not None else _checked(type(self)):
+            value = getattr(self, s.name)
+            # Most of these are required text: only blank text can be wrong then.
+            if type(value) is str and s.kind != "choice" and value.strip():
+                continue
+            errors.extend(_check_field(s, value))
+        errors.extend(self._cross_checks())
+        return errors
+
+    def check(self) -> Self:
+        """Return self, or raise :class:`ValidationError` listing every problem."""
+        errors = self.validate()
+        if errors:
+            raise ValidationError(errors)
+        return self
+
+    def _cross_checks(self) -> list[FieldError]:
+        return []
+
+    def after_form(self, base: Self | None) -> Self:
+        """Restore what a form cannot show (links inside rows) from ``base``."""
+        return self
+
+    # -- rules the store applies when saving and deleting ------------------------
+    def before_save(self, stored: Self | None, source: RecordSource) -> Self:
+        """This record as it is to be stored over ``stored`` (None: new).
+
+        Raise :class:`~pdsa_tui.model.errors.RuleError` to refuse the save. By default:
+        unchanged.
+        """
+        return self
+
+    def deleted_with(self, source: RecordSource) -> list[Record]:
+        """Records deleted with this one, besides those that belong to it."""
+        return []
+
+    @classmethod
+    def merge_key(cls, doc: dict[str, Any]) -> tuple[str, ...] | None:
+        """What makes two stored records of this table one thing (None: only the id does).
+
+        Two copies that each add the same one (a case reference, an answer to one
+        question) merge them into one record.
+        """
+        return None
+
+    def unlinked_on_delete(self, source: RecordSource) -> list[Record]:
+        """Records that outlive this one: saved, changed, before it is deleted."""
+        return []
+
+    def _err(self, name: str, message: str) -> FieldError:
+        return FieldError(name, type(self).spec(name).label, message)
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _dump(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list):
+        return [_dump(v) for v in value]
+    return value
+
+
+def _loader(kind: str | None, item: Any = None) -> Callable[[Any], Any] | None:
+    """How a stored value of ``kind`` becomes the field's value (None: as it is).
+
+    ``item`` is the class of a list field's items (a cycle's tasks, a measure's points).
+    """
+    if kind in ("date", "date-internal"):
+        return from_iso
+    if item is not None:
+        return lambda value: [item.from_dict(v) for v in value or []]
+    if kind == "list":
+        return lambda value: [str(v) for v in value or []]
+    if kind in ROW_KINDS:
+        return functools.partial(load_rows, kind)
+    return None
+
+
+#: Per record class, its user-editable fields' specs, made once (records are validated
+#: by the ten thousand: at every open for a check, at every save).
+_SPECS: dict[type[Record], tuple[FieldSpec, ...]] = {}
+
+
+def _specs(cls: type[Record]) -> tuple[FieldSpec, ...]:
+    specs = tuple(
+        FieldSpec(
+            f.name,
+            md["label"],
+            md["kind"],
+            md["required"],
+            md["choices"],
+            md["min"],
+            md["max"],
+            md["help"],
+        )
+        for f in dataclasses.fields(cls)
+        if (md := f.metadata).get("kind", "internal") not in ("internal", "points", "date-internal")
+    )
+    _SPECS[cls] = specs
+    return specs
+
+
+#: Per record class, the specs :func:`_check_field` can find fault with: a field neither
+#: required nor a choice or number is right whatever it holds (records are validated by
+#: the ten thousand: every record at a check, the saved one at every save).
+_CHECKED: dict[type[Record], tuple[FieldSpec, ...]] = {}
+_VALUE_KINDS = frozenset({"choice", "number", "percent"})
+
+
+def _checked(cls: type[Record]) -> tuple[FieldSpec, ...]:
+    specs = tuple(s for s in cls.specs() if s.required or s.kind in _VALUE_KINDS)
+    _CHECKED[cls] = specs
+    return specs
+
+
+#: Per record class, each field's name and loader: ``from_dict`` runs for every record
+#: at open, so the field metadata is read once per class, not once per record.
+_PLANS: dict[type[Record], tuple[tuple[str, Callable[[Any], Any] | None], ...]] = {}
+
+
+def _plan(cls: type[Record]) -> tuple[tuple[str, Callable[[Any], Any] | None], ...]:
+    plan = tuple(
+        (f.name, _loader(f.metadata.get("kind"), f.metadata.get("item")))
+        for f in dataclasses.fields(cls)
+    )
+    _PLANS[cls] = plan
+    return plan
+
+
+def _number_text(value: float) -> str:
+    return f"{value:g}"
+
+
+def amount_text(value: float) -> str:
+    """A value as a message quotes it: in full to 15 digits (``36,501``, ``1e+308``).
+
+    ``:g`` would show 1,000,000,001 as ``1e+09``, the very limit it is refused for.
+    """
+    return f"{value:,.15g}"
+
+
+def range_text(unit: str) -> str:
+    """What a ``unit`` measure accepts, e.g. ``0 to 36,500``."""
+    lo, hi = C.UNIT_RANGES[unit]
+    return f"{amount_text(lo)} to {amount_text(hi)}"
+
+
+def not_finite(value: float) -> str:
+    return f"is not a finite number ({value}); give digits, e.g. 42 or 7.5"
+
+
+def _check_field(s: FieldSpec, value: Any) -> list[FieldError]:
+    def err(message: str) -> list[FieldError]:
+        return [FieldError(s.name, s.label, message)]
+
+    # Blank text ("  ") is as empty as "" (forms strip it; the API and CLI may not).
+    empty = value is None or (isinstance(value, str) and not value.strip()) or value == []
+    if empty:
+        if s.required:
+            return err("is required; it cannot be left empty")
+        return []
+    if s.kind == "choice" and s.choices is not None and value not in s.choices:
+        accepted = ", ".join(s.choices.values())
+        return err(f"'{value}' is not one of the choices; choose one of: {accepted}")
+    if s.kind in ("number", "percent") and isinstance(value, int | float):
+        if not math.isfinite(value):
+            return err(not_finite(value))
+        lo, hi = s.minimum, s.maximum
+        if s.kind == "percent" and (value < 0 or value > 100):
+            return err(f"must be a percentage from 0 to 100; got {_number_text(value)}")
+        if lo is not None and value < lo:
+            return err(f"must be at least {_number_text(lo)}; got {_number_text(value)}")
+        if hi is not None and value > hi:
+            return err(f"must be at most {_number_text(hi)}; got {_number_text(value)}")
+    return []
