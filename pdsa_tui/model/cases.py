@@ -94,6 +94,11 @@ class Case(Record):
         "Milestone date", "date", default=None, help="blank while not reached"
     )
     team: str = spec_field("Team / locality")
+    #: Absent in files written before it existed: read as "" (no schema change).
+    lead: str = spec_field(
+        "Lead (worker)",
+        help="the worker who leads the case, e.g. 'SW East (JB)'; My work lists it for them",
+    )
     note: str = spec_field("Note", "longtext", help="no names: describe roles, not people")
 
     @classmethod

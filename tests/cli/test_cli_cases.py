@@ -128,7 +128,7 @@ def test_measure_add_errors(db: Path, capsys: pytest.CaptureFixture[str]) -> Non
 # -- cases add / close / list ------------------------------------------------------------------
 def test_cases_add_close_and_list_json(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = add(capsys, db, "--ref", "C-1042", "--start", "14/08/2026", "--team", "North",
-              "--note", "sibling group")  # fmt: skip
+              "--note", "sibling group", "--lead", "SW (JB), North")  # fmt: skip
     assert "Added case C-1042" in out and "30-week point 12/03/2027" in out
     add(capsys, db, "--ref", "C-7", "--start", "2026-01-05", "--end", "2026-08-03")
     add(capsys, db, "--ref", "C-8", "--start", "2026-01-05")
@@ -144,6 +144,7 @@ def test_cases_add_close_and_list_json(db: Path, capsys: pytest.CaptureFixture[s
         "status": "open",
         "team": "North",
         "note": "sibling group",
+        "lead": "SW (JB), North",
     }
     assert (rows["C-7"]["status"], rows["C-7"]["weeks"], rows["C-7"]["end"]) == (
         "met",
