@@ -97,7 +97,7 @@ class Case(Record):
     #: Absent in files written before it existed: read as "" (no schema change).
     lead: str = spec_field(
         "Lead (worker)",
-        help="the worker who leads the case, e.g. 'SW East (JB)'; My work lists it for them",
+        help="the worker leading it, e.g. SW East (JB); listed in their My work",
     )
     note: str = spec_field("Note", "longtext", help="no names: describe roles, not people")
 

@@ -33,7 +33,7 @@ class MyWorkScreen(PdsaScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("", id="mywork-summary", classes="summary")
         yield RecordTable(
-            [Column("Due", 12), Column("What"), Column("Kind", 13), Column("Where", 24)],
+            [Column("Due", 15), Column("What"), Column("Kind", 13), Column("Where", 24)],
             empty_text=(
                 "Nothing is yours: no open cycle's or case's lead, or action's owner, names you."
             ),

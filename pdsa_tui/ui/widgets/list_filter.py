@@ -60,7 +60,7 @@ class ListFilter(Horizontal):
         yield Static(Text("Search /"), classes="list-filter--label")
         yield Input(
             self.table.search_query,
-            placeholder="words in the row or its record",
+            placeholder="type words; enter: to the list; escape: clear",
             id="list-filter-input",
         )
         yield Static("", classes="list-filter--count")
