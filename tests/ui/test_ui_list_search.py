@@ -330,3 +330,58 @@ async def test_feedback_search_keeps_to_its_own_tab(tmp_path: Path) -> None:
         await type_text(pilot, fb.text.split()[-1])
         await pilot.pause()
         assert fb.id in shown_keys(table)
+
+
+async def test_slash_searches_the_summary_and_the_spread_grids(tmp_path: Path) -> None:
+    from pdsa_tui.model.drivers import SpreadEntry
+    from pdsa_tui.ui.screens.spread import SpreadScreen
+    from pdsa_tui.ui.screens.summary import SummaryScreen
+    from pdsa_tui.ui.widgets.searchable_grid import SearchableGrid
+
+    app = demo_app(tmp_path)
+    store = app.store
+    assert store is not None
+    aim = next(a for a in store.aims() if len(store.ideas(a.id)) > 1)
+    idea = store.ideas(aim.id)[-1]
+    async with app.run_test(size=LARGE) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        grid = app.screen.query_one("#summary-grid", SearchableGrid)
+        total = grid.row_count
+        await pilot.press("slash")
+        await type_text(pilot, "balancing")
+        await pilot.pause()
+        assert 1 <= grid.row_count < total
+        assert count_text(app) == f"{grid.row_count} of {total} match 'balancing'"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert grid.row_count == total and not app.screen.query(ListFilter)
+        await pilot.press("escape")
+        await pilot.pause()
+        app.push_screen(SpreadScreen(aim.id))
+        await pilot.pause()
+        spread = app.screen.query_one("#spread-grid", SearchableGrid)
+        before = spread.row_count
+        await pilot.press("slash")
+        await type_text(pilot, idea.title)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert spread.row_count == 1 < before and spread.current_key == idea.id
+
+        # The stage keys act on the idea shown, not on the row it had before the search.
+        def stages() -> dict[str, list[tuple[str, str]]]:
+            out: dict[str, list[tuple[str, str]]] = {}
+            for e in store.all(SpreadEntry):
+                out.setdefault(e.idea_id, []).append((e.locality, e.stage))
+            return {k: sorted(v) for k, v in out.items()}
+
+        was = stages()
+        await pilot.press("right", "space")
+        await pilot.pause()
+        now = stages()
+        assert now.get(idea.id) != was.get(idea.id)
+        assert {k: v for k, v in now.items() if k != idea.id} == {
+            k: v for k, v in was.items() if k != idea.id
+        }

@@ -21,6 +21,7 @@ from pdsa_tui.model.safetext import visible
 
 if TYPE_CHECKING:
     from pdsa_tui.ui.widgets.record_table import RecordTable
+    from pdsa_tui.ui.widgets.searchable_grid import SearchableGrid
 
 
 def count_line(shown: int, total: int, query: str) -> str:
@@ -34,7 +35,7 @@ def count_line(shown: int, total: int, query: str) -> str:
 
 
 class ListFilter(Horizontal):
-    """A one-line search box for one :class:`RecordTable`, with how many rows match."""
+    """A one-line search box for one list (a record table or a grid), with how many match."""
 
     DEFAULT_CSS = """
     ListFilter { height: 1; width: 1fr; background: $boost; }
@@ -52,7 +53,7 @@ class ListFilter(Horizontal):
         Binding("pageup", "move(-10)", "Page up", show=False, id="filter.pageup"),
     ]
 
-    def __init__(self, table: RecordTable) -> None:
+    def __init__(self, table: RecordTable | SearchableGrid) -> None:
         super().__init__(classes="list-filter")
         self.table = table
 
@@ -77,8 +78,8 @@ class ListFilter(Horizontal):
 
     def show_count(self) -> None:
         """Say how many rows match."""
-        table = self.table
-        line = count_line(len(table.rows), len(table.all_rows), table.search_query)
+        shown, total = self.table.search_counts()
+        line = count_line(shown, total, self.table.search_query)
         self.query_one(".list-filter--count", Static).update(Text(line))
 
     @on(Input.Changed)
@@ -101,4 +102,4 @@ class ListFilter(Horizontal):
 
     def action_move(self, delta: int) -> None:
         """Move the list's cursor while typing."""
-        self.table.cursor += delta
+        self.table.move_search_cursor(delta)

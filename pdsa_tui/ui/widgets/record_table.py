@@ -222,12 +222,7 @@ class RecordTable(ScrollView, can_focus=True):
     def _row_words(self, row: Row) -> str:
         """A row's words: its cells as shown, then what its record holds."""
         cells = " ".join(c if isinstance(c, str) else c[0] for c in row.cells)
-        if self.words_of is not None:
-            more = self.words_of(row.key)
-        else:
-            store = getattr(self.app, "store", None)
-            doc = store.raw_doc(row.key) if store is not None else None
-            more = doc_words(doc) if doc else ""
+        more = self.words_of(row.key) if self.words_of is not None else stored_words(self, row.key)
         return f"{fold(cells)} {more}"
 
     def search(self, query: str) -> None:
@@ -237,6 +232,14 @@ class RecordTable(ScrollView, can_focus=True):
         self.search_query = query
         self._show(None)
         self.cursor = 0
+
+    def search_counts(self) -> tuple[int, int]:
+        """(rows shown, rows in all)."""
+        return len(self.rows), len(self.all_rows)
+
+    def move_search_cursor(self, delta: int) -> None:
+        """Move the cursor from the search box."""
+        self.cursor += delta
 
     @property
     def searching(self) -> bool:
@@ -435,6 +438,13 @@ class RecordTable(ScrollView, can_focus=True):
         if i is None:
             return ""
         return " ".join(c if isinstance(c, str) else c[0] for c in self.rows[i].cells)
+
+
+def stored_words(widget: Widget, key: str) -> str:
+    """The words of the record a row's key names ('<id>' or '<kind>:<id>'), or ""."""
+    store = getattr(widget.app, "store", None)
+    doc = store.raw_doc(key.rpartition(":")[2]) if store is not None else None
+    return doc_words(doc) if doc else ""
 
 
 def literal(text: str) -> Text:
