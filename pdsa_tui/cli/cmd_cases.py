@@ -126,10 +126,11 @@ def cmd_list(args: argparse.Namespace) -> int:
             f"{s.weeks:.1f}",
             s.status + (" (reminder)" if s.past_reminder else ""),
             s.case.team,
+            s.case.lead,
         ]
         for s in states
     ]
-    print_table(rows, ["ref", "start", "milestone", "deadline", "weeks", "status", "team"])
+    print_table(rows, ["ref", "start", "milestone", "deadline", "weeks", "status", "team", "lead"])
     return 0
 
 

@@ -159,6 +159,7 @@ def test_cases_add_close_and_list_json(db: Path, capsys: pytest.CaptureFixture[s
     assert {r["ref"]: r["end"] for r in cases(capsys, db)}["C-8"] == "2026-11-01"
     code, out, _ = run(capsys, "cases", "list", "--db", db, "--measure", M)
     assert "C-1042" in out and "open (reminder)" in out and "12/03/2027" in out
+    assert "lead" in out.splitlines()[1] and "SW (JB), North" in out
 
 
 def test_cases_add_and_close_errors(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
