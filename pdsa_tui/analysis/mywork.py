@@ -86,7 +86,7 @@ def my_cases(store: Store, user: str, today: dt.date) -> list[WorkItem]:
                 WorkItem(
                     s.deadline,
                     "Case",
-                    f"Case {s.case.ref}: {measure.milestone or 'milestone'} due{late}",
+                    f"Case {s.case.ref}, milestone: {measure.milestone or 'not named'}{late}",
                     measure.name,
                     ("case", s.case.id),
                 )
