@@ -740,10 +740,8 @@ class Store:
         if link is not None:
             parent_id = getattr(record, link[0])
             if parent_id not in self._cache[link[1]]:
-                raise NotFoundError(
-                    f"{cls.NOUN.capitalize()} belongs to {link[1].NOUN} {parent_id!r}, "
-                    "which does not exist"
-                )
+                # Deleted by another copy, most likely: named in words, with its tombstone.
+                raise self.versions.missing_parent(cls, link[1], parent_id)
         existing = self.lookup(cls, record.id)
         try:
             record = record.before_save(existing, self)  # the record's own rules

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -10,10 +12,29 @@ from textual.widgets import Static
 
 from pdsa_tui.model.registry import RECORD_TYPES, noun
 from pdsa_tui.store import StoreError
-from pdsa_tui.store.versions import Version, doc_title, shown_value
+from pdsa_tui.store.versions import Version, doc_title, field_label, shown_value, text_spec
 from pdsa_tui.ui.dialogs.modals import ConfirmScreen
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
+
+
+def kind_words(table: str, field: str) -> str:
+    """What a field holds, in words: 'a date', 'a choice', 'a number', 'a list'."""
+    if "@" in field or "#" in field:
+        return "a data point"
+    cls = RECORD_TYPES.get(table)
+    try:
+        kind = cls.spec(field).kind if cls is not None else ""
+    except KeyError:
+        kind = ""
+    words = {
+        "date": "a date",
+        "choice": "a choice",
+        "number": "a number",
+        "percent": "a number",
+        "list": "a list",
+    }
+    return words.get(kind, "not text")
 
 
 def version_no(rev: str) -> str:
@@ -30,17 +51,10 @@ def when(stamp: str) -> str:
     return f"{parts[2]}/{parts[1]}/{parts[0]} {clock}".strip()
 
 
-def field_label(table: str, name: str) -> str:
-    """A field as its form labels it ('What happened'), not its stored name."""
-    cls = RECORD_TYPES.get(table)
-    if cls is not None:
-        try:
-            label = cls.spec(name).label
-        except (KeyError, LookupError, ValueError):
-            label = ""
-        if label:
-            return label
-    return name.replace("_", " ").capitalize()
+class ConflictTable(RecordTable):
+    """The conflicts list: enter keeps the highlighted value (the footer says so)."""
+
+    BINDINGS = [Binding("enter", "select", "Keep value", show=True, id="conflicts.keep")]
 
 
 class ConflictsScreen(PdsaScreen):
@@ -48,16 +62,18 @@ class ConflictsScreen(PdsaScreen):
 
     ABOUT = (
         "Fields that two copies changed differently. Each value is listed with who saved it; "
-        "the first is the one stored now. Enter keeps the highlighted value."
+        "the first is the one stored now. Enter keeps the highlighted value; on a text, press "
+        "e to edit one text that starts from both values."
     )
     BINDINGS = [
         Binding("escape", "back", "Back", id="conflicts.back"),
+        Binding("e", "combine", "Combine texts", id="conflicts.combine"),
         Binding("h", "history", "History", id="conflicts.history"),
     ]
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="conflicts-summary", classes="summary")
-        yield RecordTable(
+        yield ConflictTable(
             [
                 Column("Record", 18),
                 Column("Field", 14),
@@ -95,22 +111,28 @@ class ConflictsScreen(PdsaScreen):
         self.query_one("#conflicts-summary", Static).update(
             Text(
                 f"{n} conflict{'s' if n != 1 else ''}. Value [0] is stored now; "
-                "enter on a value keeps it and closes the conflict."
+                "enter on a value keeps it and closes the conflict; e edits a text "
+                "combining both."
                 if n
                 else "No conflicts."
             )
         )
         self.query_one("#conflicts-table", RecordTable).set_rows(rows)
 
+    def _conflict(self, key: str) -> dict[str, Any] | None:
+        """The open conflict a row's key names (None if it was settled meanwhile)."""
+        rid, field, _index = key.split("\t")
+        return next(
+            (c for c in self.store.versions.conflicts() if c["id"] == rid and c["field"] == field),
+            None,
+        )
+
     @on(RecordTable.Selected, "#conflicts-table")
     def _pick(self, event: RecordTable.Selected) -> None:
         if not self.can_write():
             return
         rid, field, index = event.key.split("\t")
-        conflict = next(
-            (c for c in self.store.versions.conflicts() if c["id"] == rid and c["field"] == field),
-            None,
-        )
+        conflict = self._conflict(event.key)
         if conflict is None:
             return
         label = field_label(conflict["table"], field)
@@ -138,6 +160,54 @@ class ConflictsScreen(PdsaScreen):
                 yes="Keep it",
             ),
             answer,
+        )
+
+    def action_combine(self) -> None:
+        """Open a text starting from both values of the highlighted conflict (text only)."""
+        key = self.query_one("#conflicts-table", RecordTable).current_key
+        conflict = self._conflict(key) if key else None
+        if conflict is None or not self.can_write():
+            return
+        table, rid, field = conflict["table"], conflict["id"], conflict["field"]
+        label = field_label(table, field.split("@")[0].split("#")[0])
+        spec = text_spec(table, field)
+        if spec is None:
+            self.notify(
+                f"{label} is {kind_words(table, field)}: only one value can be kept for that "
+                "field. Highlight the one to keep and press enter.",
+                title="Not text",
+                severity="warning",
+                timeout=6,
+                markup=False,
+            )
+            return
+        from pdsa_tui.ui.dialogs.combine import CombineScreen, opening_words, starting_text
+
+        values = conflict["values"]
+        sources = [
+            f"[{v['index']}] {v['updated_by'] or '?'}, {when(v['updated'])}"
+            f"{' (stored now)' if v['index'] == 0 else ''}: {opening_words(v['value'])}"
+            for v in values
+        ]
+        text = starting_text([v["value"] for v in values], one_line=spec.kind == "text")
+
+        def save(combined: str) -> None:
+            self.store.versions.combine_conflict(rid, field, combined)
+
+        def done(combined: str | None) -> None:
+            if combined is None:
+                return
+            self.changed()
+            self.notify(f"Saved the combined {label}; the conflict is settled.", timeout=4)
+
+        self.app.push_screen(
+            CombineScreen(
+                f"{label} of {noun(table)} '{conflict['title']}': one text from both",
+                sources,
+                text,
+                save,
+            ),
+            done,
         )
 
     def action_history(self) -> None:
