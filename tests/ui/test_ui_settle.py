@@ -128,3 +128,136 @@ async def test_a_date_can_only_be_kept_as_one_value(tmp_path: Path) -> None:
         assert "is a date: only one value can be kept for that field" in told
     _, conflicts, _ = _stored(app, cycle)
     assert len(conflicts) == 1
+
+
+# -- saving under a record another copy deleted ----------------------------------------
+
+
+def _sam_deletes(app: PdsaApp, record: Any) -> None:
+    with Store.open(app.path, user="Sam") as other:
+        other.delete(other.get(type(record), record.id))
+
+
+def _no_ids(text: str, *records: Any) -> None:
+    for record in records:
+        assert record.id[:8] not in text
+
+
+async def test_a_cycle_saved_after_its_idea_was_deleted_offers_to_restore_it(
+    tmp_path: Path,
+) -> None:
+    from test_ui_cycle import demo_cycle, open_cycle, tab_to, value
+
+    from pdsa_tui.model import ChangeIdea
+    from pdsa_tui.ui.dialogs.modals import ConfirmScreen
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SMALL) as pilot:
+        cycle = demo_cycle(app, "do", "Permanence tracker")
+        assert app.store is not None
+        idea = app.store.get(ChangeIdea, cycle.idea_id)
+        screen = await open_cycle(app, pilot, cycle)
+        await tab_to(pilot, "what_happened")
+        await type_text(pilot, "Huddle held twice.")
+        _sam_deletes(app, idea)  # the idea, and its cycles with it
+        app.check_file()
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        text = " ".join(screen_text(app).split())
+        assert f"Change idea '{idea.title}" in text or "Change idea 'Permanence tracker" in text
+        assert "was deleted by Sam on" in text and "Restore it and save your cycle?" in text
+        _no_ids(text, idea, cycle)
+        # No: the cycle stays open with the typing, saying what happened in words.
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is screen
+        assert value(screen, "what_happened").endswith("Huddle held twice.")
+        said = " ".join(screen_text(app).split())
+        assert "Not saved" in said and "was deleted by Sam" in said
+        _no_ids(said, idea, cycle)
+        with Store.open(app.path, read_only=True) as s:
+            assert s.lookup(ChangeIdea, idea.id) is None
+        # ctrl+s again, then yes: the idea comes back and the cycle is saved.
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.screen is screen
+        assert "Not saved" not in screen_text(app)
+    with Store.open(app.path, read_only=True) as s:
+        assert s.get(ChangeIdea, idea.id).title == idea.title
+        assert s.get(Cycle, cycle.id).what_happened.endswith("Huddle held twice.")
+        assert not {idea.id, cycle.id} & {g["id"] for g in s.versions.deleted()}
+        assert s.problems() == []
+
+
+async def test_feedback_saved_under_a_deleted_cycle_brings_back_its_idea_too(
+    tmp_path: Path,
+) -> None:
+    from test_ui_cycle import choose, demo_cycle, open_cycle
+
+    from pdsa_tui.model import ChangeIdea, Feedback
+    from pdsa_tui.ui.dialogs.modals import ConfirmScreen, RecordForm
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=LARGE) as pilot:
+        cycle = demo_cycle(app, "do", "Permanence tracker")
+        assert app.store is not None
+        idea = app.store.get(ChangeIdea, cycle.idea_id)
+        await open_cycle(app, pilot, cycle)
+        await pilot.press("f6")  # the Feedback tab
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, RecordForm)
+        await choose(pilot, 1)  # Source, where the cursor starts
+        form.fields.focus_field("text")
+        await type_text(pilot, "The huddle helped us plan.")
+        _sam_deletes(app, idea)
+        app.check_file()
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen), screen_text(app)
+        text = " ".join(screen_text(app).split())
+        assert "was deleted by Sam on" in text and "Restore it and save your feedback?" in text
+        assert f"Its change idea '{idea.title[:20]}" in text and "comes back as well" in text
+        _no_ids(text, idea, cycle)
+        await pilot.press("y")
+        await pilot.pause()
+        assert not isinstance(app.screen, (ConfirmScreen, RecordForm))
+    with Store.open(app.path, read_only=True) as s:
+        assert s.lookup(ChangeIdea, idea.id) is not None and s.lookup(Cycle, cycle.id)
+        assert any(f.text == "The huddle helped us plan." for f in s.all(Feedback))
+        assert s.problems() == []
+
+
+async def test_a_parent_gone_without_history_is_named_in_words_with_what_to_do(
+    tmp_path: Path,
+) -> None:
+    from test_ui_cycle import tab_to, value
+
+    from pdsa_tui.model.base import new_id
+    from pdsa_tui.ui.dialogs.modals import ConfirmScreen
+    from pdsa_tui.ui.screens.cycle import CycleScreen
+
+    app = demo_app(tmp_path)
+    gone = new_id()  # a change idea this file has no trace of, not even in its history
+    async with app.run_test(size=LARGE) as pilot:
+        screen = CycleScreen(draft=Cycle(idea_id=gone))
+        app.push_screen(screen)
+        await pilot.pause()
+        await tab_to(pilot, "objective")
+        await type_text(pilot, "Try the huddle in South")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen and not isinstance(app.screen, ConfirmScreen)
+        said = " ".join(screen_text(app).split())
+        assert "Not saved" in said and "change idea that is no longer in the file" in said
+        assert "Copy what you typed" in said and "another change idea" in said
+        assert gone[:8] not in said
+        assert value(screen, "objective") == "Try the huddle in South"
