@@ -20,6 +20,7 @@ from pdsa_tui.model import (
     ChangeIdea,
     Cycle,
     Measure,
+    Record,
     ValidationError,
     format_date,
     point_from_form,
@@ -292,10 +293,24 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 # -- data ----------------------------------------------------------------------------
 def find_measure(store: Store, text: str) -> Measure:
+    """The measure ``text`` names; a deleted one says who deleted it and how to restore it."""
     try:
         return store.find_measure(text)
     except StoreError as exc:
-        raise CliError(str(exc), EXIT_DATA) from None
+        raise deleted_record_error(store, Measure, text) or CliError(str(exc), EXIT_DATA) from None
+
+
+def deleted_record_error(store: Store, cls: type[Record], text: str) -> CliError | None:
+    """If ``text`` names a deleted ``cls`` (its title or id), the error to give instead of
+    "not found": who deleted it when, and the ``pdsa restore`` command that brings it back."""
+    try:
+        rid = store.versions.find(text)
+    except StoreError:
+        return None
+    gone = {g["id"] for g in store.versions.deleted() if g["table"] == cls.TABLE}
+    if rid not in gone:
+        return None
+    return CliError(str(store.versions.missing_parent(cls, cls, rid)), EXIT_DATA)
 
 
 def _num(x: float) -> float | int:

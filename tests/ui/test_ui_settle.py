@@ -261,3 +261,38 @@ async def test_a_parent_gone_without_history_is_named_in_words_with_what_to_do(
         assert "Copy what you typed" in said and "another change idea" in said
         assert gone[:8] not in said
         assert value(screen, "objective") == "Try the huddle in South"
+
+
+async def test_restoring_a_cycle_whose_idea_is_deleted_offers_to_restore_both(
+    tmp_path: Path,
+) -> None:
+    from test_ui_cycle import demo_cycle
+
+    from pdsa_tui.model import ChangeIdea
+    from pdsa_tui.ui.dialogs.modals import ConfirmScreen
+    from pdsa_tui.ui.screens.versions import ChangesScreen
+    from pdsa_tui.ui.widgets.record_table import RecordTable
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=LARGE) as pilot:
+        cycle = demo_cycle(app, "do", "Permanence tracker")
+        assert app.store is not None
+        idea = app.store.get(ChangeIdea, cycle.idea_id)
+        _sam_deletes(app, idea)
+        app.check_file()
+        await pilot.pause()
+        await pilot.press("H")
+        await pilot.pause()
+        assert isinstance(app.screen, ChangesScreen)
+        app.screen.query_one(RecordTable).move_to(cycle.id)
+        await pilot.press("u")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        text = " ".join(screen_text(app).split())
+        assert "was deleted by Sam on" in text and "Restore it too, with this cycle?" in text
+        _no_ids(text, idea, cycle)
+        await pilot.press("y")
+        await pilot.pause()
+    with Store.open(app.path, read_only=True) as s:
+        assert s.lookup(ChangeIdea, idea.id) is not None and s.lookup(Cycle, cycle.id)
+        assert s.problems() == []

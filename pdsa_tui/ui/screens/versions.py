@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from pdsa_tui.model.registry import RECORD_TYPES, noun
-from pdsa_tui.store import StoreError
+from pdsa_tui.store import MissingParentError, StoreError
 from pdsa_tui.store.versions import Version, doc_title, field_label, shown_value, text_spec
 from pdsa_tui.ui.dialogs.modals import ConfirmScreen
 from pdsa_tui.ui.screens.base import PdsaScreen
@@ -399,11 +399,49 @@ class ChangesScreen(PdsaScreen):
             return
         try:
             self.store.versions.restore(key)
+        except MissingParentError as exc:
+            self._offer_owners(key, exc)
+            return
         except StoreError as exc:
             self.notify(str(exc), title="Not restored", severity="error", timeout=10)
             return
         self.changed()
         self.notify("Restored.", timeout=3)
+
+    def _offer_owners(self, key: str, exc: MissingParentError) -> None:
+        """The record belongs to one deleted too: offer to bring both (all) back."""
+        if not exc.restorable:
+            self.notify(
+                f"{exc.what_happened()}: it cannot be restored.",
+                title="Not restored",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
+            return
+
+        def answer(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                with self.store.transaction():
+                    back = self.store.versions.restore_owners(key)
+            except StoreError as err:
+                self.notify(str(err), title="Not restored", severity="error", timeout=10)
+                return
+            self.changed()
+            self.notify(f"Restored {len(back)} records.", timeout=3)
+
+        chain = self.store.versions.deleted_owners(key)
+        above = [f"{noun(t)} '{doc_title(d)}'" for t, d in chain[2:]]
+        also = f" (and its {', '.join(above)}, deleted too)" if above else ""
+        self.app.push_screen(
+            ConfirmScreen(
+                f"{exc.what_happened()}. Restore it too{also}, with this {exc.noun}?",
+                yes="Restore all" if above else "Restore both",
+            ),
+            answer,
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -1,0 +1,62 @@
+"""Adding under a record another copy deleted: the message says so in words, with the
+`pdsa restore` command to run (issue 24, item 4)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_cli import assert_one_line_error, run
+
+from pdsa_tui.demo import write_demo
+from pdsa_tui.model import Aim, Measure
+from pdsa_tui.store import Store
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    path = tmp_path / "pdsa.json"
+    write_demo(path)
+    return path
+
+
+def test_measure_add_under_a_deleted_aim_says_who_deleted_it_and_how_to_restore_it(
+    capsys: pytest.CaptureFixture[str], db: Path
+) -> None:
+    with Store.open(db, user="Sam") as s:
+        aim = s.aims()[-1]
+        s.delete(aim)
+    r = run(capsys, "measure", "add", "--aim", aim.code, "--name", "Visits", "--db", db)
+    assert_one_line_error(
+        r, 1, f"Aim '{aim.code}' was deleted by Sam on", f"pdsa restore '{aim.code}'"
+    )
+    assert aim.id[:8] not in r.err
+    assert run(capsys, "restore", aim.code, "--db", db).status == 0
+    assert (
+        run(capsys, "measure", "add", "--aim", aim.code, "--name", "Visits", "--db", db).status == 0
+    )
+    with Store.open(db, read_only=True) as s:
+        assert any(m.name == "Visits" for m in s.measures(aim.id))
+
+
+def test_cases_add_under_a_deleted_case_measure_names_it(
+    capsys: pytest.CaptureFixture[str], db: Path
+) -> None:
+    with Store.open(db, user="Sam") as s:
+        measure = next(m for m in s.all(Measure) if m.cases)
+        s.delete(measure)
+    r = run(
+        capsys, "cases", "add", "--measure", measure.name, "--ref", "C-9", "--start", "1/11/2026",
+        "--db", db,
+    )  # fmt: skip
+    assert_one_line_error(r, 1, f"Measure '{measure.name}' was deleted by Sam", "pdsa restore")
+    assert measure.id[:8] not in r.err
+
+
+def test_a_name_nothing_ever_had_still_lists_what_is_known(
+    capsys: pytest.CaptureFixture[str], db: Path
+) -> None:
+    r = run(capsys, "measure", "add", "--aim", "Aim 99", "--name", "Visits", "--db", db)
+    assert_one_line_error(r, 1, "no aim 'Aim 99'")
+    with Store.open(db, read_only=True) as s:
+        assert all(a.code != "Aim 99" for a in s.all(Aim))
