@@ -61,7 +61,8 @@ class NotFoundError(StoreError):
 
 
 class MissingParentError(NotFoundError):
-    """A record was saved under one that is not in the file (another copy deleted it).
+    """A record was saved under one that is not in the file (another copy deleted it),
+    or (``itself``) an edit was saved of a record another copy deleted.
 
     Structured, so each face says it in its own words: ``parent_title`` and who deleted
     it when (``deleted_by``, ``deleted_on``, day first) come from its tombstone, and
@@ -78,8 +79,10 @@ class MissingParentError(NotFoundError):
         deleted_by: str = "",
         deleted_on: str = "",
         restorable: bool = False,
+        itself: bool = False,
     ) -> None:
         self.noun = noun
+        self.itself = itself
         self.parent_noun = parent_noun
         self.parent_id = parent_id
         self.parent_title = parent_title
@@ -97,8 +100,9 @@ class MissingParentError(NotFoundError):
     def what_happened(self) -> str:
         """ "Change idea 'X' was deleted by Sam on 04/12/2026" (or: is no longer in the file)."""
         if not self.restorable:
+            a = "an" if self.parent_noun[:1] in "aeiou" else "a"
             return (
-                f"The {self.noun} belongs to a {self.parent_noun} that is no longer in the "
+                f"The {self.noun} belongs to {a} {self.parent_noun} that is no longer in the "
                 "file (deleted in another copy, with no history left to restore it from)"
             )
         by = f" by {self.deleted_by}" if self.deleted_by else ""

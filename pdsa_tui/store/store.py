@@ -620,6 +620,12 @@ class Store:
             if parent_id not in self._cache[link[1]]:
                 # Deleted by another copy, most likely: named in words, with its tombstone.
                 raise self.versions.missing_parent(cls, link[1], parent_id)
+        if record.rev and record.id not in self._cache[cls]:
+            # An edit of a record another copy deleted: saving it would bring it back
+            # silently, beside its tombstone. Ask instead (the error says who and when).
+            gone = self.versions.deleted_error(cls, record.id)
+            if gone is not None:
+                raise gone
         existing = self.lookup(cls, record.id)
         try:
             record = record.before_save(existing, self)  # the record's own rules

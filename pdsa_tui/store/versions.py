@@ -430,6 +430,24 @@ class Versions:
             restorable=True,
         )
 
+    def deleted_error(self, cls: type[Record], record_id: str) -> MissingParentError | None:
+        """The error for saving an edit of ``record_id`` if another copy deleted it (its
+        tombstone says who and when), else None."""
+        tomb = self._tombstone(record_id)
+        if tomb is None:
+            return None
+        last, deleted = tomb
+        return MissingParentError(
+            cls.NOUN,
+            cls.NOUN,
+            record_id,
+            parent_title=doc_title(last),
+            deleted_by=visible(str(deleted.get("updated_by") or "")),
+            deleted_on=_day(str(deleted.get("updated") or "")),
+            restorable=True,
+            itself=True,
+        )
+
     def _tombstone(self, record_id: str) -> tuple[Doc, Doc] | None:
         """``(last version, deletion)`` of a deleted record that can come back, or None.
 

@@ -116,3 +116,24 @@ def test_a_parent_with_no_history_is_named_by_its_noun_only(
     assert "2d2ec2f3" not in str(err)
     assert "change idea that is no longer in the file" in str(err)
     assert "another change idea" in str(err)
+
+
+def test_an_edit_of_a_record_another_copy_deleted_is_not_saved_silently(
+    tmp_db: Path, store: Store, programme: Programme
+) -> None:
+    _deleted_by_sam(tmp_db, programme.idea)
+    store.refresh()
+    edited = dataclasses.replace(programme.idea, title="Early planning meeting, all teams")
+    with pytest.raises(MissingParentError) as caught:
+        store.save(edited)
+    err = caught.value
+    assert err.itself and err.restorable and err.deleted_by == "Sam"
+    assert str(err).startswith("Change idea 'Early permanence planning meeting' was deleted by")
+    assert store.lookup(ChangeIdea, edited.id) is None
+    with store.transaction():
+        store.versions.restore_to_save(edited, err)
+        store.save(edited)
+    with Store.open(tmp_db, read_only=True) as s:
+        assert s.get(ChangeIdea, edited.id).title == "Early planning meeting, all teams"
+        assert edited.id not in {g["id"] for g in s.versions.deleted()}
+        assert s.problems() == []

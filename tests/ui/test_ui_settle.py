@@ -296,3 +296,74 @@ async def test_restoring_a_cycle_whose_idea_is_deleted_offers_to_restore_both(
     with Store.open(app.path, read_only=True) as s:
         assert s.lookup(ChangeIdea, idea.id) is not None and s.lookup(Cycle, cycle.id)
         assert s.problems() == []
+
+
+async def test_editing_an_aim_another_copy_deleted_offers_to_restore_it(tmp_path: Path) -> None:
+    from pdsa_tui.model import Aim
+    from pdsa_tui.ui.dialogs.modals import ConfirmScreen, RecordForm
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=LARGE) as pilot:
+        assert app.store is not None
+        await pilot.press("e")  # edit the highlighted (first) aim
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, RecordForm)
+        aim = form.record
+        assert isinstance(aim, Aim)
+        form.fields.focus_field("lead")
+        await pilot.press("end")
+        await type_text(pilot, " (acting)")
+        _sam_deletes(app, aim)
+        app.check_file()
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        asked = app.screen.question  # as shown, wrapped at the dialog's width
+        assert asked.startswith(f"Aim '{aim.code}' was deleted by Sam on ")
+        assert asked.endswith(". Restore it and save your changes?")
+        _no_ids(screen_text(app), aim)
+        await pilot.press("y")
+        await pilot.pause()
+        assert not isinstance(app.screen, (ConfirmScreen, RecordForm))
+    with Store.open(app.path, read_only=True) as s:
+        assert s.get(Aim, aim.id).lead == f"{aim.lead} (acting)"
+        assert aim.id not in {g["id"] for g in s.versions.deleted()}
+        assert s.problems() == []
+
+
+async def test_the_review_queue_keeps_typing_for_a_cycle_deleted_meanwhile_and_restores_it(
+    tmp_path: Path,
+) -> None:
+    from test_ui_review import open_review
+
+    from pdsa_tui.model import ChangeIdea
+    from pdsa_tui.ui.dialogs.modals import ConfirmScreen
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=LARGE) as pilot:
+        screen = await open_review(app, pilot)
+        assert app.store is not None
+        cycle = app.store.get(Cycle, screen.current or "")
+        idea = app.store.get(ChangeIdea, cycle.idea_id)
+        await pilot.press("tab", "tab")  # the queue -> the panel -> its first field
+        await pilot.press("end")
+        await type_text(pilot, " Seen in both teams.")
+        _sam_deletes(app, idea)
+        app.check_file()
+        await pilot.pause()
+        assert screen.current == cycle.id  # still shown, with the typing
+        assert "Seen in both teams." in " ".join(screen_text(app).split())
+        assert "Another copy deleted this cycle" in " ".join(screen_text(app).split())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.screen.question.startswith(f"Change idea '{idea.title[:30]}")
+        await pilot.press("y")
+        await pilot.pause()
+    with Store.open(app.path, read_only=True) as s:
+        assert s.lookup(ChangeIdea, idea.id) is not None
+        saved = s.get(Cycle, cycle.id)
+        assert "Seen in both teams." in saved.results + saved.learned
+        assert s.problems() == []

@@ -28,6 +28,8 @@ def restore_question(store: Store, record: Record, exc: MissingParentError) -> s
     itself = bool(chain)
     if not chain:
         chain = store.versions.deleted_owners(exc.parent_id)
+    if exc.itself:
+        return f"{exc.what_happened()}. Restore it and save your changes?"
     lines = [f"{exc.what_happened()}. Restore it and save your {exc.noun}?"]
     named = {exc.parent_id, record.id}
     for table, doc in (item for item in chain if str(item[1].get("id")) not in named):
@@ -44,9 +46,10 @@ def restore_question(store: Store, record: Record, exc: MissingParentError) -> s
 def not_saved_words(exc: MissingParentError) -> str:
     """The form's message while the question is open, or when the parent cannot come back."""
     if exc.restorable:
+        other = "" if exc.itself else f" and pick another {exc.parent_noun}"
         return (
             f"Not saved: {exc.what_happened()}. What you typed is still here: ctrl+s offers "
-            f"to restore it again, or copy what you need and pick another {exc.parent_noun}."
+            f"to restore it again, or copy what you need{other}."
         )
     return f"Not saved: {exc.what_happened()}. {exc.what_to_do()}. What you typed is still here."
 

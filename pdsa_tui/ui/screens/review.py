@@ -173,10 +173,19 @@ class ReviewScreen(PdsaScreen):
         return f"Open cases: {', '.join(parts)} (see Needs attention on the aims overview)."
 
     def refresh_data(self) -> None:
-        old_order = [q.cycle.id for q in self.queue]
+        old_queue = self.queue
+        old_order = [q.cycle.id for q in old_queue]
         self._cases_line = self.case_reminders()
         self.queue = self.build_queue()
         ids = [q.cycle.id for q in self.queue]
+        gone = self.current is not None and self.current not in ids and self.is_dirty()
+        if gone:
+            # Another copy deleted (or moved on) the cycle being typed into: keep it, and
+            # the typing, in the queue; ctrl+s saves it (offering to restore it if deleted).
+            kept = old_queue[old_order.index(self.current)] if self.current in old_order else None
+            if kept is not None:
+                self.queue.insert(min(old_order.index(kept.cycle.id), len(self.queue)), kept)
+                ids = [q.cycle.id for q in self.queue]
         want = self._target or self.current
         self._target = None
         if want not in ids:
@@ -201,6 +210,11 @@ class ReviewScreen(PdsaScreen):
         # Keep unsaved typing; otherwise show what is stored now.
         if want != self.current or not self.is_dirty():
             self._load(want)
+        elif gone and self.store.lookup(Cycle, want or "") is None:
+            self._show_error(
+                "Another copy deleted this cycle. What you typed is still here: ctrl+s "
+                "offers to restore it and save."
+            )
 
     @staticmethod
     def _successor(key: str | None, old: Sequence[str], new: Sequence[str]) -> str | None:
