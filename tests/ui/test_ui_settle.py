@@ -121,6 +121,7 @@ async def test_a_date_can_only_be_kept_as_one_value(tmp_path: Path) -> None:
     cycle = _conflict(app, "planned_end", dt.date(2026, 12, 24), dt.date(2026, 12, 31))
     async with app.run_test(size=SMALL) as pilot:
         await _open_conflicts(app, pilot)
+        assert "24/12/2026" in screen_text(app) and "2026-12-24" not in screen_text(app)
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, ConflictsScreen)
@@ -162,6 +163,9 @@ async def test_a_cycle_saved_after_its_idea_was_deleted_offers_to_restore_it(
         _sam_deletes(app, idea)  # the idea, and its cycles with it
         app.check_file()
         await pilot.pause()
+        # Said as soon as it is known, before a save is tried.
+        told = " ".join(screen_text(app).split())
+        assert "was deleted by Sam on" in told and "ctrl+s offers to restore it" in told
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)

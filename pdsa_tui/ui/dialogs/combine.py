@@ -66,15 +66,19 @@ class CombineScreen(ModalScreen[str | None]):
         sources: Sequence[str],
         text: str,
         save: Callable[[str], object],
+        *,
+        one_line: bool = False,
     ) -> None:
         super().__init__()
+        self.one_line = one_line
         self.title_text = title
         self.sources = list(sources)
         self.text = text
         self._save = save
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog combine"):
+        # A one-line field (a title) gets a small dialog: there is one line to edit.
+        with Vertical(classes="dialog combine" + (" one-line" if self.one_line else "")):
             yield Static(Text(self.title_text), classes="dialog-title")
             yield Static(Text("Starts from:\n" + "\n".join(self.sources)), classes="form-intro")
             yield TextBox(self.text, id="combine-text", soft_wrap=True)

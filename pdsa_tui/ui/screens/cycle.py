@@ -342,6 +342,12 @@ class CycleScreen(PdsaScreen):
             stored = self.store.lookup(Cycle, cycle.id)
             if stored is not None and stored.rev != cycle.rev:
                 self._take_in(stored)
+            gone = self.store.versions.deleted_error(Cycle, cycle.id) if stored is None else None
+            if gone is not None:  # another copy deleted it: say so before a save is tried
+                self._show_error(
+                    f"{gone.what_happened()}. What you typed is still here: ctrl+s offers "
+                    "to restore it and save."
+                )
             cycle = self.cycle or cycle
         # Leave room in the header for the database name at 80 columns.
         most = max(16, min(48, self.app.size.width - 56))

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from pdsa_tui.model.dates import format_date, from_iso
 from pdsa_tui.model.registry import RECORD_TYPES, noun
 from pdsa_tui.store import MissingParentError, StoreError
 from pdsa_tui.store.versions import Version, doc_title, field_label, shown_value, text_spec
@@ -35,6 +36,16 @@ def kind_words(table: str, field: str) -> str:
         "list": "a list",
     }
     return words.get(kind, "not text")
+
+
+def value_words(table: str, field: str, value: Any) -> str:
+    """A conflict's value as its form shows it: a date day first (24/12/2026), else as stored."""
+    if kind_words(table, field) == "a date" and isinstance(value, str):
+        try:
+            return format_date(from_iso(value))
+        except ValueError:
+            pass
+    return shown_value(value)
 
 
 def version_no(rev: str) -> str:
@@ -95,7 +106,7 @@ class ConflictsScreen(PdsaScreen):
         for c in conflicts:
             for v in c["values"]:
                 first = v["index"] == 0
-                shown = f"[{v['index']}] {shown_value(v['value'])}"
+                shown = f"[{v['index']}] {value_words(c['table'], c['field'], v['value'])}"
                 rows.append(
                     Row(
                         "\t".join((c["id"], c["field"], str(v["index"]))),
@@ -140,7 +151,8 @@ class ConflictsScreen(PdsaScreen):
         for v in conflict["values"]:
             mark = "Keep" if str(v["index"]) == index else "Drop"
             who = f"{v['updated_by'] or '?'}, {when(v['updated'])}".rstrip(", ")
-            lines.append(f"{mark} ({who}): {shown_value(v['value'])}")
+            shown = value_words(conflict["table"], field, v["value"])
+            lines.append(f"{mark} ({who}): {shown}")
 
         def answer(yes: bool | None) -> None:
             if not yes:
@@ -200,12 +212,14 @@ class ConflictsScreen(PdsaScreen):
             self.changed()
             self.notify(f"Saved the combined {label}; the conflict is settled.", timeout=4)
 
+        self.app.clear_notifications()  # an earlier notice would cover the dialog's title
         self.app.push_screen(
             CombineScreen(
                 f"{label} of {noun(table)} '{conflict['title']}': one text from both",
                 sources,
                 text,
                 save,
+                one_line=spec.kind == "text",
             ),
             done,
         )
