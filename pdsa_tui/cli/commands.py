@@ -28,7 +28,13 @@ from pdsa_tui.model import (
 from pdsa_tui.model.csvseries import date_taken, kind_clash, plan_import
 from pdsa_tui.model.registry import TABLES, counted
 from pdsa_tui.model.safetext import visible
-from pdsa_tui.store import DatabaseNotFoundError, Store, StoreError, lock_path
+from pdsa_tui.store import (
+    DatabaseNotFoundError,
+    MissingParentError,
+    Store,
+    StoreError,
+    lock_path,
+)
 from pdsa_tui.store.csvfile import read_csv_text
 from pdsa_tui.store.errors import CsvFileError, what_to_do
 
@@ -61,6 +67,8 @@ def open_store(args: argparse.Namespace, *, write: bool) -> Iterator[Store]:
         raise CliError(f"{store.path} cannot be changed: {store.read_only_reason}", EXIT_DATA)
     try:
         yield store
+    except MissingParentError as exc:  # saved under a record another copy deleted
+        raise CliError(exc.cli_text(), EXIT_DATA) from None
     except (StoreError, ValidationError) as exc:
         raise CliError(str(exc), EXIT_DATA) from None
     finally:
@@ -310,7 +318,7 @@ def deleted_record_error(store: Store, cls: type[Record], text: str) -> CliError
     gone = {g["id"] for g in store.versions.deleted() if g["table"] == cls.TABLE}
     if rid not in gone:
         return None
-    return CliError(str(store.versions.missing_parent(cls, cls, rid)), EXIT_DATA)
+    return CliError(store.versions.missing_parent(cls, cls, rid).cli_text(), EXIT_DATA)
 
 
 def _num(x: float) -> float | int:

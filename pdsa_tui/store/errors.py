@@ -89,7 +89,7 @@ class MissingParentError(NotFoundError):
         self.deleted_by = deleted_by
         self.deleted_on = deleted_on
         self.restorable = restorable
-        super().__init__(self.what_happened() + ". " + self.what_to_do(cli=True))
+        super().__init__(self.what_happened() + ". " + self.what_to_do())
 
     def named(self) -> str:
         """The missing record in words: "change idea 'Buddy scheme'" (never its id)."""
@@ -111,22 +111,23 @@ class MissingParentError(NotFoundError):
         return f"{head[0].upper()}{head[1:]} was deleted{by}{on}"
 
     def what_to_do(self, *, cli: bool = False) -> str:
-        """What the person can do next; ``cli``: name the command to run."""
-        if self.restorable and cli:
-            return (
-                "Nothing was changed. Restore it with: pdsa restore "
-                f"{shlex.quote(self.parent_title)} "
-                "(then run this command again)"
-            )
+        """What the person can do next; ``cli``: the command to run (else both faces' ways)."""
         if self.restorable:
+            command = f"pdsa restore {shlex.quote(self.parent_title)}"
+            if cli:
+                return f"Nothing was changed. Restore it with: {command} (then run this again)"
             return (
-                f"Nothing was changed. Restore it (History, H) and save again, or pick "
-                f"another {self.parent_noun}"
+                "Nothing was changed. Restore it first: History (H) in the app, or "
+                f"{command} on the command line"
             )
         return (
             f"Nothing was changed. Copy what you typed, then save it under another "
             f"{self.parent_noun} (or add a new one)"
         )
+
+    def cli_text(self) -> str:
+        """The message for the command line: in words, with the ``pdsa restore`` to run."""
+        return f"{self.what_happened()}. {self.what_to_do(cli=True)}"
 
 
 class LockFileError(WriteFailedError):

@@ -60,3 +60,19 @@ def test_a_name_nothing_ever_had_still_lists_what_is_known(
     assert_one_line_error(r, 1, "no aim 'Aim 99'")
     with Store.open(db, read_only=True) as s:
         assert all(a.code != "Aim 99" for a in s.all(Aim))
+
+
+def test_restoring_a_record_whose_owner_is_deleted_gives_the_command_for_the_owner(
+    capsys: pytest.CaptureFixture[str], db: Path
+) -> None:
+    from pdsa_tui.model import ChangeIdea, Cycle
+
+    with Store.open(db, user="Sam") as s:
+        cycle = s.all(Cycle)[0]
+        idea = s.get(ChangeIdea, cycle.idea_id)
+        s.delete(idea)
+    r = run(capsys, "restore", cycle.id[:8], "--db", db)
+    assert_one_line_error(
+        r, 1, f"Change idea '{idea.title}' was deleted by Sam", "Restore it with: pdsa restore '"
+    )
+    assert idea.id[:8] not in r.err
