@@ -76,3 +76,52 @@ def test_restoring_a_record_whose_owner_is_deleted_gives_the_command_for_the_own
         r, 1, f"Change idea '{idea.title}' was deleted by Sam", "Restore it with: pdsa restore '"
     )
     assert idea.id[:8] not in r.err
+
+
+def _two_copies(db: Path, cycle_id: str, **field: tuple[object, object]) -> None:
+    """Two copies open at once (AL, BK) each change one field of a cycle differently."""
+    import dataclasses
+
+    from pdsa_tui.model import Cycle
+
+    (name, (al, bk)) = next(iter(field.items()))
+    a, b = Store.open(db, user="AL"), Store.open(db, user="BK")
+    a.save(dataclasses.replace(a.get(Cycle, cycle_id), **{name: al}))
+    b.save(dataclasses.replace(b.get(Cycle, cycle_id), **{name: bk}))
+    a.close()
+    b.close()
+
+
+def test_conflicts_resolve_text_saves_a_value_made_from_both(
+    capsys: pytest.CaptureFixture[str], db: Path
+) -> None:
+
+    from pdsa_tui.model import Cycle
+
+    with Store.open(db, read_only=True) as s:
+        cycle = s.all(Cycle)[0]
+    _two_copies(db, cycle.id, what_happened=("Ran in East.", "Ran in West."))
+    both = run(capsys, "conflicts", "resolve", cycle.id, "what_happened", "--take", "0",
+               "--text", "x", "--db", db)  # fmt: skip
+    assert_one_line_error(both, 2, "--take", "--text")
+    r = run(capsys, "conflicts", "resolve", cycle.id, "what_happened",
+            "--text", "Ran in East, then in West.", "--db", db)  # fmt: skip
+    assert r.status == 0, r.err
+    assert "saved the text given" in r.out
+    with Store.open(db, read_only=True) as s:
+        assert s.get(Cycle, cycle.id).what_happened == "Ran in East, then in West."
+        assert s.versions.conflicts() == []
+
+
+def test_conflicts_resolve_text_on_a_date_says_only_one_value_can_be_kept(
+    capsys: pytest.CaptureFixture[str], db: Path
+) -> None:
+    import datetime as dt
+
+    from pdsa_tui.model import Cycle
+
+    with Store.open(db, read_only=True) as s:
+        cycle = s.all(Cycle)[0]
+    _two_copies(db, cycle.id, planned_end=(dt.date(2026, 12, 24), dt.date(2026, 12, 31)))
+    r = run(capsys, "conflicts", "resolve", cycle.id, "planned_end", "--text", "x", "--db", db)
+    assert_one_line_error(r, 1, "only one of its values can be kept")
