@@ -8,15 +8,13 @@ and conflicts without code of its own.
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from pdsa_tui.model import Record
-from pdsa_tui.model.base import FieldSpec
-from pdsa_tui.model.dates import format_date, from_iso, now_stamp
+from pdsa_tui.model.dates import now_stamp
 from pdsa_tui.model.errors import FieldError, ValidationError
 from pdsa_tui.model.registry import PARENTS, RECORD_TYPES
 from pdsa_tui.model.safetext import visible
@@ -30,6 +28,14 @@ from pdsa_tui.store.history import (
     versions,
 )
 from pdsa_tui.store.merge import BOOKKEEPING, CONFLICTS, MergeResult, make_rev
+from pdsa_tui.store.words import (
+    TITLE_KEYS,
+    day_of,
+    doc_title,
+    field_label,
+    shown_value,
+    text_spec,
+)
 
 R = TypeVar("R", bound=Record)
 
@@ -50,54 +56,10 @@ class RawStore(Protocol):
     def lookup(self, cls: type[R], record_id: str) -> R | None: ...
 
 
-_TITLE_KEYS = (
-    "code",
-    "name",
-    "title",
-    "objective",
-    "summary",
-    "text",
-    "reference",
-    "ref",
-    "locality",
-    "statement",
-)
-
-
 def _names(doc: dict[str, Any], wanted: str) -> bool:
     """Whether ``doc``'s title or case reference is ``wanted`` (casefolded, spaces tidied)."""
-    names = [doc_title(doc)] + [str(doc.get(k, "")) for k in _TITLE_KEYS]
+    names = [doc_title(doc)] + [str(doc.get(k, "")) for k in TITLE_KEYS]
     return any(" ".join(n.split()).casefold() == wanted for n in names if n)
-
-
-def shown_value(value: Any, width: int = 0) -> str:
-    """A stored value on one line, control characters made visible; cut to ``width`` if set."""
-    if value is None:
-        return "(empty)"
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    text = visible(text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\t", " "))
-    return text if not width or len(text) <= width else text[: width - 1] + "…"
-
-
-def doc_title(doc: dict[str, Any]) -> str:
-    """A short name for a record in lists (its code, name, title, case reference, date).
-
-    Never its id: people read this.
-    """
-    for key in _TITLE_KEYS:
-        value = doc.get(key)
-        if isinstance(value, str) and value.strip():
-            return shown_value(" ".join(value.split()), 60)
-    if isinstance(doc.get("number"), int):
-        return f"cycle {doc['number']}"
-    for key in ("date", "start", "since"):
-        value = doc.get(key)
-        if isinstance(value, str) and value:
-            try:
-                return f"of {format_date(from_iso(value))}"
-            except ValueError:
-                return f"of {shown_value(value, 20)}"
-    return "untitled"
 
 
 @dataclass
@@ -426,7 +388,7 @@ class Versions:
             parent_id,
             parent_title=doc_title(last),
             deleted_by=visible(str(deleted.get("updated_by") or "")),
-            deleted_on=_day(str(deleted.get("updated") or "")),
+            deleted_on=day_of(str(deleted.get("updated") or "")),
             restorable=True,
         )
 
@@ -443,7 +405,7 @@ class Versions:
             record_id,
             parent_title=doc_title(last),
             deleted_by=visible(str(deleted.get("updated_by") or "")),
-            deleted_on=_day(str(deleted.get("updated") or "")),
+            deleted_on=day_of(str(deleted.get("updated") or "")),
             restorable=True,
             itself=True,
         )
@@ -531,43 +493,6 @@ def check_like_an_edit(table: str, doc: dict[str, Any]) -> None:
         problem = str(errors[0]) if errors else None
     if problem:
         raise StoreError(f"this value cannot be kept: {problem}; nothing was changed")
-
-
-def _day(stamp: str) -> str:
-    """'04/12/2026' from a stored stamp ('' when it is not one)."""
-    try:
-        return format_date(from_iso(stamp[:10]))
-    except ValueError:
-        return ""
-
-
-def field_label(table: str, name: str) -> str:
-    """A field as its form labels it ('What happened'), not its stored name."""
-    cls = RECORD_TYPES.get(table)
-    if cls is not None:
-        try:
-            label = cls.spec(name).label
-        except (KeyError, LookupError, ValueError):
-            label = ""
-        if label:
-            return label
-    return name.replace("_", " ").capitalize()
-
-
-def text_spec(table: str, field_name: str) -> FieldSpec | None:
-    """The spec of ``field_name`` (as :func:`conflict_field` names it) if it holds free text.
-
-    Only text can be combined from two values; a date, choice, number, list or data
-    point can only be kept as one of them.
-    """
-    cls = RECORD_TYPES.get(table)
-    if cls is None:
-        return None
-    try:
-        spec = cls.spec(field_name)
-    except KeyError:
-        return None
-    return spec if spec.kind in ("text", "longtext") else None
 
 
 def conflict_field(c: dict[str, Any]) -> str:
