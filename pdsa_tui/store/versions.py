@@ -291,6 +291,10 @@ class Versions:
             for content, info in versions(doc, hist)
         ]
 
+    def table_of(self, record_id: str) -> str:
+        """The table of record ``record_id``, live or deleted (for labels and nouns)."""
+        return self._locate(record_id)[0]
+
     def _deleted_id(self, record_id: str) -> str:
         hist = self._store.history_table()
         rid = record_id.strip()

@@ -371,3 +371,20 @@ async def test_the_review_queue_keeps_typing_for_a_cycle_deleted_meanwhile_and_r
         saved = s.get(Cycle, cycle.id)
         assert "Seen in both teams." in saved.results + saved.learned
         assert s.problems() == []
+
+
+async def test_a_records_history_names_fields_by_their_labels(tmp_path: Path) -> None:
+    from pdsa_tui.ui.screens.versions import HistoryScreen
+
+    app = demo_app(tmp_path)
+    _conflict(app, "what_happened", "Ran in East.", "Ran in West.")
+    async with app.run_test(size=LARGE) as pilot:
+        await _open_conflicts(app, pilot)
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        text = screen_text(app)
+        assert "What happened" in text and "Planned start" in text
+        assert "what_happened" not in text and "planned_start" not in text
+        start = text.split("Planned start: ", 1)[1].split()[0]
+        assert start.count("/") == 2 and "-" not in start  # day first, as the form shows it

@@ -247,6 +247,8 @@ class HistoryScreen(PdsaScreen):
         super().__init__()
         self.record_id = record_id
         self._versions: list[Version] = []
+        #: The record's table, for its fields' labels.
+        self._table = ""
 
     def compose_body(self) -> ComposeResult:
         yield RecordTable(
@@ -268,6 +270,10 @@ class HistoryScreen(PdsaScreen):
             self.query_one("#history-detail", Static).update(Text(str(exc)))
         title = doc_title(self._versions[0].content) if self._versions else "not found"
         self.title = f"History: {title}"
+        try:
+            self._table = self.store.versions.table_of(self.record_id)
+        except StoreError:
+            self._table = ""
         rows = [
             Row(
                 v.rev,
@@ -275,7 +281,9 @@ class HistoryScreen(PdsaScreen):
                     version_no(v.rev),
                     when(v.updated),
                     v.updated_by or "?",
-                    ("deleted", "bad") if v.deleted else ", ".join(v.changed),
+                    ("deleted", "bad")
+                    if v.deleted
+                    else ", ".join(field_label(self._table, name) for name in v.changed),
                 ),
             )
             for v in self._versions
@@ -303,11 +311,12 @@ class HistoryScreen(PdsaScreen):
             if name in skip:
                 continue
             style = "bold reverse" if name in version.changed else "bold"
-            text.append(f"{name}: ", style=style)
+            # Each field as its form labels it, a date day first: people read this.
+            text.append(f"{field_label(self._table, name)}: ", style=style)
             if isinstance(value, list) and len(value) > 3:
                 text.append(f"{len(value)} items\n")
             else:
-                text.append(shown_value(value)[:200] + "\n")
+                text.append(value_words(self._table, name, value)[:200] + "\n")
         detail.update(text)
 
     def action_restore(self) -> None:
