@@ -291,6 +291,19 @@ class Versions:
             for content, info in versions(doc, hist)
         ]
 
+    def name_of(self, record_id: str) -> str:
+        """Record ``record_id`` in words ("change idea 'X'", "... (deleted)"), never its id."""
+        try:
+            table, _doc_id, doc = self._locate(record_id)
+        except NotFoundError:
+            return "a record no longer in the file"
+        gone = doc is None
+        if doc is None:
+            doc = (self._store.history_table().get(record_id.strip()) or {}).get("doc") or {}
+        cls = RECORD_TYPES.get(table)
+        noun = cls.NOUN if cls is not None else table
+        return f"{noun} '{doc_title(doc)}'" + (" (deleted)" if gone else "")
+
     def table_of(self, record_id: str) -> str:
         """The table of record ``record_id``, live or deleted (for labels and nouns)."""
         return self._locate(record_id)[0]

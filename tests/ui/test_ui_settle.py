@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,8 @@ from pdsa_tui.ui.app import PdsaApp
 from pdsa_tui.ui.dialogs.combine import CombineScreen
 from pdsa_tui.ui.screens.versions import ConflictsScreen
 from pdsa_tui.ui.widgets.inputs import TextBox
+
+RECORD_ID_IN = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-")
 
 
 def _conflict(app: PdsaApp, field: str, al: Any, bk: Any) -> Cycle:
@@ -388,3 +391,11 @@ async def test_a_records_history_names_fields_by_their_labels(tmp_path: Path) ->
         assert "what_happened" not in text and "planned_start" not in text
         start = text.split("Planned start: ", 1)[1].split()[0]
         assert start.count("/") == 2 and "-" not in start  # day first, as the form shows it
+        # The change idea it belongs to by its title; no id anywhere, at 120x40 or 80x24.
+        assert "Belongs to: change idea '" in text
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        small = screen_text(app)
+        assert "version 1" in small  # the list stays in view above a long version
+        for line in small.splitlines():
+            assert not RECORD_ID_IN.search(line), line

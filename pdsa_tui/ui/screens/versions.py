@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from pdsa_tui.model.dates import format_date, from_iso
@@ -18,6 +20,9 @@ from pdsa_tui.store.words import doc_title, field_label, shown_value, text_spec
 from pdsa_tui.ui.dialogs.modals import ConfirmScreen
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
+
+#: A record id as stored (uuid4): a link shown by the linked record's title, never the id.
+RECORD_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
 def kind_words(table: str, field: str) -> str:
@@ -40,12 +45,19 @@ def kind_words(table: str, field: str) -> str:
 
 
 def value_words(table: str, field: str, value: Any) -> str:
-    """A conflict's value as its form shows it: a date day first (24/12/2026), else as stored."""
-    if kind_words(table, field) == "a date" and isinstance(value, str):
+    """A stored value as its form shows it: a date day first (24/12/2026), a choice by its
+    label ("Adapt"), else as stored."""
+    kind = kind_words(table, field)
+    if kind == "a date" and isinstance(value, str):
         try:
             return format_date(from_iso(value))
         except ValueError:
             pass
+    if kind == "a choice" and isinstance(value, str):
+        cls = RECORD_TYPES.get(table)
+        options = cls.spec(field).choices if cls is not None else None
+        if options and value in options:
+            return shown_value(options[value])
     return shown_value(value)
 
 
@@ -251,12 +263,17 @@ class HistoryScreen(PdsaScreen):
         self._table = ""
 
     def compose_body(self) -> ComposeResult:
-        yield RecordTable(
-            [Column("Version", 11), Column("When", 16), Column("Who", 16), Column("Changed")],
-            empty_text="No history.",
-            id="history-table",
-        )
-        yield Static("", id="history-detail", classes="panel")
+        # The versions over the one highlighted: a long record (a cycle) scrolls in its
+        # half and never squeezes the list out of sight at 80x24.
+        with Vertical(classes="list-half"):
+            yield RecordTable(
+                [Column("Version", 11), Column("When", 16), Column("Who", 16), Column("Changed")],
+                empty_text="No history.",
+                id="history-table",
+                classes="fit",
+            )
+        with VerticalScroll(classes="detail-half"):
+            yield Static("", id="history-detail", classes="panel")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -312,9 +329,15 @@ class HistoryScreen(PdsaScreen):
                 continue
             style = "bold reverse" if name in version.changed else "bold"
             # Each field as its form labels it, a date day first: people read this.
-            text.append(f"{field_label(self._table, name)}: ", style=style)
+            cls = RECORD_TYPES.get(self._table)
+            owner = cls is not None and cls.PARENT is not None and cls.PARENT[0] == name
+            text.append(
+                f"{'Belongs to' if owner else field_label(self._table, name)}: ", style=style
+            )
             if isinstance(value, list) and len(value) > 3:
                 text.append(f"{len(value)} items\n")
+            elif isinstance(value, str) and RECORD_ID.match(value):
+                text.append(self.store.versions.name_of(value) + "\n")  # a link: its title
             else:
                 text.append(value_words(self._table, name, value)[:200] + "\n")
         detail.update(text)
