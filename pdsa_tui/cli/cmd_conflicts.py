@@ -20,11 +20,19 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     from pdsa_tui.cli.output import print_json
 
     if getattr(args, "conflicts_command", None) == "resolve":
-        if args.take is None:
-            raise CliError("give --take VALUE_INDEX (0, 1, ... as listed)", EXIT_USAGE)
+        if (args.take is None) == (args.text is None):
+            raise CliError(
+                "give --take VALUE_INDEX (0, 1, ... as listed), or --text TEXT (a text "
+                "field's value made from both)",
+                EXIT_USAGE,
+            )
         with open_store(args, write=True) as store:
-            doc = store.versions.resolve_conflict(args.record_id, args.field, args.take)
-        print(f"Resolved '{args.field}' of {doc['id']}: kept value {args.take}.")
+            if args.text is not None:
+                doc = store.versions.combine_conflict(args.record_id, args.field, args.text)
+            else:
+                doc = store.versions.resolve_conflict(args.record_id, args.field, args.take)
+        kept = "saved the text given" if args.text is not None else f"kept value {args.take}"
+        print(f"Resolved '{args.field}' of {doc['id']}: {kept}.")
         return 0
     with open_store(args, write=False) as store:
         rows = store.versions.conflicts()
@@ -95,6 +103,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     r.add_argument("field", metavar="FIELD", help="the field, as 'pdsa conflicts' names it")
     r.add_argument(
         "--take", type=int, metavar="VALUE_INDEX", help="which value to keep (0, 1, ... as listed)"
+    )
+    r.add_argument(
+        "--text",
+        metavar="TEXT",
+        help="instead of --take, on a text field: the value to keep, e.g. both values edited "
+        "into one",
     )
     add_db_option(r)
     r.set_defaults(func=cmd_conflicts)

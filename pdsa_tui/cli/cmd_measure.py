@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 
 from pdsa_tui.cli.app_options import add_db_option
-from pdsa_tui.cli.commands import open_store
+from pdsa_tui.cli.commands import deleted_record_error, open_store
 from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
-from pdsa_tui.model import Measure, ValidationError, from_form
+from pdsa_tui.model import Aim, Measure, ValidationError, from_form
 from pdsa_tui.store import StoreError
 
 HELP = "add a measure to an aim (typed points, or cases with --cases)"
@@ -85,7 +85,8 @@ def cmd_add(args: argparse.Namespace) -> int:
         try:
             aim = store.find_aim(args.aim)
         except StoreError as exc:
-            raise CliError(str(exc), EXIT_DATA) from None
+            gone = deleted_record_error(store, Aim, args.aim)
+            raise gone or CliError(str(exc), EXIT_DATA) from None
         try:
             base = Measure(aim_id=aim.id, cases=bool(args.cases))
             measure = from_form(Measure, given, base=base)

@@ -20,6 +20,7 @@ from pdsa_tui.model import (
     ChangeIdea,
     Cycle,
     Measure,
+    Record,
     ValidationError,
     format_date,
     point_from_form,
@@ -27,7 +28,13 @@ from pdsa_tui.model import (
 from pdsa_tui.model.csvseries import date_taken, kind_clash, plan_import
 from pdsa_tui.model.registry import TABLES, counted
 from pdsa_tui.model.safetext import visible
-from pdsa_tui.store import DatabaseNotFoundError, Store, StoreError, lock_path
+from pdsa_tui.store import (
+    DatabaseNotFoundError,
+    MissingParentError,
+    Store,
+    StoreError,
+    lock_path,
+)
 from pdsa_tui.store.csvfile import read_csv_text
 from pdsa_tui.store.errors import CsvFileError, what_to_do
 
@@ -60,6 +67,8 @@ def open_store(args: argparse.Namespace, *, write: bool) -> Iterator[Store]:
         raise CliError(f"{store.path} cannot be changed: {store.read_only_reason}", EXIT_DATA)
     try:
         yield store
+    except MissingParentError as exc:  # saved under a record another copy deleted
+        raise CliError(exc.cli_text(), EXIT_DATA) from None
     except (StoreError, ValidationError) as exc:
         raise CliError(str(exc), EXIT_DATA) from None
     finally:
@@ -292,10 +301,24 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 # -- data ----------------------------------------------------------------------------
 def find_measure(store: Store, text: str) -> Measure:
+    """The measure ``text`` names; a deleted one says who deleted it and how to restore it."""
     try:
         return store.find_measure(text)
     except StoreError as exc:
-        raise CliError(str(exc), EXIT_DATA) from None
+        raise deleted_record_error(store, Measure, text) or CliError(str(exc), EXIT_DATA) from None
+
+
+def deleted_record_error(store: Store, cls: type[Record], text: str) -> CliError | None:
+    """If ``text`` names a deleted ``cls`` (its title or id), the error to give instead of
+    "not found": who deleted it when, and the ``pdsa restore`` command that brings it back."""
+    try:
+        rid = store.versions.find(text)
+    except StoreError:
+        return None
+    gone = {g["id"] for g in store.versions.deleted() if g["table"] == cls.TABLE}
+    if rid not in gone:
+        return None
+    return CliError(store.versions.missing_parent(cls, cls, rid).cli_text(), EXIT_DATA)
 
 
 def _num(x: float) -> float | int:

@@ -7,6 +7,7 @@ from pdsa_tui.store.checks import load_file
 from pdsa_tui.store.errors import (
     DatabaseLockedError,
     DatabaseNotFoundError,
+    MissingParentError,
     NewerSchemaError,
     NotFoundError,
     ReadOnlyError,
@@ -24,6 +25,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "DatabaseLockedError",
     "DatabaseNotFoundError",
+    "MissingParentError",
     "NewerSchemaError",
     "NotFoundError",
     "ReadOnlyError",

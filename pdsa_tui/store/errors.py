@@ -6,6 +6,7 @@ Each message names the file and, where it helps, what to do next.
 from __future__ import annotations
 
 import errno
+import shlex
 from pathlib import Path
 
 
@@ -57,6 +58,76 @@ class WriteFailedError(StoreError):
 
 class NotFoundError(StoreError):
     """No record has the id, code or name asked for."""
+
+
+class MissingParentError(NotFoundError):
+    """A record was saved under one that is not in the file (another copy deleted it),
+    or (``itself``) an edit was saved of a record another copy deleted.
+
+    Structured, so each face says it in its own words: ``parent_title`` and who deleted
+    it when (``deleted_by``, ``deleted_on``, day first) come from its tombstone, and
+    ``restorable`` says whether it can come back; without history only its noun is known.
+    """
+
+    def __init__(
+        self,
+        noun: str,
+        parent_noun: str,
+        parent_id: str,
+        *,
+        parent_title: str = "",
+        deleted_by: str = "",
+        deleted_on: str = "",
+        restorable: bool = False,
+        itself: bool = False,
+    ) -> None:
+        self.noun = noun
+        self.itself = itself
+        self.parent_noun = parent_noun
+        self.parent_id = parent_id
+        self.parent_title = parent_title
+        self.deleted_by = deleted_by
+        self.deleted_on = deleted_on
+        self.restorable = restorable
+        super().__init__(self.what_happened() + ". " + self.what_to_do())
+
+    def named(self) -> str:
+        """The missing record in words: "change idea 'Buddy scheme'" (never its id)."""
+        if self.parent_title:
+            return f"{self.parent_noun} '{self.parent_title}'"
+        return f"its {self.parent_noun}"
+
+    def what_happened(self) -> str:
+        """ "Change idea 'X' was deleted by Sam on 04/12/2026" (or: is no longer in the file)."""
+        if not self.restorable:
+            a = "an" if self.parent_noun[:1] in "aeiou" else "a"
+            return (
+                f"The {self.noun} belongs to {a} {self.parent_noun} that is no longer in the "
+                "file (deleted in another copy, with no history left to restore it from)"
+            )
+        by = f" by {self.deleted_by}" if self.deleted_by else ""
+        on = f" on {self.deleted_on}" if self.deleted_on else ""
+        head = self.named()
+        return f"{head[0].upper()}{head[1:]} was deleted{by}{on}"
+
+    def what_to_do(self, *, cli: bool = False) -> str:
+        """What the person can do next; ``cli``: the command to run (else both faces' ways)."""
+        if self.restorable:
+            command = f"pdsa restore {shlex.quote(self.parent_title)}"
+            if cli:
+                return f"Nothing was changed. Restore it with: {command} (then run this again)"
+            return (
+                "Nothing was changed. Restore it first: History (H) in the app, or "
+                f"{command} on the command line"
+            )
+        return (
+            f"Nothing was changed. Copy what you typed, then save it under another "
+            f"{self.parent_noun} (or add a new one)"
+        )
+
+    def cli_text(self) -> str:
+        """The message for the command line: in words, with the ``pdsa restore`` to run."""
+        return f"{self.what_happened()}. {self.what_to_do(cli=True)}"
 
 
 class LockFileError(WriteFailedError):

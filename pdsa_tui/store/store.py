@@ -618,10 +618,14 @@ class Store:
         if link is not None:
             parent_id = getattr(record, link[0])
             if parent_id not in self._cache[link[1]]:
-                raise NotFoundError(
-                    f"{cls.NOUN.capitalize()} belongs to {link[1].NOUN} {parent_id!r}, "
-                    "which does not exist"
-                )
+                # Deleted by another copy, most likely: named in words, with its tombstone.
+                raise self.versions.missing_parent(cls, link[1], parent_id)
+        if record.rev and record.id not in self._cache[cls]:
+            # An edit of a record another copy deleted: saving it would bring it back
+            # silently, beside its tombstone. Ask instead (the error says who and when).
+            gone = self.versions.deleted_error(cls, record.id)
+            if gone is not None:
+                raise gone
         existing = self.lookup(cls, record.id)
         try:
             record = record.before_save(existing, self)  # the record's own rules

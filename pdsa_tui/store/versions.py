@@ -8,18 +8,18 @@ and conflicts without code of its own.
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from pdsa_tui.model import Record
-from pdsa_tui.model.dates import format_date, from_iso, now_stamp
+from pdsa_tui.model.dates import now_stamp
+from pdsa_tui.model.errors import FieldError, ValidationError
 from pdsa_tui.model.registry import PARENTS, RECORD_TYPES
 from pdsa_tui.model.safetext import visible
 from pdsa_tui.store.checks import doc_problem, incoming_problem, load_copy
-from pdsa_tui.store.errors import NotFoundError, StoreError
+from pdsa_tui.store.errors import MissingParentError, NotFoundError, StoreError
 from pdsa_tui.store.history import (
     add_version,
     history_entry,
@@ -28,6 +28,14 @@ from pdsa_tui.store.history import (
     versions,
 )
 from pdsa_tui.store.merge import BOOKKEEPING, CONFLICTS, MergeResult, make_rev
+from pdsa_tui.store.words import (
+    TITLE_KEYS,
+    day_of,
+    doc_title,
+    field_label,
+    shown_value,
+    text_spec,
+)
 
 R = TypeVar("R", bound=Record)
 
@@ -48,54 +56,10 @@ class RawStore(Protocol):
     def lookup(self, cls: type[R], record_id: str) -> R | None: ...
 
 
-_TITLE_KEYS = (
-    "code",
-    "name",
-    "title",
-    "objective",
-    "summary",
-    "text",
-    "reference",
-    "ref",
-    "locality",
-    "statement",
-)
-
-
 def _names(doc: dict[str, Any], wanted: str) -> bool:
     """Whether ``doc``'s title or case reference is ``wanted`` (casefolded, spaces tidied)."""
-    names = [doc_title(doc)] + [str(doc.get(k, "")) for k in _TITLE_KEYS]
+    names = [doc_title(doc)] + [str(doc.get(k, "")) for k in TITLE_KEYS]
     return any(" ".join(n.split()).casefold() == wanted for n in names if n)
-
-
-def shown_value(value: Any, width: int = 0) -> str:
-    """A stored value on one line, control characters made visible; cut to ``width`` if set."""
-    if value is None:
-        return "(empty)"
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    text = visible(text.replace("\r\n", "⏎").replace("\n", "⏎").replace("\t", " "))
-    return text if not width or len(text) <= width else text[: width - 1] + "…"
-
-
-def doc_title(doc: dict[str, Any]) -> str:
-    """A short name for a record in lists (its code, name, title, case reference, date).
-
-    Never its id: people read this.
-    """
-    for key in _TITLE_KEYS:
-        value = doc.get(key)
-        if isinstance(value, str) and value.strip():
-            return shown_value(" ".join(value.split()), 60)
-    if isinstance(doc.get("number"), int):
-        return f"cycle {doc['number']}"
-    for key in ("date", "start", "since"):
-        value = doc.get(key)
-        if isinstance(value, str) and value:
-            try:
-                return f"of {format_date(from_iso(value))}"
-            except ValueError:
-                return f"of {shown_value(value, 20)}"
-    return "untitled"
 
 
 @dataclass
@@ -213,10 +177,10 @@ class Versions:
         doc = self._store.raw_doc(record_id)
         return len(doc.get(CONFLICTS) or []) if doc is not None else 0
 
-    def resolve_conflict(self, record_id: str, field_name: str, take: int) -> dict[str, Any]:
-        """Keep value number ``take`` (0 first) of a conflict and close it; return the record."""
-        store = self._store
-        store.check_writable()
+    def _open_conflict(
+        self, record_id: str, field_name: str
+    ) -> tuple[str, str, dict[str, Any], dict[str, Any]]:
+        """``(table, doc_id, doc, conflict)`` of the conflict open on ``field_name``."""
         table, doc_id, doc = self._locate(record_id)
         if doc is None or doc_id is None:
             raise NotFoundError(f"record {record_id} is deleted; restore it first")
@@ -231,16 +195,65 @@ class Versions:
             raise NotFoundError(
                 f"{what} field '{field_name}' of record {doc.get('id')} (open: {known})"
             )
-        conflict = hits[0]
+        return table, doc_id, doc, hits[0]
+
+    def resolve_conflict(self, record_id: str, field_name: str, take: int) -> dict[str, Any]:
+        """Keep value number ``take`` (0 first) of a conflict and close it; return the record."""
+        self._store.check_writable()
+        table, doc_id, doc, conflict = self._open_conflict(record_id, field_name)
         values = conflict.get("values", [])
         if not 0 <= take < len(values):
             raise NotFoundError(
                 f"--take {take} is not one of the values of '{conflict_field(conflict)}'; "
                 f"give 0 to {len(values) - 1}"
             )
+        return self._settle(table, doc_id, doc, conflict, values[take].get("value"))
+
+    def combine_conflict(self, record_id: str, field_name: str, text: str) -> dict[str, Any]:
+        """Close a conflict on a text field with ``text`` (both values, edited into one).
+
+        Recorded in the history as keeping one value is. A field that is not text (a
+        date, a choice, a number, a data point) raises :class:`StoreError`; a value the
+        field refuses raises :class:`ValidationError` naming the field.
+        """
+        self._store.check_writable()
+        table, doc_id, doc, conflict = self._open_conflict(record_id, field_name)
+        spec = text_spec(table, conflict_field(conflict))
+        if spec is None:
+            label = field_label(table, str(conflict.get("field", "")))
+            raise StoreError(
+                f"{label} is not text: only one of its values can be kept, not a combination"
+            )
+        value = text.strip()
+        if spec.kind == "text" and "\n" in value:
+            raise ValidationError(
+                [
+                    FieldError(
+                        spec.name,
+                        spec.label,
+                        "is one line: join the lines into one (a line break is not accepted)",
+                    )
+                ]
+            )
+        cls = RECORD_TYPES[table]
+        errors = cls.from_dict({**doc, spec.name: value}).validate()
+        mine = [e for e in errors if e.field == spec.name]
+        if mine:
+            raise ValidationError(mine)
+        return self._settle(table, doc_id, doc, conflict, value)
+
+    def _settle(
+        self,
+        table: str,
+        doc_id: str,
+        doc: dict[str, Any],
+        conflict: dict[str, Any],
+        value: Any,
+    ) -> dict[str, Any]:
+        """Put ``value`` in the conflict's field, close the conflict, save a new version."""
         new = copy.deepcopy(doc)
-        apply_choice(new, conflict, values[take].get("value"))
-        new[CONFLICTS] = [c for c in open_ if c is not conflict]
+        apply_choice(new, conflict, value)
+        new[CONFLICTS] = [c for c in doc.get(CONFLICTS) or [] if c is not conflict]
         if not new[CONFLICTS]:
             del new[CONFLICTS]
         self._write_version(table, doc_id, doc, new)
@@ -277,6 +290,23 @@ class Versions:
             )
             for content, info in versions(doc, hist)
         ]
+
+    def name_of(self, record_id: str) -> str:
+        """Record ``record_id`` in words ("change idea 'X'", "... (deleted)"), never its id."""
+        try:
+            table, _doc_id, doc = self._locate(record_id)
+        except NotFoundError:
+            return "a record no longer in the file"
+        gone = doc is None
+        if doc is None:
+            doc = (self._store.history_table().get(record_id.strip()) or {}).get("doc") or {}
+        cls = RECORD_TYPES.get(table)
+        noun = cls.NOUN if cls is not None else table
+        return f"{noun} '{doc_title(doc)}'" + (" (deleted)" if gone else "")
+
+    def table_of(self, record_id: str) -> str:
+        """The table of record ``record_id``, live or deleted (for labels and nouns)."""
+        return self._locate(record_id)[0]
 
     def _deleted_id(self, record_id: str) -> str:
         hist = self._store.history_table()
@@ -350,14 +380,103 @@ class Versions:
         """A restored record must still belong to something that exists."""
         cls = RECORD_TYPES.get(table)
         link = PARENTS.get(cls) if cls is not None else None
-        if link is None:
+        if cls is None or link is None:
             return
         parent_id = content.get(link[0])
         if not isinstance(parent_id, str) or self._store.lookup(link[1], parent_id) is None:
-            raise NotFoundError(
-                f"this record belongs to a {link[1].__name__.lower()} ({parent_id}) that is "
-                "deleted; restore that first"
-            )
+            raise self.missing_parent(cls, link[1], str(parent_id))
+
+    # -- records saved under one another copy deleted ----------------------------------
+    def missing_parent(
+        self, cls: type[Record], parent_cls: type[Record], parent_id: str
+    ) -> MissingParentError:
+        """The error for a ``cls`` saved under ``parent_id``, which is not in the file.
+
+        It names the parent by its last title, and who deleted it when, from its
+        tombstone; without one (no history) only by its noun.
+        """
+        tomb = self._tombstone(parent_id)
+        if tomb is None:
+            return MissingParentError(cls.NOUN, parent_cls.NOUN, parent_id)
+        last, deleted = tomb
+        return MissingParentError(
+            cls.NOUN,
+            parent_cls.NOUN,
+            parent_id,
+            parent_title=doc_title(last),
+            deleted_by=visible(str(deleted.get("updated_by") or "")),
+            deleted_on=day_of(str(deleted.get("updated") or "")),
+            restorable=True,
+        )
+
+    def deleted_error(self, cls: type[Record], record_id: str) -> MissingParentError | None:
+        """The error for saving an edit of ``record_id`` if another copy deleted it (its
+        tombstone says who and when), else None."""
+        tomb = self._tombstone(record_id)
+        if tomb is None:
+            return None
+        last, deleted = tomb
+        return MissingParentError(
+            cls.NOUN,
+            cls.NOUN,
+            record_id,
+            parent_title=doc_title(last),
+            deleted_by=visible(str(deleted.get("updated_by") or "")),
+            deleted_on=day_of(str(deleted.get("updated") or "")),
+            restorable=True,
+            itself=True,
+        )
+
+    def _tombstone(self, record_id: str) -> tuple[Doc, Doc] | None:
+        """``(last version, deletion)`` of a deleted record that can come back, or None.
+
+        A record joined into another by a merge (``merged_into``) is not offered: the
+        other one holds it.
+        """
+        h = self._store.history_table().get(record_id)
+        if not isinstance(h, dict):
+            return None
+        last, deleted = h.get("doc"), h.get("deleted")
+        if isinstance(last, dict) and isinstance(deleted, dict) and "merged_into" not in deleted:
+            return last, deleted
+        return None
+
+    def deleted_owners(self, record_id: str) -> list[tuple[str, Doc]]:
+        """Deleted ``record_id`` and the deleted records it belongs to, nearest first.
+
+        Each as ``(table, its last version)``; empty when ``record_id`` is not deleted.
+        The chain stops at an owner that is in the file (or has no history).
+        """
+        chain: list[tuple[str, Doc]] = []
+        rid, seen = record_id, set()
+        while rid not in seen and (tomb := self._tombstone(rid)) is not None:
+            seen.add(rid)
+            table = str(self._store.history_table()[rid].get("table", ""))
+            chain.append((table, tomb[0]))
+            cls = RECORD_TYPES.get(table)
+            link = PARENTS.get(cls) if cls is not None else None
+            pid = tomb[0].get(link[0]) if link is not None else None
+            if link is None or not isinstance(pid, str) or self._store.lookup(link[1], pid):
+                break
+            rid = pid
+        return chain
+
+    def restore_to_save(self, record: Record, error: MissingParentError) -> list[dict[str, Any]]:
+        """Bring back what saving ``record`` needs: the deleted owner ``error`` names, its
+        deleted owners, and ``record`` itself if it was deleted with them."""
+        start = record.id if self._tombstone(record.id) is not None else error.parent_id
+        return self.restore_owners(start)
+
+    def restore_owners(self, record_id: str) -> list[dict[str, Any]]:
+        """Bring back deleted ``record_id`` and the deleted records it belongs to.
+
+        Outermost first, each through :meth:`restore` (a new version; the deletion stays
+        in the history). Returns the restored records, outermost first.
+        """
+        chain = self.deleted_owners(record_id)
+        if not chain:
+            raise NotFoundError("that record is not deleted, or has no history to restore")
+        return [self.restore(str(doc["id"])) for _table, doc in reversed(chain)]
 
     # -- merging another copy -----------------------------------------------------------
     def merge_file(self, other: Path, *, dry_run: bool = False) -> MergeResult:
@@ -427,5 +546,7 @@ __all__ = [
     "apply_choice",
     "conflict_field",
     "doc_title",
+    "field_label",
     "shown_value",
+    "text_spec",
 ]

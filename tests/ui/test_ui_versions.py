@@ -141,7 +141,7 @@ async def test_history_restores_a_deleted_aim_and_an_older_version(tmp_path: Pat
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, HistoryScreen)
-        assert "notes" in screen_text(app)
+        assert "Notes" in screen_text(app)  # the field as its form labels it
         await pilot.press("down", "r")
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")

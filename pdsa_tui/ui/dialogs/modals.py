@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Static
 
 from pdsa_tui.model import Record, ValidationError, from_form
 from pdsa_tui.model.safetext import visible
-from pdsa_tui.store import StoreError
+from pdsa_tui.store import MissingParentError, StoreError
 from pdsa_tui.ui.widgets.fields import FormFields
 from pdsa_tui.ui.widgets.footer import KeyFooter
 from pdsa_tui.ui.widgets.inputs import TextInput
@@ -209,7 +209,9 @@ class RecordForm(ModalScreen[R | None], Generic[R]):
     def _cancel_pressed(self) -> None:
         self.action_cancel()
 
-    def action_save(self) -> None:
+    def action_save(self, restore_for: MissingParentError | None = None) -> None:
+        """Check and save what is typed; ``restore_for``: first bring back the deleted
+        record it belongs to (the person said yes to that)."""
         form = self.fields
         error = self.query_one("#form-error", Static)
         try:
@@ -228,14 +230,26 @@ class RecordForm(ModalScreen[R | None], Generic[R]):
                 form.focus_field(marked[0])
             return
         form.show_errors([])
+        from pdsa_tui.ui.dialogs.restore_owner import offer_restore, restoring
+
+        store = getattr(self.app, "store", None)
         try:
-            saved = self._save(record)
+            with restoring(store, record, restore_for):
+                saved = self._save(record)
         except ValidationError as exc:
             # Rules only the store can check (e.g. a case reference already in use).
             marked = form.show_errors(exc.errors)
             error.update(Text(f"{exc}; nothing was saved yet."))
             if marked:
                 form.focus_field(marked[0])
+            return
+        except MissingParentError as exc:
+            # Another copy deleted what this belongs to: offer it back, by its title.
+            if store is not None and restore_for is None:
+                message = offer_restore(self, store, record, exc, self.action_save)
+            else:
+                message = not_saved_text(exc)
+            error.update(Text(message))
             return
         except StoreError as exc:
             error.update(Text(not_saved_text(exc)))
@@ -254,6 +268,10 @@ class RecordForm(ModalScreen[R | None], Generic[R]):
 
 def not_saved_text(exc: Exception) -> str:
     """The in-screen message for a save the store refused."""
+    if isinstance(exc, MissingParentError):
+        from pdsa_tui.ui.dialogs.restore_owner import not_saved_words
+
+        return not_saved_words(exc)
     return f"Not saved: {str(exc).rstrip('. ')}. What you typed is still here."
 
 

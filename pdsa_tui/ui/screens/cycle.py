@@ -37,7 +37,7 @@ from pdsa_tui.model.phases import (
     suggested_phase,
 )
 from pdsa_tui.model.records import ACT_FIELDS, DO_FIELDS, PLAN_FIELDS, STUDY_FIELDS
-from pdsa_tui.store import Store, StoreError
+from pdsa_tui.store import MissingParentError, Store, StoreError
 from pdsa_tui.ui.dialogs.feedback import FeedbackForm, feedback_row_cells, new_feedback
 from pdsa_tui.ui.dialogs.modals import ConfirmScreen, not_saved_text
 from pdsa_tui.ui.screens.base import PdsaScreen
@@ -342,6 +342,12 @@ class CycleScreen(PdsaScreen):
             stored = self.store.lookup(Cycle, cycle.id)
             if stored is not None and stored.rev != cycle.rev:
                 self._take_in(stored)
+            gone = self.store.versions.deleted_error(Cycle, cycle.id) if stored is None else None
+            if gone is not None:  # another copy deleted it: say so before a save is tried
+                self._show_error(
+                    f"{gone.what_happened()}. What you typed is still here: ctrl+s offers "
+                    "to restore it and save."
+                )
             cycle = self.cycle or cycle
         # Leave room in the header for the database name at 80 columns.
         most = max(16, min(48, self.app.size.width - 56))
@@ -505,14 +511,34 @@ class CycleScreen(PdsaScreen):
             chosen,
         )
 
-    def _save_record(self, record: Cycle, *, moved: str | None = None) -> None:
-        """Save ``record`` (``moved``: the phase it was just moved to)."""
+    def _save_record(
+        self,
+        record: Cycle,
+        *,
+        moved: str | None = None,
+        restore_for: MissingParentError | None = None,
+    ) -> None:
+        """Save ``record`` (``moved``: the phase it was just moved to; ``restore_for``: the
+        deleted change idea to bring back first, as the person agreed)."""
+        from pdsa_tui.ui.dialogs.restore_owner import offer_restore, restoring
+
         assert self.cycle is not None
         before = "" if self.is_draft else self.cycle.decision
         try:
-            saved = self.save(record)
+            with restoring(self.store, record, restore_for):
+                saved = self.save(record)
         except ValidationError as exc:
             self._invalid(exc.errors)
+            return
+        except MissingParentError as exc:
+            if restore_for is None:
+
+                def again(missing: MissingParentError) -> None:
+                    self._save_record(record, moved=moved, restore_for=missing)
+
+                self._show_error(offer_restore(self, self.store, record, exc, again))
+            else:
+                self._show_error(not_saved_text(exc))
             return
         except StoreError as exc:
             self._show_error(not_saved_text(exc))

@@ -33,7 +33,7 @@ from pdsa_tui.model.phases import PHASES_ABOUT, current_phase, move_problem, pha
 from pdsa_tui.model.programme import Meeting
 from pdsa_tui.model.records import ACT_FIELDS, STUDY_FIELDS
 from pdsa_tui.model.rows import Decision
-from pdsa_tui.store import StoreError
+from pdsa_tui.store import MissingParentError, StoreError
 from pdsa_tui.ui.dialogs.modals import ConfirmScreen, not_saved_text
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.screens.cycle import (
@@ -173,10 +173,19 @@ class ReviewScreen(PdsaScreen):
         return f"Open cases: {', '.join(parts)} (see Needs attention on the aims overview)."
 
     def refresh_data(self) -> None:
-        old_order = [q.cycle.id for q in self.queue]
+        old_queue = self.queue
+        old_order = [q.cycle.id for q in old_queue]
         self._cases_line = self.case_reminders()
         self.queue = self.build_queue()
         ids = [q.cycle.id for q in self.queue]
+        gone = self.current is not None and self.current not in ids and self.is_dirty()
+        if gone:
+            # Another copy deleted (or moved on) the cycle being typed into: keep it, and
+            # the typing, in the queue; ctrl+s saves it (offering to restore it if deleted).
+            kept = old_queue[old_order.index(self.current)] if self.current in old_order else None
+            if kept is not None:
+                self.queue.insert(min(old_order.index(kept.cycle.id), len(self.queue)), kept)
+                ids = [q.cycle.id for q in self.queue]
         want = self._target or self.current
         self._target = None
         if want not in ids:
@@ -201,6 +210,11 @@ class ReviewScreen(PdsaScreen):
         # Keep unsaved typing; otherwise show what is stored now.
         if want != self.current or not self.is_dirty():
             self._load(want)
+        elif gone and self.store.lookup(Cycle, want or "") is None:
+            self._show_error(
+                "Another copy deleted this cycle. What you typed is still here: ctrl+s "
+                "offers to restore it and save."
+            )
 
     @staticmethod
     def _successor(key: str | None, old: Sequence[str], new: Sequence[str]) -> str | None:
@@ -332,19 +346,36 @@ class ReviewScreen(PdsaScreen):
             chosen,
         )
 
-    def action_save(self, phase: str = "") -> None:
-        """Save this cycle's Study and Act (moved to ``phase`` if given), then the next one."""
+    def action_save(self, phase: str = "", restore_for: MissingParentError | None = None) -> None:
+        """Save this cycle's Study and Act (moved to ``phase`` if given), then the next one.
+
+        ``restore_for``: the deleted change idea to bring back first, as the person agreed.
+        """
+        from pdsa_tui.ui.dialogs.restore_owner import offer_restore, restoring
+
         item = self._item(self.current)
         if item is None:
             return
         stored = self.store.lookup(Cycle, item.cycle.id) or item.cycle
+        record: Cycle | None = None
         try:
             record = from_form(Cycle, self._values(), base=stored)
             if phase:
                 record = dataclasses.replace(record, phase=phase)
-            saved = self.save(record)
+            with restoring(self.store, record, restore_for):
+                saved = self.save(record)
         except ValidationError as exc:
             self._invalid(exc.errors)
+            return
+        except MissingParentError as exc:
+            if restore_for is None and record is not None:
+
+                def again(missing: MissingParentError) -> None:
+                    self.action_save(phase, restore_for=missing)
+
+                self._show_error(offer_restore(self, self.store, record, exc, again))
+            else:
+                self._show_error(not_saved_text(exc))
             return
         except StoreError as exc:
             self._show_error(not_saved_text(exc))

@@ -2,18 +2,63 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
+from pdsa_tui.model.dates import format_date, from_iso
 from pdsa_tui.model.registry import RECORD_TYPES, noun
-from pdsa_tui.store import StoreError
-from pdsa_tui.store.versions import Version, doc_title, shown_value
+from pdsa_tui.store import MissingParentError, StoreError
+from pdsa_tui.store.versions import Version
+from pdsa_tui.store.words import doc_title, field_label, shown_value, text_spec
 from pdsa_tui.ui.dialogs.modals import ConfirmScreen
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
+
+#: A record id as stored (uuid4): a link shown by the linked record's title, never the id.
+RECORD_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+def kind_words(table: str, field: str) -> str:
+    """What a field holds, in words: 'a date', 'a choice', 'a number', 'a list'."""
+    if "@" in field or "#" in field:
+        return "a data point"
+    cls = RECORD_TYPES.get(table)
+    try:
+        kind = cls.spec(field).kind if cls is not None else ""
+    except KeyError:
+        kind = ""
+    words = {
+        "date": "a date",
+        "choice": "a choice",
+        "number": "a number",
+        "percent": "a number",
+        "list": "a list",
+    }
+    return words.get(kind, "not text")
+
+
+def value_words(table: str, field: str, value: Any) -> str:
+    """A stored value as its form shows it: a date day first (24/12/2026), a choice by its
+    label ("Adapt"), else as stored."""
+    kind = kind_words(table, field)
+    if kind == "a date" and isinstance(value, str):
+        try:
+            return format_date(from_iso(value))
+        except ValueError:
+            pass
+    if kind == "a choice" and isinstance(value, str):
+        cls = RECORD_TYPES.get(table)
+        options = cls.spec(field).choices if cls is not None else None
+        if options and value in options:
+            return shown_value(options[value])
+    return shown_value(value)
 
 
 def version_no(rev: str) -> str:
@@ -30,17 +75,10 @@ def when(stamp: str) -> str:
     return f"{parts[2]}/{parts[1]}/{parts[0]} {clock}".strip()
 
 
-def field_label(table: str, name: str) -> str:
-    """A field as its form labels it ('What happened'), not its stored name."""
-    cls = RECORD_TYPES.get(table)
-    if cls is not None:
-        try:
-            label = cls.spec(name).label
-        except (KeyError, LookupError, ValueError):
-            label = ""
-        if label:
-            return label
-    return name.replace("_", " ").capitalize()
+class ConflictTable(RecordTable):
+    """The conflicts list: enter keeps the highlighted value (the footer says so)."""
+
+    BINDINGS = [Binding("enter", "select", "Keep value", show=True, id="conflicts.keep")]
 
 
 class ConflictsScreen(PdsaScreen):
@@ -48,16 +86,18 @@ class ConflictsScreen(PdsaScreen):
 
     ABOUT = (
         "Fields that two copies changed differently. Each value is listed with who saved it; "
-        "the first is the one stored now. Enter keeps the highlighted value."
+        "the first is the one stored now. Enter keeps the highlighted value; on a text, press "
+        "e to edit one text that starts from both values."
     )
     BINDINGS = [
         Binding("escape", "back", "Back", id="conflicts.back"),
+        Binding("e", "combine", "Combine texts", id="conflicts.combine"),
         Binding("h", "history", "History", id="conflicts.history"),
     ]
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="conflicts-summary", classes="summary")
-        yield RecordTable(
+        yield ConflictTable(
             [
                 Column("Record", 18),
                 Column("Field", 14),
@@ -79,7 +119,7 @@ class ConflictsScreen(PdsaScreen):
         for c in conflicts:
             for v in c["values"]:
                 first = v["index"] == 0
-                shown = f"[{v['index']}] {shown_value(v['value'])}"
+                shown = f"[{v['index']}] {value_words(c['table'], c['field'], v['value'])}"
                 rows.append(
                     Row(
                         "\t".join((c["id"], c["field"], str(v["index"]))),
@@ -95,22 +135,28 @@ class ConflictsScreen(PdsaScreen):
         self.query_one("#conflicts-summary", Static).update(
             Text(
                 f"{n} conflict{'s' if n != 1 else ''}. Value [0] is stored now; "
-                "enter on a value keeps it and closes the conflict."
+                "enter on a value keeps it and closes the conflict; e edits a text "
+                "combining both."
                 if n
                 else "No conflicts."
             )
         )
         self.query_one("#conflicts-table", RecordTable).set_rows(rows)
 
+    def _conflict(self, key: str) -> dict[str, Any] | None:
+        """The open conflict a row's key names (None if it was settled meanwhile)."""
+        rid, field, _index = key.split("\t")
+        return next(
+            (c for c in self.store.versions.conflicts() if c["id"] == rid and c["field"] == field),
+            None,
+        )
+
     @on(RecordTable.Selected, "#conflicts-table")
     def _pick(self, event: RecordTable.Selected) -> None:
         if not self.can_write():
             return
         rid, field, index = event.key.split("\t")
-        conflict = next(
-            (c for c in self.store.versions.conflicts() if c["id"] == rid and c["field"] == field),
-            None,
-        )
+        conflict = self._conflict(event.key)
         if conflict is None:
             return
         label = field_label(conflict["table"], field)
@@ -118,7 +164,8 @@ class ConflictsScreen(PdsaScreen):
         for v in conflict["values"]:
             mark = "Keep" if str(v["index"]) == index else "Drop"
             who = f"{v['updated_by'] or '?'}, {when(v['updated'])}".rstrip(", ")
-            lines.append(f"{mark} ({who}): {shown_value(v['value'])}")
+            shown = value_words(conflict["table"], field, v["value"])
+            lines.append(f"{mark} ({who}): {shown}")
 
         def answer(yes: bool | None) -> None:
             if not yes:
@@ -138,6 +185,56 @@ class ConflictsScreen(PdsaScreen):
                 yes="Keep it",
             ),
             answer,
+        )
+
+    def action_combine(self) -> None:
+        """Open a text starting from both values of the highlighted conflict (text only)."""
+        key = self.query_one("#conflicts-table", RecordTable).current_key
+        conflict = self._conflict(key) if key else None
+        if conflict is None or not self.can_write():
+            return
+        table, rid, field = conflict["table"], conflict["id"], conflict["field"]
+        label = field_label(table, field.split("@")[0].split("#")[0])
+        spec = text_spec(table, field)
+        if spec is None:
+            self.notify(
+                f"{label} is {kind_words(table, field)}: only one value can be kept for that "
+                "field. Highlight the one to keep and press enter.",
+                title="Not text",
+                severity="warning",
+                timeout=6,
+                markup=False,
+            )
+            return
+        from pdsa_tui.ui.dialogs.combine import CombineScreen, opening_words, starting_text
+
+        values = conflict["values"]
+        sources = [
+            f"[{v['index']}] {v['updated_by'] or '?'}, {when(v['updated'])}"
+            f"{' (stored now)' if v['index'] == 0 else ''}: {opening_words(v['value'])}"
+            for v in values
+        ]
+        text = starting_text([v["value"] for v in values], one_line=spec.kind == "text")
+
+        def save(combined: str) -> None:
+            self.store.versions.combine_conflict(rid, field, combined)
+
+        def done(combined: str | None) -> None:
+            if combined is None:
+                return
+            self.changed()
+            self.notify(f"Saved the combined {label}; the conflict is settled.", timeout=4)
+
+        self.app.clear_notifications()  # an earlier notice would cover the dialog's title
+        self.app.push_screen(
+            CombineScreen(
+                f"{label} of {noun(table)} '{conflict['title']}': one text from both",
+                sources,
+                text,
+                save,
+                one_line=spec.kind == "text",
+            ),
+            done,
         )
 
     def action_history(self) -> None:
@@ -162,14 +259,21 @@ class HistoryScreen(PdsaScreen):
         super().__init__()
         self.record_id = record_id
         self._versions: list[Version] = []
+        #: The record's table, for its fields' labels.
+        self._table = ""
 
     def compose_body(self) -> ComposeResult:
-        yield RecordTable(
-            [Column("Version", 11), Column("When", 16), Column("Who", 16), Column("Changed")],
-            empty_text="No history.",
-            id="history-table",
-        )
-        yield Static("", id="history-detail", classes="panel")
+        # The versions over the one highlighted: a long record (a cycle) scrolls in its
+        # half and never squeezes the list out of sight at 80x24.
+        with Vertical(classes="list-half"):
+            yield RecordTable(
+                [Column("Version", 11), Column("When", 16), Column("Who", 16), Column("Changed")],
+                empty_text="No history.",
+                id="history-table",
+                classes="fit",
+            )
+        with VerticalScroll(classes="detail-half"):
+            yield Static("", id="history-detail", classes="panel")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -183,6 +287,10 @@ class HistoryScreen(PdsaScreen):
             self.query_one("#history-detail", Static).update(Text(str(exc)))
         title = doc_title(self._versions[0].content) if self._versions else "not found"
         self.title = f"History: {title}"
+        try:
+            self._table = self.store.versions.table_of(self.record_id)
+        except StoreError:
+            self._table = ""
         rows = [
             Row(
                 v.rev,
@@ -190,7 +298,9 @@ class HistoryScreen(PdsaScreen):
                     version_no(v.rev),
                     when(v.updated),
                     v.updated_by or "?",
-                    ("deleted", "bad") if v.deleted else ", ".join(v.changed),
+                    ("deleted", "bad")
+                    if v.deleted
+                    else ", ".join(field_label(self._table, name) for name in v.changed),
                 ),
             )
             for v in self._versions
@@ -218,11 +328,18 @@ class HistoryScreen(PdsaScreen):
             if name in skip:
                 continue
             style = "bold reverse" if name in version.changed else "bold"
-            text.append(f"{name}: ", style=style)
+            # Each field as its form labels it, a date day first: people read this.
+            cls = RECORD_TYPES.get(self._table)
+            owner = cls is not None and cls.PARENT is not None and cls.PARENT[0] == name
+            text.append(
+                f"{'Belongs to' if owner else field_label(self._table, name)}: ", style=style
+            )
             if isinstance(value, list) and len(value) > 3:
                 text.append(f"{len(value)} items\n")
+            elif isinstance(value, str) and RECORD_ID.match(value):
+                text.append(self.store.versions.name_of(value) + "\n")  # a link: its title
             else:
-                text.append(shown_value(value)[:200] + "\n")
+                text.append(value_words(self._table, name, value)[:200] + "\n")
         detail.update(text)
 
     def action_restore(self) -> None:
@@ -329,11 +446,49 @@ class ChangesScreen(PdsaScreen):
             return
         try:
             self.store.versions.restore(key)
+        except MissingParentError as exc:
+            self._offer_owners(key, exc)
+            return
         except StoreError as exc:
             self.notify(str(exc), title="Not restored", severity="error", timeout=10)
             return
         self.changed()
         self.notify("Restored.", timeout=3)
+
+    def _offer_owners(self, key: str, exc: MissingParentError) -> None:
+        """The record belongs to one deleted too: offer to bring both (all) back."""
+        if not exc.restorable:
+            self.notify(
+                f"{exc.what_happened()}: it cannot be restored.",
+                title="Not restored",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
+            return
+
+        def answer(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                with self.store.transaction():
+                    back = self.store.versions.restore_owners(key)
+            except StoreError as err:
+                self.notify(str(err), title="Not restored", severity="error", timeout=10)
+                return
+            self.changed()
+            self.notify(f"Restored {len(back)} records.", timeout=3)
+
+        chain = self.store.versions.deleted_owners(key)
+        above = [f"{noun(t)} '{doc_title(d)}'" for t, d in chain[2:]]
+        also = f" (and its {', '.join(above)}, deleted too)" if above else ""
+        self.app.push_screen(
+            ConfirmScreen(
+                f"{exc.what_happened()}. Restore it too{also}, with this {exc.noun}?",
+                yes="Restore all" if above else "Restore both",
+            ),
+            answer,
+        )
 
     def action_back(self) -> None:
         self.app.pop_screen()
