@@ -190,8 +190,9 @@ def s_limits(idx: Sequence[int], groups: Mapping[int, Subgroup], baseline: Seque
     for k in idx:
         n = groups[k].size
         if n >= 2:
-            out.lcl[k] = b3(n) * sigma
-            out.ucl[k] = b4(n) * sigma
+            lo, hi = b3(n) * sigma, b4(n) * sigma
+            out.lcl[k] = lo if math.isfinite(lo) else None  # beyond the float range
+            out.ucl[k] = hi if math.isfinite(hi) else None
     return out
 
 

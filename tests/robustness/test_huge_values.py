@@ -529,3 +529,10 @@ def test_the_means_of_huge_values_stay_finite() -> None:
     assert a.parts[0].centre == pytest.approx(1.35e308)
     c = analyse(_series([1.7e308] * 3 + [1e308]), "c")
     assert c.parts[0].centre == pytest.approx(1.525e308)
+
+
+def test_s_limits_beyond_the_float_range_are_left_out() -> None:
+    """Found by Hypothesis: B4 x sigma of a huge subgroup overflowed to inf in the JSON."""
+    a = analyse([SeriesPoint(date=first(0), values=(0.0, 7.782939445027582e307))], "s")
+    strict_json(json.dumps(a.to_json()))
+    assert a.points[0].ucl is None
