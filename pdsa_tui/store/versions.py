@@ -28,7 +28,7 @@ from pdsa_tui.store.history import (
     versions,
 )
 from pdsa_tui.store.merge import BOOKKEEPING, CONFLICTS, MergeResult, make_rev
-from pdsa_tui.store.words import (
+from pdsa_tui.store.naming import (
     TITLE_KEYS,
     day_of,
     doc_title,

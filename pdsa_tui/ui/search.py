@@ -11,8 +11,8 @@ from textual.command import Hit, Hits, Provider
 
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, Feedback, Measure, Meeting, Record
 from pdsa_tui.model.cases import Case
+from pdsa_tui.model.matching import doc_words, holds_all, query_words
 from pdsa_tui.model.registry import noun
-from pdsa_tui.model.words import doc_words, holds_all, query_words
 
 if TYPE_CHECKING:
     from pdsa_tui.ui.app import PdsaApp

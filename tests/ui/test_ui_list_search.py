@@ -14,7 +14,7 @@ from ui_support import LARGE, SMALL, demo_app, screen_text
 
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, Feedback, Measure
 from pdsa_tui.model.cases import Case
-from pdsa_tui.model.words import doc_words, fold
+from pdsa_tui.model.matching import doc_words, fold
 from pdsa_tui.store import Store
 from pdsa_tui.ui.app import PdsaApp
 from pdsa_tui.ui.dialogs.modals import RecordForm

@@ -19,7 +19,7 @@ from textual.screen import Screen
 from pdsa_tui.model import Record
 from pdsa_tui.model.registry import noun
 from pdsa_tui.store import MissingParentError, Store
-from pdsa_tui.store.words import doc_title
+from pdsa_tui.store.naming import doc_title
 
 
 def restore_question(store: Store, record: Record, exc: MissingParentError) -> str:

@@ -11,7 +11,7 @@ from textual.widgets import Static
 from pdsa_tui.analysis.mywork import WorkItem, my_work
 from pdsa_tui.model import Case, format_date
 from pdsa_tui.model.dates import today
-from pdsa_tui.model.words import doc_words
+from pdsa_tui.model.matching import doc_words
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
 

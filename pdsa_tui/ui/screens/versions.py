@@ -15,8 +15,8 @@ from textual.widgets import Static
 from pdsa_tui.model.dates import format_date, from_iso
 from pdsa_tui.model.registry import RECORD_TYPES, noun
 from pdsa_tui.store import MissingParentError, StoreError
+from pdsa_tui.store.naming import doc_title, field_label, shown_value, text_spec
 from pdsa_tui.store.versions import Version
-from pdsa_tui.store.words import doc_title, field_label, shown_value, text_spec
 from pdsa_tui.ui.dialogs.modals import ConfirmScreen
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row

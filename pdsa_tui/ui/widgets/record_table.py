@@ -24,8 +24,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widget import Widget
 
+from pdsa_tui.model.matching import doc_words, fold, holds_all, query_words
 from pdsa_tui.model.safetext import visible
-from pdsa_tui.model.words import doc_words, fold, holds_all, query_words
 
 if TYPE_CHECKING:
     from pdsa_tui.ui.widgets.list_filter import ListFilter

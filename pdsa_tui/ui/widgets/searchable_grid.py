@@ -15,7 +15,7 @@ from textual.widget import Widget
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
-from pdsa_tui.model.words import fold, holds_all, query_words
+from pdsa_tui.model.matching import fold, holds_all, query_words
 from pdsa_tui.ui.widgets.record_table import stored_words
 
 if TYPE_CHECKING:
