@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from test_ui_cycle import type_text
+from test_ui_data_import import errors_shown, make_db, open_import, paste
 from test_ui_drivers import open_aim2
+from test_ui_measure import add_empty_measure, fill, form_errors, on_disk, open_measure
 from ui_support import SMALL, demo_app
 
+from pdsa_tui.store import Store
+from pdsa_tui.ui.app import PdsaApp
 from pdsa_tui.ui.dialogs.modals import RecordForm
+from pdsa_tui.ui.dialogs.point_form import PointForm
 
 
 async def test_saving_a_secondary_driver_says_so_in_a_sentence(tmp_path: Path) -> None:
@@ -27,3 +33,42 @@ async def test_saving_a_secondary_driver_says_so_in_a_sentence(tmp_path: Path) -
         said = [str(n.message) for n in app._notifications]
         assert "Saved secondary driver 'Permanence training for all'." in said
         assert not any("under." in s for s in said)
+
+
+async def test_a_two_digit_year_is_refused_in_the_point_form(tmp_path: Path) -> None:
+    """'02/01/25' used to save as 2 January 2025; now the form says to write the year in full."""
+    app = demo_app(tmp_path)
+    measure = add_empty_measure(app, unit="count")
+    async with app.run_test(size=SMALL) as pilot:
+        await open_measure(app, pilot, measure.name)
+        await pilot.press("a")
+        form = app.screen
+        assert isinstance(form, PointForm)
+        await fill(pilot, date="02/01/25", value="12")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert form.is_current
+        says = "Date: '02/01/25': write the year in full, e.g. 02/01/2025"
+        assert form_errors(form)["date"] == says
+        assert form.values()["date"] == "02/01/25"  # the typing stays
+        assert on_disk(app, measure.name).points == []
+        await fill(pilot, date="02/01/2025")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert [p.date for p in on_disk(app, measure.name).points] == [dt.date(2025, 1, 2)]
+
+
+async def test_pasted_rows_with_a_two_digit_year_report_the_row(tmp_path: Path) -> None:
+    path = make_db(tmp_path)
+    app = PdsaApp(Store.open(path), path)
+    rows = "02/01/25\t12\t15\n"
+    async with app.run_test(size=SMALL) as pilot:
+        dialog = await open_import(app, pilot, "v")
+        before = path.read_bytes()
+        await paste(dialog, pilot, rows)
+        assert errors_shown(dialog) == [
+            "pasted line 1, column 'date': '02/01/25': write the year in full, e.g. 02/01/2025"
+        ]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is dialog and path.read_bytes() == before
