@@ -9,12 +9,15 @@ from test_ui_cycle import type_text
 from test_ui_data_import import errors_shown, make_db, open_import, paste
 from test_ui_drivers import open_aim2
 from test_ui_measure import add_empty_measure, fill, form_errors, on_disk, open_measure
-from ui_support import SMALL, demo_app
+from textual.widgets import Static
+from ui_support import LARGE, SMALL, demo_app, widget_text
 
 from pdsa_tui.store import Store
 from pdsa_tui.ui.app import PdsaApp
+from pdsa_tui.ui.dialogs.evidence import EvidenceScreen
 from pdsa_tui.ui.dialogs.modals import RecordForm
 from pdsa_tui.ui.dialogs.point_form import PointForm
+from pdsa_tui.ui.screens.idea import IdeaScreen
 
 
 async def test_saving_a_secondary_driver_says_so_in_a_sentence(tmp_path: Path) -> None:
@@ -72,3 +75,22 @@ async def test_pasted_rows_with_a_two_digit_year_report_the_row(tmp_path: Path) 
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is dialog and path.read_bytes() == before
+
+
+async def test_the_evidence_card_counts_the_localities_it_lists(tmp_path: Path) -> None:
+    """The card said "Tested in 3 of 4 localities" over a list of five (teams among them)."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=LARGE) as pilot:
+        await open_aim2(pilot)
+        await pilot.press("D")
+        await pilot.pause()
+        await pilot.press("down", "down", "down", "enter")  # the 15-week checklist idea
+        await pilot.pause()
+        assert isinstance(app.screen, IdeaScreen)
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, EvidenceScreen)
+        card = widget_text(app.screen.query_one("#evidence-card", Static))
+        assert "Tested in 3 of 4 localities: Elgin, Forres, Buckie" in card
+        assert "Other settings tested: East team, West team" in card
+        assert "Not yet: Keith" in card
