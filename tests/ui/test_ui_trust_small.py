@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from test_ui_cycle import type_text
 from test_ui_data_import import errors_shown, make_db, open_import, paste
 from test_ui_drivers import open_aim2
 from test_ui_measure import add_empty_measure, fill, form_errors, on_disk, open_measure
-from textual.widgets import Static
-from ui_support import LARGE, SMALL, demo_app, widget_text
+from textual.widgets import Static, TextArea
+from ui_support import LARGE, SMALL, demo_app, screen_text, settled_text, wait_until, widget_text
 
 from pdsa_tui.store import Store
 from pdsa_tui.ui.app import PdsaApp
@@ -18,6 +19,7 @@ from pdsa_tui.ui.dialogs.evidence import EvidenceScreen
 from pdsa_tui.ui.dialogs.modals import RecordForm
 from pdsa_tui.ui.dialogs.point_form import PointForm
 from pdsa_tui.ui.screens.idea import IdeaScreen
+from pdsa_tui.ui.screens.review import ReviewScreen
 
 
 async def test_saving_a_secondary_driver_says_so_in_a_sentence(tmp_path: Path) -> None:
@@ -94,3 +96,40 @@ async def test_the_evidence_card_counts_the_localities_it_lists(tmp_path: Path) 
         assert "Tested in 3 of 4 localities: Elgin, Forres, Buckie" in card
         assert "Other settings tested: East team, West team" in card
         assert "Not yet: Keith" in card
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "120x40"])
+async def test_the_review_queue_footer_shows_alt_m_in_a_field(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """m types an 'm' in a field; the footer said "m Meeting" there and never named alt+m."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        footer = screen_text(app).splitlines()[-1]
+        assert " m Meeting " in footer and " n/p Next/prev " in footer  # the list has focus
+        for _ in range(4):
+            if isinstance(app.focused, TextArea):
+                break
+            await pilot.press("tab")
+            await pilot.pause()
+        assert isinstance(app.focused, TextArea)
+        footer = (
+            await settled_text(pilot, app, lambda t: "alt+m" in t.splitlines()[-1])
+        ).splitlines()[-1]
+        assert " alt+m Meeting " in footer and " alt+n/p Next/prev " in footer
+        assert " m Meeting" not in footer and "palette" in footer  # all of it fits
+        await pilot.press("alt+m")  # and it works from the field
+        await pilot.pause()
+        said = [str(n.message) for n in app._notifications]
+        assert any("Save a cycle's Study or Act first" in s for s in said)
+        await pilot.press("shift+tab", "shift+tab")
+        await pilot.pause()
+        await wait_until(pilot, lambda: " m Meeting " in screen_text(app).splitlines()[-1])
+        assert " m Meeting " in screen_text(app).splitlines()[-1]
+        await pilot.press("f1")  # F1 names both keys
+        text = await settled_text(pilot, app, lambda t: "m, alt+m" in t)
+        assert "m, alt+m" in text and "n/p, alt+n/p" in text

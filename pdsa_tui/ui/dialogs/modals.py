@@ -10,6 +10,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.keys import key_to_character
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Static
 
@@ -280,13 +281,21 @@ def key_rows(screen: Screen[Any]) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     seen = set()
     app_rows: list[tuple[str, str]] = []
+    where: dict[str, int] = {}
     for key, active in screen.active_bindings.items():
         b = active.binding
+        display = screen.app.get_key_display(b) or key
+        if b.action in where and active.node is screen and key_to_character(key) is None:
+            # The key that works from a text field (alt+m), beside one typed there (m).
+            k = where.pop(b.action)
+            rows[k] = (f"{rows[k][0]}, {display}", rows[k][1])
+            continue
         # Our own bindings all have ids; Textual's focus and copy keys are in GENERAL_KEYS.
         if not b.id or not b.description or b.action in seen or b.action.endswith("help"):
             continue
-        display = screen.app.get_key_display(b) or key
         if active.node is screen:
+            if key_to_character(key) is not None:
+                where[b.action] = len(rows)
             rows.append((display, b.description))
         elif active.node is screen.app and b.id != "app.quit":
             app_rows.append((display, b.tooltip or b.description))
