@@ -229,7 +229,7 @@ class CaseCounts:
         return self.open + self.overdue
 
     def sentence(self) -> str:
-        """'12 cases: 4 open (1 overdue, 1 past the reminder), 8 closed (7 met, 1 missed)'.
+        """'12 cases: 4 open (1 overdue, 1 past the reminder), 7 met, 1 missed'.
 
         "Open" counts what the Open tab lists: an overdue case has missed its deadline
         (``missed`` counts it, for the charts) but is still open until its milestone.
@@ -243,7 +243,8 @@ class CaseCounts:
         if notes:
             text += f" ({', '.join(notes)})"
         closed_missed = self.missed - self.overdue
-        text += f", {self.met + closed_missed} closed ({self.met} met, {closed_missed} missed)"
+        # Met and missed are the closed cases (the Closed tab), so the three add up.
+        text += f", {self.met} met, {closed_missed} missed"
         return text
 
 
