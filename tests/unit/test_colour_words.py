@@ -10,6 +10,8 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 from collections import defaultdict
+from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from rich.text import Text
@@ -30,6 +32,7 @@ from pdsa_tui.report.termchart import (
     SIGNAL,
     render_chart,
 )
+from pdsa_tui.store import Store
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -173,3 +176,75 @@ def test_every_tone_colour_in_word_and_pdf_comes_with_its_symbol_and_word(tone: 
     runs = tone_runs(tone, "text")
     assert runs[0].text == f"{symbol} {word}" and runs[0].tone == tone
     assert len({w for _, w in TONE_WORDS.values()}) == len(TONE_WORDS)
+
+
+# ---------------------------------------------------------------- the HTML export's statuses
+#: Class names that colour an element by its meaning in the HTML export.
+MEANING_CLASSES = {
+    "p0", "p1", "p2",  # Needs attention: act now, soon, keep an eye on
+    "plan", "do", "study", "act", "closed",  # cycle phase badges
+    "improvement", "concern", "common", "neutral", "none",  # verdict tones
+    "positive", "negative", "mixed",  # feedback tones
+}  # fmt: skip
+
+
+class _Coloured(HTMLParser):
+    """(meaning class, the element's text) for each element coloured by its meaning."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[tuple[str, str | None]] = []  # (tag, meaning class)
+        self.found: list[list[str]] = []  # [meaning, text...]
+        self.stack: list[int] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        classes = set((dict(attrs).get("class") or "").split())
+        meaning = next(iter(sorted(classes & MEANING_CLASSES)), None)
+        if tag in ("svg", "br", "img", "meta", "link", "path", "circle", "line"):
+            return  # drawn, not written (the chart has its own test)
+        self.open.append((tag, meaning))
+        if meaning is not None:
+            self.stack.append(len(self.found))
+            self.found.append([f"{tag}.{meaning}"])
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.open and self.open[-1][0] == tag:
+            _, meaning = self.open.pop()
+            if meaning is not None:
+                self.stack.pop()
+
+    def handle_data(self, data: str) -> None:
+        for k in self.stack:
+            self.found[k].append(data)
+
+
+def test_html_export_tells_every_coloured_status_in_words(tmp_path: Path) -> None:
+    """Attention items, phase badges, verdicts and feedback tones: a word with each colour."""
+    from pdsa_tui.demo import build_demo
+    from pdsa_tui.report.export import export_text
+
+    with Store.open(tmp_path / "demo.json", create=True) as store:
+        build_demo(store, today=dt.date(2020, 2, 10))
+        page = export_text(store, all=True, fmt="html", today=dt.date(2020, 2, 10))
+    parser = _Coloured()
+    parser.feed(page)
+    words: dict[str, list[set[str]]] = defaultdict(list)
+    for meaning, *texts in parser.found:
+        text = " ".join(" ".join(texts).split())
+        assert text, f"{meaning} is coloured but says nothing"
+        words[meaning].append(set(text.lower().split()))
+    assert {"li.p0", "span.act", "span.closed"} <= set(words), sorted(words)
+    # Within each kind of element, one meaning is told from another by a word.
+    kinds: dict[str, list[str]] = defaultdict(list)
+    for meaning in words:
+        kinds[meaning.split(".")[0] + str(meaning.split(".")[1] in {"p0", "p1", "p2"})].append(
+            meaning
+        )
+    for group in kinds.values():
+        for k, one in enumerate(group):
+            for other in group[k + 1 :]:
+                a, b = words[one], words[other]
+                tells = (set.intersection(*a) - set.union(*b)) | (
+                    set.intersection(*b) - set.union(*a)
+                )
+                assert tells, f"{one} and {other} differ only in colour"
