@@ -10,7 +10,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.keys import key_to_character
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Static
 
@@ -18,7 +17,7 @@ from pdsa_tui.model import Record, ValidationError, from_form
 from pdsa_tui.model.safetext import visible
 from pdsa_tui.store import StoreError
 from pdsa_tui.ui.widgets.fields import FormFields
-from pdsa_tui.ui.widgets.footer import KeyFooter
+from pdsa_tui.ui.widgets.footer import KeyFooter, works_in_a_field
 from pdsa_tui.ui.widgets.inputs import TextInput
 
 R = TypeVar("R", bound=Record)
@@ -285,7 +284,7 @@ def key_rows(screen: Screen[Any]) -> list[tuple[str, str]]:
     for key, active in screen.active_bindings.items():
         b = active.binding
         display = screen.app.get_key_display(b) or key
-        if b.action in where and active.node is screen and key_to_character(key) is None:
+        if b.action in where and active.node is screen and works_in_a_field(key):
             # The key that works from a text field (alt+m), beside one typed there (m).
             k = where.pop(b.action)
             rows[k] = (f"{rows[k][0]}, {display}", rows[k][1])
@@ -294,7 +293,7 @@ def key_rows(screen: Screen[Any]) -> list[tuple[str, str]]:
         if not b.id or not b.description or b.action in seen or b.action.endswith("help"):
             continue
         if active.node is screen:
-            if key_to_character(key) is not None:
+            if not works_in_a_field(key) and len(key) == 1:
                 where[b.action] = len(rows)
             rows.append((display, b.description))
         elif active.node is screen.app and b.id != "app.quit":

@@ -33,7 +33,13 @@ _DIM = Style(dim=True)
 
 def _typed(key: str) -> bool:
     """Whether ``key`` types a character into a text field instead of reaching the screen."""
-    return key_to_character(key) is not None
+    char = key_to_character(key)
+    return char is not None and char.isprintable()
+
+
+def works_in_a_field(key: str) -> bool:
+    """Whether ``key`` reaches the screen from a text field: a key with a modifier (alt+m)."""
+    return "+" in key and not _typed(key)
 
 
 def _takes_typing(widget: Widget | None) -> bool:
@@ -108,7 +114,7 @@ class KeyFooter(Widget):
             if k is None:
                 where[binding.action] = len(items)
                 items.append(item)
-            elif typing and _typed(items[k].key) and not _typed(binding.key):
+            elif typing and _typed(items[k].key) and works_in_a_field(binding.key):
                 items[k] = item
         if items != self.items or palette != self.palette:
             self.items, self.palette = items, palette
