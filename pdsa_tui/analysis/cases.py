@@ -223,14 +223,28 @@ class CaseCounts:
         """Every case."""
         return self.open + self.met + self.missed
 
+    @property
+    def unfinished(self) -> int:
+        """Cases with no milestone yet, overdue ones included: what the Open tab lists."""
+        return self.open + self.overdue
+
     def sentence(self) -> str:
-        """'12 cases: 3 open (1 past the reminder), 7 met, 2 missed (1 overdue)'."""
-        text = f"{self.total} case{'s' if self.total != 1 else ''}: {self.open} open"
-        if self.past_reminder:
-            text += f" ({self.past_reminder} past the reminder)"
-        text += f", {self.met} met, {self.missed} missed"
-        if self.overdue:
-            text += f" ({self.overdue} overdue)"
+        """'12 cases: 4 open (1 overdue, 1 past the reminder), 7 met, 1 missed'.
+
+        "Open" counts what the Open tab lists: an overdue case has missed its deadline
+        (``missed`` counts it, for the charts) but is still open until its milestone.
+        """
+        text = f"{self.total} case{'s' if self.total != 1 else ''}: {self.unfinished} open"
+        notes = [
+            f"{n} {what}"
+            for n, what in ((self.overdue, "overdue"), (self.past_reminder, "past the reminder"))
+            if n
+        ]
+        if notes:
+            text += f" ({', '.join(notes)})"
+        closed_missed = self.missed - self.overdue
+        # Met and missed are the closed cases (the Closed tab), so the three add up.
+        text += f", {self.met} met, {closed_missed} missed"
         return text
 
 

@@ -81,6 +81,22 @@ class EvidenceCard:
             out.append("No measure of the aim shows a signal of improvement since the first cycle.")
         return out
 
+    def _places(self) -> list[str]:
+        """Where it was tested: the count and the names agree (teams are named apart)."""
+        tested = {_fold(x) for x in self.localities_tested}
+        among = [x for x in self.localities_all if _fold(x) in tested]
+        known = {_fold(x) for x in self.localities_all}
+        # Settings may name teams or services as well as localities ("East team"); counting
+        # them under "3 of 4 localities" while listing them made the card add up wrong.
+        other = [x for x in self.localities_tested if _fold(x) not in known]
+        if not self.localities_all:
+            return ["No localities known"] + (["Tested in: " + ", ".join(other)] if other else [])
+        head = f"Tested in {len(among)} of {len(self.localities_all)} localities"
+        lines = [f"{head}: {', '.join(among)}" if among else head]
+        if other:
+            lines.append("Other settings tested: " + ", ".join(other))
+        return lines
+
     def sections(self) -> list[tuple[str, list[str]]]:
         """The card as (heading, lines), for the TUI, the summary kept and exports."""
         decided = ", ".join(
@@ -90,13 +106,7 @@ class EvidenceCard:
             f"{self.cycles} cycle{'s' if self.cycles != 1 else ''}: {decided or 'none decided'}"
         ]
         cycles += self.cycle_lines
-        n_all = len(self.localities_all)
-        tested_known = n_all - len(self.localities_missing)
-        places = [
-            f"Tested in {tested_known} of {n_all} localities" if n_all else "No localities known"
-        ]
-        if self.localities_tested:
-            places.append("Tested: " + ", ".join(self.localities_tested))
+        places = self._places()
         if self.localities_missing:
             places.append("Not yet: " + ", ".join(self.localities_missing))
         heard = [

@@ -17,7 +17,7 @@ from pdsa_tui.analysis.charts import RATIO_CHARTS, SUBGROUP_CHARTS
 from pdsa_tui.analysis.verdict import format_number
 from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
 from pdsa_tui.model.csvseries import allow_fields_of
-from pdsa_tui.model.dates import parse_date
+from pdsa_tui.model.dates import TwoDigitYearError, parse_date
 from pdsa_tui.model.forms import read_number
 
 VALUE_COLUMNS = ("date", "value")
@@ -236,6 +236,8 @@ def _check_header(path: Path, line: int, names: list[str], chart: str = "run") -
     """True for date,numerator,denominator, False for date,value (or date for t charts)."""
     try:
         parse_date(names[0])
+        looks_like_data = True
+    except TwoDigitYearError:
         looks_like_data = True
     except ValueError:
         looks_like_data = False

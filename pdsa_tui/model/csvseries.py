@@ -12,7 +12,7 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 
-from pdsa_tui.model.dates import format_date, parse_date
+from pdsa_tui.model.dates import TwoDigitYearError, format_date, parse_date
 from pdsa_tui.model.errors import ValidationError
 from pdsa_tui.model.forms import parse_number
 from pdsa_tui.model.measures import DataPoint, Measure
@@ -137,8 +137,14 @@ def split_rows(text: str, name: str, delimiter: str = ",") -> tuple[list[list[st
 
 
 def _is_date(text: str) -> bool:
+    """True when ``text`` is a date, or one written with a two-digit year.
+
+    A row starting '02/01/25' is data with a short year (reported on its row), not a header.
+    """
     try:
         parse_date(text.strip())
+    except TwoDigitYearError:
+        return True
     except ValueError:
         return False
     return True

@@ -32,12 +32,24 @@ def _build(year: int, month: int, day: int, text: str) -> dt.date:
     return dt.date(year, month, day)
 
 
-def _year(value: str) -> int:
-    year = int(value)
-    if len(value) <= 2:
-        # Two-digit years are this century: PACE data starts in 2016.
-        year += 2000
-    return year
+class TwoDigitYearError(ValueError):
+    """A date typed with a two-digit year ('02/01/25'): refused, never guessed.
+
+    A ``ValueError`` like every other bad date; its own class lets a CSV reader tell a
+    data row written with short years from a header row.
+    """
+
+
+def _full_year(short: int) -> int:
+    """The year a two-digit ``short`` most likely means: within 20 years ahead of today."""
+    year = today().year // 100 * 100 + short
+    return year - 100 if year > today().year + 20 else year
+
+
+def _two_digit_year(text: str, start: int, end: int, short: int) -> TwoDigitYearError:
+    """The error for ``text`` whose year, ``short``, sits at ``text[start:end]``."""
+    example = f"{text[:start]}{_full_year(short)}{text[end:]}"
+    return TwoDigitYearError(f"'{text}': write the year in full, e.g. {example}")
 
 
 def parse_date(text: str, *, dayfirst: bool = True) -> dt.date:
@@ -72,10 +84,13 @@ def parse_date(text: str, *, dayfirst: bool = True) -> dt.date:
         a, b, c = m[1], m[2], m[3]
         if len(a) == 4:  # yyyy/mm/dd
             return _build(int(a), int(b), int(c), s)
-        if len(c) not in (2, 4):
+        if len(c) == 2:
+            # '02/01/25' silently meaning 2025 (or 1925) is a guess about someone's data.
+            raise _two_digit_year(s, m.start(3), m.end(3), int(c))
+        if len(c) != 4:
             raise ValueError(f"'{s}' has year '{c}'; give a 4-digit year ({DATE_HELP})")
         day, month = (int(a), int(b)) if dayfirst else (int(b), int(a))
-        return _build(_year(c), month, day, s)
+        return _build(int(c), month, day, s)
     if s.isdigit():
         raise ValueError(f"'{s}' is not a date ({DATE_HELP})")
     # Imported here: numeric and ISO dates (nearly all of them) never need it, and
@@ -94,6 +109,14 @@ def parse_date(text: str, *, dayfirst: bool = True) -> dt.date:
         raise ValueError(f"'{s}' needs a day, month and year ({DATE_HELP})")
     if (first.hour, first.minute, first.second) != (0, 0, 0):
         raise ValueError(f"'{s}' is not a plain date ({DATE_HELP})")
+    if f"{first.year:04d}" not in s:
+        # dateutil reads '1 Feb 25' as 2025: refused like '01/02/25'.
+        short = first.year % 100
+        found = list(re.finditer(rf"'?\b{short:02d}\b|'?\b{short}\b", s))
+        if found:
+            last = found[-1]
+            raise _two_digit_year(s, last.start(), last.end(), short)
+        raise TwoDigitYearError(f"'{s}': write the year in full ({DATE_HELP})")
     day = first.day if first.day == second.day else 1
     return _build(first.year, first.month, day, s)
 

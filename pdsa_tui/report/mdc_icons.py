@@ -104,10 +104,31 @@ _PATTERNS: dict[str, tuple[int, ...]] = {
 }
 
 
+def _dot(name: str, x: float, y: int) -> str:
+    """One dot of a variation icon, its shape saying what its colour says.
+
+    Improvement: a filled circle; concern: a diamond; neutral special cause: a ring;
+    common cause: a small grey circle. Without colour (a grey print, colour blindness)
+    improvement and concern still differ.
+    """
+    if name.startswith("improvement"):
+        return f'<circle cx="{x:.1f}" cy="{y}" r="4.5" fill="{BLUE}"/>'
+    if name.startswith("concern"):
+        return f'<path d="M{x:.1f},{y - 6} l6,6 l-6,6 l-6,-6 z" fill="{ORANGE}"/>'
+    if name.startswith("neutral"):
+        return (
+            f'<circle cx="{x:.1f}" cy="{y}" r="4" fill="#ffffff" stroke="{PURPLE}" '
+            'stroke-width="2.5"/>'
+        )
+    return f'<circle cx="{x:.1f}" cy="{y}" r="4.5" fill="{GREY}"/>'
+
+
 def variation_svg(name: str, size: int = 40) -> str:
     """A variation icon: a run of seven dots, the last ones coloured where they signal.
 
     High or low special causes carry an "H" or "L"; common cause is a grey, level run.
+    The signalling dots' shape tells improvement (dots), concern (diamonds) and neutral
+    special cause (rings) apart, as their colours do.
     """
     if name not in VARIATION_ICONS:
         raise KeyError(name)
@@ -124,8 +145,7 @@ def variation_svg(name: str, size: int = 40) -> str:
     xs = [22 + 9.3 * k for k in range(7)]
     line = " ".join(f"{x:.1f},{y}" for x, y in zip(xs, ys, strict=True))
     dots = "".join(
-        f'<circle cx="{x:.1f}" cy="{y}" r="4.5" '
-        f'fill="{colour if (k >= 4 and name != "common_cause") else GREY}"/>'
+        _dot(name, x, y) if k >= 4 and name != "common_cause" else _dot("common_cause", x, y)
         for k, (x, y) in enumerate(zip(xs, ys, strict=True))
     )
     letter = ""

@@ -11,6 +11,13 @@ from pdsa_tui.model import Cycle, format_date
 from pdsa_tui.model.choices import STAGES
 from pdsa_tui.store import Store
 
+#: Marks that say in a shape what a colour says too (NO_COLOR, colour blindness, print):
+#: an attention item to act on now (red), a case past its reminder point (amber), and a
+#: point that is a signal (amber in the points list; the chart's own marker).
+URGENT_MARK = "!"
+REMINDER_MARK = "⚠"
+SIGNAL_MARK = "◆"  # termchart.SIGNAL, not imported: start-up never loads report modules
+
 STAGE_ORDER = list(STAGES)
 STAGE_LETTER = {"plan": "P", "do": "D", "study": "S", "act": "A", "closed": "✓"}
 
@@ -67,7 +74,11 @@ def stage_sentence(counts: Counter[str]) -> str:
 
 
 def signal_label(view: MeasureView | None) -> tuple[str, str]:
-    """A short label for the latest part's signal and a style class: good, bad, warn or dim."""
+    """A short label for the latest part's signal and a style class: good, bad, warn or dim.
+
+    The words tell what the colour does ("↑ better", "↓ worse", "↑ shift" for a measure
+    with no better direction), so the label reads the same without colour.
+    """
     if view is None or not view.analysis.points:
         return ("no data", "dim")
     part = view.analysis.parts[-1]
@@ -86,8 +97,10 @@ def signal_label(view: MeasureView | None) -> tuple[str, str]:
         arrow = "↑" if up else "↓"
         if direction == "neutral":
             return (f"{arrow} {kind}", "warn")
+        # Said in a word, not only in green or red: the arrow alone cannot tell, since
+        # up is better for some measures and worse for others.
         good = up == (direction == "up")
-        return (f"{arrow} {kind}", "good" if good else "bad")
+        return (f"{arrow} better", "good") if good else (f"{arrow} worse", "bad")
     outside = [p for p in points[part.first - 1 : part.last] if p.signals]
     if outside:
         return ("outside lim", "warn")

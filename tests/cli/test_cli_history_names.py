@@ -82,3 +82,25 @@ def test_restore_a_deleted_aim_by_its_code(capsys: pytest.CaptureFixture[str], d
     assert result.status == 0, result.err
     with Store.open(db, read_only=True) as s:
         assert aim.id in {a.id for a in s.aims()}
+
+
+def test_a_two_digit_year_is_refused_in_data_add_and_import(
+    capsys: pytest.CaptureFixture[str], db: Path, tmp_path: Path
+) -> None:
+    """Issue 24, item 8: '02/01/25' used to be stored as 2 January 2025 without a word."""
+    measure = "Days from accommodation to first LAC review"
+    with Store.open(db, read_only=True) as s:
+        before = len(s.find_measure(measure).points)
+    result = run(
+        capsys, "data", "add", "--db", db, "--measure", measure, "--date", "02/01/25",
+        "--value", "3",
+    )  # fmt: skip
+    assert result.status != 0
+    assert_one_line_error(result, result.status, "'02/01/25': write the year in full, e.g. 02/01")
+    csv_file = tmp_path / "short.csv"
+    csv_file.write_text("date,value\n01/01/2025,4\n02/01/25,12\n", encoding="utf-8")
+    result = run(capsys, "data", "import", "--db", db, "--measure", measure, str(csv_file))
+    assert result.status != 0
+    assert "line 3" in result.err and "write the year in full, e.g. 02/01/2025" in result.err
+    with Store.open(db, read_only=True) as s:
+        assert len(s.find_measure(measure).points) == before

@@ -44,7 +44,7 @@ from pdsa_tui.model import (
 )
 from pdsa_tui.model.choices import UNITS
 from pdsa_tui.model.csvseries import CsvError, read_series_csv
-from pdsa_tui.model.dates import parse_date
+from pdsa_tui.model.dates import TwoDigitYearError, parse_date
 from pdsa_tui.model.forms import from_form, parse_number
 from pdsa_tui.model.records import Task
 from pdsa_tui.store import Store, WriteFailedError
@@ -136,7 +136,8 @@ def test_parse_date_raises_only_value_error(text: str) -> None:
         parsed = parse_date(text)
     except ValueError as exc:
         assert str(exc)  # a message to show the user
-        assert type(exc) is ValueError
+        # ValueError itself, or its one subclass for a two-digit year (never a parser's own).
+        assert type(exc) in (ValueError, TwoDigitYearError)
     else:
         assert isinstance(parsed, dt.date) and 1900 <= parsed.year <= 2200
 
@@ -156,11 +157,12 @@ def test_parse_date_round_trips_every_style(day: dt.date) -> None:
         f"{day.day} {day:%B} {day.year}",
         f"{day.day:02d}.{day.month:02d}.{day.year}",
     ]
-    if 2000 <= day.year <= 2099:
-        styles.append(f"{day.day}/{day.month}/{day.year % 100:02d}")
     for text in styles:
         assert parse_date(text) == day, text
         assert parse_date(f"  {text}\t") == day, text
+    short = f"{day.day}/{day.month}/{day.year % 100:02d}"
+    with pytest.raises(TwoDigitYearError, match="write the year in full"):
+        parse_date(short)  # never guessed (issue 24, item 8)
 
 
 # -- forms -------------------------------------------------------------------------------

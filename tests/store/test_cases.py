@@ -163,7 +163,9 @@ def test_monthly_points_count_each_case_once_in_its_deadline_month() -> None:
     assert points[1].y == pytest.approx(100 / 3)
     counts = case_counts(states)
     assert (counts.open, counts.met, counts.missed, counts.overdue) == (1, 3, 2, 1)
-    assert counts.sentence() == "6 cases: 1 open (1 past the reminder), 3 met, 2 missed (1 overdue)"
+    assert counts.sentence() == (
+        "6 cases: 2 open (1 overdue, 1 past the reminder), 3 met, 1 missed"
+    )
     # A month's point leads to the cases it counts (any day of the month finds them).
     assert [s.case.ref for s in cases_due_in(states, D(2026, 9, 17))] == ["C-2", "C-3", "C-4"]
     assert [s.case.ref for s in cases_due_in(states, D(2026, 8, 1))] == ["C-1"]

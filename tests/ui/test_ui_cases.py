@@ -126,7 +126,8 @@ async def test_cases_screen_open_by_days_left_closed_on_an_i_chart(tmp_path: Pat
         screen = await open_cases(pilot, app)
         text = screen_text(app)
         assert "accommodated → permanence recommendation within 30 weeks" in text
-        assert "6 cases: 2 open (1 past the reminder), 2 met, 2 missed (1 overdue)" in text
+        # The header counts what the Open tab lists (issue 24, item 8: it said 2 over 3 rows).
+        assert "6 cases: 3 open (1 overdue, 1 past the reminder), 2 met, 1 missed" in text
         table = screen.query_one("#open-table", RecordTable)
         order = [text_of(row.cells[0]) for row in table.rows]
         assert order == ["C-0999", "C-1042", "C-1043"]  # overdue first, then fewest days left

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from pdsa_tui.model.dates import (
     DATE_HELP,
+    TwoDigitYearError,
     format_date,
     from_iso,
     parse_date,
@@ -38,9 +39,6 @@ D = dt.date
         ("Feb 1 2019", D(2019, 2, 1)),
         ("Mar 2019", D(2019, 3, 1)),
         ("March 2019", D(2019, 3, 1)),
-        ("01/02/19", D(2019, 2, 1)),
-        ("1/2/19", D(2019, 2, 1)),
-        ("1 Feb 19", D(2019, 2, 1)),
         ("29/02/2020", D(2020, 2, 29)),
     ],
 )
@@ -111,6 +109,33 @@ def test_missing_year_or_day_and_month() -> None:
 @pytest.mark.parametrize("text", ["01/02/2019 10:30", "1 Feb 2019 9am", "2019-02-01T10:00"])
 def test_time_of_day_is_not_a_plain_date(text: str) -> None:
     assert _err(text) == f"'{text}' is not a plain date ({DATE_HELP})"
+
+
+@pytest.mark.parametrize(
+    ("text", "example"),
+    [
+        ("02/01/25", "02/01/2025"),
+        ("2/1/25", "2/1/2025"),
+        ("02.01.25", "02.01.2025"),
+        ("02-01-25", "02-01-2025"),
+        ("01/02/99", "01/02/1999"),
+        ("1 Feb 19", "1 Feb 2019"),
+        ("19 Feb 19", "19 Feb 2019"),
+        ("Feb 1 19", "Feb 1 2019"),
+        ("1 Feb '19", "1 Feb 2019"),
+    ],
+)
+def test_two_digit_year_is_refused_never_guessed(text: str, example: str) -> None:
+    """Issue 24, item 8: '02/01/25' used to mean 2025 without a word."""
+    with pytest.raises(TwoDigitYearError) as info:
+        parse_date(text)
+    assert str(info.value) == f"'{text}': write the year in full, e.g. {example}"
+    assert isinstance(info.value, ValueError)  # every caller's `except ValueError` holds
+
+
+def test_two_digit_year_refused_month_first_too() -> None:
+    with pytest.raises(TwoDigitYearError, match=r"e\.g\. 12/31/2019"):
+        parse_date("12/31/19", dayfirst=False)
 
 
 def test_three_digit_year() -> None:

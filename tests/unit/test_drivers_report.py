@@ -232,3 +232,31 @@ def test_json_export_keeps_the_aims_drivers_spread_and_packages(
     assert doc["ideas"][0]["driver_id"] == idea.driver_id
     cycle_doc = json.loads(export_text(store, cycle=programme.cycles[0], fmt="json", now=NOW))
     assert "primary_drivers" not in cycle_doc  # a cycle's summary keeps to the cycle
+
+
+def test_evidence_card_counts_the_localities_it_lists() -> None:
+    """Issue 24, item 8: "Tested in 3 of 4 localities" listed five places (two were teams)."""
+    idea = ChangeIdea(
+        aim_id="a", title="t", lead="TL", settings=["East team", "Elgin", "West team", "Forres"]
+    )
+    card = evidence_card(
+        idea,
+        [],
+        [],
+        ["Elgin", "Forres", "Buckie", "Keith"],
+        None,
+        [],
+        tested=["East team", "Elgin", "West team", "Forres", "buckie"],
+    )
+    places = dict(card.sections())["Localities"]
+    assert places == [
+        "Tested in 3 of 4 localities: Elgin, Forres, Buckie",
+        "Other settings tested: East team, West team",
+        "Not yet: Keith",
+    ]
+    # With no localities known, the settings are still shown.
+    bare = evidence_card(idea, [], [], [], None, [])
+    assert dict(bare.sections())["Localities"] == [
+        "No localities known",
+        "Tested in: East team, Elgin, West team, Forres",
+    ]

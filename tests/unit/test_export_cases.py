@@ -78,7 +78,7 @@ def test_exports_carry_counts_and_derived_points_but_no_case_refs(db: Path, fmt:
         assert [(p["date"], p["y"]) for p in points] == [("2026-06-01", 0.0), ("2026-07-01", 0.5)]
         assert "cases" not in doc
     else:
-        assert "4 cases: 1 open (1 past the reminder), 1 met, 2 missed (1 overdue)" in text
+        assert "4 cases: 2 open (1 overdue, 1 past the reminder), 1 met, 1 missed" in text
         assert "accommodated → permanence recommendation within 30 weeks" in text
         assert "1 open case is past the reminder point" in text
         assert "1 open case is past the deadline with no milestone recorded" in text

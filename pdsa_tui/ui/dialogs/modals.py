@@ -17,7 +17,7 @@ from pdsa_tui.model import Record, ValidationError, from_form
 from pdsa_tui.model.safetext import visible
 from pdsa_tui.store import MissingParentError, StoreError
 from pdsa_tui.ui.widgets.fields import FormFields
-from pdsa_tui.ui.widgets.footer import KeyFooter
+from pdsa_tui.ui.widgets.footer import KeyFooter, works_in_a_field
 from pdsa_tui.ui.widgets.inputs import TextInput
 
 R = TypeVar("R", bound=Record)
@@ -303,13 +303,21 @@ def key_rows(screen: Screen[Any]) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     seen = set()
     app_rows: list[tuple[str, str]] = []
+    where: dict[str, int] = {}
     for key, active in screen.active_bindings.items():
         b = active.binding
+        display = screen.app.get_key_display(b) or key
+        if b.action in where and active.node is screen and works_in_a_field(key):
+            # The key that works from a text field (alt+m), beside one typed there (m).
+            k = where.pop(b.action)
+            rows[k] = (f"{rows[k][0]}, {display}", rows[k][1])
+            continue
         # Our own bindings all have ids; Textual's focus and copy keys are in GENERAL_KEYS.
         if not b.id or not b.description or b.action in seen or b.action.endswith("help"):
             continue
-        display = screen.app.get_key_display(b) or key
         if active.node is screen:
+            if not works_in_a_field(key) and len(key) == 1:
+                where[b.action] = len(rows)
             rows.append((display, b.description))
         elif active.node is screen.app and b.id != "app.quit":
             app_rows.append((display, b.tooltip or b.description))

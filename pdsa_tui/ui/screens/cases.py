@@ -44,7 +44,7 @@ from pdsa_tui.ui import styles
 from pdsa_tui.ui.dialogs.pick import PickScreen
 from pdsa_tui.ui.measure_text import marker_text, verdict_text
 from pdsa_tui.ui.screens.base import PdsaScreen
-from pdsa_tui.ui.summaries import chart_marks
+from pdsa_tui.ui.summaries import REMINDER_MARK, chart_marks
 from pdsa_tui.ui.view_cache import kept
 from pdsa_tui.ui.widgets.chart import ChartView
 from pdsa_tui.ui.widgets.record_table import Cell, Column, LazyRows, RecordTable, Row
@@ -91,9 +91,11 @@ def weeks_view(
 
 
 def open_row(s: CaseState) -> Row:
-    """An open case: overdue in red, past the reminder in amber."""
+    """An open case: overdue in red ("20 d over"), past the reminder in amber ("⚠ 45 d")."""
     style = "bad" if s.overdue else "warn" if s.past_reminder else ""
     left = f"{-s.days_left} d over" if s.days_left < 0 else f"{s.days_left} d"
+    if s.past_reminder and not s.overdue:
+        left = f"{REMINDER_MARK} {left}"  # the amber said it alone
     cells: tuple[Cell, ...] = (
         s.case.ref,
         format_date(s.start),

@@ -39,7 +39,7 @@ from pdsa_tui.ui.measure_text import (
     verdict_text,
 )
 from pdsa_tui.ui.screens.base import PdsaScreen
-from pdsa_tui.ui.summaries import chart_marks
+from pdsa_tui.ui.summaries import SIGNAL_MARK, chart_marks
 from pdsa_tui.ui.view_cache import analyse_now, cached_view, measure_view
 from pdsa_tui.ui.widgets.chart import ChartView
 from pdsa_tui.ui.widgets.record_table import Cell, Column, LazyRows, RecordTable
@@ -104,7 +104,7 @@ class MeasureScreen(PdsaScreen):
         yield PointTable(
             [
                 Column("Date", 10),
-                Column("Value", 9, "right"),
+                Column("Value", 10, "right"),
                 Column("Num/den", 7, "right"),
                 Column("Markers", 15),
                 Column("Note"),
@@ -179,7 +179,8 @@ class MeasureScreen(PdsaScreen):
             value = value_text(view, p)
             return (
                 format_date(p.date),
-                (value, "warn") if flagged else value,
+                # The chart's signal marker too: amber alone is lost without colour.
+                (f"{value} {SIGNAL_MARK}", "warn") if flagged else value,
                 ratio_text(p),
                 (marker_text(p), "warn"),
                 p.note,

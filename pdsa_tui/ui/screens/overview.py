@@ -20,6 +20,7 @@ from pdsa_tui.model.dates import today
 from pdsa_tui.model.drivers import ChangePackage
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.summaries import (
+    URGENT_MARK,
     aim_time_left,
     point_line,
     signal_label,
@@ -118,7 +119,7 @@ class OverviewScreen(PdsaScreen):
             )
         yield Static("", id="aim-detail", classes="summary")
         yield Static("", id="programme-line", classes="programme-line")
-        yield Static(Text("Needs attention"), classes="section-title")
+        yield Static(Text(f"Needs attention ({URGENT_MARK} act now)"), classes="section-title")
         yield RecordTable(
             [Column("What"), Column("Aim", 8)],
             empty_text="Nothing needs attention right now.",
@@ -194,7 +195,10 @@ class OverviewScreen(PdsaScreen):
                     Row(
                         f"{item.kind}:{item.record_id}",
                         (
-                            (item.text, "bad" if item.priority == 0 else "warn"),
+                            # "!" says "act now" without the red.
+                            (f"{URGENT_MARK} {item.text}", "bad")
+                            if item.priority == 0
+                            else (item.text, "warn"),
                             aim.code,
                         ),
                     )

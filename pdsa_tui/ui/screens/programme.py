@@ -94,7 +94,7 @@ class ProgrammeScreen(PdsaScreen):
                         Column("Meeting"),
                         Column("Here", 4, "right"),
                         Column("Decided", 7, "right"),
-                        Column("Open", 4, "right"),
+                        Column("Open", 9, "right"),
                     ],
                     empty_text="No meetings yet: n records one; the review queue (r) can too.",
                     id="meetings-table",
@@ -130,7 +130,7 @@ class ProgrammeScreen(PdsaScreen):
         rows = []
         for m in meetings:
             open_n = sum(1 for a in m.actions if not a.done)
-            late = any(a.overdue(now) for a in m.actions)
+            late = sum(1 for a in m.actions if a.overdue(now))
             rows.append(
                 Row(
                     m.id,
@@ -139,7 +139,8 @@ class ProgrammeScreen(PdsaScreen):
                         _kind(m) + (" (review queue)" if m.from_review else ""),
                         str(len(m.present)),
                         str(len(m.decided())),
-                        (str(open_n), "bad") if late else str(open_n),
+                        # "late" in words as well as red (NO_COLOR, colour blindness).
+                        (f"{open_n}, {late} late", "bad") if late else str(open_n),
                     ),
                 )
             )

@@ -83,15 +83,24 @@ class ReviewScreen(PdsaScreen):
             id="review.phase",
             tooltip="Move the cycle to another phase (saves what is typed)",
         ),
-        Binding("n,alt+n", "step(1)", "Next/prev", key_display="n/p", id="review.next"),
+        # n, p and m are typed in a field; there the footer shows their alt keys instead.
+        Binding("n", "step(1)", "Next/prev", key_display="n/p", id="review.next"),
+        Binding("alt+n", "step(1)", "Next/prev", key_display="alt+n/p", id="review.next_alt"),
         Binding("p,alt+p", "step(-1)", "Previous", id="review.previous", show=False),
         Binding("enter,o", "open_cycle", "Open cycle", id="review.open", show=False),
         Binding(
-            "m,alt+m",
+            "m",
             "meeting",
             "Meeting",
             id="review.meeting",
             tooltip="Record this review as a meeting",
+        ),
+        Binding(
+            "alt+m",
+            "meeting",
+            "Meeting",
+            id="review.meeting_alt",
+            tooltip="Record this review as a meeting (from a field)",
         ),
         Binding("escape", "back", "Back", id="review.back"),
     ]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.keys import key_to_character
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -28,6 +29,27 @@ class FooterItem:
 
 
 _DIM = Style(dim=True)
+
+
+def _typed(key: str) -> bool:
+    """Whether ``key`` types a character into a text field instead of reaching the screen."""
+    char = key_to_character(key)
+    return char is not None and char.isprintable()
+
+
+def works_in_a_field(key: str) -> bool:
+    """Whether ``key`` reaches the screen from a text field: a key with a modifier (alt+m)."""
+    return "+" in key and not _typed(key)
+
+
+def _takes_typing(widget: Widget | None) -> bool:
+    """Whether ``widget`` is a text field (an Input or a TextArea, or a subclass).
+
+    By class name: importing TextArea here would load it at start-up for every screen.
+    """
+    return widget is not None and any(
+        c.__name__ in ("Input", "TextArea") for c in type(widget).__mro__
+    )
 
 
 class KeyFooter(Widget):
@@ -74,8 +96,9 @@ class KeyFooter(Widget):
         if not self.is_attached or screen is not self.screen:
             return
         items: list[FooterItem] = []
-        seen: set[str] = set()
+        where: dict[str, int] = {}
         palette: FooterItem | None = None
+        typing = _takes_typing(screen.focused)
         for _node, binding, enabled, _tooltip in screen.active_bindings.values():
             item = FooterItem(
                 binding.key, self.app.get_key_display(binding), binding.description, enabled
@@ -83,11 +106,16 @@ class KeyFooter(Widget):
             if binding.key == self.app.COMMAND_PALETTE_BINDING:
                 palette = item if self.app.ENABLE_COMMAND_PALETTE else None
                 continue
-            # One entry per action, as Textual's footer shows it.
-            if not binding.show or binding.action in seen:
+            if not binding.show:
                 continue
-            seen.add(binding.action)
-            items.append(item)
+            # One entry per action, as Textual's footer shows it; but in a text field a
+            # letter is typed, not pressed, so the action's other key (alt+m) is shown.
+            k = where.get(binding.action)
+            if k is None:
+                where[binding.action] = len(items)
+                items.append(item)
+            elif typing and _typed(items[k].key) and works_in_a_field(binding.key):
+                items[k] = item
         if items != self.items or palette != self.palette:
             self.items, self.palette = items, palette
             self.refresh()
