@@ -275,7 +275,9 @@ def test_a_point_added_in_one_browser_is_in_the_file_and_live_in_another(
     for browser in (first, second):  # Aim 1, then its first measure
         since = browser.mark()
         browser.keys(Keys.ENTER)
-        browser.wait_for("Aim 1", since=since)
+        # The aim screen's own footer: "Aim 1" is drawn on the overview too, and an Enter
+        # sent before the aim screen is up could be lost on a busy machine.
+        browser.wait_for("A Edit aim", since=since)
         since = browser.mark()
         browser.keys(Keys.ENTER)
         browser.wait_for("a Add", since=since)
