@@ -83,7 +83,20 @@ def _at_least_half(p: float, size: int, k: int) -> bool:
         return p <= 0.0
     if k >= size:
         return True
-    # pmf(k) from log-gamma, then the lower tail downwards until the terms stop mattering.
+    total, _ = _lower_tail(size, k)
+    if abs(total - p) > _QBINOM_DOUBT * p:
+        return total >= p
+    target = Fraction(p)
+    exact = sum(math.comb(size, j) for j in range(k + 1))
+    return exact * target.denominator >= target.numerator << size
+
+
+def _lower_tail(size: int, k: int) -> tuple[float, int]:
+    """P(X <= k) for X ~ Binomial(size, 0.5) in floating point, and the terms it summed.
+
+    pmf(k) from log-gamma, then the tail downwards until the terms stop mattering:
+    about √size terms (a test counts them).
+    """
     term = math.exp(
         math.lgamma(size + 1) - math.lgamma(k + 1) - math.lgamma(size - k + 1) - size * _LN2
     )
@@ -93,11 +106,7 @@ def _at_least_half(p: float, size: int, k: int) -> bool:
         term *= i / (size - i + 1)
         i -= 1
         total += term
-    if abs(total - p) > _QBINOM_DOUBT * p:
-        return total >= p
-    target = Fraction(p)
-    exact = sum(math.comb(size, j) for j in range(k + 1))
-    return exact * target.denominator >= target.numerator << size
+    return total, k - i + 1
 
 
 _LN2 = math.log(2.0)
