@@ -50,6 +50,29 @@ class SeriesPoint:
     values: tuple[float | None, ...] | None = None
 
 
+# A frozen dataclass's __init__ sets each field through object.__setattr__: about 1-2 µs a
+# point. A CSV of 100,000 points builds 100,000 of each, so the two builders below fill
+# the instance's __dict__ in one step instead. The result is the same object (equal, same
+# hash); tests/unit/test_analysis_fast.py holds their keys to the dataclasses' fields.
+_new = object.__new__
+_set = object.__setattr__
+
+
+def series_point(
+    date: dt.date,
+    y: float | None = None,
+    numerator: float | None = None,
+    denominator: float | None = None,
+) -> SeriesPoint:
+    """``SeriesPoint(date, y, numerator, denominator)``, built at a third of the cost."""
+    p: SeriesPoint = _new(SeriesPoint)
+    _set(p, "__dict__", {
+        "date": date, "y": y, "numerator": numerator, "denominator": denominator,
+        "rebase_after": False, "baseline_end": False, "exclude": False, "values": None,
+    })  # fmt: skip
+    return p
+
+
 @dataclass(frozen=True)
 class PointResult:
     """A point as analysed: 1-based position, value, the lines at it and its signals."""
@@ -83,6 +106,29 @@ class PointResult:
             "point_type": self.point_type,
             "special_cause": self.special_cause,
         }
+
+
+def point_result(
+    i: int,
+    date: dt.date,
+    y: float | None,
+    centre: float | None,
+    lcl: float | None,
+    ucl: float | None,
+    signals: list[str],
+    excluded: bool,
+    n: float,
+    point_type: str,
+    special_cause: str | None,
+) -> PointResult:
+    """``PointResult(...)`` with every field given, built at a quarter of the cost."""
+    p: PointResult = _new(PointResult)
+    _set(p, "__dict__", {
+        "i": i, "date": date, "y": y, "centre": centre, "lcl": lcl, "ucl": ucl,
+        "signals": signals, "excluded": excluded, "n": n, "point_type": point_type,
+        "special_cause": special_cause,
+    })  # fmt: skip
+    return p
 
 
 @dataclass(frozen=True)

@@ -103,7 +103,9 @@ def point_sides(
     d = _DIRECTION.get(direction, 0)
     if rules == "mdc":
         sides = [0 if c is None else mdc.SIDES[c] for c in causes]
-    return [mdc.point_type(s, d) for s in sides]
+    # Three sides at most: each type worked out once, not once a point.
+    types = {s: mdc.point_type(s, d) for s in set(sides)}
+    return [types[s] for s in sides]
 
 
 def chart_icons(

@@ -29,6 +29,7 @@ from pdsa_tui.analysis.results import (
     PointResult,
     SeriesPoint,
     XmRConvention,
+    point_result,
 )
 from pdsa_tui.analysis.rulesets import (
     MDC_SIGNALS,
@@ -168,6 +169,8 @@ def _values(
     ys: list[float | None] = []
     notes: dict[int, str] = {}
     groups: dict[int, Subgroup] = {}
+    if chart in RATIO_CHARTS:
+        return _ratio_values(points, chart, notes), notes, groups
     for k, p in enumerate(points):
         y: float | None = None
         # A sum of no observations is 0 (qicharts2's agg.fun = sum): even for one gap.
@@ -202,6 +205,32 @@ def _values(
                 )
         ys.append(y)
     return ys, notes, groups
+
+
+def _ratio_values(
+    points: Sequence[SeriesPoint], chart: ChartType, notes: dict[int, str]
+) -> list[float | None]:
+    """:func:`_values` of a ratio chart: numerator / denominator, None (and a note) where
+    that fails; the general loop's tests in its order, without a call per point."""
+    isfinite = math.isfinite
+    ys: list[float | None] = []
+    for k, p in enumerate(points):
+        num, den = p.numerator, p.denominator
+        y: float | None = None
+        if num is not None and den is not None and isfinite(num) and isfinite(den):
+            if den == 0:
+                notes[k] = "a zero denominator"
+            elif den < 0 or num < 0:
+                notes[k] = "a negative numerator or denominator"
+            else:
+                y = float(num) / float(den)
+                if not isfinite(y):
+                    y = None
+                    notes[k] = "a numerator too large for its denominator to work with"
+        elif p.y is not None:
+            notes[k] = f"no numerator/denominator (a {chart.upper()} chart needs both)"
+        ys.append(y)
+    return ys
 
 
 def _positions(
@@ -388,9 +417,10 @@ def _analyse_part(
     lcl_const = _constant([lcls[k] for k in idx])
     ucl_const = _constant([ucls[k] for k in idx])
     reliable = n_values >= MIN_RELIABLE_POINTS
+    dates = [p.date for p in points]
     verdict = part_verdict(
         ctx,
-        dates=[p.date for p in points],
+        dates=dates,
         ys=ys,
         centre=centre,
         runs=runs,
@@ -402,7 +432,7 @@ def _analyse_part(
         reliable=reliable,
         part_first=first,
         frozen=base_last < last,
-        extra=mdc_sentences(ctx, [p.date for p in points], ys, idx, causes),
+        extra=mdc_sentences(ctx, dates, ys, idx, causes) if ctx.rules == "mdc" else [],
     )
     if no_variation:
         verdict = f"{no_limits_note(ctx)} {verdict}"
@@ -429,21 +459,28 @@ def _analyse_part(
         reliable=reliable,
         sigma_z=sigma_z,
     )
+    if chart in RATIO_CHARTS:
+        sizes = [
+            den if ys[k] is not None and (den := points[k].denominator) is not None else 0
+            for k in idx
+        ]
+    else:
+        sizes = [_size(points[k], chart, ys[k], groups.get(k)) for k in idx]
     point_results = [
-        PointResult(
-            i=k + 1,
-            date=points[k].date,
-            y=ys[k],
-            centre=centre,
-            lcl=lcls[k],
-            ucl=ucls[k],
-            signals=signals[k],
-            excluded=points[k].exclude,
-            n=_size(points[k], chart, ys[k], groups.get(k)),
-            point_type=point_type,
-            special_cause=cause,
+        point_result(
+            k + 1,
+            points[k].date,
+            ys[k],
+            centre,
+            lcls[k],
+            ucls[k],
+            signals[k],
+            points[k].exclude,
+            size,
+            point_type,
+            cause,
         )
-        for k, cause, point_type in zip(idx, causes, types, strict=True)
+        for k, cause, point_type, size in zip(idx, causes, types, sizes, strict=True)
     ]
     return part, point_results
 
@@ -466,6 +503,8 @@ def _provisional(count: int) -> str:
 
 def _shift_at(span: rules.Span, offset: int) -> rules.Span:
     """The span with its indices moved from part-relative to series positions."""
+    if not offset:
+        return span
     return rules.Span(
         span.first + offset,
         span.last + offset,
@@ -493,15 +532,20 @@ def _p_limits(
         return None
     small = 0
     counted = 0
+    # Limits depend on the denominator alone: worked out once for each denominator seen.
+    by_n: dict[float, tuple[float, float, bool]] = {}
     for k in idx:
         n_k = points[k].denominator
         if ys[k] is None or n_k is None or n_k <= 0:
             continue
         counted += 1
-        sd = math.sqrt(pbar * (1 - pbar) / n_k) if 0 <= pbar <= 1 else 0.0
-        ucls[k] = min(1.0, pbar + 3 * sd)
-        lcls[k] = max(0.0, pbar - 3 * sd)
-        if n_k * pbar < P_MIN_EXPECTED or n_k * (1 - pbar) < P_MIN_EXPECTED:
+        got = by_n.get(n_k)
+        if got is None:
+            sd = math.sqrt(pbar * (1 - pbar) / n_k) if 0 <= pbar <= 1 else 0.0
+            few = n_k * pbar < P_MIN_EXPECTED or n_k * (1 - pbar) < P_MIN_EXPECTED
+            got = by_n[n_k] = (max(0.0, pbar - 3 * sd), min(1.0, pbar + 3 * sd), few)
+        lcls[k], ucls[k], few = got
+        if few:
             small += 1
     if pbar > 1:
         warnings.append("the numerators exceed the denominators: these are not proportions")

@@ -5,6 +5,7 @@ Each problem is one :class:`CliError` naming the file, the line and the column.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import datetime as dt
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from pdsa_tui.analysis import SeriesPoint
 from pdsa_tui.analysis.charts import RATIO_CHARTS, SUBGROUP_CHARTS
+from pdsa_tui.analysis.results import series_point
 from pdsa_tui.analysis.verdict import format_number
 from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
 from pdsa_tui.model.csvseries import allow_fields_of
@@ -66,70 +68,186 @@ def read_series(path: Path, chart: str = "run", agg: str = "mean") -> Series:
         line = raw[: exc.start].count(b"\n") + 1
         raise CliError(f"{path}: line {line}: not UTF-8 text; save the file as CSV UTF-8") from None
 
-    # Number rows by the file line they start on: a quoted note may span lines.
-    rows: list[tuple[int, list[str]]] = []
     allow_fields_of(text)
-    reader = csv.reader(text.splitlines())
-    start = 1
-    try:
-        for row in reader:
-            if any(cell.strip() for cell in row):
-                rows.append((start, row))
-            start = reader.line_num + 1
-    except csv.Error as exc:
-        raise CliError(f"{path}: line {start}: the CSV cannot be read there ({exc})") from None
-    if not rows:
+    rows, starts = _split(path, text)
+    first = next((k for k, row in enumerate(rows) if not _blank(row)), None)
+    if first is None:
         raise CliError(f"{path}: the file is empty; expected a header row date,value", EXIT_DATA)
-    header_line, header = rows[0]
-    names = [cell.strip().lower() for cell in header]
+    header_line = first + 1 if starts is None else starts[first]
+    names = [cell.strip().lower() for cell in rows[first]]
     ratio = _check_header(path, header_line, names, chart)
     dates_only = not ratio and "value" not in names
     _check_columns_fit(path, chart, ratio, dates_only)
-    if len(rows) == 1:
-        raise CliError(f"{path}: no data rows after the header (line {header_line})", EXIT_DATA)
 
-    col = {name: k for k, name in enumerate(names)}
-    points: list[SeriesPoint] = []
-    lines: list[int] = []
-    seen: dict[dt.date, int] = {}
-    notes: list[str] = []
-    for line, row in rows[1:]:
-        if len(row) != len(names):
-            raise CliError(
-                f"{path}: line {line}: {len(row)} fields where the header has {len(names)} "
-                f"({','.join(names)})"
-            )
-        day = _date(path, line, col["date"], row[col["date"]])
-        lines.append(line)
-        if dates_only:
-            points.append(SeriesPoint(day))
-            continue
-        if day in seen and chart in ONE_ROW_CHARTS:
-            raise CliError(
-                f"{path}: line {line}, column {col['date'] + 1} (date): {day.isoformat()} is "
-                f"already on line {seen[day]}"
-            )
-        seen.setdefault(day, line)
-        if ratio:
-            num = _number(path, line, col["numerator"], "numerator", row[col["numerator"]])
-            den = _number(path, line, col["denominator"], "denominator", row[col["denominator"]])
-            note = _check_ratio(path, line, col, num, den, rates=chart in ("u", "up"))
-            if note:
-                notes.append(note)
-                num = den = None
-            points.append(SeriesPoint(day, numerator=num, denominator=den))
-        else:
-            value = _number(path, line, col["value"], "value", row[col["value"]])
-            _check_value(path, line, col["value"], value, chart)
-            points.append(SeriesPoint(day, y=value))
-    order = sorted(range(len(points)), key=lambda k: points[k].date)
-    ordered = [points[k] for k in order]
-    series = Series(ordered, ratio, order != sorted(order), [lines[k] for k in order])
+    points, lines, days, notes, repeated = _read_rows(
+        path, rows, starts, first + 1, names, chart, ratio, dates_only
+    )
+    if not points:
+        raise CliError(f"{path}: no data rows after the header (line {header_line})", EXIT_DATA)
+    n = len(points)
+    order = sorted(range(n), key=days.__getitem__)
+    reordered = order != list(range(n))
+    if reordered:
+        points = [points[k] for k in order]
+        lines = [lines[k] for k in order]
+    series = Series(points, ratio, reordered, lines)
     if dates_only:
         return _event_gaps(path, series)
     if chart in EVENT_CHARTS:
         return series
+    if not repeated and chart not in SUBGROUP_CHARTS:
+        # One row per date: nothing to combine (ratio rows were summed, as one, on reading).
+        return dataclasses.replace(series, notes=tuple(notes))
     return _combine_dates(series, chart, notes, agg)
+
+
+def _split(path: Path, text: str) -> tuple[list[list[str]], list[int] | None]:
+    """The CSV's rows, and the file line each starts on (None: row k is on line k + 1).
+
+    Only a quoted cell can span lines: without a quote the rows are read in one step.
+    """
+    lines = text.splitlines()
+    if '"' not in text:
+        with contextlib.suppress(csv.Error):  # the loop below finds the error's line
+            return list(csv.reader(lines)), None
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    reader = csv.reader(lines)
+    start = 1
+    try:
+        for row in reader:
+            rows.append(row)
+            starts.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise CliError(f"{path}: line {start}: the CSV cannot be read there ({exc})") from None
+    return rows, starts
+
+
+def _blank(row: list[str]) -> bool:
+    """No cell holds anything but spaces (such rows are skipped)."""
+    return not any(cell.strip() for cell in row)
+
+
+def _read_rows(
+    path: Path,
+    rows: list[list[str]],
+    starts: list[int] | None,
+    first: int,
+    names: list[str],
+    chart: str,
+    ratio: bool,
+    dates_only: bool,
+) -> tuple[list[SeriesPoint], list[int], list[dt.date], list[str], bool]:
+    """Each data row as a point, in file order: (points, lines, dates, notes, a date repeated).
+
+    A file of 100,000 rows is 100,000 ISO dates and numbers: each cell is read in C
+    when it is well formed (the same tests as ``parse_date``'s and ``read_number``'s
+    first steps); anything else takes :func:`_date` and :func:`_number`, for their
+    messages. Points are built by :func:`~pdsa_tui.analysis.results.series_point`.
+    """
+    width = len(names)
+    col = {name: k for k, name in enumerate(names)}
+    dcol = col["date"]
+    ncol, dencol = col.get("numerator", 0), col.get("denominator", 0)
+    vcol = col.get("value", 0)
+    one_row = chart in ONE_ROW_CHARTS
+    rates = chart in ("u", "up")
+    fromiso = dt.date.fromisoformat
+    isfinite = math.isfinite
+    point = series_point
+    points: list[SeriesPoint] = []
+    lines: list[int] = []
+    days: list[dt.date] = []
+    seen: dict[dt.date, int] = {}
+    notes: list[str] = []
+    repeated = False
+    for k in range(first, len(rows)):
+        row = rows[k]
+        line = k + 1 if starts is None else starts[k]
+        day: dt.date | None = None
+        if len(row) == width:
+            cell = row[dcol]
+            if len(cell) == 10 and cell[4] == "-" and cell[7] == "-" and cell.isascii():
+                try:
+                    day = fromiso(cell)
+                except ValueError:
+                    pass
+                else:
+                    if not 1900 <= day.year <= 2200:
+                        day = None
+        if day is None:
+            # A well-formed row never comes here: blank rows, errors and other date forms do.
+            if _blank(row):
+                continue
+            if len(row) != width:
+                raise CliError(
+                    f"{path}: line {line}: {len(row)} fields where the header has {width} "
+                    f"({','.join(names)})"
+                )
+            day = _date(path, line, dcol, row[dcol])
+        lines.append(line)
+        days.append(day)
+        if dates_only:
+            points.append(point(day))
+            continue
+        if day in seen:
+            if one_row:
+                raise CliError(
+                    f"{path}: line {line}, column {dcol + 1} (date): {day.isoformat()} is "
+                    f"already on line {seen[day]}"
+                )
+            repeated = True
+        else:
+            seen[day] = line
+        if ratio:
+            num = den = None
+            a, b = row[ncol].strip(), row[dencol].strip()
+            if a and a.isascii() and "_" not in a:
+                try:  # noqa: SIM105 (suppress() is a context manager per cell)
+                    num = float(a)
+                except ValueError:
+                    pass
+            if num is None or not isfinite(num):
+                num = _number(path, line, ncol, "numerator", a)
+            if b and b.isascii() and "_" not in b:
+                try:  # noqa: SIM105 (suppress() is a context manager per cell)
+                    den = float(b)
+                except ValueError:
+                    pass
+            if den is None or not isfinite(den):
+                den = _number(path, line, dencol, "denominator", b)
+            if (
+                num is not None
+                and den is not None
+                and den > 0
+                and num >= 0
+                and (rates or num <= den)
+            ):
+                # A whole row, as _check_ratio would find it. + 0.0: as summing the
+                # date's rows does (math.fsum), -0 becomes 0.
+                points.append(point(day, numerator=num + 0.0, denominator=den + 0.0))
+                continue
+            note = _check_ratio(path, line, col, num, den, rates=rates)
+            if note:
+                notes.append(note)
+                num = den = None
+            if num is not None and den is not None:
+                num, den = num + 0.0, den + 0.0
+            points.append(point(day, numerator=num, denominator=den))
+        else:
+            value = None
+            a = row[vcol].strip()
+            if a and a.isascii() and "_" not in a:
+                try:  # noqa: SIM105 (suppress() is a context manager per cell)
+                    value = float(a)
+                except ValueError:
+                    pass
+            if value is None or not isfinite(value):
+                value = _number(path, line, vcol, "value", a)
+            _check_value(path, line, vcol, value, chart)
+            points.append(point(day, y=value))
+    return points, lines, days, notes, repeated
 
 
 def _combine_dates(series: Series, chart: str, notes: list[str], agg: str) -> Series:

@@ -7,7 +7,6 @@ is imported when the command runs, so the rest of ``pdsa`` never loads it.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from pathlib import Path
 
@@ -91,6 +90,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(address(args.host, port, token), flush=True)
 
     try:
+        import asyncio  # here: every other command (pdsa analyse, check, ...) starts without it
+
         asyncio.run(serve(config, stop_after=stop_after, on_ready=ready))
     except OSError as exc:
         raise CliError(

@@ -13,6 +13,7 @@ the same way in the app and in every export.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -71,6 +72,12 @@ SIGNAL_NAMES = {
 
 def day(value: dt.date | None) -> str:
     """A date as boards read it: ``01 Feb 2019`` (never ambiguous between UK and US)."""
+    return "" if value is None else _long_date(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _long_date(value: dt.date) -> str:
+    # A programme's report formats some 60,000 dates, most of them the same few hundred.
     return format_date(value, style="long")
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import json
 import os
 import re
 import uuid
@@ -170,7 +171,7 @@ def log_merge(data: dict[str, Any], entry: dict[str, Any]) -> None:
 
 def same_programme_files(path: Path, identity: str) -> list[Path]:
     """Other ``.json`` files beside ``path`` that hold this programme (copies made on purpose)."""
-    from pdsa_tui.store.checks import load_file
+    from pdsa_tui.store.checks import parse_file, read_file
 
     found = []
     conflicts = {f.path.name for f in conflict_names(path)}
@@ -180,9 +181,14 @@ def same_programme_files(path: Path, identity: str) -> list[Path]:
             if name == path.name or name in conflicts or not name.endswith(".json"):
                 continue
             try:
-                data = load_file(other)
+                raw = read_file(other)
+                data = json.loads(raw)
+                # Another programme's file is not checked record by record: only a copy
+                # of this one must be a whole, readable file to be named.
+                if not isinstance(data, dict) or identity_of(data) != identity:
+                    continue
+                parse_file(other, raw)
             except Exception:
                 continue
-            if identity_of(data) == identity:
-                found.append(other)
+            found.append(other)
     return found
