@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import sys
 from collections.abc import Iterable, Sequence
@@ -11,12 +12,12 @@ from typing import Any
 
 from rich.text import Text
 from textual import events
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult, ScreenStackError, SystemCommand
 from textual.binding import Binding
 from textual.command import Provider
 from textual.containers import Vertical
 from textual.filter import LineFilter
-from textual.notifications import SeverityLevel
+from textual.notifications import Notification, SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -160,6 +161,16 @@ class PdsaApp(App[None]):
         super().notify(
             visible(text), title=visible(title), severity=severity, timeout=timeout, markup=False
         )
+
+    def _unnotify(self, notification: Notification, refresh: bool = True) -> None:
+        """Forget a notice; give its lines back to the screen's content.
+
+        Notices take lines of the screen's layout (app.tcss: they never cover content), and
+        Textual redraws only the notice when one expires: the content is laid out again.
+        """
+        super()._unnotify(notification, refresh=refresh)
+        with contextlib.suppress(ScreenStackError):
+            self.call_later(self.screen.refresh, layout=True)
 
     def unsaved_screens(self) -> list[Screen[object]]:
         """Screens holding typing that is not saved (those that say so with ``is_dirty``)."""
