@@ -14,6 +14,7 @@ from pdsa_tui.store.versions import Version, doc_title, shown_value
 from pdsa_tui.ui.dialogs.modals import ConfirmScreen
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
+from pdsa_tui.ui.widgets.scrollbox import ScrollBox
 
 
 def version_no(rev: str) -> str:
@@ -56,7 +57,8 @@ class ConflictsScreen(PdsaScreen):
     ]
 
     def compose_body(self) -> ComposeResult:
-        yield Static("", id="conflicts-summary", classes="summary")
+        with ScrollBox(classes="summary"):
+            yield Static("", id="conflicts-summary")
         yield RecordTable(
             [
                 Column("Record", 18),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.css.query import NoMatches
@@ -22,6 +22,8 @@ from textual.widget import Widget
 from textual.widgets import Header, Select
 from textual.widgets._header import HeaderTitle
 from textual.widgets._select import SelectCurrent, SelectOverlay, SelectType
+
+from pdsa_tui.ui.textfit import shorten_at_word
 
 
 class GuardedSelectOverlay(SelectOverlay):
@@ -47,17 +49,6 @@ class GuardedSelect(Select[SelectType]):
 
 #: The header's columns that are not the title's: the icon (8) and the clock's space (10).
 HEADER_SIDES = 18
-
-
-def shorten_at_word(text: str, room: int) -> str:
-    """``text`` in ``room`` cells: cut at the last space that fits, with "…" (never mid-word)."""
-    if cell_len(text) <= room:
-        return text
-    cut = set_cell_size(text, max(room - 1, 0))
-    space = cut.rstrip().rfind(" ")
-    if space > 0:
-        cut = cut[:space]
-    return cut.rstrip(" ›—·,:;") + "…"
 
 
 class GuardedHeader(Header):
