@@ -54,6 +54,11 @@ class TickBox(Checkbox):
     a screen reader, a monochrome terminal or ``NO_COLOR`` read an unticked box as ticked.
     """
 
+    # The focus shows without colour too (NO_COLOR, a monochrome terminal): underlined.
+    DEFAULT_CSS = """
+    TickBox:focus > .toggle--label { text-style: bold underline; }
+    """
+
     @property
     def _button(self) -> Content:
         style = self.get_visual_style("toggle--button")
