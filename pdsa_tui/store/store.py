@@ -14,7 +14,7 @@ import dataclasses
 import datetime as dt
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -39,18 +39,13 @@ from pdsa_tui.model import (
     ref_key,
 )
 from pdsa_tui.model.dates import now_stamp
-from pdsa_tui.model.drivers import SecondaryDriver
 from pdsa_tui.model.errors import RuleError
 from pdsa_tui.model.order import natural_key
 from pdsa_tui.model.programme import programme_rules
-from pdsa_tui.model.registry import PARENTS, RECORD_CLASSES
-from pdsa_tui.store import copies, migrations
-from pdsa_tui.store.access import creation_mode, make_database_folder
+from pdsa_tui.model.registry import PARENTS
+from pdsa_tui.store import absorb, copies, health, migrations, opening
 from pdsa_tui.store.checks import (
-    incoming_problem,
-    load_copy,
     parse_file,
-    read_file,
     read_only_reason,
 )
 from pdsa_tui.store.docs import bury, next_doc_id, same_content
@@ -59,18 +54,10 @@ from pdsa_tui.store.errors import (
     DatabaseNotFoundError,
     LockFileError,
     NotFoundError,
-    OpenWriteFailedError,
     ReadOnlyError,
     StoreError,
-    WriteFailedError,
-    what_to_do,
 )
-from pdsa_tui.store.files import (
-    atomic_write,
-    daily_backup,
-    make_backup,
-    remove_stale_temp_files,
-)
+from pdsa_tui.store.finding import find_named
 from pdsa_tui.store.history import add_version, rev_number, version_at
 from pdsa_tui.store.index import RecordIndex
 from pdsa_tui.store.merge import (
@@ -84,8 +71,7 @@ from pdsa_tui.store.merge import (
 )
 from pdsa_tui.store.migrations import HISTORY
 from pdsa_tui.store.paths import current_user
-from pdsa_tui.store.storage import encode
-from pdsa_tui.store.sync import SyncedFile, signature
+from pdsa_tui.store.sync import SyncedFile
 from pdsa_tui.store.versions import Versions
 
 R = TypeVar("R", bound=Record)
@@ -202,7 +188,7 @@ class Store:
                 )
             if read_only:
                 raise DatabaseNotFoundError(f"{p}: no such database file")
-            cls._create(p)
+            opening.create_file(p)
             return cls._finish_open(p, read_only=False, reason="", user=who, fresh=True)
         if read_only:
             return cls._finish_open(p, read_only=True, reason="opened read-only", user=who)
@@ -218,24 +204,6 @@ class Store:
                 raise
             return cls._finish_open(p, read_only=True, reason=str(exc), user=who)
 
-    @staticmethod
-    def _create(p: Path) -> None:
-        """Write a new, empty database at ``p`` (unless another copy just did)."""
-        try:
-            make_database_folder(p)
-            with SyncedFile(p, b"").locked():
-                if not p.exists():
-                    # Private in pdsa's own folder; elsewhere the folder's rules (umask, group).
-                    mode = creation_mode(p)
-                    data = migrations.new_database(now_stamp())
-                    data["meta"]["1"][copies.IDENTITY] = copies.new_identity()
-                    atomic_write(p, encode(data), mode=mode)
-        except OSError as exc:
-            raise WriteFailedError(
-                f"{p}: could not create the database ({exc.strerror or exc}); nothing was "
-                f"written. {what_to_do(exc)}"
-            ) from exc
-
     @classmethod
     def _finish_open(
         cls, path: Path, *, read_only: bool, reason: str, user: str, fresh: bool = False
@@ -243,54 +211,23 @@ class Store:
         # Parsing and building every record makes millions of objects, none of them
         # garbage: the collector's passes over them would only cost time (a fifth of it).
         with paused_gc():
-            return cls._read_and_build(path, read_only, reason, user, fresh)
-
-    @classmethod
-    def _read_and_build(
-        cls, path: Path, read_only: bool, reason: str, user: str, fresh: bool
-    ) -> Store:
-        seen = signature(path)
-        raw = read_file(path)
-        data = parse_file(path, raw)
-        version = migrations.schema_version(data) or migrations.SCHEMA_VERSION
-        if read_only:
-            migrations.migrate(data)  # in memory only: never written
-            store = cls(path, data, read_only=True, synced=raw, read_only_reason=reason, user=user)
-        else:
-            try:
-                # Under the write lock: no other copy is saving or backing up meanwhile,
-                # so leftover temporary files are a killed save's.
-                with SyncedFile(path, raw).locked():
-                    remove_stale_temp_files(path)
-                    # Another copy may have saved (or migrated) it since: read it again,
-                    # unless it is as it was (the fingerprint every refresh trusts).
-                    again = raw if seen is not None and signature(path) == seen else read_file(path)
-                    if again != raw:
-                        raw = again
-                        data = parse_file(path, raw)
-                        version = migrations.schema_version(data) or migrations.SCHEMA_VERSION
-                    if version < migrations.SCHEMA_VERSION:
-                        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-                        make_backup(path, f"pre-migration-v{version}-{stamp}")
-                        migrations.migrate(data)
-                        raw = encode(data)
-                        atomic_write(path, raw)
-                    if not fresh:  # a file just created holds nothing worth a backup
-                        daily_backup(path)
-            except OSError as exc:
-                raise OpenWriteFailedError(path, exc) from exc
-            except DatabaseLockedError:
-                if version < migrations.SCHEMA_VERSION:
-                    raise  # a migration must not race another copy's save
-                # Only the day's backup waits: the next open makes it.
-            copies.ensure_identity(data)  # saved with the next save
-            store = cls(path, data, read_only=False, synced=raw, user=user)
-            store.file_version = version
-            with contextlib.suppress(StoreError):  # a copy that cannot be merged waits
-                store.absorb_copies()
+            if read_only:
+                got = opening.read_for_reading(path)
+            else:
+                got = opening.read_for_writing(path, fresh=fresh)
+            store = cls(
+                path,
+                got.data,
+                read_only=read_only,
+                synced=got.raw,
+                read_only_reason=reason,
+                user=user,
+            )
+            store.file_version = got.version
+            if not read_only:
+                with contextlib.suppress(StoreError):  # a copy that cannot be merged waits
+                    store.absorb_copies()
             return store
-        store.file_version = version
-        return store
 
     def close(self) -> None:
         """Nothing to release: every save is already on disk and no lock is held."""
@@ -377,57 +314,14 @@ class Store:
 
     def _take_copies(self) -> list[tuple[copies.Found, str]]:
         """Merge into memory every conflict copy of this programme beside the file."""
-        found = list(copies.conflict_names(self.path))
-        if not found:
-            return []
-        mine = copies.identity_of(self._data)
-        taken = []
-        for f in found:
-            try:
-                theirs = load_copy(f.path)
-            except (StoreError, OSError):
-                continue  # not a pdsa file, or not readable: not ours to touch
-            if copies.identity_of(theirs) != mine:
-                continue  # another programme's file, whatever its name
-            problem = incoming_problem(theirs, revs(self._data))
-            if problem:
-                if f.path.name not in self._refused_copies:
-                    self._refused_copies.add(f.path.name)
-                    self.copy_notices.append(
-                        f"A conflicting copy made by {f.describe()} ({f.path.name}) was not "
-                        f"merged: {problem}. It is left where it is."
-                    )
-                continue
-            with paused_gc():
-                result = merge_offline(self._data, theirs)
-            changes, conflicts = result.total, result.conflicts
-            text = (
-                f"Merged a conflicting copy made by {f.describe()}: "
-                f"{changes} change{'' if changes == 1 else 's'}, "
-                f"{conflicts} conflict{'' if conflicts == 1 else 's'}"
-            )
-            if not result.changed:
-                # Nothing in it that this copy lacks: keep it, and save nothing (a save
-                # here would only fork the file again on the next sync).
-                self._kept([(f, text)])
-                continue
-            copies.log_merge(
-                self._data,
-                {
-                    "file": f.path.name,
-                    "service": f.service,
-                    "who": f.who,
-                    "at": now_stamp(),
-                    "by": self.user,
-                    "changes": changes,
-                    "conflicts": conflicts,
-                },
-            )
-            self._touched.update(result.changed)
-            self._recache(result.changed)
+        got = absorb.merge_copies(self.path, self._data, self.user, self._refused_copies)
+        self.copy_notices.extend(got.refused)
+        self._kept(got.unchanged)
+        if got.changed:
+            self._touched.update(got.changed)
+            self._recache(got.changed)
             self.version += 1
-            taken.append((f, text))
-        return taken
+        return got.taken
 
     def _kept(self, taken: list[tuple[copies.Found, str]]) -> list[str]:
         """After the save: move merged copies into the kept folder; say what was merged."""
@@ -655,48 +549,32 @@ class Store:
         """The group's own questions, oldest first."""
         return sorted(self.all(Question), key=lambda q: (q.created, q.id))
 
-    def _find(self, cls: type[R], text: str, names: Iterable[tuple[R, str]], what: str) -> R:
-        key = text.strip()
-        if key in self._cache[cls]:
-            return self._cache[cls][key]  # type: ignore[return-value]
-        items = list(names)
-        folded = " ".join(key.lower().split())
-        exact = [r for r, n in items if " ".join(n.lower().split()) == folded]
-        if len(exact) == 1:
-            return exact[0]
-        by_id = [r for r, _ in items if len(key) >= 4 and r.id.startswith(key)]
-        if len(by_id) == 1:
-            return by_id[0]
-        prefix = [r for r, n in items if folded and " ".join(n.lower().split()).startswith(folded)]
-        if len(prefix) == 1 and not exact:
-            return prefix[0]
-        if len(exact) > 1:
-            raise NotFoundError(
-                f"more than one {what} is called '{text}'; give its id instead "
-                f"({', '.join(r.id for r in exact)})"
-            )
-        known = ", ".join(f"'{n}'" for _, n in items[:8]) or "none yet"
-        if len(items) > 8:
-            known += f" and {len(items) - 8} more; 'pdsa list' shows them all"
-        raise NotFoundError(f"no {what} '{text}' (known: {known})")
-
     def find_aim(self, code_or_id: str) -> Aim:
         """The aim with this code (case-insensitive), id or id prefix."""
-        return self._find(Aim, code_or_id, ((a, a.code) for a in self.aims()), "aim")
+        return find_named(
+            self.records_of(Aim), code_or_id, ((a, a.code) for a in self.aims()), "aim"
+        )
 
     def find_measure(self, name_or_id: str) -> Measure:
         """The measure with this name (case-insensitive), id or id prefix."""
-        return self._find(Measure, name_or_id, ((m, m.name) for m in self.measures()), "measure")
+        return find_named(
+            self.records_of(Measure), name_or_id, ((m, m.name) for m in self.measures()), "measure"
+        )
 
     def find_idea(self, title_or_id: str) -> ChangeIdea:
         """The change idea with this title (case-insensitive, or a unique start), id or prefix."""
-        return self._find(
-            ChangeIdea, title_or_id, ((i, i.title) for i in self.ideas()), "change idea"
+        return find_named(
+            self.records_of(ChangeIdea),
+            title_or_id,
+            ((i, i.title) for i in self.ideas()),
+            "change idea",
         )
 
     def find_cycle(self, cycle_id: str) -> Cycle:
         """The cycle with this id or id prefix."""
-        return self._find(Cycle, cycle_id, ((c, c.id) for c in self.all(Cycle)), "cycle")
+        return find_named(
+            self.records_of(Cycle), cycle_id, ((c, c.id) for c in self.all(Cycle)), "cycle"
+        )
 
     def parent_of(self, record: Record) -> Record | None:
         """The record ``record`` belongs to, if any."""
@@ -924,52 +802,14 @@ class Store:
         return self.save_cases(measure, [case])[0]
 
     # -- health ----------------------------------------------------------------
+    def records_of(self, cls: type[R]) -> Mapping[str, R]:
+        """The records of type ``cls`` by id: the store's own, to read, never to change."""
+        return self._cache[cls]  # type: ignore[return-value]
+
     def counts(self) -> dict[str, int]:
         """Records per table, with data points counted too."""
-        out = {cls.TABLE: self.count(cls) for cls in RECORD_CLASSES}
-        out["points"] = sum(len(m.points) for m in self.all(Measure))
-        return out
-
-    def _future_records(self) -> list[str]:
-        """Records saved more than a day ahead of this computer's clock (a wrong clock)."""
-        limit = (dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).isoformat(timespec="seconds")
-        found = []
-        for cls in RECORD_CLASSES:
-            for rec in self._cache[cls].values():
-                stamp = str(rec.updated or "")
-                if stamp[:19] > limit[:19] and stamp[:4].isdigit():
-                    who = f" by {rec.updated_by}" if rec.updated_by else ""
-                    found.append(
-                        f"{cls.NOUN.capitalize()} {rec.id} was saved{who} on {stamp[:10]}, "
-                        "more than a day ahead of this computer's clock: check that "
-                        "computer's date and time"
-                    )
-        return found
+        return health.counts(self)
 
     def problems(self) -> list[str]:
         """What is wrong inside the database: broken links, invalid records, duplicate numbers."""
-        found: list[str] = []
-        for cls, (attr, parent) in PARENTS.items():
-            for rec in self._cache[cls].values():
-                if getattr(rec, attr) not in self._cache[parent]:
-                    found.append(
-                        f"{cls.NOUN.capitalize()} {rec.id} points to missing "
-                        f"{parent.NOUN} {getattr(rec, attr)!r}"
-                    )
-        for idea in self.all(ChangeIdea):  # a soft link: the idea shows as unlinked
-            if idea.driver_id and idea.driver_id not in self._cache[SecondaryDriver]:
-                found.append(
-                    f"Change idea {idea.id} points to missing secondary driver {idea.driver_id!r}"
-                )
-        for cls in RECORD_CLASSES:
-            for rec in self._cache[cls].values():
-                for err in rec.validate():
-                    found.append(f"{cls.NOUN.capitalize()} {rec.id}: {err}")
-        found.extend(self._future_records())
-        seen: dict[tuple[str, int], str] = {}
-        for c in self.all(Cycle):
-            key = (c.idea_id, c.number)
-            if key in seen:
-                found.append(f"cycles {seen[key]} and {c.id} share number {c.number}")
-            seen[key] = c.id
-        return found
+        return health.problems(self)

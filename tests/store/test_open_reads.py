@@ -10,18 +10,18 @@ import pytest
 from pdsa_tui.demo import write_demo
 from pdsa_tui.model import Aim
 from pdsa_tui.store import Store
-from pdsa_tui.store import store as store_module
+from pdsa_tui.store import opening as opening_module
 
 
 def _count_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     reads: list[Path] = []
-    real = store_module.read_file
+    real = opening_module.read_file
 
     def counted(path: Path) -> bytes:
         reads.append(path)
         return real(path)
 
-    monkeypatch.setattr(store_module, "read_file", counted)
+    monkeypatch.setattr(opening_module, "read_file", counted)
     return reads
 
 
@@ -46,7 +46,7 @@ def test_a_file_changed_in_place_during_the_open_is_read_again(
     with Store.open(db) as store:
         store.delete(store.get(Aim, added.id))
     older = db.read_bytes()
-    real = store_module.read_file
+    real = opening_module.read_file
     reads: list[Path] = []
 
     def read_then_changed_in_place(path: Path) -> bytes:
@@ -61,7 +61,7 @@ def test_a_file_changed_in_place_during_the_open_is_read_again(
         return raw
 
     assert older != newer
-    monkeypatch.setattr(store_module, "read_file", read_then_changed_in_place)
+    monkeypatch.setattr(opening_module, "read_file", read_then_changed_in_place)
     with Store.open(db) as opened:
         assert opened.lookup(Aim, added.id) is not None
     assert len(reads) == 2

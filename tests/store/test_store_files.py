@@ -355,7 +355,7 @@ def test_migration_failure_to_back_up_leaves_v1(
     def no_backup(path: Path, label: str) -> Path:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr("pdsa_tui.store.store.make_backup", no_backup)
+    monkeypatch.setattr("pdsa_tui.store.opening.make_backup", no_backup)
     with pytest.raises(OSError, match="No space left"):
         Store.open(tmp_db)
     assert tmp_db.read_bytes() == original

@@ -21,7 +21,7 @@ from pdsa_tui.memory import paused_gc
 from pdsa_tui.model import Aim
 from pdsa_tui.report.export import export_text
 from pdsa_tui.store import Store, atomic_write
-from pdsa_tui.store import store as store_module
+from pdsa_tui.store import opening as opening_module
 
 
 def test_paused_gc_pauses_and_resumes_even_nested_and_on_error() -> None:
@@ -46,13 +46,13 @@ def test_paused_gc_pauses_and_resumes_even_nested_and_on_error() -> None:
 
 def _count_parses(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
     parsed: list[bytes] = []
-    real = store_module.parse_file
+    real = opening_module.parse_file
 
     def counting(path: Path, raw: bytes, **kw: Any) -> dict[str, Any]:
         parsed.append(raw)
         return real(path, raw, **kw)
 
-    monkeypatch.setattr(store_module, "parse_file", counting)
+    monkeypatch.setattr(opening_module, "parse_file", counting)
     return parsed
 
 
@@ -75,7 +75,7 @@ def test_a_file_saved_by_another_copy_during_the_open_is_read_again(
         added = other.save(Aim(code="Aim 9", statement="saved while the file was opened"))
     newer = elsewhere.read_bytes()
     parsed = _count_parses(monkeypatch)
-    real_read = store_module.read_file
+    real_read = opening_module.read_file
 
     def read_then_other_copy_saves(path: Path) -> bytes:
         raw = real_read(path)
@@ -83,7 +83,7 @@ def test_a_file_saved_by_another_copy_during_the_open_is_read_again(
             atomic_write(path, newer)
         return raw
 
-    monkeypatch.setattr(store_module, "read_file", read_then_other_copy_saves)
+    monkeypatch.setattr(opening_module, "read_file", read_then_other_copy_saves)
     with Store.open(tmp_db) as opened:
         assert opened.get(Aim, added.id).code == "Aim 9"
         assert opened.get(Aim, programme.aim.id).code == programme.aim.code

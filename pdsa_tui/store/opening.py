@@ -1,0 +1,108 @@
+"""Opening a database file: making a new one, and reading one ready to write.
+
+A file opened for writing is read under the write lock, so that clearing a killed
+save's temporary files, migrating an older schema (after a backup) and the day's
+backup never race another copy's save. :meth:`Store.open` builds the store from
+what :func:`read_for_writing` returns.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pdsa_tui.model.dates import now_stamp
+from pdsa_tui.store import copies, migrations
+from pdsa_tui.store.access import creation_mode, make_database_folder
+from pdsa_tui.store.checks import parse_file, read_file
+from pdsa_tui.store.errors import (
+    DatabaseLockedError,
+    OpenWriteFailedError,
+    WriteFailedError,
+    what_to_do,
+)
+from pdsa_tui.store.files import (
+    atomic_write,
+    daily_backup,
+    make_backup,
+    remove_stale_temp_files,
+)
+from pdsa_tui.store.storage import encode
+from pdsa_tui.store.sync import SyncedFile, signature
+
+
+@dataclass
+class Opened:
+    """A database file as read: its data (migrated), its bytes and its schema version before."""
+
+    data: dict[str, Any]
+    raw: bytes
+    version: int
+
+
+def create_file(p: Path) -> None:
+    """Write a new, empty database at ``p`` (unless another copy just did)."""
+    try:
+        make_database_folder(p)
+        with SyncedFile(p, b"").locked():
+            if not p.exists():
+                # Private in pdsa's own folder; elsewhere the folder's rules (umask, group).
+                mode = creation_mode(p)
+                data = migrations.new_database(now_stamp())
+                data["meta"]["1"][copies.IDENTITY] = copies.new_identity()
+                atomic_write(p, encode(data), mode=mode)
+    except OSError as exc:
+        raise WriteFailedError(
+            f"{p}: could not create the database ({exc.strerror or exc}); nothing was "
+            f"written. {what_to_do(exc)}"
+        ) from exc
+
+
+def read_for_reading(path: Path) -> Opened:
+    """Read ``path`` for a read-only store: migrated in memory only, never written."""
+    raw = read_file(path)
+    data = parse_file(path, raw)
+    version = migrations.schema_version(data) or migrations.SCHEMA_VERSION
+    migrations.migrate(data)
+    return Opened(data, raw, version)
+
+
+def read_for_writing(path: Path, *, fresh: bool) -> Opened:
+    """Read ``path`` for a writable store: tidy, migrate (after a backup) and back up the day.
+
+    ``fresh``: the file was just created (it holds nothing worth a backup).
+    """
+    seen = signature(path)
+    raw = read_file(path)
+    data = parse_file(path, raw)
+    version = migrations.schema_version(data) or migrations.SCHEMA_VERSION
+    try:
+        # Under the write lock: no other copy is saving or backing up meanwhile,
+        # so leftover temporary files are a killed save's.
+        with SyncedFile(path, raw).locked():
+            remove_stale_temp_files(path)
+            # Another copy may have saved (or migrated) it since: read it again,
+            # unless it is as it was (the fingerprint every refresh trusts).
+            again = raw if seen is not None and signature(path) == seen else read_file(path)
+            if again != raw:
+                raw = again
+                data = parse_file(path, raw)
+                version = migrations.schema_version(data) or migrations.SCHEMA_VERSION
+            if version < migrations.SCHEMA_VERSION:
+                stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+                make_backup(path, f"pre-migration-v{version}-{stamp}")
+                migrations.migrate(data)
+                raw = encode(data)
+                atomic_write(path, raw)
+            if not fresh:
+                daily_backup(path)
+    except OSError as exc:
+        raise OpenWriteFailedError(path, exc) from exc
+    except DatabaseLockedError:
+        if version < migrations.SCHEMA_VERSION:
+            raise  # a migration must not race another copy's save
+        # Only the day's backup waits: the next open makes it.
+    copies.ensure_identity(data)  # saved with the next save
+    return Opened(data, raw, version)
