@@ -1,4 +1,8 @@
-"""My work: the open cycles a person leads and the meeting actions they own, by due date."""
+"""My work: the open cycles and cases a person leads and the meeting actions they own, by due date.
+
+An open case (no milestone recorded) is due on its deadline: its start plus the case
+measure's target weeks, as on the cases screen.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from pdsa_tui.model import ChangeIdea, Cycle, Meeting, choices, format_date
+from pdsa_tui.analysis.cases import case_states
+from pdsa_tui.model import Case, ChangeIdea, Cycle, Measure, Meeting, choices, dates, format_date
 from pdsa_tui.store import Store
 
 
@@ -18,7 +23,7 @@ class WorkItem:
     kind: str
     what: str
     where: str
-    #: ('cycle', id) or ('meeting', id): what enter opens.
+    #: ('cycle', id), ('meeting', id) or ('case', id): what enter opens.
     target: tuple[str, str]
 
 
@@ -36,8 +41,8 @@ def is_me(name: str, user: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(user)}(?!\w)", name, re.IGNORECASE) is not None
 
 
-def my_work(store: Store, user: str) -> list[WorkItem]:
-    """Open cycles ``user`` leads and undone meeting actions they own, soonest due first."""
+def my_work(store: Store, user: str, today: dt.date | None = None) -> list[WorkItem]:
+    """Open cycles and cases ``user`` leads and undone meeting actions they own, soonest first."""
     items: list[WorkItem] = []
     ideas = {i.id: i for i in store.all(ChangeIdea)}
     for c in store.all(Cycle):
@@ -61,5 +66,29 @@ def my_work(store: Store, user: str) -> list[WorkItem]:
                 continue
             where = f"meeting of {format_date(m.date)}" if m.date else "a meeting"
             items.append(WorkItem(a.due, "Action", a.what, where, ("meeting", m.id)))
+    items.extend(my_cases(store, user, today or dates.today()))
     far = dt.date.max
     return sorted(items, key=lambda i: (i.due or far, i.kind, i.what))
+
+
+def my_cases(store: Store, user: str, today: dt.date) -> list[WorkItem]:
+    """The open cases (no milestone yet) whose lead names ``user``, due on their deadline."""
+    mine = [c for c in store.all(Case) if c.end is None and is_me(c.lead, user)]
+    if not mine:
+        return []
+    items: list[WorkItem] = []
+    for measure in store.all(Measure):
+        if not measure.cases:
+            continue
+        for s in case_states(measure, mine, today):
+            late = " (past the reminder)" if s.past_reminder and not s.overdue else ""
+            items.append(
+                WorkItem(
+                    s.deadline,
+                    "Case",
+                    f"Case {s.case.ref}, milestone: {measure.milestone or 'not named'}{late}",
+                    measure.name,
+                    ("case", s.case.id),
+                )
+            )
+    return items

@@ -39,6 +39,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--end", metavar="DATE", help="the milestone's date, if reached")
     p.add_argument("--team", metavar="T", help="team or locality")
     p.add_argument("--note", metavar="N", help="a note (never a name)")
+    p.add_argument(
+        "--lead", metavar="WORKER", help="the worker who leads the case (shown in their My work)"
+    )
     add_db_option(p)
     p.set_defaults(func=cmd_add)
 
@@ -89,6 +92,7 @@ def case_json(s: CaseState) -> dict[str, Any]:
         "status": s.status,
         "team": c.team,
         "note": c.note,
+        "lead": c.lead,
     }
 
 
@@ -122,10 +126,11 @@ def cmd_list(args: argparse.Namespace) -> int:
             f"{s.weeks:.1f}",
             s.status + (" (reminder)" if s.past_reminder else ""),
             s.case.team,
+            s.case.lead,
         ]
         for s in states
     ]
-    print_table(rows, ["ref", "start", "milestone", "deadline", "weeks", "status", "team"])
+    print_table(rows, ["ref", "start", "milestone", "deadline", "weeks", "status", "team", "lead"])
     return 0
 
 
@@ -141,7 +146,8 @@ def cmd_add(args: argparse.Namespace) -> int:
     with open_store(args, write=True) as store:
         m = case_measure(store, args.measure)
         values = {"ref": args.ref, "start": args.start, "end": args.end or ""}
-        values.update({k: v for k, v in (("team", args.team), ("note", args.note)) if v})
+        given = (("team", args.team), ("note", args.note), ("lead", args.lead))
+        values.update({k: v for k, v in given if v})
         case = _parse_case(values, Case(measure_id=m.id))
         saved = store.save_case(m, case)
         state = _state(m, saved)

@@ -94,6 +94,11 @@ class Case(Record):
         "Milestone date", "date", default=None, help="blank while not reached"
     )
     team: str = spec_field("Team / locality")
+    #: Absent in files written before it existed: read as "" (no schema change).
+    lead: str = spec_field(
+        "Lead (worker)",
+        help="the worker leading it, e.g. SW East (JB); listed in their My work",
+    )
     note: str = spec_field("Note", "longtext", help="no names: describe roles, not people")
 
     @classmethod

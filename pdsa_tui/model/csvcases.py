@@ -1,4 +1,4 @@
-"""Reading a month's extract of cases from CSV text: ``ref,start,end`` (optional ``team,note``).
+"""A month's extract of cases in CSV: ``ref,start,end`` (optional ``team,note,lead``).
 
 The data lead re-imports the whole extract each month: a known reference updates its
 case, a new one adds a case. Every problem is found at once, each naming its line, so
@@ -17,8 +17,8 @@ from pdsa_tui.model.csvseries import CsvError, split_rows
 from pdsa_tui.model.dates import parse_optional_date
 
 REQUIRED = ("ref", "start", "end")
-OPTIONAL = ("team", "note")
-COLUMNS_HELP = "ref,start,end (optionally team,note)"
+OPTIONAL = ("team", "note", "lead")
+COLUMNS_HELP = "ref,start,end (optionally team,note,lead)"
 
 Action = Literal["add", "update", "same"]
 
@@ -67,7 +67,7 @@ class CaseImport:
         )
 
 
-_EDITABLE = ("ref", "start", "end", "team", "note")
+_EDITABLE = ("ref", "start", "end", "team", "note", "lead")
 
 
 def read_cases_csv(text: str, name: str, existing: Mapping[str, Case]) -> CaseImport:

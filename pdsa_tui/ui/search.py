@@ -12,6 +12,7 @@ from textual.command import Hit, Hits, Provider
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, Feedback, Measure, Meeting, Record
 from pdsa_tui.model.cases import Case
 from pdsa_tui.model.registry import noun
+from pdsa_tui.model.words import doc_words, holds_all, query_words
 
 if TYPE_CHECKING:
     from pdsa_tui.ui.app import PdsaApp
@@ -23,14 +24,8 @@ MOST = 40
 
 
 def record_words(record: Record) -> str:
-    """Every piece of text a record holds, casefolded, for matching words."""
-    parts: list[str] = []
-    for value in record.to_dict().values():
-        if isinstance(value, str):
-            parts.append(value)
-        elif isinstance(value, list):
-            parts.extend(str(v) for v in value)
-    return " ".join(parts).casefold()
+    """Every word a record holds, folded (case and accents), for matching."""
+    return doc_words(record.to_dict())
 
 
 def record_label(record: Record) -> str:
@@ -48,13 +43,12 @@ def record_label(record: Record) -> str:
 
 
 def matches(records: list[Record], query: str) -> Iterator[Record]:
-    """The records holding every word of ``query`` (any order, any case)."""
-    words = query.casefold().split()
+    """The records holding every word of ``query`` (any order, any case, accents ignored)."""
+    words = query_words(query)
     if not words:
         return
     for record in records:
-        text = record_words(record)
-        if all(w in text for w in words):
+        if holds_all(words, record_words(record)):
             yield record
 
 

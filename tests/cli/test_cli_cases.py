@@ -128,7 +128,7 @@ def test_measure_add_errors(db: Path, capsys: pytest.CaptureFixture[str]) -> Non
 # -- cases add / close / list ------------------------------------------------------------------
 def test_cases_add_close_and_list_json(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = add(capsys, db, "--ref", "C-1042", "--start", "14/08/2026", "--team", "North",
-              "--note", "sibling group")  # fmt: skip
+              "--note", "sibling group", "--lead", "SW (JB), North")  # fmt: skip
     assert "Added case C-1042" in out and "30-week point 12/03/2027" in out
     add(capsys, db, "--ref", "C-7", "--start", "2026-01-05", "--end", "2026-08-03")
     add(capsys, db, "--ref", "C-8", "--start", "2026-01-05")
@@ -144,6 +144,7 @@ def test_cases_add_close_and_list_json(db: Path, capsys: pytest.CaptureFixture[s
         "status": "open",
         "team": "North",
         "note": "sibling group",
+        "lead": "SW (JB), North",
     }
     assert (rows["C-7"]["status"], rows["C-7"]["weeks"], rows["C-7"]["end"]) == (
         "met",
@@ -158,6 +159,7 @@ def test_cases_add_close_and_list_json(db: Path, capsys: pytest.CaptureFixture[s
     assert {r["ref"]: r["end"] for r in cases(capsys, db)}["C-8"] == "2026-11-01"
     code, out, _ = run(capsys, "cases", "list", "--db", db, "--measure", M)
     assert "C-1042" in out and "open (reminder)" in out and "12/03/2027" in out
+    assert "lead" in out.splitlines()[1] and "SW (JB), North" in out
 
 
 def test_cases_add_and_close_errors(db: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -128,3 +128,17 @@ async def test_on_the_aim_and_cases_screens_c_and_m_stay_the_apps(tmp_path: Path
         await pilot.press("C")
         await pilot.pause()
         assert isinstance(app.screen, ConflictsScreen)
+
+
+def test_slash_searches_a_list_wherever_it_is_bound() -> None:
+    """/ is the list search (issue 24, item 5): no screen or widget takes it for more."""
+    other = [
+        f"{cls.__name__}: / -> {b.action}"
+        for cls in _our_classes()
+        for b in cls.BINDINGS
+        if isinstance(b, Binding) and "slash" in _keys(b) and b.action != "search"
+    ]
+    assert other == []
+    from pdsa_tui.ui.widgets.record_table import RecordTable
+
+    assert any("slash" in _keys(b) for b in RecordTable.BINDINGS if isinstance(b, Binding))

@@ -261,6 +261,11 @@ def not_saved_text(exc: Exception) -> str:
 GENERAL_KEYS: list[tuple[str, str]] = [
     ("↑ ↓  pgup pgdn", "Move in a list (home / end: first / last)"),
     ("enter", "Open what is highlighted"),
+    (
+        "/",
+        "Search the list you are in: its rows narrow as you type (enter: back to the list, "
+        "the search kept; escape: every row again)",
+    ),
     ("tab  shift+tab", "Next / previous field or panel"),
     ("F1", "This help, on every screen, in a text field too (? where no field has the cursor)"),
     ("ctrl+p", "Command palette: every action by name, and themes"),

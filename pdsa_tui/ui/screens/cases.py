@@ -103,6 +103,7 @@ def open_row(s: CaseState) -> Row:
         format_date(s.deadline),
         left,
         s.case.team,
+        s.case.lead,
     )
     if style:
         cells = tuple((c, style) if isinstance(c, str) else c for c in cells)
@@ -128,7 +129,7 @@ def closed_row(s: CaseState) -> Row:
 def due_label(s: CaseState) -> str:
     """'C-1042 · met · 26.1 weeks · milestone 12/03/2026 · North'."""
     end = f"milestone {format_date(s.case.end)}" if s.case.end else "no milestone"
-    parts = [s.case.ref, s.status, f"{s.weeks:.1f} weeks", end, s.case.team]
+    parts = [s.case.ref, s.status, f"{s.weeks:.1f} weeks", end, s.case.team, s.case.lead]
     return " · ".join(p for p in parts if p)
 
 
@@ -219,6 +220,7 @@ class CasesScreen(PdsaScreen):
                         Column("Deadline", 10),
                         Column("Left", 9, "right"),
                         Column("Team"),
+                        Column("Lead"),
                     ],
                     empty_text="No open cases: press a to add one, i to import an extract.",
                     id="open-table",

@@ -1,4 +1,4 @@
-"""My work: the cycles I lead and the meeting actions I own, soonest due first."""
+"""My work: the cycles and cases I lead and the meeting actions I own, soonest due first."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from pdsa_tui.analysis.mywork import WorkItem, my_work
-from pdsa_tui.model import format_date
+from pdsa_tui.model import Case, format_date
 from pdsa_tui.model.dates import today
+from pdsa_tui.model.words import doc_words
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
 from pdsa_tui.ui.widgets.scrollbox import ScrollBox
@@ -20,8 +21,9 @@ class MyWorkScreen(PdsaScreen):
     """What the person using pdsa (``--user``/``$PDSA_USER``) leads or owns, by due date."""
 
     ABOUT = (
-        "Open cycles whose lead names you and meeting actions whose owner names you (you are "
-        "--user or $PDSA_USER), soonest due first; overdue ones say so. Enter opens one."
+        "Open cycles and open cases whose lead names you and meeting actions whose owner names "
+        "you (you are --user or $PDSA_USER), soonest due first; overdue ones say so. A case is "
+        "due on its deadline (start + the measure's target weeks). Enter opens one; / searches."
     )
     BINDINGS = [Binding("escape", "back", "Back", id="mywork.back")]
 
@@ -33,15 +35,24 @@ class MyWorkScreen(PdsaScreen):
         with ScrollBox(classes="summary"):
             yield Static("", id="mywork-summary")
         yield RecordTable(
-            [Column("Due", 12), Column("What"), Column("Kind", 13), Column("Where", 24)],
-            empty_text="Nothing is yours: no open cycle's lead or action's owner names you.",
+            [Column("Due", 15), Column("What"), Column("Kind", 13), Column("Where", 24)],
+            empty_text=(
+                "Nothing is yours: no open cycle's or case's lead, or action's owner, names you."
+            ),
             id="mywork-table",
         )
 
     def on_mount(self) -> None:
         super().on_mount()
         self.title = f"My work: {self.store.user}"
-        self.query_one("#mywork-table", RecordTable).focus()
+        table = self.query_one("#mywork-table", RecordTable)
+        table.words_of = self._words
+        table.focus()
+
+    def _words(self, key: str) -> str:
+        """What the row's record holds, for / (rows are keyed by position)."""
+        doc = self.store.raw_doc(self._items[int(key)].target[1])
+        return doc_words(doc) if doc else ""
 
     def refresh_data(self) -> None:
         self._items = my_work(self.store, self.store.user)
@@ -79,6 +90,12 @@ class MyWorkScreen(PdsaScreen):
             from pdsa_tui.ui.screens.cycle import CycleScreen
 
             self.app.push_screen(CycleScreen(rid))
+        elif kind == "case":
+            from pdsa_tui.ui.screens.cases import CasesScreen
+
+            case = self.store.lookup(Case, rid)
+            if case is not None:
+                self.app.push_screen(CasesScreen(case.measure_id, case_id=case.id))
         else:
             self.pdsa.action_programme()
 

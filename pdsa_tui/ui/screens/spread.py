@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from pdsa_tui.analysis.spread import next_stage
+from pdsa_tui.analysis.spread import SpreadRow, next_stage
 from pdsa_tui.model import Aim, ChangeIdea
 from pdsa_tui.model.drivers import SPREAD_STAGES
 from pdsa_tui.report.drivers_content import SpreadTable, spread_table
@@ -19,6 +19,7 @@ from pdsa_tui.ui.dialogs.pick import PickScreen
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.widgets.record_table import literal
 from pdsa_tui.ui.widgets.scrollbox import ScrollBox
+from pdsa_tui.ui.widgets.searchable_grid import SearchableGrid
 
 _STYLE = {
     "not_tested": "dim",
@@ -66,7 +67,7 @@ class SpreadScreen(PdsaScreen):
     def compose_body(self) -> ComposeResult:
         with ScrollBox(classes="summary"):
             yield Static("", id="spread-summary")
-        grid: DataTable[Text] = DataTable(id="spread-grid", cursor_type="cell", zebra_stripes=True)
+        grid = SearchableGrid(id="spread-grid", cursor_type="cell", zebra_stripes=True)
         grid.fixed_columns = 1  # the idea stays in view while scrolling to far localities
         yield grid
 
@@ -112,15 +113,20 @@ class SpreadScreen(PdsaScreen):
 
     def _cell(self) -> tuple[ChangeIdea, str, str] | None:
         """The highlighted cell's idea, locality and stage."""
-        grid: DataTable[Text] = self.query_one("#spread-grid", DataTable)
+        grid = self.query_one("#spread-grid", SearchableGrid)
         table = self.table
-        if table is None or not table.rows:
+        row = self._row()
+        c = grid.cursor_coordinate.column
+        if table is None or row is None or c == 0:
             return None
-        r, c = grid.cursor_coordinate
-        if c == 0 or r >= len(table.rows):
-            return None
-        row = table.rows[r]
         return row.idea, table.localities[c - 1], row.stages[c - 1]
+
+    def _row(self) -> SpreadRow | None:
+        """The highlighted idea's row (by key: a search may show only some rows)."""
+        key = self.query_one("#spread-grid", SearchableGrid).current_key
+        if self.table is None or key is None:
+            return None
+        return next((r for r in self.table.rows if r.idea.id == key), None)
 
     def _set(self, stage: str) -> None:
         cell = self._cell()
@@ -159,12 +165,11 @@ class SpreadScreen(PdsaScreen):
         )
 
     def action_add_locality(self) -> None:
-        grid: DataTable[Text] = self.query_one("#spread-grid", DataTable)
         table = self.table
         if table is None or not table.rows or not self.can_write():
             self.notify("Add a change idea first: spread is recorded per idea.", timeout=4)
             return
-        idea = table.rows[min(grid.cursor_coordinate.row, len(table.rows) - 1)].idea
+        idea = (self._row() or table.rows[0]).idea
         prompt = PromptScreen(
             "Add a locality",
             help=f"Its name; '{idea.title}' is marked 'not tested' there. Enter adds, esc cancels.",

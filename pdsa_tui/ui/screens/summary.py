@@ -15,6 +15,7 @@ from pdsa_tui.store import StoreError
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.textfit import shorten_at_word
 from pdsa_tui.ui.widgets.record_table import literal
+from pdsa_tui.ui.widgets.searchable_grid import SearchableGrid
 
 #: Making Data Count colours by meaning; the symbol and word say it too.
 _STYLE = {
@@ -47,7 +48,7 @@ class SummaryScreen(PdsaScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="summary-head", classes="summary")
-        grid: DataTable[Text] = DataTable(id="summary-grid", cursor_type="row", zebra_stripes=True)
+        grid = SearchableGrid(id="summary-grid", cursor_type="row", zebra_stripes=True)
         grid.fixed_columns = 1  # the measure stays in view while scrolling right
         yield grid
         yield Static("", id="summary-key", classes="summary")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import overload
+from typing import TYPE_CHECKING, overload
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -27,9 +27,14 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
 from pdsa_tui.model.safetext import visible
+from pdsa_tui.model.words import doc_words, fold, holds_all, query_words
 from pdsa_tui.ui.widgets.row_layout import OneTallRow, RowLines, cell_height, wrap_cell
+
+if TYPE_CHECKING:
+    from pdsa_tui.ui.widgets.list_filter import ListFilter
 
 #: Lists longer than this (and rows made as drawn) wrap only the highlighted row: measuring
 #: each of 2,000 long rows took 100 ms where the list showed in 11 ms.
@@ -121,6 +126,10 @@ class RecordTable(ScrollView, can_focus=True):
         Binding("home", "jump(0)", "First", show=False, id="table.home"),
         Binding("end", "jump(-1)", "Last", show=False, id="table.end"),
         Binding("enter", "select", "Open", show=True, id="table.select"),
+        # / is typed as text in a field; on a list it searches that list (as in less or vim).
+        Binding("slash", "search", "Search", show=False, id="table.search"),
+        # Only while a search filters the list (check_action); else escape is the screen's.
+        Binding("escape", "clear_search", "Clear search", id="table.clear_search"),
     ]
 
     cursor: reactive[int] = reactive(0, always_update=True)
@@ -165,6 +174,19 @@ class RecordTable(ScrollView, can_focus=True):
         self._measured: dict[int, RowLines] = {}
         #: Each drawn row's cells wrapped to the column widths, by (width, row index).
         self._wrapped: dict[tuple[int, int], list[list[str]]] = {}
+        #: Every row given to :meth:`set_rows`; ``rows`` are those the search lets through.
+        self.all_rows: Sequence[Row] = []
+        #: What the search box holds ("" when the list is not filtered).
+        self.search_query = ""
+        #: The words each row is found by, by key, made when a search first needs them.
+        self._words: dict[str, str] = {}
+        #: The row highlighted when the search began: escape returns to it.
+        self._key_before_search: str | None = None
+        #: The search box above the table while a search is open.
+        self.search_bar: ListFilter | None = None
+        #: More words for a row than its cells hold (by key). By default the record whose id
+        #: is the key, in the app's store: a cycle is found by its notes, not only its title.
+        self.words_of: Callable[[str], str] | None = None
 
     # -- data ------------------------------------------------------------------
     def set_rows(self, rows: Sequence[Row], *, keep: str | None = None) -> None:
@@ -173,6 +195,17 @@ class RecordTable(ScrollView, can_focus=True):
         :class:`LazyRows` are kept as they are: their rows are made as they are drawn.
         """
         current = keep if keep is not None else self.current_key
+        self.all_rows = rows if isinstance(rows, LazyRows) else list(rows)
+        self._words = {}
+        self._show(current)
+        if self.search_bar is not None:
+            self.search_bar.show_count()
+
+    def _show(self, current: str | None) -> None:
+        """Show the rows the search lets through; keep the cursor on ``current`` if shown."""
+        rows = self.all_rows
+        if self.search_query.strip():
+            rows = self._matching(query_words(self.search_query))
         if isinstance(rows, LazyRows):
             self.rows = rows
             self._index = {key: i for i, key in enumerate(rows.keys)}
@@ -188,6 +221,85 @@ class RecordTable(ScrollView, can_focus=True):
         self.cursor = target
         self.refresh()
 
+    # -- search ----------------------------------------------------------------
+    def _matching(self, words: list[str]) -> list[Row]:
+        """The rows holding every one of ``words`` (in their cells or their record)."""
+        out = []
+        for i in range(len(self.all_rows)):
+            row = self.all_rows[i]
+            text = self._words.get(row.key)
+            if text is None:
+                text = self._words[row.key] = self._row_words(row)
+            if holds_all(words, text):
+                out.append(row)
+        return out
+
+    def _row_words(self, row: Row) -> str:
+        """A row's words: its cells as shown, then what its record holds."""
+        cells = " ".join(c if isinstance(c, str) else c[0] for c in row.cells)
+        more = self.words_of(row.key) if self.words_of is not None else stored_words(self, row.key)
+        return f"{fold(cells)} {more}"
+
+    def search(self, query: str) -> None:
+        """Show only the rows holding every word of ``query``; the cursor on the first."""
+        if query == self.search_query:
+            return
+        self.search_query = query
+        self._show(None)
+        self.cursor = 0
+
+    def search_counts(self) -> tuple[int, int]:
+        """(rows shown, rows in all)."""
+        return len(self.rows), len(self.all_rows)
+
+    def move_search_cursor(self, delta: int) -> None:
+        """Move the cursor from the search box."""
+        self.cursor += delta
+
+    @property
+    def searching(self) -> bool:
+        """Whether a search filters the rows (or its box is open)."""
+        return bool(self.search_query.strip()) or self.search_bar is not None
+
+    def action_search(self) -> None:
+        """Open the search box above the table (or go back to it, the query kept)."""
+        if self.search_bar is None:
+            from pdsa_tui.ui.widgets.list_filter import ListFilter
+
+            self._key_before_search = self.current_key
+            self.search_bar = ListFilter(self)
+            parent = self.parent
+            assert isinstance(parent, Widget)
+            parent.mount(self.search_bar, before=self)
+        else:
+            self.search_bar.focus_input()
+
+    def action_clear_search(self) -> None:
+        """Show every row again, the cursor back where it was before the search."""
+        back = self._key_before_search
+        self._end_search()
+        self.cursor = self._index.get(back, 0) if back is not None else 0
+        self.focus()
+
+    def _all_keys(self) -> list[str]:
+        """The keys of every row, shown or not."""
+        rows = self.all_rows
+        return rows.keys if isinstance(rows, LazyRows) else [r.key for r in rows]
+
+    def _end_search(self) -> None:
+        """Close the search box and show every row."""
+        bar, self.search_bar = self.search_bar, None
+        self.search_query = ""
+        self._show(self.current_key)
+        if bar is not None:
+            bar.remove()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Escape clears a search only while there is one; otherwise it is the screen's."""
+        if action == "clear_search":
+            return self.searching
+        return True
+
     @property
     def current_key(self) -> str | None:
         """The key of the row under the cursor."""
@@ -198,6 +310,10 @@ class RecordTable(ScrollView, can_focus=True):
     def move_to(self, key: str) -> bool:
         """Put the cursor on the row with ``key``; False if there is none."""
         i = self._index.get(key)
+        if i is None and self.searching and key in self._all_keys():
+            # A record just saved or asked for that the search hides: show it, not nothing.
+            self._end_search()
+            i = self._index.get(key)
         if i is None:
             return False
         self.cursor = i
@@ -374,7 +490,11 @@ class RecordTable(ScrollView, can_focus=True):
         if not self.rows:
             if y == 1:
                 style = self.get_component_rich_style("record-table--empty")
-                return Strip([Segment(self.empty_text.ljust(width)[:width], base + style)])
+                empty = self.empty_text
+                if self.all_rows:
+                    query = visible(" ".join(self.search_query.split()))
+                    empty = f"Nothing matches '{query}': backspace widens it, escape clears it."
+                return Strip([Segment(empty.ljust(width)[:width], base + style)])
             return Strip.blank(width, base)
         lines = self._row_lines()
         if line >= lines.total:
@@ -419,6 +539,13 @@ def _text(cell: Cell) -> str:
 def _one_line(text: str) -> str:
     """A cell's text on one line, white space runs made single, control characters shown."""
     return visible(" ".join(text.split()))
+
+
+def stored_words(widget: Widget, key: str) -> str:
+    """The words of the record a row's key names ('<id>' or '<kind>:<id>'), or ""."""
+    store = getattr(widget.app, "store", None)
+    doc = store.raw_doc(key.rpartition(":")[2]) if store is not None else None
+    return doc_words(doc) if doc else ""
 
 
 def literal(text: str) -> Text:
