@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import sys
 from collections.abc import Iterable, Sequence
@@ -11,14 +12,15 @@ from typing import Any
 
 from rich.text import Text
 from textual import events
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult, ScreenStackError, SystemCommand
 from textual.binding import Binding
 from textual.command import Provider
 from textual.containers import Vertical
 from textual.filter import LineFilter
-from textual.notifications import SeverityLevel
+from textual.notifications import Notification, SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Static
+from textual.widgets._toast import ToastRack
 
 from pdsa_tui.memory import paused_gc
 from pdsa_tui.model.safetext import visible
@@ -160,6 +162,27 @@ class PdsaApp(App[None]):
         super().notify(
             visible(text), title=visible(title), severity=severity, timeout=timeout, markup=False
         )
+
+    # Notices take lines of the screen's layout (app.tcss: they never cover content), but
+    # when one expires Textual repaints only the notices' rack: on a terminal the notice
+    # stayed drawn over the content that had moved back. The screen is laid out (and so
+    # repainted) again once the rack has changed.
+    def _refresh_notifications(self) -> None:
+        super()._refresh_notifications()
+        self._lay_out_around_notices()
+
+    def _unnotify(self, notification: Notification, refresh: bool = True) -> None:
+        super()._unnotify(notification, refresh=refresh)
+        self._lay_out_around_notices()
+
+    def _lay_out_around_notices(self) -> None:
+        """Lay the screen out again after its notices' rack mounts or removes a notice."""
+        with contextlib.suppress(ScreenStackError):
+            screen = self.screen
+            racks = screen.query_children(ToastRack)
+            if racks:
+                rack = racks.first()
+                rack.call_later(rack.call_after_refresh, screen.refresh, layout=True)
 
     def unsaved_screens(self) -> list[Screen[object]]:
         """Screens holding typing that is not saved (those that say so with ``is_dirty``)."""

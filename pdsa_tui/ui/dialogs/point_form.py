@@ -34,7 +34,7 @@ from pdsa_tui.ui.measure_text import (
     value_text,
 )
 from pdsa_tui.ui.screens.base import PdsaScreen
-from pdsa_tui.ui.widgets.inputs import TextInput
+from pdsa_tui.ui.widgets.inputs import TextInput, TickBox
 
 BOTH_HINT = "Give a value, or a numerator and a denominator."
 _TEXT_FIELDS = ("date", "value", "numerator", "denominator", "note")
@@ -139,13 +139,13 @@ class PointForm(ModalScreen[DataPoint | None]):
                     )
                 yield from self._row(("note", "Note", "optional: what happened this period"))
                 freeze, rebase = self.initial_marks
-                yield Checkbox(
+                yield TickBox(
                     "Baseline ends here (freeze the centre line)",
                     freeze,
                     id="point-baseline_end",
                     compact=True,
                 )
-                yield Checkbox(
+                yield TickBox(
                     "Rebase after this point (a new phase starts)",
                     rebase,
                     id="point-rebase_after",

@@ -27,6 +27,7 @@ from pdsa_tui.ui.summaries import signal_label, stage_counts, stage_summary, tim
 from pdsa_tui.ui.view_cache import analyse_now, cached_view, measure_view
 from pdsa_tui.ui.widgets.chart import ChartView
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
+from pdsa_tui.ui.widgets.scrollbox import ScrollBox
 
 _STATUS_CLASS = {"abandoned": "dim", "sustained": "good", "spreading": "good"}
 
@@ -98,7 +99,8 @@ class AimScreen(PdsaScreen):
         return self.store.get(Aim, self.aim_id)
 
     def compose_body(self) -> ComposeResult:
-        yield Static("", id="aim-summary", classes="summary")
+        with ScrollBox(classes="summary"):
+            yield Static("", id="aim-summary")
         with TabbedContent(id="aim-tabs", initial="measures"):
             with TabPane("Measures (m)", id="measures"):
                 yield RecordTable(
@@ -114,7 +116,8 @@ class AimScreen(PdsaScreen):
                 )
                 with Vertical(classes="detail-half"):
                     yield ChartView(id="aim-chart", classes="chart")
-                    yield Static("", id="aim-verdict", classes="verdict")
+                    with ScrollBox(classes="verdict-box"):
+                        yield Static("", id="aim-verdict", classes="verdict")
             with TabPane("Change ideas (i)", id="ideas"):
                 yield RecordTable(
                     [

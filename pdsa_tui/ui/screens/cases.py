@@ -48,6 +48,7 @@ from pdsa_tui.ui.summaries import REMINDER_MARK, chart_marks
 from pdsa_tui.ui.view_cache import kept
 from pdsa_tui.ui.widgets.chart import ChartView
 from pdsa_tui.ui.widgets.record_table import Cell, Column, LazyRows, RecordTable, Row
+from pdsa_tui.ui.widgets.scrollbox import ScrollBox
 
 TABS = ("open", "closed", "monthly")
 
@@ -208,7 +209,8 @@ class CasesScreen(PdsaScreen):
         self._focus_case = case_id
 
     def compose_body(self) -> ComposeResult:
-        yield Static("", id="cases-summary", classes="summary")
+        with ScrollBox(classes="summary"):
+            yield Static("", id="cases-summary")
         with TabbedContent(id="cases-tabs", initial="open"):
             with TabPane("Open (o)", id="open"):
                 yield RecordTable(
@@ -240,7 +242,8 @@ class CasesScreen(PdsaScreen):
                     classes="cases-list",
                 )
                 yield ChartView(id="weeks-chart", classes="cases-chart")
-                yield Static("", id="weeks-verdict", classes="verdict")
+                with ScrollBox(classes="verdict-box"):
+                    yield Static("", id="weeks-verdict", classes="verdict")
             with TabPane("Monthly (p)", id="monthly"):
                 yield RecordTable(
                     [
@@ -255,7 +258,8 @@ class CasesScreen(PdsaScreen):
                     classes="cases-list",
                 )
                 yield ChartView(id="monthly-chart", classes="cases-chart")
-                yield Static("", id="monthly-verdict", classes="verdict")
+                with ScrollBox(classes="verdict-box"):
+                    yield Static("", id="monthly-verdict", classes="verdict")
 
     def on_mount(self) -> None:
         super().on_mount()

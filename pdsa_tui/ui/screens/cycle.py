@@ -41,6 +41,7 @@ from pdsa_tui.store import MissingParentError, Store, StoreError
 from pdsa_tui.ui.dialogs.feedback import FeedbackForm, feedback_row_cells, new_feedback
 from pdsa_tui.ui.dialogs.modals import ConfirmScreen, not_saved_text
 from pdsa_tui.ui.screens.base import PdsaScreen
+from pdsa_tui.ui.textfit import shorten_at_word
 from pdsa_tui.ui.widgets.fields import FieldBox, FormFields
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
 
@@ -97,7 +98,7 @@ def breadcrumb(store: Store, cycle: Cycle, *, draft: bool = False, most: int = 3
         aim = store.parent_of(idea)
         if aim is not None:
             parts.append(getattr(aim, "code", ""))
-        title = idea.title if len(idea.title) <= most else idea.title[: most - 1] + "…"
+        title = shorten_at_word(idea.title, most)
         parts.append(title)
     if draft:
         parts.append(f"Cycle {next_number(store, cycle.idea_id)} (new)")

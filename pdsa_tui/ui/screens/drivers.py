@@ -20,6 +20,7 @@ from pdsa_tui.ui import styles
 from pdsa_tui.ui.dialogs.pick import PickScreen
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.widgets.record_table import literal
+from pdsa_tui.ui.widgets.scrollbox import ScrollBox
 
 #: What a tree node stands for: (kind, record id).
 NodeKey = tuple[str, str]
@@ -90,7 +91,8 @@ class DriverScreen(PdsaScreen):
         self.tree_data: DriverTree | None = None
 
     def compose_body(self) -> ComposeResult:
-        yield Static("", id="drivers-summary", classes="summary")
+        with ScrollBox(classes="summary"):
+            yield Static("", id="drivers-summary")
         tree: Tree[NodeKey] = Tree(Text("Aim"), data=("aim", self.aim_id), id="drivers-tree")
         tree.auto_expand = False
         yield tree

@@ -13,7 +13,9 @@ from pdsa_tui.model.records import role_key
 from pdsa_tui.store.drivers import evidence_reviews, secondary_of
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.summaries import stage_counts, stage_sentence
+from pdsa_tui.ui.textfit import shorten_at_word
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
+from pdsa_tui.ui.widgets.scrollbox import ScrollBox
 
 
 def role_label(text: str) -> str:
@@ -59,7 +61,8 @@ class IdeaScreen(PdsaScreen):
         return self.store.get(ChangeIdea, self.idea_id)
 
     def compose_body(self) -> ComposeResult:
-        yield Static("", id="idea-summary", classes="summary")
+        with ScrollBox(classes="summary"):
+            yield Static("", id="idea-summary")
         yield RecordTable(
             [
                 Column("#", 3, "right"),
@@ -105,7 +108,7 @@ class IdeaScreen(PdsaScreen):
             room = max(20, (self.size.width or 80) - len(head) - 3)
             reason = " ".join(r.reason.split())
             text.append(head, style="bold")
-            text.append(reason if len(reason) <= room else reason[: room - 1] + "…")
+            text.append(shorten_at_word(reason, room))
         elif idea.status in ("implementing", "spreading", "sustained"):
             text.append("\nNo evidence review recorded: press v to review it.", style="italic")
         if idea.description:

@@ -43,6 +43,7 @@ from pdsa_tui.ui.summaries import SIGNAL_MARK, chart_marks
 from pdsa_tui.ui.view_cache import analyse_now, cached_view, measure_view
 from pdsa_tui.ui.widgets.chart import ChartView
 from pdsa_tui.ui.widgets.record_table import Cell, Column, LazyRows, RecordTable
+from pdsa_tui.ui.widgets.scrollbox import ScrollBox
 
 
 # -- the screen ----------------------------------------------------------------------------
@@ -100,7 +101,8 @@ class MeasureScreen(PdsaScreen):
         self._drawn = 0
 
     def compose_body(self) -> ComposeResult:
-        yield Static("", id="measure-facts")
+        with ScrollBox(id="measure-facts-box"):
+            yield Static("", id="measure-facts")
         yield PointTable(
             [
                 Column("Date", 10),

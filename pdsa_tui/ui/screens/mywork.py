@@ -14,6 +14,7 @@ from pdsa_tui.model.dates import today
 from pdsa_tui.model.matching import doc_words
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
+from pdsa_tui.ui.widgets.scrollbox import ScrollBox
 
 
 class MyWorkScreen(PdsaScreen):
@@ -31,7 +32,8 @@ class MyWorkScreen(PdsaScreen):
         self._items: list[WorkItem] = []
 
     def compose_body(self) -> ComposeResult:
-        yield Static("", id="mywork-summary", classes="summary")
+        with ScrollBox(classes="summary"):
+            yield Static("", id="mywork-summary")
         yield RecordTable(
             [Column("Due", 15), Column("What"), Column("Kind", 13), Column("Where", 24)],
             empty_text=(

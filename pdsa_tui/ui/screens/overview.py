@@ -30,6 +30,7 @@ from pdsa_tui.ui.summaries import (
     time_left,
 )
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
+from pdsa_tui.ui.widgets.scrollbox import ScrollBox
 
 
 @dataclass
@@ -117,7 +118,8 @@ class OverviewScreen(PdsaScreen):
                 id="aims",
                 classes="fit",
             )
-        yield Static("", id="aim-detail", classes="summary")
+        with ScrollBox(classes="summary"):
+            yield Static("", id="aim-detail")
         yield Static("", id="programme-line", classes="programme-line")
         yield Static(Text(f"Needs attention ({URGENT_MARK} act now)"), classes="section-title")
         yield RecordTable(

@@ -22,6 +22,7 @@ from pdsa_tui.ui import styles
 from pdsa_tui.ui.dialogs.modals import ConfirmScreen
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.widgets.record_table import literal
+from pdsa_tui.ui.widgets.scrollbox import ScrollBox
 
 
 def flowchart_text(steps: list[str], width: int) -> Text:
@@ -78,7 +79,8 @@ class PackageScreen(PdsaScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="package-scroll"):
-            yield Static("", id="package-facts", classes="summary")
+            with ScrollBox(classes="summary"):
+                yield Static("", id="package-facts")
             yield Static("", id="package-flow")
             yield Static("", id="package-rest")
 

@@ -22,6 +22,7 @@ from pdsa_tui.store import assess as assess_store
 from pdsa_tui.ui import styles
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
+from pdsa_tui.ui.widgets.scrollbox import ScrollBox
 
 _STATUS_STYLE = {"in-place": "good", "partly": "warn", "not-yet": "bad", "n/a": "dim"}
 
@@ -103,7 +104,8 @@ class ProgrammeScreen(PdsaScreen):
                 with VerticalScroll(classes="programme-detail"):
                     yield Static("", id="meeting-detail")
             with TabPane("Self-assessment (3)", id="assess"):
-                yield Static("", id="assess-head", classes="summary")
+                with ScrollBox(classes="summary"):
+                    yield Static("", id="assess-head")
                 yield RecordTable(
                     [Column("Theme", 14), Column("Question"), Column("Status", 8)],
                     id="assess-table",

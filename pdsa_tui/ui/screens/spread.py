@@ -18,6 +18,7 @@ from pdsa_tui.ui.dialogs.modals import PromptScreen
 from pdsa_tui.ui.dialogs.pick import PickScreen
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.widgets.record_table import literal
+from pdsa_tui.ui.widgets.scrollbox import ScrollBox
 from pdsa_tui.ui.widgets.searchable_grid import SearchableGrid
 
 _STYLE = {
@@ -64,7 +65,8 @@ class SpreadScreen(PdsaScreen):
         self.table: SpreadTable | None = None
 
     def compose_body(self) -> ComposeResult:
-        yield Static("", id="spread-summary", classes="summary")
+        with ScrollBox(classes="summary"):
+            yield Static("", id="spread-summary")
         grid = SearchableGrid(id="spread-grid", cursor_type="cell", zebra_stripes=True)
         grid.fixed_columns = 1  # the idea stays in view while scrolling to far localities
         yield grid
@@ -84,14 +86,14 @@ class SpreadScreen(PdsaScreen):
         grid: DataTable[Text] = self.query_one("#spread-grid", DataTable)
         where = grid.cursor_coordinate
         grid.clear(columns=True)
-        grid.add_column(Text("Change idea"), key="idea")
+        # A long title wraps onto more lines of its row (never cut).
+        most = 40 if self.size.width >= 110 else 26
+        grid.add_column(Text("Change idea"), key="idea", width=most)
         for k, place in enumerate(table.localities):
             grid.add_column(literal(place), key=f"loc{k}")
         for row in table.rows:
-            title = literal(row.idea.title)
-            title.truncate(40 if self.size.width >= 110 else 26, overflow="ellipsis")
             cells = [Text(_SHORT[s], style=_STYLE[s]) for s in row.stages]
-            grid.add_row(title, *cells, key=row.idea.id)
+            grid.add_row(literal(row.idea.title), *cells, key=row.idea.id, height=None)
         if table.rows:
             grid.cursor_coordinate = grid.validate_cursor_coordinate(where)
         n_all = len(table.localities)

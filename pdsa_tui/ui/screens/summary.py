@@ -13,6 +13,7 @@ from pdsa_tui.model import dates
 from pdsa_tui.report.summary import HEADERS, KEY, Summary, aim_line, build_summary, row_cells
 from pdsa_tui.store import StoreError
 from pdsa_tui.ui.screens.base import PdsaScreen
+from pdsa_tui.ui.textfit import shorten_at_word
 from pdsa_tui.ui.widgets.record_table import literal
 from pdsa_tui.ui.widgets.searchable_grid import SearchableGrid
 
@@ -64,22 +65,24 @@ class SummaryScreen(PdsaScreen):
         self.query_one("#summary-head", Static).update(literal(f"{s.programme}: {s.subtitle}"))
         grid: DataTable[Text] = self.query_one("#summary-grid", DataTable)
         grid.clear(columns=True)
+        # The measure's column is as wide as fits beside the variation at 80 columns; a
+        # longer name or aim wraps onto more lines of its row (never cut).
+        most = 46 if self.size.width >= 110 else 26
         for h in HEADERS:
-            grid.add_column(Text(h), key=h)
+            grid.add_column(Text(h), key=h, width=most if h == HEADERS[0] else None)
         n = 0
-        most = 46 if self.size.width >= 110 else 30  # at 80 columns the variation stays in view
         for g in s.groups:
-            head = literal(aim_line(g))
-            head.truncate(most, overflow="ellipsis")
+            # The aim's statement in two lines at most (shortened at a word): the rows
+            # under it are what this screen is for.
+            head = literal(shorten_at_word(aim_line(g), 2 * most - 4))
             head.stylize("bold")
-            grid.add_row(head, *(Text("") for _ in HEADERS[1:]), key=f"aim:{g.aim.id}")
+            grid.add_row(head, *(Text("") for _ in HEADERS[1:]), key=f"aim:{g.aim.id}", height=None)
             for r in g.rows:
                 cells = [literal(c) for c in row_cells(r)]
                 cells[0] = literal("  " + r.name)
-                cells[0].truncate(most, overflow="ellipsis")
                 cells[4].stylize(_STYLE.get(r.standing.icons.variation, ""))
                 cells[7].truncate(90, overflow="ellipsis")
-                grid.add_row(*cells, key=f"measure:{r.standing.measure.measure.id}")
+                grid.add_row(*cells, key=f"measure:{r.standing.measure.measure.id}", height=None)
                 n += 1
         if not s.groups:
             grid.add_row(Text("No aims yet."), *(Text("") for _ in HEADERS[1:]), key="empty")

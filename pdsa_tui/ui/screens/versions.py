@@ -20,6 +20,7 @@ from pdsa_tui.store.versions import Version
 from pdsa_tui.ui.dialogs.modals import ConfirmScreen
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
+from pdsa_tui.ui.widgets.scrollbox import ScrollBox
 
 #: A record id as stored (uuid4): a link shown by the linked record's title, never the id.
 RECORD_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -96,7 +97,8 @@ class ConflictsScreen(PdsaScreen):
     ]
 
     def compose_body(self) -> ComposeResult:
-        yield Static("", id="conflicts-summary", classes="summary")
+        with ScrollBox(classes="summary"):
+            yield Static("", id="conflicts-summary")
         yield ConflictTable(
             [
                 Column("Record", 18),

@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from pdsa_tui.analysis.measures import MeasureView
+from pdsa_tui.ui.textfit import shorten_at_word
 
 #: Charts drawn lately: (view id, width, height, markers, notes) -> (view, text). A view is
 #: kept per measure revision (``view_cache``), so a screen opened again, or another screen
@@ -137,7 +138,7 @@ class ChartView(Static):
             return []
         if len(lines) > most:
             lines = lines[:most]
-            lines[-1] = lines[-1][: width - 1] + "…"
+            lines[-1] = shorten_at_word(lines[-1] + " …", width)
         return lines
 
 

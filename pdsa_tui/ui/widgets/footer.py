@@ -123,25 +123,33 @@ class KeyFooter(Widget):
     def render(self) -> Text:
         key_style = self.get_component_rich_style("footer-key--key")
         text_style = self.get_component_rich_style("footer-key--description")
-        line = Text(no_wrap=True, overflow="crop")
-        spans: list[tuple[int, int, FooterItem]] = []
-        for item in self.items:
-            start = len(line)
-            dim = Style() if item.enabled else _DIM
-            line.append(item.display, key_style + dim)
-            if item.description:
-                line.append(f" {item.description}", text_style + dim)
-            spans.append((start, len(line), item))
-            line.append(" ")
+        tail = Text()
         if self.palette is not None:
-            # The palette's key stays in view at the right, as in Textual's footer; the
-            # other keys are cut short before it on a narrow terminal.
+            # The palette's key stays in view at the right, as in Textual's footer.
             tail = Text.assemble(
                 ("▏", "dim"),
                 (self.palette.display, key_style),
                 (f" {self.palette.description}", text_style),
             )
-            room = self.size.width - len(tail)
+        room = self.size.width - tail.cell_len
+        line = Text(no_wrap=True, overflow="crop")
+        spans: list[tuple[int, int, FooterItem]] = []
+        for n, item in enumerate(self.items):
+            dim = Style() if item.enabled else _DIM
+            piece = Text(item.display, key_style + dim)
+            if item.description:
+                piece.append(f" {item.description}", text_style + dim)
+            # Whole keys only: one that does not fit is left out, never cut short ("x Expo").
+            # A "…" says there are more (F1 lists every key).
+            more = 2 if n < len(self.items) - 1 else 0
+            if line.cell_len + piece.cell_len + more > room:
+                line.append("…", text_style)
+                break
+            start = len(line)
+            line.append_text(piece)
+            spans.append((start, len(line), item))
+            line.append(" ")
+        if self.palette is not None:
             line.truncate(max(room, 0), pad=True)
             spans.append((len(line) + 1, len(line) + len(tail), self.palette))
             line.append_text(tail)

@@ -5,14 +5,16 @@
   on a database of hostile text found it. Paging then does nothing.
 - A Header whose title changes while it is being mounted or removed raised
   ``NoMatches`` for its ``HeaderTitle``. The title is then simply not updated:
-  the header is not on screen.
+  the header is not on screen. (The header also fits its title to 80 columns.)
 """
 
 from __future__ import annotations
 
 import contextlib
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.css.query import NoMatches
 from textual.dom import NoScreen
 from textual.events import Mount
@@ -20,6 +22,8 @@ from textual.widget import Widget
 from textual.widgets import Header, Select
 from textual.widgets._header import HeaderTitle
 from textual.widgets._select import SelectCurrent, SelectOverlay, SelectType
+
+from pdsa_tui.ui.textfit import shorten_at_word
 
 
 class GuardedSelectOverlay(SelectOverlay):
@@ -43,8 +47,31 @@ class GuardedSelect(Select[SelectType]):
         )
 
 
+#: The header's columns that are not the title's: the icon (8) and the clock's space (10).
+HEADER_SIDES = 18
+
+
 class GuardedHeader(Header):
-    """A Header that skips a title update while its title widget is not there."""
+    """A Header that skips a title update while its title widget is not there.
+
+    It also fits its line: on a narrow terminal the file's name (the sub-title) goes
+    first, then the title is shortened at a word, never cut mid-word.
+    """
+
+    def format_title(self) -> Content:
+        """The title and sub-title, or as much of them as fits the header's line."""
+        title, sub = self.screen_title, self.screen_sub_title
+        full = self.app.format_title(title, sub)
+        room = self.size.width - HEADER_SIDES
+        if self.size.width <= 0 or full.cell_length <= room:
+            return full
+        if cell_len(title) <= room:
+            return self.app.format_title(title, "")
+        return self.app.format_title(shorten_at_word(title, max(room, 1)), "")
+
+    def on_resize(self) -> None:
+        with contextlib.suppress(NoMatches, NoScreen):
+            self.query_one(HeaderTitle).update(self.format_title())
 
     def _on_mount(self, event: Mount) -> None:
         # Instead of Header's own handler (Textual calls every class's in the MRO).

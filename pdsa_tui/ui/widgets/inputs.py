@@ -4,13 +4,14 @@ A short field entered by tab, by a click or by the app selects all its text, so
 typing "monthly" over "monthly" gives "monthly", not "monthlymonthly" (a click
 into a field that already has the cursor places it, as usual). A multi-line
 field puts the cursor at the end of its text instead: its text is added to, not
-replaced.
+replaced. A tick box says ticked or not in its characters, not only its colour.
 """
 
 from __future__ import annotations
 
 from textual import events
-from textual.widgets import Input, TextArea
+from textual.content import Content
+from textual.widgets import Checkbox, Input, TextArea
 
 
 class TextInput(Input):
@@ -44,3 +45,21 @@ class TextBox(TextArea):
         if not event.from_app_focus:
             # A click then moves the cursor where it landed (its event comes after this).
             self.move_cursor(self.document.end)
+
+
+class TickBox(Checkbox):
+    """A checkbox that reads "[x]" when ticked and "[ ]" when not, without colour.
+
+    Textual's draws "▐X▌" either way (only the colour differs), so a plain-text capture,
+    a screen reader, a monochrome terminal or ``NO_COLOR`` read an unticked box as ticked.
+    """
+
+    # The focus shows without colour too (NO_COLOR, a monochrome terminal): underlined.
+    DEFAULT_CSS = """
+    TickBox:focus > .toggle--label { text-style: bold underline; }
+    """
+
+    @property
+    def _button(self) -> Content:
+        style = self.get_visual_style("toggle--button")
+        return Content.assemble("[", ("x" if self.value else " ", style), "]")
