@@ -130,6 +130,8 @@ class OverviewScreen(PdsaScreen):
         self.title = "Aims overview"
         super().on_mount()
         self.query_one("#aims", RecordTable).focus()
+        # The home screen is the app's first: once drawn, start-up is over.
+        self.call_after_refresh(self.pdsa.first_screen_drawn)
 
     # -- data --------------------------------------------------------------------------
     def refresh_data(self) -> None:
