@@ -254,21 +254,17 @@ def read_regular(path: Path, limit: int | None = None) -> bytes:
             raise StoreError(f"{path}: it is not a regular file (it is {kind}); nothing was read")
         if st.st_size > limit:
             raise StoreError(_too_large(path, st.st_size, limit))
-        # One read of the whole size (one buffer, no copy to join them), then on in case
-        # the file grew meanwhile. 1 MB chunks joined cost a second copy: 65 ms at 160 MB.
         chunks: list[bytes] = []
         total = 0
-        size = st.st_size + 1
         while True:
-            chunk = os.read(fd, size)
-            size = 1 << 20
+            chunk = os.read(fd, 1 << 20)
             if not chunk:
                 break
             total += len(chunk)
             if total > limit:  # it grew while read
                 raise StoreError(_too_large(path, total, limit))
             chunks.append(chunk)
-        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        return b"".join(chunks)
     finally:
         os.close(fd)
 
