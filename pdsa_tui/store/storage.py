@@ -56,10 +56,8 @@ def encode_json(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
 
-def encode(data: Any) -> bytes:
-    """The file's bytes for ``data`` (see the module's notes for which encoder)."""
-    if _non_finite_read:
-        return encode_json(data)
+def encode_fast(data: Any) -> bytes | None:
+    """``data`` as orjson writes it, or None where it refuses (then :func:`encode_json`)."""
     import orjson  # imported at the first save: opening the app does not need it
 
     try:
@@ -71,4 +69,10 @@ def encode(data: Any) -> bytes:
             | orjson.OPT_PASSTHROUGH_DATETIME,
         )
     except TypeError:  # orjson.JSONEncodeError is one: big integers, surrogates, other types
-        return encode_json(data)
+        return None
+
+
+def encode(data: Any) -> bytes:
+    """The file's bytes for ``data`` (see the module's notes for which encoder)."""
+    fast = None if _non_finite_read else encode_fast(data)
+    return encode_json(data) if fast is None else fast
