@@ -221,3 +221,40 @@ def test_a_subcommand_still_parses_with_the_db_before_it() -> None:
 
     args = parse_args(["--db", "x.json", "list", "aims", "--json"])
     assert args.db == "x.json" and args.func is not None
+
+
+REVIEW_FIRST = """
+import sys
+from pathlib import Path
+
+from pdsa_tui.ui.app import run
+
+
+async def ready(pilot):
+    await pilot.pause()
+    from pdsa_tui.ui.screens.review import ReviewScreen
+
+    await pilot.app.push_screen(ReviewScreen())
+    await pilot.pause()
+    later = ("pdsa_tui.ui.screens.cycle", "pdsa_tui.ui.screens.programme")
+    print(type(pilot.app.screen).__name__, [m for m in later if m in sys.modules])
+    pilot.app.exit()
+
+
+run(Path(sys.argv[1]), headless=True, auto_pilot=ready, size=(100, 30))
+"""
+
+
+def test_the_review_queue_opens_without_the_cycle_form_or_programme_modules(
+    tmp_db: Path, store: Store, programme: Programme
+) -> None:
+    """The cycle form's module (tabs, text areas) loads when a cycle is opened from the queue,
+    the programme screen's when a meeting is recorded: not with the queue."""
+    out = subprocess.run(
+        [sys.executable, "-c", REVIEW_FIRST, str(tmp_db)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout
+    assert out.strip().splitlines()[-1] == "ReviewScreen []"
