@@ -38,19 +38,29 @@ def db_path(args: argparse.Namespace) -> Path:
 
 def run_app(args: argparse.Namespace) -> int:
     """Open the TUI on the chosen database, or on a temporary copy of the demo."""
-    try:
-        from pdsa_tui.ui.app import run
-    except ImportError:  # pragma: no cover - the TUI is part of every install
-        build = __import__("pdsa_tui.cli", fromlist=["build_parser"]).build_parser
-        build().print_help()
-        return 0
-    if args.demo:
-        if args.db:
-            raise CliError("--demo opens a temporary demo; do not combine it with --db", EXIT_USAGE)
-        from pdsa_tui.demo import write_demo
+    from pdsa_tui.memory import StartUp
 
-        with tempfile.TemporaryDirectory(prefix="pdsa-demo-") as tmp:
-            path = Path(tmp) / "demo.json"
-            write_demo(path)
-            return run(path, demo=True, read_only=args.read_only, user=args.user)
-    return run(db_path(args), demo=False, read_only=args.read_only, user=args.user)
+    # From here to the first screen (Textual's imports, the store, the screen) nothing
+    # made is garbage: the collector waits, then never walks it (see StartUp).
+    start = StartUp()
+    try:
+        try:
+            from pdsa_tui.ui.app import run
+        except ImportError:  # pragma: no cover - the TUI is part of every install
+            build = __import__("pdsa_tui.cli", fromlist=["build_parser"]).build_parser
+            build().print_help()
+            return 0
+        if args.demo:
+            if args.db:
+                raise CliError(
+                    "--demo opens a temporary demo; do not combine it with --db", EXIT_USAGE
+                )
+            from pdsa_tui.demo import write_demo
+
+            with tempfile.TemporaryDirectory(prefix="pdsa-demo-") as tmp:
+                path = Path(tmp) / "demo.json"
+                write_demo(path)
+                return run(path, demo=True, read_only=args.read_only, user=args.user, start=start)
+        return run(db_path(args), demo=False, read_only=args.read_only, user=args.user, start=start)
+    finally:
+        start.end()

@@ -28,6 +28,7 @@ from pdsa_tui.store.errors import (
     UnreadableDatabaseError,
 )
 from pdsa_tui.store.files import MAX_FILE_BYTES, newest_backup, read_regular
+from pdsa_tui.store.storage import decode
 
 
 def read_only_reason(path: Path) -> str:
@@ -101,7 +102,7 @@ def parse_file(
     except UnicodeDecodeError as exc:
         raise bad(f"it is not a text file (byte {exc.start} is not UTF-8)") from None
     try:
-        data = json.loads(text)
+        data = decode(text)
     except json.JSONDecodeError as exc:
         raise bad(
             f"it is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "

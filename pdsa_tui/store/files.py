@@ -147,6 +147,7 @@ def atomic_write(
     *,
     mode: int | None = None,
     before_replace: Callable[[], None] | None = None,
+    durable: bool = True,
 ) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves the old or the new file, never half.
 
@@ -159,7 +160,9 @@ def atomic_write(
     save's. On any error (the folder's fsync included) the temporary file is
     removed and ``path`` holds what it held before. Errors are
     :class:`SaveStepError` naming the step. ``before_replace`` runs just before
-    the rename (a last check that the save may go ahead).
+    the rename (a last check that the save may go ahead). Not ``durable`` (a note that
+    only matters while the app runs): no fsync, so a power cut may lose it, but readers
+    still see the old or the new note, never half of one.
     """
     folder = path.parent
     if mode is not None:
@@ -182,8 +185,9 @@ def atomic_write(
                 while view:
                     written = os.write(fd, view)
                     view = view[written:]
-            with _step("flushing it to the disk"):
-                os.fsync(fd)
+            if durable:
+                with _step("flushing it to the disk"):
+                    os.fsync(fd)
             if before_replace is not None:
                 before_replace()
             previous = _keep_previous(path, held)
@@ -192,8 +196,9 @@ def atomic_write(
         finally:
             os.close(fd)
         try:
-            with _step("flushing the folder to the disk"):
-                fsync_dir(folder)
+            if durable:
+                with _step("flushing the folder to the disk"):
+                    fsync_dir(folder)
         except OSError:
             if previous is not None:
                 # The rename may not survive a crash: put the last save back, report failure.

@@ -69,7 +69,10 @@ class Presence:
             access = access_of(self.path)
             make_folders(folder, access.dir_mode)
             access.fix_folder(folder)
-            atomic_write(self.note, json.dumps(body).encode("utf-8"), mode=access.mode)
+            # Not flushed to the disk: the note matters only while this copy runs, and
+            # two fsyncs held up the first screen by 5-30 ms (more on a network share).
+            note = json.dumps(body).encode("utf-8")
+            atomic_write(self.note, note, mode=access.mode, durable=False)
 
     def others(self) -> list[Other]:
         """The other copies with a fresh note, by user."""

@@ -71,6 +71,7 @@ from pdsa_tui.store.merge import (
 )
 from pdsa_tui.store.migrations import HISTORY
 from pdsa_tui.store.paths import current_user
+from pdsa_tui.store.storage import decode
 from pdsa_tui.store.sync import SyncedFile
 from pdsa_tui.store.versions import Versions
 
@@ -246,7 +247,7 @@ class Store:
 
     def _base(self) -> dict[str, Any]:
         """The file as this copy last read or wrote it (parsed again: rarely needed)."""
-        data: dict[str, Any] = json.loads(self._file.synced) if self._file.synced else {}
+        data: dict[str, Any] = decode(self._file.synced) if self._file.synced else {}
         if data:
             migrations.migrate(data)
         return data

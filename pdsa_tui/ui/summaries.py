@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from pdsa_tui.analysis.measures import MeasureView, cycle_markers, marker_notes, thin_markers
-from pdsa_tui.model import Cycle, format_date
+from pdsa_tui.model import Cycle, Feedback, choices, format_date
 from pdsa_tui.model.choices import STAGES
 from pdsa_tui.store import Store
 
@@ -129,3 +129,13 @@ def chart_marks(
     cycles = store.cycles_for_aim(aim_id)
     titles = {i.id: i.title for i in store.ideas(aim_id)}
     return thin_markers(cycle_markers(cycles), dates), marker_notes(cycles, titles)
+
+
+def tone_summary(items: Sequence[Feedback]) -> str:
+    """'3 entries: 2 positive, 1 mixed'."""
+    if not items:
+        return "No feedback yet"
+    tones = Counter(choices.label(choices.TONES, f.tone).lower() for f in items)
+    n = len(items)
+    detail = ", ".join(f"{k} {t}" for t, k in tones.most_common())
+    return f"{n} entr{'y' if n == 1 else 'ies'}: {detail}"

@@ -1,6 +1,7 @@
 """The speed-ups of issue 16 keep their behaviour: one parse at open (two if the file
 changed meanwhile), the garbage collector paused and always resumed, the app's entry
-point with run options (what the start-up benchmark runs), the app's arguments parsed
+point with run options (what the start-up benchmark runs), the collector paused until the
+first screen and tuned after it, the app's arguments parsed
 and its first screen drawn without importing the subcommands or the forms."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pytest
 from conftest import Programme
 
 from pdsa_tui.cli.errors import EXIT_USAGE
-from pdsa_tui.memory import paused_gc
+from pdsa_tui.memory import APP_THRESHOLDS, StartUp, paused_gc
 from pdsa_tui.model import Aim
 from pdsa_tui.report.export import export_text
 from pdsa_tui.store import Store, atomic_write
@@ -42,6 +43,21 @@ def test_paused_gc_pauses_and_resumes_even_nested_and_on_error() -> None:
         assert not gc.isenabled()  # it was off before: it stays off
     finally:
         gc.enable()
+
+
+def test_start_up_pauses_the_collector_until_the_first_screen_then_tunes_it() -> None:
+    before = gc.get_threshold()
+    start = StartUp()
+    try:
+        assert not gc.isenabled()
+        start.done()
+        assert gc.isenabled() and gc.get_threshold() == APP_THRESHOLDS
+        assert gc.get_freeze_count() > 0
+        start.done()  # once only
+    finally:
+        start.end()
+        gc.unfreeze()
+    assert gc.isenabled() and gc.get_threshold() == before
 
 
 def _count_parses(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
@@ -105,15 +121,19 @@ def test_app_entry_point_takes_run_options(tmp_db: Path, programme: Programme) -
 
     async def pilot(p: Any) -> None:
         await p.pause()
+        # The first screen is drawn: the collector is back, tuned for the app.
+        assert gc.isenabled() and gc.get_threshold() == APP_THRESHOLDS
         seen.append(type(p.app.screen).__name__)
         seen.append(p.app.store.get(Aim, programme.aim.id).code)
         p.app.exit()
 
+    thresholds = gc.get_threshold()
     try:
         assert run(tmp_db, headless=True, auto_pilot=pilot, size=(100, 30)) == 0
     finally:
         gc.unfreeze()  # run() froze this test process's objects, as it does the app's
     assert seen == [OverviewScreen.__name__, programme.aim.code]
+    assert gc.isenabled() and gc.get_threshold() == thresholds  # as before the app
 
 
 def test_opening_the_app_parses_without_importing_subcommands() -> None:
@@ -201,3 +221,40 @@ def test_a_subcommand_still_parses_with_the_db_before_it() -> None:
 
     args = parse_args(["--db", "x.json", "list", "aims", "--json"])
     assert args.db == "x.json" and args.func is not None
+
+
+REVIEW_FIRST = """
+import sys
+from pathlib import Path
+
+from pdsa_tui.ui.app import run
+
+
+async def ready(pilot):
+    await pilot.pause()
+    from pdsa_tui.ui.screens.review import ReviewScreen
+
+    await pilot.app.push_screen(ReviewScreen())
+    await pilot.pause()
+    later = ("pdsa_tui.ui.screens.cycle", "pdsa_tui.ui.screens.programme")
+    print(type(pilot.app.screen).__name__, [m for m in later if m in sys.modules])
+    pilot.app.exit()
+
+
+run(Path(sys.argv[1]), headless=True, auto_pilot=ready, size=(100, 30))
+"""
+
+
+def test_the_review_queue_opens_without_the_cycle_form_or_programme_modules(
+    tmp_db: Path, store: Store, programme: Programme
+) -> None:
+    """The cycle form's module (tabs, text areas) loads when a cycle is opened from the queue,
+    the programme screen's when a meeting is recorded: not with the queue."""
+    out = subprocess.run(
+        [sys.executable, "-c", REVIEW_FIRST, str(tmp_db)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    ).stdout
+    assert out.strip().splitlines()[-1] == "ReviewScreen []"

@@ -74,3 +74,26 @@ def test_a_wrong_clock_does_not_make_every_note_stale(
     real = time.time
     monkeypatch.setattr(time, "time", lambda: real() + 400 * 86400)
     assert [(o.user, o.host) for o in mine.others()] == [("SP", "LAPTOP-2")]
+
+
+def test_a_note_is_written_whole_but_not_flushed_to_the_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A note matters only while its copy runs: no fsync holds up the first screen."""
+    db = _db(tmp_path)
+    synced: list[int] = []
+    real = os.fsync
+
+    def counting(fd: int) -> None:
+        synced.append(fd)
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", counting)
+    note = Presence(db, "KM")
+    note.beat(force=True)
+    assert synced == []
+    assert [p.name for p in presence_dir(db).iterdir()] == [note.note.name]
+    with Store.open(db) as store:  # a save still reaches the disk
+        store.save(Aim(code="Aim 2", statement="Fewer moves"))
+    assert synced
+    note.leave()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 
 from rich.text import Text
@@ -41,6 +40,7 @@ from pdsa_tui.store import MissingParentError, Store, StoreError
 from pdsa_tui.ui.dialogs.feedback import FeedbackForm, feedback_row_cells, new_feedback
 from pdsa_tui.ui.dialogs.modals import ConfirmScreen, not_saved_text
 from pdsa_tui.ui.screens.base import PdsaScreen
+from pdsa_tui.ui.summaries import tone_summary
 from pdsa_tui.ui.textfit import shorten_at_word
 from pdsa_tui.ui.widgets.fields import FieldBox, FormFields
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
@@ -132,16 +132,6 @@ def status_text(cycle: Cycle, *, draft: bool = False) -> str:
     else:
         parts.append(NEXT_STEP[stage])
     return " · ".join(parts)
-
-
-def tone_summary(items: Sequence[Feedback]) -> str:
-    """'3 entries: 2 positive, 1 mixed'."""
-    if not items:
-        return "No feedback yet"
-    tones = Counter(choices.label(choices.TONES, f.tone).lower() for f in items)
-    n = len(items)
-    detail = ", ".join(f"{k} {t}" for t, k in tones.most_common())
-    return f"{n} entr{'y' if n == 1 else 'ies'}: {detail}"
 
 
 def follow_up_exists(store: Store, cycle: Cycle) -> bool:

@@ -36,13 +36,11 @@ from pdsa_tui.model.rows import Decision
 from pdsa_tui.store import MissingParentError, StoreError
 from pdsa_tui.ui.dialogs.modals import ConfirmScreen, not_saved_text
 from pdsa_tui.ui.screens.base import PdsaScreen
-from pdsa_tui.ui.screens.cycle import (
-    CycleScreen,
-    decision_follow_up,
-    phase_specs,
-    tone_summary,
-)
 from pdsa_tui.ui.screens.review_meeting import decision_row, record_meeting
+from pdsa_tui.ui.summaries import tone_summary
+
+# The cycle form (pdsa_tui.ui.screens.cycle: tabs, text areas) is imported when a cycle is
+# opened from the queue, not when the queue first opens.
 from pdsa_tui.ui.widgets.fields import FormFields
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
 
@@ -129,9 +127,9 @@ class ReviewScreen(PdsaScreen):
         with VerticalScroll(id="review-panel", classes="review-panel"):
             yield Static("", id="review-summary", classes="review-summary")
             yield Static(Text("Study"), classes="section-title")
-            yield FormFields(phase_specs(STUDY_FIELDS), id="review-study")
+            yield FormFields([Cycle.spec(n) for n in STUDY_FIELDS], id="review-study")
             yield Static(Text("Act"), classes="section-title")
-            yield FormFields(phase_specs(ACT_FIELDS), id="review-act")
+            yield FormFields([Cycle.spec(n) for n in ACT_FIELDS], id="review-act")
         error = Static("", id="review-error", classes="form-error cycle-error")
         error.display = False
         yield error
@@ -405,6 +403,8 @@ class ReviewScreen(PdsaScreen):
         )
         self.notify(f"Saved cycle {saved.number} ({stage}).", timeout=3, markup=False)
         self._focus_waiting()
+        from pdsa_tui.ui.screens.cycle import decision_follow_up
+
         decision_follow_up(self, stored.decision, saved, self._open_draft, declined=self._declined)
 
     def _focus_waiting(self) -> None:
@@ -434,6 +434,8 @@ class ReviewScreen(PdsaScreen):
                     form.focus_field(marked[0])
 
     def _open_draft(self, draft: Cycle) -> None:
+        from pdsa_tui.ui.screens.cycle import CycleScreen
+
         self.app.push_screen(CycleScreen(draft=draft))
 
     def _unless_dirty(
@@ -507,6 +509,8 @@ class ReviewScreen(PdsaScreen):
             return
 
         def go() -> None:
+            from pdsa_tui.ui.screens.cycle import CycleScreen
+
             self.app.push_screen(CycleScreen(cycle_id))
 
         self._unless_dirty(go)

@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from pdsa_tui.model import Cycle, Meeting, dates
 from pdsa_tui.model.rows import Decision
 from pdsa_tui.ui.screens.base import PdsaScreen
-from pdsa_tui.ui.screens.programme import meeting_intro
 
 
 def decision_row(aim_code: str, idea_title: str, cycle: Cycle) -> Decision:
@@ -37,6 +36,9 @@ def record_meeting(
     screen: PdsaScreen, decisions: Sequence[Decision], then: Callable[[Meeting], None]
 ) -> None:
     """Open the meeting form prefilled from the queue: today, Leads group, the decisions."""
+    # The programme screen's module only when a meeting is recorded, not with the queue.
+    from pdsa_tui.ui.screens.programme import meeting_intro
+
     meeting = Meeting(
         date=dates.today(),
         kind="leads",
