@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -581,3 +583,22 @@ async def test_export_key_uses_base_export(tmp_path: Path, monkeypatch: pytest.M
         await pilot.press("x")
         assert calls and calls[0][0]["cycle"] == cycle
         assert calls[0][1].startswith("cycle-3-")
+
+
+def test_the_status_line_names_only_what_the_phase_still_lacks() -> None:
+    """Found trying it as a user: a saved plan with every field still said 'finish the Plan
+    (objective, predictions, start)'."""
+    from pdsa_tui.ui.screens.cycle import status_text
+
+    bare = Cycle(idea_id="i", phase="plan")
+    assert status_text(bare).endswith("next: finish the Plan (objective, predictions, start)")
+    half = Cycle(idea_id="i", phase="plan", objective="Printed tracker")
+    assert status_text(half).endswith("next: finish the Plan (predictions, start)")
+    full = dataclasses.replace(
+        half, predictions="Both bring it", planned_start=dt.date(2026, 12, 14)
+    )
+    assert status_text(full).endswith("next: Do from 14/12/2026 (ctrl+n moves it)")
+    ran = Cycle(idea_id="i", phase="do", do_start=dt.date(2026, 11, 12))
+    assert status_text(ran).endswith("next: Do (what happened)")
+    told = dataclasses.replace(ran, what_happened="Reviewed at two huddles")
+    assert status_text(told).endswith("next: ctrl+n moves it to Study when ready")

@@ -63,12 +63,37 @@ def tab_label(tab: str) -> str:
     return f"{TAB_KEYS[tab]} {TAB_LABELS[tab]}"
 
 
-NEXT_STEP = {
-    "plan": "next: finish the Plan (objective, predictions, start)",
-    "do": "next: Do (when it ran, what happened)",
-    "study": "next: Study (results vs predictions)",
-    "act": "next: Act (adopt, adapt, abandon, expand)",
+#: What each phase asks for, and the words for it when it is missing.
+PHASE_NEEDS = {
+    "plan": (
+        ("objective", "objective"),
+        ("predictions", "predictions"),
+        ("planned_start", "start"),
+    ),
+    "do": (("do_start", "when it ran"), ("what_happened", "what happened")),
+    "study": (("results", "results vs predictions"),),
+    "act": (("decision", "adopt, adapt, abandon or expand"),),
 }
+#: What comes after a phase whose fields are all filled in.
+PHASE_THEN = {"plan": "Do", "do": "Study", "study": "Act"}
+
+
+def next_step(cycle: Cycle) -> str:
+    """'next: finish the Plan (predictions, start)': only what is still missing, else the move."""
+    stage = cycle.stage
+    missing = [words for name, words in PHASE_NEEDS[stage] if not getattr(cycle, name)]
+    if missing:
+        what = ", ".join(missing)
+        return (
+            f"next: finish the Plan ({what})"
+            if stage == "plan"
+            else f"next: {stage.title()} ({what})"
+        )
+    then = PHASE_THEN.get(stage)
+    if then == "Do" and cycle.planned_start:
+        return f"next: Do from {format_date(cycle.planned_start)} (ctrl+n moves it)"
+    return f"next: ctrl+n moves it to {then} when ready" if then else "next: save the decision"
+
 
 #: What to suggest after each decision; never done silently for the user.
 DECISION_HINTS = {
@@ -130,7 +155,7 @@ def status_text(cycle: Cycle, *, draft: bool = False) -> str:
     if stage == "closed":
         parts.append(f"decided: {choices.label(choices.DECISIONS, cycle.decision)}")
     else:
-        parts.append(NEXT_STEP[stage])
+        parts.append(next_step(cycle))
     return " · ".join(parts)
 
 
