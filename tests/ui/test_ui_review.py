@@ -61,10 +61,15 @@ async def test_step_record_save_and_the_decided_cycle_leaves(tmp_path: Path) -> 
         await pilot.pause()
         assert screen.current == act_id
 
-        # Record the decision for the Act one by keys: tab into the fields.
-        # queue -> the panel (arrows scroll the summary) -> results -> learned -> decision
-        await pilot.press("tab", "tab", "tab", "tab")
+        # Record the decision for the Act one by keys: tab from the list goes straight to
+        # the first empty field of the phase it waits for (it took four tabs, through the
+        # scrolling panel, results and learned, found timing the meeting job in tmux).
+        await pilot.press("tab")
         assert app.focused is not None and app.focused.id == "field-decision"
+        # From a field, tab moves on as everywhere.
+        await pilot.press("tab")
+        assert app.focused is not None and app.focused.id == "field-next_steps"
+        await pilot.press("shift+tab")
         await choose(pilot, 4)  # blank, adopt, adapt, abandon, expand
         await pilot.press("tab")
         await type_text(pilot, "Offer to all teams")
@@ -118,7 +123,7 @@ async def test_moving_away_from_typing_asks_first(tmp_path: Path) -> None:
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_review(app, pilot)
         act_id, study_id = queue_keys(screen)
-        await pilot.press("tab", "tab", "end")
+        await pilot.press("tab", "shift+tab", "shift+tab", "end")  # decision, learned, results
         await type_text(pilot, " More")
         screen.query_one("#queue", RecordTable).focus()
         await pilot.press("n")
@@ -146,7 +151,7 @@ async def test_adapt_offers_next_cycle_and_enter_opens_cycle(tmp_path: Path) -> 
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_review(app, pilot)
         act_id = queue_keys(screen)[0]
-        await pilot.press("tab", "tab", "tab", "tab")
+        await pilot.press("tab")  # straight to the decision
         await choose(pilot, 2)  # adapt
         await pilot.press("ctrl+s")
         await pilot.pause()
@@ -175,7 +180,7 @@ async def test_read_only_review_keeps_input(tmp_path: Path) -> None:
     before = app.path.read_bytes()
     async with app.run_test(size=SMALL) as pilot:
         screen = await open_review(app, pilot)
-        await pilot.press("tab", "tab", "end")
+        await pilot.press("tab", "shift+tab", "shift+tab", "end")  # decision, learned, results
         await type_text(pilot, "!")
         await pilot.press("ctrl+s")
         await pilot.pause()

@@ -62,6 +62,12 @@ class QueueItem:
         return choices.label(choices.STAGES, self.cycle.stage)
 
 
+class QueueTable(RecordTable):
+    """The queue: tab goes straight to the field the shown cycle waits for, not the first."""
+
+    BINDINGS = [Binding("tab", "screen.to_form", "To the form", show=False, id="review.to_form")]
+
+
 class ReviewScreen(PdsaScreen):
     """Every cycle waiting for Study or Act, with its Study and Act fields to fill in."""
 
@@ -118,7 +124,7 @@ class ReviewScreen(PdsaScreen):
     # -- layout ------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
         yield Static("", id="review-head", classes="review-head")
-        yield RecordTable(
+        yield QueueTable(
             [Column("Aim", 7), Column("Change idea"), Column("#", 3, "right"), Column("Waits", 6)],
             empty_text="No cycles waiting.",
             id="queue",
@@ -406,6 +412,13 @@ class ReviewScreen(PdsaScreen):
         from pdsa_tui.ui.screens.cycle import decision_follow_up
 
         decision_follow_up(self, stored.decision, saved, self._open_draft, declined=self._declined)
+
+    def action_to_form(self) -> None:
+        """Tab from the list: the cursor goes to the first empty field the cycle waits for."""
+        if self.current is None:
+            self.focus_next()
+        else:
+            self._focus_waiting()
 
     def _focus_waiting(self) -> None:
         """Put the cursor in the shown cycle's first empty field of the phase it waits for."""

@@ -18,7 +18,7 @@ class ScrollBox(VerticalScroll):
     DEFAULT_CSS = """
     ScrollBox { height: auto; }
     ScrollBox > Static { height: auto; }
-    ScrollBox:focus { background-tint: $foreground 5%; }
+    ScrollBox:focus { background-tint: $foreground 5%; outline-left: thick $accent; }
     """
 
     BINDINGS = [
