@@ -1,3 +1,3 @@
 """pdsa: plan, log, review and report PDSA cycles from the terminal."""
 
-__version__ = "0.1.0"
+__version__ = "0.3.0"

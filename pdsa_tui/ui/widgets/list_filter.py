@@ -15,6 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from pdsa_tui.model.safetext import visible
@@ -103,3 +104,15 @@ class ListFilter(Horizontal):
     def action_move(self, delta: int) -> None:
         """Move the list's cursor while typing."""
         self.table.move_search_cursor(delta)
+
+
+def open_search(table: RecordTable | SearchableGrid) -> None:
+    """Open the search box above ``table`` (or go back to it, the query kept)."""
+    if table.search_bar is None:
+        table.key_before_search = table.current_key
+        table.search_bar = ListFilter(table)
+        parent = table.parent
+        assert isinstance(parent, Widget)
+        parent.mount(table.search_bar, before=table)
+    else:
+        table.search_bar.focus_input()

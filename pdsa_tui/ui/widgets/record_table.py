@@ -181,7 +181,7 @@ class RecordTable(ScrollView, can_focus=True):
         #: The words each row is found by, by key, made when a search first needs them.
         self._words: dict[str, str] = {}
         #: The row highlighted when the search began: escape returns to it.
-        self._key_before_search: str | None = None
+        self.key_before_search: str | None = None
         #: The search box above the table while a search is open.
         self.search_bar: ListFilter | None = None
         #: More words for a row than its cells hold (by key). By default the record whose id
@@ -263,20 +263,13 @@ class RecordTable(ScrollView, can_focus=True):
 
     def action_search(self) -> None:
         """Open the search box above the table (or go back to it, the query kept)."""
-        if self.search_bar is None:
-            from pdsa_tui.ui.widgets.list_filter import ListFilter
+        from pdsa_tui.ui.widgets.list_filter import open_search
 
-            self._key_before_search = self.current_key
-            self.search_bar = ListFilter(self)
-            parent = self.parent
-            assert isinstance(parent, Widget)
-            parent.mount(self.search_bar, before=self)
-        else:
-            self.search_bar.focus_input()
+        open_search(self)
 
     def action_clear_search(self) -> None:
         """Show every row again, the cursor back where it was before the search."""
-        back = self._key_before_search
+        back = self.key_before_search
         self._end_search()
         self.cursor = self._index.get(back, 0) if back is not None else 0
         self.focus()

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.widget import Widget
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
@@ -37,7 +36,7 @@ class SearchableGrid(DataTable[Text]):
         self._words: dict[int, str] = {}
         self.search_query = ""
         self.search_bar: ListFilter | None = None
-        self._key_before_search: str | None = None
+        self.key_before_search: str | None = None
 
     # -- rows ---------------------------------------------------------------------------
     def add_row(
@@ -114,23 +113,16 @@ class SearchableGrid(DataTable[Text]):
 
     def action_search(self) -> None:
         """Open the search box above the grid (or go back to it, the query kept)."""
-        if self.search_bar is None:
-            from pdsa_tui.ui.widgets.list_filter import ListFilter
+        from pdsa_tui.ui.widgets.list_filter import open_search
 
-            self._key_before_search = self.current_key
-            self.search_bar = ListFilter(self)
-            parent = self.parent
-            assert isinstance(parent, Widget)
-            parent.mount(self.search_bar, before=self)
-        else:
-            self.search_bar.focus_input()
+        open_search(self)
 
     def action_clear_search(self) -> None:
         """Show every row again, the cursor back where it was before the search."""
         bar, self.search_bar = self.search_bar, None
         self.search_query = ""
         self._refill()
-        back = self._key_before_search
+        back = self.key_before_search
         if back is not None and back in self.rows:
             self.move_cursor(row=self.get_row_index(back))
         if bar is not None:
