@@ -89,6 +89,13 @@ class PdsaApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="app.quit", show=False, priority=True),
         # Priority: F1 is help in every screen, form and dialog, in text fields too.
         Binding("f1", "help", "Help", key_display="F1", id="app.help", priority=True),
+        # Priority: the focus moves before the keys typed after tab are handed on, so a
+        # burst ("text, tab, text", as a slow link or a fast typist sends it) never puts the
+        # second text in the first field.
+        Binding("tab", "tab(1)", "Next field", id="app.tab", show=False, priority=True),
+        Binding(
+            "shift+tab", "tab(-1)", "Previous field", id="app.shift_tab", show=False, priority=True
+        ),
         Binding(
             "C",
             "conflicts",
@@ -214,6 +221,16 @@ class PdsaApp(App[None]):
         if self._exit and isinstance(event, events.Key):
             return
         await super().on_event(event)
+
+    def action_tab(self, step: int) -> None:
+        """Move the focus now; a widget with its own idea of "next" (``tab_forward``) goes there."""
+        forward = getattr(self.focused, "tab_forward", None)
+        if step > 0 and callable(forward) and forward():
+            return
+        if step > 0:
+            self.screen.focus_next()
+        else:
+            self.screen.focus_previous()
 
     async def action_quit(self) -> None:
         """Quit; first ask, as escape does, when any screen holds unsaved typing."""

@@ -354,7 +354,7 @@ async def test_the_review_queue_keeps_typing_for_a_cycle_deleted_meanwhile_and_r
         assert app.store is not None
         cycle = app.store.get(Cycle, screen.current or "")
         idea = app.store.get(ChangeIdea, cycle.idea_id)
-        await pilot.press("tab", "tab")  # the queue -> the panel -> its first field
+        await pilot.press("tab", "shift+tab", "shift+tab")  # queue -> decision -> results
         await pilot.press("end")
         await type_text(pilot, " Seen in both teams.")
         _sam_deletes(app, idea)

@@ -65,7 +65,13 @@ class QueueItem:
 class QueueTable(RecordTable):
     """The queue: tab goes straight to the field the shown cycle waits for, not the first."""
 
-    BINDINGS = [Binding("tab", "screen.to_form", "To the form", show=False, id="review.to_form")]
+    def tab_forward(self) -> bool:
+        """Called by the app's tab: put the cursor in the form; False when there is none."""
+        screen = self.screen
+        if isinstance(screen, ReviewScreen) and screen.current is not None:
+            screen.action_to_form()
+            return True
+        return False
 
 
 class ReviewScreen(PdsaScreen):
@@ -429,7 +435,7 @@ class ReviewScreen(PdsaScreen):
         study, act = self._forms()
         form = study if item.cycle.stage == "study" else act
         box = form.first_empty() or form.boxes()[0]
-        box.control.focus()
+        self.set_focus(box.control)  # now, not after the keys already queued
 
     def _invalid(self, errors: Sequence[FieldError]) -> None:
         marked: list[str] = []
