@@ -122,7 +122,7 @@ class AimScreen(PdsaScreen):
                 yield RecordTable(
                     [
                         Column("Change idea"),
-                        Column("Lead", 14),
+                        Column("Lead", 20),
                         Column("Status", 12),
                         Column("Cycles P D S A ✓", 16),
                     ],

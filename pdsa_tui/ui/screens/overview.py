@@ -125,7 +125,7 @@ class OverviewScreen(PdsaScreen):
         yield Static("", id="programme-line", classes="programme-line")
         yield Static(Text(f"Needs attention ({URGENT_MARK} act now)"), classes="section-title")
         yield RecordTable(
-            [Column("What"), Column("Aim", 8)],
+            [Column("What"), Column("Aim", 9)],
             empty_text="Nothing needs attention right now.",
             id="attention",
             classes="attention",
@@ -236,7 +236,7 @@ class OverviewScreen(PdsaScreen):
                     )
                 )
         attention_rows += [
-            Row(f"programme:{k}", ((text, "warn"), "Prog")) for k, text in enumerate(notes)
+            Row(f"programme:{k}", ((text, "warn"), "Programme")) for k, text in enumerate(notes)
         ]
         self.query_one("#attention", RecordTable).set_rows(attention_rows)
 
