@@ -69,7 +69,7 @@ class QueueTable(RecordTable):
         """Called by the app's tab: put the cursor in the form; False when there is none."""
         screen = self.screen
         if isinstance(screen, ReviewScreen) and screen.current is not None:
-            screen.action_to_form()
+            screen.focus_waiting()
             return True
         return False
 
@@ -414,19 +414,12 @@ class ReviewScreen(PdsaScreen):
             item.aim.code if item.aim else "", item.idea.title if item.idea else "", saved
         )
         self.notify(f"Saved cycle {saved.number} ({stage}).", timeout=3, markup=False)
-        self._focus_waiting()
+        self.focus_waiting()
         from pdsa_tui.ui.screens.cycle import decision_follow_up
 
         decision_follow_up(self, stored.decision, saved, self._open_draft, declined=self._declined)
 
-    def action_to_form(self) -> None:
-        """Tab from the list: the cursor goes to the first empty field the cycle waits for."""
-        if self.current is None:
-            self.focus_next()
-        else:
-            self._focus_waiting()
-
-    def _focus_waiting(self) -> None:
+    def focus_waiting(self) -> None:
         """Put the cursor in the shown cycle's first empty field of the phase it waits for."""
         item = self._item(self.current)
         if item is None:
