@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -195,17 +196,16 @@ class OverviewScreen(PdsaScreen):
         # The aims are drawn first; what needs attention (every cycle looked at: 60 ms at
         # 50,000 cycles) is worked out just after, then drawn below them.
         self._drawn += 1
-        self.call_after_refresh(self._show_attention, self._drawn, notes)
+        self.call_after_refresh(self._show_attention, self._drawn, notes, now, cases, rules)
 
-    def _show_attention(self, drawn: int, notes: list[str]) -> None:
-        """Fill "Needs attention" for the aims drawn last (``drawn``: skip a stale call)."""
+    def _show_attention(
+        self, drawn: int, notes: list[str], now: dt.date, cases: list[Case], rules: str
+    ) -> None:
+        """Fill "Needs attention" for the aims drawn last (``drawn``: skip a stale call),
+        judged on the same day, cases and rule set as the aims' rows."""
         if drawn != self._drawn or not self.is_mounted:
             return
-        store = self.store
-        now = today()
-        cases = store.all(Case)
-        packages = store.all(ChangePackage)
-        rules = store.default_rules()
+        packages = self.store.all(ChangePackage)
         # Conflict copies a sync service made, merged: listed first, until seen (enter).
         attention_rows = [
             Row(f"copy:{k}", ((text, "warn"), "File"))
