@@ -84,6 +84,29 @@ class Version:
         }
 
 
+def _deleted(
+    cls: type[Record],
+    gone_cls: type[Record],
+    gone_id: str,
+    tomb: tuple[Doc, Doc],
+    *,
+    itself: bool = False,
+) -> MissingParentError:
+    """The error for a ``cls`` saved under (or as) ``gone_id``, told from its tombstone:
+    its last title, who deleted it and when; it can be restored."""
+    last, deleted = tomb
+    return MissingParentError(
+        cls.NOUN,
+        gone_cls.NOUN,
+        gone_id,
+        parent_title=doc_title(last),
+        deleted_by=visible(str(deleted.get("updated_by") or "")),
+        deleted_on=day_of(str(deleted.get("updated") or "")),
+        restorable=True,
+        itself=itself,
+    )
+
+
 class Versions:
     """Conflicts, history, restore and merge of one open :class:`~pdsa_tui.store.Store`."""
 
@@ -398,34 +421,13 @@ class Versions:
         tomb = self._tombstone(parent_id)
         if tomb is None:
             return MissingParentError(cls.NOUN, parent_cls.NOUN, parent_id)
-        last, deleted = tomb
-        return MissingParentError(
-            cls.NOUN,
-            parent_cls.NOUN,
-            parent_id,
-            parent_title=doc_title(last),
-            deleted_by=visible(str(deleted.get("updated_by") or "")),
-            deleted_on=day_of(str(deleted.get("updated") or "")),
-            restorable=True,
-        )
+        return _deleted(cls, parent_cls, parent_id, tomb)
 
     def deleted_error(self, cls: type[Record], record_id: str) -> MissingParentError | None:
         """The error for saving an edit of ``record_id`` if another copy deleted it (its
         tombstone says who and when), else None."""
         tomb = self._tombstone(record_id)
-        if tomb is None:
-            return None
-        last, deleted = tomb
-        return MissingParentError(
-            cls.NOUN,
-            cls.NOUN,
-            record_id,
-            parent_title=doc_title(last),
-            deleted_by=visible(str(deleted.get("updated_by") or "")),
-            deleted_on=day_of(str(deleted.get("updated") or "")),
-            restorable=True,
-            itself=True,
-        )
+        return None if tomb is None else _deleted(cls, cls, record_id, tomb, itself=True)
 
     def _tombstone(self, record_id: str) -> tuple[Doc, Doc] | None:
         """``(last version, deletion)`` of a deleted record that can come back, or None.
