@@ -32,6 +32,7 @@ from textual.widget import Widget
 from pdsa_tui.model.matching import doc_words, fold, holds_all, query_words
 from pdsa_tui.model.safetext import visible
 from pdsa_tui.ui.widgets.row_layout import OneTallRow, RowLines, cell_height, wrap_cell
+from pdsa_tui.ui.widgets.searching import SearchHost
 
 if TYPE_CHECKING:
     from pdsa_tui.ui.widgets.list_filter import ListFilter
@@ -90,7 +91,7 @@ class LazyRows(Sequence[Row]):
         return row
 
 
-class RecordTable(ScrollView, can_focus=True):
+class RecordTable(SearchHost, ScrollView, can_focus=True):
     """A keyboard-driven, virtual list of records with a header row."""
 
     COMPONENT_CLASSES = {
@@ -256,17 +257,6 @@ class RecordTable(ScrollView, can_focus=True):
         """Move the cursor from the search box."""
         self.cursor += delta
 
-    @property
-    def searching(self) -> bool:
-        """Whether a search filters the rows (or its box is open)."""
-        return bool(self.search_query.strip()) or self.search_bar is not None
-
-    def action_search(self) -> None:
-        """Open the search box above the table (or go back to it, the query kept)."""
-        from pdsa_tui.ui.widgets.list_filter import open_search
-
-        open_search(self)
-
     def action_clear_search(self) -> None:
         """Show every row again, the cursor back where it was before the search."""
         back = self.key_before_search
@@ -286,12 +276,6 @@ class RecordTable(ScrollView, can_focus=True):
         self._show(self.current_key)
         if bar is not None:
             bar.remove()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Escape clears a search only while there is one; otherwise it is the screen's."""
-        if action == "clear_search":
-            return self.searching
-        return True
 
     @property
     def current_key(self) -> str | None:

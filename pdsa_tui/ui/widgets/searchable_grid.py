@@ -16,12 +16,13 @@ from textual.widgets.data_table import RowKey
 
 from pdsa_tui.model.matching import fold, holds_all, query_words
 from pdsa_tui.ui.widgets.record_table import stored_words
+from pdsa_tui.ui.widgets.searching import SearchHost
 
 if TYPE_CHECKING:
     from pdsa_tui.ui.widgets.list_filter import ListFilter
 
 
-class SearchableGrid(DataTable[Text]):
+class SearchableGrid(SearchHost, DataTable[Text]):
     """A grid of rows (one record each) that ``/`` filters as you type."""
 
     BINDINGS = [
@@ -106,17 +107,6 @@ class SearchableGrid(DataTable[Text]):
         if self.row_count:
             self.move_cursor(row=max(0, min(self.cursor_row + delta, self.row_count - 1)))
 
-    @property
-    def searching(self) -> bool:
-        """Whether a search filters the rows (or its box is open)."""
-        return bool(self.search_query.strip()) or self.search_bar is not None
-
-    def action_search(self) -> None:
-        """Open the search box above the grid (or go back to it, the query kept)."""
-        from pdsa_tui.ui.widgets.list_filter import open_search
-
-        open_search(self)
-
     def action_clear_search(self) -> None:
         """Show every row again, the cursor back where it was before the search."""
         bar, self.search_bar = self.search_bar, None
@@ -128,9 +118,3 @@ class SearchableGrid(DataTable[Text]):
         if bar is not None:
             bar.remove()
         self.focus()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Escape clears a search only while there is one; otherwise it is the screen's."""
-        if action == "clear_search":
-            return self.searching
-        return True
