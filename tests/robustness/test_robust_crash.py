@@ -71,16 +71,29 @@ def test_cli_data_add_and_import_killed_at_random(
     rng_seed = seed()
     rng = random.Random(rng_seed)
     path = demo_file(tmp_path, "crash.json")
-    # How long a whole `pdsa data add` takes here, so the kills spread over all of it.
-    started = time.perf_counter()
-    proc = subprocess.run(
-        [*PDSA, "data", "add", "--db", str(path), "--measure", AIM4_WEEKS, *FIRST],
-        capture_output=True,
-        timeout=60,
-    )
-    whole = time.perf_counter() - started
-    assert proc.returncode == 0, proc.stderr
-    acked: dict[dt.date, float] = {dt.date(2030, 1, 1): 1.0}
+    # How long a whole `pdsa data add` takes here, so the kills spread over all of it: the
+    # longest of three, as one quick first run under a load that then grows left every
+    # later kill landing before the end (no write acknowledged at all).
+    whole = 0.0
+    timing = [
+        FIRST,
+        ["--date", "31/12/2029", "--value", "2"],
+        ["--date", "30/12/2029", "--value", "3"],
+    ]
+    for args in timing:
+        started = time.perf_counter()
+        proc = subprocess.run(
+            [*PDSA, "data", "add", "--db", str(path), "--measure", AIM4_WEEKS, *args],
+            capture_output=True,
+            timeout=60,
+        )
+        whole = max(whole, time.perf_counter() - started)
+        assert proc.returncode == 0, proc.stderr
+    acked: dict[dt.date, float] = {
+        dt.date(2030, 1, 1): 1.0,
+        dt.date(2029, 12, 31): 2.0,
+        dt.date(2029, 12, 30): 3.0,
+    }
     imports_acked: list[list[dt.date]] = []
     imports_unacked: list[list[dt.date]] = []
     kills = acks = corrupt = lost = partial = 0

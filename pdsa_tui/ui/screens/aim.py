@@ -130,6 +130,10 @@ class AimScreen(PdsaScreen):
                     id="ideas-table",
                 )
 
+    # The list has the cursor when the screen opens. Focusing it from on_mount alone raced
+    # the screen's own first focus, which could land on the tab bar (enter then did nothing).
+    AUTO_FOCUS = "#measures-table"
+
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#measures-table", RecordTable).focus()
