@@ -588,7 +588,7 @@ async def test_export_key_uses_base_export(tmp_path: Path, monkeypatch: pytest.M
 def test_the_status_line_names_only_what_the_phase_still_lacks() -> None:
     """Found trying it as a user: a saved plan with every field still said 'finish the Plan
     (objective, predictions, start)'."""
-    from pdsa_tui.ui.screens.cycle import status_text
+    from pdsa_tui.ui.screens.cycle_guide import status_text
 
     bare = Cycle(idea_id="i", phase="plan")
     assert status_text(bare).endswith("next: finish the Plan (objective, predictions, start)")

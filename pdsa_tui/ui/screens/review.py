@@ -415,7 +415,7 @@ class ReviewScreen(PdsaScreen):
         )
         self.notify(f"Saved cycle {saved.number} ({stage}).", timeout=3, markup=False)
         self.focus_waiting()
-        from pdsa_tui.ui.screens.cycle import decision_follow_up
+        from pdsa_tui.ui.screens.cycle_guide import decision_follow_up
 
         decision_follow_up(self, stored.decision, saved, self._open_draft, declined=self._declined)
 
