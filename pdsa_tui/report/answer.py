@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from pdsa_tui.model import choices as C
 from pdsa_tui.model.dates import add_months
-from pdsa_tui.report.content import AimContent, MeasureContent, day, goal_text, number
+from pdsa_tui.report.document import AimContent, MeasureContent, day, goal_text, number
 from pdsa_tui.report.svg import month_label
 from pdsa_tui.report.verdict_tone import Icons, measure_icons
 

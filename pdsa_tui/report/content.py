@@ -1,6 +1,7 @@
 """The content of exported reports, built from the store and independent of any format.
 
-The renderers (:mod:`markdown`, :mod:`html`) lay out the same :class:`Document`:
+The renderers (:mod:`markdown`, :mod:`html`) lay out the same
+:class:`~pdsa_tui.report.document.Document` (its parts live in :mod:`document`):
 an aim report (the aim, what needs attention, its measures with their analysis,
 its change ideas with their ramps and every cycle's summary), every aim's report
 in one document, a change idea with its cycles, or one cycle's summary.
@@ -13,16 +14,11 @@ the same way in the app and in every export.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from pdsa_tui.analysis import Analysis
 from pdsa_tui.analysis.attention import Attention, aim_attention
 from pdsa_tui.analysis.cases import (
-    CaseCounts,
     case_counts,
     case_states,
     group_cases,
@@ -35,24 +31,34 @@ from pdsa_tui.model import (
     ChangeIdea,
     Cycle,
     Feedback,
-    FieldSpec,
     Measure,
     Record,
-    Task,
     dates,
 )
 from pdsa_tui.model import choices as C
-from pdsa_tui.model.dates import format_date
 from pdsa_tui.model.drivers import ChangePackage
 from pdsa_tui.model.records import ACT_FIELDS, DO_FIELDS, PLAN_FIELDS, STUDY_FIELDS
+from pdsa_tui.report.document import (
+    AimContent,
+    CaseSummary,
+    CycleContent,
+    Document,
+    FeedbackGroup,
+    FeedbackItem,
+    IdeaContent,
+    MeasureContent,
+    Phase,
+    RampRow,
+    day,
+    field_rows,
+    number,
+    span,
+)
 from pdsa_tui.report.svg import ChartMarker as Marker
 from pdsa_tui.store import NotFoundError, Store
 
 if TYPE_CHECKING:
-    from pdsa_tui.report.drivers_content import DriverTree, SpreadTable
-
-#: Shown for a field nobody has filled in yet.
-NOT_RECORDED = "Not recorded"
+    pass
 
 PHASES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("plan", "Plan", PLAN_FIELDS),
@@ -60,223 +66,6 @@ PHASES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("study", "Study", STUDY_FIELDS),
     ("act", "Act", ACT_FIELDS),
 )
-
-#: Points flagged with any of these are drawn as signals.
-SIGNAL_NAMES = {
-    "shift": "shift",
-    "trend": "trend",
-    "above_ucl": "above the upper limit",
-    "below_lcl": "below the lower limit",
-}
-
-
-def day(value: dt.date | None) -> str:
-    """A date as boards read it: ``01 Feb 2019`` (never ambiguous between UK and US)."""
-    return "" if value is None else _long_date(value)
-
-
-@functools.lru_cache(maxsize=4096)
-def _long_date(value: dt.date) -> str:
-    # A programme's report formats some 60,000 dates, most of them the same few hundred.
-    return format_date(value, style="long")
-
-
-def number(value: float | None, unit: str = "") -> str:
-    """A value for people: ``85%``, ``12.5 days``; empty for None."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return ""
-    if abs(value) >= 1e15:  # beyond any unit's range (an older file's 1e308): not 309 digits
-        text = f"{value:.3g}"
-    elif value != int(value):
-        text = f"{value:.1f}".rstrip("0").rstrip(".")
-    else:
-        text = f"{value:.0f}"
-    if unit == "percent":
-        return f"{text}%"
-    if unit in ("", "count", "rate"):
-        return text
-    return f"{text} {unit}"
-
-
-def span(start: dt.date | None, end: dt.date | None) -> str:
-    """``04 Mar 2019 to 29 Mar 2019``, or whichever end is known."""
-    if start and end:
-        return f"{day(start)} to {day(end)}"
-    if start:
-        return f"from {day(start)}"
-    if end:
-        return f"until {day(end)}"
-    return ""
-
-
-@dataclass
-class FieldRow:
-    """One labelled field: ``text`` is empty when nothing was recorded."""
-
-    name: str
-    label: str
-    kind: str
-    text: str
-
-
-_SPECS: dict[str, dict[str, FieldSpec]] = {}
-
-
-def _specs(cls: type[Record]) -> dict[str, FieldSpec]:
-    """The field specs of ``cls`` by name, in form order (they never change at run time)."""
-    key = f"{cls.__module__}.{cls.__qualname__}"
-    found = _SPECS.get(key)
-    if found is None:
-        found = _SPECS[key] = {s.name: s for s in cls.specs()}
-    return found
-
-
-def field_rows(record: Record, names: Sequence[str] | None = None) -> list[FieldRow]:
-    """Every user-editable field of ``record`` (or just ``names``), labelled by the model."""
-    rows = []
-    specs = _specs(type(record))
-    for name in names if names is not None else list(specs):
-        s = specs[name]
-        rows.append(FieldRow(s.name, s.label, s.kind, field_text(record, s.name)))
-    return rows
-
-
-def field_text(record: Record, name: str) -> str:
-    """One field's value as text for people (choices by label, dates long, lists joined)."""
-    s = _specs(type(record))[name]
-    value: Any = getattr(record, name)
-    if value is None or value == "" or value == []:
-        return ""
-    if s.kind == "date":
-        return day(value)
-    if s.kind == "choice":
-        return C.label(s.choices or {}, value)
-    if s.kind == "list":
-        if name == "affects":  # stored role keys: shown as a board reads them ("foster carer")
-            return ", ".join(_role_label(v) for v in value)
-        return ", ".join(value)
-    if s.kind == "percent":
-        return number(value, "percent")
-    if s.kind == "number":
-        unit = "weeks" if name.endswith("_weeks") else getattr(record, "unit", "")
-        return number(value, unit)
-    if s.kind == "tasks":
-        return "\n".join(t.to_line() for t in value)
-    return str(value)
-
-
-def _role_label(value: str) -> str:
-    """A role key or label as words: ``foster_carer`` -> ``foster carer``."""
-    key = C.match_choice(C.FEEDBACK_SOURCES, value)
-    return C.label(C.FEEDBACK_SOURCES, key).lower() if key else value
-
-
-@dataclass
-class Phase:
-    """One of Plan, Do, Study, Act with every field (tasks kept apart as a table)."""
-
-    key: str
-    title: str
-    fields: list[FieldRow]
-    tasks: list[Task] = field(default_factory=list)
-    has_tasks_field: bool = False
-    tasks_label: str = "Tasks"
-
-
-@dataclass
-class FeedbackItem:
-    """One piece of feedback, ready to show."""
-
-    feedback: Feedback
-    date: str
-    method: str
-    tone: str
-    tone_key: str
-    themes: list[str]
-    text: str
-
-
-@dataclass
-class FeedbackGroup:
-    """The feedback heard from one kind of source (e.g. foster carers)."""
-
-    source: str
-    source_key: str
-    items: list[FeedbackItem]
-
-
-@dataclass
-class CycleContent:
-    """One cycle's summary."""
-
-    cycle: Cycle
-    idea: ChangeIdea | None
-    aim: Aim | None
-    number: int
-    ramp_size: int
-    stage: str
-    stage_key: str
-    facts: list[tuple[str, str]]
-    phases: list[Phase]
-    feedback: list[FeedbackGroup]
-    feedback_count: int
-    anchor: str
-
-    @property
-    def heading(self) -> str:
-        """``Cycle 2 of 3``."""
-        return f"Cycle {self.number} of {self.ramp_size}"
-
-    @property
-    def idea_title(self) -> str:
-        """The change idea's title, or a placeholder for a broken link."""
-        return self.idea.title if self.idea else "(change idea missing)"
-
-
-@dataclass
-class RampRow:
-    """One line of a change idea's ramp table."""
-
-    number: int
-    objective: str
-    stage: str
-    stage_key: str
-    planned: str
-    carried_out: str
-    decision: str
-    anchor: str
-
-
-@dataclass
-class IdeaContent:
-    """A change idea with its ramp and its cycles' summaries."""
-
-    idea: ChangeIdea
-    aim: Aim | None
-    fields: list[FieldRow]
-    ramp: list[RampRow]
-    cycles: list[CycleContent]
-    anchor: str
-
-
-@dataclass
-class CaseSummary:
-    """A case measure's cases in an export: counts always, references only when asked for."""
-
-    #: 'accommodated → permanence recommendation within 30 weeks (reminder at 15 weeks)'.
-    about: str
-    counts: CaseCounts
-    #: One row per case (ref, start, milestone, deadline, weeks, status, team), or None
-    #: when the export leaves case references out (the default).
-    rows: list[tuple[str, ...]] | None = None
-
-    @property
-    def sentence(self) -> str:
-        """'12 cases: 3 open (1 past the reminder), 7 met, 2 missed'."""
-        return self.counts.sentence()
-
-
-CASE_HEADERS = ("Ref", "Start", "Milestone", "Deadline", "Weeks", "Status", "Team")
 
 
 def case_summary(
@@ -303,100 +92,6 @@ def case_summary(
             for s in states
         ]
     return CaseSummary(about, case_counts(states), rows)
-
-
-@dataclass
-class MeasureContent:
-    """A measure with its chart's analysis, ready to draw."""
-
-    measure: Measure
-    fields: list[FieldRow]
-    analysis: Analysis
-    #: Multiply the analysis's y, centre and limits by this to get the measure's unit.
-    scale: float
-    #: The line to draw as the goal (the aim's target for percent measures), in the unit.
-    goal: float | None
-    markers: list[Marker]
-    latest: str
-    anchor: str
-    #: A case measure's cases (its points are derived from them), else None.
-    cases: CaseSummary | None = None
-
-    @property
-    def unit_suffix(self) -> str:
-        """``%`` for percent measures, else a space and the unit (empty for counts)."""
-        u = self.measure.unit
-        return "%" if u == "percent" else "" if u in ("count", "rate") else f" {u}"
-
-    def value(self, v: float | None) -> str:
-        """A value of the analysis in the measure's unit."""
-        return "" if v is None else number(v * self.scale, self.measure.unit)
-
-    @property
-    def signal_count(self) -> int:
-        """How many points belong to a signal."""
-        return sum(1 for p in self.analysis.points if p.signals)
-
-
-@dataclass
-class AimContent:
-    """One aim's report."""
-
-    aim: Aim
-    fields: list[FieldRow]
-    hints: list[str]
-    attention: list[Attention]
-    measures: list[MeasureContent]
-    ideas: list[IdeaContent]
-    anchor: str
-    #: The aim's driver diagram and its ideas' spread by locality.
-    drivers: DriverTree | None = None
-    spread: SpreadTable | None = None
-
-    @property
-    def cycles(self) -> list[CycleContent]:
-        """Every cycle of the aim, idea by idea, in ramp order."""
-        return [c for i in self.ideas for c in i.cycles]
-
-
-@dataclass
-class Document:
-    """What one export holds: ``kind`` is ``aim``, ``all``, ``idea`` or ``cycle``."""
-
-    kind: str
-    title: str
-    subtitle: str
-    exported: dt.datetime
-    today: dt.date
-    aims: list[AimContent] = field(default_factory=list)
-    idea: IdeaContent | None = None
-    cycle: CycleContent | None = None
-    #: When "what changed" counts from: the last governance pack, else three months ago.
-    since: dt.date | None = None
-
-
-def goal_text(m: MeasureContent) -> str:
-    """The goal as shown: the measure's own, else the aim's target it is drawn from."""
-    if m.measure.goal is not None:
-        return number(m.measure.goal, m.measure.unit)
-    if m.goal is not None:
-        return f"{number(m.goal, 'percent')} (the aim's target)"
-    return ""
-
-
-def chart_summary(m: MeasureContent) -> str:
-    """``Run chart · 24 points · latest 83% on 01 Jan 2020 (5 of 6)``."""
-    from pdsa_tui.analysis.charts import CHART_NAMES
-
-    n = len(m.analysis.points)
-    parts = [CHART_NAMES[m.analysis.chart], f"{n} point{'s' if n != 1 else ''}"]
-    if m.latest:
-        parts.append(f"latest {m.latest}")
-    from pdsa_tui.report.mdc_icons import rules_and_icons
-
-    a = m.analysis
-    parts.append(rules_and_icons(a.rules, a.variation_icon, a.assurance_icon))
-    return " · ".join(parts)
 
 
 # -- building ----------------------------------------------------------------------

@@ -14,7 +14,7 @@ from pdsa_tui import __version__
 from pdsa_tui.model import ChangeIdea
 from pdsa_tui.model import choices as C
 from pdsa_tui.model.drivers import EVIDENCE_TRIGGERS, is_decision_step, step_text
-from pdsa_tui.report.content import NOT_RECORDED, day
+from pdsa_tui.report.document import NOT_RECORDED, day
 from pdsa_tui.report.driver_svg import driver_svg, flowchart_svg
 from pdsa_tui.report.drivers_content import (
     DriverTree,

@@ -17,7 +17,7 @@ from html import escape
 from pdsa_tui import __version__
 from pdsa_tui.analysis import Analysis
 from pdsa_tui.analysis.charts import CHART_NAMES
-from pdsa_tui.report.content import (
+from pdsa_tui.report.document import (
     CASE_HEADERS,
     NOT_RECORDED,
     AimContent,

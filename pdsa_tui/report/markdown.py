@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from pdsa_tui import __version__
-from pdsa_tui.report.content import (
+from pdsa_tui.report.document import (
     CASE_HEADERS,
     NOT_RECORDED,
     AimContent,

@@ -13,7 +13,7 @@ from typing import Any
 from pdsa_tui import __version__
 from pdsa_tui.analysis import programme as ap
 from pdsa_tui.model import choices
-from pdsa_tui.report import content
+from pdsa_tui.report import document
 from pdsa_tui.report import html as H
 from pdsa_tui.report import markdown as M
 from pdsa_tui.report.programme import (
@@ -48,7 +48,7 @@ def _question_cells(row: tuple[Any, ...]) -> list[str]:
         notes.strip(),
         action.strip(),
         owner,
-        content.day(review),
+        document.day(review),
     ]
 
 
@@ -63,7 +63,7 @@ def pack_md(pack: PackContent, summary: Summary) -> str:
     w = M.Writer()
     w.heading(1, M.escape_inline(title))
     w.para(
-        f"*{subtitle}. Exported {content.day(pack.exported.date())} at "
+        f"*{subtitle}. Exported {document.day(pack.exported.date())} at "
         f"{pack.exported:%H:%M} by pdsa {__version__}.*"
     )
     w.heading(2, "Summary of every measure")
@@ -71,7 +71,7 @@ def pack_md(pack: PackContent, summary: Summary) -> str:
         w.heading(3, M.escape_inline(aim_line(g)))
         rows = [[M.escape_cell(c) for c in row_cells(r)] for r in g.rows]
         w.para(*(M.table_lines(list(HEADERS), rows) if rows else ["*No measures yet.*"]))
-    w.para(f"*{M.escape_inline(KEY.format(since=content.day(summary.since)))}*")
+    w.para(f"*{M.escape_inline(KEY.format(since=document.day(summary.since)))}*")
     if _lines(pack):
         w.heading(3, "Due and overdue")
         w.para(*(f"- {M.escape_inline(x)}" for x in _lines(pack)))
@@ -85,7 +85,7 @@ def pack_md(pack: PackContent, summary: Summary) -> str:
     if not pack.meetings:
         w.para("*No meetings in this period.*")
     for m in pack.meetings:
-        w.heading(3, M.escape_inline(f"{meeting_kind(m)}, {content.day(m.date)}"))
+        w.heading(3, M.escape_inline(f"{meeting_kind(m)}, {document.day(m.date)}"))
         w.para(f"Present: {M.escape_inline(', '.join(m.present)) or 'not recorded'}")
         meeting_body_md(w, m, 4)
     w.heading(2, "Self-assessment")
@@ -119,9 +119,9 @@ def pack_md(pack: PackContent, summary: Summary) -> str:
 
 
 def _md_assessment(w: M.Writer, a: AssessContent) -> list[str] | None:
-    head = f"Latest: {content.day(a.latest.date)}"
+    head = f"Latest: {document.day(a.latest.date)}"
     if a.previous is not None:
-        head += f"; compared with {content.day(a.previous.date)}"
+        head += f"; compared with {document.day(a.previous.date)}"
     w.para(f"**{head}.**")
     w.para(*(f"- {M.escape_inline(x)}" for x in a.progress))
     if a.changes:
@@ -173,7 +173,7 @@ def pack_html(pack: PackContent, summary: Summary) -> str:
             if rows
             else '<p class="empty">No measures yet.</p>'
         )
-    out.append(f'<p class="note">{H.esc(KEY.format(since=content.day(summary.since)))}</p>')
+    out.append(f'<p class="note">{H.esc(KEY.format(since=document.day(summary.since)))}</p>')
     if _lines(pack):
         out.append(H.heading_html(3, "Due and overdue"))
         out.append(
@@ -195,7 +195,7 @@ def pack_html(pack: PackContent, summary: Summary) -> str:
         out.append('<p class="empty">No meetings in this period.</p>')
     for m in pack.meetings:
         out.append(
-            H.heading_html(3, H.esc(f"{meeting_kind(m)}, {content.day(m.date)}"))
+            H.heading_html(3, H.esc(f"{meeting_kind(m)}, {document.day(m.date)}"))
             + f"<p>Present: {H.text_html(', '.join(m.present))}</p>"
             + meeting_body_html(m, 4)
         )
@@ -229,9 +229,9 @@ def pack_html(pack: PackContent, summary: Summary) -> str:
 
 
 def _html_assessment(out: list[str], a: AssessContent) -> str:
-    head = f"Latest: {content.day(a.latest.date)}"
+    head = f"Latest: {document.day(a.latest.date)}"
     if a.previous is not None:
-        head += f"; compared with {content.day(a.previous.date)}"
+        head += f"; compared with {document.day(a.previous.date)}"
     out.append(f"<p><strong>{H.esc(head)}.</strong></p>")
     out.append("<ul>" + "".join(f"<li>{H.esc(x)}</li>" for x in a.progress) + "</ul>")
     if a.changes:

@@ -12,7 +12,7 @@ import datetime as dt
 
 from pdsa_tui.analysis.charts import CHART_NAMES
 from pdsa_tui.report import answer
-from pdsa_tui.report.content import (
+from pdsa_tui.report.document import (
     CASE_HEADERS,
     AimContent,
     CycleContent,

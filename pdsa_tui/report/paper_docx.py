@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pdsa_tui import __version__
-from pdsa_tui.report.content import day
+from pdsa_tui.report.document import day
 from pdsa_tui.report.paper import (
     TONE_COLOURS,
     TONE_TEXT,

@@ -13,8 +13,8 @@ from pdsa_tui.analysis import programme as ap
 from pdsa_tui.model import choices
 from pdsa_tui.model.drivers import EVIDENCE_TRIGGERS, is_decision_step, step_text
 from pdsa_tui.model.programme import Meeting
-from pdsa_tui.report import content
-from pdsa_tui.report.content import day
+from pdsa_tui.report import document
+from pdsa_tui.report.document import day
 from pdsa_tui.report.drivers_content import PackageContent
 from pdsa_tui.report.paper import (
     Cell,
@@ -260,19 +260,19 @@ def package_paper(pc: PackageContent, *, header: str, now: dt.datetime) -> Paper
         p.add(Chart(flowchart_svg(steps), "Flowchart of the new process: " + "; ".join(texts)))
         p.bullets([f"{k}. {t}" for k, t in enumerate(texts, start=1)])
     else:
-        p.para(Run(content.NOT_RECORDED, italic=True))
+        p.para(Run(document.NOT_RECORDED, italic=True))
 
     def pairs(headers: list[str], rows: list[tuple[str, str]]) -> None:
         if rows:
             p.add(Table(headers, [[a, b] for a, b in rows]))
         else:
-            p.para(Run(content.NOT_RECORDED, italic=True))
+            p.para(Run(document.NOT_RECORDED, italic=True))
 
     p.heading(2, "Who to contact")
     pairs(["Role", "Who"], pkg.contact_pairs())
     p.heading(2, "Resources (where they are kept)")
     res = pkg.lines("resources")
-    p.bullets(res) if res else p.para(Run(content.NOT_RECORDED, italic=True))
+    p.bullets(res) if res else p.para(Run(document.NOT_RECORDED, italic=True))
     p.heading(2, "Training and coaching")
     p.fields([("Training", pkg.training)])
     p.heading(2, "Approvals")

@@ -12,7 +12,7 @@ so nothing typed can change the layout or run Typst code.
 from __future__ import annotations
 
 from pdsa_tui import __version__
-from pdsa_tui.report.content import day
+from pdsa_tui.report.document import day
 from pdsa_tui.report.paper import (
     TONE_COLOURS,
     TONE_TEXT,

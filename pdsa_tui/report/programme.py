@@ -22,7 +22,7 @@ from pdsa_tui.analysis import programme as ap
 from pdsa_tui.analysis.cases import group_cases, live_measures
 from pdsa_tui.model import Aim, Case, choices, format_date
 from pdsa_tui.model.programme import Assessment, Meeting, Programme
-from pdsa_tui.report import content
+from pdsa_tui.report import content, document
 from pdsa_tui.report import html as H
 from pdsa_tui.report import markdown as M
 from pdsa_tui.store import Store
@@ -73,7 +73,7 @@ class PackContent:
     overdue: list[ap.OpenAction]
     open_actions: list[ap.OpenAction]
     assessment: AssessContent | None
-    aims: list[tuple[Aim, list[content.MeasureContent]]] = field(default_factory=list)
+    aims: list[tuple[Aim, list[document.MeasureContent]]] = field(default_factory=list)
     #: Every measure on one page, which the pack opens with.
     summary: Summary | None = None
 
@@ -191,9 +191,9 @@ def minutes_text(meeting: Meeting, fmt: str, *, now: dt.datetime | None = None) 
     if fmt not in ("md", "html"):  # Word and PDF: papers.minutes_bytes
         raise ValueError(f"minutes as text are exported as md or html, not '{fmt}'")
     stamp = now or dt.datetime.now().astimezone()
-    title = f"Minutes: {meeting_kind(meeting)}, {content.day(meeting.date)}"
+    title = f"Minutes: {meeting_kind(meeting)}, {document.day(meeting.date)}"
     facts = [
-        ("Date", content.day(meeting.date)),
+        ("Date", document.day(meeting.date)),
         ("Meeting", meeting_kind(meeting)),
         ("Present", ", ".join(meeting.present)),
         ("Data reviewed", choices.label(choices.YES_NO, meeting.data_reviewed)),
@@ -203,7 +203,7 @@ def minutes_text(meeting: Meeting, fmt: str, *, now: dt.datetime | None = None) 
     if fmt == "md":
         w = M.Writer()
         w.heading(1, M.escape_inline(title))
-        w.para(f"*Exported {content.day(stamp.date())} at {stamp:%H:%M} by pdsa {__version__}.*")
+        w.para(f"*Exported {document.day(stamp.date())} at {stamp:%H:%M} by pdsa {__version__}.*")
         w.para(*M.field_list(facts))
         meeting_body_md(w, meeting, 2)
         return w.text()
@@ -234,7 +234,7 @@ def meeting_body_md(w: M.Writer, m: Meeting, level: int) -> None:
                     [
                         M.escape_cell(a.what),
                         M.escape_cell(a.owner),
-                        content.day(a.due),
+                        document.day(a.due),
                         "done" if a.done else "open",
                     ]
                     for a in m.actions
@@ -271,7 +271,7 @@ def meeting_body_html(m: Meeting, level: int) -> str:
                     [
                         H.esc(a.what),
                         H.text_html(a.owner),
-                        H.esc(content.day(a.due)),
+                        H.esc(document.day(a.due)),
                         "done" if a.done else "open",
                     ]
                     for a in m.actions
@@ -303,7 +303,7 @@ def page_html(title: str, kicker: str, subtitle: str, body: str, stamp: dt.datet
         '<div class="page">\n<header class="doc-head">'
         f'<p class="kicker">PDSA quality improvement · {H.esc(kicker)}</p>'
         f"<h1>{H.esc(title)}</h1>{sub}"
-        f'<p class="meta">Exported {H.esc(content.day(stamp.date()))} at {stamp:%H:%M} '
+        f'<p class="meta">Exported {H.esc(document.day(stamp.date()))} at {stamp:%H:%M} '
         f"by pdsa {H.esc(__version__)}</p></header>\n<main>\n{body}\n</main>\n"
         "<footer>Produced with pdsa. Records describe roles, never names: please keep it that "
         "way when you share or annotate this document.</footer>\n</div>\n</body>\n</html>\n"
@@ -326,13 +326,13 @@ def pack_text(pack: PackContent, fmt: str) -> str:
 
 def pack_title(pack: PackContent) -> tuple[str, str]:
     name = pack.programme.name if pack.programme else "PACE programme"
-    since = f"meetings since {content.day(pack.since)}" if pack.since else "all meetings"
-    return f"{name}: governance pack", f"As of {content.day(pack.today)}; {since}"
+    since = f"meetings since {document.day(pack.since)}" if pack.since else "all meetings"
+    return f"{name}: governance pack", f"As of {document.day(pack.today)}; {since}"
 
 
 def overdue_text(o: ap.OpenAction) -> str:
     owner = o.action.owner or "no owner"
-    return f"Overdue: {o.action.what} ({owner}, due {content.day(o.action.due)})"
+    return f"Overdue: {o.action.what} ({owner}, due {document.day(o.action.due)})"
 
 
 def status_html(status: str) -> str:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pdsa_tui import __version__
 from pdsa_tui.analysis.cases import group_cases, live_measures
 from pdsa_tui.model import Aim, Case, Cycle
-from pdsa_tui.report import content
+from pdsa_tui.report import content, document
 from pdsa_tui.report.answer import Standing, since_date, standing
 from pdsa_tui.report.paper import TONE_TEXT, spark_svg, spark_text
 from pdsa_tui.store import Store
@@ -91,12 +91,11 @@ class Summary:
     @property
     def subtitle(self) -> str:
         """As of which day, and since when cycles are counted."""
-        return (
-            f"As of {content.day(self.today)}; PDSA cycles counted since {content.day(self.since)}"
-        )
+        since = document.day(self.since)
+        return f"As of {document.day(self.today)}; PDSA cycles counted since {since}"
 
 
-def aim_measures(store: Store, aim: Aim, today: dt.date) -> list[content.MeasureContent]:
+def aim_measures(store: Store, aim: Aim, today: dt.date) -> list[document.MeasureContent]:
     """The live measures of ``aim`` analysed, case measures with their counts (no case named)."""
     cases = store.all(Case)
     by_measure = group_cases(cases)
@@ -195,7 +194,7 @@ def _md(s: Summary) -> str:
     w = Writer()
     w.heading(1, escape_inline(s.title))
     w.para(
-        f"*{escape_inline(s.subtitle)}. Exported {content.day(s.exported.date())} at "
+        f"*{escape_inline(s.subtitle)}. Exported {document.day(s.exported.date())} at "
         f"{s.exported:%H:%M} by pdsa {__version__}.*"
     )
     for g in s.groups:
@@ -206,7 +205,7 @@ def _md(s: Summary) -> str:
         lines = ["| " + " | ".join(HEADERS) + " |", "|" + "|".join("---" for _ in HEADERS) + "|"]
         lines += ["| " + " | ".join(escape_cell(c) for c in row_cells(r)) + " |" for r in g.rows]
         w.para(*lines)
-    w.para(f"*{escape_inline(KEY.format(since=content.day(s.since)))}*")
+    w.para(f"*{escape_inline(KEY.format(since=document.day(s.since)))}*")
     return w.text()
 
 
@@ -242,7 +241,7 @@ def _html(s: Summary) -> str:
             )
             rows.append(cells)
         out.append(H.table_html(list(HEADERS), rows, "summary"))
-    out.append(f'<p class="note">{H.esc(KEY.format(since=content.day(s.since)))}</p>')
+    out.append(f'<p class="note">{H.esc(KEY.format(since=document.day(s.since)))}</p>')
     return H.page(
         s.title, "Summary", "".join(out), subtitle=s.subtitle, exported=s.exported, what="summary"
     )
