@@ -274,6 +274,11 @@ def _plan(cls: type[Record]) -> tuple[tuple[str, Callable[[Any], Any] | None], .
     return plan
 
 
+def field_loader(cls: type[Record], name: str) -> Callable[[Any], Any] | None:
+    """How ``from_dict`` loads the stored value of field ``name`` (None: as it is)."""
+    return dict(_PLANS.get(cls) or _plan(cls))[name]
+
+
 def _number_text(value: float) -> str:
     return f"{value:g}"
 
