@@ -33,29 +33,41 @@ ValueProblem = Callable[[str, Any], str | None]
 _MISSING = object()
 _TEXT = frozenset({"text", "longtext", "choice", "id"})
 
-#: Per record class, its builder (see :func:`builder`).
-_BUILDERS: dict[type[Record], Callable[[Mapping[str, Any]], Built | None]] = {}
+Builder = Callable[[Mapping[str, Any]], Built | None]
+
+#: Per record class and whether it builds (or only checks), its function.
+_BUILDERS: dict[tuple[type[Record], bool], Builder] = {}
 
 
 def builder(
-    cls: type[Record], kinds: Mapping[str, str], link: str | None, value_problem: ValueProblem
-) -> Callable[[Mapping[str, Any]], Built | None]:
+    cls: type[Record],
+    kinds: Mapping[str, str],
+    link: str | None,
+    value_problem: ValueProblem,
+    *,
+    build: bool = True,
+) -> Builder:
     """The function that checks and builds a table of ``cls`` records (made once).
 
     ``kinds``: the checked kind of each field (as :mod:`.checks` has them; a field
     not in it is kept as stored); ``link``: the field naming the record it belongs
     to (it must be there); ``value_problem``: the full check of a value of a kind
-    this module does not check itself (rows, data points).
+    this module does not check itself (rows, data points). Not ``build``: it only
+    checks, and gives empty tables for yes.
     """
-    made = _BUILDERS.get(cls)
+    made = _BUILDERS.get((cls, build))
     if made is None:
-        made = _BUILDERS[cls] = _make(cls, kinds, link, value_problem)
+        made = _BUILDERS[cls, build] = _make(cls, kinds, link, value_problem, build)
     return made
 
 
 def _make(
-    cls: type[Record], kinds: Mapping[str, str], link: str | None, value_problem: ValueProblem
-) -> Callable[[Mapping[str, Any]], Built | None]:
+    cls: type[Record],
+    kinds: Mapping[str, str],
+    link: str | None,
+    value_problem: ValueProblem,
+    build: bool,
+) -> Builder:
     """Write out, compile and return the builder of ``cls`` (see :func:`builder`)."""
     env: dict[str, Any] = {
         "CLS": cls,
@@ -82,7 +94,13 @@ def _make(
         load = field_loader(cls, f.name)
         body.append(f"{v} = g({f.name!r}, M)")
         body.extend(_field_code(v, f.name, kind, load, default, f.name in ("id", link), i, env))
-    sets = "\n        ".join(f"r.{name} = v{i}" for i, name in enumerate(names))
+    key = f"v{names.index('id')}"
+    if build:
+        made = ["r = NEW(CLS)", *(f"r.{name} = v{i}" for i, name in enumerate(names))]
+        made += [f"records[{key}] = r", f"doc_ids[{key}] = key"]
+    else:
+        made = [f"doc_ids[{key}] = key"]  # ids only, to find two records sharing one
+    sets = "\n        ".join(made)
     fields = "\n        ".join(body)
     src = f"""
 def build(docs):
@@ -96,18 +114,15 @@ def build(docs):
             return None
         g = d.get
         {fields}
-        r = NEW(CLS)
         {sets}
-        records[v{names.index("id")}] = r
-        doc_ids[v{names.index("id")}] = key
-    if len(records) != len(docs):
+    if len(doc_ids) != len(docs):
         return None  # two records share an id
     return records, doc_ids
 """
     code = compile(src, f"<pdsa builder of {cls.__name__}>", "exec")
     exec(code, env)  # our own source, written above from the class's fields
-    made: Callable[[Mapping[str, Any]], Built | None] = env["build"]
-    return made
+    function: Builder = env["build"]
+    return function
 
 
 def _field_code(

@@ -92,7 +92,7 @@ def parse_file(
     Records whose ``(table, id)`` has the same rev in ``known`` were checked before
     (this copy holds them already) and are not checked again.
     """
-    data = _decoded(path, raw)
+    data = decoded(path, raw)
     return _checked(path, data, known or {})
 
 
@@ -103,15 +103,23 @@ def parse_and_build(path: Path, raw: bytes) -> tuple[dict[str, Any], BuiltTables
     record is as pdsa writes it; otherwise None (an older schema is migrated before
     its records are built), after the full checks refused the file or passed it.
     """
-    data = _decoded(path, raw)
+    data = decoded(path, raw)
     built = build_checked(data)
     if built is not None:
         return data, built
     return _checked(path, data, {}), None
 
 
-def _decoded(path: Path, raw: bytes) -> Any:
-    """The JSON value of ``raw``, refused (naming the file) when it is not JSON text."""
+def check_parsed(path: Path, data: Any) -> dict[str, Any]:
+    """``data`` (:func:`decoded` from ``path``) if it passes :func:`parse_file`'s checks."""
+    if build_checked(data, build=False) is not None:
+        checked: dict[str, Any] = data
+        return checked
+    return _checked(path, data, {})
+
+
+def decoded(path: Path, raw: bytes) -> Any:
+    """The JSON value of ``raw`` (the file ``path``), refused when it is not JSON text."""
     if not raw.strip():
         raise _bad(path, "it is empty (0 bytes)" if not raw else "it holds only blank space")
     try:
@@ -161,13 +169,14 @@ def _checked(path: Path, data: Any, known: dict[tuple[str, str], str]) -> dict[s
 BuiltTables = dict[type[Record], Built]
 
 
-def build_checked(data: Any) -> BuiltTables | None:
+def build_checked(data: Any, *, build: bool = True) -> BuiltTables | None:
     """Every record of ``data`` checked and built in one walk, or None.
 
     None unless ``data`` is a database of this schema whose records are all as pdsa
     writes them: then :func:`parse_file`'s full checks find no fault, and the records
     are what ``from_dict`` builds. Otherwise the caller runs those checks (which name
-    what is wrong) and builds the records the ordinary way.
+    what is wrong) and builds the records the ordinary way. Not ``build``: only checked
+    (the tables of records come back empty).
     """
     if data.__class__ is not dict or migrations.schema_version(data) != migrations.SCHEMA_VERSION:
         return None
@@ -177,8 +186,8 @@ def build_checked(data: Any) -> BuiltTables | None:
         if docs.__class__ is not dict:
             return None
         link = PARENTS.get(cls)
-        build = builder(cls, kinds, link[0] if link else None, _current_value_problem)
-        got = build(docs)
+        walk = builder(cls, kinds, link[0] if link else None, _current_value_problem, build=build)
+        got = walk(docs)
         if got is None:
             return None
         out[cls] = got

@@ -26,7 +26,13 @@ from robust_corpus import demo_file
 from pdsa_tui.model import Record
 from pdsa_tui.model.registry import RECORD_CLASSES, RECORD_TYPES
 from pdsa_tui.store import Store, UnreadableDatabaseError
-from pdsa_tui.store.checks import build_checked, parse_and_build, parse_file
+from pdsa_tui.store.checks import (
+    build_checked,
+    check_parsed,
+    decoded,
+    parse_and_build,
+    parse_file,
+)
 from pdsa_tui.store.migrations import SCHEMA_VERSION
 
 
@@ -117,7 +123,11 @@ def assert_same_verdict(bad: dict[str, Any]) -> None:
         with pytest.raises(UnreadableDatabaseError) as again:
             parse_and_build(path, raw)
         assert str(again.value) == str(exc)
+        with pytest.raises(UnreadableDatabaseError) as checked_only:
+            check_parsed(path, decoded(path, raw))
+        assert str(checked_only.value) == str(exc)
         return
+    assert check_parsed(path, decoded(path, raw)) == json.loads(raw) or "NaN" in raw.decode()
     got, records = parse_and_build(path, raw)
     assert json.dumps(got) == json.dumps(checked)  # NaN is not equal to itself
     if records is not None:
