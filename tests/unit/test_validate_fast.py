@@ -67,3 +67,21 @@ def test_validate_matches_checking_every_field(tmp_path: Path) -> None:
                     )
                     checked += 1
     assert checked > 1000
+
+
+def test_every_field_with_every_odd_value(tmp_path: Path) -> None:
+    """Each record class's written-out ``validate``, field by field, value by value."""
+    db = tmp_path / "demo.json"
+    write_demo(db)
+    with Store.open(db, read_only=True) as store:
+        for cls in RECORD_CLASSES:
+            rec = store.all(cls)[0]
+            for s in cls.specs():
+                keys = list(s.choices or {})
+                for value in [*ODD, *keys, *(f" {k}" for k in keys), "\t"]:
+                    odd = dataclasses.replace(rec, **{s.name: value})
+                    assert outcome(lambda r: r.validate(), odd) == outcome(every_field, odd), (
+                        cls.__name__,
+                        s.name,
+                        value,
+                    )
