@@ -69,6 +69,8 @@ def _make(
     build: bool,
 ) -> Builder:
     """Write out, compile and return the builder of ``cls`` (see :func:`builder`)."""
+    fields = dataclasses.fields(cls)
+    names = tuple(f.name for f in fields)
     env: dict[str, Any] = {
         "CLS": cls,
         "NEW": object.__new__,
@@ -76,13 +78,14 @@ def _make(
         "FROM_ISO": dt.date.fromisoformat,
         "ISFINITE": math.isfinite,
         "TASK": Task,
+        "TASK_FIELDS": tuple(f.name for f in dataclasses.fields(Task)),
         "PROBLEM": value_problem,
+        "NAMES": names,
     }
-    body: list[str] = []
-    names: list[str] = []
-    for i, f in enumerate(dataclasses.fields(cls)):
+    whole: list[str] = []  # every field there, in order: as pdsa writes a record
+    each: list[str] = []  # any other layout: each field looked up, defaults for the missing
+    for i, f in enumerate(fields):
         v = f"v{i}"
-        names.append(f.name)
         if f.default is not dataclasses.MISSING:
             env[f"D{i}"] = f.default
             default = f"D{i}"
@@ -92,82 +95,84 @@ def _make(
             default = f"F{i}()"
         kind = kinds.get(f.name)
         load = field_loader(cls, f.name)
-        body.append(f"{v} = g({f.name!r}, M)")
-        body.extend(_field_code(v, f.name, kind, load, default, f.name in ("id", link), i, env))
+        present = _present_code(v, f.name, kind, load, i, env)
+        whole.extend(present)
+        each.append(f"{v} = g({f.name!r}, M)")
+        if f.name in ("id", link):  # the id, the link to the owner: there, and text
+            assert kind in _TEXT and load is None, f.name
+            each.append(f"if {v}.__class__ is not str: return None")
+        elif kind in _TEXT and load is None:  # text, the commonest: one test for both
+            each += [
+                f"if {v}.__class__ is not str:",
+                f"    if {v} is not M: return None",
+                f"    {v} = {default}",
+            ]
+        else:
+            each += [f"if {v} is M: {v} = {default}", "else:", *(f"    {x}" for x in present)]
+    unpack = ", ".join(f"v{i}" for i in range(len(names)))
     key = f"v{names.index('id')}"
     if build:
         made = ["r = NEW(CLS)", *(f"r.{name} = v{i}" for i, name in enumerate(names))]
         made += [f"records[{key}] = r", f"doc_ids[{key}] = key"]
     else:
         made = [f"doc_ids[{key}] = key"]  # ids only, to find two records sharing one
-    sets = "\n        ".join(made)
-    fields = "\n        ".join(body)
-    src = f"""
-def build(docs):
-    records = {{}}
-    doc_ids = {{}}
-    for key, d in docs.items():
-        # A document key as TinyDB writes it: ASCII digits, no leading zero.
-        if d.__class__ is not dict or not key.isdigit() or not key.isascii() or (
-            key[0] == "0" and key != "0"
-        ):
-            return None
-        g = d.get
-        {fields}
-        {sets}
-    if len(doc_ids) != len(docs):
-        return None  # two records share an id
-    return records, doc_ids
-"""
+    src = "\n".join(
+        [
+            "def build(docs):",
+            "    records = {}",
+            "    doc_ids = {}",
+            "    for key, d in docs.items():",
+            "        # A document key as TinyDB writes it: ASCII digits, no leading zero.",
+            "        if d.__class__ is not dict or not key.isdigit() or not key.isascii() or (",
+            '            key[0] == "0" and key != "0"',
+            "        ):",
+            "            return None",
+            "        if tuple(d) == NAMES:",
+            f"            {unpack}, = d.values()",
+            *(f"            {x}" for x in whole),
+            "        else:",
+            "            g = d.get",
+            *(f"            {x}" for x in each),
+            *(f"        {x}" for x in made),
+            "    if len(doc_ids) != len(docs):",
+            "        return None  # two records share an id",
+            "    return records, doc_ids",
+        ]
+    )
     code = compile(src, f"<pdsa builder of {cls.__name__}>", "exec")
     exec(code, env)  # our own source, written above from the class's fields
     function: Builder = env["build"]
     return function
 
 
-def _field_code(
+def _present_code(
     v: str,
     name: str,
     kind: str | None,
     load: Callable[[Any], Any] | None,
-    default: str,
-    needed: bool,
     i: int,
     env: dict[str, Any],
 ) -> list[str]:
-    """The lines that check and load field ``name`` into ``v`` (``return None``: refuse)."""
-    if needed:  # the id, the link to the owner: text, and there
-        assert kind in _TEXT and load is None, name
-        return [f"if {v}.__class__ is not str: return None"]
+    """The lines that check and load the stored value ``v`` of field ``name``.
+
+    ``return None`` refuses (the full checks then say why).
+    """
     if kind in _TEXT and load is None:
-        return [
-            f"if {v}.__class__ is not str:",
-            f"    if {v} is not M: return None",
-            f"    {v} = {default}",
-        ]
+        return [f"if {v}.__class__ is not str: return None"]
     if kind == "optional-id" and load is None:
-        return [
-            f"if {v} is M: {v} = {default}",
-            f"elif {v} is not None and {v}.__class__ is not str: return None",
-        ]
+        return [f"if {v} is not None and {v}.__class__ is not str: return None"]
     if kind == "int" and load is None:
-        return [
-            f"if {v}.__class__ is not int:",
-            f"    if {v} is not M: return None",
-            f"    {v} = {default}",
-        ]
+        return [f"if {v}.__class__ is not int: return None"]
     if kind in ("number", "percent") and load is None:
         return [
-            f"if {v} is M: {v} = {default}",
-            f"elif {v} is not None and {v}.__class__ is not int and (",
+            f"if {v} is not None and {v}.__class__ is not int and (",
             f"    {v}.__class__ is not float or not ISFINITE({v})",
             "): return None",
         ]
     if kind == "date":
         assert load is not None, name  # from_iso: what the check accepts is never blank
         return [
-            f"if {v} is M: {v} = {default}",
-            f"elif {v} is not None:",
+            f"if {v} is not None:",
             f"    if {v}.__class__ is not str: return None",
             "    try:",
             f"        {v} = FROM_ISO({v})",
@@ -177,41 +182,41 @@ def _field_code(
     if kind == "list":
         # Stored text items are loaded as a copy of the list (``[str(x) for x in ...]``).
         return [
-            f"if {v} is M: {v} = {default}",
-            "else:",
-            f"    if {v}.__class__ is not list: return None",
-            f"    for x in {v}:",
-            "        if x.__class__ is not str: return None",
-            f"    {v} = {v}[:]",
+            f"if {v}.__class__ is not list: return None",
+            f"for x in {v}:",
+            "    if x.__class__ is not str: return None",
+            f"{v} = {v}[:]",
         ]
     if kind == "tasks":
-        # Task.from_dict of a task whose values are all text: each of its four parts.
+        # Task.from_dict of a task whose values are all text: each of its parts, "" if
+        # missing (the parts straight from the values when it has them all, in order).
         parts = [f.name for f in dataclasses.fields(Task)]
-        made = "; ".join(f"t.{p} = tg({p!r}, '')" for p in parts)
+        each = "; ".join(f"t.{p} = tg({p!r}, '')" for p in parts)
+        whole = ", ".join(f"t.{p}" for p in parts)
         return [
-            f"if {v} is M: {v} = {default}",
-            "else:",
-            f"    if {v}.__class__ is not list: return None",
-            "    out = []",
-            f"    for x in {v}:",
-            "        if x.__class__ is not dict: return None",
-            "        for y in x.values():",
-            "            if y.__class__ is not str: return None",
+            f"if {v}.__class__ is not list: return None",
+            "out = []",
+            f"for x in {v}:",
+            "    if x.__class__ is not dict: return None",
+            "    for y in x.values():",
+            "        if y.__class__ is not str: return None",
+            "    t = NEW(TASK)",
+            "    if tuple(x) == TASK_FIELDS:",
+            f"        {whole}, = x.values()",
+            "    else:",
             "        tg = x.get",
-            f"        t = NEW(TASK); {made}",
-            "        out.append(t)",
-            f"    {v} = out",
+            f"        {each}",
+            "    out.append(t)",
+            f"{v} = out",
         ]
     # Any other field: checked as the full checks do (rows, data points), loaded as
     # from_dict loads it; a field the checks leave alone is kept as stored.
     assert kind not in ("id", "optional-id", "int", "date", "list", "tasks"), (name, kind)
-    lines = [f"if {v} is M: {v} = {default}", "else:"]
+    lines = []
     if kind is not None:
         env[f"K{i}"] = kind
-        lines.append(f"    if PROBLEM(K{i}, {v}) is not None: return None")
+        lines.append(f"if PROBLEM(K{i}, {v}) is not None: return None")
     if load is not None:
         env[f"L{i}"] = load
-        lines.append(f"    {v} = L{i}({v})")
-    else:
-        lines.append("    pass")
-    return lines
+        lines.append(f"{v} = L{i}({v})")
+    return lines or ["pass"]

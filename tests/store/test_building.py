@@ -11,6 +11,7 @@ gives the full checks' message, the same as before.
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 import uuid
 from collections.abc import Iterator
@@ -140,12 +141,16 @@ def test_every_field_of_every_table_with_every_kind_of_value(demo: dict[str, Any
     for cls in RECORD_CLASSES:
         (doc_id, doc), *_ = base[cls.TABLE].items()
         for name in [*doc, "unknown_field"]:
-            for value in [*TRICKY, "removed"]:
+            # In place (the fields as pdsa writes them), and moved last (any other order).
+            for value, moved in itertools.product([*TRICKY, "removed"], (False, True)):
                 bad = copy.deepcopy(base)
+                bad_doc = bad[cls.TABLE][doc_id]
                 if value == "removed":
-                    bad[cls.TABLE][doc_id].pop(name, None)
+                    bad_doc.pop(name, None)
                 else:
-                    bad[cls.TABLE][doc_id][name] = value
+                    if moved:
+                        bad_doc.pop(name, None)
+                    bad_doc[name] = value
                 assert_same_verdict(bad)
                 if build_checked(bad) is None:
                     refused += 1
