@@ -65,7 +65,7 @@ def move_problem(cycle: Cycle, target: str, today: dt.date) -> str | None:
     """
     if target not in ("do", "study", "act"):
         return None
-    name = f"Cycle {cycle.number or 'new'}"
+    name = f"Cycle {cycle.number}" if cycle.number else "This new cycle"
     start = cycle.planned_start
     ran = cycle.do_start
     waiting = target == "do" or current_phase(cycle) == "plan"
@@ -76,9 +76,9 @@ def move_problem(cycle: Cycle, target: str, today: dt.date) -> str | None:
         )
     if target != "do" and ran is not None and ran > today:
         return (
-            f"{name} was carried out from {format_date(ran)}, which is after today "
-            f"({format_date(today)}): a cycle is studied after it runs. Correct 'Carried out "
-            "from' (Do tab) or move it to Do."
+            f"{name} says it was carried out from {format_date(ran)}, after today "
+            f"({format_date(today)}): a cycle is studied once it has run. Correct 'Carried "
+            "out from' (Do tab) or move it to Do."
         )
     return None
 

@@ -72,7 +72,9 @@ def test_a_cycle_runs_before_it_is_studied_or_decided() -> None:
     for target in ("study", "act"):
         problem = move_problem(ran_ahead, target, today)
         assert problem is not None
-        assert "carried out from 17/02/2020, which is after today (10/02/2020)" in problem
+        assert (
+            "Cycle 3 says it was carried out from 17/02/2020, after today (10/02/2020)" in problem
+        )
         assert move_problem(ran_ahead, target, ahead) is None
     assert move_problem(Cycle(phase="do", do_start=today), "study", today) is None
 

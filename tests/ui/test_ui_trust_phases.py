@@ -110,7 +110,7 @@ async def test_a_cycle_carried_out_after_today_is_not_moved_to_study(tmp_path: P
         await pilot.pause()
         assert on_disk(app).get(Cycle, cycle.id).stage == "do"
         shown = screen_text(app)
-        assert f"carried out from {format_date(later)}, which is after today" in shown
+        assert f"carried out from {format_date(later)}, after today" in shown
         assert value(screen, "results").endswith("Drift spotted sooner")
         # The date corrected to today: the same move goes through, with the results saved.
         await pilot.press("f3")
