@@ -38,6 +38,7 @@ from pdsa_tui.store.checks import (
     parse_file,
     read_only_reason,
 )
+from pdsa_tui.store.docmerge import make_rev, merge_docs
 from pdsa_tui.store.docs import bury, next_doc_id, same_content
 from pdsa_tui.store.errors import (
     DatabaseLockedError,
@@ -48,15 +49,7 @@ from pdsa_tui.store.errors import (
     StoreError,
 )
 from pdsa_tui.store.history import add_version, rev_number, version_at
-from pdsa_tui.store.merge import (
-    MergeResult,
-    index,
-    make_rev,
-    merge_docs,
-    merge_live,
-    merge_offline,
-    revs,
-)
+from pdsa_tui.store.merge import MergeResult, index, merge_live, merge_offline, revs
 from pdsa_tui.store.migrations import HISTORY
 from pdsa_tui.store.paths import current_user
 from pdsa_tui.store.queries import RecordQueries
