@@ -116,7 +116,7 @@ class Store(RecordQueries):
         self._dirty = False
         self._saves = 0
         #: Each record's rev in the file as this copy last read or wrote it.
-        self._base_revs = revs(data)
+        self._base_revs = revs(data, records)
         #: Records changed in memory since the last save.
         self._touched: set[tuple[str, str]] = set()
         #: Bumped on every change, so views know when to refresh.

@@ -34,6 +34,7 @@ from pdsa_tui.store.checks import (
     parse_and_build,
     parse_file,
 )
+from pdsa_tui.store.merge import revs
 from pdsa_tui.store.migrations import SCHEMA_VERSION
 
 
@@ -54,7 +55,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 def assert_built_as_from_dict(data: dict[str, Any], built: dict[type[Record], Any]) -> None:
-    """Every record built as ``from_dict`` builds it: equal, same fields in the same order."""
+    """Every record built as ``from_dict`` builds it: equal, same fields in the same order;
+    the revisions read from them as from the documents."""
+    assert list(revs(data, built).items()) == list(revs(data).items())
     for cls in RECORD_CLASSES:
         records, doc_ids = built[cls]
         docs = data.get(cls.TABLE, {})
