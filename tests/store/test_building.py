@@ -26,7 +26,7 @@ from robust_corpus import demo_file
 
 from pdsa_tui.model import Record
 from pdsa_tui.model.registry import RECORD_CLASSES, RECORD_TYPES
-from pdsa_tui.store import Store, UnreadableDatabaseError
+from pdsa_tui.store import Store, UnreadableDatabaseError, checks
 from pdsa_tui.store.checks import (
     build_checked,
     check_parsed,
@@ -36,6 +36,14 @@ from pdsa_tui.store.checks import (
 )
 from pdsa_tui.store.merge import revs
 from pdsa_tui.store.migrations import SCHEMA_VERSION
+
+
+@pytest.fixture(scope="module", autouse=True)
+def every_table_by_its_builder() -> Iterator[None]:
+    """Tables of fewer than ``checks.FEW`` records are checked and built as before: here
+    every table goes through its builder (one test puts the limit back)."""
+    with mock.patch.object(checks, "FEW", 0):
+        yield
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -77,6 +85,23 @@ def test_the_demo_is_built_as_from_dict_builds_it(demo: dict[str, Any]) -> None:
     assert built is not None
     assert_built_as_from_dict(data, built)
     assert data == demo  # nothing of the file's data changed
+
+
+def test_small_tables_are_checked_and_built_as_before(demo: dict[str, Any]) -> None:
+    """With the usual limit, the demo's small tables go the old way, its cases (243) not."""
+    data = copy.deepcopy(demo)
+    with mock.patch.object(checks, "FEW", 200):
+        built = build_checked(data)
+        assert built is not None
+        assert_built_as_from_dict(data, built)
+        for table in ("cycles", "cases", "meta"):
+            bad = copy.deepcopy(demo)
+            if table == "meta":
+                bad["meta"]["2"] = []  # a document that is not an object
+            else:
+                next(iter(bad[table].values()))["created"] = 7  # a stamp that is not text
+            assert build_checked(bad) is None
+            assert_same_verdict(bad)
 
 
 def test_lists_and_tasks_are_the_records_own(demo: dict[str, Any]) -> None:
