@@ -125,8 +125,10 @@ class Record:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (dates as ISO strings)."""
         out: dict[str, Any] = {}
-        for f in dataclasses.fields(self):
-            out[f.name] = _dump(getattr(self, f.name))
+        for name, _load in _PLANS.get(type(self)) or _plan(type(self)):
+            value = getattr(self, name)
+            # Text, numbers, true/false and null are stored as they are (most fields).
+            out[name] = value if value.__class__ in _PLAIN else _dump(value)
         return out
 
     @classmethod
@@ -189,14 +191,33 @@ class Record:
         return FieldError(name, type(self).spec(name).label, message)
 
 
+#: The types :func:`_dump` gives back as they are.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _dump(value: Any) -> Any:
+    """``value`` as JSON holds it: a date as ISO text, a dataclass (a task, a data point)
+    as an object of its fields, a list item by item."""
     if isinstance(value, dt.date):
         return value.isoformat()
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _dump(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    cls = value.__class__
+    names = _DUMPED.get(cls)
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _DUMPED[cls] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
+        out = {}
+        for name in names:
+            v = getattr(value, name)
+            out[name] = v if v.__class__ in _PLAIN else _dump(v)
+        return out
     if isinstance(value, list):
-        return [_dump(v) for v in value]
+        return [v if v.__class__ in _PLAIN else _dump(v) for v in value]
     return value
+
+
+#: Each dataclass's field names, as :func:`_dump` writes them (read once per class: a
+#: save writes every task of a cycle, every point of a measure).
+_DUMPED: dict[type, tuple[str, ...]] = {}
 
 
 def _loader(kind: str | None, item: Any = None) -> Callable[[Any], Any] | None:
