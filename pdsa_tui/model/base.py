@@ -144,7 +144,13 @@ class Record:
     # -- validation ------------------------------------------------------
     def validate(self) -> list[FieldError]:
         """Every problem with this record (empty when valid)."""
-        check = _VALIDATORS.get(type(self)) or _validator(type(self))
+        cls = type(self)
+        check = _VALIDATORS.get(cls)
+        if check is None:
+            seen = _VALIDATED[cls] = _VALIDATED.get(cls, 0) + 1
+            if seen <= WRITE_OUT_AFTER:  # a few: not worth writing one out
+                return _validate_each(self)
+            check = _validator(cls)
         return check(self)
 
     def check(self) -> Self:
@@ -275,6 +281,24 @@ def _checked(cls: type[Record]) -> tuple[FieldSpec, ...]:
 
 #: Per record class, its :meth:`Record.validate` (see :func:`_validator`).
 _VALIDATORS: dict[type[Record], Callable[[Any], list[FieldError]]] = {}
+#: Per record class, how many records were validated before its validator was written.
+_VALIDATED: dict[type[Record], int] = {}
+#: A class's validator is written out once this many of its records were validated
+#: field by field (writing one costs about what validating a hundred saves).
+WRITE_OUT_AFTER = 100
+
+
+def _validate_each(rec: Record) -> list[FieldError]:
+    """:meth:`Record.validate` field by field: what the written-out one does, generically."""
+    errors: list[FieldError] = []
+    for s in _CHECKED.get(type(rec)) or _checked(type(rec)):
+        value = getattr(rec, s.name)
+        # Most of these are required text: only blank text can be wrong then.
+        if type(value) is str and s.kind != "choice" and value.strip():
+            continue
+        errors.extend(_check_field(s, value))
+    errors.extend(rec._cross_checks())
+    return errors
 
 
 def _validator(cls: type[Record]) -> Callable[[Any], list[FieldError]]:

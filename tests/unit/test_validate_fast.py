@@ -8,8 +8,10 @@ import random
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from pdsa_tui.demo import write_demo
-from pdsa_tui.model import Record
+from pdsa_tui.model import Record, base
 from pdsa_tui.model.base import _check_field
 from pdsa_tui.model.errors import FieldError
 from pdsa_tui.model.registry import RECORD_CLASSES
@@ -48,6 +50,15 @@ ODD: list[Any] = [
     42.5,
     dt.date(2019, 2, 1),
 ]
+
+
+@pytest.fixture(params=["field by field", "written out"], autouse=True)
+def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each test both ways: before and after a class's validator is written out."""
+    monkeypatch.setattr(base, "WRITE_OUT_AFTER", 10**9 if request.param == "field by field" else 0)
+    monkeypatch.setattr(base, "_VALIDATORS", {})  # none written out yet in this test
+    monkeypatch.setattr(base, "_VALIDATED", {})
+    return str(request.param)
 
 
 def test_validate_matches_checking_every_field(tmp_path: Path) -> None:
