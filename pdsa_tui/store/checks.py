@@ -209,8 +209,9 @@ def build_checked(data: Any, *, build: bool = True) -> BuiltTables | None:
     return out
 
 
-#: Tables with fewer records are checked and built as before (see :func:`build_checked`).
-FEW = 200
+#: Tables with fewer records are checked and built as before (see :func:`build_checked`):
+#: writing out a builder takes about 0.5 ms, and it saves about 2 µs a record.
+FEW = 300
 
 
 def _from_dicts(cls: type[Record], docs: dict[str, Any]) -> Built:

@@ -88,7 +88,7 @@ def test_the_demo_is_built_as_from_dict_builds_it(demo: dict[str, Any]) -> None:
 
 
 def test_small_tables_are_checked_and_built_as_before(demo: dict[str, Any]) -> None:
-    """With the usual limit, the demo's small tables go the old way, its cases (243) not."""
+    """With a limit of 200, the demo's small tables go the old way, its cases (243) not."""
     data = copy.deepcopy(demo)
     with mock.patch.object(checks, "FEW", 200):
         built = build_checked(data)
