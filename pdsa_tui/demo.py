@@ -33,11 +33,9 @@ date), so a rebuild for the same day gives the same file apart from ``updated``.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
 import functools
-import io
 import json
 import os
 import re
@@ -278,6 +276,9 @@ IMPORT_WEEKS: list[tuple[float, str]] = [
 
 def import_samples(*, today: dt.date | None = None) -> dict[str, str]:
     """The sample import files (name -> CSV text): the six months after the demo's data."""
+    import csv  # only for the samples: not at pdsa --demo's start
+    import io
+
     pct = io.StringIO()
     w = csv.writer(pct, lineterminator="\n")
     w.writerow(["date", "numerator", "denominator", "note"])
