@@ -37,6 +37,7 @@ from pdsa_tui.store.checks import (
     parse_file,
     read_only_reason,
 )
+from pdsa_tui.store.docmerge import make_rev, merge_docs
 from pdsa_tui.store.docs import bury, next_doc_id, same_content
 from pdsa_tui.store.errors import (
     DatabaseLockedError,
@@ -47,15 +48,7 @@ from pdsa_tui.store.errors import (
     StoreError,
 )
 from pdsa_tui.store.history import add_version, rev_number, version_at
-from pdsa_tui.store.merge import (
-    MergeResult,
-    index,
-    make_rev,
-    merge_docs,
-    merge_live,
-    merge_offline,
-    revs,
-)
+from pdsa_tui.store.merge import MergeResult, index, merge_live, merge_offline, revs
 from pdsa_tui.store.migrations import HISTORY
 from pdsa_tui.store.paths import current_user
 from pdsa_tui.store.queries import RecordQueries
