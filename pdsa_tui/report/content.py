@@ -14,6 +14,7 @@ the same way in the app and in every export.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -99,25 +100,48 @@ def _anchor(prefix: str, record: Record) -> str:
     return f"{prefix}-{record.id[:8]}"
 
 
-def cycle_content(store: Store, cycle: Cycle) -> CycleContent:
-    """The summary of ``cycle``: its aim and idea, the four phases, feedback by source."""
+@functools.cache
+def _cycle_label(name: str) -> str:
+    return Cycle.spec(name).label
+
+
+@functools.cache
+def _phase_fields() -> tuple[tuple[str, str, tuple[str, ...], bool], ...]:
+    """Each phase's key, title, fields shown as rows (not the tasks table) and whether it
+    has the tasks table: worked out once, not per cycle."""
+    return tuple(
+        (key, title, tuple(n for n in names if Cycle.spec(n).kind != "tasks"), "tasks" in names)
+        for key, title, names in PHASES
+    )
+
+
+def ramp_size(ramp: Sequence[Cycle]) -> int:
+    """How many cycles an idea's ramp shows: its cycles, or its highest number if higher."""
+    return max([len(ramp), *(c.number for c in ramp)])
+
+
+def cycle_content(store: Store, cycle: Cycle, *, size: int | None = None) -> CycleContent:
+    """The summary of ``cycle``: its aim and idea, the four phases, feedback by source.
+
+    ``size`` is :func:`ramp_size` of the cycle's idea, when the caller knows it already.
+    """
     idea = store.parent_of(cycle)
     idea = idea if isinstance(idea, ChangeIdea) else None
     aim_rec = store.parent_of(idea) if idea else None
     aim = aim_rec if isinstance(aim_rec, Aim) else None
-    ramp = store.cycles(cycle.idea_id)
-    ramp_size = max([len(ramp), *(c.number for c in ramp)])
+    if size is None:
+        size = ramp_size(store.cycles(cycle.idea_id))
     stage_key = cycle.stage
     facts: list[tuple[str, str]] = [
         ("Aim", f"{aim.code}: {aim.statement}" if aim else "(aim missing)"),
         ("Change idea", idea.title if idea else "(change idea missing)"),
         ("Change idea lead", idea.lead if idea else ""),
-        ("Cycle", f"{cycle.number} of {ramp_size}"),
+        ("Cycle", f"{cycle.number} of {size}"),
         ("Stage", C.label(C.STAGES, stage_key)),
-        (Cycle.spec("lead").label, cycle.lead),
+        (_cycle_label("lead"), cycle.lead),
         ("Planned", span(cycle.planned_start, cycle.planned_end)),
         ("Carried out", span(cycle.do_start, cycle.do_end)),
-        (Cycle.spec("decision").label, C.label(C.DECISIONS, cycle.decision)),
+        (_cycle_label("decision"), C.label(C.DECISIONS, cycle.decision)),
     ]
     if cycle.adapted_from:
         try:
@@ -126,13 +150,12 @@ def cycle_content(store: Store, cycle: Cycle) -> CycleContent:
         except NotFoundError:
             facts.append(("Adapted from", "an earlier cycle (since deleted)"))
     phases = []
-    for key, title, names in PHASES:
-        rows = [r for r in field_rows(cycle, names) if r.kind != "tasks"]
-        phase = Phase(key, title, rows)
-        if "tasks" in names:
+    for key, title, names, has_tasks in _phase_fields():
+        phase = Phase(key, title, field_rows(cycle, names))
+        if has_tasks:
             phase.has_tasks_field = True
             phase.tasks = list(cycle.tasks)
-            phase.tasks_label = Cycle.spec("tasks").label
+            phase.tasks_label = _cycle_label("tasks")
         phases.append(phase)
     fb = store.feedback(cycle.id)
     groups: dict[str, list[FeedbackItem]] = {}
@@ -160,7 +183,7 @@ def cycle_content(store: Store, cycle: Cycle) -> CycleContent:
         idea=idea,
         aim=aim,
         number=cycle.number,
-        ramp_size=ramp_size,
+        ramp_size=size,
         stage=C.label(C.STAGES, stage_key),
         stage_key=stage_key,
         facts=facts,
@@ -174,7 +197,9 @@ def cycle_content(store: Store, cycle: Cycle) -> CycleContent:
 def idea_content(store: Store, idea: ChangeIdea) -> IdeaContent:
     """A change idea with its ramp table and every cycle's summary."""
     aim = store.parent_of(idea)
-    cycles = [cycle_content(store, c) for c in store.cycles(idea.id)]
+    ordered = store.cycles(idea.id)
+    size = ramp_size(ordered)
+    cycles = [cycle_content(store, c, size=size) for c in ordered]
     ramp = [
         RampRow(
             number=cc.number,
