@@ -67,10 +67,10 @@ def export_bytes(
     template: Path | None = None,
 ) -> bytes:
     """An aim report, every aim, a change idea or a cycle in any export format."""
-    from pdsa_tui.report.export import export_text
+    from pdsa_tui.report.export import export_data
 
     if fmt not in PAPER_FORMATS:
-        text = export_text(
+        return export_data(
             store,
             aim=aim,
             cycle=cycle,
@@ -81,7 +81,6 @@ def export_bytes(
             now=now,
             include_cases=include_cases,
         )
-        return text.encode("utf-8")
     from pdsa_tui.report.content import build_document
     from pdsa_tui.report.paper_build import document_paper
 
