@@ -21,7 +21,7 @@ from pathlib import Path
 
 from pdsa_tui.memory import paused_gc
 from pdsa_tui.model import Aim, Case, ChangeIdea, Cycle, Record, dates
-from pdsa_tui.report import content, csvout, html, jsonout, markdown
+from pdsa_tui.report import content, markdown
 from pdsa_tui.report.drivers_content import driver_records
 from pdsa_tui.report.formats import FORMATS
 from pdsa_tui.store import Store
@@ -124,12 +124,18 @@ def _export(
         )
         if fmt == "md":
             return markdown.render_bytes(doc) if encoded else markdown.render(doc)
+        from pdsa_tui.report import html  # each format's module loads only when used
+
         return html.render(doc)
     aims, measures, ideas, cycles, feedback = content.scope_records(
         store, aim=aim, cycle=cycle, idea=idea, all=all
     )
     if fmt == "csv":
+        from pdsa_tui.report import csvout
+
         return csvout.render(aims, ideas, cycles, feedback)
+    from pdsa_tui.report import jsonout
+
     scope = aim or cycle or idea
     return jsonout.render(
         kind="all" if all else _kind(scope),

@@ -26,7 +26,7 @@ from pdsa_tui.report.document import (
     day,
     goal_text,
 )
-from pdsa_tui.report.md_plain import plain_flags
+from pdsa_tui.report.md_plain import inline_flags, plain_flags
 from pdsa_tui.report.svg import month_label, visible_markers
 
 #: Characters escaped anywhere in user text. An export escapes hundreds of thousands of
@@ -174,11 +174,12 @@ class Writer:
         while lines and lines[-1] == "":
             lines.pop()
         pieces = ["\n".join(lines[k : k + PIECE]).encode() for k in range(0, len(lines), PIECE)]
-        return b"\n".join(pieces) + b"\n"
+        pieces.append(b"")  # the last line's end, without copying 20 MB once more to add it
+        return b"\n".join(pieces) if lines else b"\n"
 
 
 #: Lines joined and encoded at a time by :meth:`Writer.data`.
-PIECE = 1000
+PIECE = 500
 
 
 def render(doc: Document) -> str:
@@ -291,8 +292,9 @@ def _aim(w: Writer, a: AimContent, level: int, doc: Document) -> None:
     if not a.cycles:
         w.para("*No cycles yet.*")
     for i in a.ideas:
+        title = escape_inline(i.idea.title)
         for c in i.cycles:
-            w.heading(level + 1, f"{escape_inline(i.idea.title)}: {c.heading}")
+            w.heading(level + 1, f"{title}: {c.heading}")
             _cycle(w, c, level + 2)
 
 
@@ -344,8 +346,11 @@ def measure_md(w: Writer, m: MeasureContent, level: int) -> None:
         inside, outside = visible_markers([p.date for p in a.points], m.markers)
         notes = []
         if inside:
+            # An aim's cycles, each marked on each of its measures' charts: thousands.
+            plain = inline_flags([mk.text for mk in inside])
             keyed = "; ".join(
-                f"{mk.key} = {escape_inline(mk.text)} ({month_label(mk.date)})" for mk in inside
+                f"{mk.key} = {mk.text if ok else escape_inline(mk.text)} ({month_label(mk.date)})"
+                for mk, ok in zip(inside, plain, strict=True)
             )
             notes.append(f"*PDSA cycles marked on the chart (by start date):* {keyed}.")
         if outside:
@@ -374,16 +379,19 @@ def _idea(w: Writer, i: IdeaContent, level: int, *, with_title: bool = True) -> 
     if with_title:
         w.heading(level, escape_inline(i.idea.title))
     w.para(*field_list(i.fields))
+    # The ramp's user texts checked together, as a cycle's are (see _cycle).
+    texts = [x for r in i.ramp for x in (r.objective, r.planned, r.carried_out)]
+    cells = [x if ok else escape_cell(x) for x, ok in zip(texts, plain_flags(texts), strict=True)]
     rows = [
         [
             str(r.number),
-            escape_cell(r.objective),
+            cells[3 * k],
             r.stage,
-            escape_cell(r.planned),
-            escape_cell(r.carried_out),
+            cells[3 * k + 1],
+            cells[3 * k + 2],
             r.decision or " ",
         ]
-        for r in i.ramp
+        for k, r in enumerate(i.ramp)
     ]
     if rows:
         w.para(f"**Ramp of PDSA cycles** ({len(rows)}):")

@@ -17,9 +17,11 @@ import re
 #: markup (see ``markdown._INLINE``), ``&`` (it may start an entity) and every character
 #: ``str.splitlines`` ends a line at.
 MARKUP = "\\`*_[]<>|~$&\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
-_ANY_MARKUP = re.compile("[" + re.escape(MARKUP) + "]")
-#: ASCII markup characters all become NUL; NUL itself stays NUL (so it counts as markup:
-#: a text holding it takes the careful path, which is always right).
+#: Markup, or NUL: the one pass marks markup with NUL, so a NUL of the text's own is taken
+#: for markup on both paths (the careful path is always right, and the answer is the same
+#: whatever other texts a text is checked with).
+_ANY_MARKUP = re.compile("[" + re.escape(MARKUP) + "\x00]")
+#: ASCII markup characters all become NUL.
 _TO_NUL = str.maketrans(dict.fromkeys(MARKUP[:-3], "\x00"))
 #: Joins the texts for the one pass. A text holding it splits into more parts than there
 #: are texts, which is noticed, and then each text is searched on its own.
@@ -68,4 +70,24 @@ def plain_flags(texts: list[str]) -> list[bool]:
         and t[-1] not in SPACES
         and not (t[0].isdigit() and _NUMBERED.match(t) is not None)
         for k, t in enumerate(texts)
+    ]
+
+
+#: White space that ``escape_inline`` (``" ".join(text.split())``) would change, beyond
+#: what :data:`MARKUP` holds: a tab, the unit separator and two spaces in a row.
+_ODD_SPACE = ("\t", "\x1f", "  ")
+#: White space other than the plain space.
+_OTHER_SPACES = SPACES - {" "}
+
+
+def inline_flags(texts: list[str]) -> list[bool]:
+    """For each text, whether ``escape_inline`` would give it back unchanged: as
+    :func:`plain_flags`, and its white space is single spaces."""
+    flags = plain_flags(texts)
+    joined = _SEP.join(texts)
+    if joined.isascii() and not any(s in joined for s in _ODD_SPACE):
+        return flags
+    return [
+        ok and not any(s in t for s in _ODD_SPACE) and (t.isascii() or _OTHER_SPACES.isdisjoint(t))
+        for ok, t in zip(flags, texts, strict=True)
     ]

@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, dates
 from pdsa_tui.model.programme import Meeting
-from pdsa_tui.report.paper import Paper
 from pdsa_tui.store import Store
+
+if TYPE_CHECKING:  # a Markdown or HTML export never loads the papers' layout
+    from pdsa_tui.report.paper import Paper
 
 #: Formats drawn as board papers (bytes, not text).
 PAPER_FORMATS = ("docx", "pdf")

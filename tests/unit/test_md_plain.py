@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pdsa_tui.report import markdown
-from pdsa_tui.report.markdown import escape_block, escape_cell, escape_line
-from pdsa_tui.report.md_plain import SPACES, plain_flags
+from pdsa_tui.report.markdown import escape_block, escape_cell, escape_inline, escape_line
+from pdsa_tui.report.md_plain import SPACES, inline_flags, plain_flags
 
 #: Markup, digits, block starts, every kind of white space and line break, the characters
 #: the check joins texts with (NUL, SOH), letters and non-ASCII letters.
@@ -41,6 +41,24 @@ def test_a_plain_text_is_what_every_escape_gives_back(texts: list[str]) -> None:
         if plain:
             assert escape_block(text) == escape_block(text, "  ") == text
             assert escape_cell(text) == escape_line(text) == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TEXT | WORDS.map(" ".join) | WORDS.map("  ".join), max_size=12))
+def test_an_inline_plain_text_is_what_escape_inline_gives_back(texts: list[str]) -> None:
+    flags = inline_flags(texts)
+    assert len(flags) == len(texts)
+    for text, plain in zip(texts, flags, strict=True):
+        assert plain == inline_flags([text])[0]
+        if plain:
+            assert escape_inline(text) == text
+    assert inline_flags(["a b", "a  b", "a\tb", "a\xa0b", "é b"]) == [
+        True,
+        False,
+        False,
+        False,
+        True,
+    ]
 
 
 def test_plain_and_not() -> None:
