@@ -52,7 +52,9 @@ from pdsa_tui.report.document import (
     RampRow,
     day,
     field_rows,
+    field_texts,
     number,
+    row_specs,
     span,
 )
 from pdsa_tui.report.svg import ChartMarker as Marker
@@ -106,13 +108,16 @@ def _cycle_label(name: str) -> str:
 
 
 @functools.cache
-def _phase_fields() -> tuple[tuple[str, str, tuple[str, ...], bool], ...]:
-    """Each phase's key, title, fields shown as rows (not the tasks table) and whether it
-    has the tasks table: worked out once, not per cycle."""
-    return tuple(
-        (key, title, tuple(n for n in names if Cycle.spec(n).kind != "tasks"), "tasks" in names)
-        for key, title, names in PHASES
-    )
+def _phase_fields() -> tuple[
+    tuple[str, str, tuple[str, ...], tuple[tuple[str, str, str], ...], bool], ...
+]:
+    """Each phase's key, title, fields shown as rows (not the tasks table), their specs and
+    whether it has the tasks table: worked out once, not per cycle."""
+    out = []
+    for key, title, names in PHASES:
+        shown = tuple(n for n in names if Cycle.spec(n).kind != "tasks")
+        out.append((key, title, shown, row_specs(Cycle, shown), "tasks" in names))
+    return tuple(out)
 
 
 def ramp_size(ramp: Sequence[Cycle]) -> int:
@@ -150,8 +155,8 @@ def cycle_content(store: Store, cycle: Cycle, *, size: int | None = None) -> Cyc
         except NotFoundError:
             facts.append(("Adapted from", "an earlier cycle (since deleted)"))
     phases = []
-    for key, title, names, has_tasks in _phase_fields():
-        phase = Phase(key, title, field_rows(cycle, names))
+    for key, title, names, specs, has_tasks in _phase_fields():
+        phase = Phase(key, title, specs, field_texts(cycle, names))
         if has_tasks:
             phase.has_tasks_field = True
             phase.tasks = list(cycle.tasks)

@@ -97,21 +97,33 @@ def _specs(cls: type[Record]) -> dict[str, FieldSpec]:
 def field_rows(record: Record, names: Sequence[str] | None = None) -> list[FieldRow]:
     """Every user-editable field of ``record`` (or just ``names``), labelled by the model."""
     specs = _specs(type(record))
-    chosen = specs.values() if names is None else map(specs.__getitem__, names)
-    # A programme's export makes some 90,000 rows, most of them plain text: those are
+    chosen = list(specs.values()) if names is None else [specs[n] for n in names]
+    texts = _field_texts(record, chosen)
+    return [FieldRow(s.name, s.label, s.kind, t) for s, t in zip(chosen, texts, strict=True)]
+
+
+def row_specs(cls: type[Record], names: Sequence[str]) -> tuple[tuple[str, str, str], ...]:
+    """The name, label and kind of each of ``names`` of ``cls``, as :class:`Phase` holds them."""
+    specs = _specs(cls)
+    return tuple((specs[n].name, specs[n].label, specs[n].kind) for n in names)
+
+
+def field_texts(record: Record, names: Sequence[str]) -> list[str]:
+    """:func:`field_text` of each of ``names``: the texts of :func:`field_rows`, no rows."""
+    specs = _specs(type(record))
+    return _field_texts(record, [specs[n] for n in names])
+
+
+def _field_texts(record: Record, specs: Sequence[FieldSpec]) -> list[str]:
+    # A programme's export writes some 130,000 fields, most of them plain text: those are
     # taken as they are here, without the conversions' function call.
     return [
-        FieldRow(
-            s.name,
-            s.label,
-            s.kind,
-            ""
-            if (value := getattr(record, s.name)) is None or value == "" or value == []
-            else value
-            if type(value) is str and s.kind not in _CONVERTED_KINDS
-            else _text(record, s, value),
-        )
-        for s in chosen
+        ""
+        if (value := getattr(record, s.name)) is None or value == "" or value == []
+        else value
+        if type(value) is str and s.kind not in _CONVERTED_KINDS
+        else _text(record, s, value)
+        for s in specs
     ]
 
 
@@ -152,14 +164,27 @@ def _role_label(value: str) -> str:
 
 @dataclass
 class Phase:
-    """One of Plan, Do, Study, Act with every field (tasks kept apart as a table)."""
+    """One of Plan, Do, Study, Act with every field (tasks kept apart as a table).
+
+    Its fields are held as their texts beside the specs every cycle's phase shares
+    (:func:`row_specs`): a programme's cycles have 130,000 of them, and rows are made
+    only for a renderer that asks for :attr:`fields`.
+    """
 
     key: str
     title: str
-    fields: list[FieldRow]
+    #: The name, label and kind of each field shown as a row.
+    specs: tuple[tuple[str, str, str], ...]
+    #: Each field's text, in the order of :attr:`specs` (empty when nothing was recorded).
+    texts: list[str]
     tasks: list[Task] = field(default_factory=list)
     has_tasks_field: bool = False
     tasks_label: str = "Tasks"
+
+    @property
+    def fields(self) -> list[FieldRow]:
+        """Each field as a labelled row."""
+        return [FieldRow(*spec, text) for spec, text in zip(self.specs, self.texts, strict=True)]
 
 
 @dataclass

@@ -407,44 +407,45 @@ def _idea(w: Writer, i: IdeaContent, level: int, *, with_title: bool = True) -> 
 def _cycle(w: Writer, c: CycleContent, level: int) -> None:
     # A programme's export writes thousands of these, so each is written with few steps:
     # its user texts are checked for markup together (see md_plain), those that escaping
-    # would leave as they are (nearly all) are written as they are, and each list of
-    # fields is one format of a pattern made once per list of labels.
+    # would leave as they are (nearly all) are written as they are, each phase's fields
+    # are one format of a pattern made once per list of fields, and the cycle up to its
+    # feedback is one block of lines.
     facts = c.facts
     texts = [c.cycle.objective]
     texts += [text for _, text in facts]
     for phase in c.phases:
-        texts += [r.text for r in phase.fields]
+        texts += phase.texts
         if phase.has_tasks_field:
             for t in phase.tasks:
                 texts += (t.who, t.what, t.when, t.where)
     plain = plain_flags(texts)
     objective = texts[0] if plain[0] else _value(texts[0], "")
     k = 1 + len(facts)
-    lines = [
-        f"**Objective:** {objective}",
-        "",
-        _field_block(tuple([label for label, _ in facts]), texts, plain, 1, k),
-        "",
+    block = [
+        f"**Objective:** {objective}\n",
+        *[
+            f"- **{label}:** {text if plain[j] else _value(text)}"
+            for j, (label, text) in enumerate(facts, 1)
+        ],
     ]
     hashes = "#" * min(level, 6)
     for phase in c.phases:
-        n = len(phase.fields)
-        labels = tuple([r.label for r in phase.fields])
-        lines += (f"{hashes} {phase.title}", "", _field_block(labels, texts, plain, k, k + n), "")
+        n = len(phase.texts)
+        block += ("", f"{hashes} {phase.title}\n", _fields_text(phase.specs, texts, plain, k))
         k += n
         if phase.has_tasks_field:
             if phase.tasks:
-                rows = []
+                block += ("", f"**{phase.tasks_label}:**\n", _TASKS_HEAD)
                 for _ in phase.tasks:
                     cells = [
-                        texts[j] if plain[j] else escape_cell(texts[j]) for j in range(k, k + 4)
+                        texts[j] if plain[j] else escape_cell(texts[j])
+                        for j in (k, k + 1, k + 2, k + 3)
                     ]
-                    rows.append(f"| {cells[0]} | {cells[1]} | {cells[2]} | {cells[3]} |")
+                    block.append(f"| {cells[0]} | {cells[1]} | {cells[2]} | {cells[3]} |")
                     k += 4
-                lines += (f"**{phase.tasks_label}:**", "", _TASKS_HEAD, *rows, "")
             else:
-                lines += (f"**{phase.tasks_label}:** *{NOT_RECORDED}*", "")
-    w.para(*lines[:-1])
+                block += ("", f"**{phase.tasks_label}:** *{NOT_RECORDED}*")
+    w.para("\n".join(block))
     w.heading(level, f"Feedback ({c.feedback_count})")
     if not c.feedback:
         w.para("*No feedback recorded for this cycle.*")
@@ -461,18 +462,22 @@ def _cycle(w: Writer, c: CycleContent, level: int) -> None:
 
 _TASKS_HEAD = "\n".join(table_lines(["Who", "What", "When", "Where"], []))
 
-#: Labels -> the pattern of their field list (``- **Label:** {}`` a line).
-_FIELD_PATTERNS: dict[tuple[str, ...], str] = {}
+#: id of a phase's specs -> (the specs, the pattern of their field list): every cycle's
+#: phase shares its specs (the specs are kept, so the id cannot be another's).
+_FIELD_PATTERNS: dict[int, tuple[tuple[tuple[str, str, str], ...], str]] = {}
 
 
-def _field_block(
-    labels: tuple[str, ...], texts: list[str], plain: list[bool], start: int, end: int
+def _fields_text(
+    specs: tuple[tuple[str, str, str], ...], texts: list[str], plain: list[bool], start: int
 ) -> str:
-    """:func:`field_list` of ``labels`` and ``texts[start:end]`` as one string, a text
-    taken as it is where ``plain`` says so."""
-    pattern = _FIELD_PATTERNS.get(labels)
-    if pattern is None:
-        pattern = _FIELD_PATTERNS[labels] = "\n".join(
-            "- **" + label.replace("{", "{{").replace("}", "}}") + ":** {}" for label in labels
+    """:func:`field_list` of the fields ``specs`` with ``texts[start:]`` as one string, a
+    text taken as it is where ``plain`` says so."""
+    found = _FIELD_PATTERNS.get(id(specs))
+    if found is None or found[0] is not specs:
+        pattern = "\n".join(
+            "- **" + label.replace("{", "{{").replace("}", "}}") + ":** {}" for _, label, _ in specs
         )
-    return pattern.format(*[texts[j] if plain[j] else _value(texts[j]) for j in range(start, end)])
+        found = _FIELD_PATTERNS[id(specs)] = (specs, pattern)
+    return found[1].format(
+        *[texts[j] if plain[j] else _value(texts[j]) for j in range(start, start + len(specs))]
+    )
