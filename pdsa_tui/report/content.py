@@ -107,17 +107,21 @@ def _cycle_label(name: str) -> str:
     return Cycle.spec(name).label
 
 
+#: A phase's key, title, row specs, number of rows and whether it has the tasks table.
+_PhaseShape = tuple[str, str, tuple[tuple[str, str, str], ...], int, bool]
+
+
 @functools.cache
-def _phase_fields() -> tuple[
-    tuple[str, str, tuple[str, ...], tuple[tuple[str, str, str], ...], bool], ...
-]:
-    """Each phase's key, title, fields shown as rows (not the tasks table), their specs and
-    whether it has the tasks table: worked out once, not per cycle."""
-    out = []
-    for key, title, names in PHASES:
-        shown = tuple(n for n in names if Cycle.spec(n).kind != "tasks")
-        out.append((key, title, shown, row_specs(Cycle, shown), "tasks" in names))
-    return tuple(out)
+def _phase_fields() -> tuple[tuple[str, ...], tuple[_PhaseShape, ...]]:
+    """Every phase's row fields (not the tasks table) in order, and each phase's key, title,
+    specs, number of rows and whether it has the tasks table: worked out once."""
+    names: list[str] = []
+    phases = []
+    for key, title, fields in PHASES:
+        shown = tuple(n for n in fields if Cycle.spec(n).kind != "tasks")
+        names += shown
+        phases.append((key, title, row_specs(Cycle, shown), len(shown), "tasks" in fields))
+    return (tuple(names), tuple(phases))
 
 
 def ramp_size(ramp: Sequence[Cycle]) -> int:
@@ -137,12 +141,13 @@ def cycle_content(store: Store, cycle: Cycle, *, size: int | None = None) -> Cyc
     if size is None:
         size = ramp_size(store.cycles(cycle.idea_id))
     stage_key = cycle.stage
+    stage = C.label(C.STAGES, stage_key)
     facts: list[tuple[str, str]] = [
         ("Aim", f"{aim.code}: {aim.statement}" if aim else "(aim missing)"),
         ("Change idea", idea.title if idea else "(change idea missing)"),
         ("Change idea lead", idea.lead if idea else ""),
         ("Cycle", f"{cycle.number} of {size}"),
-        ("Stage", C.label(C.STAGES, stage_key)),
+        ("Stage", stage),
         (_cycle_label("lead"), cycle.lead),
         ("Planned", span(cycle.planned_start, cycle.planned_end)),
         ("Carried out", span(cycle.do_start, cycle.do_end)),
@@ -154,15 +159,37 @@ def cycle_content(store: Store, cycle: Cycle, *, size: int | None = None) -> Cyc
             facts.append(("Adapted from", f"Cycle {parent.number}"))
         except NotFoundError:
             facts.append(("Adapted from", "an earlier cycle (since deleted)"))
+    names, shapes = _phase_fields()
+    texts = field_texts(cycle, names)  # every phase's at once, then cut up
     phases = []
-    for key, title, names, specs, has_tasks in _phase_fields():
-        phase = Phase(key, title, specs, field_texts(cycle, names))
+    at = 0
+    for key, title, specs, n, has_tasks in shapes:
+        phase = Phase(key, title, specs, texts[at : at + n])
+        at += n
         if has_tasks:
             phase.has_tasks_field = True
             phase.tasks = list(cycle.tasks)
             phase.tasks_label = _cycle_label("tasks")
         phases.append(phase)
     fb = store.feedback(cycle.id)
+    return CycleContent(
+        cycle=cycle,
+        idea=idea,
+        aim=aim,
+        number=cycle.number,
+        ramp_size=size,
+        stage=stage,
+        stage_key=stage_key,
+        facts=facts,
+        phases=phases,
+        feedback=_feedback_groups(fb) if fb else [],
+        feedback_count=len(fb),
+        anchor=_anchor("cycle", cycle),
+    )
+
+
+def _feedback_groups(fb: Sequence[Feedback]) -> list[FeedbackGroup]:
+    """A cycle's feedback by source, in the order of the sources' list."""
     groups: dict[str, list[FeedbackItem]] = {}
     for f in fb:
         groups.setdefault(f.source, []).append(
@@ -177,26 +204,12 @@ def cycle_content(store: Store, cycle: Cycle, *, size: int | None = None) -> Cyc
             )
         )
     order = list(C.FEEDBACK_SOURCES)
-    feedback = [
+    return [
         FeedbackGroup(C.label(C.FEEDBACK_SOURCES, src) or "Source not given", src, items)
         for src, items in sorted(
             groups.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)
         )
     ]
-    return CycleContent(
-        cycle=cycle,
-        idea=idea,
-        aim=aim,
-        number=cycle.number,
-        ramp_size=size,
-        stage=C.label(C.STAGES, stage_key),
-        stage_key=stage_key,
-        facts=facts,
-        phases=phases,
-        feedback=feedback,
-        feedback_count=len(fb),
-        anchor=_anchor("cycle", cycle),
-    )
 
 
 def idea_content(store: Store, idea: ChangeIdea) -> IdeaContent:
