@@ -145,6 +145,15 @@ def github_slug(text: str) -> str:
 class Writer:
     def __init__(self) -> None:
         self.lines: list[str] = []
+        #: Field values escaped already: a cycle's facts repeat its aim and idea.
+        self.values: dict[str, str] = {}
+
+    def value(self, text: str) -> str:
+        """:func:`_value` of ``text``, worked out once per text per document."""
+        found = self.values.get(text)
+        if found is None:
+            found = self.values[text] = _value(text)
+        return found
 
     def add(self, *lines: str) -> None:
         self.lines.extend(lines)
@@ -424,7 +433,7 @@ def _cycle(w: Writer, c: CycleContent, level: int) -> None:
     block = [
         f"**Objective:** {objective}\n",
         *[
-            f"- **{label}:** {text if plain[j] else _value(text)}"
+            f"- **{label}:** {text if plain[j] else w.value(text)}"
             for j, (label, text) in enumerate(facts, 1)
         ],
     ]
@@ -445,10 +454,10 @@ def _cycle(w: Writer, c: CycleContent, level: int) -> None:
                     k += 4
             else:
                 block += ("", f"**{phase.tasks_label}:** *{NOT_RECORDED}*")
-    w.para("\n".join(block))
-    w.heading(level, f"Feedback ({c.feedback_count})")
+    block += ("", f"{hashes} Feedback ({c.feedback_count})")
     if not c.feedback:
-        w.para("*No feedback recorded for this cycle.*")
+        block += ("", "*No feedback recorded for this cycle.*")
+    w.para("\n".join(block))
     for g in c.feedback:
         w.heading(level + 1, f"{g.source} ({len(g.items)})")
         items = []

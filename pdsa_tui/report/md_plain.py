@@ -12,6 +12,8 @@ escaped one by one as before.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from itertools import accumulate
 
 #: Every character that makes escaping change a text when it appears anywhere in it:
 #: markup (see ``markdown._INLINE``), ``&`` (it may start an entity) and every character
@@ -23,8 +25,7 @@ MARKUP = "\\`*_[]<>|~$&\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
 _ANY_MARKUP = re.compile("[" + re.escape(MARKUP) + "\x00]")
 #: ASCII markup characters all become NUL.
 _TO_NUL = str.maketrans(dict.fromkeys(MARKUP[:-3], "\x00"))
-#: Joins the texts for the one pass. A text holding it splits into more parts than there
-#: are texts, which is noticed, and then each text is searched on its own.
+#: Joins the texts for the one pass (any character would do: texts are found by length).
 _SEP = "\x01"
 
 #: Every character ``str.isspace`` accepts (``str.strip`` removes them): a text that starts
@@ -43,16 +44,23 @@ _NUMBERED = re.compile(r"\d{1,9}[.)](?:\s|$)")
 def _marked(texts: list[str]) -> list[bool] | None:
     """For each text, whether it holds a :data:`MARKUP` character (None: none does)."""
     joined = _SEP.join(texts)
-    if joined.isascii():
-        probe = joined.translate(_TO_NUL)
-        if "\x00" not in probe:
+    if not joined.isascii():
+        if _ANY_MARKUP.search(joined) is None:
             return None
-        parts = probe.split(_SEP)
-        if len(parts) == len(texts):
-            return ["\x00" in p for p in parts]
-    elif _ANY_MARKUP.search(joined) is None:
+        return [_ANY_MARKUP.search(t) is not None for t in texts]
+    probe = joined.translate(_TO_NUL)
+    at = probe.find("\x00")
+    if at < 0:
         return None
-    return [_ANY_MARKUP.search(t) is not None for t in texts]
+    # Where each text ends in the join (its separator's index + 1), from the lengths, so
+    # a separator inside a text does not matter; each marked text is found by bisection.
+    ends = list(accumulate([len(t) + 1 for t in texts]))
+    marked = [False] * len(texts)
+    while at >= 0:
+        k = bisect_right(ends, at)
+        marked[k] = True
+        at = probe.find("\x00", ends[k])
+    return marked
 
 
 def plain_flags(texts: list[str]) -> list[bool]:
