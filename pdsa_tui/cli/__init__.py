@@ -129,7 +129,21 @@ def _check_today_override() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``pdsa`` with ``argv``; return the exit status."""
+    """Run ``pdsa`` with ``argv``; return the exit status.
+
+    Run as the process's command (``argv`` None), a batch command that kept what it
+    read (:mod:`.ending`) ends the process here, without freeing it.
+    """
+    from pdsa_tui.cli import ending
+
+    status = _main(argv)
+    if argv is None and ending.kept():
+        ending.end_now(status)
+    ending.release()  # called in-process (a test, a script): freed as usual
+    return status
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
         _check_today_override()
