@@ -466,7 +466,8 @@ class Store(RecordQueries):
         changes: dict[str, Any] = {"updated": now_stamp(), "updated_by": self.user}
         if existing is not None:
             changes["created"] = existing.created
-        doc = dataclasses.replace(record, **changes).to_dict()
+        # The stamps are text, stored as they are: no new record is needed to write them.
+        doc = {**record.to_dict(), **changes}
         table = self._data.setdefault(cls.TABLE, {})
         doc_id = self._index.doc_ids[cls].get(record.id)
         old = table.get(doc_id) if doc_id is not None else None
