@@ -125,8 +125,10 @@ class Record:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (dates as ISO strings)."""
         out: dict[str, Any] = {}
-        for f in dataclasses.fields(self):
-            out[f.name] = _dump(getattr(self, f.name))
+        for name, _load in _PLANS.get(type(self)) or _plan(type(self)):
+            value = getattr(self, name)
+            # Text, numbers, true/false and null are stored as they are (most fields).
+            out[name] = value if value.__class__ in _PLAIN else _dump(value)
         return out
 
     @classmethod
@@ -142,16 +144,14 @@ class Record:
     # -- validation ------------------------------------------------------
     def validate(self) -> list[FieldError]:
         """Every problem with this record (empty when valid)."""
-        errors: list[FieldError] = []
-        checked = _CHECKED.get(type(self))
-        for s in checked if checked is not None else _checked(type(self)):
-            value = getattr(self, s.name)
-            # Most of these are required text: only blank text can be wrong then.
-            if type(value) is str and s.kind != "choice" and value.strip():
-                continue
-            errors.extend(_check_field(s, value))
-        errors.extend(self._cross_checks())
-        return errors
+        cls = type(self)
+        check = _VALIDATORS.get(cls)
+        if check is None:
+            seen = _VALIDATED[cls] = _VALIDATED.get(cls, 0) + 1
+            if seen <= WRITE_OUT_AFTER:  # a few: not worth writing one out
+                return _validate_each(self)
+            check = _validator(cls)
+        return check(self)
 
     def check(self) -> Self:
         """Return self, or raise :class:`ValidationError` listing every problem."""
@@ -197,14 +197,33 @@ class Record:
         return FieldError(name, type(self).spec(name).label, message)
 
 
+#: The types :func:`_dump` gives back as they are.
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _dump(value: Any) -> Any:
+    """``value`` as JSON holds it: a date as ISO text, a dataclass (a task, a data point)
+    as an object of its fields, a list item by item."""
     if isinstance(value, dt.date):
         return value.isoformat()
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _dump(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    cls = value.__class__
+    names = _DUMPED.get(cls)
+    if names is None and dataclasses.is_dataclass(value) and not isinstance(value, type):
+        names = _DUMPED[cls] = tuple(f.name for f in dataclasses.fields(value))
+    if names is not None:
+        out = {}
+        for name in names:
+            v = getattr(value, name)
+            out[name] = v if v.__class__ in _PLAIN else _dump(v)
+        return out
     if isinstance(value, list):
-        return [_dump(v) for v in value]
+        return [v if v.__class__ in _PLAIN else _dump(v) for v in value]
     return value
+
+
+#: Each dataclass's field names, as :func:`_dump` writes them (read once per class: a
+#: save writes every task of a cycle, every point of a measure).
+_DUMPED: dict[type, tuple[str, ...]] = {}
 
 
 def _loader(kind: str | None, item: Any = None) -> Callable[[Any], Any] | None:
@@ -260,6 +279,65 @@ def _checked(cls: type[Record]) -> tuple[FieldSpec, ...]:
     return specs
 
 
+#: Per record class, its :meth:`Record.validate` (see :func:`_validator`).
+_VALIDATORS: dict[type[Record], Callable[[Any], list[FieldError]]] = {}
+#: Per record class, how many records were validated before its validator was written.
+_VALIDATED: dict[type[Record], int] = {}
+#: A class's validator is written out once this many of its records were validated
+#: field by field (writing one costs about what validating a hundred saves).
+WRITE_OUT_AFTER = 100
+
+
+def _validate_each(rec: Record) -> list[FieldError]:
+    """:meth:`Record.validate` field by field: what the written-out one does, generically."""
+    errors: list[FieldError] = []
+    for s in _CHECKED.get(type(rec)) or _checked(type(rec)):
+        value = getattr(rec, s.name)
+        # Most of these are required text: only blank text can be wrong then.
+        if type(value) is str and s.kind != "choice" and value.strip():
+            continue
+        errors.extend(_check_field(s, value))
+    errors.extend(rec._cross_checks())
+    return errors
+
+
+def _validator(cls: type[Record]) -> Callable[[Any], list[FieldError]]:
+    """``validate`` for ``cls``, written out for its checked fields (made once per class).
+
+    Every record is validated at each ``pdsa check`` (80,000 of them at 50,000 cycles):
+    the common values (filled-in text, a date, a choice that is one of its choices)
+    are passed by one test each; anything else goes to :func:`_check_field`, whose
+    messages say what is wrong, in field order, then the record's cross checks.
+    """
+    env: dict[str, Any] = {"CHECK": _check_field, "DATE": dt.date}
+    lines = ["def validate(self):", "    errors = []"]
+    for i, s in enumerate(_CHECKED.get(cls) or _checked(cls)):
+        env[f"S{i}"] = s
+        lines.append(f"    v = self.{s.name}")
+        if s.kind in _VALUE_KINDS and not (s.kind == "choice" and s.choices is None):
+            if s.kind == "choice":
+                assert s.choices is not None
+                # Blank is right when not required; else only one of the choices is.
+                ok = {k for k in s.choices if k.strip()} | (set() if s.required else {""})
+                env[f"OK{i}"] = frozenset(ok)
+                lines.append(f"    if v.__class__ is not str or v not in OK{i}:")
+            else:
+                lines.append("    if True:")  # numbers: ranges, finiteness (rarely many)
+        else:
+            # Required text or a date: only empty can be wrong.
+            lines.append(
+                "    if (v.__class__ is not str or not v.strip()) and v.__class__ is not DATE:"
+            )
+        lines.append(f"        errors += CHECK(S{i}, v)")
+    lines += ["    cross = self._cross_checks()", "    if cross:", "        errors += cross"]
+    lines.append("    return errors")
+    code = compile("\n".join(lines), f"<pdsa validate of {cls.__name__}>", "exec")
+    exec(code, env)  # our own source, written above from the class's fields
+    made: Callable[[Any], list[FieldError]] = env["validate"]
+    _VALIDATORS[cls] = made
+    return made
+
+
 #: Per record class, each field's name and loader: ``from_dict`` runs for every record
 #: at open, so the field metadata is read once per class, not once per record.
 _PLANS: dict[type[Record], tuple[tuple[str, Callable[[Any], Any] | None], ...]] = {}
@@ -272,6 +350,11 @@ def _plan(cls: type[Record]) -> tuple[tuple[str, Callable[[Any], Any] | None], .
     )
     _PLANS[cls] = plan
     return plan
+
+
+def field_loader(cls: type[Record], name: str) -> Callable[[Any], Any] | None:
+    """How ``from_dict`` loads the stored value of field ``name`` (None: as it is)."""
+    return dict(_PLANS.get(cls) or _plan(cls))[name]
 
 
 def _number_text(value: float) -> str:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
-import json
 import os
 import re
 import uuid
@@ -171,7 +170,7 @@ def log_merge(data: dict[str, Any], entry: dict[str, Any]) -> None:
 
 def same_programme_files(path: Path, identity: str) -> list[Path]:
     """Other ``.json`` files beside ``path`` that hold this programme (copies made on purpose)."""
-    from pdsa_tui.store.checks import parse_file, read_file
+    from pdsa_tui.store.checks import check_parsed, decoded, read_file
 
     found = []
     conflicts = {f.path.name for f in conflict_names(path)}
@@ -181,13 +180,12 @@ def same_programme_files(path: Path, identity: str) -> list[Path]:
             if name == path.name or name in conflicts or not name.endswith(".json"):
                 continue
             try:
-                raw = read_file(other)
-                data = json.loads(raw)
+                data = decoded(other, read_file(other))
                 # Another programme's file is not checked record by record: only a copy
                 # of this one must be a whole, readable file to be named.
                 if not isinstance(data, dict) or identity_of(data) != identity:
                     continue
-                parse_file(other, raw)
+                check_parsed(other, data)
             except Exception:
                 continue
             found.append(other)

@@ -6,7 +6,7 @@ each merge updates only the records it changed (:meth:`RecordIndex.refresh`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from pdsa_tui.model import Record
@@ -26,16 +26,25 @@ class RecordIndex:
         #: query of one idea's cycles or one cycle's feedback does not scan the table.
         self._by_parent: dict[type[Record], dict[str, dict[str, Record]]] = {}
 
-    def rebuild(self, data: dict[str, Any]) -> None:
-        """Build every record of ``data`` (the file's layout) afresh."""
+    def rebuild(
+        self,
+        data: dict[str, Any],
+        built: Mapping[type[Record], tuple[dict[str, Record], dict[str, str]]] | None = None,
+    ) -> None:
+        """Build every record of ``data`` (the file's layout) afresh.
+
+        ``built``: the records of ``data``, already built (by class: by id, and their
+        document keys), as opening a file makes them while checking them.
+        """
         for cls in RECORD_CLASSES:
-            table = data.get(cls.TABLE, {})
-            cache: dict[str, Record] = {}
-            doc_ids: dict[str, str] = {}
-            for doc_id, doc in table.items():
-                rec = cls.from_dict(doc)
-                cache[rec.id] = rec
-                doc_ids[rec.id] = doc_id
+            if built is not None:
+                cache, doc_ids = built[cls]
+            else:
+                cache, doc_ids = {}, {}
+                for doc_id, doc in data.get(cls.TABLE, {}).items():
+                    rec = cls.from_dict(doc)
+                    cache[rec.id] = rec
+                    doc_ids[rec.id] = doc_id
             self.records[cls] = cache
             self.doc_ids[cls] = doc_ids
             link = PARENTS.get(cls)

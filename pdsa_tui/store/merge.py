@@ -18,7 +18,7 @@ Two ways to find the common ancestor of a record:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -284,10 +284,24 @@ def _at(doc: Doc | None, rev: str | None) -> bool:
     return bool(doc.get("rev") == rev)
 
 
-def revs(data: Data) -> dict[Key, str]:
-    """Every record's rev, for :func:`merge_live`'s ``base_revs`` (keyed as :func:`index`)."""
+def revs(
+    data: Data, built: Mapping[type[Record], tuple[dict[str, Record], dict[str, str]]] | None = None
+) -> dict[Key, str]:
+    """Every record's rev, for :func:`merge_live`'s ``base_revs`` (keyed as :func:`index`).
+
+    ``built``: records built from ``data`` (by class: by id, and their document keys),
+    whose ``rev`` is read instead of their documents' (the same value, found faster).
+    """
     out: dict[Key, str] = {}
     for name in record_tables(data):
+        cls = RECORD_TYPES.get(name)
+        got = built.get(cls) if built is not None and cls is not None else None
+        if got is not None:
+            records, doc_ids = got
+            for rid, rec in records.items():
+                rev = rec.rev
+                out[(name, rid or f"#{doc_ids[rid]}")] = rev if rev.__class__ is str else str(rev)
+            continue
         for doc_id, doc in data[name].items():
             if isinstance(doc, dict):
                 out[(name, str(doc.get("id") or f"#{doc_id}"))] = str(doc.get("rev", ""))

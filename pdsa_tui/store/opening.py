@@ -16,7 +16,7 @@ from typing import Any
 from pdsa_tui.model.dates import now_stamp
 from pdsa_tui.store import copies, migrations
 from pdsa_tui.store.access import creation_mode, make_database_folder
-from pdsa_tui.store.checks import parse_file, read_file
+from pdsa_tui.store.checks import BuiltTables, parse_and_build, read_file
 from pdsa_tui.store.errors import (
     DatabaseLockedError,
     OpenWriteFailedError,
@@ -35,11 +35,15 @@ from pdsa_tui.store.sync import SyncedFile, signature
 
 @dataclass
 class Opened:
-    """A database file as read: its data (migrated), its bytes and its schema version before."""
+    """A database file as read: its data (migrated), its bytes and its schema version before.
+
+    ``records``: its records, built while they were checked (None: build them from ``data``).
+    """
 
     data: dict[str, Any]
     raw: bytes
     version: int
+    records: BuiltTables | None = None
 
 
 def create_file(p: Path) -> None:
@@ -63,10 +67,10 @@ def create_file(p: Path) -> None:
 def read_for_reading(path: Path) -> Opened:
     """Read ``path`` for a read-only store: migrated in memory only, never written."""
     raw = read_file(path)
-    data = parse_file(path, raw)
+    data, records = parse_and_build(path, raw)
     version = migrations.schema_version(data) or migrations.SCHEMA_VERSION
     migrations.migrate(data)
-    return Opened(data, raw, version)
+    return Opened(data, raw, version, records)
 
 
 def read_for_writing(path: Path, *, fresh: bool) -> Opened:
@@ -76,7 +80,7 @@ def read_for_writing(path: Path, *, fresh: bool) -> Opened:
     """
     seen = signature(path)
     raw = read_file(path)
-    data = parse_file(path, raw)
+    data, records = parse_and_build(path, raw)
     version = migrations.schema_version(data) or migrations.SCHEMA_VERSION
     try:
         # Under the write lock: no other copy is saving or backing up meanwhile,
@@ -88,7 +92,7 @@ def read_for_writing(path: Path, *, fresh: bool) -> Opened:
             again = raw if seen is not None and signature(path) == seen else read_file(path)
             if again != raw:
                 raw = again
-                data = parse_file(path, raw)
+                data, records = parse_and_build(path, raw)
                 version = migrations.schema_version(data) or migrations.SCHEMA_VERSION
             if version < migrations.SCHEMA_VERSION:
                 stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -105,4 +109,4 @@ def read_for_writing(path: Path, *, fresh: bool) -> Opened:
             raise  # a migration must not race another copy's save
         # Only the day's backup waits: the next open makes it.
     copies.ensure_identity(data)  # saved with the next save
-    return Opened(data, raw, version)
+    return Opened(data, raw, version, records)

@@ -30,6 +30,7 @@ from pdsa_tui.model.order import natural_key
 from pdsa_tui.model.programme import programme_rules
 from pdsa_tui.model.registry import PARENTS
 from pdsa_tui.store import health
+from pdsa_tui.store.checks import BuiltTables
 from pdsa_tui.store.errors import NotFoundError
 from pdsa_tui.store.finding import find_named
 from pdsa_tui.store.index import RecordIndex
@@ -40,10 +41,11 @@ R = TypeVar("R", bound=Record)
 class RecordQueries:
     """The file's data and its records, indexed, with every read pdsa makes of them."""
 
-    def __init__(self, data: dict[str, Any]) -> None:
+    def __init__(self, data: dict[str, Any], records: BuiltTables | None = None) -> None:
+        """Hold ``data`` and index its records (``records``: already built from it)."""
         self._data = data
         self._index = RecordIndex()
-        self._index.rebuild(data)
+        self._index.rebuild(data, records)
         self._cache = self._index.records
 
     def _of(self, cls: type[R], parent_id: str) -> list[R]:

@@ -34,6 +34,7 @@ from pdsa_tui.model.errors import RuleError
 from pdsa_tui.model.registry import PARENTS
 from pdsa_tui.store import absorb, copies, migrations, opening
 from pdsa_tui.store.checks import (
+    BuiltTables,
     parse_file,
     read_only_reason,
 )
@@ -99,6 +100,7 @@ class Store(RecordQueries):
         synced: bytes,
         read_only_reason: str = "",
         user: str = "",
+        records: BuiltTables | None = None,
     ) -> None:
         self.path = path
         self.read_only = read_only
@@ -108,13 +110,13 @@ class Store(RecordQueries):
         self.user = user
         #: The schema version the file had when opened (before any migration).
         self.file_version = migrations.SCHEMA_VERSION
-        super().__init__(data)
+        super().__init__(data, records)
         self._file = SyncedFile(path, synced)
         self._batch_depth = 0
         self._dirty = False
         self._saves = 0
         #: Each record's rev in the file as this copy last read or wrote it.
-        self._base_revs = revs(data)
+        self._base_revs = revs(data, records)
         #: Records changed in memory since the last save.
         self._touched: set[tuple[str, str]] = set()
         #: Bumped on every change, so views know when to refresh.
@@ -201,6 +203,7 @@ class Store(RecordQueries):
                 synced=got.raw,
                 read_only_reason=reason,
                 user=user,
+                records=got.records,
             )
             store.file_version = got.version
             if not read_only:

@@ -8,8 +8,10 @@ import random
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from pdsa_tui.demo import write_demo
-from pdsa_tui.model import Record
+from pdsa_tui.model import Record, base
 from pdsa_tui.model.base import _check_field
 from pdsa_tui.model.errors import FieldError
 from pdsa_tui.model.registry import RECORD_CLASSES
@@ -50,6 +52,15 @@ ODD: list[Any] = [
 ]
 
 
+@pytest.fixture(params=["field by field", "written out"], autouse=True)
+def way(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each test both ways: before and after a class's validator is written out."""
+    monkeypatch.setattr(base, "WRITE_OUT_AFTER", 10**9 if request.param == "field by field" else 0)
+    monkeypatch.setattr(base, "_VALIDATORS", {})  # none written out yet in this test
+    monkeypatch.setattr(base, "_VALIDATED", {})
+    return str(request.param)
+
+
 def test_validate_matches_checking_every_field(tmp_path: Path) -> None:
     db = tmp_path / "demo.json"
     write_demo(db)
@@ -67,3 +78,21 @@ def test_validate_matches_checking_every_field(tmp_path: Path) -> None:
                     )
                     checked += 1
     assert checked > 1000
+
+
+def test_every_field_with_every_odd_value(tmp_path: Path) -> None:
+    """Each record class's written-out ``validate``, field by field, value by value."""
+    db = tmp_path / "demo.json"
+    write_demo(db)
+    with Store.open(db, read_only=True) as store:
+        for cls in RECORD_CLASSES:
+            rec = store.all(cls)[0]
+            for s in cls.specs():
+                keys = list(s.choices or {})
+                for value in [*ODD, *keys, *(f" {k}" for k in keys), "\t"]:
+                    odd = dataclasses.replace(rec, **{s.name: value})
+                    assert outcome(lambda r: r.validate(), odd) == outcome(every_field, odd), (
+                        cls.__name__,
+                        s.name,
+                        value,
+                    )
