@@ -281,9 +281,15 @@ def ready_line(argv: list[str]) -> list[float]:
 
 def write_programme(folder: Path, n_cycles: int) -> Path:
     """bench_save's realistic programme of ``n_cycles`` cycles, :data:`WAITING` of them
-    waiting for Study or Act, written once per folder."""
-    path = folder / f"programme-{n_cycles}-w{WAITING}.json"
+    waiting for Study or Act, written once per folder.
+
+    Each in a folder of its own, as a team keeps one programme per folder: the programmes
+    share one identity (one creation stamp), so side by side every open would also read
+    the others as a sync service's conflict copies of it, and ``pdsa check`` check them.
+    """
+    path = folder / f"programme-{n_cycles}" / f"programme-{n_cycles}-w{WAITING}.json"
     if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
         data, _ = bench_save.build_data(n_cycles, waiting=WAITING)
         atomic_write(path, encode(data))
     return path
