@@ -13,7 +13,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from itertools import compress, repeat
-from operator import gt, lt
+from operator import gt, lt, ne
 from typing import cast
 
 from pdsa_tui.analysis import charts, charts_more, rules
@@ -166,7 +166,9 @@ def analyse_part(
 
     # Runs analysis: the included points of the part (missing ones as None) around the centre.
     run_values = list(map(ys.__getitem__, included)) if any_excluded else ys[first:stop]
-    runs = rules.runs_analysis(run_values, centre)
+    # Without excluded points the runs and the shifts see the same values: one side each.
+    side = None if any_excluded else rules.sides(run_values, centre)
+    runs = rules.runs_analysis(run_values, centre, side)
     masked: list[float | None] = (
         [ys[k] if not excluded[k] else None for k in idx] if any_excluded else ys[first:stop]
     )
@@ -179,7 +181,7 @@ def analyse_part(
     elif ctx.rules == "mdc":
         shifts, trends = [], []
     else:
-        shifts = rules.ihi_shifts(masked, centre)
+        shifts = rules.ihi_shifts(masked, centre, side=side)
         trends = rules.ihi_trends(masked)
     # The Making Data Count rules see the values before any multiplier.
     causes: list[str | None] = (
@@ -391,6 +393,13 @@ def _p_limits(
 
 def _constant(values: list[float | None]) -> float | None:
     """The single value all non-missing entries share, else None."""
+    first = values[0] if values else None
+    # The usual cases in C: every entry the first (stops at the first that differs),
+    # or several values and none missing.
+    if first is not None and not any(map(ne, values, repeat(first))):
+        return first
+    if first is not None and first == first and None not in values:
+        return None  # another value (or a NaN) besides the first
     present = set(values)
     present.discard(None)
     return present.pop() if len(present) == 1 else None

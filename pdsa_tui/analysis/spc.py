@@ -253,7 +253,8 @@ def _ratio_values(
     point goes through the general loop's tests, in its order.
     """
     isfinite = math.isfinite
-    if None not in inputs.numerators and None not in inputs.denominators:
+    if inputs.numerators:
+        # A missing value makes min() or isfinite() raise TypeError: no pass for None.
         nums = cast("list[float]", inputs.numerators)
         dens = cast("list[float]", inputs.denominators)
         try:

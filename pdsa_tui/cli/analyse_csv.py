@@ -373,8 +373,12 @@ def _event_gaps(path: Path, series: Series) -> Series:
 def _check_header(path: Path, line: int, names: list[str], chart: str = "run") -> bool:
     """True for date,numerator,denominator, False for date,value (or date for t charts)."""
     try:
-        parse_date(names[0])
-        looks_like_data = True
+        # "date" (every header that passes) is no date: no need to ask the date parser.
+        if names[0] != "date":
+            parse_date(names[0])
+            looks_like_data = True
+        else:
+            looks_like_data = False
     except TwoDigitYearError:
         looks_like_data = True
     except ValueError:
