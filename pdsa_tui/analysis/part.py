@@ -8,6 +8,7 @@ answer as a loop. Pure: no I/O.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import math
@@ -296,12 +297,12 @@ def _beyond(
 
     When no value or limit is missing the comparisons run in C, a column at a time.
     """
-    if None not in ys and None not in hi and None not in lo:
-        values = cast("list[float]", ys)
-        over = list(map(gt, values, cast("list[float]", hi)))
+    # Comparing with None raises TypeError: then (a gap or a part without limits) the loop.
+    with contextlib.suppress(TypeError):
+        over = list(map(gt, ys, hi))  # type: ignore[arg-type]
+        under = list(map(lt, ys, lo))  # type: ignore[arg-type]
         above = list(compress(idx, over))
         start = idx.start
-        under = map(lt, values, cast("list[float]", lo))
         below = [k for k in compress(idx, under) if not over[k - start]]
         return above, below
     above = [
@@ -366,10 +367,22 @@ def _p_limits(
         return None, None, None
     # Limits depend on the denominator alone: worked out once for each denominator
     # seen, then looked up for every point in C (None: a point with no limits).
-    keys = [
-        n_k if y is not None and n_k is not None and n_k > 0 else None
-        for y, n_k in zip(ys[idx.start : idx.stop], denominators[idx.start : idx.stop], strict=True)
-    ]
+    part_ys = ys[idx.start : idx.stop]
+    part_dens = denominators[idx.start : idx.stop]
+    try:
+        # Every point with a value and a denominator above 0 (the usual case): as is. (A
+        # denominator that is not finite never has a value: see spc._ratio_values.)
+        whole = None not in part_ys and min(part_dens) > 0  # type: ignore[type-var, operator]
+    except TypeError:  # a missing denominator
+        whole = False
+    keys = (
+        part_dens
+        if whole
+        else [
+            n_k if y is not None and n_k is not None and n_k > 0 else None
+            for y, n_k in zip(part_ys, part_dens, strict=True)
+        ]
+    )
     lows: dict[float | None, float | None] = {None: None}
     highs: dict[float | None, float | None] = {None: None}
     few: dict[float | None, bool] = {None: False}
