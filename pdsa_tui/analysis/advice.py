@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import itertools
+import datetime as dt
+import operator
 import statistics
+from collections import Counter
 from collections.abc import Sequence
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 from pdsa_tui.analysis.charts import LIMIT_CHARTS
 
 if TYPE_CHECKING:
-    from pdsa_tui.analysis.results import PartResult, PointResult, SeriesPoint
+    from pdsa_tui.analysis.results import PartResult, PointColumns, SeriesPoint
 
 #: P chart denominators below this can only flag very large changes.
 SMALL_DENOMINATOR = 10
@@ -22,9 +25,16 @@ LARGE_DENOMINATOR = 1000
 OVERDISPERSED_SHARE = 0.25
 
 
-def period_word(points: Sequence[SeriesPoint]) -> str:
-    """'a month', 'a week', 'a quarter' from the typical gap between the dates, else 'a point'."""
-    gaps = [(b.date - a.date).days for a, b in itertools.pairwise(points)]
+def period_word(points: Sequence[SeriesPoint], dates: Sequence[dt.date] | None = None) -> str:
+    """'a month', 'a week', 'a quarter' from the typical gap between the dates, else 'a point'.
+
+    ``dates``: the points' dates, when the caller has them as a column.
+    """
+    if dates is None:
+        dates = list(map(attrgetter("date"), points))
+    # Days between neighbours as differences of ordinals, in C: one step per point.
+    days = list(map(dt.date.toordinal, dates))
+    gaps = list(map(operator.sub, days[1:], days[:-1]))
     if not gaps:
         return "a point"
     gap = statistics.median(gaps)
@@ -34,29 +44,56 @@ def period_word(points: Sequence[SeriesPoint]) -> str:
     return "a point"
 
 
+def _median(values: list[float]) -> float:
+    """``statistics.median(values)``; many repeated values (a CSV's denominators) are
+    counted in C and their distinct values sorted, rather than every value."""
+    counts = Counter(values)
+    n = len(values)
+    if len(counts) * 4 > n:
+        return statistics.median(values)
+    wanted = (n // 2,) if n % 2 else (n // 2 - 1, n // 2)
+    found: list[float] = []
+    seen = 0
+    for value in sorted(counts):
+        seen += counts[value]
+        while len(found) < len(wanted) and wanted[len(found)] < seen:
+            found.append(value)
+        if len(found) == len(wanted):
+            break
+    return found[0] if n % 2 else (found[0] + found[1]) / 2
+
+
 def chart_advice(
     chart: str,
     points: Sequence[SeriesPoint],
     parts: Sequence[PartResult],
-    results: Sequence[PointResult],
+    results: PointColumns,
+    denominators: Sequence[float | None] | None = None,
+    dates: Sequence[dt.date] | None = None,
 ) -> str:
-    """The most useful single line of advice for this chart of these points."""
-    if not results:
+    """The most useful single line of advice for this chart of these points.
+
+    ``denominators`` and ``dates``: the points' own, when the caller has them as columns.
+    """
+    if not len(results):
         return ""
-    per = period_word(points)
-    dens = [p.denominator for p in points if p.denominator is not None and p.denominator > 0]
+    per = period_word(points, dates)
+    if denominators is None:
+        denominators = list(map(attrgetter("denominator"), points))
+    dens = [d for d in denominators if d is not None and d > 0]
     if chart in ("i", "t") and any("no variation" in w for p in parts for w in p.warnings):
         return (
             "The baseline has no variation, so no limits can be drawn: the run rules are your "
             "signal; freeze a baseline that includes ordinary ups and downs."
         )
-    if chart == "p" and dens and statistics.median(dens) < SMALL_DENOMINATOR:
+    median_den = _median(dens) if dens and chart in ("p", "u") else None
+    if chart == "p" and median_den is not None and median_den < SMALL_DENOMINATOR:
         return (
             f"Denominators of {min(dens):g}-{max(dens):g}: a P chart can only flag very large "
             "changes; the run chart rules are your main signal."
         )
-    if chart in ("p", "u") and dens and statistics.median(dens) >= LARGE_DENOMINATOR:
-        outside = sum(1 for r in results if {"above_ucl", "below_lcl"} & set(r.signals))
+    if median_den is not None and median_den >= LARGE_DENOMINATOR:
+        outside = sum(1 for s in results.signals.values() if {"above_ucl", "below_lcl"} & set(s))
         if outside >= OVERDISPERSED_SHARE * len(results):
             prime = "P′" if chart == "p" else "U′"
             return (
@@ -64,10 +101,8 @@ def chart_advice(
                 f"{outside} of {len(results)} points fall outside: a {prime} chart (Laney) "
                 "allows for ordinary variation between periods."
             )
-    if any(p.values is not None and len(p.values) > 1 for p in points) and chart in (
-        "run",
-        "i",
-        "mr",
+    if chart in ("run", "i", "mr") and any(
+        p.values is not None and len(p.values) > 1 for p in points
     ):
         return (
             "Several values per date (one per child?): an Xbar chart of their means and an "

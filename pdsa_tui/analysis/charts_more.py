@@ -20,7 +20,7 @@ from pdsa_tui.analysis.charts import MR_SCREEN_FACTOR, Limits, ratio_of_sums
 from pdsa_tui.analysis.subgroups import Subgroup
 
 if TYPE_CHECKING:
-    from pdsa_tui.analysis.results import PartResult, PointResult, SeriesPoint
+    from pdsa_tui.analysis.results import PartResult, PointColumns, SeriesPoint
 
 #: The charts this module draws.
 CHARTS: frozenset[str] = frozenset({"pp", "up", "xbar", "s", "mr"})
@@ -252,19 +252,20 @@ def part_limits(
 
 
 def lift_negative_limits(
-    parts: Sequence[PartResult], points: Sequence[PointResult]
-) -> tuple[list[PartResult], list[PointResult]]:
+    parts: Sequence[PartResult], points: PointColumns
+) -> tuple[list[PartResult], PointColumns]:
     """qicharts2's ``y.neg = FALSE``: with no value below 0, no LCL below 0 either.
 
     When any plotted value is negative the chart is left as it is.
     """
-    if any(p.y is not None and p.y < 0 for p in points):
-        return list(parts), list(points)
-    lifted = [
-        dataclasses.replace(p, lcl=0.0) if p.lcl is not None and p.lcl < 0 else p for p in points
-    ]
+    if any(y is not None and y < 0 for y in points.ys):
+        return list(parts), points
+    lcls = [0.0 if v is not None and v < 0 else v for v in points.lcls]
     new_parts = []
     for part in parts:
-        lcls = {p.lcl for p in lifted[part.first - 1 : part.last] if p.lcl is not None}
-        new_parts.append(dataclasses.replace(part, lcl=lcls.pop() if len(lcls) == 1 else None))
-    return new_parts, lifted
+        present = set(lcls[part.first - 1 : part.last])
+        present.discard(None)
+        new_parts.append(
+            dataclasses.replace(part, lcl=present.pop() if len(present) == 1 else None)
+        )
+    return new_parts, dataclasses.replace(points, lcls=lcls)

@@ -7,8 +7,11 @@ Pure dataclasses (no I/O); ``spc.analyse`` fills them, ``to_json`` gives the
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from functools import cached_property
+from operator import attrgetter
+from typing import Any, Literal, overload
 
 from pdsa_tui.analysis.charts import ChartType
 from pdsa_tui.analysis.rulesets import RuleSet
@@ -71,6 +74,123 @@ def series_point(
         "rebase_after": False, "baseline_end": False, "exclude": False, "values": None,
     })  # fmt: skip
     return p
+
+
+class SeriesColumns(Sequence[SeriesPoint]):
+    """A series held as columns (a CSV's 100,000 rows): a sequence of :class:`SeriesPoint`.
+
+    The analysis reads the columns directly (:meth:`column`); anything else indexing
+    or iterating it gets each point built on demand, equal to the one a list would hold
+    (and the series equals that list). No point has several observations (``values``).
+    """
+
+    __slots__ = ("_cols", "_flags", "_n")
+
+    def __init__(
+        self,
+        dates: list[dt.date],
+        *,
+        y: list[float | None] | None = None,
+        numerator: list[float | None] | None = None,
+        denominator: list[float | None] | None = None,
+        exclude: frozenset[int] = frozenset(),
+        baseline_end: frozenset[int] = frozenset(),
+        rebase_after: frozenset[int] = frozenset(),
+    ) -> None:
+        n = len(dates)
+        nothing: list[float | None] = [None] * n
+        self._n = n
+        self._cols: dict[str, list[Any]] = {
+            "date": dates,
+            "y": nothing if y is None else y,
+            "numerator": nothing if numerator is None else numerator,
+            "denominator": nothing if denominator is None else denominator,
+        }
+        #: The 0-based positions each flag is set at.
+        self._flags = {
+            "exclude": exclude,
+            "baseline_end": baseline_end,
+            "rebase_after": rebase_after,
+        }
+
+    def __len__(self) -> int:
+        return self._n
+
+    @overload
+    def __getitem__(self, k: int) -> SeriesPoint: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[SeriesPoint]: ...
+
+    def __getitem__(self, k: int | slice) -> SeriesPoint | list[SeriesPoint]:
+        if isinstance(k, slice):
+            return [self[j] for j in range(*k.indices(self._n))]
+        if k < 0:
+            k += self._n
+        if not 0 <= k < self._n:
+            raise IndexError("series position out of range")
+        cols, flags = self._cols, self._flags
+        return SeriesPoint(
+            cols["date"][k],
+            cols["y"][k],
+            cols["numerator"][k],
+            cols["denominator"][k],
+            rebase_after=k in flags["rebase_after"],
+            baseline_end=k in flags["baseline_end"],
+            exclude=k in flags["exclude"],
+        )
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to another series of the same points, held either way (a list too)."""
+        if isinstance(other, SeriesColumns):
+            return self._cols == other._cols and self._flags == other._flags
+        if isinstance(other, list | tuple):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable columns, as a list
+
+    def column(self, name: str) -> list[Any]:
+        """Every point's field ``name`` (a :class:`SeriesPoint` field), as a list."""
+        if name in self._cols:
+            return self._cols[name]
+        if name in self._flags:
+            flagged = self._flags[name]
+            return [k in flagged for k in range(self._n)] if flagged else [False] * self._n
+        if name == "values":
+            return [None] * self._n
+        raise KeyError(name)
+
+    def marked(
+        self, *, exclude: frozenset[int] = frozenset(), baseline_end: frozenset[int] = frozenset()
+    ) -> SeriesColumns:
+        """The same series with these 0-based positions also excluded / ending a baseline."""
+        cols, flags = self._cols, self._flags
+        return SeriesColumns(
+            cols["date"],
+            y=cols["y"],
+            numerator=cols["numerator"],
+            denominator=cols["denominator"],
+            exclude=flags["exclude"] | exclude,
+            baseline_end=flags["baseline_end"] | baseline_end,
+            rebase_after=flags["rebase_after"],
+        )
+
+    def taken(self, order: list[int]) -> SeriesColumns:
+        """The points at positions ``order``, in that order (no flags may be set)."""
+        if any(self._flags.values()):
+            raise ValueError("only an unflagged series can be reordered")
+        cols = {name: [col[k] for k in order] for name, col in self._cols.items()}
+        return SeriesColumns(
+            cols["date"], y=cols["y"], numerator=cols["numerator"], denominator=cols["denominator"]
+        )
+
+
+def series_column(points: Sequence[SeriesPoint], name: str) -> list[Any]:
+    """Every point's field ``name``: the column itself when ``points`` is held as columns."""
+    if isinstance(points, SeriesColumns):
+        return points.column(name)
+    return list(map(attrgetter(name), points))
 
 
 @dataclass(frozen=True)
@@ -199,13 +319,66 @@ class PartResult:
 
 
 @dataclass(frozen=True)
+class PointColumns:
+    """Every point's result as columns: one list per field, position k is point k + 1.
+
+    A series of 100,000 points is analysed, drawn and reported from these lists; the
+    :class:`PointResult` objects are made only when something asks for them
+    (:attr:`Analysis.points`).
+    """
+
+    dates: list[dt.date]
+    ys: list[float | None]
+    centres: list[float | None]
+    lcls: list[float | None]
+    ucls: list[float | None]
+    #: The signals of each point that has any, by 0-based position (never an empty list).
+    signals: dict[int, list[str]]
+    excluded: list[bool]
+    #: The subgroup size, or the summed denominator of a ratio chart (0 for none).
+    sizes: list[float]
+    point_types: list[str]
+    special_causes: list[str | None]
+
+    def __len__(self) -> int:
+        return len(self.dates)
+
+    def results(self) -> list[PointResult]:
+        """Each point as a :class:`PointResult` (each with its own signals list)."""
+        signals = self.signals
+        return [
+            point_result(k + 1, d, y, c, lo, hi, list(signals.get(k, ())), ex, n, t, sc)
+            for k, (d, y, c, lo, hi, ex, n, t, sc) in enumerate(
+                zip(
+                    self.dates,
+                    self.ys,
+                    self.centres,
+                    self.lcls,
+                    self.ucls,
+                    self.excluded,
+                    self.sizes,
+                    self.point_types,
+                    self.special_causes,
+                    strict=True,
+                )
+            )
+        ]
+
+
+EMPTY_COLUMNS = PointColumns([], [], [], [], [], {}, [], [], [], [])
+
+
+@dataclass(frozen=True)
 class Analysis:
-    """The analysis of a whole series."""
+    """The analysis of a whole series: its parts, and its points as columns.
+
+    :attr:`points` gives the points as :class:`PointResult` objects, made on first use.
+    """
 
     chart: ChartType
     n: int
     parts: list[PartResult]
-    points: list[PointResult]
+    columns: PointColumns
     verdict: str
     warnings: list[str] = field(default_factory=list)
     #: One line of advice on reading this chart or choosing another (empty when none).
@@ -218,10 +391,15 @@ class Analysis:
     variation_icon: str | None = None
     assurance_icon: str | None = None
 
+    @cached_property
+    def points(self) -> list[PointResult]:
+        """Each point's result, in order (made from :attr:`columns` once, on first use)."""
+        return self.columns.results()
+
     @property
     def signal(self) -> bool:
         """True when any part or point signals non-random variation."""
-        return any(p.signal for p in self.parts) or any(p.signals for p in self.points)
+        return any(p.signal for p in self.parts) or bool(self.columns.signals)
 
     def to_json(self) -> dict[str, Any]:
         """One JSON-ready dict in the shape of PRODUCT.md's ``pdsa analyse --json``."""

@@ -270,16 +270,18 @@ def _side_bytes(useful_sides: Sequence[int]) -> bytes:
 _RUN = re.compile(rb"\x00+|\x02+")
 
 
-def runs_analysis(values: Sequence[float | None], centre: float | None) -> RunsResult:
+def runs_analysis(
+    values: Sequence[float | None], centre: float | None, side: list[int] | None = None
+) -> RunsResult:
     """Anhøj runs analysis of ``values`` around ``centre``, exactly as qicharts2 does it.
 
     ``values`` are the points of one part that take part in the analysis
     (``None`` for missing or excluded ones). Points on the centre and missing
     points are not useful: they are dropped before runs are counted, so they
-    neither make nor break a run.
+    neither make nor break a run. ``side``: ``sides(values, centre)``, if the caller has it.
     """
     n_obs = len(values)
-    useful = [s for s in sides(values, centre) if s]
+    useful = [s for s in (sides(values, centre) if side is None else side) if s]
     n = len(useful)
     if n == 0:
         return RunsResult(n_obs, 0, None, None, None, None, None, False, None)
@@ -307,15 +309,19 @@ class Span:
 
 
 def ihi_shifts(
-    values: Sequence[float | None], centre: float | None, min_length: int = SHIFT_LENGTH
+    values: Sequence[float | None],
+    centre: float | None,
+    min_length: int = SHIFT_LENGTH,
+    side: list[int] | None = None,
 ) -> list[Span]:
     """IHI shifts: ``min_length`` or more consecutive useful points on one side of ``centre``.
 
     Points on the centre neither count nor break a shift; they are flagged when
     they lie inside one (between its first and last useful point). Missing points
     are skipped and never flagged. This matches the jsphdms/runchart test vectors.
+    ``side``: ``sides(values, centre)``, if the caller has it.
     """
-    s = sides(values, centre)
+    s = sides(values, centre) if side is None else side
     useful = list(compress(range(len(s)), s))
     spans: list[Span] = []
     if min_length < 1:

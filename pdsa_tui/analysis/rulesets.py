@@ -15,14 +15,14 @@ point's type) and, with a target, an assurance icon. Pure functions.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from pdsa_tui.analysis import mdc
 from pdsa_tui.analysis.charts import LIMIT_CHARTS
 
 if TYPE_CHECKING:
-    from pdsa_tui.analysis.results import PointResult
+    from pdsa_tui.analysis.results import PointColumns
     from pdsa_tui.analysis.verdict import VerdictContext
 
 RuleSet = Literal["anhoej", "ihi", "mdc"]
@@ -72,24 +72,22 @@ def rule_set_line(rules: str) -> str:
 
 def mdc_causes(
     values: Sequence[float | None],
-    idx: Sequence[int],
     centre: float | None,
-    lcls: Mapping[int, float | None],
-    ucls: Mapping[int, float | None],
+    lo: Sequence[float | None],
+    hi: Sequence[float | None],
     spread: float | None,
     factor: float,
 ) -> list[str | None]:
     """Each point's Making Data Count rule (a key of ``mdc.LABELS``) within one part.
 
-    The 2-sigma lines are two thirds of the way to the limits; on an I chart they
-    are written exactly as NHSRplotthedots evaluates them, mean ± (2·(2.66/3))·mean MR.
+    ``lo`` and ``hi`` are the part's limits, point by point. The 2-sigma lines are two
+    thirds of the way to the limits; on an I chart they are written exactly as
+    NHSRplotthedots evaluates them, mean ± (2·(2.66/3))·mean MR.
     """
-    lo = [lcls[k] for k in idx]
-    hi = [ucls[k] for k in idx]
     if spread is not None and centre is not None:
         two = (2 * (factor / 3)) * spread
-        lo2: list[float | None] = [centre - two] * len(idx)
-        hi2: list[float | None] = [centre + two] * len(idx)
+        lo2: list[float | None] = [centre - two] * len(values)
+        hi2: list[float | None] = [centre + two] * len(values)
     else:
         lo2 = [None if v is None or centre is None else centre - 2 * (centre - v) / 3 for v in lo]
         hi2 = [None if v is None or centre is None else centre + 2 * (v - centre) / 3 for v in hi]
@@ -105,23 +103,26 @@ def point_sides(
         sides = [0 if c is None else mdc.SIDES[c] for c in causes]
     # Three sides at most: each type worked out once, not once a point.
     types = {s: mdc.point_type(s, d) for s in set(sides)}
-    return [types[s] for s in sides]
+    return list(map(types.__getitem__, sides))
 
 
 def chart_icons(
-    chart: str, points: Sequence[PointResult], direction: str, target: float | None
+    chart: str, points: PointColumns, direction: str, target: float | None
 ) -> tuple[str | None, str | None]:
     """(variation icon, assurance icon) of the chart; None where none applies.
 
     Variation: the latest point's type. Assurance (charts with limits, a target and
     an improvement direction): the target against the latest point's limits.
     """
-    if not points:
+    if not len(points):
         return None, None
     d = _DIRECTION.get(direction, 0)
-    last = points[-1]
-    variation = mdc.variation_icon(last.point_type, d)
-    assurance = mdc.assurance_icon(target, last.lcl, last.ucl, d) if chart in LIMIT_CHARTS else None
+    variation = mdc.variation_icon(points.point_types[-1], d)
+    assurance = (
+        mdc.assurance_icon(target, points.lcls[-1], points.ucls[-1], d)
+        if chart in LIMIT_CHARTS
+        else None
+    )
     return variation, assurance
 
 

@@ -35,7 +35,10 @@ def exact_mean(values: Sequence[float]) -> float:
     deviations = [v - m for v in values]
     if not all(math.isfinite(d) for d in deviations):
         return m
-    return m + math.fsum(deviations) / n
+    try:
+        return m + math.fsum(deviations) / n
+    except OverflowError:  # their running sum passed the float limit: add them scaled down
+        return m + math.fsum(d / n for d in deviations)
 
 
 def sample_sd(values: Sequence[float]) -> float | None:

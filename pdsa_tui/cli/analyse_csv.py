@@ -10,13 +10,16 @@ import csv
 import dataclasses
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import le
 from pathlib import Path
 
 from pdsa_tui.analysis import SeriesPoint
 from pdsa_tui.analysis.charts import RATIO_CHARTS, SUBGROUP_CHARTS
-from pdsa_tui.analysis.results import series_point
+from pdsa_tui.analysis.results import SeriesColumns, series_point
 from pdsa_tui.analysis.verdict import format_number
+from pdsa_tui.cli import analyse_fast
 from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
 from pdsa_tui.model.csvseries import allow_fields_of
 from pdsa_tui.model.dates import TwoDigitYearError, parse_date
@@ -36,7 +39,8 @@ ONE_ROW_CHARTS = ("c",)
 class Series:
     """A CSV read and checked: its points (in date order) and what kind of data it holds."""
 
-    points: list[SeriesPoint]
+    #: A list, or (a plain file, see ``analyse_fast``) :class:`SeriesColumns`.
+    points: Sequence[SeriesPoint]
     ratio: bool
     reordered: bool
     #: The file line each point comes from (for a T chart of dates: the later event's line).
@@ -69,26 +73,42 @@ def read_series(path: Path, chart: str = "run", agg: str = "mean") -> Series:
         raise CliError(f"{path}: line {line}: not UTF-8 text; save the file as CSV UTF-8") from None
 
     allow_fields_of(text)
-    rows, starts = _split(path, text)
-    first = next((k for k, row in enumerate(rows) if not _blank(row)), None)
-    if first is None:
-        raise CliError(f"{path}: the file is empty; expected a header row date,value", EXIT_DATA)
-    header_line = first + 1 if starts is None else starts[first]
-    names = [cell.strip().lower() for cell in rows[first]]
-    ratio = _check_header(path, header_line, names, chart)
-    dates_only = not ratio and "value" not in names
-    _check_columns_fit(path, chart, ratio, dates_only)
+    fast = analyse_fast.read_plain(text, chart)
+    if fast is not None:
+        # A plain file (see analyse_fast): the same checks of its header, then its columns.
+        names = fast.names
+        ratio = _check_header(path, 1, names, chart)
+        _check_columns_fit(path, chart, ratio, False)
+        points: Sequence[SeriesPoint] = fast.points
+        lines, days, repeated = fast.lines, fast.dates, False
+        notes: list[str] = []
+        dates_only = False
+    else:
+        rows, starts = _split(path, text)
+        first = next((k for k, row in enumerate(rows) if not _blank(row)), None)
+        if first is None:
+            raise CliError(
+                f"{path}: the file is empty; expected a header row date,value", EXIT_DATA
+            )
+        header_line = first + 1 if starts is None else starts[first]
+        names = [cell.strip().lower() for cell in rows[first]]
+        ratio = _check_header(path, header_line, names, chart)
+        dates_only = not ratio and "value" not in names
+        _check_columns_fit(path, chart, ratio, dates_only)
 
-    points, lines, days, notes, repeated = _read_rows(
-        path, rows, starts, first + 1, names, chart, ratio, dates_only
-    )
-    if not points:
-        raise CliError(f"{path}: no data rows after the header (line {header_line})", EXIT_DATA)
+        points, lines, days, notes, repeated = _read_rows(
+            path, rows, starts, first + 1, names, chart, ratio, dates_only
+        )
+        if not points:
+            raise CliError(f"{path}: no data rows after the header (line {header_line})", EXIT_DATA)
     n = len(points)
-    order = sorted(range(n), key=days.__getitem__)
-    reordered = order != list(range(n))
+    # Rows are usually in date order already: checked in C before any sorting.
+    reordered = not all(map(le, days[:-1], days[1:]))
     if reordered:
-        points = [points[k] for k in order]
+        order = sorted(range(n), key=days.__getitem__)
+        points = (
+            points.taken(order) if isinstance(points, SeriesColumns) else [points[k] for k in order]
+        )
         lines = [lines[k] for k in order]
     series = Series(points, ratio, reordered, lines)
     if dates_only:
@@ -353,8 +373,12 @@ def _event_gaps(path: Path, series: Series) -> Series:
 def _check_header(path: Path, line: int, names: list[str], chart: str = "run") -> bool:
     """True for date,numerator,denominator, False for date,value (or date for t charts)."""
     try:
-        parse_date(names[0])
-        looks_like_data = True
+        # "date" (every header that passes) is no date: no need to ask the date parser.
+        if names[0] != "date":
+            parse_date(names[0])
+            looks_like_data = True
+        else:
+            looks_like_data = False
     except TwoDigitYearError:
         looks_like_data = True
     except ValueError:

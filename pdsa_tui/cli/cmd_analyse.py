@@ -7,16 +7,16 @@ import dataclasses
 import json
 import shutil
 import sys
-import textwrap
 from pathlib import Path
 
 from pdsa_tui.analysis import Analysis, PartResult, analyse
 from pdsa_tui.analysis.charts import CHART_NAMES, CHART_TYPES
-from pdsa_tui.analysis.results import XMR_PLOTTHEDOTS
+from pdsa_tui.analysis.results import XMR_PLOTTHEDOTS, SeriesColumns
 from pdsa_tui.analysis.rulesets import RULE_SETS, rule_set_line
 from pdsa_tui.analysis.subgroups import AGG_FUNS
 from pdsa_tui.analysis.verdict import format_number, month
 from pdsa_tui.cli.analyse_csv import Series, read_series
+from pdsa_tui.cli.analyse_wrap import wrap
 from pdsa_tui.cli.errors import EXIT_USAGE, CliError
 from pdsa_tui.memory import paused_gc
 from pdsa_tui.model.forms import read_number
@@ -170,18 +170,25 @@ def _run(args: argparse.Namespace) -> int:
     for x in exclude:
         if x > n:
             raise CliError(f"--exclude {x} is beyond the last point ({n} points)", EXIT_USAGE)
-    if exclude:
-        left_out = set(exclude)
-        series.points[:] = [
-            dataclasses.replace(p, exclude=True) if k in left_out else p
-            for k, p in enumerate(series.points, start=1)
-        ]
-    if len(freezes) > 1:
-        marked = set(freezes[1:])
-        series.points[:] = [
-            dataclasses.replace(p, baseline_end=True) if k in marked else p
-            for k, p in enumerate(series.points, start=1)
-        ]
+    points = series.points
+    if isinstance(points, SeriesColumns):
+        points = points.marked(
+            exclude=frozenset(k - 1 for k in exclude),
+            baseline_end=frozenset(k - 1 for k in freezes[1:]),
+        )
+    else:
+        if exclude:
+            left_out = set(exclude)
+            points = [
+                dataclasses.replace(p, exclude=True) if k in left_out else p
+                for k, p in enumerate(points, start=1)
+            ]
+        if len(freezes) > 1:
+            marked = set(freezes[1:])
+            points = [
+                dataclasses.replace(p, baseline_end=True) if k in marked else p
+                for k, p in enumerate(points, start=1)
+            ]
     multiply: float = args.multiply
     if multiply == 100 and series.ratio and chart in ("p", "pp"):
         scale, unit = 1.0, "%"
@@ -192,7 +199,7 @@ def _run(args: argparse.Namespace) -> int:
     else:
         scale, unit = 1.0, ""
     analysis = analyse(
-        series.points,
+        points,
         chart,  # type: ignore[arg-type]  # argparse choices guarantee the literal
         freeze=freezes[0] if freezes else None,
         rebase=rebase,
@@ -258,7 +265,7 @@ def human_report(path: Path, analysis: Analysis, series: Series, *, scale: float
 
     width = min(shutil.get_terminal_size((80, 24)).columns, MAX_WIDTH)
     lines = [f"{path.name}: {kind}, {analysis.n} points, {span}"]
-    lines.extend(textwrap.wrap(rule_set_line(analysis.rules), width, subsequent_indent="  "))
+    lines.extend(wrap(rule_set_line(analysis.rules), width, "", "  "))
     if series.dates_only:
         lines.append("(days between consecutive event dates; each point is dated at the later)")
     if series.reordered:
@@ -274,7 +281,7 @@ def human_report(path: Path, analysis: Analysis, series: Series, *, scale: float
         )
     )
     if analysis.advice:
-        lines.extend(textwrap.wrap(f"Advice: {analysis.advice}", width, subsequent_indent="  "))
+        lines.extend(wrap(f"Advice: {analysis.advice}", width, "", "  "))
     lines.append("")
     lines.extend(_table(analysis.parts, scale, unit, analysis.rules))
     lines.append("")
@@ -290,13 +297,13 @@ def human_report(path: Path, analysis: Analysis, series: Series, *, scale: float
     lines.append("")
     lines.append("Verdict:")
     for line in analysis.verdict.split("\n"):
-        lines.extend(textwrap.wrap(line, width, initial_indent="  ", subsequent_indent="    "))
+        lines.extend(wrap(line, width, "  ", "    "))
     warnings = [*analysis.warnings, *(w for p in analysis.parts for w in p.warnings)]
     if warnings:
         lines.append("")
         lines.append("Warnings:")
         for w in warnings:
-            lines.extend(textwrap.wrap(w, width, initial_indent="  - ", subsequent_indent="    "))
+            lines.extend(wrap(w, width, "  - ", "    "))
     return "\n".join(lines)
 
 

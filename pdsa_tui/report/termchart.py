@@ -11,13 +11,15 @@ import bisect
 import datetime as dt
 import math
 from collections.abc import Sequence
-from operator import attrgetter
+from itertools import compress, repeat
+from operator import mul
 from typing import TYPE_CHECKING, Any, cast
 
 from pdsa_tui.report.offscale import OFF_SCALE, OFF_SCALE_LABEL, drawable, scaled
 
 if TYPE_CHECKING:
-    from pdsa_tui.analysis import Analysis, PointResult
+    from pdsa_tui.analysis import Analysis
+    from pdsa_tui.analysis.results import PointColumns
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -69,8 +71,8 @@ def render_chart(
     """
     width = max(width, MIN_WIDTH)
     height = max(height, MIN_HEIGHT)
-    points = analysis.points
-    if not points:
+    cols = analysis.columns
+    if not len(cols):
         return "No data to chart yet."
 
     import plotext as plt  # deferred: costs ~50 ms and is needed only when drawing
@@ -82,16 +84,17 @@ def render_chart(
         # Without a terminal plotext would cap the chart at 80x24; we know the size we want.
         plt.limitsize(False, False)
         plt.plotsize(width, plot_height)
-        n = len(points)
-        xs = list(map(float, map(attrgetter("i"), points)))
+        n = len(cols)
+        xs = list(map(float, range(1, n + 1)))
         drawn: list[float] = []
         buckets = max(width - 8, 10)
 
         # Limits first, so the centre and the points are drawn over them.
         for part in analysis.parts:
-            seg = points[part.first - 1 : part.last]
-            for attr in ("lcl", "ucl"):
-                _draw_steps(plt, seg, attr, scale, LIMIT, _C_LIMIT, drawn, n, buckets)
+            at = xs[part.first - 1 : part.last]
+            for limits in (cols.lcls, cols.ucls):
+                seg = limits[part.first - 1 : part.last]
+                _draw_steps(plt, at, seg, scale, LIMIT, _C_LIMIT, drawn, n, buckets)
         for part in analysis.parts:
             if (c := scaled(part.centre, scale)) is not None:
                 plt.plot(
@@ -105,18 +108,29 @@ def render_chart(
         # The series: connecting lines for runs of present values, then the points.
         # With more points than columns, each column keeps only its extremes: the
         # picture is the same, and plotext no longer draws thousands of hidden segments.
-        ys = _scaled_all(list(map(attrgetter("y"), points)), scale)
-        gaps = [k for k, y in enumerate(ys) if y is None]
+        ys, whole = _scaled_column(cols.ys, scale)
+        gaps = [] if whole else [k for k, y in enumerate(ys) if y is None]
         start = 0
         for end in [*gaps, n]:
             if end - start > 1:
                 tx, ty = _thin_xy(xs[start:end], ys[start:end], n, buckets)  # type: ignore[arg-type]
                 plt.plot(tx, ty, marker="braille", color=_C_POINT)
             start = end + 1
-        flags = list(map(bool, map(attrgetter("signals"), points)))
-        plain = [k for k, y in enumerate(ys) if y is not None and not flags[k]]
-        flagged = [k for k, y in enumerate(ys) if y is not None and flags[k]]
-        px, py = _thin_xy([xs[k] for k in plain], [ys[k] for k in plain], n, buckets)  # type: ignore[misc]
+        # The points with signals, and the others (those with a value, both).
+        flagged = sorted(k for k in cols.signals if ys[k] is not None)
+        if gaps or flagged:
+            keep = bytearray(b"\x01") * n
+            for k in (*flagged, *gaps):
+                keep[k] = 0
+            plain = list(compress(range(n), keep))
+            px, py = _thin_xy(
+                list(map(xs.__getitem__, plain)),
+                cast("list[float]", list(map(ys.__getitem__, plain))),
+                n,
+                buckets,
+            )
+        else:
+            px, py = _thin_xy(xs, cast("list[float]", ys), n, buckets)
         fx, fy = _thin_xy([xs[k] for k in flagged], [ys[k] for k in flagged], n, buckets)  # type: ignore[misc]
         if px:
             plt.scatter(px, py, marker=POINT, color=_C_POINT)
@@ -134,15 +148,17 @@ def render_chart(
             hi = min(hi, ceiling)
         plt.ylim(lo, hi)
         plt.xlim(0.5, n + 0.5)
-        off = [
-            (xs[k], y > 0) for k, p in enumerate(points) if (y := p.y) is not None and ys[k] is None
-        ]
+        off = (
+            []
+            if whole
+            else [(xs[k], y > 0) for k, y in enumerate(cols.ys) if y is not None and ys[k] is None]
+        )
         for marker, edge in ((ABOVE, hi), (BELOW, lo)):
             xs_off = [x for x, above in off if above == (marker == ABOVE)]
             if xs_off:
                 plt.scatter(xs_off, [edge] * len(xs_off), marker=marker, color=_C_SIGNAL)
-        _draw_markers(plt, [p.date for p in points], markers, hi, lo, width)
-        ticks, labels = _x_ticks([p.date for p in points], xs, width)
+        _draw_markers(plt, cols.dates, markers, hi, lo, width)
+        ticks, labels = _x_ticks(cols.dates, xs, width)
         plt.xticks(ticks, labels)
         if title:
             plt.title(title[: max(width - 4, 10)])
@@ -157,9 +173,13 @@ def render_chart(
     return "\n".join(line.rstrip() if not color else line for line in lines)
 
 
-def _off_scale(points: Sequence[PointResult], scale: float) -> list[tuple[float, bool]]:
+def _off_scale(points: PointColumns, scale: float) -> list[tuple[float, bool]]:
     """(position, above zero) of each point with a value too far out to draw in place."""
-    return [(float(p.i), p.y > 0) for p in points if p.y is not None and scaled(p.y, scale) is None]
+    return [
+        (float(k), y > 0)
+        for k, y in enumerate(points.ys, start=1)
+        if y is not None and scaled(y, scale) is None
+    ]
 
 
 def _thin(xy: list[tuple[float, float]], n: int, buckets: int) -> list[tuple[float, float]]:
@@ -196,7 +216,8 @@ def _thin_xy(
 
     The same points: each column's first lowest and first highest, left to right. A
     column is a stretch of ``xs`` (they ascend), found by bisection, and its extremes
-    by ``min``/``max`` in C: 100,000 points cost a few hundred Python steps, not 100,000.
+    by ``min``/``max`` of its slice and ``index`` (the first equal one, as ``min`` keeps
+    the first), all in C: 100,000 points cost a few hundred Python steps, not 100,000.
     """
     if len(xs) <= 2 * buckets:
         return xs, ys
@@ -207,12 +228,12 @@ def _thin_xy(
 
     out_x: list[float] = []
     out_y: list[float] = []
-    at = ys.__getitem__
     pos, end_all = 0, len(xs)
     while pos < end_all:
         end = bisect.bisect_left(xs, column(xs[pos]) + 1, pos, end_all, key=column)
-        lo = min(range(pos, end), key=at)
-        hi = max(range(pos, end), key=at)
+        stretch = ys[pos:end]
+        lo = pos + stretch.index(min(stretch))
+        hi = pos + stretch.index(max(stretch))
         for k in sorted({lo, hi}, key=lambda k: (xs[k], ys[k])):
             out_x.append(xs[k])
             out_y.append(ys[k])
@@ -220,8 +241,27 @@ def _thin_xy(
     return out_x, out_y
 
 
+def _scaled_column(values: list[float | None], scale: float) -> tuple[list[float | None], bool]:
+    """:func:`~pdsa_tui.report.offscale.scaled` of each value, and whether none is None.
+
+    The usual case in C: no value missing (``None * scale`` raises), every product
+    within :data:`~pdsa_tui.report.offscale.OFF_SCALE` and none NaN (a NaN makes the
+    sum NaN): the products are the answer.
+    """
+    try:
+        out = list(map(mul, values, repeat(scale)))
+    except TypeError:  # a missing value
+        out = []
+    if out:
+        total = sum(out)
+        if total == total and min(out) >= -OFF_SCALE and max(out) <= OFF_SCALE:
+            return cast("list[float | None]", out), True
+    scaled_values = _scaled_all(values, scale)
+    return scaled_values, None not in scaled_values
+
+
 def _scaled_all(values: list[float | None], scale: float) -> list[float | None]:
-    """:func:`~pdsa_tui.report.offscale.scaled` of each value, inline for plain floats."""
+    """:func:`~pdsa_tui.report.offscale.scaled` of each value."""
     return [
         None
         if v is None
@@ -234,8 +274,8 @@ def _scaled_all(values: list[float | None], scale: float) -> list[float | None]:
 
 def _draw_steps(
     plt: Any,
-    seg: Sequence[PointResult],
-    attr: str,
+    at: list[float],
+    seg: list[float | None],
     scale: float,
     marker: str,
     colour: str,
@@ -249,10 +289,9 @@ def _draw_steps(
     follows each column's extremes instead.
     """
     if len(seg) > 2 * buckets:
-        values = _scaled_all(list(map(attrgetter(attr), seg)), scale)
-        keep = [k for k, v in enumerate(values) if v is not None]
-        at = list(map(float, map(attrgetter("i"), seg)))
-        if len(keep) < len(at):
+        values, whole = _scaled_column(seg, scale)
+        if not whole:
+            keep = [k for k, v in enumerate(values) if v is not None]
             at, values = [at[k] for k in keep], [values[k] for k in keep]
         tx, ty = _thin_xy(at, cast("list[float]", values), n, buckets)
         drawn.extend(ty)
@@ -261,11 +300,10 @@ def _draw_steps(
         return
     xs: list[float] = []
     ys: list[float] = []
-    for p in seg:
-        v = scaled(getattr(p, attr), scale)
+    for i, limit in zip(at, seg, strict=True):
+        v = scaled(limit, scale)
         if v is None:
             continue
-        i = float(p.i)
         xs.extend((i - 0.5, i + 0.5))
         ys.extend((v, v))
         drawn.append(v)
@@ -370,11 +408,12 @@ def _key(
     off: list[tuple[float, bool]] | None = None,
 ) -> str:
     """One line naming the symbols actually on the chart (``off``: :func:`_off_scale`'s)."""
+    cols = analysis.columns
     items = [f"{POINT} value"]
-    if any(p.signals for p in analysis.points):
+    if cols.signals:
         items.append(f"{SIGNAL} signal")
     if off is None:
-        off = _off_scale(analysis.points, scale)
+        off = _off_scale(cols, scale)
     if off:
         arrows = (ABOVE if any(a for _, a in off) else "") + (
             BELOW if not all(a for _, a in off) else ""
@@ -386,8 +425,8 @@ def _key(
     if any(scaled(p.centre, scale) is not None for p in analysis.parts):
         items.append(f"{CENTRE} {centre}")
     if any(
-        scaled(p.ucl, scale) is not None or scaled(p.lcl, scale) is not None
-        for p in analysis.points
+        scaled(hi, scale) is not None or scaled(lo, scale) is not None
+        for lo, hi in zip(cols.lcls, cols.ucls, strict=True)
     ):
         items.append(f"{LIMIT} limits")
     if goal:
