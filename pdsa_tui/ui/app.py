@@ -185,8 +185,17 @@ class PdsaApp(App[None]):
     # stayed drawn over the content that had moved back. The screen is laid out (and so
     # repainted) again once the rack has changed.
     def _refresh_notifications(self) -> None:
+        if not self._notifications and not self._rack_in_use():
+            return  # nothing to show or take away (every screen resume asks)
         super()._refresh_notifications()
         self._lay_out_around_notices()
+
+    def _rack_in_use(self) -> bool:
+        """Whether the current screen's notices' rack shows (or holds) anything."""
+        with contextlib.suppress(ScreenStackError):
+            racks = self.screen.query_children(ToastRack)
+            return bool(racks) and (racks.first().display or bool(racks.first().children))
+        return False
 
     def _unnotify(self, notification: Notification, refresh: bool = True) -> None:
         super()._unnotify(notification, refresh=refresh)

@@ -148,6 +148,7 @@ class CycleScreen(PdsaScreen):
         self.is_draft = draft is not None
         self._declined: set[str] = set()
         self._status_pending = False
+        self._status_shown: Text | None = None
         self._adapt_hinted = False
         #: Each phase's fields, built with the screen; a tab's pane is mounted when first shown.
         self._forms: dict[str, FormFields] = {}
@@ -171,7 +172,9 @@ class CycleScreen(PdsaScreen):
         yield error
         first = self._stage_tab(cycle)
         self._forms = {
-            key: ScrollingFormFields(phase_specs(names), cycle, id=f"form-{key}", classes="phase")
+            key: ScrollingFormFields(
+                phase_specs(names), cycle, framed=True, id=f"form-{key}", classes="phase"
+            )
             for key, _, names in PHASES
         }
         # One widget for the tab row; only the shown tab's pane is built (each widget costs
@@ -261,7 +264,9 @@ class CycleScreen(PdsaScreen):
         if offer is not None and offer != current_phase(self.cycle):
             label = choices.label(choices.STAGES, offer)
             text.append(f"\nWhat you typed suggests {label}: ctrl+n moves it to {label}.")
-        self.query_one("#cycle-status", Static).update(text)
+        if text != self._status_shown:  # the fields report their first values as they mount
+            self._status_shown = text
+            self.query_one("#cycle-status", Static).update(text)
 
     def _refresh_feedback(self) -> None:
         assert self.cycle is not None

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static, TextArea
 
@@ -38,6 +39,8 @@ class FieldBox(Vertical):
 
     The error and warning lines are made when first needed: a form opens with a label
     and a control per field, as few widgets as it can (each one costs time to open).
+    A *framed* field draws its label and help on its border (title and subtitle) and
+    is its control alone: for full-screen forms, whose help texts are short.
     """
 
     DEFAULT_CSS = """
@@ -60,14 +63,30 @@ class FieldBox(Vertical):
     }
     FieldBox > TextArea { height: 4; }
     FieldBox > TextArea.-tall { height: 7; }
+    FieldBox.-framed {
+        margin: 0;
+        border: round $foreground 25%;
+        border-title-color: $foreground;
+        border-title-style: bold;
+        border-subtitle-color: $text-muted;
+        border-subtitle-align: left;
+    }
+    FieldBox.-framed.-focused { border: round $accent; }
+    FieldBox.-framed.-invalid { border: round $error; }
     """
 
-    def __init__(self, spec: FieldSpec, value: str, *, tall: bool = False) -> None:
-        super().__init__(id=f"box-{spec.name}")
+    def __init__(
+        self, spec: FieldSpec, value: str, *, tall: bool = False, framed: bool = False
+    ) -> None:
+        super().__init__(id=f"box-{spec.name}", classes="-framed" if framed else None)
         self._control: Widget | None = None
         self.spec = spec
         self.initial = value
         self.tall = tall
+        self.framed = framed
+        if framed:
+            self.border_title = self._title(focused=False)
+            self.border_subtitle = Content(spec.help) if spec.help else None
         # Until the box is composed (its tab not opened yet) these stand in for it.
         self._pending: str | None = None
         self._error: str | None = None
@@ -75,9 +94,10 @@ class FieldBox(Vertical):
 
     def compose(self) -> ComposeResult:
         spec = self.spec
-        # One widget for title and help: a form has dozens of fields, and every widget
-        # costs time when the form opens.
-        yield Static(self._head(focused=False), classes="field-label")
+        # One widget for title and help (none when framed): a form has dozens of fields,
+        # and every widget costs time when the form opens.
+        if not self.framed:
+            yield Static(self._head(focused=False), classes="field-label")
         widget_id = f"field-{spec.name}"
         control: Widget
         if spec.kind in ("longtext", "tasks", *ROW_KINDS):
@@ -116,14 +136,17 @@ class FieldBox(Vertical):
         if self._warning:
             yield Static(Text(self._warning), classes="field-warning")
 
-    def _head(self, *, focused: bool) -> Text:
-        """The label (with a marker while the field has the cursor) and its help."""
-        spec = self.spec
+    def _title(self, *, focused: bool) -> Content:
+        """The label, with a marker while the field has the cursor."""
         # A marker as well as the border: it shows without colour and in every theme.
         marker = FOCUS_MARKER if focused else ""
-        head = Text(marker + spec.label + (" *" if spec.required else ""), style="bold")
-        if spec.help:
-            head.append("\n" + spec.help, style="dim")
+        return Content(marker + self.spec.label + (" *" if self.spec.required else ""))
+
+    def _head(self, *, focused: bool) -> Text:
+        """The label (with a marker while the field has the cursor) and its help."""
+        head = Text(self._title(focused=focused).plain, style="bold")
+        if self.spec.help:
+            head.append("\n" + self.spec.help, style="dim")
         return head
 
     def on_descendant_focus(self) -> None:
@@ -135,7 +158,9 @@ class FieldBox(Vertical):
     def _mark_focus(self, focused: bool) -> None:
         # A class, not :focus-within, which Textual checks again on every restyle.
         self.set_class(focused, "-focused")
-        if self._control is not None:
+        if self.framed:
+            self.border_title = self._title(focused=focused)
+        elif self._control is not None:
             label = self.query_one(".field-label", Static)
             # The marker only widens the first line: lay out again only if it may wrap.
             room = label.size.width - len(FOCUS_MARKER) - len(self.spec.label) - 2
@@ -230,6 +255,7 @@ class FormFields(Vertical):
         *,
         values: dict[str, str] | None = None,
         tall: Iterable[str] = (),
+        framed: bool = False,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
@@ -246,7 +272,7 @@ class FormFields(Vertical):
                 value = field_text(record, spec.name)
             else:
                 value = ""
-            self._boxes.append(FieldBox(spec, value, tall=spec.name in self.tall))
+            self._boxes.append(FieldBox(spec, value, tall=spec.name in self.tall, framed=framed))
 
     def compose(self) -> ComposeResult:
         yield from self._boxes
