@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Sequence
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -149,6 +149,7 @@ class CycleScreen(PdsaScreen):
         self._declined: set[str] = set()
         self._status_pending = False
         self._status_shown: Text | None = None
+        self._resumed = False
         self._adapt_hinted = False
         #: Each phase's fields, built with the screen; a tab's pane is mounted when first shown.
         self._forms: dict[str, FormFields] = {}
@@ -206,6 +207,13 @@ class CycleScreen(PdsaScreen):
                 pane = self._forms[tab]
             self._panes[tab] = pane
         return pane
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Textual restyles a screen whenever it comes back to the top (the theme may have
+        # changed meanwhile); shown the first time, it was styled as it mounted just now.
+        if not self._resumed:
+            event.refresh_styles = False
+        self._resumed = True
 
     @staticmethod
     def _stage_tab(cycle: Cycle) -> str:
