@@ -324,11 +324,12 @@ class FormFields(Vertical):
                 return
 
 
-class ScrollingFormFields(FormFields, VerticalScroll):
+class ScrollingFormFields(FormFields, VerticalScroll, can_focus=True):
     """Fields that scroll themselves, as fields in a :class:`VerticalScroll` would.
 
     One container fewer: a container sized by its content inside a scrolling one makes
-    Textual lay every field out twice.
+    Textual lay every field out twice. Like a VerticalScroll it takes the focus (tab
+    stops on it before the first field) so that the keys scroll it.
     """
 
     DEFAULT_CSS = """
