@@ -9,7 +9,6 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static, TextArea
 
@@ -35,9 +34,10 @@ from pdsa_tui.model.phases import (
     suggested_phase,
 )
 from pdsa_tui.store import MissingParentError, StoreError
-from pdsa_tui.ui.dialogs.feedback import FeedbackForm, feedback_row_cells, new_feedback
+from pdsa_tui.ui.dialogs.feedback import FeedbackForm, new_feedback
 from pdsa_tui.ui.dialogs.modals import ConfirmScreen, not_saved_text
 from pdsa_tui.ui.screens.base import PdsaScreen
+from pdsa_tui.ui.screens.cycle_feedback import FeedbackPane
 from pdsa_tui.ui.screens.cycle_guide import (
     PHASES,
     TAB_KEYS,
@@ -49,16 +49,9 @@ from pdsa_tui.ui.screens.cycle_guide import (
     status_text,
     tab_label,
 )
-from pdsa_tui.ui.summaries import tone_summary
 from pdsa_tui.ui.widgets.fields import FieldBox, FormFields, ScrollingFormFields
-from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
+from pdsa_tui.ui.widgets.record_table import RecordTable
 from pdsa_tui.ui.widgets.tab_bar import TabBar
-
-
-class FeedbackTable(RecordTable):
-    """The feedback list: enter edits (not shown: the footer has e, and no room at 80 columns)."""
-
-    BINDINGS = [Binding("enter", "select", "Edit", show=False, id="cycle.table_edit")]
 
 
 class CycleScreen(PdsaScreen):
@@ -187,24 +180,7 @@ class CycleScreen(PdsaScreen):
         """The pane of ``tab`` (made once; mounted by whoever first shows it)."""
         pane = self._panes.get(tab)
         if pane is None:
-            if tab == "feedback":
-                pane = Vertical(
-                    Static("", id="feedback-note", classes="feedback-note"),
-                    FeedbackTable(
-                        [
-                            Column("Date", 10),
-                            Column("Source", 14),
-                            Column("Tone", 8),
-                            Column("What was said"),
-                            Column("Themes", 16),
-                        ],
-                        empty_text="No feedback yet: press a to add what someone said.",
-                        id="feedback",
-                    ),
-                    id="feedback-pane",
-                )
-            else:
-                pane = self._forms[tab]
+            pane = FeedbackPane() if tab == "feedback" else self._forms[tab]
             self._panes[tab] = pane
         return pane
 
@@ -285,21 +261,10 @@ class CycleScreen(PdsaScreen):
         self._show_feedback()
 
     def _show_feedback(self) -> None:
-        """Fill the feedback tab's note and table, if the tab has been opened."""
+        """Fill the feedback tab, if it has been opened."""
         pane = self._panes.get("feedback")
-        if pane is None or not pane.is_mounted:
-            return
-        note = pane.query_one("#feedback-note", Static)
-        table = pane.query_one("#feedback", RecordTable)
-        items = self._feedback
-        if self.is_draft:
-            note.update(
-                Text("This new cycle is not saved yet: press ctrl+s, then a to add feedback.")
-            )
-        else:
-            summary = f"{tone_summary(items)}. a add, e edit, d delete. " if items else ""
-            note.update(Text(summary + "Never a name: say the role ('foster carer')."))
-        table.set_rows([Row(f.id, feedback_row_cells(f)) for f in items])
+        if isinstance(pane, FeedbackPane) and pane.is_mounted:
+            pane.show(self._feedback, draft=self.is_draft)
 
     # -- the form ------------------------------------------------------------------------
     def forms(self) -> list[tuple[str, FormFields]]:
