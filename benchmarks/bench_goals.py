@@ -246,7 +246,12 @@ JSON_BASELINE = "import json, sys\nwith open(sys.argv[1], 'rb') as f:\n    json.
 
 
 def _env() -> dict[str, str]:
-    """The environment of every child: this checkout's pdsa_tui, bytecode as installed."""
+    """The environment of every child: this checkout's pdsa_tui, bytecode as installed.
+
+    Children also start in this checkout (``cwd=ROOT``): ``python -c`` puts the working
+    directory first on ``sys.path``, so a run started inside another checkout measured
+    that one's code.
+    """
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env["TEXTUAL"] = ""
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
@@ -256,7 +261,9 @@ def _env() -> dict[str, str]:
 def process_cpu(argv: list[str], *, env: dict[str, str] | None = None) -> float:
     """CPU seconds (user + system) of a whole child process run to its end."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    proc = subprocess.run(argv, capture_output=True, text=True, env=env or _env(), timeout=600)
+    proc = subprocess.run(
+        argv, capture_output=True, text=True, env=env or _env(), cwd=ROOT, timeout=600
+    )
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise RuntimeError(f"{argv[:4]} failed ({proc.returncode}): {proc.stderr[-2000:]}")
@@ -265,7 +272,7 @@ def process_cpu(argv: list[str], *, env: dict[str, str] | None = None) -> float:
 
 def ready_line(argv: list[str]) -> list[float]:
     """The numbers a child prints after READY (it may go on to exit in its own time)."""
-    proc = subprocess.run(argv, capture_output=True, text=True, env=_env(), timeout=600)
+    proc = subprocess.run(argv, capture_output=True, text=True, env=_env(), cwd=ROOT, timeout=600)
     line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("READY")), "")
     if not line:
         raise RuntimeError(f"{argv[:4]} gave no READY: {proc.stderr[-2000:]}")

@@ -33,22 +33,24 @@ date), so a rebuild for the same day gives the same file apart from ``updated``.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
-import io
+import functools
 import json
 import os
 import re
 import uuid
 from collections.abc import Iterator
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pdsa_tui.model import RECORD_TYPES, DataPoint, Measure, dates
 from pdsa_tui.model.dates import add_months
 from pdsa_tui.store import Store
+from pdsa_tui.store.paths import current_user
+
+if TYPE_CHECKING:
+    from importlib.abc import Traversable
 
 #: Names of the measures the sample import files are for (``pdsa data import --measure``).
 AIM2_OUTCOME = "% with permanence recommendation within 30 weeks"
@@ -67,6 +69,8 @@ DEFAULT_LAST_MONTH = dt.date(2020, 1, 1)
 _POINT_IDS = uuid.UUID("5f0c2a9e-7d43-4b8e-9a61-3c2f0e8d4b17")
 _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2}|today)(?:([+-])(\d+))?(\?)?$")
 _STAMP = re.compile(r"^(.+?)(?: (\d{2}:\d{2}))?$")
+#: Values a date never hides in: kept as they are.
+_AS_IS = frozenset({int, float, bool, type(None)})
 _TEMPLATE = re.compile(r"\{\{(\d{4}-\d{2}-\d{2}(?:[+-]\d+)?|today(?:[+-]\d+)?)\|([^}]*)\}\}")
 
 
@@ -93,27 +97,22 @@ class Timeline:
 
     def date(self, text: str) -> dt.date | None:
         """The moved date that ``text`` stands for, or None when it is not a date."""
-        m = _DATE.match(text)
-        if m is None:
-            return None
-        day = (
-            self.today if m[1] == "today" else add_months(dt.date.fromisoformat(m[1]), self.months)
-        )
-        if m[3]:
-            day += dt.timedelta(days=int(m[3]) * (-1 if m[2] == "-" else 1))
-        return day
+        return _moved(text, self.today, self.months)
 
     def value(self, value: Any) -> Any:
         """``value`` with every date in it moved and every date template filled in."""
         if isinstance(value, str):
-            day = self.date(value)
-            if day is not None:
-                return None if value.endswith("?") and day > self.today else day.isoformat()
-            return _TEMPLATE.sub(self._fill, value)
+            # Only text starting with a digit or "today" can be a date; only text with
+            # "{{" holds a template (a demo build looks at some 4,000 texts).
+            if value[:1].isdigit() or value[:1] == "t":
+                day = self.date(value)
+                if day is not None:
+                    return None if value.endswith("?") and day > self.today else day.isoformat()
+            return _TEMPLATE.sub(self._fill, value) if "{{" in value else value
+        if isinstance(value, dict):
+            return {k: v if type(v) in _AS_IS else self.value(v) for k, v in value.items()}
         if isinstance(value, list):
             return [self.value(v) for v in value]
-        if isinstance(value, dict):
-            return {k: self.value(v) for k, v in value.items()}
         return value
 
     def stamp(self, text: str) -> str:
@@ -130,9 +129,27 @@ class Timeline:
         return day.strftime(m[2])
 
 
+@functools.lru_cache(maxsize=4096)
+def _moved(text: str, today: dt.date, months: int) -> dt.date | None:
+    """:meth:`Timeline.date`, worked out once per text (the files repeat their dates)."""
+    m = _DATE.match(text)
+    if m is None:
+        return None
+    day = today if m[1] == "today" else add_months(dt.date.fromisoformat(m[1]), months)
+    if m[3]:
+        day += dt.timedelta(days=int(m[3]) * (-1 if m[2] == "-" else 1))
+    return day
+
+
 def data_files() -> list[tuple[str, dict[str, Any]]]:
     """The demo's data files (name, content), in the order they are loaded."""
-    folder = resources.files("pdsa_tui").joinpath(DATA_FOLDER)
+    # Read beside this module when it is a plain folder (every ordinary install), as the
+    # self-assessment template is: importlib.resources costs 2 ms of pdsa --demo's start.
+    folder: Path | Traversable = Path(__file__).resolve().parent / DATA_FOLDER
+    if not folder.is_dir():  # pragma: no cover - a zipped install
+        from importlib import resources
+
+        folder = resources.files("pdsa_tui").joinpath(DATA_FOLDER)
     out = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".json"):
@@ -206,6 +223,21 @@ def write_demo(path: str | os.PathLike[str], *, today: dt.date | None = None) ->
     Refuses (``FileExistsError``) when something already exists at ``path``.
     """
     p = Path(path).expanduser().absolute()
+    open_demo(p, today=today).close()
+    return p
+
+
+def open_demo(
+    path: str | os.PathLike[str], *, user: str | None = None, today: dt.date | None = None
+) -> Store:
+    """Create a new database at ``path`` holding the demo programme, and keep it open.
+
+    The demo's records are saved by "demo"; the store returned saves as ``user`` (as
+    :meth:`Store.open` names them). ``pdsa --demo`` shows it without reading the file it
+    has just written back in. Refuses (``FileExistsError``) when something already exists
+    at ``path``.
+    """
+    p = Path(path).expanduser().absolute()
     if p.exists() or p.is_symlink():
         raise FileExistsError(f"{p} already exists; the demo is only written to a new file")
     store = Store.open(p, create=True, user="demo")
@@ -215,8 +247,8 @@ def write_demo(path: str | os.PathLike[str], *, today: dt.date | None = None) ->
         store.close()
         p.unlink(missing_ok=True)
         raise
-    store.close()
-    return p
+    store.user = current_user(user)
+    return store
 
 
 # --------------------------------------------------------------------------------------
@@ -244,6 +276,9 @@ IMPORT_WEEKS: list[tuple[float, str]] = [
 
 def import_samples(*, today: dt.date | None = None) -> dict[str, str]:
     """The sample import files (name -> CSV text): the six months after the demo's data."""
+    import csv  # only for the samples: not at pdsa --demo's start
+    import io
+
     pct = io.StringIO()
     w = csv.writer(pct, lineterminator="\n")
     w.writerow(["date", "numerator", "denominator", "note"])

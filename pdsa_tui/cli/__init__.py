@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import re
 import sys
 from collections.abc import Sequence
@@ -21,8 +22,31 @@ class _Parser(argparse.ArgumentParser):
         raise CliError(f"{message} (see '{self.prog} --help')", EXIT_USAGE)
 
 
-def build_parser(*, subcommands: bool = True) -> argparse.ArgumentParser:
-    """The full argument parser (without ``subcommands``: only the app's own options)."""
+#: The module of each command, in the order ``pdsa --help`` lists them. A command's
+#: module alone is imported to run it (a test holds this to what each ``register`` adds).
+COMMAND_MODULES: dict[str, str] = {
+    "demo": "commands",
+    "check": "commands",
+    "list": "commands",
+    "data": "commands",
+    "analyse": "cmd_analyse",
+    "export": "cmd_export",
+    "programme": "cmd_programme",
+    "meeting": "cmd_meeting",
+    "assess": "cmd_assess",
+    "cases": "cmd_cases",
+    "measure": "cmd_measure",
+    "merge": "cmd_merge",
+    "conflicts": "cmd_conflicts",
+    "history": "cmd_conflicts",
+    "restore": "cmd_conflicts",
+    "serve": "cmd_serve",
+}
+
+
+def build_parser(*, subcommands: bool = True, only: str | None = None) -> argparse.ArgumentParser:
+    """The full argument parser (without ``subcommands``: only the app's own options;
+    with ``only``: that command alone, its module the only one imported)."""
     from pdsa_tui.cli.app_options import add_db_option
 
     parser = _Parser(
@@ -44,36 +68,14 @@ def build_parser(*, subcommands: bool = True) -> argparse.ArgumentParser:
     )
     if not subcommands:
         return parser
-    from pdsa_tui.cli import (
-        cmd_analyse,
-        cmd_assess,
-        cmd_cases,
-        cmd_conflicts,
-        cmd_export,
-        cmd_measure,
-        cmd_meeting,
-        cmd_merge,
-        cmd_programme,
-        cmd_serve,
-        commands,
-    )
-
     # Typed as plain parsers: the subcommands' register() functions need nothing of _Parser.
     sub = cast(
         "argparse._SubParsersAction[argparse.ArgumentParser]",
         parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser),
     )
-    commands.register(sub)
-    cmd_analyse.register(sub)
-    cmd_export.register(sub)
-    cmd_programme.register(sub)
-    cmd_meeting.register(sub)
-    cmd_assess.register(sub)
-    cmd_cases.register(sub)
-    cmd_measure.register(sub)
-    cmd_merge.register(sub)
-    cmd_conflicts.register(sub)
-    cmd_serve.register(sub)
+    names = dict.fromkeys(COMMAND_MODULES.values()) if only is None else [COMMAND_MODULES[only]]
+    for name in names:
+        importlib.import_module(f"pdsa_tui.cli.{name}").register(sub)
     return parser
 
 
@@ -104,9 +106,9 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
     """``argv`` parsed; the subcommands' modules are imported only when one is given.
 
     Opening the app (``pdsa``, ``pdsa --db PATH``...) is the common case and needs
-    none of them, so the app's own options are tried first. Anything else (a
-    subcommand, a misspelt one, ``--help``) goes to the full parser, so help and
-    errors are the same as ever.
+    none of them, so the app's own options are tried first; a command named next
+    is parsed by a parser holding that command alone. Anything else (a misspelt
+    command, ``--help``) goes to the full parser, so help and errors are the same.
     """
     argv = join_dashed_values(argv)
     # A subcommand's own --version (pdsa restore ID --version REV) is not pdsa's.
@@ -115,6 +117,8 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         args, rest = build_parser(subcommands=False).parse_known_args(argv)
         if not rest:
             return args
+        if rest[0] in COMMAND_MODULES:
+            return build_parser(only=rest[0]).parse_args(argv)
     return build_parser().parse_args(argv)
 
 
@@ -129,7 +133,21 @@ def _check_today_override() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``pdsa`` with ``argv``; return the exit status."""
+    """Run ``pdsa`` with ``argv``; return the exit status.
+
+    Run as the process's command (``argv`` None), a batch command that kept what it
+    read (:mod:`.ending`) ends the process here, without freeing it.
+    """
+    from pdsa_tui.cli import ending
+
+    status = _main(argv)
+    if argv is None and ending.kept():
+        ending.end_now(status)
+    ending.release()  # called in-process (a test, a script): freed as usual
+    return status
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
         _check_today_override()

@@ -55,12 +55,21 @@ def run_app(args: argparse.Namespace) -> int:
                 raise CliError(
                     "--demo opens a temporary demo; do not combine it with --db", EXIT_USAGE
                 )
-            from pdsa_tui.demo import write_demo
+            from pdsa_tui.demo import open_demo
 
             with tempfile.TemporaryDirectory(prefix="pdsa-demo-") as tmp:
                 path = Path(tmp) / "demo.json"
-                write_demo(path)
-                return run(path, demo=True, read_only=args.read_only, user=args.user, start=start)
+                built = open_demo(path, user=args.user)
+                # Shown as built, not read back in; read-only, it is opened again as any file.
+                store = None if args.read_only else built
+                return run(
+                    path,
+                    demo=True,
+                    read_only=args.read_only,
+                    user=args.user,
+                    start=start,
+                    store=store,
+                )
         return run(db_path(args), demo=False, read_only=args.read_only, user=args.user, start=start)
     finally:
         start.end()

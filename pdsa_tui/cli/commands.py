@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from pdsa_tui.cli.app_options import add_db_option, db_path
+from pdsa_tui.cli.ending import keep_to_the_end
 from pdsa_tui.cli.errors import EXIT_DATA, EXIT_USAGE, CliError
 from pdsa_tui.cli.output import print_json, print_table
 from pdsa_tui.memory import paused_gc
@@ -146,6 +147,8 @@ def _programme_counts_text(counts: dict[str, int]) -> str:
 def cmd_check(args: argparse.Namespace) -> int:
     """Verify the database and print its counts."""
     with open_store(args, write=False) as store:
+        # Read-only, nothing to save: the process may end without freeing the records.
+        keep_to_the_end(store)
         problems = store.problems()
         from pdsa_tui.store import SCHEMA_VERSION
 

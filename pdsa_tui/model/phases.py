@@ -20,7 +20,8 @@ PHASE_HELP = {
 PHASES_ABOUT = (
     "Phases move only when you say so: ctrl+n moves a cycle to another phase (the one what "
     "you typed suggests comes first). Saving text never moves a cycle; a cycle planned to "
-    "start later stays in Plan; choosing a decision closes it."
+    "start later stays in Plan, and one is studied only once it has run; choosing a decision "
+    "closes it."
 )
 
 
@@ -56,13 +57,28 @@ def suggested_phase(cycle: Cycle, today: dt.date) -> str | None:
 
 
 def move_problem(cycle: Cycle, target: str, today: dt.date) -> str | None:
-    """Why ``cycle`` cannot move to ``target`` now (a sentence), or None."""
+    """Why ``cycle`` cannot move to ``target`` now (a sentence), or None.
+
+    A cycle runs before it is studied or decided on: it leaves Plan only when its
+    planned start has come (or it says when it was carried out), and it reaches Study
+    or Act only when it was carried out by today.
+    """
+    if target not in ("do", "study", "act"):
+        return None
+    name = f"Cycle {cycle.number}" if cycle.number else "This new cycle"
     start = cycle.planned_start
-    if target == "do" and start is not None and start > today and cycle.do_start is None:
+    ran = cycle.do_start
+    waiting = target == "do" or current_phase(cycle) == "plan"
+    if ran is None and start is not None and start > today and waiting:
         return (
-            f"Cycle {cycle.number or 'new'} is planned to start on {format_date(start)}, so "
-            "it stays in Plan: change the planned start (Plan tab) or fill in 'Carried out "
-            "from' to move it to Do now."
+            f"{name} is planned to start on {format_date(start)}, so it stays in Plan: change "
+            "the planned start (Plan tab) or fill in 'Carried out from' to move it on now."
+        )
+    if target != "do" and ran is not None and ran > today:
+        return (
+            f"{name} says it was carried out from {format_date(ran)}, after today "
+            f"({format_date(today)}): a cycle is studied once it has run. Correct 'Carried "
+            "out from' (Do tab) or move it to Do."
         )
     return None
 

@@ -14,6 +14,7 @@ the same way in the app and in every export.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -51,7 +52,9 @@ from pdsa_tui.report.document import (
     RampRow,
     day,
     field_rows,
+    field_texts,
     number,
+    row_specs,
     span,
 )
 from pdsa_tui.report.svg import ChartMarker as Marker
@@ -99,25 +102,56 @@ def _anchor(prefix: str, record: Record) -> str:
     return f"{prefix}-{record.id[:8]}"
 
 
-def cycle_content(store: Store, cycle: Cycle) -> CycleContent:
-    """The summary of ``cycle``: its aim and idea, the four phases, feedback by source."""
+@functools.cache
+def _cycle_label(name: str) -> str:
+    return Cycle.spec(name).label
+
+
+#: A phase's key, title, row specs, number of rows and whether it has the tasks table.
+_PhaseShape = tuple[str, str, tuple[tuple[str, str, str], ...], int, bool]
+
+
+@functools.cache
+def _phase_fields() -> tuple[tuple[str, ...], tuple[_PhaseShape, ...]]:
+    """Every phase's row fields (not the tasks table) in order, and each phase's key, title,
+    specs, number of rows and whether it has the tasks table: worked out once."""
+    names: list[str] = []
+    phases = []
+    for key, title, fields in PHASES:
+        shown = tuple(n for n in fields if Cycle.spec(n).kind != "tasks")
+        names += shown
+        phases.append((key, title, row_specs(Cycle, shown), len(shown), "tasks" in fields))
+    return (tuple(names), tuple(phases))
+
+
+def ramp_size(ramp: Sequence[Cycle]) -> int:
+    """How many cycles an idea's ramp shows: its cycles, or its highest number if higher."""
+    return max([len(ramp), *(c.number for c in ramp)])
+
+
+def cycle_content(store: Store, cycle: Cycle, *, size: int | None = None) -> CycleContent:
+    """The summary of ``cycle``: its aim and idea, the four phases, feedback by source.
+
+    ``size`` is :func:`ramp_size` of the cycle's idea, when the caller knows it already.
+    """
     idea = store.parent_of(cycle)
     idea = idea if isinstance(idea, ChangeIdea) else None
     aim_rec = store.parent_of(idea) if idea else None
     aim = aim_rec if isinstance(aim_rec, Aim) else None
-    ramp = store.cycles(cycle.idea_id)
-    ramp_size = max([len(ramp), *(c.number for c in ramp)])
+    if size is None:
+        size = ramp_size(store.cycles(cycle.idea_id))
     stage_key = cycle.stage
+    stage = C.label(C.STAGES, stage_key)
     facts: list[tuple[str, str]] = [
         ("Aim", f"{aim.code}: {aim.statement}" if aim else "(aim missing)"),
         ("Change idea", idea.title if idea else "(change idea missing)"),
         ("Change idea lead", idea.lead if idea else ""),
-        ("Cycle", f"{cycle.number} of {ramp_size}"),
-        ("Stage", C.label(C.STAGES, stage_key)),
-        (Cycle.spec("lead").label, cycle.lead),
+        ("Cycle", f"{cycle.number} of {size}"),
+        ("Stage", stage),
+        (_cycle_label("lead"), cycle.lead),
         ("Planned", span(cycle.planned_start, cycle.planned_end)),
         ("Carried out", span(cycle.do_start, cycle.do_end)),
-        (Cycle.spec("decision").label, C.label(C.DECISIONS, cycle.decision)),
+        (_cycle_label("decision"), C.label(C.DECISIONS, cycle.decision)),
     ]
     if cycle.adapted_from:
         try:
@@ -125,16 +159,37 @@ def cycle_content(store: Store, cycle: Cycle) -> CycleContent:
             facts.append(("Adapted from", f"Cycle {parent.number}"))
         except NotFoundError:
             facts.append(("Adapted from", "an earlier cycle (since deleted)"))
+    names, shapes = _phase_fields()
+    texts = field_texts(cycle, names)  # every phase's at once, then cut up
     phases = []
-    for key, title, names in PHASES:
-        rows = [r for r in field_rows(cycle, names) if r.kind != "tasks"]
-        phase = Phase(key, title, rows)
-        if "tasks" in names:
+    at = 0
+    for key, title, specs, n, has_tasks in shapes:
+        phase = Phase(key, title, specs, texts[at : at + n])
+        at += n
+        if has_tasks:
             phase.has_tasks_field = True
             phase.tasks = list(cycle.tasks)
-            phase.tasks_label = Cycle.spec("tasks").label
+            phase.tasks_label = _cycle_label("tasks")
         phases.append(phase)
     fb = store.feedback(cycle.id)
+    return CycleContent(
+        cycle=cycle,
+        idea=idea,
+        aim=aim,
+        number=cycle.number,
+        ramp_size=size,
+        stage=stage,
+        stage_key=stage_key,
+        facts=facts,
+        phases=phases,
+        feedback=_feedback_groups(fb) if fb else [],
+        feedback_count=len(fb),
+        anchor=_anchor("cycle", cycle),
+    )
+
+
+def _feedback_groups(fb: Sequence[Feedback]) -> list[FeedbackGroup]:
+    """A cycle's feedback by source, in the order of the sources' list."""
     groups: dict[str, list[FeedbackItem]] = {}
     for f in fb:
         groups.setdefault(f.source, []).append(
@@ -149,32 +204,20 @@ def cycle_content(store: Store, cycle: Cycle) -> CycleContent:
             )
         )
     order = list(C.FEEDBACK_SOURCES)
-    feedback = [
+    return [
         FeedbackGroup(C.label(C.FEEDBACK_SOURCES, src) or "Source not given", src, items)
         for src, items in sorted(
             groups.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)
         )
     ]
-    return CycleContent(
-        cycle=cycle,
-        idea=idea,
-        aim=aim,
-        number=cycle.number,
-        ramp_size=ramp_size,
-        stage=C.label(C.STAGES, stage_key),
-        stage_key=stage_key,
-        facts=facts,
-        phases=phases,
-        feedback=feedback,
-        feedback_count=len(fb),
-        anchor=_anchor("cycle", cycle),
-    )
 
 
 def idea_content(store: Store, idea: ChangeIdea) -> IdeaContent:
     """A change idea with its ramp table and every cycle's summary."""
     aim = store.parent_of(idea)
-    cycles = [cycle_content(store, c) for c in store.cycles(idea.id)]
+    ordered = store.cycles(idea.id)
+    size = ramp_size(ordered)
+    cycles = [cycle_content(store, c, size=size) for c in ordered]
     ramp = [
         RampRow(
             number=cc.number,

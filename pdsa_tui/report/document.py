@@ -80,26 +80,51 @@ class FieldRow:
     text: str
 
 
-_SPECS: dict[str, dict[str, FieldSpec]] = {}
+_SPECS: dict[type[Record], dict[str, FieldSpec]] = {}
+
+#: Kinds whose value is shown as it is (``str`` of it): everything but those below.
+_CONVERTED_KINDS = frozenset(("date", "choice", "list", "percent", "number", "tasks"))
 
 
 def _specs(cls: type[Record]) -> dict[str, FieldSpec]:
     """The field specs of ``cls`` by name, in form order (they never change at run time)."""
-    key = f"{cls.__module__}.{cls.__qualname__}"
-    found = _SPECS.get(key)
+    found = _SPECS.get(cls)
     if found is None:
-        found = _SPECS[key] = {s.name: s for s in cls.specs()}
+        found = _SPECS[cls] = {s.name: s for s in cls.specs()}
     return found
 
 
 def field_rows(record: Record, names: Sequence[str] | None = None) -> list[FieldRow]:
     """Every user-editable field of ``record`` (or just ``names``), labelled by the model."""
-    rows = []
     specs = _specs(type(record))
-    for name in names if names is not None else list(specs):
-        s = specs[name]
-        rows.append(FieldRow(s.name, s.label, s.kind, field_text(record, s.name)))
-    return rows
+    chosen = list(specs.values()) if names is None else [specs[n] for n in names]
+    texts = _field_texts(record, chosen)
+    return [FieldRow(s.name, s.label, s.kind, t) for s, t in zip(chosen, texts, strict=True)]
+
+
+def row_specs(cls: type[Record], names: Sequence[str]) -> tuple[tuple[str, str, str], ...]:
+    """The name, label and kind of each of ``names`` of ``cls``, as :class:`Phase` holds them."""
+    specs = _specs(cls)
+    return tuple((specs[n].name, specs[n].label, specs[n].kind) for n in names)
+
+
+def field_texts(record: Record, names: Sequence[str]) -> list[str]:
+    """:func:`field_text` of each of ``names``: the texts of :func:`field_rows`, no rows."""
+    specs = _specs(type(record))
+    return _field_texts(record, [specs[n] for n in names])
+
+
+def _field_texts(record: Record, specs: Sequence[FieldSpec]) -> list[str]:
+    # A programme's export writes some 130,000 fields, most of them plain text: those are
+    # taken as they are here, without the conversions' function call.
+    return [
+        ""
+        if (value := getattr(record, s.name)) is None or value == "" or value == []
+        else value
+        if type(value) is str and s.kind not in _CONVERTED_KINDS
+        else _text(record, s, value)
+        for s in specs
+    ]
 
 
 def field_text(record: Record, name: str) -> str:
@@ -108,18 +133,23 @@ def field_text(record: Record, name: str) -> str:
     value: Any = getattr(record, name)
     if value is None or value == "" or value == []:
         return ""
+    return _text(record, s, value)
+
+
+def _text(record: Record, s: FieldSpec, value: Any) -> str:
+    """A value (not None, empty or ``[]``) of the field ``s`` of ``record`` as text."""
     if s.kind == "date":
         return day(value)
     if s.kind == "choice":
         return C.label(s.choices or {}, value)
     if s.kind == "list":
-        if name == "affects":  # stored role keys: shown as a board reads them ("foster carer")
+        if s.name == "affects":  # stored role keys: shown as a board reads them ("foster carer")
             return ", ".join(_role_label(v) for v in value)
         return ", ".join(value)
     if s.kind == "percent":
         return number(value, "percent")
     if s.kind == "number":
-        unit = "weeks" if name.endswith("_weeks") else getattr(record, "unit", "")
+        unit = "weeks" if s.name.endswith("_weeks") else getattr(record, "unit", "")
         return number(value, unit)
     if s.kind == "tasks":
         return "\n".join(t.to_line() for t in value)
@@ -134,14 +164,27 @@ def _role_label(value: str) -> str:
 
 @dataclass
 class Phase:
-    """One of Plan, Do, Study, Act with every field (tasks kept apart as a table)."""
+    """One of Plan, Do, Study, Act with every field (tasks kept apart as a table).
+
+    Its fields are held as their texts beside the specs every cycle's phase shares
+    (:func:`row_specs`): a programme's cycles have 130,000 of them, and rows are made
+    only for a renderer that asks for :attr:`fields`.
+    """
 
     key: str
     title: str
-    fields: list[FieldRow]
+    #: The name, label and kind of each field shown as a row.
+    specs: tuple[tuple[str, str, str], ...]
+    #: Each field's text, in the order of :attr:`specs` (empty when nothing was recorded).
+    texts: list[str]
     tasks: list[Task] = field(default_factory=list)
     has_tasks_field: bool = False
     tasks_label: str = "Tasks"
+
+    @property
+    def fields(self) -> list[FieldRow]:
+        """Each field as a labelled row."""
+        return [FieldRow(*spec, text) for spec, text in zip(self.specs, self.texts, strict=True)]
 
 
 @dataclass

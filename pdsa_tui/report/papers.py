@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, dates
 from pdsa_tui.model.programme import Meeting
-from pdsa_tui.report.paper import Paper
 from pdsa_tui.store import Store
+
+if TYPE_CHECKING:  # a Markdown or HTML export never loads the papers' layout
+    from pdsa_tui.report.paper import Paper
 
 #: Formats drawn as board papers (bytes, not text).
 PAPER_FORMATS = ("docx", "pdf")
@@ -67,10 +70,10 @@ def export_bytes(
     template: Path | None = None,
 ) -> bytes:
     """An aim report, every aim, a change idea or a cycle in any export format."""
-    from pdsa_tui.report.export import export_text
+    from pdsa_tui.report.export import export_data
 
     if fmt not in PAPER_FORMATS:
-        text = export_text(
+        return export_data(
             store,
             aim=aim,
             cycle=cycle,
@@ -81,7 +84,6 @@ def export_bytes(
             now=now,
             include_cases=include_cases,
         )
-        return text.encode("utf-8")
     from pdsa_tui.report.content import build_document
     from pdsa_tui.report.paper_build import document_paper
 

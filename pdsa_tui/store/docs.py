@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from pdsa_tui.store.docmerge import make_rev
 from pdsa_tui.store.history import rev_number
-from pdsa_tui.store.merge import make_rev
 
 
 def next_doc_id(table: dict[str, Any]) -> str:

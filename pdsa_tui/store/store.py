@@ -37,6 +37,7 @@ from pdsa_tui.store.checks import (
     parse_file,
     read_only_reason,
 )
+from pdsa_tui.store.docmerge import make_rev, merge_docs
 from pdsa_tui.store.docs import bury, next_doc_id, same_content
 from pdsa_tui.store.errors import (
     DatabaseLockedError,
@@ -47,15 +48,7 @@ from pdsa_tui.store.errors import (
     StoreError,
 )
 from pdsa_tui.store.history import add_version, rev_number, version_at
-from pdsa_tui.store.merge import (
-    MergeResult,
-    index,
-    make_rev,
-    merge_docs,
-    merge_live,
-    merge_offline,
-    revs,
-)
+from pdsa_tui.store.merge import MergeResult, index, merge_live, merge_offline, revs
 from pdsa_tui.store.migrations import HISTORY
 from pdsa_tui.store.paths import current_user
 from pdsa_tui.store.queries import RecordQueries
@@ -470,7 +463,8 @@ class Store(RecordQueries):
         changes: dict[str, Any] = {"updated": now_stamp(), "updated_by": self.user}
         if existing is not None:
             changes["created"] = existing.created
-        doc = dataclasses.replace(record, **changes).to_dict()
+        # The stamps are text, stored as they are: no new record is needed to write them.
+        doc = {**record.to_dict(), **changes}
         table = self._data.setdefault(cls.TABLE, {})
         doc_id = self._index.doc_ids[cls].get(record.id)
         old = table.get(doc_id) if doc_id is not None else None

@@ -19,6 +19,7 @@ from pdsa_tui.model.errors import FieldError, ValidationError
 from pdsa_tui.model.registry import PARENTS, RECORD_TYPES
 from pdsa_tui.model.safetext import visible
 from pdsa_tui.store.checks import doc_problem, incoming_problem, load_copy
+from pdsa_tui.store.docmerge import BOOKKEEPING, CONFLICTS, make_rev
 from pdsa_tui.store.errors import MissingParentError, NotFoundError, StoreError
 from pdsa_tui.store.history import (
     add_version,
@@ -27,7 +28,7 @@ from pdsa_tui.store.history import (
     version_at,
     versions,
 )
-from pdsa_tui.store.merge import BOOKKEEPING, CONFLICTS, MergeResult, make_rev
+from pdsa_tui.store.merge import MergeResult
 from pdsa_tui.store.naming import (
     TITLE_KEYS,
     day_of,

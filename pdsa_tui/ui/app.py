@@ -528,20 +528,23 @@ def run(
     read_only: bool = False,
     user: str | None = None,
     start: StartUp | None = None,
+    store: Store | None = None,
     **run_options: Any,
 ) -> int:
     """Run the app on ``path``; return the exit status.
 
     ``start``: the collector's pause begun by the caller (else begun here); it ends when
-    the first screen is drawn. ``run_options`` go to :meth:`App.run` (the benchmarks
-    start the app headless).
+    the first screen is drawn. ``store``: ``path`` already open (the demo just built);
+    else it is opened here. ``run_options`` go to :meth:`App.run` (the benchmarks start
+    the app headless).
     """
     # The store's records and the first screen live as long as the app: frozen before
     # the collector resumes, they are never walked (at 5,000 cycles a pass took tens of ms).
     start = start or StartUp()
     try:
         try:
-            store = open_store(path, read_only=read_only, user=user)
+            if store is None:
+                store = open_store(path, read_only=read_only, user=user)
         except StoreError as exc:
             print(f"pdsa: {visible(str(exc))}", file=sys.stderr)
             return 1

@@ -158,3 +158,37 @@ def test_missing_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     )  # fmt: skip
     assert code == 1 and "no database" in err
     assert not (tmp_path / "r.md").exists()
+
+
+def test_an_export_run_as_a_command_writes_what_it_writes_in_process(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Run as a command, `pdsa export` ends without freeing what it read (cli/ending.py):
+    the same file, the same message, the same status as called in-process."""
+    import subprocess
+    import sys
+
+    from pdsa_tui.cli import ending
+    from pdsa_tui.demo import write_demo
+
+    db = write_demo(tmp_path / "demo.json")
+    child = subprocess.run(
+        [sys.executable, "-m", "pdsa_tui", "export", "--all", "--db", str(db),
+         "-o", str(tmp_path / "child.md")],
+        capture_output=True, text=True, encoding="utf-8", env=dict(os.environ), timeout=120,
+        check=False,
+    )  # fmt: skip
+    assert child.returncode == 0, child.stderr
+    assert main(["export", "--all", "--db", str(db), "-o", str(tmp_path / "here.md")]) == 0
+    assert not ending.kept()  # in-process: nothing kept, freed as usual
+    here = capsys.readouterr()
+    assert child.stdout.replace("child.md", "here.md") == here.out
+    assert child.stderr == here.err == ""
+    child_text = (tmp_path / "child.md").read_text(encoding="utf-8")
+    here_text = (tmp_path / "here.md").read_text(encoding="utf-8")
+
+    # The same export but for the minute it was stamped with.
+    def unstamped(text: str) -> list[str]:
+        return [line for line in text.splitlines() if not line.startswith("*Exported ")]
+
+    assert unstamped(child_text) == unstamped(here_text) and len(child_text) > 10_000

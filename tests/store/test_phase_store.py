@@ -58,6 +58,27 @@ def test_a_new_cycle_with_its_start_ahead_is_in_plan(tmp_path: Path) -> None:
         assert move_problem(c, "do", ahead) is None
 
 
+def test_a_cycle_runs_before_it_is_studied_or_decided() -> None:
+    today = dt.date(2020, 2, 10)
+    ahead = dt.date(2020, 2, 17)
+    planned = Cycle(number=3, phase="plan", objective="T", predictions="P", planned_start=ahead)
+    for target in ("do", "study", "act"):
+        problem = move_problem(planned, target, today)
+        assert problem is not None and "planned to start on 17/02/2020" in problem
+    assert move_problem(planned, "plan", today) is None
+    # Said to have run already: it may leave Plan, and be studied once that day has come.
+    ran_ahead = Cycle(number=3, phase="do", planned_start=ahead, do_start=ahead)
+    assert move_problem(ran_ahead, "do", today) is None
+    for target in ("study", "act"):
+        problem = move_problem(ran_ahead, target, today)
+        assert problem is not None
+        assert (
+            "Cycle 3 says it was carried out from 17/02/2020, after today (10/02/2020)" in problem
+        )
+        assert move_problem(ran_ahead, target, ahead) is None
+    assert move_problem(Cycle(phase="do", do_start=today), "study", today) is None
+
+
 def test_suggestions_follow_what_is_typed() -> None:
     today = dt.date(2020, 2, 10)
     running = Cycle(

@@ -24,7 +24,7 @@ from pdsa_tui.store import (
     list_backups,
     lock_path,
 )
-from pdsa_tui.store.merge import merge_docs
+from pdsa_tui.store.docmerge import merge_docs
 
 D = dt.date
 

@@ -258,3 +258,45 @@ def test_the_review_queue_opens_without_the_cycle_form_or_programme_modules(
         timeout=120,
     ).stdout
     assert out.strip().splitlines()[-1] == "ReviewScreen []"
+
+
+def test_each_command_is_registered_by_the_module_named_for_it() -> None:
+    """COMMAND_MODULES says, for every command, the module whose register() adds it, and
+    lists every command the full parser has, in its order."""
+    import argparse
+    import importlib
+
+    from pdsa_tui.cli import COMMAND_MODULES, _Parser, build_parser
+
+    full = build_parser()
+    (action,) = (a for a in full._actions if isinstance(a, argparse._SubParsersAction))
+    assert list(action.choices) == list(COMMAND_MODULES)
+    for name in dict.fromkeys(COMMAND_MODULES.values()):
+        parser = _Parser(prog="pdsa")
+        sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+        importlib.import_module(f"pdsa_tui.cli.{name}").register(sub)
+        assert {c for c, m in COMMAND_MODULES.items() if m == name} == set(sub.choices)
+
+
+def test_a_command_imports_its_own_module_and_no_other_command() -> None:
+    """``pdsa --db X export ...`` parses with export's module alone (the others cost start-up)."""
+    code = (
+        "import sys; from pdsa_tui.cli import parse_args; "
+        "a = parse_args(['--db', 'x.json', 'export', '--all', '--format', 'md', '-o', 'out.md']); "
+        "print(a.command, a.db, a.all, a.fmt); "
+        "from pdsa_tui.cli import COMMAND_MODULES as M; "
+        "print(sorted(m for m in set(M.values()) if f'pdsa_tui.cli.{m}' in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    # commands.py holds open_store, which every command uses.
+    assert out == ["export x.json True md", "['cmd_export', 'commands']"]
+
+
+def test_a_bad_option_of_a_command_is_refused_as_before() -> None:
+    from pdsa_tui.cli import CliError, parse_args
+
+    with pytest.raises(CliError, match=re.escape("unrecognized arguments: --bogus")) as info:
+        parse_args(["export", "--all", "-o", "out.md", "--bogus"])
+    assert info.value.status == EXIT_USAGE

@@ -86,7 +86,7 @@ async def test_plan_do_study_act_from_an_empty_database(tmp_path: Path) -> None:
         await type_text(pilot, "All 3 families get a recommendation by week 30")
         for _ in range(3):  # tasks, data to collect, to planned start
             await pilot.press("tab")
-        await type_text(pilot, "01/03/2027")
+        await type_text(pilot, "03/02/2020")
         await pilot.press("ctrl+s")
         await pilot.pause()
         store = on_disk(path)
@@ -96,7 +96,7 @@ async def test_plan_do_study_act_from_an_empty_database(tmp_path: Path) -> None:
         # Do, Study.
         await pilot.press("f3")
         await pilot.pause()
-        await type_text(pilot, "01/03/2027")
+        await type_text(pilot, "03/02/2020")
         await pilot.press("tab", "tab")
         await type_text(pilot, "Reminders went out")
         await pilot.press("f4")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from test_ui_cycle import demo_cycle, on_disk, open_cycle, status, tab_to, type_text
+from test_ui_cycle import demo_cycle, on_disk, open_cycle, status, tab_to, type_text, value
 from ui_support import SMALL, demo_app, screen_text
 
 from pdsa_tui.model import ChangeIdea, Cycle, dates, format_date
@@ -85,6 +85,46 @@ async def test_a_cycle_starting_tomorrow_is_saved_in_plan(tmp_path: Path) -> Non
         assert f"planned to start on {format_date(tomorrow)}, so it stays in Plan" in (
             screen_text(app)
         )
+
+
+async def test_a_cycle_carried_out_after_today_is_not_moved_to_study(tmp_path: Path) -> None:
+    """A cycle is studied after it runs: a 'Carried out from' after today keeps it in Do,
+    saying why, with everything typed still on screen; corrected, it moves."""
+    app = demo_app(tmp_path)
+    later = dates.today() + dt.timedelta(days=3)
+    async with app.run_test(size=SMALL) as pilot:
+        cycle = demo_cycle(app, "do", "Permanence tracker")
+        screen = await open_cycle(app, pilot, cycle)
+        await pilot.press("f3")
+        await pilot.pause()
+        await tab_to(pilot, "do_start")
+        await pilot.press("ctrl+u")
+        await type_text(pilot, format_date(later))
+        await pilot.press("f4")
+        await pilot.pause()
+        await type_text(pilot, "Drift spotted sooner")
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, PickScreen)
+        await pilot.press("enter")  # Study, suggested by the results typed
+        await pilot.pause()
+        assert on_disk(app).get(Cycle, cycle.id).stage == "do"
+        shown = screen_text(app)
+        assert f"carried out from {format_date(later)}, after today" in shown
+        assert value(screen, "results").endswith("Drift spotted sooner")
+        # The date corrected to today: the same move goes through, with the results saved.
+        await pilot.press("f3")
+        await pilot.pause()
+        await tab_to(pilot, "do_start")
+        await pilot.press("ctrl+u")
+        await type_text(pilot, format_date(dates.today()))
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        saved = on_disk(app).get(Cycle, cycle.id)
+        assert saved.stage == "study" and saved.do_start == dates.today()
+        assert saved.results.endswith("Drift spotted sooner")
 
 
 async def test_f1_on_a_cycle_explains_the_phases(tmp_path: Path) -> None:

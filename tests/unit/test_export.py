@@ -464,3 +464,18 @@ def test_write_error_keeps_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         write_export(path, "new\n", force=True)
     assert path.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def test_export_data_is_export_text_encoded(
+    demo: Store, hostile: tuple[Store, dict[str, Record]]
+) -> None:
+    """Markdown made as bytes (the faster path `pdsa export` takes) is the text, encoded."""
+    from pdsa_tui.report.export import export_data
+
+    for store in (demo, hostile[0]):
+        for fmt in FORMATS:
+            if fmt in ("docx", "pdf"):
+                continue
+            for scope in ({"all": True}, {"aim": store.aims()[0]}, {"cycle": store.all(Cycle)[0]}):
+                data = export_data(store, fmt=fmt, today=TODAY, now=NOW, **scope)  # type: ignore[arg-type]
+                assert data == text(store, fmt, **scope).encode("utf-8")

@@ -22,7 +22,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -188,6 +188,8 @@ class RecordTable(SearchHost, ScrollView, can_focus=True):
         #: More words for a row than its cells hold (by key). By default the record whose id
         #: is the key, in the app's store: a cycle is found by its notes, not only its title.
         self.words_of: Callable[[str], str] | None = None
+        #: What every line of the render pass under way shares (None between passes).
+        self._pass: _Pass | None = None
 
     # -- data ------------------------------------------------------------------
     def set_rows(self, rows: Sequence[Row], *, keep: str | None = None) -> None:
@@ -452,12 +454,30 @@ class RecordTable(SearchHost, ScrollView, can_focus=True):
         pad = " " * (width - size)
         return pad + text if align == "right" else text + pad
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # One pass draws many lines at one width in one style: worked out once for all of
+        # them (the widget's style alone walks every ancestor: half a line's time).
+        self._pass = _Pass(self)
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._pass = None
+
+    def _style(self, name: str) -> Style:
+        """A component class's style (``record-table--`` + ``name``), once per pass."""
+        drawing = self._pass
+        if drawing is None:
+            return self.get_component_rich_style(f"record-table--{name}")
+        style = drawing.styles.get(name)
+        if style is None:
+            style = drawing.styles[name] = self.get_component_rich_style(f"record-table--{name}")
+        return style
+
     def render_line(self, y: int) -> Strip:
-        width = self._content_width()
-        widths = self._widths()
-        base = self.rich_style
+        drawing = self._pass or _Pass(self)
+        width, widths, base = drawing.width, drawing.widths, drawing.base
         if y == 0:
-            style = self.get_component_rich_style("record-table--header")
+            style = self._style("header")
             text = " ".join(
                 self._cell(_one_line(c.title), w, c.align)
                 for c, w in zip(self.columns, widths, strict=True)
@@ -466,7 +486,7 @@ class RecordTable(SearchHost, ScrollView, can_focus=True):
         line = y - 1 + int(self.scroll_offset.y)
         if not self.rows:
             if y == 1:
-                style = self.get_component_rich_style("record-table--empty")
+                style = self._style("empty")
                 empty = self.empty_text
                 if self.all_rows:
                     query = visible(" ".join(self.search_query.split()))
@@ -482,14 +502,14 @@ class RecordTable(SearchHost, ScrollView, can_focus=True):
         cells = self._row_cells(index, widths)
         row_style: Style = base
         if index == self.cursor:
-            row_style = base + self.get_component_rich_style("record-table--cursor")
+            row_style = base + self._style("cursor")
         segments: list[Segment] = []
         used = 0
         for i, (col, w) in enumerate(zip(self.columns, widths, strict=True)):
             cell = row.cells[i] if i < len(row.cells) else ""
             style = row_style
             if isinstance(cell, tuple) and index != self.cursor:
-                style = row_style + self.get_component_rich_style(f"record-table--{cell[1]}")
+                style = row_style + self._style(cell[1])
             text = cells[i][part] if part < len(cells[i]) else ""
             piece = self._cell(text, w, col.align)
             if i:
@@ -507,6 +527,19 @@ class RecordTable(SearchHost, ScrollView, can_focus=True):
         if i is None:
             return ""
         return " ".join(c if isinstance(c, str) else c[0] for c in self.rows[i].cells)
+
+
+class _Pass:
+    """What every line of one render pass shares: the widths, the table's own style and
+    the component classes' styles (each looked up when first needed)."""
+
+    __slots__ = ("base", "styles", "width", "widths")
+
+    def __init__(self, table: RecordTable) -> None:
+        self.width = table._content_width()
+        self.widths = table._widths(self.width)
+        self.base = table.rich_style
+        self.styles: dict[str, Style] = {}
 
 
 def _text(cell: Cell) -> str:
