@@ -15,6 +15,7 @@ from textual.app import App, ComposeResult, ScreenStackError, SystemCommand
 from textual.binding import Binding
 from textual.command import Provider
 from textual.containers import Vertical
+from textual.dom import DOMNode
 from textual.filter import LineFilter
 from textual.notifications import Notification, SeverityLevel
 from textual.screen import Screen
@@ -171,13 +172,30 @@ class PdsaApp(App[None]):
             visible(text), title=visible(title), severity=severity, timeout=timeout, markup=False
         )
 
+    def update_styles(self, node: DOMNode, animate: bool = True) -> None:
+        """Restyle ``node``, unless it is not in the DOM yet: it is styled in full when
+        mounted. (A widget built with ``compact=True`` or a value changes its classes in
+        its constructor; Textual restyled it there, to no effect, a form field at a time.)"""
+        if node is not self and not node.is_attached:
+            return
+        super().update_styles(node, animate=animate)
+
     # Notices take lines of the screen's layout (app.tcss: they never cover content), but
     # when one expires Textual repaints only the notices' rack: on a terminal the notice
     # stayed drawn over the content that had moved back. The screen is laid out (and so
     # repainted) again once the rack has changed.
     def _refresh_notifications(self) -> None:
+        if not self._notifications and not self._rack_in_use():
+            return  # nothing to show or take away (every screen resume asks)
         super()._refresh_notifications()
         self._lay_out_around_notices()
+
+    def _rack_in_use(self) -> bool:
+        """Whether the current screen's notices' rack shows (or holds) anything."""
+        with contextlib.suppress(ScreenStackError):
+            racks = self.screen.query_children(ToastRack)
+            return bool(racks) and (racks.first().display or bool(racks.first().children))
+        return False
 
     def _unnotify(self, notification: Notification, refresh: bool = True) -> None:
         super()._unnotify(notification, refresh=refresh)

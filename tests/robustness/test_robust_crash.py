@@ -174,7 +174,6 @@ from pdsa_tui.model import Cycle
 from pdsa_tui.store import Store
 from pdsa_tui.ui.app import PdsaApp
 from pdsa_tui.ui.screens.cycle import CycleScreen
-from pdsa_tui.ui.widgets.fields import FormFields
 
 path, run = Path(sys.argv[1]), sys.argv[2]
 
@@ -200,7 +199,7 @@ async def main() -> None:
                 version += 1
                 # The Plan tab may not be mounted yet (tabs mount when first shown): go
                 # through the form, which holds the value until the field exists.
-                plan = screen.query_one("#form-plan", FormFields)
+                plan = dict(screen.forms())["plan"]
                 box = next(b for b in plan.boxes() if b.spec.name == "objective")
                 box.set_value(f"ui {cid} v{version}")
                 await pilot.pause()

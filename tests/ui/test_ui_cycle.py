@@ -10,7 +10,7 @@ import pytest
 from textual import events
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
-from textual.widgets import Input, Select, TabbedContent, TextArea
+from textual.widgets import Input, Select, TextArea
 from ui_support import SMALL, screen_text
 from ui_support import demo_app as _demo_app
 
@@ -24,6 +24,7 @@ from pdsa_tui.ui.dialogs.modals import ConfirmScreen
 from pdsa_tui.ui.screens.cycle import CycleScreen
 from pdsa_tui.ui.widgets.fields import FieldBox
 from pdsa_tui.ui.widgets.record_table import RecordTable
+from pdsa_tui.ui.widgets.tab_bar import TabBar
 
 MARKUP = "[bold]x[/] and [link=http://x]y"
 _KEYS = {" ": "space", "\n": "enter"}
@@ -96,7 +97,7 @@ def status(screen: CycleScreen) -> str:
 
 
 def active_tab(screen: CycleScreen) -> str:
-    return screen.query_one(TabbedContent).active
+    return f"tab-{screen.query_one(TabBar).active}"
 
 
 async def choose(pilot: Pilot[None], downs: int) -> None:
@@ -173,7 +174,7 @@ async def test_digits_typed_into_fields_do_not_switch_tabs(tmp_path: Path) -> No
         assert active_tab(screen) == "tab-do"
         assert value(screen, "what_happened") == "5 of 6 in 3 weeks"
         # Outside a text field (on the tab bar) a digit switches tab.
-        screen.query_one("ContentTabs").focus()
+        screen.query_one(TabBar).focus()
         await pilot.press("5")
         await pilot.pause()
         assert active_tab(screen) == "tab-feedback"
@@ -424,7 +425,7 @@ async def test_feedback_keys_only_on_feedback_tab(tmp_path: Path) -> None:
         screen = await open_cycle(app, pilot, demo_cycle(app, "act", "15-week"))
         await pilot.press("alt+4")
         await pilot.pause()
-        screen.query_one("ContentTabs").focus()
+        screen.query_one(TabBar).focus()
         await pilot.press("a", "d")
         await pilot.pause()
         assert app.screen is screen
@@ -579,7 +580,7 @@ async def test_export_key_uses_base_export(tmp_path: Path, monkeypatch: pytest.M
         screen = await open_cycle(app, pilot, cycle)
         calls: list[tuple[dict[str, object], str]] = []
         monkeypatch.setattr(screen, "export", lambda what, name: calls.append((what, name)))
-        screen.query_one("ContentTabs").focus()
+        screen.query_one(TabBar).focus()
         await pilot.press("x")
         assert calls and calls[0][0]["cycle"] == cycle
         assert calls[0][1].startswith("cycle-3-")

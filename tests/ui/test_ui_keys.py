@@ -24,6 +24,7 @@ from pdsa_tui.ui.screens.aim import AimScreen
 from pdsa_tui.ui.screens.cycle import CycleScreen
 from pdsa_tui.ui.screens.measure import MeasureScreen
 from pdsa_tui.ui.widgets.record_table import RecordTable
+from pdsa_tui.ui.widgets.tab_bar import TabBar
 
 
 async def footer(pilot: Pilot[None]) -> str:
@@ -150,7 +151,7 @@ async def test_cycle_tab_keys_show_on_the_tabs_and_in_the_footer(tmp_path: Path)
         assert "F2-F6 Tabs" in await footer(pilot)
         await pilot.press("f4")
         await pilot.pause()
-        assert screen.query_one("TabbedContent").active == "tab-study"  # type: ignore[attr-defined]
+        assert screen.query_one(TabBar).active == "study"
         # On the feedback tab its keys fit 80 columns with the rest.
         await pilot.press("f6")
         await pilot.pause()

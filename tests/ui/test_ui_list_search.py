@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from test_ui_cycle import type_text
 from textual.screen import Screen
-from textual.widgets import Input, TabbedContent, TextArea
+from textual.widgets import Input, TextArea
 from ui_support import LARGE, SMALL, demo_app, screen_text
 
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, Feedback, Measure
@@ -30,6 +30,7 @@ from pdsa_tui.ui.screens.review import ReviewScreen
 from pdsa_tui.ui.screens.versions import ChangesScreen, HistoryScreen
 from pdsa_tui.ui.widgets.list_filter import ListFilter, count_line
 from pdsa_tui.ui.widgets.record_table import RecordTable
+from pdsa_tui.ui.widgets.tab_bar import TabBar
 
 
 def shown_keys(table: RecordTable) -> list[str]:
@@ -323,7 +324,7 @@ async def test_feedback_search_keeps_to_its_own_tab(tmp_path: Path) -> None:
         assert "a/b" in (focused.value if isinstance(focused, Input) else focused.text)
         await pilot.press("f6")
         await pilot.pause()
-        assert app.screen.query_one(TabbedContent).active == "tab-feedback"
+        assert app.screen.query_one(TabBar).active == "feedback"
         table = app.screen.query_one("#feedback", RecordTable)
         assert app.focused is table
         await pilot.press("slash")

@@ -17,6 +17,7 @@ from pdsa_tui.ui.screens.aim import AimScreen
 from pdsa_tui.ui.screens.idea import IdeaScreen
 from pdsa_tui.ui.screens.overview import OverviewScreen
 from pdsa_tui.ui.widgets.chart import ChartView
+from pdsa_tui.ui.widgets.fields import FieldBox
 from pdsa_tui.ui.widgets.record_table import RecordTable
 
 MARKUP = "[bold]x[/] [link=http://x]y"
@@ -84,11 +85,13 @@ async def test_bad_aim_fields_are_marked_and_typing_is_kept(tmp_path: Path) -> N
         assert "must be a percentage from 0 to 100; got 120" in text
         errors = {
             name: widget_text(form.query_one(f"#box-{name} .field-error"))
-            for name in ("target_pct", "deadline", "statement", "code")
+            for name in ("target_pct", "deadline", "statement")
         }
         assert "February 2019 has 28 days" in errors["deadline"]
         assert errors["statement"] == "is required; it cannot be left empty"
-        assert errors["code"] == ""
+        # A field with nothing wrong gets no error line (lines are made when needed).
+        code = form.query_one("#box-code", FieldBox)
+        assert not code.has_class("-invalid") and not code.query(".field-error")
         assert form.query_one("#field-target_pct", Input).value == "120"
         assert form.query_one("#field-deadline", Input).value == "31/02/2019"
     assert reopen(app.path).aims() == []

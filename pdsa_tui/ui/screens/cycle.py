@@ -6,11 +6,11 @@ import dataclasses
 from collections.abc import Sequence
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.widgets import Input, Select, Static, TabbedContent, TabPane, TextArea
+from textual.widget import Widget
+from textual.widgets import Input, Select, Static, TextArea
 
 from pdsa_tui.analysis.warnings import cycle_warnings
 from pdsa_tui.model import (
@@ -34,9 +34,10 @@ from pdsa_tui.model.phases import (
     suggested_phase,
 )
 from pdsa_tui.store import MissingParentError, StoreError
-from pdsa_tui.ui.dialogs.feedback import FeedbackForm, feedback_row_cells, new_feedback
+from pdsa_tui.ui.dialogs.feedback import FeedbackForm, new_feedback
 from pdsa_tui.ui.dialogs.modals import ConfirmScreen, not_saved_text
 from pdsa_tui.ui.screens.base import PdsaScreen
+from pdsa_tui.ui.screens.cycle_feedback import FeedbackPane
 from pdsa_tui.ui.screens.cycle_guide import (
     PHASES,
     TAB_KEYS,
@@ -48,15 +49,9 @@ from pdsa_tui.ui.screens.cycle_guide import (
     status_text,
     tab_label,
 )
-from pdsa_tui.ui.summaries import tone_summary
-from pdsa_tui.ui.widgets.fields import FieldBox, FormFields
-from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
-
-
-class FeedbackTable(RecordTable):
-    """The feedback list: enter edits (not shown: the footer has e, and no room at 80 columns)."""
-
-    BINDINGS = [Binding("enter", "select", "Edit", show=False, id="cycle.table_edit")]
+from pdsa_tui.ui.widgets.fields import FieldBox, FormFields, ScrollingFormFields
+from pdsa_tui.ui.widgets.record_table import RecordTable
+from pdsa_tui.ui.widgets.tab_bar import TabBar
 
 
 class CycleScreen(PdsaScreen):
@@ -146,7 +141,13 @@ class CycleScreen(PdsaScreen):
         self.is_draft = draft is not None
         self._declined: set[str] = set()
         self._status_pending = False
+        self._status_shown: Text | None = None
+        self._resumed = False
         self._adapt_hinted = False
+        #: Each phase's fields, built with the screen; a tab's pane is mounted when first shown.
+        self._forms: dict[str, FormFields] = {}
+        self._panes: dict[str, Widget] = {}
+        self._feedback: list[Feedback] = []
 
     # -- layout ----------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -164,24 +165,31 @@ class CycleScreen(PdsaScreen):
         error.display = False
         yield error
         first = self._stage_tab(cycle)
-        with TabbedContent(initial=f"tab-{first}", id="cycle-tabs"):
-            for key, _, names in PHASES:
-                with TabPane(tab_label(key), id=f"tab-{key}"), VerticalScroll(classes="phase"):
-                    # Only the opening tab's fields are mounted now; the others on first view.
-                    yield FormFields(phase_specs(names), cycle, id=f"form-{key}", lazy=key != first)
-            with TabPane(tab_label("feedback"), id="tab-feedback"):
-                yield Static("", id="feedback-note", classes="feedback-note")
-                yield FeedbackTable(
-                    [
-                        Column("Date", 10),
-                        Column("Source", 14),
-                        Column("Tone", 8),
-                        Column("What was said"),
-                        Column("Themes", 16),
-                    ],
-                    empty_text="No feedback yet: press a to add what someone said.",
-                    id="feedback",
-                )
+        self._forms = {
+            key: ScrollingFormFields(
+                phase_specs(names), cycle, framed=True, id=f"form-{key}", classes="phase"
+            )
+            for key, _, names in PHASES
+        }
+        # One widget for the tab row; only the shown tab's pane is built (each widget costs
+        # time when the form opens).
+        yield TabBar([(key, tab_label(key)) for key in TABS], active=first, id="cycle-tabs")
+        yield self._pane(first)
+
+    def _pane(self, tab: str) -> Widget:
+        """The pane of ``tab`` (made once; mounted by whoever first shows it)."""
+        pane = self._panes.get(tab)
+        if pane is None:
+            pane = FeedbackPane() if tab == "feedback" else self._forms[tab]
+            self._panes[tab] = pane
+        return pane
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Textual restyles a screen whenever it comes back to the top (the theme may have
+        # changed meanwhile); shown the first time, it was styled as it mounted just now.
+        if not self._resumed:
+            event.refresh_styles = False
+        self._resumed = True
 
     @staticmethod
     def _stage_tab(cycle: Cycle) -> str:
@@ -240,30 +248,28 @@ class CycleScreen(PdsaScreen):
         if offer is not None and offer != current_phase(self.cycle):
             label = choices.label(choices.STAGES, offer)
             text.append(f"\nWhat you typed suggests {label}: ctrl+n moves it to {label}.")
-        self.query_one("#cycle-status", Static).update(text)
+        if text != self._status_shown:  # the fields report their first values as they mount
+            self._status_shown = text
+            self.query_one("#cycle-status", Static).update(text)
 
     def _refresh_feedback(self) -> None:
         assert self.cycle is not None
-        note = self.query_one("#feedback-note", Static)
-        table = self.query_one("#feedback", RecordTable)
-        tabs = self.query_one(TabbedContent)
-        if self.is_draft:
-            note.update(
-                Text("This new cycle is not saved yet: press ctrl+s, then a to add feedback.")
-            )
-            table.set_rows([])
-            tabs.get_tab("tab-feedback").label = tab_label("feedback")
-            return
-        items = self.store.feedback(self.cycle.id)
-        summary = f"{tone_summary(items)}. a add, e edit, d delete. " if items else ""
-        note.update(Text(summary + "Never a name: say the role ('foster carer')."))
-        table.set_rows([Row(f.id, feedback_row_cells(f)) for f in items])
-        tabs.get_tab("tab-feedback").label = f"{tab_label('feedback')} ({len(items)})"
+        self._feedback = [] if self.is_draft else self.store.feedback(self.cycle.id)
+        label = tab_label("feedback")
+        count = "" if self.is_draft else f" ({len(self._feedback)})"
+        self.query_one(TabBar).set_label("feedback", label + count)
+        self._show_feedback()
+
+    def _show_feedback(self) -> None:
+        """Fill the feedback tab, if it has been opened."""
+        pane = self._panes.get("feedback")
+        if isinstance(pane, FeedbackPane) and pane.is_mounted:
+            pane.show(self._feedback, draft=self.is_draft)
 
     # -- the form ------------------------------------------------------------------------
     def forms(self) -> list[tuple[str, FormFields]]:
         """(phase key, its fields) for the four phase tabs."""
-        return [(key, self.query_one(f"#form-{key}", FormFields)) for key, _, _ in PHASES]
+        return [(key, self._forms[key]) for key, _, _ in PHASES]
 
     def _values(self) -> dict[str, str]:
         values: dict[str, str] = {}
@@ -311,12 +317,12 @@ class CycleScreen(PdsaScreen):
     def _mark(self, errors: Sequence[FieldError]) -> list[tuple[str, str]]:
         """Mark bad fields on every tab; return (phase, field) of each, in form order."""
         marked: list[tuple[str, str]] = []
-        tabs = self.query_one(TabbedContent)
+        tabs = self.query_one(TabBar)
         for key, form in self.forms():
             names = form.show_errors(errors)
             marked.extend((key, name) for name in names)
             label = tab_label(key)
-            tabs.get_tab(f"tab-{key}").label = f"{label} !" if names else label
+            tabs.set_label(key, f"{label} !" if names else label)
         return marked
 
     def _show_error(self, message: str) -> None:
@@ -441,10 +447,9 @@ class CycleScreen(PdsaScreen):
         self._show_error(message + ". What you typed is kept.")
         if marked:
             phase, name = marked[0]
-            self.query_one(TabbedContent).active = f"tab-{phase}"
-            form = self.query_one(f"#form-{phase}", FormFields)
+            self._show(phase)
             # The pane becomes visible on the next refresh; focus after it.
-            self.call_after_refresh(form.focus_field, name)
+            self.call_after_refresh(self._forms[phase].focus_field, name)
 
     def _reset_initial(self, saved: Cycle) -> None:
         """Make the saved values the new baseline, showing them as stored (dates tidied)."""
@@ -475,25 +480,42 @@ class CycleScreen(PdsaScreen):
 
     # -- navigation ------------------------------------------------------------------------
     def _active_tab(self) -> str:
-        active = self.query_one(TabbedContent).active
-        return active.removeprefix("tab-")
+        return self.query_one(TabBar).active
+
+    def _show(self, tab: str) -> None:
+        """Show ``tab`` and its pane (mounting the pane the first time)."""
+        bar = self.query_one(TabBar)
+        bar.active = tab
+        pane = self._pane(tab)
+        for other in self._panes.values():
+            if other is not pane and other.is_mounted:
+                other.display = False
+        pane.display = True
+        if not pane.is_mounted:
+            self.mount(pane, after=bar)
+            if tab == "feedback":
+                self.call_after_refresh(self._show_feedback)
+        # The feedback keys only show (and work) on the feedback tab.
+        self.refresh_bindings()
 
     def _focus_tab(self, tab: str, tries: int = 0) -> None:
         if tab == "feedback":
-            self.query_one("#feedback", RecordTable).focus()
+            tables = self.query("#feedback")
+            if tables:
+                tables.first().focus()
+            elif tries < 20 and self.is_current:
+                self.call_after_refresh(self._focus_tab, tab, tries + 1)
             return
-        form = self.query_one(f"#form-{tab}", FormFields)
-        form.materialize()
-        boxes = form.boxes()
+        boxes = self._forms[tab].boxes()
         if boxes and not boxes[0].composed:
-            # Wait for the lazy tab to compose, but not forever: under a modal (or once this
+            # Wait for the tab to compose, but not forever: under a modal (or once this
             # screen is gone) it may never refresh, and an endless retry starves the app.
             if tries < 20 and self.is_current:
                 self.call_after_refresh(self._focus_tab, tab, tries + 1)
         elif boxes:
             # A field marked bad first, else where typing starts: the first empty field.
             bad = next((b for b in boxes if b.has_class("-invalid")), None)
-            box = bad or form.first_empty() or boxes[0]
+            box = bad or self._forms[tab].first_empty() or boxes[0]
             # The first field is at the top: scrolling to it would hide its label.
             box.control.focus(scroll_visible=box is not boxes[0])
 
@@ -501,7 +523,7 @@ class CycleScreen(PdsaScreen):
         """Show ``tab`` and put the cursor in it."""
         if self.cycle is None:
             return
-        self.query_one(TabbedContent).active = f"tab-{tab}"
+        self._show(tab)
         self.call_after_refresh(self._focus_tab, tab)
 
     def action_next_tab(self, step: int) -> None:
@@ -511,13 +533,10 @@ class CycleScreen(PdsaScreen):
         i = TABS.index(self._active_tab())
         self.action_show_tab(TABS[(i + step) % len(TABS)])
 
-    @on(TabbedContent.TabActivated)
-    def _tab_changed(self) -> None:
-        tab = self._active_tab()
-        if tab != "feedback":
-            self.query_one(f"#form-{tab}", FormFields).materialize()
-        # The feedback keys only show (and work) on the feedback tab.
-        self.refresh_bindings()
+    @on(TabBar.Activated)
+    def _tab_chosen(self, event: TabBar.Activated) -> None:
+        # Chosen on the tab bar (a click, left/right): show its pane; the focus stays.
+        self._show(event.key)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in self._FEEDBACK_ACTIONS:
@@ -572,7 +591,8 @@ class CycleScreen(PdsaScreen):
         return self.cycle
 
     def _current_feedback(self) -> Feedback | None:
-        key = self.query_one("#feedback", RecordTable).current_key
+        tables = self.query("#feedback")  # none until the feedback tab is first shown
+        key = tables.first(RecordTable).current_key if tables else None
         fb = self.store.lookup(Feedback, key) if key else None
         if fb is None:
             self.notify("No feedback selected: press a to add some.", severity="warning")
@@ -586,7 +606,9 @@ class CycleScreen(PdsaScreen):
             if saved is None:
                 return
             self.changed()
-            self.query_one("#feedback", RecordTable).move_to(saved.id)
+            tables = self.query("#feedback")  # none if feedback was added from another tab
+            if tables:
+                tables.first(RecordTable).move_to(saved.id)
             self.notify("Saved feedback.", timeout=3)
 
         self.app.push_screen(FeedbackForm(title, fb, self.save), done)

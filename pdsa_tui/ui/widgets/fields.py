@@ -6,7 +6,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Input, Select, Static, TextArea
 
@@ -34,11 +35,17 @@ def placeholder(spec: FieldSpec) -> str:
 
 
 class FieldBox(Vertical):
-    """One labelled field with its help text and an error line under it."""
+    """One labelled field with its help text, and an error or warning line under it.
+
+    The error and warning lines are made when first needed: a form opens with a label
+    and a control per field, as few widgets as it can (each one costs time to open).
+    A *framed* field draws its label and help on its border (title and subtitle) and
+    is its control alone: for full-screen forms, whose help texts are short.
+    """
 
     DEFAULT_CSS = """
     FieldBox { height: auto; margin: 0 0 1 0; border-left: blank; }
-    FieldBox:focus-within { border-left: thick $accent; }
+    FieldBox.-focused { border-left: thick $accent; }
     FieldBox > .field-error { color: $error; display: none; }
     FieldBox.-invalid > .field-error { display: block; }
     FieldBox > .field-warning { color: $warning; display: none; }
@@ -56,24 +63,41 @@ class FieldBox(Vertical):
     }
     FieldBox > TextArea { height: 4; }
     FieldBox > TextArea.-tall { height: 7; }
+    FieldBox.-framed {
+        margin: 0;
+        border: round $foreground 25%;
+        border-title-color: $foreground;
+        border-title-style: bold;
+        border-subtitle-color: $text-muted;
+        border-subtitle-align: left;
+    }
+    FieldBox.-framed.-focused { border: round $accent; }
+    FieldBox.-framed.-invalid { border: round $error; }
     """
 
-    def __init__(self, spec: FieldSpec, value: str, *, tall: bool = False) -> None:
-        super().__init__(id=f"box-{spec.name}")
+    def __init__(
+        self, spec: FieldSpec, value: str, *, tall: bool = False, framed: bool = False
+    ) -> None:
+        super().__init__(id=f"box-{spec.name}", classes="-framed" if framed else None)
         self._control: Widget | None = None
         self.spec = spec
         self.initial = value
         self.tall = tall
-        # Until the box is composed (a lazy tab not opened yet) these stand in for it.
+        self.framed = framed
+        if framed:
+            self.border_title = self._title(focused=False)
+            self.border_subtitle = Content(spec.help) if spec.help else None
+        # Until the box is composed (its tab not opened yet) these stand in for it.
         self._pending: str | None = None
         self._error: str | None = None
         self._warning: str | None = None
 
     def compose(self) -> ComposeResult:
         spec = self.spec
-        # One widget for title and help: a form has dozens of fields, and every widget
-        # costs time when the form opens.
-        yield Static(self._head(focused=False), classes="field-label")
+        # One widget for title and help (none when framed): a form has dozens of fields,
+        # and every widget costs time when the form opens.
+        if not self.framed:
+            yield Static(self._head(focused=False), classes="field-label")
         widget_id = f"field-{spec.name}"
         control: Widget
         if spec.kind in ("longtext", "tasks", *ROW_KINDS):
@@ -107,17 +131,22 @@ class FieldBox(Vertical):
             self._pending = None
         self._control = control
         yield control
-        yield Static(Text(self._error or ""), classes="field-error")
-        yield Static(Text(self._warning or ""), classes="field-warning")
+        if self._error:
+            yield Static(Text(self._error), classes="field-error")
+        if self._warning:
+            yield Static(Text(self._warning), classes="field-warning")
+
+    def _title(self, *, focused: bool) -> Content:
+        """The label, with a marker while the field has the cursor."""
+        # A marker as well as the border: it shows without colour and in every theme.
+        marker = FOCUS_MARKER if focused else ""
+        return Content(marker + self.spec.label + (" *" if self.spec.required else ""))
 
     def _head(self, *, focused: bool) -> Text:
         """The label (with a marker while the field has the cursor) and its help."""
-        spec = self.spec
-        # A marker as well as the border: it shows without colour and in every theme.
-        marker = FOCUS_MARKER if focused else ""
-        head = Text(marker + spec.label + (" *" if spec.required else ""), style="bold")
-        if spec.help:
-            head.append("\n" + spec.help, style="dim")
+        head = Text(self._title(focused=focused).plain, style="bold")
+        if self.spec.help:
+            head.append("\n" + self.spec.help, style="dim")
         return head
 
     def on_descendant_focus(self) -> None:
@@ -127,8 +156,15 @@ class FieldBox(Vertical):
         self._mark_focus(False)
 
     def _mark_focus(self, focused: bool) -> None:
-        if self._control is not None:
-            self.query_one(".field-label", Static).update(self._head(focused=focused))
+        # A class, not :focus-within, which Textual checks again on every restyle.
+        self.set_class(focused, "-focused")
+        if self.framed:
+            self.border_title = self._title(focused=focused)
+        elif self._control is not None:
+            label = self.query_one(".field-label", Static)
+            # The marker only widens the first line: lay out again only if it may wrap.
+            room = label.size.width - len(FOCUS_MARKER) - len(self.spec.label) - 2
+            label.update(self._head(focused=focused), layout=room < 0)
 
     @property
     def control(self) -> Widget:
@@ -174,8 +210,7 @@ class FieldBox(Vertical):
         """Show ``message`` under the field, or clear it."""
         self._error = message
         self.set_class(bool(message), "-invalid")
-        if self._control is not None:
-            self.query_one(".field-error", Static).update(Text(message or ""))
+        self._show_line("field-error", message)
 
     def show_warning(self, message: str | None) -> None:
         """Show a warning under the field (a possible slip; saving is allowed), or clear it."""
@@ -184,12 +219,30 @@ class FieldBox(Vertical):
             return
         self._warning = text
         self.set_class(bool(text), "-warned")
-        if self._control is not None:
-            self.query_one(".field-warning", Static).update(Text(text or ""))
+        self._show_line("field-warning", text)
+
+    def _show_line(self, kind: str, text: str | None) -> None:
+        """Put ``text`` in the line of ``kind`` under the control, making it if need be."""
+        if self._control is None:
+            return  # composed with the line later
+        lines = self.query_children(f".{kind}")
+        if lines:
+            lines.first(Static).update(Text(text or ""))
+        elif text:
+            line = Static(Text(text), classes=kind)
+            # The error line comes before the warning line.
+            warning = self.query_children(".field-warning")
+            if kind == "field-error" and warning:
+                self.mount(line, before=warning.first())
+            else:
+                self.mount(line)
 
 
 class FormFields(Vertical):
-    """The fields for some specs of a record, read and marked as a group."""
+    """The fields for some specs of a record, read and marked as a group.
+
+    Its fields can be read and set before it is mounted (a tab not opened yet).
+    """
 
     DEFAULT_CSS = """
     FormFields { height: auto; }
@@ -202,17 +255,15 @@ class FormFields(Vertical):
         *,
         values: dict[str, str] | None = None,
         tall: Iterable[str] = (),
+        framed: bool = False,
         id: str | None = None,
-        lazy: bool = False,
+        classes: str | None = None,
     ) -> None:
-        super().__init__(id=id)
+        super().__init__(id=id, classes=classes)
         self.specs = list(specs)
         self.record = record
         self.preset = values or {}
         self.tall = set(tall)
-        #: A lazy form mounts its fields only when :meth:`materialize` is called (a tab
-        #: opened): a cycle has twenty fields, and mounting all of them is slow.
-        self.lazy = lazy
         self._boxes: list[FieldBox] = []
         for spec in self.specs:
             if spec.name in self.preset:
@@ -221,17 +272,10 @@ class FormFields(Vertical):
                 value = field_text(record, spec.name)
             else:
                 value = ""
-            self._boxes.append(FieldBox(spec, value, tall=spec.name in self.tall))
+            self._boxes.append(FieldBox(spec, value, tall=spec.name in self.tall, framed=framed))
 
     def compose(self) -> ComposeResult:
-        if not self.lazy:
-            yield from self._boxes
-
-    def materialize(self) -> None:
-        """Mount the fields of a lazy form (once)."""
-        if self.lazy:
-            self.lazy = False
-            self.mount_all(self._boxes)
+        yield from self._boxes
 
     def boxes(self) -> list[FieldBox]:
         """Every field box, in order (kept from compose: no DOM query per keystroke)."""
@@ -268,8 +312,7 @@ class FormFields(Vertical):
         return next((b for b in self.boxes() if not b.value().strip()), None)
 
     def focus_field(self, name: str, *, tries: int = 5) -> None:
-        """Move focus to field ``name`` and scroll it into view (mounting it if need be)."""
-        self.materialize()
+        """Move focus to field ``name`` and scroll it into view (once it is composed)."""
         for box in self.boxes():
             if box.spec.name == name:
                 if not box.composed:
@@ -279,3 +322,16 @@ class FormFields(Vertical):
                 box.control.focus()
                 box.scroll_visible()
                 return
+
+
+class ScrollingFormFields(FormFields, VerticalScroll, can_focus=True):
+    """Fields that scroll themselves, as fields in a :class:`VerticalScroll` would.
+
+    One container fewer: a container sized by its content inside a scrolling one makes
+    Textual lay every field out twice. Like a VerticalScroll it takes the focus (tab
+    stops on it before the first field) so that the keys scroll it.
+    """
+
+    DEFAULT_CSS = """
+    ScrollingFormFields { height: 1fr; overflow-x: hidden; overflow-y: auto; }
+    """

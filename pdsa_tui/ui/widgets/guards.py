@@ -70,8 +70,13 @@ class GuardedHeader(Header):
         return self.app.format_title(shorten_at_word(title, max(room, 1)), "")
 
     def on_resize(self) -> None:
+        self._show_title()
+
+    def _show_title(self) -> None:
+        # Being mounted or removed: not on screen, nothing to update.
         with contextlib.suppress(NoMatches, NoScreen):
-            self.query_one(HeaderTitle).update(self.format_title())
+            # One line that never wraps: a new title needs no new layout of the screen.
+            self.query_one(HeaderTitle).update(self.format_title(), layout=False)
 
     def _on_mount(self, event: Mount) -> None:
         # Instead of Header's own handler (Textual calls every class's in the MRO).
@@ -79,9 +84,7 @@ class GuardedHeader(Header):
         Widget._on_mount(self, event)
 
         async def set_title() -> None:
-            # Being mounted or removed: not on screen, nothing to update.
-            with contextlib.suppress(NoMatches, NoScreen):
-                self.query_one(HeaderTitle).update(self.format_title())
+            self._show_title()
 
         self.watch(self.app, "title", set_title)
         self.watch(self.app, "sub_title", set_title)

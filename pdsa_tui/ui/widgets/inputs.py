@@ -46,6 +46,12 @@ class TextBox(TextArea):
             # A click then moves the cursor where it landed (its event comes after this).
             self.move_cursor(self.document.end)
 
+    def _on_resize(self) -> None:
+        # Textual's TextArea rewraps its text on a resize (its own handler, called as well)
+        # but does not repaint: a field narrowed by a scroll bar appearing kept the lines
+        # wrapped at the old width until something else repainted it.
+        self.refresh()
+
 
 class TickBox(Checkbox):
     """A checkbox that reads "[x]" when ticked and "[ ]" when not, without colour.
