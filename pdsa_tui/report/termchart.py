@@ -182,39 +182,15 @@ def _off_scale(points: PointColumns, scale: float) -> list[tuple[float, bool]]:
     ]
 
 
-def _thin(xy: list[tuple[float, float]], n: int, buckets: int) -> list[tuple[float, float]]:
-    """At most the lowest and highest point of each of ``buckets`` columns, left to right.
-
-    A column cannot show more: its extremes draw the same picture (the line between
-    them covers the rest), and plotext's cost grows with every point it is given.
-    """
-    if len(xy) <= 2 * buckets:
-        return xy
-    per = buckets / max(n, 1)
-    lows: dict[int, tuple[float, float]] = {}
-    highs: dict[int, tuple[float, float]] = {}
-    for q in xy:
-        col = int((q[0] - 1) * per)
-        lo = lows.get(col)
-        if lo is None:
-            lows[col] = highs[col] = q
-        elif q[1] < lo[1]:
-            lows[col] = q
-        elif q[1] > highs[col][1]:
-            highs[col] = q
-    out: list[tuple[float, float]] = []
-    for col in sorted(lows):
-        lo, hi = lows[col], highs[col]
-        out.extend(sorted({lo, hi}))
-    return out
-
-
 def _thin_xy(
     xs: list[float], ys: list[float], n: int, buckets: int
 ) -> tuple[list[float], list[float]]:
-    """:func:`_thin` of the points ``zip(xs, ys)`` (``xs`` ascending), as (xs, ys).
+    """At most the lowest and highest point of each of ``buckets`` columns, left to right,
+    of the points ``zip(xs, ys)`` (``xs`` ascending), as (xs, ys).
 
-    The same points: each column's first lowest and first highest, left to right. A
+    A column cannot show more: its extremes draw the same picture (the line between
+    them covers the rest), and plotext's cost grows with every point it is given.
+    Each column's first lowest and first highest point are kept. A
     column is a stretch of ``xs`` (they ascend), found by bisection, and its extremes
     by ``min``/``max`` of its slice and ``index`` (the first equal one, as ``min`` keeps
     the first), all in C: 100,000 points cost a few hundred Python steps, not 100,000.

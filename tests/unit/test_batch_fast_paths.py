@@ -112,6 +112,7 @@ def plain_trends(values: list[float | None], min_length: int) -> list[rules.Span
 
 
 def plain_thin(xy: list[tuple[float, float]], n: int, buckets: int) -> list[tuple[float, float]]:
+    """The loop the chart thinned its points with before `_thin_xy` (now only here)."""
     if len(xy) <= 2 * buckets:
         return xy
     per = buckets / max(n, 1)
