@@ -222,15 +222,9 @@ def _values(
         elif chart in RATIO_CHARTS or p.y is None:
             num, den = p.numerator, p.denominator
             if num is not None and den is not None and _finite(num) and _finite(den):
-                if den == 0:
-                    notes[k] = "a zero denominator"
-                elif den < 0 or num < 0:
-                    notes[k] = "a negative numerator or denominator"
-                else:
-                    y = float(num) / float(den)
-                    if not math.isfinite(y):
-                        y = None
-                        notes[k] = "a numerator too large for its denominator to work with"
+                y, why = _quotient(num, den)
+                if why:
+                    notes[k] = why
             elif chart in RATIO_CHARTS and p.y is not None:
                 notes[k] = f"no numerator/denominator (a {chart.upper()} chart needs both)"
         else:
@@ -241,6 +235,18 @@ def _values(
                 )
         ys.append(y)
     return ys, notes, groups
+
+
+def _quotient(num: float, den: float) -> tuple[float | None, str]:
+    """``num / den`` of a finite pair, or None and why it cannot be plotted."""
+    if den == 0:
+        return None, "a zero denominator"
+    if den < 0 or num < 0:
+        return None, "a negative numerator or denominator"
+    y = float(num) / float(den)
+    if not math.isfinite(y):
+        return None, "a numerator too large for its denominator to work with"
+    return y, ""
 
 
 def _ratio_values(
@@ -275,15 +281,9 @@ def _ratio_values(
         num, den = p.numerator, p.denominator
         y: float | None = None
         if num is not None and den is not None and isfinite(num) and isfinite(den):
-            if den == 0:
-                notes[k] = "a zero denominator"
-            elif den < 0 or num < 0:
-                notes[k] = "a negative numerator or denominator"
-            else:
-                y = float(num) / float(den)
-                if not isfinite(y):
-                    y = None
-                    notes[k] = "a numerator too large for its denominator to work with"
+            y, why = _quotient(num, den)
+            if why:
+                notes[k] = why
         elif p.y is not None:
             notes[k] = f"no numerator/denominator (a {chart.upper()} chart needs both)"
         ys.append(y)
