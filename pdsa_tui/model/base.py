@@ -114,12 +114,17 @@ class Record:
         return iter(specs if specs is not None else _specs(cls))
 
     @classmethod
+    def spec_map(cls) -> Mapping[str, FieldSpec]:
+        """The user-editable fields' specs by name, in form order (made once per class)."""
+        found = _SPEC_MAP.get(cls)
+        if found is None:
+            found = _SPEC_MAP[cls] = {s.name: s for s in cls.specs()}
+        return found
+
+    @classmethod
     def spec(cls, name: str) -> FieldSpec:
-        """The spec of field ``name``."""
-        for s in cls.specs():
-            if s.name == name:
-                return s
-        raise KeyError(name)
+        """The spec of field ``name`` (``KeyError`` if it has none)."""
+        return cls.spec_map()[name]
 
     # -- storage ---------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -245,6 +250,8 @@ def _loader(kind: str | None, item: Any = None) -> Callable[[Any], Any] | None:
 #: Per record class, its user-editable fields' specs, made once (records are validated
 #: by the ten thousand: at every open for a check, at every save).
 _SPECS: dict[type[Record], tuple[FieldSpec, ...]] = {}
+#: The same specs by name (:meth:`Record.spec_map`).
+_SPEC_MAP: dict[type[Record], dict[str, FieldSpec]] = {}
 
 
 def _specs(cls: type[Record]) -> tuple[FieldSpec, ...]:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from pdsa_tui.analysis.attention import Attention, aim_attention
 from pdsa_tui.analysis.cases import (
@@ -60,9 +59,6 @@ from pdsa_tui.report.document import (
 from pdsa_tui.report.svg import ChartMarker as Marker
 from pdsa_tui.store import NotFoundError, Store
 
-if TYPE_CHECKING:
-    pass
-
 PHASES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("plan", "Plan", PLAN_FIELDS),
     ("do", "Do", DO_FIELDS),
@@ -102,25 +98,20 @@ def _anchor(prefix: str, record: Record) -> str:
     return f"{prefix}-{record.id[:8]}"
 
 
-@functools.cache
-def _cycle_label(name: str) -> str:
-    return Cycle.spec(name).label
-
-
-#: A phase's key, title, row specs, number of rows and whether it has the tasks table.
-_PhaseShape = tuple[str, str, tuple[tuple[str, str, str], ...], int, bool]
+#: A phase's key, title, row specs and whether it has the tasks table.
+_PhaseShape = tuple[str, str, tuple[tuple[str, str, str], ...], bool]
 
 
 @functools.cache
 def _phase_fields() -> tuple[tuple[str, ...], tuple[_PhaseShape, ...]]:
     """Every phase's row fields (not the tasks table) in order, and each phase's key, title,
-    specs, number of rows and whether it has the tasks table: worked out once."""
+    specs and whether it has the tasks table: worked out once."""
     names: list[str] = []
     phases = []
     for key, title, fields in PHASES:
         shown = tuple(n for n in fields if Cycle.spec(n).kind != "tasks")
         names += shown
-        phases.append((key, title, row_specs(Cycle, shown), len(shown), "tasks" in fields))
+        phases.append((key, title, row_specs(Cycle, shown), "tasks" in fields))
     return (tuple(names), tuple(phases))
 
 
@@ -148,10 +139,10 @@ def cycle_content(store: Store, cycle: Cycle, *, size: int | None = None) -> Cyc
         ("Change idea lead", idea.lead if idea else ""),
         ("Cycle", f"{cycle.number} of {size}"),
         ("Stage", stage),
-        (_cycle_label("lead"), cycle.lead),
+        (Cycle.spec("lead").label, cycle.lead),
         ("Planned", span(cycle.planned_start, cycle.planned_end)),
         ("Carried out", span(cycle.do_start, cycle.do_end)),
-        (_cycle_label("decision"), C.label(C.DECISIONS, cycle.decision)),
+        (Cycle.spec("decision").label, C.label(C.DECISIONS, cycle.decision)),
     ]
     if cycle.adapted_from:
         try:
@@ -163,13 +154,13 @@ def cycle_content(store: Store, cycle: Cycle, *, size: int | None = None) -> Cyc
     texts = field_texts(cycle, names)  # every phase's at once, then cut up
     phases = []
     at = 0
-    for key, title, specs, n, has_tasks in shapes:
-        phase = Phase(key, title, specs, texts[at : at + n])
-        at += n
+    for key, title, specs, has_tasks in shapes:
+        phase = Phase(key, title, specs, texts[at : at + len(specs)])
+        at += len(specs)
         if has_tasks:
             phase.has_tasks_field = True
             phase.tasks = list(cycle.tasks)
-            phase.tasks_label = _cycle_label("tasks")
+            phase.tasks_label = Cycle.spec("tasks").label
         phases.append(phase)
     fb = store.feedback(cycle.id)
     return CycleContent(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -80,18 +80,13 @@ class FieldRow:
     text: str
 
 
-_SPECS: dict[type[Record], dict[str, FieldSpec]] = {}
-
 #: Kinds whose value is shown as it is (``str`` of it): everything but those below.
 _CONVERTED_KINDS = frozenset(("date", "choice", "list", "percent", "number", "tasks"))
 
 
-def _specs(cls: type[Record]) -> dict[str, FieldSpec]:
-    """The field specs of ``cls`` by name, in form order (they never change at run time)."""
-    found = _SPECS.get(cls)
-    if found is None:
-        found = _SPECS[cls] = {s.name: s for s in cls.specs()}
-    return found
+def _specs(cls: type[Record]) -> Mapping[str, FieldSpec]:
+    """The field specs of ``cls`` by name, in form order."""
+    return cls.spec_map()
 
 
 def field_rows(record: Record, names: Sequence[str] | None = None) -> list[FieldRow]:
@@ -109,7 +104,8 @@ def row_specs(cls: type[Record], names: Sequence[str]) -> tuple[tuple[str, str, 
 
 
 def field_texts(record: Record, names: Sequence[str]) -> list[str]:
-    """:func:`field_text` of each of ``names``: the texts of :func:`field_rows`, no rows."""
+    """Each of ``names``'s value as text for people (choices by label, dates long, lists
+    joined; empty when not recorded): the texts of :func:`field_rows`, no rows."""
     specs = _specs(type(record))
     return _field_texts(record, [specs[n] for n in names])
 
@@ -125,15 +121,6 @@ def _field_texts(record: Record, specs: Sequence[FieldSpec]) -> list[str]:
         else _text(record, s, value)
         for s in specs
     ]
-
-
-def field_text(record: Record, name: str) -> str:
-    """One field's value as text for people (choices by label, dates long, lists joined)."""
-    s = _specs(type(record))[name]
-    value: Any = getattr(record, name)
-    if value is None or value == "" or value == []:
-        return ""
-    return _text(record, s, value)
 
 
 def _text(record: Record, s: FieldSpec, value: Any) -> str:
