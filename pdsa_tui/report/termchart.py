@@ -19,7 +19,6 @@ from pdsa_tui.report.offscale import OFF_SCALE, OFF_SCALE_LABEL, drawable, scale
 
 if TYPE_CHECKING:
     from pdsa_tui.analysis import Analysis
-    from pdsa_tui.analysis.results import PointColumns
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -171,15 +170,6 @@ def render_chart(
     if key:
         lines.append(_key(analysis, goal is not None, bool(markers), width, scale, off))
     return "\n".join(line.rstrip() if not color else line for line in lines)
-
-
-def _off_scale(points: PointColumns, scale: float) -> list[tuple[float, bool]]:
-    """(position, above zero) of each point with a value too far out to draw in place."""
-    return [
-        (float(k), y > 0)
-        for k, y in enumerate(points.ys, start=1)
-        if y is not None and scaled(y, scale) is None
-    ]
 
 
 def _thin_xy(
@@ -381,15 +371,14 @@ def _key(
     markers: bool,
     width: int,
     scale: float,
-    off: list[tuple[float, bool]] | None = None,
+    off: list[tuple[float, bool]],
 ) -> str:
-    """One line naming the symbols actually on the chart (``off``: :func:`_off_scale`'s)."""
+    """One line naming the symbols actually on the chart (``off``: (position, above zero)
+    of each point too far out to draw in place)."""
     cols = analysis.columns
     items = [f"{POINT} value"]
     if cols.signals:
         items.append(f"{SIGNAL} signal")
-    if off is None:
-        off = _off_scale(cols, scale)
     if off:
         arrows = (ABOVE if any(a for _, a in off) else "") + (
             BELOW if not all(a for _, a in off) else ""
