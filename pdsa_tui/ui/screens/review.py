@@ -36,6 +36,7 @@ from pdsa_tui.model.rows import Decision
 from pdsa_tui.store import MissingParentError, StoreError
 from pdsa_tui.ui.dialogs.modals import ConfirmScreen, not_saved_text
 from pdsa_tui.ui.screens.base import PdsaScreen
+from pdsa_tui.ui.screens.cycle_guide import decision_follow_up, phase_specs
 from pdsa_tui.ui.screens.review_meeting import decision_row, record_meeting
 from pdsa_tui.ui.summaries import tone_summary
 
@@ -139,9 +140,9 @@ class ReviewScreen(PdsaScreen):
         with VerticalScroll(id="review-panel", classes="review-panel"):
             yield Static("", id="review-summary", classes="review-summary")
             yield Static(Text("Study"), classes="section-title")
-            yield FormFields([Cycle.spec(n) for n in STUDY_FIELDS], id="review-study")
+            yield FormFields(phase_specs(STUDY_FIELDS), id="review-study")
             yield Static(Text("Act"), classes="section-title")
-            yield FormFields([Cycle.spec(n) for n in ACT_FIELDS], id="review-act")
+            yield FormFields(phase_specs(ACT_FIELDS), id="review-act")
         error = Static("", id="review-error", classes="form-error cycle-error")
         error.display = False
         yield error
@@ -415,8 +416,6 @@ class ReviewScreen(PdsaScreen):
         )
         self.notify(f"Saved cycle {saved.number} ({stage}).", timeout=3, markup=False)
         self.focus_waiting()
-        from pdsa_tui.ui.screens.cycle_guide import decision_follow_up
-
         decision_follow_up(self, stored.decision, saved, self._open_draft, declined=self._declined)
 
     def focus_waiting(self) -> None:
