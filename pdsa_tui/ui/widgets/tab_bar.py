@@ -87,11 +87,17 @@ class TabBar(Widget, can_focus=True):
 
     @active.setter
     def active(self, key: str) -> None:
+        # No message: whoever sets it shows the pane (the user's choices post one, _choose).
         if key not in self.labels:
             raise ValueError(f"no tab {key!r}")
         if key != self._active:
             self._active = key
             self.refresh()
+
+    def _choose(self, key: str) -> None:
+        """The user chose tab ``key``: light it, and tell the screen to show its pane."""
+        if key != self._active:
+            self.active = key
             self.post_message(self.Activated(self, key))
 
     def set_label(self, key: str, label: str) -> None:
@@ -137,9 +143,9 @@ class TabBar(Widget, can_focus=True):
     def on_click(self, event: events.Click) -> None:
         key = self.key_at(event.x)
         if key is not None:
-            self.active = key
+            self._choose(key)
 
     def action_step(self, step: int) -> None:
         """Show the next (``step`` 1) or previous (-1) tab, wrapping round."""
         keys = list(self.labels)
-        self.active = keys[(keys.index(self._active) + step) % len(keys)]
+        self._choose(keys[(keys.index(self._active) + step) % len(keys)])
