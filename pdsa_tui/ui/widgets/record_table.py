@@ -304,8 +304,9 @@ class RecordTable(SearchHost, ScrollView, can_focus=True):
 
     def watch_cursor(self, old: int, new: int) -> None:
         if (isinstance(self.rows, LazyRows) or len(self.rows) > WRAP_ALL_ROWS) and old != new:
-            # Only the highlighted row wraps: the rows' lines move with it.
-            self._forget_layout()
+            # Only the highlighted row wraps: the rows' lines move with it (each row's
+            # wrapped cells do not depend on the cursor, so they are kept).
+            self._measured.clear()
             self._set_virtual_size()
             self.refresh(layout=self.styles.is_auto_height)
         self._scroll_cursor_into_view()
@@ -493,7 +494,7 @@ class RecordTable(SearchHost, ScrollView, can_focus=True):
                     empty = f"Nothing matches '{query}': backspace widens it, escape clears it."
                 return Strip([Segment(empty.ljust(width)[:width], base + style)])
             return Strip.blank(width, base)
-        lines = self._row_lines()
+        lines = self._measure(width)  # the pass's width: _row_lines() would work it out again
         if line >= lines.total:
             return Strip.blank(width, base)
         index = lines.row_at(line)
