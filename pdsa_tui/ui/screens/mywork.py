@@ -11,9 +11,8 @@ from textual.widgets import Static
 from pdsa_tui.analysis.mywork import WorkItem, my_work
 from pdsa_tui.model import Case, format_date
 from pdsa_tui.model.dates import today
-from pdsa_tui.model.matching import doc_words
 from pdsa_tui.ui.screens.base import PdsaScreen
-from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
+from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row, stored_words
 from pdsa_tui.ui.widgets.scrollbox import ScrollBox
 
 
@@ -51,8 +50,7 @@ class MyWorkScreen(PdsaScreen):
 
     def _words(self, key: str) -> str:
         """What the row's record holds, for / (rows are keyed by position)."""
-        doc = self.store.raw_doc(self._items[int(key)].target[1])
-        return doc_words(doc) if doc else ""
+        return stored_words(self, self._items[int(key)].target[1])
 
     def refresh_data(self) -> None:
         self._items = my_work(self.store, self.store.user)
