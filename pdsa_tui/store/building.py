@@ -39,6 +39,18 @@ Builder = Callable[[Mapping[str, Any]], Built | None]
 _BUILDERS: dict[tuple[type[Record], bool], Builder] = {}
 
 
+def from_dicts(cls: type[Record], docs: Mapping[str, Any]) -> Built:
+    """The records of a table by id, and their document keys, built by ``from_dict``
+    (the plain way: for few records, or when the file needs its full checks)."""
+    records: dict[str, Record] = {}
+    doc_ids: dict[str, str] = {}
+    for doc_id, doc in docs.items():
+        rec = cls.from_dict(doc)
+        records[rec.id] = rec
+        doc_ids[rec.id] = doc_id
+    return records, doc_ids
+
+
 def builder(
     cls: type[Record],
     kinds: Mapping[str, str],

@@ -21,7 +21,7 @@ from pdsa_tui.model import Answer, Cycle, Record, ValidationError
 from pdsa_tui.model.registry import LINK_FIELDS, PARENTS, RECORD_CLASSES
 from pdsa_tui.model.rows import ROW_KINDS, row_problem
 from pdsa_tui.store import migrations
-from pdsa_tui.store.building import Built, builder
+from pdsa_tui.store.building import Built, builder, from_dicts
 from pdsa_tui.store.errors import (
     DatabaseNotFoundError,
     NewerSchemaError,
@@ -205,24 +205,13 @@ def build_checked(data: Any, *, build: bool = True) -> BuiltTables | None:
         docs = data.get(table, {})
         if _records_problem({table: docs}, migrations.SCHEMA_VERSION, {}) is not None:
             return None
-        out[cls] = _from_dicts(cls, docs) if build else ({}, {})
+        out[cls] = from_dicts(cls, docs) if build else ({}, {})
     return out
 
 
 #: Tables with fewer records are checked and built as before (see :func:`build_checked`):
 #: writing out a builder takes about 0.5 ms, and it saves about 2 µs a record.
 FEW = 300
-
-
-def _from_dicts(cls: type[Record], docs: dict[str, Any]) -> Built:
-    """The records of a table by id, and their document keys, built by ``from_dict``."""
-    records: dict[str, Record] = {}
-    doc_ids: dict[str, str] = {}
-    for doc_id, doc in docs.items():
-        rec = cls.from_dict(doc)
-        records[rec.id] = rec
-        doc_ids[rec.id] = doc_id
-    return records, doc_ids
 
 
 def _current_value_problem(kind: str, value: Any) -> str | None:

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from pdsa_tui.model import Record
 from pdsa_tui.model.registry import PARENTS, RECORD_CLASSES, RECORD_TYPES
+from pdsa_tui.store.building import Built, from_dicts
 
 R = TypeVar("R", bound=Record)
 
@@ -29,7 +30,7 @@ class RecordIndex:
     def rebuild(
         self,
         data: dict[str, Any],
-        built: Mapping[type[Record], tuple[dict[str, Record], dict[str, str]]] | None = None,
+        built: Mapping[type[Record], Built] | None = None,
     ) -> None:
         """Build every record of ``data`` (the file's layout) afresh.
 
@@ -40,11 +41,7 @@ class RecordIndex:
             if built is not None:
                 cache, doc_ids = built[cls]
             else:
-                cache, doc_ids = {}, {}
-                for doc_id, doc in data.get(cls.TABLE, {}).items():
-                    rec = cls.from_dict(doc)
-                    cache[rec.id] = rec
-                    doc_ids[rec.id] = doc_id
+                cache, doc_ids = from_dicts(cls, data.get(cls.TABLE, {}))
             self.records[cls] = cache
             self.doc_ids[cls] = doc_ids
             link = PARENTS.get(cls)
