@@ -31,6 +31,8 @@ Built = tuple[dict[str, Record], dict[str, str]]
 ValueProblem = Callable[[str, Any], str | None]
 
 _MISSING = object()
+#: A task's parts, in the order pdsa writes them.
+_TASK_FIELDS = tuple(f.name for f in dataclasses.fields(Task))
 _TEXT = frozenset({"text", "longtext", "choice", "id"})
 
 Builder = Callable[[Mapping[str, Any]], Built | None]
@@ -90,7 +92,7 @@ def _make(
         "FROM_ISO": dt.date.fromisoformat,
         "ISFINITE": math.isfinite,
         "TASK": Task,
-        "TASK_FIELDS": tuple(f.name for f in dataclasses.fields(Task)),
+        "TASK_FIELDS": _TASK_FIELDS,
         "PROBLEM": value_problem,
         "NAMES": names,
     }
@@ -202,9 +204,8 @@ def _present_code(
     if kind == "tasks":
         # Task.from_dict of a task whose values are all text: each of its parts, "" if
         # missing (the parts straight from the values when it has them all, in order).
-        parts = [f.name for f in dataclasses.fields(Task)]
-        each = "; ".join(f"t.{p} = tg({p!r}, '')" for p in parts)
-        whole = ", ".join(f"t.{p}" for p in parts)
+        each = "; ".join(f"t.{p} = tg({p!r}, '')" for p in _TASK_FIELDS)
+        whole = ", ".join(f"t.{p}" for p in _TASK_FIELDS)
         return [
             f"if {v}.__class__ is not list: return None",
             "out = []",
