@@ -161,10 +161,10 @@ def _read_rows(
 ) -> tuple[list[SeriesPoint], list[int], list[dt.date], list[str], bool]:
     """Each data row as a point, in file order: (points, lines, dates, notes, a date repeated).
 
-    A file of 100,000 rows is 100,000 ISO dates and numbers: each cell is read in C
-    when it is well formed (the same tests as ``parse_date``'s and ``read_number``'s
-    first steps); anything else takes :func:`_date` and :func:`_number`, for their
-    messages. Points are built by :func:`~pdsa_tui.analysis.results.series_point`.
+    Plain files never come here (``analyse_fast`` reads them a column at a time): these
+    are files with quotes, notes, blank rows, other date forms or problems, read a row at
+    a time for each cell's message. Points are built by
+    :func:`~pdsa_tui.analysis.results.series_point`.
     """
     width = len(names)
     col = {name: k for k, name in enumerate(names)}
@@ -173,8 +173,6 @@ def _read_rows(
     vcol = col.get("value", 0)
     one_row = chart in ONE_ROW_CHARTS
     rates = chart in ("u", "up")
-    fromiso = dt.date.fromisoformat
-    isfinite = math.isfinite
     point = series_point
     points: list[SeriesPoint] = []
     lines: list[int] = []
@@ -185,27 +183,16 @@ def _read_rows(
     for k in range(first, len(rows)):
         row = rows[k]
         line = k + 1 if starts is None else starts[k]
-        day: dt.date | None = None
-        if len(row) == width:
-            cell = row[dcol]
-            if len(cell) == 10 and cell[4] == "-" and cell[7] == "-" and cell.isascii():
-                try:
-                    day = fromiso(cell)
-                except ValueError:
-                    pass
-                else:
-                    if not 1900 <= day.year <= 2200:
-                        day = None
-        if day is None:
-            # A well-formed row never comes here: blank rows, errors and other date forms do.
+        if len(row) != width:
             if _blank(row):
                 continue
-            if len(row) != width:
-                raise CliError(
-                    f"{path}: line {line}: {len(row)} fields where the header has {width} "
-                    f"({','.join(names)})"
-                )
-            day = _date(path, line, dcol, row[dcol])
+            raise CliError(
+                f"{path}: line {line}: {len(row)} fields where the header has {width} "
+                f"({','.join(names)})"
+            )
+        if not row[dcol].strip() and _blank(row):
+            continue
+        day = _date(path, line, dcol, row[dcol])
         lines.append(line)
         days.append(day)
         if dates_only:
@@ -221,50 +208,18 @@ def _read_rows(
         else:
             seen[day] = line
         if ratio:
-            num = den = None
-            a, b = row[ncol].strip(), row[dencol].strip()
-            if a and a.isascii() and "_" not in a:
-                try:  # noqa: SIM105 (suppress() is a context manager per cell)
-                    num = float(a)
-                except ValueError:
-                    pass
-            if num is None or not isfinite(num):
-                num = _number(path, line, ncol, "numerator", a)
-            if b and b.isascii() and "_" not in b:
-                try:  # noqa: SIM105 (suppress() is a context manager per cell)
-                    den = float(b)
-                except ValueError:
-                    pass
-            if den is None or not isfinite(den):
-                den = _number(path, line, dencol, "denominator", b)
-            if (
-                num is not None
-                and den is not None
-                and den > 0
-                and num >= 0
-                and (rates or num <= den)
-            ):
-                # A whole row, as _check_ratio would find it. + 0.0: as summing the
-                # date's rows does (math.fsum), -0 becomes 0.
-                points.append(point(day, numerator=num + 0.0, denominator=den + 0.0))
-                continue
+            num = _number(path, line, ncol, "numerator", row[ncol])
+            den = _number(path, line, dencol, "denominator", row[dencol])
             note = _check_ratio(path, line, col, num, den, rates=rates)
             if note:
                 notes.append(note)
                 num = den = None
             if num is not None and den is not None:
+                # + 0.0: as summing the date's rows does (math.fsum), -0 becomes 0.
                 num, den = num + 0.0, den + 0.0
             points.append(point(day, numerator=num, denominator=den))
         else:
-            value = None
-            a = row[vcol].strip()
-            if a and a.isascii() and "_" not in a:
-                try:  # noqa: SIM105 (suppress() is a context manager per cell)
-                    value = float(a)
-                except ValueError:
-                    pass
-            if value is None or not isfinite(value):
-                value = _number(path, line, vcol, "value", a)
+            value = _number(path, line, vcol, "value", row[vcol])
             _check_value(path, line, vcol, value, chart)
             points.append(point(day, y=value))
     return points, lines, days, notes, repeated
