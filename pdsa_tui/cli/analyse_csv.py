@@ -80,7 +80,7 @@ def read_series(path: Path, chart: str = "run", agg: str = "mean") -> Series:
         ratio = _check_header(path, 1, names, chart)
         _check_columns_fit(path, chart, ratio, False)
         points: Sequence[SeriesPoint] = fast.points
-        lines, days, repeated = fast.lines, fast.dates, False
+        lines, days, repeated = fast.lines, fast.points.column("date"), False
         notes: list[str] = []
         dates_only = False
     else:

@@ -38,12 +38,11 @@ _VALUE_HEADER = "date,value"
 
 @dataclass(frozen=True)
 class Plain:
-    """A plain file read: its header's names, its points, their lines and dates."""
+    """A plain file read: its header's names, its points (dates: ``column("date")``), lines."""
 
     names: list[str]
     points: SeriesColumns
     lines: list[int]
-    dates: list[dt.date]
 
 
 def read_plain(text: str, chart: str) -> Plain | None:
@@ -96,13 +95,13 @@ def read_plain(text: str, chart: str) -> Plain | None:
             numerator=cast("list[float | None]", nums),
             denominator=cast("list[float | None]", dens),
         )
-        return Plain(names, columns, lines, dates)
+        return Plain(names, columns, lines)
     low = min(values)
     if low == -INF or max(values) == INF:
         return None
     if (chart == "t" and low <= 0) or (chart in ("c", "g") and low < 0):
         return None  # a value the chart refuses, with its message
-    return Plain(names, SeriesColumns(dates, y=cast("list[float | None]", values)), lines, dates)
+    return Plain(names, SeriesColumns(dates, y=cast("list[float | None]", values)), lines)
 
 
 def _dates(cells: list[str]) -> list[dt.date] | None:
