@@ -29,7 +29,7 @@ from pdsa_tui.store.errors import (
     UnreadableDatabaseError,
 )
 from pdsa_tui.store.files import MAX_FILE_BYTES, newest_backup, read_regular
-from pdsa_tui.store.storage import decode
+from pdsa_tui.store.storage import REFUSED, decode, decode_fast
 
 
 def read_only_reason(path: Path) -> str:
@@ -122,6 +122,9 @@ def decoded(path: Path, raw: bytes) -> Any:
     """The JSON value of ``raw`` (the file ``path``), refused when it is not JSON text."""
     if not raw.strip():
         raise _bad(path, "it is empty (0 bytes)" if not raw else "it holds only blank space")
+    fast = decode_fast(raw)
+    if fast is not REFUSED:
+        return fast  # well-formed UTF-8 JSON, read as json would (see storage.decode)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
