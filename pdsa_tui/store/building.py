@@ -204,19 +204,26 @@ def _present_code(
     if kind == "tasks":
         # Task.from_dict of a task whose values are all text: each of its parts, "" if
         # missing (the parts straight from the values when it has them all, in order).
+        # A task as pdsa writes it (its parts in order) is checked and set part by part,
+        # unpacked once: 15,000 tasks at 5,000 cycles, a fifth of building the cycles.
         each = "; ".join(f"t.{p} = tg({p!r}, '')" for p in _TASK_FIELDS)
-        whole = ", ".join(f"t.{p}" for p in _TASK_FIELDS)
+        parts = [f"t{k}" for k in range(len(_TASK_FIELDS))]
+        not_text = " or ".join(f"{p}.__class__ is not str" for p in parts)
+        whole = "; ".join(f"t.{name} = {p}" for name, p in zip(_TASK_FIELDS, parts, strict=True))
         return [
             f"if {v}.__class__ is not list: return None",
             "out = []",
             f"for x in {v}:",
             "    if x.__class__ is not dict: return None",
-            "    for y in x.values():",
-            "        if y.__class__ is not str: return None",
-            "    t = NEW(TASK)",
             "    if tuple(x) == TASK_FIELDS:",
-            f"        {whole}, = x.values()",
+            f"        {', '.join(parts)}, = x.values()",
+            f"        if {not_text}: return None",
+            "        t = NEW(TASK)",
+            f"        {whole}",
             "    else:",
+            "        for y in x.values():",
+            "            if y.__class__ is not str: return None",
+            "        t = NEW(TASK)",
             "        tg = x.get",
             f"        {each}",
             "    out.append(t)",

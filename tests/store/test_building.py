@@ -262,3 +262,26 @@ def test_two_records_sharing_an_id(demo: dict[str, Any], table: str) -> None:
     second["id"] = first["id"]
     assert build_checked(bad) is None
     assert_same_verdict(bad)
+
+
+@pytest.mark.parametrize(
+    "task",
+    [
+        {"who": "Ann", "what": "Call", "when": "Monday", "where": "Office"},  # as pdsa writes
+        {"who": 1, "what": "Call", "when": "Monday", "where": "Office"},
+        {"who": "Ann", "what": "Call", "when": "Monday", "where": None},
+        {"what": "Call", "who": "Ann", "when": "Monday", "where": "Office"},  # another order
+        {"what": "Call"},  # parts missing
+        {"who": "Ann", "what": "Call", "when": "Monday", "where": "Office", "how": "x"},
+        {"who": "Ann", "what": "Call", "when": "Monday", "where": "Office", "how": 2},
+        {},
+        ["Ann", "Call"],
+    ],
+)
+def test_a_task_of_any_layout_is_judged_as_the_full_checks_judge_it(
+    demo: dict[str, Any], task: Any
+) -> None:
+    bad = copy.deepcopy(demo)
+    cycle = next(c for c in bad["cycles"].values() if c["tasks"])
+    cycle["tasks"] = [*cycle["tasks"], task]
+    assert_same_verdict(bad)

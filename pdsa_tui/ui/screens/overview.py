@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from operator import attrgetter
 
 from rich.text import Text
 from textual import on
@@ -32,6 +33,9 @@ from pdsa_tui.ui.summaries import (
 )
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
 from pdsa_tui.ui.widgets.scrollbox import ScrollBox
+
+#: Cycles in ramp order (each idea's cycles by number), read in C: 5,000 at start-up.
+_RAMP_ORDER = attrgetter("idea_id", "number")
 
 
 @dataclass
@@ -160,7 +164,7 @@ class OverviewScreen(PdsaScreen):
             measures = live_measures(store.measures(aim.id), cases, now)
             outcome = outcome_measure(measures)
             view = view_measure(outcome, aim=aim, default_rules=rules) if outcome else None
-            cycles = sorted(cycles_by_aim.get(aim.id, []), key=lambda c: (c.idea_id, c.number))
+            cycles = sorted(cycles_by_aim.get(aim.id, []), key=_RAMP_ORDER)
             ideas = ideas_by_aim.get(aim.id, [])
             self.status[aim.id] = AimStatus(aim, measures, ideas, cycles, view, [])
             counts = stage_counts(cycles)
