@@ -15,6 +15,9 @@ other types. So does every save once a file read in this process held a number
 that is not finite (``NaN``, ``Infinity``, ``1e400``): orjson would write ``null``.
 The store's data holds only JSON's own types (it was read from JSON, or written by
 ``Record.to_dict``), so the bytes always mean what ``json`` would have written.
+
+Reading uses msgspec (:func:`decode_fast`), which builds the same values as ``json``
+in a little over half the time; whatever it refuses, ``json`` reads or refuses as before.
 """
 
 from __future__ import annotations
