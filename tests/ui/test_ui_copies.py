@@ -27,8 +27,10 @@ async def test_a_conflict_copy_is_merged_in_the_live_check_and_shown_until_seen(
         shutil.copyfile(db, fork)
         with Store.open(fork, user="laptop") as s:
             s.save(Aim(code="Aim 2", statement="saved on the laptop"))
-        await wait_until(pilot, lambda: "Aim 2" in screen_text(app))
         line = "Merged a conflicting copy made by OneDrive on LAPTOP-7QK2: 1 change"
+        # The aims are drawn first, "Needs attention" just after them.
+        await wait_until(pilot, lambda: "Aim 2" in screen_text(app) and line in screen_text(app))
+        assert "Aim 2" in screen_text(app)
         assert line in screen_text(app)  # in Needs attention (and a notice)
         assert app.store is not None and {a.code for a in app.store.aims()} == {"Aim 1", "Aim 2"}
         assert (copies.kept_dir(db) / fork.name).exists()
