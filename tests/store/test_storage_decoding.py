@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import random
 import struct
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,24 @@ from pdsa_tui.store import storage
 from pdsa_tui.store.checks import decoded
 from pdsa_tui.store.errors import UnreadableDatabaseError
 from pdsa_tui.store.storage import REFUSED, decode, decode_fast
+
+
+@pytest.fixture(autouse=True)
+def msgspec_for_every_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small texts are left to json until msgspec is imported: here msgspec reads them all."""
+    monkeypatch.setattr(storage, "FAST_FROM", 0)
+
+
+def test_a_small_text_is_left_to_json_until_msgspec_is_imported(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(storage, "FAST_FROM", 10)
+    monkeypatch.delitem(sys.modules, "msgspec.json", raising=False)
+    assert decode_fast(b"[1, 2]") is REFUSED
+    assert decode_fast(b"[1, 2, 3, 4, 5]") == [1, 2, 3, 4, 5]  # long enough: msgspec
+    assert "msgspec.json" in sys.modules
+    assert decode_fast(b"[1, 2]") == [1, 2]  # imported: msgspec for every text
+
 
 #: Texts json reads in its own way or refuses, and plain ones both read alike.
 CASES = [
