@@ -27,22 +27,28 @@ from pdsa_tui.report.document import (
     goal_text,
 )
 from pdsa_tui.report.md_plain import inline_flags, plain_flags
+from pdsa_tui.report.md_syntax import (
+    BLOCK_LEADS,
+    INLINE_MARKUP,
+    LINE_BREAKS,
+    ORDERED_ITEM,
+    char_class,
+)
 from pdsa_tui.report.svg import month_label, visible_markers
 
 #: Characters escaped anywhere in user text. An export escapes hundreds of thousands of
 #: texts, most of them with none of these: a search first spares them the substitution.
-_INLINE = re.compile(r"([\\`*_\[\]<>|~$])")
-_ANY_INLINE = re.compile(r"[\\`*_\[\]<>|~$]")
+_INLINE = re.compile(f"({char_class(INLINE_MARKUP)})")
+_ANY_INLINE = re.compile(char_class(INLINE_MARKUP))
 #: An ``&`` that would start an entity (``&amp;``, ``&#42;``).
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
-#: Every character ``str.splitlines`` ends a line at. An export escapes some 200,000
-#: texts, nearly all of one line: those skip splitting into lines (escaping adds no space
-#: at either end, so the result is the same).
-_LINE_BREAK = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+#: A line break. An export escapes some 200,000 texts, nearly all of one line: those skip
+#: splitting into lines (escaping adds no space at either end, so the result is the same).
+_LINE_BREAK = re.compile(char_class(LINE_BREAKS))
 #: A markup character or a line break: most texts have neither, found in one search.
-_SPECIAL = re.compile("[\\\\`*_\\[\\]<>|~$\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+_SPECIAL = re.compile(char_class(INLINE_MARKUP + LINE_BREAKS))
 #: What would make a line a heading, quote, list item, setext underline or rule.
-_BLOCK_START = re.compile(r"^([#>+=-]|\d{1,9}(?=[.)](?:\s|$)))")
+_BLOCK_START = re.compile(f"^({char_class(BLOCK_LEADS)}|{ORDERED_ITEM})")
 
 CHART_WIDTH = 80
 CHART_HEIGHT = 18
@@ -64,7 +70,7 @@ def _block_safe(s: str) -> str:
     """A line already inline-escaped: entities and a block start escaped too."""
     if "&" in s:
         s = _ENTITY.sub(r"\\&", s)
-    m = _BLOCK_START.match(s) if s and (s[0] in "#>+=-" or s[0].isdigit()) else None
+    m = _BLOCK_START.match(s) if s and (s[0] in BLOCK_LEADS or s[0].isdigit()) else None
     if m:
         if m.group(1)[0].isdigit():
             end = m.end()

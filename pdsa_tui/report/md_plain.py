@@ -15,30 +15,32 @@ import re
 from bisect import bisect_right
 from itertools import accumulate
 
+from pdsa_tui.report.md_syntax import (
+    BLOCK_LEADS,
+    INLINE_MARKUP,
+    LINE_BREAKS,
+    ORDERED_ITEM,
+    SPACES,
+    char_class,
+)
+
 #: Every character that makes escaping change a text when it appears anywhere in it:
-#: markup (see ``markdown._INLINE``), ``&`` (it may start an entity) and every character
-#: ``str.splitlines`` ends a line at.
-MARKUP = "\\`*_[]<>|~$&\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+#: markup, ``&`` (it may start an entity) and every line break.
+MARKUP = INLINE_MARKUP + "&" + LINE_BREAKS
 #: Markup, or NUL: the one pass marks markup with NUL, so a NUL of the text's own is taken
 #: for markup on both paths (the careful path is always right, and the answer is the same
 #: whatever other texts a text is checked with).
-_ANY_MARKUP = re.compile("[" + re.escape(MARKUP) + "\x00]")
+_ANY_MARKUP = re.compile(char_class(MARKUP + "\x00"))
 #: ASCII markup characters all become NUL.
-_TO_NUL = str.maketrans(dict.fromkeys(MARKUP[:-3], "\x00"))
+_TO_NUL = str.maketrans(dict.fromkeys((c for c in MARKUP if c.isascii()), "\x00"))
 #: Joins the texts for the one pass (any character would do: texts are found by length).
 _SEP = "\x01"
 
-#: Every character ``str.isspace`` accepts (``str.strip`` removes them): a text that starts
-#: or ends with one changes when stripped.
-SPACES = frozenset(
-    "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
-    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
 #: First characters that may start a block (heading, quote, list item, rule) or be
 #: stripped.
-_LEADS = SPACES | frozenset("#>+=-")
+_LEADS = SPACES | frozenset(BLOCK_LEADS)
 #: A number that would start an ordered list: ``12. `` or ``3)`` at the end.
-_NUMBERED = re.compile(r"\d{1,9}[.)](?:\s|$)")
+_NUMBERED = re.compile(ORDERED_ITEM)
 
 
 def _marked(texts: list[str]) -> list[bool] | None:
