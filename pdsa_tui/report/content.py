@@ -47,7 +47,7 @@ from pdsa_tui.report.document import (
     FeedbackItem,
     IdeaContent,
     MeasureContent,
-    Phase,
+    PhaseShape,
     RampRow,
     day,
     field_rows,
@@ -98,21 +98,19 @@ def _anchor(prefix: str, record: Record) -> str:
     return f"{prefix}-{record.id[:8]}"
 
 
-#: A phase's key, title, row specs and whether it has the tasks table.
-_PhaseShape = tuple[str, str, tuple[tuple[str, str, str], ...], bool]
-
-
 @functools.cache
-def _phase_fields() -> tuple[tuple[str, ...], tuple[_PhaseShape, ...]]:
-    """Every phase's row fields (not the tasks table) in order, and each phase's key, title,
-    specs and whether it has the tasks table: worked out once."""
+def _phase_fields() -> tuple[tuple[str, ...], tuple[PhaseShape, ...]]:
+    """Every phase's row fields (not the tasks table) in order, and each phase's shape:
+    worked out once, so every cycle shares them."""
     names: list[str] = []
-    phases = []
+    shapes = []
     for key, title, fields in PHASES:
         shown = tuple(n for n in fields if Cycle.spec(n).kind != "tasks")
         names += shown
-        phases.append((key, title, row_specs(Cycle, shown), "tasks" in fields))
-    return (tuple(names), tuple(phases))
+        tasks = "tasks" in fields
+        label = Cycle.spec("tasks").label if tasks else "Tasks"
+        shapes.append(PhaseShape(key, title, row_specs(Cycle, shown), tasks, label))
+    return (tuple(names), tuple(shapes))
 
 
 def ramp_size(ramp: Sequence[Cycle]) -> int:
@@ -151,17 +149,6 @@ def cycle_content(store: Store, cycle: Cycle, *, size: int | None = None) -> Cyc
         except NotFoundError:
             facts.append(("Adapted from", "an earlier cycle (since deleted)"))
     names, shapes = _phase_fields()
-    texts = field_texts(cycle, names)  # every phase's at once, then cut up
-    phases = []
-    at = 0
-    for key, title, specs, has_tasks in shapes:
-        phase = Phase(key, title, specs, texts[at : at + len(specs)])
-        at += len(specs)
-        if has_tasks:
-            phase.has_tasks_field = True
-            phase.tasks = list(cycle.tasks)
-            phase.tasks_label = Cycle.spec("tasks").label
-        phases.append(phase)
     fb = store.feedback(cycle.id)
     return CycleContent(
         cycle=cycle,
@@ -172,7 +159,9 @@ def cycle_content(store: Store, cycle: Cycle, *, size: int | None = None) -> Cyc
         stage=stage,
         stage_key=stage_key,
         facts=facts,
-        phases=phases,
+        shapes=shapes,
+        phase_texts=field_texts(cycle, names),
+        tasks=list(cycle.tasks),
         feedback=_feedback_groups(fb) if fb else [],
         feedback_count=len(fb),
         anchor=_anchor("cycle", cycle),

@@ -174,6 +174,18 @@ class Phase:
         return [FieldRow(*spec, text) for spec, text in zip(self.specs, self.texts, strict=True)]
 
 
+@dataclass(frozen=True)
+class PhaseShape:
+    """What one phase is in every cycle: its key, title, the fields shown as rows (name,
+    label, kind) and whether it has the tasks table (labelled ``tasks_label``)."""
+
+    key: str
+    title: str
+    specs: tuple[tuple[str, str, str], ...]
+    has_tasks_field: bool = False
+    tasks_label: str = "Tasks"
+
+
 @dataclass
 class FeedbackItem:
     """One piece of feedback, ready to show."""
@@ -198,7 +210,12 @@ class FeedbackGroup:
 
 @dataclass
 class CycleContent:
-    """One cycle's summary."""
+    """One cycle's summary.
+
+    Its phases are held as the shapes every cycle shares and one list of their fields'
+    texts (a programme's export has 5,000 cycles, and Markdown writes them from these);
+    :attr:`phases` makes each :class:`Phase` for the renderers that want them.
+    """
 
     cycle: Cycle
     idea: ChangeIdea | None
@@ -208,10 +225,36 @@ class CycleContent:
     stage: str
     stage_key: str
     facts: list[tuple[str, str]]
-    phases: list[Phase]
+    #: Plan, Do, Study and Act as every cycle has them.
+    shapes: tuple[PhaseShape, ...]
+    #: Every row field's text, phase after phase, in the order of the shapes' specs.
+    phase_texts: list[str]
+    #: The cycle's tasks (shown in the phase with the tasks table).
+    tasks: list[Task]
     feedback: list[FeedbackGroup]
     feedback_count: int
     anchor: str
+
+    @property
+    def phases(self) -> list[Phase]:
+        """Each phase with its fields' texts (and the tasks, in the phase with their table)."""
+        phases = []
+        at = 0
+        for shape in self.shapes:
+            n = len(shape.specs)
+            phases.append(
+                Phase(
+                    shape.key,
+                    shape.title,
+                    shape.specs,
+                    self.phase_texts[at : at + n],
+                    list(self.tasks) if shape.has_tasks_field else [],
+                    shape.has_tasks_field,
+                    shape.tasks_label,
+                )
+            )
+            at += n
+        return phases
 
     @property
     def heading(self) -> str:

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import chain, compress, count
+from operator import attrgetter, itemgetter, not_
+from typing import cast
 
 from pdsa_tui import __version__
 from pdsa_tui.report.document import (
@@ -22,6 +25,7 @@ from pdsa_tui.report.document import (
     FieldRow,
     IdeaContent,
     MeasureContent,
+    PhaseShape,
     chart_summary,
     day,
     goal_text,
@@ -421,49 +425,26 @@ def _idea(w: Writer, i: IdeaContent, level: int, *, with_title: bool = True) -> 
 
 def _cycle(w: Writer, c: CycleContent, level: int) -> None:
     # A programme's export writes thousands of these, so each is written with few steps:
-    # its user texts are checked for markup together (see md_plain), those that escaping
-    # would leave as they are (nearly all) are written as they are, each phase's fields
-    # are one format of a pattern made once per list of fields, and the cycle up to its
-    # feedback is one block of lines.
+    # its user texts are checked for markup together (see md_plain), only those that
+    # escaping would change (few) are escaped, and the cycle up to its feedback is one
+    # format of a pattern made once for every cycle of its shape.
     facts = c.facts
-    texts = [c.cycle.objective]
-    texts += [text for _, text in facts]
-    for phase in c.phases:
-        texts += phase.texts
-        if phase.has_tasks_field:
-            for t in phase.tasks:
-                texts += (t.who, t.what, t.when, t.where)
-    plain = plain_flags(texts)
-    objective = texts[0] if plain[0] else _value(texts[0], "")
-    k = 1 + len(facts)
-    block = [
-        f"**Objective:** {objective}\n",
-        *[
-            f"- **{label}:** {text if plain[j] else w.value(text)}"
-            for j, (label, text) in enumerate(facts, 1)
-        ],
-    ]
-    hashes = "#" * min(level, 6)
-    for phase in c.phases:
-        n = len(phase.texts)
-        block += ("", f"{hashes} {phase.title}\n", _fields_text(phase.specs, texts, plain, k))
-        k += n
-        if phase.has_tasks_field:
-            if phase.tasks:
-                block += ("", f"**{phase.tasks_label}:**\n", _TASKS_HEAD)
-                for _ in phase.tasks:
-                    cells = [
-                        texts[j] if plain[j] else escape_cell(texts[j])
-                        for j in (k, k + 1, k + 2, k + 3)
-                    ]
-                    block.append(f"| {cells[0]} | {cells[1]} | {cells[2]} | {cells[3]} |")
-                    k += 4
-            else:
-                block += ("", f"**{phase.tasks_label}:** *{NOT_RECORDED}*")
-    block += ("", f"{hashes} Feedback ({c.feedback_count})")
-    if not c.feedback:
-        block += ("", "*No feedback recorded for this cycle.*")
-    w.para("\n".join(block))
+    texts: list[object] = [c.cycle.objective, *map(itemgetter(1), facts), *c.phase_texts]
+    cells = 1 + len(facts) + len(c.phase_texts)  # where the tasks' cells start
+    texts += chain.from_iterable(map(_TASK_CELLS, c.tasks))
+    plain = plain_flags(texts)  # type: ignore[arg-type]  # every one a str
+    if not all(plain):
+        for k in compress(range(len(texts)), map(not_, plain)):
+            text = cast(str, texts[k])
+            texts[k] = (
+                _value(text, "") if not k else w.value(text) if k < cells else escape_cell(text)
+            )
+    texts.append(c.feedback_count)
+    key = (id(c.shapes), level, tuple(map(itemgetter(0), facts)), len(c.tasks), bool(c.feedback))
+    pattern = _CYCLE_PATTERNS.get(key)
+    if pattern is None:
+        pattern = _CYCLE_PATTERNS[key] = _cycle_pattern(c.shapes, *key[1:])
+    w.para(pattern.format(*texts))
     for g in c.feedback:
         w.heading(level + 1, f"{g.source} ({len(g.items)})")
         items = []
@@ -476,23 +457,53 @@ def _cycle(w: Writer, c: CycleContent, level: int) -> None:
 
 
 _TASKS_HEAD = "\n".join(table_lines(["Who", "What", "When", "Where"], []))
+#: A task's four cells, in the table's order.
+_TASK_CELLS = attrgetter("who", "what", "when", "where")
 
-#: id of a phase's specs -> (the specs, the pattern of their field list): every cycle's
-#: phase shares its specs (the specs are kept, so the id cannot be another's).
-_FIELD_PATTERNS: dict[int, tuple[tuple[tuple[str, str, str], ...], str]] = {}
+#: (id of the cycles' shapes, heading level, the facts' labels, how many tasks, whether
+#: there is feedback) -> the pattern of a cycle's summary up to its feedback. The shapes
+#: are every cycle's (content makes them once and keeps them), so the id is theirs alone.
+_CYCLE_PATTERNS: dict[tuple[int, int, tuple[str, ...], int, bool], str] = {}
 
 
-def _fields_text(
-    specs: tuple[tuple[str, str, str], ...], texts: list[str], plain: list[bool], start: int
+def _cycle_pattern(
+    shapes: tuple[PhaseShape, ...],
+    level: int,
+    labels: tuple[str, ...],
+    tasks: int,
+    feedback: bool,
 ) -> str:
-    """:func:`field_list` of the fields ``specs`` with ``texts[start:]`` as one string, a
-    text taken as it is where ``plain`` says so."""
-    found = _FIELD_PATTERNS.get(id(specs))
-    if found is None or found[0] is not specs:
-        pattern = "\n".join(
-            "- **" + label.replace("{", "{{").replace("}", "}}") + ":** {}" for _, label, _ in specs
-        )
-        found = _FIELD_PATTERNS[id(specs)] = (specs, pattern)
-    return found[1].format(
-        *[texts[j] if plain[j] else _value(texts[j]) for j in range(start, start + len(specs))]
-    )
+    """A cycle's summary up to its feedback, each text a numbered field of the pattern:
+    the objective 0, the facts next, then the phases' fields, the tasks' cells, and last
+    the number of pieces of feedback."""
+    hashes = "#" * min(level, 6)
+    at = count()
+
+    def rows(names: Sequence[str]) -> list[str]:
+        return [f"- **{_literal(name)}:** {{{next(at)}}}" for name in names]
+
+    block = [f"**Objective:** {{{next(at)}}}\n", *rows(labels)]
+    phases = []
+    for shape in shapes:
+        phases.append(rows([label for _, label, _ in shape.specs]))
+    cells = [
+        f"| {{{next(at)}}} | {{{next(at)}}} | {{{next(at)}}} | {{{next(at)}}} |"
+        for _ in range(tasks)
+    ]
+    for shape, fields in zip(shapes, phases, strict=True):
+        block += ("", f"{hashes} {_literal(shape.title)}\n", "\n".join(fields))
+        label = _literal(shape.tasks_label)
+        if shape.has_tasks_field:
+            if tasks:
+                block += ("", f"**{label}:**\n", _TASKS_HEAD, *cells)
+            else:
+                block += ("", f"**{label}:** *{NOT_RECORDED}*")
+    block += ("", f"{hashes} Feedback ({{{next(at)}}})")
+    if not feedback:
+        block += ("", "*No feedback recorded for this cycle.*")
+    return "\n".join(block)
+
+
+def _literal(text: str) -> str:
+    """``text`` as it is in a format pattern (its braces doubled)."""
+    return text.replace("{", "{{").replace("}", "}}")
