@@ -1,20 +1,27 @@
 """A programme's Markdown export, made faster, writes what the plain code wrote (issue 21).
 
 Each cycle's summary is one format of a pattern made once per shape of cycle, with only
-the texts escaping would change escaped; a cycle's fields are read at once. Both are held
-here to the plain versions they replaced (kept below as the reference), over generated
-texts full of markup, line breaks, white space and control characters.
+the texts escaping would change escaped; a cycle's fields are read at once; a chart
+without colour is read from plotext's matrix, its markers placed once per place. Each is
+held here to the plain version it replaced (kept below as the reference), over generated
+texts full of markup, line breaks, white space and control characters, and generated
+charts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pdsa_tui.analysis import SeriesPoint, analyse
 from pdsa_tui.model import Cycle, Task
 from pdsa_tui.report import content, markdown
+from pdsa_tui.report import termchart as tc
 from pdsa_tui.report.document import (
     NOT_RECORDED,
     CycleContent,
@@ -132,3 +139,65 @@ def test_fields_that_are_not_text_read_as_before() -> None:
     assert field_texts(odd, names) == plain_texts(odd, names)
     assert field_texts(odd, ["lead"]) == [""]
     assert field_texts(odd, []) == []
+
+
+# ---------------------------------------------------------------- charts
+
+
+def plain_built(plt: Any, color: bool) -> str:
+    """The chart as plotext's public calls draw it (coloured, then uncoloured if not)."""
+    text = plt.build()
+    return str(text if color else plt.uncolorize(text))
+
+
+def plain_markers(
+    plt: Any,
+    dates: Sequence[dt.date],
+    markers: Sequence[tuple[dt.date, str]],
+    top: float,
+    bottom: float,
+    width: int,
+) -> None:
+    """Every marker placed in order, a line at each new place, each label given its room."""
+    placed = sorted(
+        (x, label) for when, label in markers if (x := tc._x_position(dates, when)) is not None
+    )
+    cols_per_x = max(width - 8, 10) / max(len(dates), 1)
+    for k, (x, label) in enumerate(placed):
+        if not k or x != placed[k - 1][0]:
+            plt.vline(x, tc._C_MARK)
+        ahead = (placed[k + 1][0] - x) if k + 1 < len(placed) else len(dates) + 0.5 - x
+        short = label[: max(0, min(int(ahead * cols_per_x) - 1, 12))]
+        if short:
+            plt.text(short, x + 0.15, top - (top - bottom) * 0.02, color=tc._C_MARK)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.integers(min_value=-40, max_value=400), max_size=60),
+    st.sampled_from(["run", "p", "i"]),
+    st.booleans(),
+    st.sampled_from(["", "A title", "red \x1b[31mtitle\x1b[0m"]),
+)
+def test_a_chart_is_what_plotexts_public_calls_drew(
+    days: list[int], chart: str, color: bool, title: str
+) -> None:
+    points = [
+        SeriesPoint(dt.date(2020, 1, 1) + dt.timedelta(days=7 * k), numerator=k % 5, denominator=6)
+        if chart == "p"
+        else SeriesPoint(dt.date(2020, 1, 1) + dt.timedelta(days=7 * k), y=float(k % 7))
+        for k in range(24)
+    ]
+    analysis = analyse(points, chart)
+    markers = [(dt.date(2020, 1, 1) + dt.timedelta(days=d), str(k)) for k, d in enumerate(days)]
+
+    def draw() -> str:
+        return tc.render_chart(
+            analysis, width=80, height=18, markers=markers, color=color, title=title, goal=3.0
+        )
+
+    made = draw()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(tc, "_built", plain_built)
+        mp.setattr(tc, "_draw_markers", plain_markers)
+        assert made == draw()
