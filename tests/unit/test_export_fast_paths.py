@@ -35,7 +35,7 @@ from pdsa_tui.report.document import (
 #: separators and control characters, with words between.
 TEXT = st.text(
     alphabet=st.sampled_from(
-        list("ab #>+=-1.)&*_|\\`[]<>~${}\t\n\r\x0b\x0c\x1c\x1f\x85\u2028\xa0\x00\x01é²")
+        list("ab #>+=-1.)&*_|\\`[]<>~${}%\t\n\r\x0b\x0c\x1c\x1f\x85\u2028\xa0\x00\x01é²")
     ),
     max_size=14,
 ) | st.sampled_from(["", "Visit the carer.", "21 Jan 2019", "3. item", "{0}", "{}"])
@@ -119,8 +119,8 @@ def test_a_cycle_from_its_pattern_is_the_cycle_written_text_by_text(
         ramp_size=3,
         stage="Plan",
         stage_key="plan",
-        # Labels with braces too: the pattern must keep them as they are.
-        facts=[("Aim", texts[0]), *(("Fact {0}" + label, text) for label, text in facts)],
+        # Labels with braces and per cents too: the pattern must keep them as they are.
+        facts=[("Aim", texts[0]), *(("Fact {0} %s%%" + label, text) for label, text in facts)],
         shapes=shapes,
         phase_texts=phase_texts,
         tasks=list(cycle.tasks),
@@ -129,7 +129,7 @@ def test_a_cycle_from_its_pattern_is_the_cycle_written_text_by_text(
         anchor="cycle-x",
     )
     w = markdown.Writer()
-    markdown._cycle(w, c, level)
+    markdown._cycles(w, [c], level)
     assert w.lines[0] == plain_cycle(c, level)  # then the feedback, written as before
 
 
