@@ -126,11 +126,14 @@ def _value(row_text: str, indent: str = "  ") -> str:
 
 
 def field_list(rows: Sequence[FieldRow] | Sequence[tuple[str, str]]) -> list[str]:
-    out = []
-    for row in rows:
-        label, text = (row.label, row.text) if isinstance(row, FieldRow) else row
-        out.append(f"- **{label}:** {_value(text)}")
-    return out
+    """``- **Label:** value`` for each row, the values escaped (checked together first:
+    the plain ones, most of them, are taken as they are)."""
+    pairs = [(row.label, row.text) if isinstance(row, FieldRow) else row for row in rows]
+    plain = plain_flags([text for _, text in pairs])
+    return [
+        f"- **{label}:** {text if ok else _value(text)}"
+        for (label, text), ok in zip(pairs, plain, strict=True)
+    ]
 
 
 def table_lines(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
