@@ -26,7 +26,6 @@ from pdsa_tui.model import (
     format_date,
     point_from_form,
 )
-from pdsa_tui.model.csvseries import date_taken, kind_clash, plan_import
 from pdsa_tui.model.registry import TABLES, counted
 from pdsa_tui.model.safetext import visible
 from pdsa_tui.store import (
@@ -330,6 +329,8 @@ def _num(x: float) -> float | int:
 
 def _check_kind(m: Measure, ratio: bool) -> None:
     """Refuse to mix values and numerator/denominator pairs in one measure."""
+    from pdsa_tui.model.csvseries import kind_clash  # only the data commands read series
+
     clash = kind_clash(m, ratio)
     if clash:
         raise CliError(f"{clash}; nothing was added", EXIT_DATA)
@@ -416,6 +417,8 @@ def cmd_data_add(args: argparse.Namespace) -> int:
         except ValidationError as exc:
             raise CliError(str(exc), EXIT_DATA) from None
         _check_kind(m, point.value is None)
+        from pdsa_tui.model.csvseries import date_taken
+
         taken = date_taken(m, point)
         if taken:
             raise CliError(f"{taken}; edit it in the app or choose another date", EXIT_DATA)
@@ -439,6 +442,8 @@ def cmd_data_import(args: argparse.Namespace) -> int:
     with open_store(args, write=True) as store:
         m = find_measure(store, args.measure)
         _refuse_case_measure(m)
+        from pdsa_tui.model.csvseries import plan_import
+
         plan = plan_import(text, str(path), m)
         if plan.errors:
             raise CliError(f"{plan.errors[0]}; nothing was imported", EXIT_DATA)

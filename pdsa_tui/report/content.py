@@ -47,7 +47,7 @@ from pdsa_tui.report.document import (
     FeedbackItem,
     IdeaContent,
     MeasureContent,
-    Phase,
+    PhaseShape,
     RampRow,
     day,
     field_rows,
@@ -98,21 +98,19 @@ def _anchor(prefix: str, record: Record) -> str:
     return f"{prefix}-{record.id[:8]}"
 
 
-#: A phase's key, title, row specs and whether it has the tasks table.
-_PhaseShape = tuple[str, str, tuple[tuple[str, str, str], ...], bool]
-
-
 @functools.cache
-def _phase_fields() -> tuple[tuple[str, ...], tuple[_PhaseShape, ...]]:
-    """Every phase's row fields (not the tasks table) in order, and each phase's key, title,
-    specs and whether it has the tasks table: worked out once."""
+def _phase_fields() -> tuple[tuple[str, ...], tuple[PhaseShape, ...]]:
+    """Every phase's row fields (not the tasks table) in order, and each phase's shape:
+    worked out once, so every cycle shares them."""
     names: list[str] = []
-    phases = []
+    shapes = []
     for key, title, fields in PHASES:
         shown = tuple(n for n in fields if Cycle.spec(n).kind != "tasks")
         names += shown
-        phases.append((key, title, row_specs(Cycle, shown), "tasks" in fields))
-    return (tuple(names), tuple(phases))
+        tasks = "tasks" in fields
+        label = Cycle.spec("tasks").label if tasks else "Tasks"
+        shapes.append(PhaseShape(key, title, row_specs(Cycle, shown), tasks, label))
+    return (tuple(names), tuple(shapes))
 
 
 def ramp_size(ramp: Sequence[Cycle]) -> int:
@@ -125,24 +123,59 @@ def cycle_content(store: Store, cycle: Cycle, *, size: int | None = None) -> Cyc
 
     ``size`` is :func:`ramp_size` of the cycle's idea, when the caller knows it already.
     """
-    idea = store.parent_of(cycle)
-    idea = idea if isinstance(idea, ChangeIdea) else None
-    aim_rec = store.parent_of(idea) if idea else None
-    aim = aim_rec if isinstance(aim_rec, Aim) else None
+    idea, aim = _parents(store, cycle)
     if size is None:
         size = ramp_size(store.cycles(cycle.idea_id))
-    stage_key = cycle.stage
-    stage = C.label(C.STAGES, stage_key)
-    facts: list[tuple[str, str]] = [
+    return _cycle_content(store, cycle, size, idea, aim, _idea_facts(idea, aim))
+
+
+def _parents(store: Store, cycle: Cycle) -> tuple[ChangeIdea | None, Aim | None]:
+    """The cycle's change idea and that idea's aim, as the store holds them (None if gone)."""
+    idea = store.parent_of(cycle)
+    idea = idea if isinstance(idea, ChangeIdea) else None
+    aim = store.parent_of(idea) if idea else None
+    return idea, aim if isinstance(aim, Aim) else None
+
+
+def _idea_facts(idea: ChangeIdea | None, aim: Aim | None) -> tuple[tuple[str, str], ...]:
+    """The first facts of every cycle of ``idea``: its aim, its title and its lead."""
+    return (
         ("Aim", f"{aim.code}: {aim.statement}" if aim else "(aim missing)"),
         ("Change idea", idea.title if idea else "(change idea missing)"),
         ("Change idea lead", idea.lead if idea else ""),
+    )
+
+
+@functools.cache
+def _fact_labels() -> tuple[str, str]:
+    """The labels of a cycle's lead and decision, as the form names them."""
+    return Cycle.spec("lead").label, Cycle.spec("decision").label
+
+
+#: Where a cycle's facts hold its planned and carried-out spans and its decision.
+_PLANNED, _CARRIED_OUT, _DECISION = 6, 7, 8
+
+
+def _cycle_content(
+    store: Store,
+    cycle: Cycle,
+    size: int,
+    idea: ChangeIdea | None,
+    aim: Aim | None,
+    head: tuple[tuple[str, str], ...],
+) -> CycleContent:
+    """:func:`cycle_content` with the cycle's parents, ramp size and first facts known."""
+    stage_key = cycle.stage
+    stage = C.label(C.STAGES, stage_key)
+    lead, decision = _fact_labels()
+    facts: list[tuple[str, str]] = [
+        *head,
         ("Cycle", f"{cycle.number} of {size}"),
         ("Stage", stage),
-        (Cycle.spec("lead").label, cycle.lead),
+        (lead, cycle.lead),
         ("Planned", span(cycle.planned_start, cycle.planned_end)),
         ("Carried out", span(cycle.do_start, cycle.do_end)),
-        (Cycle.spec("decision").label, C.label(C.DECISIONS, cycle.decision)),
+        (decision, C.label(C.DECISIONS, cycle.decision)),
     ]
     if cycle.adapted_from:
         try:
@@ -151,17 +184,6 @@ def cycle_content(store: Store, cycle: Cycle, *, size: int | None = None) -> Cyc
         except NotFoundError:
             facts.append(("Adapted from", "an earlier cycle (since deleted)"))
     names, shapes = _phase_fields()
-    texts = field_texts(cycle, names)  # every phase's at once, then cut up
-    phases = []
-    at = 0
-    for key, title, specs, has_tasks in shapes:
-        phase = Phase(key, title, specs, texts[at : at + len(specs)])
-        at += len(specs)
-        if has_tasks:
-            phase.has_tasks_field = True
-            phase.tasks = list(cycle.tasks)
-            phase.tasks_label = Cycle.spec("tasks").label
-        phases.append(phase)
     fb = store.feedback(cycle.id)
     return CycleContent(
         cycle=cycle,
@@ -172,7 +194,9 @@ def cycle_content(store: Store, cycle: Cycle, *, size: int | None = None) -> Cyc
         stage=stage,
         stage_key=stage_key,
         facts=facts,
-        phases=phases,
+        shapes=shapes,
+        phase_texts=field_texts(cycle, names),
+        tasks=list(cycle.tasks),
         feedback=_feedback_groups(fb) if fb else [],
         feedback_count=len(fb),
         anchor=_anchor("cycle", cycle),
@@ -208,16 +232,21 @@ def idea_content(store: Store, idea: ChangeIdea) -> IdeaContent:
     aim = store.parent_of(idea)
     ordered = store.cycles(idea.id)
     size = ramp_size(ordered)
-    cycles = [cycle_content(store, c, size=size) for c in ordered]
+    cycles = []
+    if ordered:
+        # Every cycle listed under the idea has the same parents: found once.
+        parents = _parents(store, ordered[0])
+        head = _idea_facts(*parents)
+        cycles = [_cycle_content(store, c, size, *parents, head) for c in ordered]
     ramp = [
         RampRow(
             number=cc.number,
             objective=cc.cycle.objective,
             stage=cc.stage,
             stage_key=cc.stage_key,
-            planned=span(cc.cycle.planned_start, cc.cycle.planned_end),
-            carried_out=span(cc.cycle.do_start, cc.cycle.do_end),
-            decision=C.label(C.DECISIONS, cc.cycle.decision),
+            planned=cc.facts[_PLANNED][1],
+            carried_out=cc.facts[_CARRIED_OUT][1],
+            decision=cc.facts[_DECISION][1],
             anchor=cc.anchor,
         )
         for cc in cycles

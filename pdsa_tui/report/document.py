@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from pdsa_tui.analysis import Analysis
@@ -31,15 +32,11 @@ if TYPE_CHECKING:
 NOT_RECORDED = "Not recorded"
 
 
+# A programme's report formats some 60,000 dates, most of them the same few hundred.
+@functools.lru_cache(maxsize=4096)
 def day(value: dt.date | None) -> str:
     """A date as boards read it: ``01 Feb 2019`` (never ambiguous between UK and US)."""
-    return "" if value is None else _long_date(value)
-
-
-@functools.lru_cache(maxsize=4096)
-def _long_date(value: dt.date) -> str:
-    # A programme's report formats some 60,000 dates, most of them the same few hundred.
-    return format_date(value, style="long")
+    return "" if value is None else format_date(value, style="long")
 
 
 def number(value: float | None, unit: str = "") -> str:
@@ -106,8 +103,42 @@ def row_specs(cls: type[Record], names: Sequence[str]) -> tuple[tuple[str, str, 
 def field_texts(record: Record, names: Sequence[str]) -> list[str]:
     """Each of ``names``'s value as text for people (choices by label, dates long, lists
     joined; empty when not recorded): the texts of :func:`field_rows`, no rows."""
-    specs = _specs(type(record))
-    return _field_texts(record, [specs[n] for n in names])
+    if len(names) < 2:
+        specs = _specs(type(record))
+        return _field_texts(record, [specs[n] for n in names])
+    # A programme's export takes 100,000 cycle fields: read at once (in C), then the few
+    # that are not text as they are (dates, choices...) converted.
+    key = (type(record), tuple(names))
+    plan = _TEXTS_PLANS.get(key)
+    if plan is None:
+        plan = _TEXTS_PLANS[key] = _texts_plan(*key)
+    read, converted = plan
+    texts = list(read(record))
+    for k, spec in converted:
+        value = texts[k]
+        texts[k] = "" if value is None or value == "" or value == [] else _text(record, spec, value)
+    if not _ONLY_STR.issuperset(map(type, texts)):  # a text field holding None or not text
+        return _field_texts(record, [_specs(type(record))[n] for n in names])
+    return texts
+
+
+#: What :func:`field_texts` expects every value to be once converted.
+_ONLY_STR = frozenset((str,))
+
+#: How :func:`field_texts` reads some fields of a class: one getter for all of them, and
+#: the place and spec of each field whose value is converted to text.
+_TextsPlan = tuple[Callable[[Record], tuple[Any, ...]], tuple[tuple[int, FieldSpec], ...]]
+_TEXTS_PLANS: dict[tuple[type[Record], tuple[str, ...]], _TextsPlan] = {}
+
+
+def _texts_plan(cls: type[Record], names: tuple[str, ...]) -> _TextsPlan:
+    """How :func:`field_texts` reads ``names`` of a ``cls``: one getter for all, and the
+    place and spec of each field whose value is converted to text."""
+    specs = _specs(cls)
+    converted = tuple(
+        (k, specs[n]) for k, n in enumerate(names) if specs[n].kind in _CONVERTED_KINDS
+    )
+    return attrgetter(*names), converted
 
 
 def _field_texts(record: Record, specs: Sequence[FieldSpec]) -> list[str]:
@@ -174,6 +205,18 @@ class Phase:
         return [FieldRow(*spec, text) for spec, text in zip(self.specs, self.texts, strict=True)]
 
 
+@dataclass(frozen=True)
+class PhaseShape:
+    """What one phase is in every cycle: its key, title, the fields shown as rows (name,
+    label, kind) and whether it has the tasks table (labelled ``tasks_label``)."""
+
+    key: str
+    title: str
+    specs: tuple[tuple[str, str, str], ...]
+    has_tasks_field: bool = False
+    tasks_label: str = "Tasks"
+
+
 @dataclass
 class FeedbackItem:
     """One piece of feedback, ready to show."""
@@ -198,7 +241,12 @@ class FeedbackGroup:
 
 @dataclass
 class CycleContent:
-    """One cycle's summary."""
+    """One cycle's summary.
+
+    Its phases are held as the shapes every cycle shares and one list of their fields'
+    texts (a programme's export has 5,000 cycles, and Markdown writes them from these);
+    :attr:`phases` makes each :class:`Phase` for the renderers that want them.
+    """
 
     cycle: Cycle
     idea: ChangeIdea | None
@@ -208,10 +256,36 @@ class CycleContent:
     stage: str
     stage_key: str
     facts: list[tuple[str, str]]
-    phases: list[Phase]
+    #: Plan, Do, Study and Act as every cycle has them.
+    shapes: tuple[PhaseShape, ...]
+    #: Every row field's text, phase after phase, in the order of the shapes' specs.
+    phase_texts: list[str]
+    #: The cycle's tasks (shown in the phase with the tasks table).
+    tasks: list[Task]
     feedback: list[FeedbackGroup]
     feedback_count: int
     anchor: str
+
+    @property
+    def phases(self) -> list[Phase]:
+        """Each phase with its fields' texts (and the tasks, in the phase with their table)."""
+        phases = []
+        at = 0
+        for shape in self.shapes:
+            n = len(shape.specs)
+            phases.append(
+                Phase(
+                    shape.key,
+                    shape.title,
+                    shape.specs,
+                    self.phase_texts[at : at + n],
+                    list(self.tasks) if shape.has_tasks_field else [],
+                    shape.has_tasks_field,
+                    shape.tasks_label,
+                )
+            )
+            at += n
+        return phases
 
     @property
     def heading(self) -> str:

@@ -15,7 +15,6 @@ from pdsa_tui.model import ChangeIdea
 from pdsa_tui.model import choices as C
 from pdsa_tui.model.drivers import EVIDENCE_TRIGGERS, is_decision_step, step_text
 from pdsa_tui.report.document import NOT_RECORDED, day
-from pdsa_tui.report.driver_svg import driver_svg, flowchart_svg
 from pdsa_tui.report.drivers_content import (
     DriverTree,
     PackageContent,
@@ -60,6 +59,8 @@ def drivers_html(tree: DriverTree) -> str:
     """The driver diagram as SVG (and the unlinked ideas as a list)."""
     if tree.empty and not tree.unlinked:
         return '<p class="empty">No driver diagram yet.</p>'
+    from pdsa_tui.report.driver_svg import driver_svg  # drawn only for HTML: Markdown lists
+
     out = [f"<figure>{driver_svg(tree)}</figure>"] if not tree.empty else []
     if tree.unlinked:
         items = "".join(
@@ -229,6 +230,8 @@ def package_html(pc: PackageContent, exported: dt.datetime) -> str:
     steps = p.step_list()
     body.append("<h2>The new process</h2>")
     if steps:
+        from pdsa_tui.report.driver_svg import flowchart_svg
+
         body.append(f"<figure>{flowchart_svg(steps)}</figure>")
         body.append(
             "<ol>"

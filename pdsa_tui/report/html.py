@@ -319,7 +319,7 @@ def _answer(a: AimContent, level: int, doc: Document) -> str:
 
 def tone_html(tone: str) -> str:
     """A verdict's meaning: symbol and word, coloured (never colour alone)."""
-    from pdsa_tui.report.paper import TONE_WORDS
+    from pdsa_tui.report.verdict_tone import TONE_WORDS
 
     symbol, word = TONE_WORDS.get(tone, TONE_WORDS["none"])
     return f'<span class="tone-word {esc(tone)}">{symbol} {word}</span>'

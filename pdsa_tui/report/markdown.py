@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import chain, compress, count
+from operator import attrgetter, itemgetter, not_
+from typing import Any, cast
 
 from pdsa_tui import __version__
 from pdsa_tui.report.document import (
@@ -22,27 +25,34 @@ from pdsa_tui.report.document import (
     FieldRow,
     IdeaContent,
     MeasureContent,
+    PhaseShape,
     chart_summary,
     day,
     goal_text,
 )
 from pdsa_tui.report.md_plain import inline_flags, plain_flags
+from pdsa_tui.report.md_syntax import (
+    BLOCK_LEADS,
+    INLINE_MARKUP,
+    LINE_BREAKS,
+    ORDERED_ITEM,
+    char_class,
+)
 from pdsa_tui.report.svg import month_label, visible_markers
 
 #: Characters escaped anywhere in user text. An export escapes hundreds of thousands of
 #: texts, most of them with none of these: a search first spares them the substitution.
-_INLINE = re.compile(r"([\\`*_\[\]<>|~$])")
-_ANY_INLINE = re.compile(r"[\\`*_\[\]<>|~$]")
+_INLINE = re.compile(f"({char_class(INLINE_MARKUP)})")
+_ANY_INLINE = re.compile(char_class(INLINE_MARKUP))
 #: An ``&`` that would start an entity (``&amp;``, ``&#42;``).
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
-#: Every character ``str.splitlines`` ends a line at. An export escapes some 200,000
-#: texts, nearly all of one line: those skip splitting into lines (escaping adds no space
-#: at either end, so the result is the same).
-_LINE_BREAK = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+#: A line break. An export escapes some 200,000 texts, nearly all of one line: those skip
+#: splitting into lines (escaping adds no space at either end, so the result is the same).
+_LINE_BREAK = re.compile(char_class(LINE_BREAKS))
 #: A markup character or a line break: most texts have neither, found in one search.
-_SPECIAL = re.compile("[\\\\`*_\\[\\]<>|~$\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+_SPECIAL = re.compile(char_class(INLINE_MARKUP + LINE_BREAKS))
 #: What would make a line a heading, quote, list item, setext underline or rule.
-_BLOCK_START = re.compile(r"^([#>+=-]|\d{1,9}(?=[.)](?:\s|$)))")
+_BLOCK_START = re.compile(f"^({char_class(BLOCK_LEADS)}|{ORDERED_ITEM})")
 
 CHART_WIDTH = 80
 CHART_HEIGHT = 18
@@ -64,7 +74,7 @@ def _block_safe(s: str) -> str:
     """A line already inline-escaped: entities and a block start escaped too."""
     if "&" in s:
         s = _ENTITY.sub(r"\\&", s)
-    m = _BLOCK_START.match(s) if s and (s[0] in "#>+=-" or s[0].isdigit()) else None
+    m = _BLOCK_START.match(s) if s and (s[0] in BLOCK_LEADS or s[0].isdigit()) else None
     if m:
         if m.group(1)[0].isdigit():
             end = m.end()
@@ -116,11 +126,14 @@ def _value(row_text: str, indent: str = "  ") -> str:
 
 
 def field_list(rows: Sequence[FieldRow] | Sequence[tuple[str, str]]) -> list[str]:
-    out = []
-    for row in rows:
-        label, text = (row.label, row.text) if isinstance(row, FieldRow) else row
-        out.append(f"- **{label}:** {_value(text)}")
-    return out
+    """``- **Label:** value`` for each row, the values escaped (checked together first:
+    the plain ones, most of them, are taken as they are)."""
+    pairs = [(row.label, row.text) if isinstance(row, FieldRow) else row for row in rows]
+    plain = plain_flags([text for _, text in pairs])
+    return [
+        f"- **{label}:** {text if ok else _value(text)}"
+        for (label, text), ok in zip(pairs, plain, strict=True)
+    ]
 
 
 def table_lines(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
@@ -147,12 +160,24 @@ class Writer:
         self.lines: list[str] = []
         #: Field values escaped already: a cycle's facts repeat its aim and idea.
         self.values: dict[str, str] = {}
+        self.inlines: dict[str, str] = {}
+        #: What an aim's measures share, made for the first: its cycles as chart markers
+        #: (by the id of the markers' list) and their key (by the ids of those shown).
+        self.shared: dict[tuple[int, ...], Any] = {}
 
     def value(self, text: str) -> str:
         """:func:`_value` of ``text``, worked out once per text per document."""
         found = self.values.get(text)
         if found is None:
             found = self.values[text] = _value(text)
+        return found
+
+    def inline(self, text: str) -> str:
+        """:func:`escape_inline` of ``text``, worked out once per text per document (for
+        the few words said again and again: feedback's themes)."""
+        found = self.inlines.get(text)
+        if found is None:
+            found = self.inlines[text] = escape_inline(text)
         return found
 
     def add(self, *lines: str) -> None:
@@ -226,14 +251,13 @@ def _write(doc: Document) -> Writer:
             w.para(f"**Aim:** {escape_inline(doc.subtitle)}")
         _idea(w, doc.idea, 2, with_title=False)
         w.heading(2, "Cycle summaries")
-        for c in doc.idea.cycles:
-            w.heading(3, f"{c.heading}: {escape_inline(c.cycle.objective)}")
-            _cycle(w, c, 4)
+        headings = [f"{c.heading}: {escape_inline(c.cycle.objective)}" for c in doc.idea.cycles]
+        _cycles(w, doc.idea.cycles, 4, headings)
         if not doc.idea.cycles:
             w.para("*No cycles yet.*")
     else:
         assert doc.cycle is not None
-        _cycle(w, doc.cycle, 2)
+        _cycles(w, [doc.cycle], 2)
     return w
 
 
@@ -302,9 +326,7 @@ def _aim(w: Writer, a: AimContent, level: int, doc: Document) -> None:
         w.para("*No cycles yet.*")
     for i in a.ideas:
         title = escape_inline(i.idea.title)
-        for c in i.cycles:
-            w.heading(level + 1, f"{title}: {c.heading}")
-            _cycle(w, c, level + 2)
+        _cycles(w, i.cycles, level + 2, [f"{title}: {c.heading}" for c in i.cycles])
 
 
 def _drivers(w: Writer, a: AimContent, level: int) -> None:
@@ -340,12 +362,17 @@ def measure_md(w: Writer, m: MeasureContent, level: int) -> None:
             )
     a = m.analysis
     if a.points:
+        # An aim's cycles are marked on each of its measures' charts: thousands, the same
+        # for each measure (the list is the aim's), so they are made ready once.
+        marks = w.shared.get((id(m.markers),))
+        if marks is None:
+            marks = w.shared[(id(m.markers),)] = [(mk.date, str(mk.key)) for mk in m.markers]
         chart = render_chart(
             a,
             width=CHART_WIDTH,
             height=CHART_HEIGHT,
             goal=m.goal,
-            markers=[(mk.date, str(mk.key)) for mk in m.markers],
+            markers=marks,
             scale=m.scale,
             color=False,
             ceiling=100.0 if m.scale == 100.0 or m.measure.unit == "percent" else None,
@@ -355,12 +382,15 @@ def measure_md(w: Writer, m: MeasureContent, level: int) -> None:
         inside, outside = visible_markers([p.date for p in a.points], m.markers)
         notes = []
         if inside:
-            # An aim's cycles, each marked on each of its measures' charts: thousands.
-            plain = inline_flags([mk.text for mk in inside])
-            keyed = "; ".join(
-                f"{mk.key} = {mk.text if ok else escape_inline(mk.text)} ({month_label(mk.date)})"
-                for mk, ok in zip(inside, plain, strict=True)
-            )
+            shown = tuple(map(id, inside))
+            keyed = w.shared.get(shown)
+            if keyed is None:
+                plain = inline_flags([mk.text for mk in inside])
+                keyed = w.shared[shown] = "; ".join(
+                    f"{mk.key} = {mk.text if ok else escape_inline(mk.text)} "
+                    f"({month_label(mk.date)})"
+                    for mk, ok in zip(inside, plain, strict=True)
+                )
             notes.append(f"*PDSA cycles marked on the chart (by start date):* {keyed}.")
         if outside:
             n = len(outside)
@@ -413,80 +443,112 @@ def _idea(w: Writer, i: IdeaContent, level: int, *, with_title: bool = True) -> 
         w.para("*No PDSA cycles yet.*")
 
 
-def _cycle(w: Writer, c: CycleContent, level: int) -> None:
-    # A programme's export writes thousands of these, so each is written with few steps:
-    # its user texts are checked for markup together (see md_plain), those that escaping
-    # would leave as they are (nearly all) are written as they are, each phase's fields
-    # are one format of a pattern made once per list of fields, and the cycle up to its
-    # feedback is one block of lines.
-    facts = c.facts
-    texts = [c.cycle.objective]
-    texts += [text for _, text in facts]
-    for phase in c.phases:
-        texts += phase.texts
-        if phase.has_tasks_field:
-            for t in phase.tasks:
-                texts += (t.who, t.what, t.when, t.where)
-    plain = plain_flags(texts)
-    objective = texts[0] if plain[0] else _value(texts[0], "")
-    k = 1 + len(facts)
-    block = [
-        f"**Objective:** {objective}\n",
-        *[
-            f"- **{label}:** {text if plain[j] else w.value(text)}"
-            for j, (label, text) in enumerate(facts, 1)
-        ],
-    ]
-    hashes = "#" * min(level, 6)
-    for phase in c.phases:
-        n = len(phase.texts)
-        block += ("", f"{hashes} {phase.title}\n", _fields_text(phase.specs, texts, plain, k))
-        k += n
-        if phase.has_tasks_field:
-            if phase.tasks:
-                block += ("", f"**{phase.tasks_label}:**\n", _TASKS_HEAD)
-                for _ in phase.tasks:
-                    cells = [
-                        texts[j] if plain[j] else escape_cell(texts[j])
-                        for j in (k, k + 1, k + 2, k + 3)
-                    ]
-                    block.append(f"| {cells[0]} | {cells[1]} | {cells[2]} | {cells[3]} |")
-                    k += 4
-            else:
-                block += ("", f"**{phase.tasks_label}:** *{NOT_RECORDED}*")
-    block += ("", f"{hashes} Feedback ({c.feedback_count})")
-    if not c.feedback:
-        block += ("", "*No feedback recorded for this cycle.*")
-    w.para("\n".join(block))
+def _cycles(
+    w: Writer, cycles: Sequence[CycleContent], level: int, headings: Sequence[str] = ()
+) -> None:
+    """Each cycle's summary at ``level``, under its heading one level up (if given).
+
+    A programme's export writes thousands of these, so each is written with few steps:
+    the user texts of the cycles (an idea's ramp) are checked for markup together (see
+    md_plain), only those that escaping would change (few) are escaped, and a cycle up
+    to its feedback is one %-format (twice as fast as str.format) of a pattern made once
+    for every cycle of its shape, its values picked in the pattern's order in one step.
+    """
+    texts: list[object] = []
+    for c in cycles:
+        texts += (c.cycle.objective, *map(itemgetter(1), c.facts), *c.phase_texts)
+        texts += chain.from_iterable(map(_TASK_CELLS, c.tasks))
+    plain = plain_flags(texts)  # type: ignore[arg-type]  # every one a str
+    end = 0
+    for k, c in enumerate(cycles):
+        start = end
+        cells = 1 + len(c.facts) + len(c.phase_texts)  # where the tasks' cells start
+        end = start + cells + 4 * len(c.tasks)
+        values = texts[start:end]
+        flags = plain[start:end]
+        if not all(flags):
+            for j in compress(range(len(values)), map(not_, flags)):
+                text = cast(str, values[j])
+                if j >= cells:
+                    values[j] = escape_cell(text)
+                else:
+                    values[j] = w.value(text) if j else _value(text, "")
+        values.append(c.feedback_count)
+        facts = tuple(map(itemgetter(0), c.facts))
+        key = (id(c.shapes), level, facts, len(c.tasks), bool(c.feedback))
+        found = _CYCLE_PATTERNS.get(key)
+        if found is None:
+            found = _CYCLE_PATTERNS[key] = _cycle_pattern(c.shapes, *key[1:])
+        pattern, pick = found
+        if headings:
+            w.heading(level - 1, headings[k])
+        w.para(pattern % pick(values))
+        if c.feedback:
+            _feedback(w, c, level + 1)
+
+
+def _feedback(w: Writer, c: CycleContent, level: int) -> None:
+    """A cycle's feedback, source by source (its texts checked for markup together)."""
+    items = [item for g in c.feedback for item in g.items]
+    plain = iter(plain_flags([item.text for item in items]))
     for g in c.feedback:
-        w.heading(level + 1, f"{g.source} ({len(g.items)})")
-        items = []
+        w.heading(level, f"{g.source} ({len(g.items)})")
+        lines = []
         for item in g.items:
             meta = " · ".join(x for x in (item.date, item.method, item.tone) if x)
-            themes = ", ".join(escape_inline(t) for t in item.themes)
-            items.append(f"- **{meta}**" + (f" · themes: {themes}" if themes else ""))
-            items.append(f"  > {escape_block(item.text, '  > ') or '*(nothing written)*'}")
-        w.para(*items)
+            themes = ", ".join(map(w.inline, item.themes))
+            lines.append(f"- **{meta}**" + (f" · themes: {themes}" if themes else ""))
+            text = item.text if next(plain) else escape_block(item.text, "  > ")
+            lines.append(f"  > {text or '*(nothing written)*'}")
+        w.para(*lines)
 
 
 _TASKS_HEAD = "\n".join(table_lines(["Who", "What", "When", "Where"], []))
+#: A task's four cells, in the table's order.
+_TASK_CELLS = attrgetter("who", "what", "when", "where")
 
-#: id of a phase's specs -> (the specs, the pattern of their field list): every cycle's
-#: phase shares its specs (the specs are kept, so the id cannot be another's).
-_FIELD_PATTERNS: dict[int, tuple[tuple[tuple[str, str, str], ...], str]] = {}
+#: (id of the cycles' shapes, heading level, the facts' labels, how many tasks, whether
+#: there is feedback) -> the pattern of a cycle's summary up to its feedback, and what
+#: picks its values. The shapes are every cycle's (content makes them once and keeps
+#: them), so the id is theirs alone.
+_CYCLE_PATTERNS: dict[tuple[int, int, tuple[str, ...], int, bool], tuple[str, itemgetter[Any]]] = {}
 
 
-def _fields_text(
-    specs: tuple[tuple[str, str, str], ...], texts: list[str], plain: list[bool], start: int
-) -> str:
-    """:func:`field_list` of the fields ``specs`` with ``texts[start:]`` as one string, a
-    text taken as it is where ``plain`` says so."""
-    found = _FIELD_PATTERNS.get(id(specs))
-    if found is None or found[0] is not specs:
-        pattern = "\n".join(
-            "- **" + label.replace("{", "{{").replace("}", "}}") + ":** {}" for _, label, _ in specs
-        )
-        found = _FIELD_PATTERNS[id(specs)] = (specs, pattern)
-    return found[1].format(
-        *[texts[j] if plain[j] else _value(texts[j]) for j in range(start, start + len(specs))]
-    )
+def _cycle_pattern(
+    shapes: tuple[PhaseShape, ...],
+    level: int,
+    labels: tuple[str, ...],
+    tasks: int,
+    feedback: bool,
+) -> tuple[str, itemgetter[Any]]:
+    """A cycle's summary up to its feedback as a %-pattern, and what picks its values in
+    the pattern's order from a cycle's texts: the objective, the facts, the phases'
+    fields, the tasks' cells, and last the number of pieces of feedback."""
+    hashes = "#" * min(level, 6)
+    fields = count(1 + len(labels))
+    first_cell = 1 + len(labels) + sum(len(shape.specs) for shape in shapes)
+    order = list(range(1 + len(labels)))
+    block = ["**Objective:** %s\n", *(f"- **{_literal(label)}:** %s" for label in labels)]
+    for shape in shapes:
+        names = [label for _, label, _ in shape.specs]
+        order += [next(fields) for _ in names]
+        rows = "\n".join(f"- **{_literal(name)}:** %s" for name in names)
+        block += ("", f"{hashes} {_literal(shape.title)}\n", rows)
+        if shape.has_tasks_field:
+            label = _literal(shape.tasks_label)
+            if tasks:
+                block += ("", f"**{label}:**\n", _literal(_TASKS_HEAD))
+                block += ["| %s | %s | %s | %s |"] * tasks
+                order += range(first_cell, first_cell + 4 * tasks)
+            else:
+                block += ("", f"**{label}:** *{NOT_RECORDED}*")
+    block += ("", f"{hashes} Feedback (%s)")
+    order.append(first_cell + 4 * tasks)
+    if not feedback:
+        block += ("", "*No feedback recorded for this cycle.*")
+    return "\n".join(block), itemgetter(*order)
+
+
+def _literal(text: str) -> str:
+    """``text`` as it is in a %-pattern (its ``%`` doubled)."""
+    return text.replace("%", "%%")

@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from pdsa_tui.report.verdict_tone import TONE_WORDS
+
 #: Making Data Count colours by meaning (NHS England's SPC icons), and the light fill used
 #: behind a call-out of that meaning.
 TONE_COLOURS: dict[str, tuple[str, str]] = {
@@ -31,14 +33,6 @@ TONE_TEXT: dict[str, str] = {
     "common": "#595959",
     "neutral": "#490092",
     "none": "#5c636a",
-}
-#: What each tone says in words (never colour alone), with a symbol that survives greyscale.
-TONE_WORDS: dict[str, tuple[str, str]] = {
-    "improvement": ("▲", "Improvement"),
-    "concern": ("▼", "Concern"),
-    "common": ("●", "Common cause"),
-    "neutral": ("◆", "Special cause"),
-    "none": ("○", "Not enough data"),
 }
 
 

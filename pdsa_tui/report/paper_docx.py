@@ -23,7 +23,6 @@ from pdsa_tui.report.document import day
 from pdsa_tui.report.paper import (
     TONE_COLOURS,
     TONE_TEXT,
-    TONE_WORDS,
     Bullets,
     Callout,
     Cell,
@@ -36,6 +35,7 @@ from pdsa_tui.report.paper import (
     Run,
     Table,
 )
+from pdsa_tui.report.verdict_tone import TONE_WORDS
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument

@@ -16,7 +16,6 @@ from pdsa_tui.report.document import day
 from pdsa_tui.report.paper import (
     TONE_COLOURS,
     TONE_TEXT,
-    TONE_WORDS,
     Bullets,
     Callout,
     Cell,
@@ -29,6 +28,7 @@ from pdsa_tui.report.paper import (
     Run,
     Table,
 )
+from pdsa_tui.report.verdict_tone import TONE_WORDS
 
 #: Sans fonts a board paper prefers, in order; Typst falls back to its own embedded fonts.
 FONTS = '("Arial", "Liberation Sans", "Helvetica", "DejaVu Sans", "Libertinus Serif")'

@@ -1,8 +1,8 @@
 """The one place that draws a run/control chart for the terminal, with plotext 5.x.
 
 plotext is imported inside :func:`render_chart`, so importing this module is free.
-plotext keeps one global figure: it is cleared before and after every call, so
-nothing leaks between charts (calls must not run in parallel threads).
+plotext keeps one global figure: it is cleared before every call, so nothing leaks
+between charts (calls must not run in parallel threads).
 """
 
 from __future__ import annotations
@@ -77,99 +77,120 @@ def render_chart(
     import plotext as plt  # deferred: costs ~50 ms and is needed only when drawing
 
     plot_height = height - 1 if key else height
+    # Cleared before, not after too: each clearing makes a new figure (a tenth of a
+    # chart's time), and one before every chart is enough for none to leak into another.
     plt.clf()
-    try:
-        plt.theme("clear")
-        # Without a terminal plotext would cap the chart at 80x24; we know the size we want.
-        plt.limitsize(False, False)
-        plt.plotsize(width, plot_height)
-        n = len(cols)
-        xs = list(map(float, range(1, n + 1)))
-        drawn: list[float] = []
-        buckets = max(width - 8, 10)
+    plt.theme("clear")
+    # Without a terminal plotext would cap the chart at 80x24; we know the size we want.
+    plt.limitsize(False, False)
+    plt.plotsize(width, plot_height)
+    n = len(cols)
+    xs = list(map(float, range(1, n + 1)))
+    drawn: list[float] = []
+    buckets = max(width - 8, 10)
 
-        # Limits first, so the centre and the points are drawn over them.
-        for part in analysis.parts:
-            at = xs[part.first - 1 : part.last]
-            for limits in (cols.lcls, cols.ucls):
-                seg = limits[part.first - 1 : part.last]
-                _draw_steps(plt, at, seg, scale, LIMIT, _C_LIMIT, drawn, n, buckets)
-        for part in analysis.parts:
-            if (c := scaled(part.centre, scale)) is not None:
-                plt.plot(
-                    [part.first - 0.4, part.last + 0.4], [c, c], marker=CENTRE, color=_C_CENTRE
-                )
-                drawn.append(c)
-        if goal is not None and drawable(goal):
-            plt.plot([0.6, n + 0.4], [goal, goal], marker=GOAL, color=_C_GOAL)
-            drawn.append(goal)
+    # Limits first, so the centre and the points are drawn over them.
+    for part in analysis.parts:
+        at = xs[part.first - 1 : part.last]
+        for limits in (cols.lcls, cols.ucls):
+            seg = limits[part.first - 1 : part.last]
+            _draw_steps(plt, at, seg, scale, LIMIT, _C_LIMIT, drawn, n, buckets)
+    for part in analysis.parts:
+        if (c := scaled(part.centre, scale)) is not None:
+            plt.plot([part.first - 0.4, part.last + 0.4], [c, c], marker=CENTRE, color=_C_CENTRE)
+            drawn.append(c)
+    if goal is not None and drawable(goal):
+        plt.plot([0.6, n + 0.4], [goal, goal], marker=GOAL, color=_C_GOAL)
+        drawn.append(goal)
 
-        # The series: connecting lines for runs of present values, then the points.
-        # With more points than columns, each column keeps only its extremes: the
-        # picture is the same, and plotext no longer draws thousands of hidden segments.
-        ys, whole = _scaled_column(cols.ys, scale)
-        gaps = [] if whole else [k for k, y in enumerate(ys) if y is None]
-        start = 0
-        for end in [*gaps, n]:
-            if end - start > 1:
-                tx, ty = _thin_xy(xs[start:end], ys[start:end], n, buckets)  # type: ignore[arg-type]
-                plt.plot(tx, ty, marker="braille", color=_C_POINT)
-            start = end + 1
-        # The points with signals, and the others (those with a value, both).
-        flagged = sorted(k for k in cols.signals if ys[k] is not None)
-        if gaps or flagged:
-            keep = bytearray(b"\x01") * n
-            for k in (*flagged, *gaps):
-                keep[k] = 0
-            plain = list(compress(range(n), keep))
-            px, py = _thin_xy(
-                list(map(xs.__getitem__, plain)),
-                cast("list[float]", list(map(ys.__getitem__, plain))),
-                n,
-                buckets,
-            )
-        else:
-            px, py = _thin_xy(xs, cast("list[float]", ys), n, buckets)
-        fx, fy = _thin_xy([xs[k] for k in flagged], [ys[k] for k in flagged], n, buckets)  # type: ignore[misc]
-        if px:
-            plt.scatter(px, py, marker=POINT, color=_C_POINT)
-        if fx:
-            plt.scatter(fx, fy, marker=SIGNAL, color=_C_SIGNAL)
-        drawn.extend(py + fy)
-
-        lo, hi = _y_range(drawn)
-        if drawn and min(drawn) >= 0:
-            lo = max(lo, 0.0)
-        if analysis.chart == "p":
-            # Proportions live in [0, 1]: padding beyond that only wastes rows.
-            lo, hi = max(lo, min([0.0, *drawn])), min(hi, max([scale, *drawn]))
-        if ceiling is not None and drawn and max(drawn) <= ceiling:
-            hi = min(hi, ceiling)
-        plt.ylim(lo, hi)
-        plt.xlim(0.5, n + 0.5)
-        off = (
-            []
-            if whole
-            else [(xs[k], y > 0) for k, y in enumerate(cols.ys) if y is not None and ys[k] is None]
+    # The series: connecting lines for runs of present values, then the points.
+    # With more points than columns, each column keeps only its extremes: the
+    # picture is the same, and plotext no longer draws thousands of hidden segments.
+    ys, whole = _scaled_column(cols.ys, scale)
+    gaps = [] if whole else [k for k, y in enumerate(ys) if y is None]
+    start = 0
+    for end in [*gaps, n]:
+        if end - start > 1:
+            tx, ty = _thin_xy(xs[start:end], ys[start:end], n, buckets)  # type: ignore[arg-type]
+            plt.plot(tx, ty, marker="braille", color=_C_POINT)
+        start = end + 1
+    # The points with signals, and the others (those with a value, both).
+    flagged = sorted(k for k in cols.signals if ys[k] is not None)
+    if gaps or flagged:
+        keep = bytearray(b"\x01") * n
+        for k in (*flagged, *gaps):
+            keep[k] = 0
+        plain = list(compress(range(n), keep))
+        px, py = _thin_xy(
+            list(map(xs.__getitem__, plain)),
+            cast("list[float]", list(map(ys.__getitem__, plain))),
+            n,
+            buckets,
         )
-        for marker, edge in ((ABOVE, hi), (BELOW, lo)):
-            xs_off = [x for x, above in off if above == (marker == ABOVE)]
-            if xs_off:
-                plt.scatter(xs_off, [edge] * len(xs_off), marker=marker, color=_C_SIGNAL)
-        _draw_markers(plt, cols.dates, markers, hi, lo, width)
-        ticks, labels = _x_ticks(cols.dates, xs, width)
-        plt.xticks(ticks, labels)
-        if title:
-            plt.title(title[: max(width - 4, 10)])
-        text = plt.build()
-    finally:
-        plt.clf()
-    if not color:
-        text = plt.uncolorize(text)
+    else:
+        px, py = _thin_xy(xs, cast("list[float]", ys), n, buckets)
+    fx, fy = _thin_xy([xs[k] for k in flagged], [ys[k] for k in flagged], n, buckets)  # type: ignore[misc]
+    if px:
+        plt.scatter(px, py, marker=POINT, color=_C_POINT)
+    if fx:
+        plt.scatter(fx, fy, marker=SIGNAL, color=_C_SIGNAL)
+    drawn.extend(py + fy)
+
+    lo, hi = _y_range(drawn)
+    if drawn and min(drawn) >= 0:
+        lo = max(lo, 0.0)
+    if analysis.chart == "p":
+        # Proportions live in [0, 1]: padding beyond that only wastes rows.
+        lo, hi = max(lo, min([0.0, *drawn])), min(hi, max([scale, *drawn]))
+    if ceiling is not None and drawn and max(drawn) <= ceiling:
+        hi = min(hi, ceiling)
+    plt.ylim(lo, hi)
+    plt.xlim(0.5, n + 0.5)
+    off = (
+        []
+        if whole
+        else [(xs[k], y > 0) for k, y in enumerate(cols.ys) if y is not None and ys[k] is None]
+    )
+    for marker, edge in ((ABOVE, hi), (BELOW, lo)):
+        xs_off = [x for x, above in off if above == (marker == ABOVE)]
+        if xs_off:
+            plt.scatter(xs_off, [edge] * len(xs_off), marker=marker, color=_C_SIGNAL)
+    _draw_markers(plt, cols.dates, markers, hi, lo, width)
+    ticks, labels = _x_ticks(cols.dates, xs, width)
+    plt.xticks(ticks, labels)
+    if title:
+        plt.title(title[: max(width - 4, 10)])
+    text = _built(plt, color)
     lines = text.rstrip("\n").split("\n")
     if key:
         lines.append(_key(analysis, goal is not None, bool(markers), width, scale, off))
     return "\n".join(line.rstrip() if not color else line for line in lines)
+
+
+def _built(plt: Any, color: bool) -> str:
+    """The figure drawn as text, in colour or not.
+
+    plotext colours every cell of its canvas (about 1,400), and without colour
+    ``uncolorize`` took the colours off again: the characters are read from its matrix
+    instead (the same text for a third of the work). A plotext without that matrix, or
+    a chart whose own texts hold escape codes, is drawn and uncoloured as before.
+    """
+    if color:
+        return str(plt.build())
+    from plotext import _global
+
+    figure = _global.figure
+    try:
+        figure._set_sizes()
+        figure._build_matrix()
+        matrix = figure.monitor.matrix
+        text = "".join(["".join(row) + "\n" for row in reversed(matrix.marker)])
+    except AttributeError:  # another plotext than the 5.3 this was written for
+        return str(plt.uncolorize(plt.build()))
+    if "\x1b" in text:
+        matrix.set_canvas()
+        text = matrix.get_canvas()
+    return str(plt.uncolorize(text)) if "\x1b" in text else text
 
 
 def _thin_xy(
@@ -325,23 +346,26 @@ def _draw_markers(
 ) -> None:
     # Many cycles start on one date: each date is placed once.
     where = {when: _x_position(dates, when) for when in {when for when, _ in markers}}
-    placed = sorted((x, label) for when, label in markers if (x := where[when]) is not None)
+    # One line per place: plotext draws every line it is given, and 1,250 cycles on 10
+    # dates drew the same 10 lines 1,250 times (the same picture). Of the markers at one
+    # place, only the last in label order has room for its label (the others have the
+    # next one at no distance): each place keeps that one.
+    last: dict[float, str] = {}
+    for when, label in markers:
+        x = where[when]
+        if x is not None and (x not in last or label > last[x]):
+            last[x] = label
+    places = sorted(last)
     cols_per_x = max(width - 8, 10) / max(len(dates), 1)
-    for k, (x, label) in enumerate(placed):
-        if not k or x != placed[k - 1][0]:
-            # One line per place: plotext draws every line it is given, and 1,250 cycles
-            # on 10 dates drew the same 10 lines 1,250 times (the same picture).
-            plt.vline(x, _C_MARK)
+    y = top - (top - bottom) * 0.02
+    for k, x in enumerate(places):
+        plt.vline(x, _C_MARK)
         room = (
-            int(
-                ((placed[k + 1][0] - x) if k + 1 < len(placed) else len(dates) + 0.5 - x)
-                * cols_per_x
-            )
+            int(((places[k + 1] - x) if k + 1 < len(places) else len(dates) + 0.5 - x) * cols_per_x)
             - 1
         )
-        short = label[: max(0, min(room, 12))]
+        short = last[x][: max(0, min(room, 12))]
         if short:
-            y = top - (top - bottom) * 0.02
             plt.text(short, x + 0.15, y, color=_C_MARK)
 
 

@@ -12,7 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pdsa_tui.analysis import Analysis
-from pdsa_tui.report.paper import TONE_WORDS
+
+# Here, not with the papers' colours: a Markdown export needs the words, not the papers.
+#: What each tone says in words (never colour alone), with a symbol that survives greyscale.
+TONE_WORDS: dict[str, tuple[str, str]] = {
+    "improvement": ("▲", "Improvement"),
+    "concern": ("▼", "Concern"),
+    "common": ("●", "Common cause"),
+    "neutral": ("◆", "Special cause"),
+    "none": ("○", "Not enough data"),
+}
 
 
 @dataclass(frozen=True)

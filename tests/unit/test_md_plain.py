@@ -3,6 +3,7 @@ text-by-text escapes and ``render(doc).encode()`` give."""
 
 from __future__ import annotations
 
+import re
 import sys
 
 from hypothesis import given, settings
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 from pdsa_tui.report import markdown
 from pdsa_tui.report.markdown import escape_block, escape_cell, escape_inline, escape_line
-from pdsa_tui.report.md_plain import SPACES, inline_flags, plain_flags
+from pdsa_tui.report.md_plain import MARKUP, SPACES, inline_flags, plain_flags
 
 #: Markup, digits, block starts, every kind of white space and line break, the characters
 #: the check joins texts with (NUL, SOH), letters and non-ASCII letters.
@@ -96,3 +97,22 @@ def test_writer_data_is_its_text_encoded(lines: list[str], piece: int) -> None:
     w2 = markdown.Writer()
     w2.add(*lines)
     assert data == w2.text().encode()
+
+
+def _plain_alone(text: str) -> bool:
+    """The plain-text rule written out for one text: no markup or NUL anywhere, not empty,
+    no white space at either end, no block start."""
+    return (
+        bool(text)
+        and not any(c in MARKUP or c == "\x00" for c in text)
+        and text[0] not in SPACES | set("#>+=-")
+        and text[-1] not in SPACES
+        and re.match(r"\d{1,9}[.)](\s|$)", text) is None
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(TEXT | WORDS.map(" ".join) | st.sampled_from(["21 Jan 2019", "3. x", "", "a"])))
+def test_plain_flags_is_the_rule_text_by_text(texts: list[str]) -> None:
+    # Checked together (the separator counted, or not when a text holds it) or alone.
+    assert plain_flags(texts) == [_plain_alone(t) for t in texts]
