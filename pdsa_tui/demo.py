@@ -33,7 +33,6 @@ date), so a rebuild for the same day gives the same file apart from ``updated``.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import json
@@ -48,6 +47,7 @@ from pdsa_tui.model import RECORD_TYPES, DataPoint, Measure, dates
 from pdsa_tui.model.dates import add_months
 from pdsa_tui.store import Store
 from pdsa_tui.store.paths import current_user
+from pdsa_tui.valueclass import value_class
 
 if TYPE_CHECKING:
     from importlib.abc import Traversable
@@ -84,7 +84,7 @@ def month(i: int, *, today: dt.date | None = None) -> dt.date:
     return add_months(this, i - N_MONTHS)
 
 
-@dataclasses.dataclass(frozen=True)
+@value_class(frozen=True)
 class Timeline:
     """How one data file's dates land on the calendar for a given today."""
 

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from pdsa_tui.analysis.cases import case_states, open_by_deadline
 from pdsa_tui.model import Aim, Case, ChangeIdea, Cycle, Measure, format_date
 from pdsa_tui.model.dates import add_period
 from pdsa_tui.model.drivers import ChangePackage
 from pdsa_tui.model.programme import measure_rules
+from pdsa_tui.valueclass import value_class
 
 #: An aim has "no recent data" once its newest point is this many periods old: a
 #: monthly point dated 1 October covers October, November's is due in December.
 STALE_PERIODS = 2
 
 
-@dataclass(frozen=True)
+@value_class(frozen=True)
 class Attention:
     """One thing to look at: ``kind`` is a stable key, ``text`` is for people."""
 

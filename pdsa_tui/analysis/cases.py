@@ -18,15 +18,15 @@ import dataclasses
 import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Literal
 
 from pdsa_tui.model import Case, DataPoint, Measure
+from pdsa_tui.valueclass import value_class
 
 CaseStatus = Literal["open", "met", "missed"]
 
 
-@dataclass(frozen=True, slots=True)
+@value_class(frozen=True, slots=True)
 class CaseState:
     """One case with its dates and status on ``today``."""
 
@@ -208,7 +208,7 @@ def group_cases(cases: Iterable[Case]) -> dict[str, list[Case]]:
     return out
 
 
-@dataclass(frozen=True)
+@value_class(frozen=True)
 class CaseCounts:
     """How many cases are open, met, missed and past the reminder point."""
 

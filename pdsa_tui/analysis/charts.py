@@ -10,8 +10,10 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Literal
+
+from pdsa_tui.valueclass import value_class
 
 ChartType = Literal["run", "p", "pp", "u", "up", "c", "i", "mr", "xbar", "s", "g", "t"]
 
@@ -171,7 +173,7 @@ def power(v: float, exponent: float) -> float | None:
     return out if isinstance(out, float) and math.isfinite(out) else None
 
 
-@dataclass
+@value_class
 class Limits:
     """A part's centre line and the limits at each of its points (None = none drawn)."""
 

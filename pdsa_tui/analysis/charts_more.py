@@ -13,11 +13,11 @@ import dataclasses
 import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pdsa_tui.analysis.charts import MR_SCREEN_FACTOR, Limits, ratio_of_sums
 from pdsa_tui.analysis.subgroups import Subgroup
+from pdsa_tui.valueclass import value_class
 
 if TYPE_CHECKING:
     from pdsa_tui.analysis.results import PartResult, PointColumns, SeriesPoint
@@ -53,7 +53,7 @@ def b4(n: int) -> float:
     return 1 + 3 * math.sqrt(1 - c * c) / c
 
 
-@dataclass
+@value_class
 class LaneyLimits(Limits):
     """P′/U′ limits, with Laney's σz for the part (None when it cannot be computed)."""
 

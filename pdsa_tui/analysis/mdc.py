@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Literal
+
+from pdsa_tui.valueclass import value_class
 
 #: Rule lengths, hard-coded in NHSRplotthedots 0.2.2.
 TREND_POINTS = 7
@@ -60,7 +61,7 @@ VARIATION_ICONS = (
 ASSURANCE_ICONS = ("pass", "fail", "inconsistent")
 
 
-@dataclass(frozen=True)
+@value_class(frozen=True)
 class PartLines:
     """One part's values and lines, in order; None = missing value or no line."""
 

@@ -6,7 +6,6 @@ import bisect
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 from pdsa_tui.analysis.attention import target_for
 from pdsa_tui.analysis.charts import CHART_TYPES, ChartType
@@ -14,9 +13,10 @@ from pdsa_tui.analysis.results import Analysis, SeriesPoint
 from pdsa_tui.analysis.spc import analyse
 from pdsa_tui.model import Aim, Cycle, Measure
 from pdsa_tui.model.programme import measure_rules
+from pdsa_tui.valueclass import value_class
 
 
-@dataclass(frozen=True)
+@value_class(frozen=True)
 class MeasureView:
     """A measure's analysis with what is needed to draw and describe it."""
 

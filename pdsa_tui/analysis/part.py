@@ -23,6 +23,7 @@ from pdsa_tui.analysis.results import PartResult, SeriesPoint, XmRConvention
 from pdsa_tui.analysis.rulesets import MDC_SIGNALS, mdc_causes, mdc_sentences, point_sides
 from pdsa_tui.analysis.subgroups import Subgroup
 from pdsa_tui.analysis.verdict import VerdictContext, no_limits_note, part_verdict
+from pdsa_tui.valueclass import value_class
 
 #: Parts with fewer points than this are analysed, but the rules are not yet reliable.
 MIN_RELIABLE_POINTS = 10
@@ -32,7 +33,7 @@ MIN_BASELINE_POINTS = 12
 P_MIN_EXPECTED = 5.0
 
 
-@dataclasses.dataclass(frozen=True)
+@value_class(frozen=True)
 class PartInputs:
     """The series' fields the analysis reads for every point, one list each."""
 
@@ -43,7 +44,7 @@ class PartInputs:
     denominators: list[float | None]
 
 
-@dataclasses.dataclass
+@value_class
 class ColumnsOut:
     """The points' results as the parts are analysed, one list per field."""
 

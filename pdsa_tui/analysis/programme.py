@@ -9,20 +9,21 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING
 
 from pdsa_tui.model import Aim, Answer, ChangeIdea, Cycle, Feedback, choices
 from pdsa_tui.model.programme import Meeting, Programme, Question, next_due
 from pdsa_tui.model.rows import Action
 from pdsa_tui.model.template import TemplateQuestion, template
+from pdsa_tui.valueclass import value_class
 
 if TYPE_CHECKING:
     from pdsa_tui.store import Store
 
 
 # -- meetings and actions -------------------------------------------------------------------
-@dataclass(frozen=True)
+@value_class(frozen=True)
 class MeetingDue:
     """When a group next meets: its last meeting and the cadence give the date."""
 
@@ -71,7 +72,7 @@ def meetings_due(
     return out
 
 
-@dataclass(frozen=True)
+@value_class(frozen=True)
 class OpenAction:
     """An action with the meeting that agreed it."""
 
@@ -91,7 +92,7 @@ def overdue_actions(meetings: Sequence[Meeting], today: dt.date) -> list[OpenAct
 
 
 # -- self-assessment --------------------------------------------------------------------------
-@dataclass(frozen=True)
+@value_class(frozen=True)
 class AssessQuestion:
     """A question as the screen and the CLI show it: template or the group's own."""
 
@@ -133,7 +134,7 @@ def status_of(answers: dict[str, Answer], question_id: str) -> str:
     return answer.status if answer is not None else "not-yet"
 
 
-@dataclass(frozen=True)
+@value_class(frozen=True)
 class ThemeScore:
     """How many of a theme's questions are in place (n/a questions do not count)."""
 
@@ -191,7 +192,7 @@ def progress_lines(
     return lines
 
 
-@dataclass(frozen=True)
+@value_class(frozen=True)
 class Change:
     """A question whose status changed between two assessments."""
 
@@ -213,7 +214,7 @@ def changes_between(
 
 
 # -- evidence ------------------------------------------------------------------------------
-@dataclass
+@value_class
 class Facts:
     """What the store holds that evidence is drawn from."""
 

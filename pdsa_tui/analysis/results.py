@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from operator import attrgetter
 from typing import Any, Literal, overload
 
 from pdsa_tui.analysis.charts import ChartType
 from pdsa_tui.analysis.rulesets import RuleSet
+from pdsa_tui.valueclass import value_class
 
 Direction = Literal["up", "down", "neutral"]
 
 
-@dataclass(frozen=True)
+@value_class(frozen=True)
 class XmRConvention:
     """How an I chart turns the mean moving range into limits."""
 
@@ -35,7 +36,7 @@ XMR_PLOTTHEDOTS = XmRConvention(factor=2.66, screen=True)
 XMR_QICHARTS2 = XmRConvention(factor=3 / 1.128, screen=True)
 
 
-@dataclass(frozen=True)
+@value_class(frozen=True)
 class SeriesPoint:
     """One data point of a series: a value ``y`` or a ``numerator``/``denominator`` pair."""
 
@@ -193,7 +194,7 @@ def series_column(points: Sequence[SeriesPoint], name: str) -> list[Any]:
     return list(map(attrgetter(name), points))
 
 
-@dataclass(frozen=True)
+@value_class(frozen=True)
 class PointResult:
     """A point as analysed: 1-based position, value, the lines at it and its signals."""
 
@@ -251,7 +252,7 @@ def point_result(
     return p
 
 
-@dataclass(frozen=True)
+@value_class(frozen=True)
 class PartResult:
     """One part (phase) of the chart: its centre, limits, rule results and verdict."""
 
@@ -318,7 +319,7 @@ class PartResult:
         }
 
 
-@dataclass(frozen=True)
+@value_class(frozen=True)
 class PointColumns:
     """Every point's result as columns: one list per field, position k is point k + 1.
 
@@ -368,7 +369,7 @@ class PointColumns:
 EMPTY_COLUMNS = PointColumns([], [], [], [], [], {}, [], [], [], [])
 
 
-@dataclass(frozen=True)
+@value_class(frozen=True)
 class Analysis:
     """The analysis of a whole series: its parts, and its points as columns.
 

@@ -11,11 +11,12 @@ import math
 import operator
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
 from itertools import compress
 from typing import cast
+
+from pdsa_tui.valueclass import value_class
 
 #: IHI shift: this many or more consecutive useful points on one side of the centre.
 SHIFT_LENGTH = 6
@@ -201,7 +202,7 @@ def runs_expected(n_useful: int) -> tuple[int, int] | None:
     return lo, hi
 
 
-@dataclass(frozen=True)
+@value_class(frozen=True)
 class RunsResult:
     """Runs analysis of one part around its centre line (qicharts2 ``runs.analysis``)."""
 
@@ -295,7 +296,7 @@ def runs_analysis(
     return RunsResult(n_obs, n, runs, longest, lrmax, crossings, cmin, signal, runs_expected(n))
 
 
-@dataclass(frozen=True)
+@value_class(frozen=True)
 class Span:
     """A shift or trend: first and last index (0-based) and the indices it flags."""
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Literal
+
+from pdsa_tui.valueclass import value_class
 
 AggFun = Literal["mean", "median", "sum"]
 #: The aggregate functions offered, the default first.
@@ -68,7 +69,7 @@ def median(values: Sequence[float]) -> float:
     return (s[half - 1] + s[half]) / 2
 
 
-@dataclass(frozen=True)
+@value_class(frozen=True)
 class Subgroup:
     """One point's observations summarised: size, mean, SD and the value plotted."""
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from pdsa_tui.analysis.charts import CENTRE_NAMES, ChartType
 from pdsa_tui.analysis.rules import RunsResult, Span
+from pdsa_tui.valueclass import value_class
 
 if TYPE_CHECKING:
     from pdsa_tui.analysis.results import PartResult
@@ -18,7 +18,7 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 NO_SIGNAL = "Random variation only: no evidence of change yet."
 
 
-@dataclass(frozen=True)
+@value_class(frozen=True)
 class VerdictContext:
     """What the wording depends on besides the numbers."""
 

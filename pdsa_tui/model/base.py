@@ -12,13 +12,14 @@ import functools
 import math
 import uuid
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, ClassVar, Protocol, Self, TypeVar
 
 from pdsa_tui.model import choices as C
 from pdsa_tui.model.dates import from_iso, now_stamp
 from pdsa_tui.model.errors import FieldError, ValidationError
 from pdsa_tui.model.rows import ROW_KINDS, load_rows
+from pdsa_tui.valueclass import value_class
 
 
 def new_id() -> str:
@@ -57,7 +58,7 @@ def internal_field(default: Any = "") -> Any:
     return field(default=default, metadata={"kind": "internal", "label": ""})
 
 
-@dataclass(frozen=True)
+@value_class(frozen=True)
 class FieldSpec:
     """How one record field is labelled, typed and checked."""
 
@@ -86,7 +87,7 @@ class RecordSource(Protocol):
         ...
 
 
-@dataclass
+@value_class
 class Record:
     """Fields every stored record has: a stable id and timestamps."""
 

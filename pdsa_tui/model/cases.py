@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from pdsa_tui.model import dates
 from pdsa_tui.model.base import Record, internal_field, spec_field
 from pdsa_tui.model.errors import FieldError
+from pdsa_tui.valueclass import value_class
 
 #: Shown wherever a case is typed or imported.
 CASE_NO_NAMES = (
@@ -74,7 +74,7 @@ def ref_key(ref: str) -> str:
     return "".join(c for c in "".join(ref.split()) if c not in INVISIBLE).casefold().upper()
 
 
-@dataclass
+@value_class
 class Case(Record):
     """One case of a case measure: a child's journey from the start event to the milestone."""
 

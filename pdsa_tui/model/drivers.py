@@ -11,11 +11,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-from dataclasses import dataclass
 from typing import ClassVar
 
 from pdsa_tui.model.base import Record, RecordSource, internal_field, spec_field
 from pdsa_tui.model.records import ChangeIdea
+from pdsa_tui.valueclass import value_class
 
 #: A locality's stage of a change idea, in order (the spread matrix's cells).
 SPREAD_STAGES = {
@@ -33,7 +33,7 @@ EVIDENCE_TRIGGERS = {
 }
 
 
-@dataclass
+@value_class
 class PrimaryDriver(Record):
     """A big factor the aim depends on."""
 
@@ -51,7 +51,7 @@ class PrimaryDriver(Record):
     notes: str = spec_field("Notes", "longtext")
 
 
-@dataclass
+@value_class
 class SecondaryDriver(Record):
     """A more specific factor under a primary driver; change ideas work on it."""
 
@@ -77,7 +77,7 @@ class SecondaryDriver(Record):
         ]
 
 
-@dataclass
+@value_class
 class EvidenceReview(Record):
     """The evidence seen before implementing an idea, and the reason to go ahead."""
 
@@ -101,7 +101,7 @@ class EvidenceReview(Record):
     summary: str = internal_field()
 
 
-@dataclass
+@value_class
 class SpreadEntry(Record):
     """A change idea's stage in one locality."""
 
@@ -119,7 +119,7 @@ class SpreadEntry(Record):
     notes: str = spec_field("Notes", "longtext")
 
 
-@dataclass
+@value_class
 class ChangePackage(Record):
     """What colleagues need to take up an implemented idea."""
 

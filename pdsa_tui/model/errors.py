@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from pdsa_tui.valueclass import value_class
 
 
-@dataclass(frozen=True)
+@value_class(frozen=True)
 class FieldError:
     """One problem with one field: ``field`` is the attribute name, ``label`` its title."""
 

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, ClassVar
 
 from pdsa_tui.model import choices as C
@@ -21,6 +21,7 @@ from pdsa_tui.model.base import (
 )
 from pdsa_tui.model.dates import format_date, from_iso, to_iso
 from pdsa_tui.model.errors import FieldError
+from pdsa_tui.valueclass import value_class
 
 
 def _too_many(value: float) -> str:
@@ -30,7 +31,7 @@ def _too_many(value: float) -> str:
     )
 
 
-@dataclass
+@value_class
 class DataPoint:
     """One observation of a measure: a value, or a numerator over a denominator."""
 
@@ -199,7 +200,7 @@ def mean_of(values: Sequence[float]) -> float:
 _POINT_FIELDS = frozenset(f.name for f in dataclasses.fields(DataPoint))
 
 
-@dataclass
+@value_class
 class Measure(Record):
     """A measure of an aim, with its series of data points."""
 

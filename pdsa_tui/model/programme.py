@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, ClassVar, Self
 
 from pdsa_tui.model import choices as C
@@ -13,9 +13,10 @@ from pdsa_tui.model.dates import add_months
 from pdsa_tui.model.errors import FieldError, RuleError
 from pdsa_tui.model.rows import Action, Decision, Member
 from pdsa_tui.model.template import theme_choices
+from pdsa_tui.valueclass import value_class
 
 
-@dataclass
+@value_class
 class Programme(Record):
     """The PACE group (one per file): its leads, members, cadences, governance and localities."""
 
@@ -92,7 +93,7 @@ def measure_rules(own: str, default: str = "anhoej") -> str:
     return default if default in C.RULE_SETS else "anhoej"
 
 
-@dataclass
+@value_class
 class Meeting(Record):
     """A Leads group or aim group meeting: who came, cycles studied, decisions, actions."""
 
@@ -155,7 +156,7 @@ class Meeting(Record):
         return [d for d in self.decisions if d.decision]
 
 
-@dataclass
+@value_class
 class Assessment(Record):
     """One dated round of the self-assessment; its answers belong to it."""
 
@@ -172,7 +173,7 @@ class Assessment(Record):
         return f"Self-assessment {self.date:%d/%m/%Y}" if self.date else "Self-assessment"
 
 
-@dataclass
+@value_class
 class Answer(Record):
     """The group's answer to one question in one assessment."""
 
@@ -199,7 +200,7 @@ class Answer(Record):
         return (a, q) if isinstance(a, str) and isinstance(q, str) else None
 
 
-@dataclass
+@value_class
 class Question(Record):
     """A question the group added to the template."""
 

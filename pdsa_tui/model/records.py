@@ -9,7 +9,6 @@ import dataclasses
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar, Self
 
 from pdsa_tui.model import choices as C
@@ -21,9 +20,10 @@ from pdsa_tui.model.base import (
 )
 from pdsa_tui.model.dates import today
 from pdsa_tui.model.errors import FieldError
+from pdsa_tui.valueclass import value_class
 
 
-@dataclass
+@value_class
 class Aim(Record):
     """An improvement aim: what, how much (%), for whom, from when, by when."""
 
@@ -113,7 +113,7 @@ def affects_errors(values: list[str]) -> list[FieldError]:
     ]
 
 
-@dataclass
+@value_class
 class ChangeIdea(Record):
     """A change idea of an aim, tested through a ramp of PDSA cycles."""
 
@@ -147,7 +147,7 @@ class ChangeIdea(Record):
         return affects_errors(self.affects)
 
 
-@dataclass
+@value_class
 class Task:
     """One task of a cycle's plan: who does what, when and where."""
 
@@ -196,7 +196,7 @@ ACT_FIELDS = ("decision", "next_steps")
 PHASE_ORDER = ("plan", "do", "study", "act")
 
 
-@dataclass
+@value_class
 class Cycle(Record):
     """A PDSA cycle: a test of a change idea, numbered within its idea's ramp."""
 
@@ -326,7 +326,7 @@ class Cycle(Record):
         return dataclasses.replace(out, number=max(numbers, default=0) + 1)
 
 
-@dataclass
+@value_class
 class Feedback(Record):
     """Qualitative feedback heard during a cycle. Never a name."""
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol, Self
 
 from pdsa_tui.model import choices as C
 from pdsa_tui.model.dates import format_date, from_iso, parse_date, to_iso
+from pdsa_tui.valueclass import value_class
 
 
 class RowType(Protocol):
@@ -73,7 +73,7 @@ class _Row:
         return out
 
 
-@dataclass
+@value_class
 class Member(_Row):
     """A member of the PACE group: who (a staff name or initials), role and agency."""
 
@@ -101,7 +101,7 @@ class Member(_Row):
         return join_line(self.name, self.role, C.label(C.AGENCIES, self.agency))
 
 
-@dataclass
+@value_class
 class Action(_Row):
     """An action agreed at a meeting: what, who owns it, when it is due, whether done."""
 
@@ -149,7 +149,7 @@ class Action(_Row):
         return not self.done and self.due is not None and self.due < today
 
 
-@dataclass
+@value_class
 class Decision(_Row):
     """A cycle studied at a meeting and what was decided (adopt / adapt / abandon / expand).
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
+from pdsa_tui.valueclass import value_class
 
-@dataclass(frozen=True)
+
+@value_class(frozen=True)
 class TemplateQuestion:
     """One question of the template; ``evidence`` names what pdsa can say about it."""
 
@@ -18,7 +19,7 @@ class TemplateQuestion:
     evidence: str = ""
 
 
-@dataclass(frozen=True)
+@value_class(frozen=True)
 class Theme:
     """A theme of the template (e.g. 'Data') with its questions and notes."""
 
@@ -29,7 +30,7 @@ class Theme:
     notes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@value_class(frozen=True)
 class Template:
     """The whole template."""
 

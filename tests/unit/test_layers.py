@@ -23,6 +23,7 @@ PACKAGE = Path(pdsa_tui.__file__).resolve().parent
 RANKS = {
     "": 0,  # the package itself (its version)
     "memory": 0,
+    "valueclass": 0,  # dataclasses with shared ==/repr/hash, for every layer
     "model": 1,
     "store": 2,
     "demo": 2,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from operator import attrgetter
 
 from rich.text import Text
@@ -33,12 +32,13 @@ from pdsa_tui.ui.summaries import (
 )
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
 from pdsa_tui.ui.widgets.scrollbox import ScrollBox
+from pdsa_tui.valueclass import value_class
 
 #: Cycles in ramp order (each idea's cycles by number), read in C: 5,000 at start-up.
 _RAMP_ORDER = attrgetter("idea_id", "number")
 
 
-@dataclass
+@value_class
 class AimStatus:
     """What the overview knows about one aim."""
 

@@ -8,8 +8,6 @@ A click on a key presses it, as with Textual's footer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -17,8 +15,10 @@ from textual.keys import key_to_character
 from textual.screen import Screen
 from textual.widget import Widget
 
+from pdsa_tui.valueclass import value_class
 
-@dataclass(frozen=True)
+
+@value_class(frozen=True)
 class FooterItem:
     """One key as shown: what is pressed, its label, and whether it works now."""
 

@@ -33,6 +33,7 @@ from pdsa_tui.model.matching import doc_words, fold, holds_all, query_words
 from pdsa_tui.model.safetext import visible
 from pdsa_tui.ui.widgets.row_layout import OneTallRow, RowLines, cell_height, wrap_cell
 from pdsa_tui.ui.widgets.searching import SearchHost
+from pdsa_tui.valueclass import value_class
 
 if TYPE_CHECKING:
     from pdsa_tui.ui.widgets.list_filter import ListFilter
@@ -45,7 +46,7 @@ WRAP_ALL_ROWS = 1_000
 Cell = str | tuple[str, str]
 
 
-@dataclass(frozen=True)
+@value_class(frozen=True)
 class Column:
     """A column: header, width in cells (0 = share what is left), alignment."""
 
@@ -54,7 +55,7 @@ class Column:
     align: str = "left"
 
 
-@dataclass(frozen=True)
+@value_class(frozen=True)
 class Row:
     """A row: the record's key and its cells."""
 
