@@ -49,7 +49,7 @@ from pdsa_tui.ui.screens.cycle_guide import (
     status_text,
     tab_label,
 )
-from pdsa_tui.ui.widgets.fields import FieldBox, FormFields, ScrollingFormFields
+from pdsa_tui.ui.widgets.fields import FieldBox, FormFields, FramedField, ScrollingFormFields
 from pdsa_tui.ui.widgets.record_table import RecordTable
 from pdsa_tui.ui.widgets.tab_bar import TabBar
 
@@ -271,6 +271,14 @@ class CycleScreen(PdsaScreen):
         """(phase key, its fields) for the four phase tabs."""
         return [(key, self._forms[key]) for key, _, _ in PHASES]
 
+    def field(self, name: str) -> FieldBox | FramedField:
+        """The field ``name``, on whichever tab it is."""
+        for _, form in self.forms():
+            found = form.field(name)
+            if found is not None:
+                return found
+        raise KeyError(name)
+
     def _values(self) -> dict[str, str]:
         values: dict[str, str] = {}
         for _, form in self.forms():
@@ -303,7 +311,7 @@ class CycleScreen(PdsaScreen):
             isinstance(event, Select.Changed)
             and event.select.id == "field-decision"
             and event.value == "adapt"
-            and self.query_one("#box-decision", FieldBox).initial != "adapt"
+            and self.field("decision").initial != "adapt"
             and not self._adapt_hinted
         ):
             # Only a change made now: not the stored value arriving as the form mounts;
@@ -514,7 +522,7 @@ class CycleScreen(PdsaScreen):
                 self.call_after_refresh(self._focus_tab, tab, tries + 1)
         elif boxes:
             # A field marked bad first, else where typing starts: the first empty field.
-            bad = next((b for b in boxes if b.has_class("-invalid")), None)
+            bad = next((b for b in boxes if b.invalid), None)
             box = bad or self._forms[tab].first_empty() or boxes[0]
             # The first field is at the top: scrolling to it would hide its label.
             box.control.focus(scroll_visible=box is not boxes[0])
