@@ -34,8 +34,6 @@ from pdsa_tui.model.phases import (
     suggested_phase,
 )
 from pdsa_tui.store import MissingParentError, StoreError
-from pdsa_tui.ui.dialogs.feedback import FeedbackForm, new_feedback
-from pdsa_tui.ui.dialogs.modals import ConfirmScreen, not_saved_text
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.screens.cycle_feedback import FeedbackPane
 from pdsa_tui.ui.screens.cycle_guide import (
@@ -191,6 +189,12 @@ class CycleScreen(PdsaScreen):
             event.refresh_styles = False
         self._resumed = True
 
+    async def _on_resize(self, event: events.Resize) -> None:
+        # Textual also sends a screen shown for the first time a Resize to the size it was
+        # just laid out at: laying it out and drawing it again would change nothing.
+        if event.size == self._compositor.size:
+            event.prevent_default()
+
     @staticmethod
     def _stage_tab(cycle: Cycle) -> str:
         return current_phase(cycle)
@@ -200,7 +204,8 @@ class CycleScreen(PdsaScreen):
         if self.cycle is None:
             self.title = "Cycle not found"
             return
-        self.call_after_refresh(self._focus_tab, self._stage_tab(self.cycle))
+        # Now, before the form is first drawn: after it, the focus would draw it again.
+        self._focus_tab(self._stage_tab(self.cycle))
 
     # -- data --------------------------------------------------------------------------
     def refresh_data(self) -> None:
@@ -395,6 +400,7 @@ class CycleScreen(PdsaScreen):
     ) -> None:
         """Save ``record`` (``moved``: the phase it was just moved to; ``restore_for``: the
         deleted change idea to bring back first, as the person agreed)."""
+        from pdsa_tui.ui.dialogs.modals import not_saved_text
         from pdsa_tui.ui.dialogs.restore_owner import offer_restore, restoring
 
         assert self.cycle is not None
@@ -563,6 +569,7 @@ class CycleScreen(PdsaScreen):
         if not self.is_dirty():
             self.app.pop_screen()
             return
+        from pdsa_tui.ui.dialogs.modals import ConfirmScreen
 
         def answer(discard: bool | None) -> None:
             if discard:
@@ -619,12 +626,16 @@ class CycleScreen(PdsaScreen):
                 tables.first(RecordTable).move_to(saved.id)
             self.notify("Saved feedback.", timeout=3)
 
+        from pdsa_tui.ui.dialogs.feedback import FeedbackForm
+
         self.app.push_screen(FeedbackForm(title, fb, self.save), done)
 
     def action_add_feedback(self, via: str = "") -> None:
         """Add feedback heard during this cycle (``via`` is 'key' for ctrl+f, from any tab)."""
         cycle = self._saved_cycle()
         if cycle is not None:
+            from pdsa_tui.ui.dialogs.feedback import new_feedback
+
             self._feedback_form(f"New feedback: cycle {cycle.number}", new_feedback(cycle))
 
     def action_edit_feedback(self) -> None:
