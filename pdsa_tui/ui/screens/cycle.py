@@ -130,6 +130,10 @@ class CycleScreen(PdsaScreen):
 
     _FEEDBACK_ACTIONS = ("add_feedback", "edit_feedback", "delete_feedback")
 
+    #: Textual focuses the field typing starts in as the screen mounts (or comes back with
+    #: nothing focused), not the tab bar first: each change of focus draws the form again.
+    AUTO_FOCUS = ".-start"
+
     def __init__(self, cycle_id: str | None = None, *, draft: Cycle | None = None) -> None:
         super().__init__()
         if (cycle_id is None) == (draft is None):
@@ -173,6 +177,10 @@ class CycleScreen(PdsaScreen):
         # time when the form opens).
         yield TabBar([(key, tab_label(key)) for key in TABS], active=first, id="cycle-tabs")
         yield self._pane(first)
+        form = self._forms[first]
+        start = form.first_empty() or form.boxes()[0]
+        if isinstance(start, FramedField):
+            start.start = True
 
     def _pane(self, tab: str) -> Widget:
         """The pane of ``tab`` (made once; mounted by whoever first shows it)."""
@@ -204,8 +212,8 @@ class CycleScreen(PdsaScreen):
         if self.cycle is None:
             self.title = "Cycle not found"
             return
-        # Now, before the form is first drawn: after it, the focus would draw it again.
-        self._focus_tab(self._stage_tab(self.cycle))
+        if self.focused is None:  # AUTO_FOCUS found no field to start in
+            self._focus_tab(self._stage_tab(self.cycle))
 
     # -- data --------------------------------------------------------------------------
     def refresh_data(self) -> None:

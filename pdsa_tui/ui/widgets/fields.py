@@ -249,11 +249,15 @@ class FramedField:
         self._error: str | None = None
         self._warning: str | None = None
         self._lines: dict[str, Static] = {}
+        #: Where typing starts when the form opens: its control has the class "-start".
+        self.start = False
 
     def widgets(self) -> list[Widget]:
         """The control (made now) and any error or warning lines already due."""
         control = make_control(self.spec, self.initial, tall=self.tall, compact=False)
         control.add_class("framed-field")
+        if self.start:
+            control.add_class("-start")
         control.border_title = Content(title(self.spec))
         if self.spec.help:
             control.border_subtitle = Content(self.spec.help)
