@@ -144,7 +144,6 @@ class CycleScreen(PdsaScreen):
         self._declined: set[str] = set()
         self._status_pending = False
         self._status_shown: Text | None = None
-        self._resumed = False
         self._adapt_hinted = False
         #: Each phase's fields, built with the screen; a tab's pane is mounted when first shown.
         self._forms: dict[str, FormFields] = {}
@@ -189,13 +188,6 @@ class CycleScreen(PdsaScreen):
             pane = FeedbackPane() if tab == "feedback" else self._forms[tab]
             self._panes[tab] = pane
         return pane
-
-    def _on_screen_resume(self, event: events.ScreenResume) -> None:
-        # Textual restyles a screen whenever it comes back to the top (the theme may have
-        # changed meanwhile); shown the first time, it was styled as it mounted just now.
-        if not self._resumed:
-            event.refresh_styles = False
-        self._resumed = True
 
     async def _on_resize(self, event: events.Resize) -> None:
         # Textual also sends a screen shown for the first time a Resize to the size it was
