@@ -38,6 +38,19 @@ def screen_text(app: PdsaApp) -> str:
     return "\n".join("".join(seg.text for seg in strip).rstrip() for strip in strips)
 
 
+def line_under(field: object, kind: str) -> str:
+    """The text of the ``kind`` line ("field-error" or "field-warning") shown right under a
+    framed field's control, in the form (its siblings), or "" when none shows."""
+    control = field.control  # type: ignore[attr-defined]
+    siblings = list(control.parent.children)
+    for widget in siblings[siblings.index(control) + 1 :]:
+        if not (widget.has_class("field-error") or widget.has_class("field-warning")):
+            break
+        if widget.has_class(kind) and widget.display:
+            return widget_text(widget)
+    return ""
+
+
 def widget_text(widget: Widget) -> str:
     """The plain text a widget renders now."""
     rendered = widget.render()

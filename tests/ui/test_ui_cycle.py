@@ -11,7 +11,7 @@ from textual import events
 from textual.keys import _character_to_key
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, TextArea
-from ui_support import SMALL, screen_text
+from ui_support import SMALL, line_under, screen_text
 from ui_support import demo_app as _demo_app
 
 from pdsa_tui.model import ChangeIdea, Cycle, Feedback, choices
@@ -22,7 +22,6 @@ from pdsa_tui.ui.dialogs.evidence import EvidenceScreen
 from pdsa_tui.ui.dialogs.feedback import FeedbackForm
 from pdsa_tui.ui.dialogs.modals import ConfirmScreen
 from pdsa_tui.ui.screens.cycle import CycleScreen
-from pdsa_tui.ui.widgets.fields import FieldBox
 from pdsa_tui.ui.widgets.record_table import RecordTable
 from pdsa_tui.ui.widgets.tab_bar import TabBar
 
@@ -88,7 +87,7 @@ async def tab_to(pilot: Pilot[None], name: str) -> None:
 
 
 def value(screen: CycleScreen, name: str) -> str:
-    return screen.query_one(f"#box-{name}", FieldBox).value()
+    return screen.field(name).value()
 
 
 def status(screen: CycleScreen) -> str:
@@ -226,9 +225,10 @@ async def test_invalid_dates_marked_on_their_tabs_nothing_saved(tmp_path: Path) 
         assert "must be on or after the planned start (17/01/2020)" in text
         assert "Not saved: 2 problems to fix: Planned end (Plan), Carried out from (Do)" in text
         assert "F2 Plan !" in text and "F3 Do !" in text
-        do_box = screen.query_one("#box-do_start", FieldBox)
-        assert do_box.has_class("-invalid")
-        assert "February 2019 has 28 days" in str(do_box.query_one(".field-error").render())
+        do_field = screen.field("do_start")
+        assert do_field.invalid and do_field.control.has_class("-bad")
+        # Its message is right under the field (which keeps what was typed).
+        assert "February 2019 has 28 days" in line_under(do_field, "field-error")
         # Everything typed is still there.
         assert value(screen, "planned_end") == "01/01/2020"
         assert value(screen, "do_start") == "31/02/2019"
@@ -246,7 +246,8 @@ async def test_invalid_dates_marked_on_their_tabs_nothing_saved(tmp_path: Path) 
         saved = on_disk(app).get(Cycle, cycle.id)
         assert saved.what_happened == "Typed before the error"
         assert saved.stage == cycle.stage  # saving text never moves a cycle
-        assert not do_box.has_class("-invalid")
+        assert not do_field.invalid and not do_field.control.has_class("-bad")
+        assert line_under(do_field, "field-error") == ""
         assert "F2 Plan !" not in screen_text(app)
 
 

@@ -8,7 +8,10 @@ from test_ui_cycle import demo_app, demo_cycle, open_cycle
 from textual.widgets import Input
 from ui_support import SMALL, screen_text
 
-from pdsa_tui.ui.widgets.fields import FieldBox
+from pdsa_tui.model import ChangeIdea, Cycle
+from pdsa_tui.model.records import PLAN_FIELDS
+from pdsa_tui.ui.screens.cycle import CycleScreen
+from pdsa_tui.ui.widgets.fields import FOCUS_MARKER
 from pdsa_tui.ui.widgets.record_table import RecordTable
 from pdsa_tui.ui.widgets.tab_bar import TabBar
 
@@ -67,5 +70,34 @@ async def test_a_tab_is_built_when_first_shown_and_keeps_its_typing(tmp_path: Pa
         objective.value = "Typed on the Plan tab"
         await pilot.press("f6", "f2")
         await pilot.pause()
-        assert screen.query_one("#box-objective", FieldBox).value() == "Typed on the Plan tab"
+        assert screen.field("objective").value() == "Typed on the Plan tab"
         assert screen.query_one("#field-objective", Input) is objective  # built once
+
+
+async def test_each_field_is_one_framed_control_labelled_and_marked_on_its_frame(
+    tmp_path: Path,
+) -> None:
+    """No box around a field: the control's frame carries its label, help and focus marker."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SMALL) as pilot:
+        assert app.store is not None
+        idea = app.store.all(ChangeIdea)[0]
+        screen = CycleScreen(draft=Cycle(idea_id=idea.id, objective="Test a checklist"))
+        await app.push_screen(screen)
+        await pilot.pause()
+        form = screen.query_one("#form-plan")
+        assert [w.id for w in form.children] == [f"field-{n}" for n in PLAN_FIELDS]
+        objective = screen.field("objective").control
+        assert str(objective.border_subtitle) == Cycle.spec("objective").help
+        # The cursor starts in the first empty field (the objective came with the draft).
+        assert app.focused is screen.field("lead").control
+        titles = {w.id: str(w.border_title) for w in form.children}
+        assert titles["field-lead"] == f"{FOCUS_MARKER}Lead"
+        assert titles["field-objective"] == "Objective *"
+        assert sum(t.startswith(FOCUS_MARKER) for t in titles.values()) == 1
+        text = screen_text(app)
+        assert f"{FOCUS_MARKER}Lead" in text and "what this cycle tests" in text
+        await pilot.press("tab")
+        await pilot.pause()
+        assert str(screen.field("lead").control.border_title) == "Lead"
+        assert str(screen.field("questions").control.border_title).startswith(FOCUS_MARKER)

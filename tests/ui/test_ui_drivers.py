@@ -163,7 +163,7 @@ async def test_adopt_decision_shows_the_evidence_card(tmp_path: Path) -> None:
         await pilot.pause()
         await pilot.press("end", "enter")  # cycle 3 waits for Act
         await pilot.pause()
-        app.screen.query_one("#box-decision", FieldBox).set_value("adopt")
+        app.screen.field("decision").set_value("adopt")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, EvidenceScreen)

@@ -61,7 +61,7 @@ async def test_live_view_within_two_seconds_keeps_what_a_form_has_typed(tmp_path
         screen = await open_cycle(app, pilot, cycle)
         await pilot.press("f2")  # the Plan tab
         await pilot.pause()
-        screen.query_one("#box-objective Input", Input).focus()
+        screen.query_one("#field-objective", Input).focus()
         await pilot.press("end")
         await type_text(pilot, " (typed here)")
         with Store.open(app.path, user="other") as other:

@@ -13,7 +13,7 @@ from pathlib import Path
 from conftest import TODAY
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
-from ui_support import LARGE, SMALL, wait_until, widget_text
+from ui_support import LARGE, SMALL, line_under, wait_until, widget_text
 
 from pdsa_tui.model import Aim, ChangeIdea, Cycle, DataPoint, Measure, format_date
 from pdsa_tui.model.dates import add_period
@@ -22,7 +22,6 @@ from pdsa_tui.ui.app import PdsaApp
 from pdsa_tui.ui.dialogs.point_form import PointForm
 from pdsa_tui.ui.screens.cycle import CycleScreen
 from pdsa_tui.ui.screens.measure import MeasureScreen
-from pdsa_tui.ui.widgets.fields import FieldBox
 
 NAME = "Days from accommodation to first review"
 VALUES = [20, 24, 19, 22, 25, 21, 23, 20]
@@ -136,12 +135,7 @@ async def test_cycle_dates_warn_beside_their_fields_and_save(tmp_path: Path) -> 
         )
 
         def warned(name: str) -> str:
-            box = screen.query_one(f"#box-{name}", FieldBox)
-            return (
-                widget_text(box.query_one(".field-warning", Static))
-                if box.has_class("-warned")
-                else ""
-            )
+            return line_under(screen.field(name), "field-warning")
 
         # Plan: a planned start two weeks ahead keeps the cycle in Plan: no warning.
         screen.query_one("#field-planned_start", Input).focus()

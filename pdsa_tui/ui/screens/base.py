@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -51,6 +52,7 @@ class PdsaScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._seen_version = -1
+        self._resumed = False
 
     @property
     def pdsa(self) -> PdsaApp:
@@ -86,7 +88,14 @@ class PdsaScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sync()
 
-    def on_screen_resume(self) -> None:
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # One handler: Textual calls only one of _on_screen_resume and on_screen_resume
+        # defined in a class.
+        # Textual restyles a screen as it comes to the top (pushed again, the theme may
+        # have changed meanwhile); shown the first time, it was styled as it mounted just now.
+        if not self._resumed:
+            event.refresh_styles = False
+            self._resumed = True
         self.sync()
 
     def sync(self) -> None:

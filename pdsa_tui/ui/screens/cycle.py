@@ -34,8 +34,6 @@ from pdsa_tui.model.phases import (
     suggested_phase,
 )
 from pdsa_tui.store import MissingParentError, StoreError
-from pdsa_tui.ui.dialogs.feedback import FeedbackForm, new_feedback
-from pdsa_tui.ui.dialogs.modals import ConfirmScreen, not_saved_text
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.screens.cycle_feedback import FeedbackPane
 from pdsa_tui.ui.screens.cycle_guide import (
@@ -49,7 +47,7 @@ from pdsa_tui.ui.screens.cycle_guide import (
     status_text,
     tab_label,
 )
-from pdsa_tui.ui.widgets.fields import FieldBox, FormFields, ScrollingFormFields
+from pdsa_tui.ui.widgets.fields import FieldBox, FormFields, FramedField, ScrollingFormFields
 from pdsa_tui.ui.widgets.record_table import RecordTable
 from pdsa_tui.ui.widgets.tab_bar import TabBar
 
@@ -132,6 +130,10 @@ class CycleScreen(PdsaScreen):
 
     _FEEDBACK_ACTIONS = ("add_feedback", "edit_feedback", "delete_feedback")
 
+    #: Textual focuses the field typing starts in as the screen mounts (or comes back with
+    #: nothing focused), not the tab bar first: each change of focus draws the form again.
+    AUTO_FOCUS = ".-start"
+
     def __init__(self, cycle_id: str | None = None, *, draft: Cycle | None = None) -> None:
         super().__init__()
         if (cycle_id is None) == (draft is None):
@@ -142,7 +144,6 @@ class CycleScreen(PdsaScreen):
         self._declined: set[str] = set()
         self._status_pending = False
         self._status_shown: Text | None = None
-        self._resumed = False
         self._adapt_hinted = False
         #: Each phase's fields, built with the screen; a tab's pane is mounted when first shown.
         self._forms: dict[str, FormFields] = {}
@@ -175,6 +176,10 @@ class CycleScreen(PdsaScreen):
         # time when the form opens).
         yield TabBar([(key, tab_label(key)) for key in TABS], active=first, id="cycle-tabs")
         yield self._pane(first)
+        form = self._forms[first]
+        start = form.first_empty() or form.boxes()[0]
+        if isinstance(start, FramedField):
+            start.start = True
 
     def _pane(self, tab: str) -> Widget:
         """The pane of ``tab`` (made once; mounted by whoever first shows it)."""
@@ -184,12 +189,11 @@ class CycleScreen(PdsaScreen):
             self._panes[tab] = pane
         return pane
 
-    def _on_screen_resume(self, event: events.ScreenResume) -> None:
-        # Textual restyles a screen whenever it comes back to the top (the theme may have
-        # changed meanwhile); shown the first time, it was styled as it mounted just now.
-        if not self._resumed:
-            event.refresh_styles = False
-        self._resumed = True
+    async def _on_resize(self, event: events.Resize) -> None:
+        # Textual also sends a screen shown for the first time a Resize to the size it was
+        # just laid out at: laying it out and drawing it again would change nothing.
+        if event.size == self._compositor.size:
+            event.prevent_default()
 
     @staticmethod
     def _stage_tab(cycle: Cycle) -> str:
@@ -200,7 +204,8 @@ class CycleScreen(PdsaScreen):
         if self.cycle is None:
             self.title = "Cycle not found"
             return
-        self.call_after_refresh(self._focus_tab, self._stage_tab(self.cycle))
+        if self.focused is None:  # AUTO_FOCUS found no field to start in
+            self._focus_tab(self._stage_tab(self.cycle))
 
     # -- data --------------------------------------------------------------------------
     def refresh_data(self) -> None:
@@ -271,6 +276,14 @@ class CycleScreen(PdsaScreen):
         """(phase key, its fields) for the four phase tabs."""
         return [(key, self._forms[key]) for key, _, _ in PHASES]
 
+    def field(self, name: str) -> FieldBox | FramedField:
+        """The field ``name``, on whichever tab it is."""
+        for _, form in self.forms():
+            found = form.field(name)
+            if found is not None:
+                return found
+        raise KeyError(name)
+
     def _values(self) -> dict[str, str]:
         values: dict[str, str] = {}
         for _, form in self.forms():
@@ -303,7 +316,7 @@ class CycleScreen(PdsaScreen):
             isinstance(event, Select.Changed)
             and event.select.id == "field-decision"
             and event.value == "adapt"
-            and self.query_one("#box-decision", FieldBox).initial != "adapt"
+            and self.field("decision").initial != "adapt"
             and not self._adapt_hinted
         ):
             # Only a change made now: not the stored value arriving as the form mounts;
@@ -387,6 +400,7 @@ class CycleScreen(PdsaScreen):
     ) -> None:
         """Save ``record`` (``moved``: the phase it was just moved to; ``restore_for``: the
         deleted change idea to bring back first, as the person agreed)."""
+        from pdsa_tui.ui.dialogs.modals import not_saved_text
         from pdsa_tui.ui.dialogs.restore_owner import offer_restore, restoring
 
         assert self.cycle is not None
@@ -514,7 +528,7 @@ class CycleScreen(PdsaScreen):
                 self.call_after_refresh(self._focus_tab, tab, tries + 1)
         elif boxes:
             # A field marked bad first, else where typing starts: the first empty field.
-            bad = next((b for b in boxes if b.has_class("-invalid")), None)
+            bad = next((b for b in boxes if b.invalid), None)
             box = bad or self._forms[tab].first_empty() or boxes[0]
             # The first field is at the top: scrolling to it would hide its label.
             box.control.focus(scroll_visible=box is not boxes[0])
@@ -555,6 +569,7 @@ class CycleScreen(PdsaScreen):
         if not self.is_dirty():
             self.app.pop_screen()
             return
+        from pdsa_tui.ui.dialogs.modals import ConfirmScreen
 
         def answer(discard: bool | None) -> None:
             if discard:
@@ -611,12 +626,16 @@ class CycleScreen(PdsaScreen):
                 tables.first(RecordTable).move_to(saved.id)
             self.notify("Saved feedback.", timeout=3)
 
+        from pdsa_tui.ui.dialogs.feedback import FeedbackForm
+
         self.app.push_screen(FeedbackForm(title, fb, self.save), done)
 
     def action_add_feedback(self, via: str = "") -> None:
         """Add feedback heard during this cycle (``via`` is 'key' for ctrl+f, from any tab)."""
         cycle = self._saved_cycle()
         if cycle is not None:
+            from pdsa_tui.ui.dialogs.feedback import new_feedback
+
             self._feedback_form(f"New feedback: cycle {cycle.number}", new_feedback(cycle))
 
     def action_edit_feedback(self) -> None:

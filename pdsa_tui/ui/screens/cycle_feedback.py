@@ -10,7 +10,6 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from pdsa_tui.model import Feedback
-from pdsa_tui.ui.dialogs.feedback import feedback_row_cells
 from pdsa_tui.ui.summaries import tone_summary
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
 
@@ -47,4 +46,7 @@ class FeedbackPane(Vertical):
             summary = f"{tone_summary(items)}. a add, e edit, d delete. " if items else ""
             text = summary + "Never a name: say the role ('foster carer')."
         self.note.update(Text(text))
+        # Imported when the feedback tab is first filled: not on the path of opening a form.
+        from pdsa_tui.ui.dialogs.feedback import feedback_row_cells
+
         self.table.set_rows([Row(f.id, feedback_row_cells(f)) for f in items])

@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterable
 from pdsa_tui.model import ChangeIdea, Cycle, FieldSpec, choices, format_date
 from pdsa_tui.model.records import ACT_FIELDS, DO_FIELDS, PLAN_FIELDS, STUDY_FIELDS
 from pdsa_tui.store import Store
-from pdsa_tui.ui.dialogs.modals import ConfirmScreen
 from pdsa_tui.ui.screens.base import PdsaScreen
 from pdsa_tui.ui.textfit import shorten_at_word
 
@@ -157,6 +156,8 @@ def decision_follow_up(
                 open_draft(saved.next_cycle())
             else:
                 declined.add(saved.id)
+
+        from pdsa_tui.ui.dialogs.modals import ConfirmScreen
 
         screen.app.push_screen(
             ConfirmScreen(

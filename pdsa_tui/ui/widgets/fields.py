@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
@@ -28,10 +29,67 @@ _PLACEHOLDERS = {
 FOCUS_MARKER = "▶ "
 
 
+def title(spec: FieldSpec, *, focused: bool = False) -> str:
+    """A field's label, marked while it has the cursor, starred when it must be filled in."""
+    # A marker as well as a colour: it shows without colour and in every theme.
+    marker = FOCUS_MARKER if focused else ""
+    return marker + spec.label + (" *" if spec.required else "")
+
+
 def placeholder(spec: FieldSpec) -> str:
     """The hint inside an empty field: none when the help under the label already says it."""
     hint = _PLACEHOLDERS.get(spec.kind, "")
     return "" if hint and hint.lower() in spec.help.lower() else hint
+
+
+def make_control(
+    spec: FieldSpec, value: str, *, tall: bool = False, compact: bool = True
+) -> Widget:
+    """The widget a field of ``spec`` is typed into, holding ``value``.
+
+    ``compact``: without Textual's own frame (a framed field sets its own border).
+    """
+    widget_id = f"field-{spec.name}"
+    if spec.kind in ("longtext", "tasks", *ROW_KINDS):
+        area = TextBox(value, id=widget_id, soft_wrap=True, tab_behavior="focus", compact=compact)
+        if tall:
+            area.add_class("-tall")
+        return area
+    if spec.kind == "choice":
+        assert spec.choices is not None
+        options = [(Text(lab), key) for key, lab in spec.choices.items()]
+        chosen = value if value in spec.choices else Select.NULL
+        # A choice keeps Select's compact look: its frame, if any, is the Select's own border.
+        return GuardedSelect(
+            options,
+            value=chosen,
+            allow_blank=not spec.required or chosen is Select.NULL,
+            prompt=f"Choose {spec.label.lower()}",
+            id=widget_id,
+            compact=True,
+        )
+    return TextInput(value, placeholder=placeholder(spec), id=widget_id, compact=compact)
+
+
+def _get(w: Widget) -> str:
+    """The text in control ``w``."""
+    if isinstance(w, TextArea):
+        return w.text
+    if isinstance(w, Select):
+        v = w.value
+        return "" if v is Select.NULL or v is None else str(v)
+    assert isinstance(w, Input)
+    return w.value
+
+
+def _set(w: Widget, text: str) -> None:
+    """Put ``text`` in control ``w``."""
+    if isinstance(w, TextArea):
+        w.text = text
+    elif isinstance(w, Select):
+        w.value = text if text else Select.NULL
+    elif isinstance(w, Input):
+        w.value = text
 
 
 class FieldBox(Vertical):
@@ -39,8 +97,7 @@ class FieldBox(Vertical):
 
     The error and warning lines are made when first needed: a form opens with a label
     and a control per field, as few widgets as it can (each one costs time to open).
-    A *framed* field draws its label and help on its border (title and subtitle) and
-    is its control alone: for full-screen forms, whose help texts are short.
+    Full-screen forms use :class:`FramedField` instead, lighter still.
     """
 
     DEFAULT_CSS = """
@@ -63,71 +120,26 @@ class FieldBox(Vertical):
     }
     FieldBox > TextArea { height: 4; }
     FieldBox > TextArea.-tall { height: 7; }
-    FieldBox.-framed {
-        margin: 0;
-        border: round $foreground 25%;
-        border-title-color: $foreground;
-        border-title-style: bold;
-        border-subtitle-color: $text-muted;
-        border-subtitle-align: left;
-    }
-    FieldBox.-framed.-focused { border: round $accent; }
-    FieldBox.-framed.-invalid { border: round $error; }
     """
 
-    def __init__(
-        self, spec: FieldSpec, value: str, *, tall: bool = False, framed: bool = False
-    ) -> None:
-        super().__init__(id=f"box-{spec.name}", classes="-framed" if framed else None)
+    def __init__(self, spec: FieldSpec, value: str, *, tall: bool = False) -> None:
+        super().__init__(id=f"box-{spec.name}")
         self._control: Widget | None = None
         self.spec = spec
         self.initial = value
         self.tall = tall
-        self.framed = framed
-        if framed:
-            self.border_title = self._title(focused=False)
-            self.border_subtitle = Content(spec.help) if spec.help else None
         # Until the box is composed (its tab not opened yet) these stand in for it.
         self._pending: str | None = None
         self._error: str | None = None
         self._warning: str | None = None
 
     def compose(self) -> ComposeResult:
-        spec = self.spec
-        # One widget for title and help (none when framed): a form has dozens of fields,
-        # and every widget costs time when the form opens.
-        if not self.framed:
-            yield Static(self._head(focused=False), classes="field-label")
-        widget_id = f"field-{spec.name}"
-        control: Widget
-        if spec.kind in ("longtext", "tasks", *ROW_KINDS):
-            area = TextBox(
-                self.initial, id=widget_id, soft_wrap=True, tab_behavior="focus", compact=True
-            )
-            if self.tall:
-                area.add_class("-tall")
-            control = area
-        elif spec.kind == "choice":
-            assert spec.choices is not None
-            options = [(Text(lab), key) for key, lab in spec.choices.items()]
-            value = self.initial if self.initial in spec.choices else Select.NULL
-            control = GuardedSelect(
-                options,
-                value=value,
-                allow_blank=not spec.required or value is Select.NULL,
-                prompt=f"Choose {spec.label.lower()}",
-                id=widget_id,
-                compact=True,
-            )
-        else:
-            control = TextInput(
-                self.initial,
-                placeholder=placeholder(spec),
-                id=widget_id,
-                compact=True,
-            )
+        # One widget for title and help: a form has dozens of fields, and every widget
+        # costs time when the form opens.
+        yield Static(self._head(focused=False), classes="field-label")
+        control = make_control(self.spec, self.initial, tall=self.tall)
         if self._pending is not None:
-            self._set(control, self._pending)
+            _set(control, self._pending)
             self._pending = None
         self._control = control
         yield control
@@ -136,15 +148,9 @@ class FieldBox(Vertical):
         if self._warning:
             yield Static(Text(self._warning), classes="field-warning")
 
-    def _title(self, *, focused: bool) -> Content:
-        """The label, with a marker while the field has the cursor."""
-        # A marker as well as the border: it shows without colour and in every theme.
-        marker = FOCUS_MARKER if focused else ""
-        return Content(marker + self.spec.label + (" *" if self.spec.required else ""))
-
     def _head(self, *, focused: bool) -> Text:
         """The label (with a marker while the field has the cursor) and its help."""
-        head = Text(self._title(focused=focused).plain, style="bold")
+        head = Text(title(self.spec, focused=focused), style="bold")
         if self.spec.help:
             head.append("\n" + self.spec.help, style="dim")
         return head
@@ -158,9 +164,7 @@ class FieldBox(Vertical):
     def _mark_focus(self, focused: bool) -> None:
         # A class, not :focus-within, which Textual checks again on every restyle.
         self.set_class(focused, "-focused")
-        if self.framed:
-            self.border_title = self._title(focused=focused)
-        elif self._control is not None:
+        if self._control is not None:
             label = self.query_one(".field-label", Static)
             # The marker only widens the first line: lay out again only if it may wrap.
             room = label.size.width - len(FOCUS_MARKER) - len(self.spec.label) - 2
@@ -177,34 +181,23 @@ class FieldBox(Vertical):
         """Whether the field's widgets exist yet."""
         return self._control is not None
 
+    @property
+    def invalid(self) -> bool:
+        """Whether the field is marked bad."""
+        return self.has_class("-invalid")
+
     def value(self) -> str:
         """What the user has in the field now, as text."""
         if self._control is None:
             return self._pending if self._pending is not None else self.initial
-        w = self._control
-        if isinstance(w, TextArea):
-            return w.text
-        if isinstance(w, Select):
-            v = w.value
-            return "" if v is Select.NULL or v is None else str(v)
-        assert isinstance(w, Input)
-        return w.value
+        return _get(self._control)
 
     def set_value(self, text: str) -> None:
         """Put ``text`` in the field."""
         if self._control is None:
             self._pending = text
             return
-        self._set(self._control, text)
-
-    @staticmethod
-    def _set(w: Widget, text: str) -> None:
-        if isinstance(w, TextArea):
-            w.text = text
-        elif isinstance(w, Select):
-            w.value = text if text else Select.NULL
-        elif isinstance(w, Input):
-            w.value = text
+        _set(self._control, text)
 
     def show_error(self, message: str | None) -> None:
         """Show ``message`` under the field, or clear it."""
@@ -238,6 +231,130 @@ class FieldBox(Vertical):
                 self.mount(line)
 
 
+class FramedField:
+    """One field of a full-screen form: its control alone, framed, with no box around it.
+
+    The control's border carries the label (title) and the help (subtitle); an error
+    or warning line is mounted under it, in the form, when first needed. Not a widget:
+    each widget costs time when a form opens, and a form has dozens of fields. It
+    answers as a :class:`FieldBox` does (value, errors, focus), for :class:`FormFields`.
+    """
+
+    def __init__(self, spec: FieldSpec, value: str, *, tall: bool = False) -> None:
+        self.spec = spec
+        self.initial = value
+        self.tall = tall
+        self._control: Widget | None = None
+        self._pending: str | None = None
+        self._error: str | None = None
+        self._warning: str | None = None
+        self._lines: dict[str, Static] = {}
+        #: Where typing starts when the form opens: its control has the class "-start".
+        self.start = False
+
+    def widgets(self) -> list[Widget]:
+        """The control (made now) and any error or warning lines already due."""
+        control = make_control(self.spec, self.initial, tall=self.tall, compact=False)
+        control.add_class("framed-field")
+        if self.start:
+            control.add_class("-start")
+        control.border_title = Content(title(self.spec))
+        if self.spec.help:
+            control.border_subtitle = Content(self.spec.help)
+        if self._pending is not None:
+            _set(control, self._pending)
+            self._pending = None
+        # Not Input's own "-invalid", which it clears as the user types.
+        control.set_class(bool(self._error), "-bad")
+        self._control = control
+        made: list[Widget] = [control]
+        for kind, text in (("field-error", self._error), ("field-warning", self._warning)):
+            if text:
+                self._lines[kind] = line = Static(Text(text), classes=kind)
+                made.append(line)
+        return made
+
+    def mark_focus(self, focused: bool) -> None:
+        """Show (or stop showing) that the field has the cursor."""
+        if self._control is not None:
+            self._control.border_title = Content(title(self.spec, focused=focused))
+
+    @property
+    def control(self) -> Widget:
+        """The input widget of this field."""
+        assert self._control is not None, "the field is not composed yet"
+        return self._control
+
+    @property
+    def composed(self) -> bool:
+        """Whether the field's widgets exist yet."""
+        return self._control is not None
+
+    @property
+    def invalid(self) -> bool:
+        """Whether the field is marked bad."""
+        return bool(self._error)
+
+    def value(self) -> str:
+        """What the user has in the field now, as text."""
+        if self._control is None:
+            return self._pending if self._pending is not None else self.initial
+        return _get(self._control)
+
+    def set_value(self, text: str) -> None:
+        """Put ``text`` in the field."""
+        if self._control is None:
+            self._pending = text
+        else:
+            _set(self._control, text)
+
+    def scroll_visible(self) -> None:
+        """Scroll the field, and the lines under it, into view."""
+        # The last line first, then the control (which stays in view if it fits).
+        for kind in ("field-warning", "field-error"):
+            line = self._lines.get(kind)
+            if line is not None and line.display:
+                line.scroll_visible(animate=False)
+                break
+        if self._control is not None:
+            self._control.scroll_visible(animate=False)
+
+    def show_error(self, message: str | None) -> None:
+        """Show ``message`` under the field, or clear it."""
+        self._error = message
+        if self._control is not None:
+            self._control.set_class(bool(message), "-bad")
+        self._show_line("field-error", message)
+
+    def show_warning(self, message: str | None) -> None:
+        """Show a warning under the field (a possible slip; saving is allowed), or clear it."""
+        text = f"⚠ {message}" if message else None
+        if text == self._warning:
+            return
+        self._warning = text
+        self._show_line("field-warning", text)
+
+    def _show_line(self, kind: str, text: str | None) -> None:
+        """Put ``text`` in the line of ``kind`` under the control, making it if need be."""
+        control = self._control
+        form = control.parent if control is not None else None
+        if control is None or not isinstance(form, Widget):
+            return  # made with the control later
+        line = self._lines.get(kind)
+        if line is not None:
+            line.update(Text(text or ""))
+            line.display = bool(text)
+        elif text:
+            line = Static(Text(text), classes=kind)
+            # The error line comes before the warning line, both under the control.
+            warning = self._lines.get("field-warning")
+            if kind == "field-error" and warning is not None:
+                form.mount(line, before=warning)
+            else:
+                form.mount(line, after=self._lines.get("field-error") or control)
+            self._lines[kind] = line
+
+
 class FormFields(Vertical):
     """The fields for some specs of a record, read and marked as a group.
 
@@ -246,6 +363,30 @@ class FormFields(Vertical):
 
     DEFAULT_CSS = """
     FormFields { height: auto; }
+    FormFields > .framed-field {
+        height: 3;
+        padding: 0 1;
+        border: round $foreground 25%;
+        border-title-color: $foreground;
+        border-title-style: bold;
+        border-subtitle-color: $text-muted;
+        border-subtitle-align: left;
+        background: $boost;
+    }
+    FormFields > TextArea.framed-field { height: 6; }
+    FormFields > TextArea.framed-field.-tall { height: 9; }
+    FormFields > Select.framed-field { height: auto; padding: 0 0 0 1; }
+    FormFields > Select.framed-field > SelectCurrent { background: $boost; }
+    FormFields > .framed-field:focus, FormFields > Select.framed-field:focus-within {
+        border: round $accent;
+        background: $accent 30%;
+        text-style: bold;
+    }
+    FormFields > Select.framed-field:focus > SelectCurrent { background: $accent 30%; }
+    FormFields > .framed-field.-bad { border: round $error; background: $error 20%; }
+    FormFields > .framed-field.-bad:focus { border: round $error; background: $accent 30%; }
+    FormFields > .field-error { color: $error; padding: 0 1; }
+    FormFields > .field-warning { color: $warning; padding: 0 1; }
     """
 
     def __init__(
@@ -264,7 +405,9 @@ class FormFields(Vertical):
         self.record = record
         self.preset = values or {}
         self.tall = set(tall)
-        self._boxes: list[FieldBox] = []
+        self.framed = framed
+        self._boxes: list[FieldBox | FramedField] = []
+        make = FramedField if framed else FieldBox
         for spec in self.specs:
             if spec.name in self.preset:
                 value = self.preset[spec.name]
@@ -272,12 +415,36 @@ class FormFields(Vertical):
                 value = field_text(record, spec.name)
             else:
                 value = ""
-            self._boxes.append(FieldBox(spec, value, tall=spec.name in self.tall, framed=framed))
+            self._boxes.append(make(spec, value, tall=spec.name in self.tall))
 
     def compose(self) -> ComposeResult:
-        yield from self._boxes
+        for box in self._boxes:
+            if isinstance(box, FramedField):
+                yield from box.widgets()
+            else:
+                yield box
 
-    def boxes(self) -> list[FieldBox]:
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self._mark_focus(event.widget, True)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        self._mark_focus(event.widget, False)
+
+    def _mark_focus(self, widget: Widget, focused: bool) -> None:
+        # A framed field's control is a child of this form (a select's overlay, a grandchild).
+        if self.framed:
+            field = self.field(widget.id or "") if widget.parent is self else None
+            if field is None and widget.parent is not None and widget.parent.parent is self:
+                field = self.field(widget.parent.id or "")
+            if isinstance(field, FramedField):
+                field.mark_focus(focused)
+
+    def field(self, name: str) -> FieldBox | FramedField | None:
+        """The field ``name`` (or its control's id, ``field-NAME``), if in this form."""
+        name = name.removeprefix("field-")
+        return next((b for b in self._boxes if b.spec.name == name), None)
+
+    def boxes(self) -> list[FieldBox | FramedField]:
         """Every field box, in order (kept from compose: no DOM query per keystroke)."""
         return list(self._boxes)
 
@@ -307,7 +474,7 @@ class FormFields(Vertical):
         for box in self.boxes():
             box.show_warning(by_field.get(box.spec.name))
 
-    def first_empty(self) -> FieldBox | None:
+    def first_empty(self) -> FieldBox | FramedField | None:
         """The first field with nothing in it (where typing usually starts), if any."""
         return next((b for b in self.boxes() if not b.value().strip()), None)
 
@@ -333,5 +500,7 @@ class ScrollingFormFields(FormFields, VerticalScroll, can_focus=True):
     """
 
     DEFAULT_CSS = """
-    ScrollingFormFields { height: 1fr; overflow-x: hidden; overflow-y: auto; }
+    ScrollingFormFields {
+        height: 1fr; overflow-x: hidden; overflow-y: auto; scrollbar-gutter: stable;
+    }
     """
