@@ -368,8 +368,13 @@ class PdsaApp(App[None]):
             if others != self.others:
                 self.others = others
                 fresh = fresh or ["presence"]
-        if fresh and isinstance(self.screen, PdsaScreen):
-            self.screen.changed()  # redraw even when no record changed (a note, a line)
+        # A screen pushed but not yet mounted draws everything in its own on_mount; called
+        # now (a poll between its push and its compose), its widgets are not there yet.
+        screen = self.screen if isinstance(self.screen, PdsaScreen) else None
+        if screen is not None and not screen.is_mounted:
+            screen = None
+        if fresh and screen is not None:
+            screen.changed()  # redraw even when no record changed (a note, a line)
         if not result.total:
             return
         n = result.total
@@ -378,8 +383,8 @@ class PdsaApp(App[None]):
             k = result.conflicts
             message += f"; {k} conflict{'s' if k != 1 else ''} to resolve (shift+c)"
         self.notify(message, timeout=6)
-        if isinstance(self.screen, PdsaScreen):
-            self.screen.sync()
+        if screen is not None:
+            screen.sync()
 
     def action_help(self) -> None:
         """Help for the screen on top (F1 on the help itself closes it)."""
