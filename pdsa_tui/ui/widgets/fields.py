@@ -92,7 +92,40 @@ def _set(w: Widget, text: str) -> None:
         w.value = text
 
 
-class FieldBox(Vertical):
+class _HeldValue:
+    """A field's value and control, for :class:`FieldBox` and :class:`FramedField`: until
+    the control is made (its tab not opened yet), the value is held here."""
+
+    _control: Widget | None
+    _pending: str | None
+    initial: str
+
+    @property
+    def control(self) -> Widget:
+        """The input widget of this field."""
+        assert self._control is not None, "the field is not composed yet"
+        return self._control
+
+    @property
+    def composed(self) -> bool:
+        """Whether the field's widgets exist yet."""
+        return self._control is not None
+
+    def value(self) -> str:
+        """What the user has in the field now, as text."""
+        if self._control is None:
+            return self._pending if self._pending is not None else self.initial
+        return _get(self._control)
+
+    def set_value(self, text: str) -> None:
+        """Put ``text`` in the field."""
+        if self._control is None:
+            self._pending = text
+            return
+        _set(self._control, text)
+
+
+class FieldBox(_HeldValue, Vertical):
     """One labelled field with its help text, and an error or warning line under it.
 
     The error and warning lines are made when first needed: a form opens with a label
@@ -171,33 +204,9 @@ class FieldBox(Vertical):
             label.update(self._head(focused=focused), layout=room < 0)
 
     @property
-    def control(self) -> Widget:
-        """The input widget of this field."""
-        assert self._control is not None, "the field is not composed yet"
-        return self._control
-
-    @property
-    def composed(self) -> bool:
-        """Whether the field's widgets exist yet."""
-        return self._control is not None
-
-    @property
     def invalid(self) -> bool:
         """Whether the field is marked bad."""
         return self.has_class("-invalid")
-
-    def value(self) -> str:
-        """What the user has in the field now, as text."""
-        if self._control is None:
-            return self._pending if self._pending is not None else self.initial
-        return _get(self._control)
-
-    def set_value(self, text: str) -> None:
-        """Put ``text`` in the field."""
-        if self._control is None:
-            self._pending = text
-            return
-        _set(self._control, text)
 
     def show_error(self, message: str | None) -> None:
         """Show ``message`` under the field, or clear it."""
@@ -231,7 +240,7 @@ class FieldBox(Vertical):
                 self.mount(line)
 
 
-class FramedField:
+class FramedField(_HeldValue):
     """One field of a full-screen form: its control alone, framed, with no box around it.
 
     The control's border carries the label (title) and the help (subtitle); an error
@@ -280,33 +289,9 @@ class FramedField:
             self._control.border_title = Content(title(self.spec, focused=focused))
 
     @property
-    def control(self) -> Widget:
-        """The input widget of this field."""
-        assert self._control is not None, "the field is not composed yet"
-        return self._control
-
-    @property
-    def composed(self) -> bool:
-        """Whether the field's widgets exist yet."""
-        return self._control is not None
-
-    @property
     def invalid(self) -> bool:
         """Whether the field is marked bad."""
         return bool(self._error)
-
-    def value(self) -> str:
-        """What the user has in the field now, as text."""
-        if self._control is None:
-            return self._pending if self._pending is not None else self.initial
-        return _get(self._control)
-
-    def set_value(self, text: str) -> None:
-        """Put ``text`` in the field."""
-        if self._control is None:
-            self._pending = text
-        else:
-            _set(self._control, text)
 
     def scroll_visible(self) -> None:
         """Scroll the field, and the lines under it, into view."""
