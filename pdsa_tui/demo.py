@@ -33,6 +33,7 @@ date), so a rebuild for the same day gives the same file apart from ``updated``.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import json
@@ -43,7 +44,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pdsa_tui.model import RECORD_TYPES, DataPoint, Measure, dates
+from pdsa_tui.model import RECORD_TYPES, DataPoint, Measure, Record, dates
 from pdsa_tui.model.dates import add_months
 from pdsa_tui.store import Store
 from pdsa_tui.store.paths import current_user
@@ -174,27 +175,41 @@ def _records(
             yield table, data
 
 
-def _save(store: Store, table: str, data: dict[str, Any]) -> None:
-    cls = RECORD_TYPES[table]
-    points = data.pop("points", None) if cls is Measure else None
-    record = store.save(cls.from_dict(data))
-    if isinstance(record, Measure) and points:
-        store.add_points(
-            record,
-            [
-                DataPoint.from_dict(
-                    {"id": str(uuid.uuid5(_POINT_IDS, f"{record.id}/{p['date']}/{k}")), **p}
-                )
-                for k, p in enumerate(points)
-            ],
+def _demo_records(store: Store, day: dt.date) -> Iterator[Record]:
+    """The demo's records in the order they are saved, each as the file gives it.
+
+    Made as :meth:`Store.save_all` saves them (it asks for the next once the last is
+    saved): a measure's points come as a second version of the saved measure, as
+    :meth:`Store.add_points` would save them, and an amendment as the saved record
+    with the fields the file gives.
+    """
+    for name, doc in data_files():
+        for table, data in _records(name, doc, day):
+            cls = RECORD_TYPES[table]
+            points = data.pop("points", None) if cls is Measure else None
+            yield cls.from_dict(data)
+            if points:
+                saved = store.get(Measure, data["id"])
+                yield dataclasses.replace(saved, points=_points(saved, points, store.user))
+        for table, data in _records(name, doc, day, "amend"):
+            cls = RECORD_TYPES[table]
+            current = store.get(cls, data["id"])
+            yield cls.from_dict({**current.to_dict(), **data})
+
+
+def _points(measure: Measure, points: list[dict[str, Any]], user: str) -> list[DataPoint]:
+    """``measure``'s points with ``points`` added (as :meth:`Store.add_points` adds them)."""
+    new = [
+        DataPoint.from_dict(
+            {
+                "id": str(uuid.uuid5(_POINT_IDS, f"{measure.id}/{p['date']}/{k}")),
+                **p,
+                "updated_by": user,
+            }
         )
-
-
-def _amend(store: Store, table: str, data: dict[str, Any]) -> None:
-    """Change the fields ``data`` gives of the record saved before with its id."""
-    cls = RECORD_TYPES[table]
-    current = store.get(cls, data["id"])
-    store.save(cls.from_dict({**current.to_dict(), **data}))
+        for k, p in enumerate(points)
+    ]
+    return sorted([*measure.points, *new], key=lambda p: p.date)
 
 
 def build_demo(store: Store, *, today: dt.date | None = None) -> None:
@@ -209,12 +224,8 @@ def build_demo(store: Store, *, today: dt.date | None = None) -> None:
     if any(counts.values()):
         raise ValueError(f"{store.path} is not empty: the demo is only written into a new database")
     # Records are validated against "today" (no future dates): the demo's day, not the clock's.
-    with dates.as_of(day), store.transaction():
-        for name, doc in data_files():
-            for table, data in _records(name, doc, day):
-                _save(store, table, data)
-            for table, data in _records(name, doc, day, "amend"):
-                _amend(store, table, data)
+    with dates.as_of(day):
+        store.save_all(_demo_records(store, day))
 
 
 def write_demo(path: str | os.PathLike[str], *, today: dt.date | None = None) -> Path:
