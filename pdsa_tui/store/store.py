@@ -503,6 +503,7 @@ class Store(RecordQueries):
                 keys[cls.TABLE] = key + 1
                 doc["rev"] = make_rev(1, doc)
                 self._put(cls, table, str(key), doc)
+                self._dirty = True  # written when the transaction ends
             self.version += 1
         return count
 
