@@ -33,6 +33,7 @@ from pdsa_tui.model.dates import now_stamp
 from pdsa_tui.model.errors import RuleError
 from pdsa_tui.model.registry import PARENTS
 from pdsa_tui.store import absorb, copies, migrations, opening
+from pdsa_tui.store.access import make_database_folder
 from pdsa_tui.store.checks import (
     BuiltTables,
     parse_file,
@@ -47,6 +48,8 @@ from pdsa_tui.store.errors import (
     NotFoundError,
     ReadOnlyError,
     StoreError,
+    WriteFailedError,
+    create_failed_text,
 )
 from pdsa_tui.store.history import add_version, rev_number, version_at
 from pdsa_tui.store.merge import MergeResult, index, merge_live, merge_offline, revs
@@ -185,6 +188,25 @@ class Store(RecordQueries):
             if not fallback_read_only:
                 raise
             return cls._finish_open(p, read_only=True, reason=str(exc), user=who)
+
+    @classmethod
+    def new(cls, path: str | os.PathLike[str], *, user: str | None = None) -> Store:
+        """A new, empty database for ``path``, held in memory until its first save makes it.
+
+        For a programme written whole (the demo): one write, not an empty file written,
+        read back and written again. Refuses (``FileExistsError``) when something is at
+        ``path``, now or at that first save (then nothing is written).
+        """
+        p = Path(os.path.realpath(Path(path).expanduser()))
+        if os.path.lexists(p):
+            raise FileExistsError(f"{p} already exists")
+        try:
+            make_database_folder(p)
+        except OSError as exc:
+            raise WriteFailedError(create_failed_text(p, exc)) from exc
+        store = cls(p, opening.new_data(), read_only=False, synced=b"", user=current_user(user))
+        store._file.new = True
+        return store
 
     @classmethod
     def _finish_open(

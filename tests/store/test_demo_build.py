@@ -206,3 +206,49 @@ def test_save_all_saves_all_or_nothing(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="Code: is required"):  # nothing saved
         store.save_all([aim, Aim(code="", statement="")])
     assert store.counts()["aims"] == 0
+
+
+# -- Store.new: a database made by its first save --------------------------------------
+
+
+def test_a_new_store_writes_its_file_once_at_its_first_save(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "folder" / "new.json"
+    store = Store.new(path, user="t")
+    assert not path.exists()  # nothing on disk until the first save
+    assert path.parent.is_dir()
+    aim, idea, *cycles = _programme()
+    store.save_all([aim, idea, *cycles])
+    assert store.saves == 1
+    again = Store.open(path, read_only=True)
+    assert again.counts()["cycles"] == 3
+    assert again.identity() == store.identity() != ""
+    store.save(Cycle(idea_id=idea.id, objective="Later"))  # an ordinary save after it
+    assert Store.open(path, read_only=True).counts()["cycles"] == 4
+
+
+def test_a_new_store_never_writes_over_a_file_that_appeared(tmp_path: Path) -> None:
+    path = tmp_path / "new.json"
+    with pytest.raises(FileExistsError):
+        Store.new(path.parent, user="t")
+    store = Store.new(path, user="t")
+    path.write_text("theirs")
+    aim, *_ = _programme()
+    with pytest.raises(FileExistsError):
+        store.save(aim)
+    assert path.read_text() == "theirs"
+
+
+def test_a_new_store_in_a_folder_it_cannot_make_says_so(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("")
+    with pytest.raises(StoreError, match=r"could not create the database.*nothing was written"):
+        Store.new(tmp_path / "file" / "new.json", user="t")
+
+
+def test_a_demo_that_fails_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(store: Store, day: dt.date) -> Any:
+        yield Aim(code="", statement="")
+
+    monkeypatch.setattr(demo_module, "_demo_records", broken)
+    with pytest.raises(ValidationError):
+        demo_module.open_demo(tmp_path / "demo.json")
+    assert not (tmp_path / "demo.json").exists()
