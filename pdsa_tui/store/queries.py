@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
+from pdsa_tui.memory import paused_gc
 from pdsa_tui.model import (
     Aim,
     Answer,
@@ -68,8 +69,10 @@ class RecordQueries:
         """
         if self._later is not None:
             later, self._later = self._later, None
-            self._held = later.whole(self._held)
-            self._took_documents()
+            # Objects by the hundred thousand, none of them garbage: see memory.py.
+            with paused_gc():
+                self._held = later.whole(self._held)
+                self._took_documents()
         return self._held
 
     @_data.setter
