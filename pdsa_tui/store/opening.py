@@ -50,7 +50,9 @@ class Opened:
     later: Later | None = None
 
 
-def _parsed(path: Path, raw: bytes) -> tuple[dict[str, Any], BuiltTables | None, Later | None]:
+def parse_records(
+    path: Path, raw: bytes
+) -> tuple[dict[str, Any], BuiltTables | None, Later | None]:
     """``raw`` checked, with its records: straight into them when it is large and well kept."""
     typed = read_typed(raw)
     if typed is not None:
@@ -80,7 +82,7 @@ def create_file(p: Path) -> None:
 def read_for_reading(path: Path) -> Opened:
     """Read ``path`` for a read-only store: migrated in memory only, never written."""
     raw = read_file(path)
-    data, records, later = _parsed(path, raw)
+    data, records, later = parse_records(path, raw)
     version = migrations.schema_version(data) or migrations.SCHEMA_VERSION
     migrations.migrate(data)
     return Opened(data, raw, version, records, later)
@@ -93,7 +95,7 @@ def read_for_writing(path: Path, *, fresh: bool) -> Opened:
     """
     seen = signature(path)
     raw = read_file(path)
-    data, records, later = _parsed(path, raw)
+    data, records, later = parse_records(path, raw)
     version = migrations.schema_version(data) or migrations.SCHEMA_VERSION
     try:
         # Under the write lock: no other copy is saving or backing up meanwhile,
@@ -105,7 +107,7 @@ def read_for_writing(path: Path, *, fresh: bool) -> Opened:
             again = raw if seen is not None and signature(path) == seen else read_file(path)
             if again != raw:
                 raw = again
-                data, records, later = _parsed(path, raw)
+                data, records, later = parse_records(path, raw)
                 version = migrations.schema_version(data) or migrations.SCHEMA_VERSION
             if version < migrations.SCHEMA_VERSION:
                 assert later is None  # only a file of this schema is read straight into records
