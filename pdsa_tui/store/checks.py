@@ -14,6 +14,7 @@ import json
 import math
 import os
 import stat
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +140,12 @@ def decoded(path: Path, raw: bytes) -> Any:
         ) from None
     except RecursionError:
         raise _bad(path, "it is not a pdsa database (its JSON is nested too deeply)") from None
+    except ValueError:  # json's limit on an integer's digits (it raised a traceback)
+        raise _bad(
+            path,
+            "it is not a pdsa database (it holds a whole number of more than "
+            f"{sys.get_int_max_str_digits():,} digits)",
+        ) from None
 
 
 def _bad(path: Path, problem: str) -> UnreadableDatabaseError:
