@@ -361,6 +361,17 @@ class RecordTable(SearchHost, ScrollView, can_focus=True):
             return 2
         return self._measure(width).total + 1
 
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # The rows measured at the new size before the scroll bars are decided on them, in
+        # the layout pass itself: measured after it (on_resize), the table's new height
+        # laid the whole screen out, and drew it, again.
+        if size != self._size:
+            self._forget_layout()
+            self.set_reactive(RecordTable.virtual_size, self._virtual_size())
+        return super()._size_updated(size, virtual_size, container_size, layout)
+
     def on_resize(self) -> None:
         self._forget_layout()
         self._set_virtual_size()
@@ -372,7 +383,10 @@ class RecordTable(SearchHost, ScrollView, can_focus=True):
         self._wrapped.clear()
 
     def _set_virtual_size(self) -> None:
-        self.virtual_size = Size(self._total_width(), self._row_lines().total + 1)
+        self.virtual_size = self._virtual_size()
+
+    def _virtual_size(self) -> Size:
+        return Size(self._total_width(), self._row_lines().total + 1)
 
     def _measure(self, width: int) -> RowLines:
         """Where rows start when drawn ``width`` cells wide."""
