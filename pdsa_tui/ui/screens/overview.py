@@ -154,6 +154,12 @@ class OverviewScreen(PdsaScreen):
         self.call_after_refresh(self.pdsa.first_screen_drawn)
 
     # -- data --------------------------------------------------------------------------
+    def sync(self) -> None:
+        # The app's first screen can mount before the app has read the presence notes and
+        # the sync services' copies (both shown here): the app then asks (show_home).
+        if self.pdsa.started:
+            super().sync()
+
     def refresh_data(self) -> None:
         store = self.store
         now = today()
