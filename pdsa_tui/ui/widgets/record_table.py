@@ -315,6 +315,8 @@ class RecordTable(SearchHost, ScrollView, can_focus=True):
         self.post_message(self.Highlighted(self, self.current_key))
 
     def _scroll_cursor_into_view(self) -> None:
+        if not self.size:
+            return  # nothing in view yet (on_resize scrolls once laid out)
         visible = max(self.size.height - 1, 1)
         top = int(self.scroll_offset.y)
         lines = self._row_lines()
@@ -383,6 +385,8 @@ class RecordTable(SearchHost, ScrollView, can_focus=True):
         self._wrapped.clear()
 
     def _set_virtual_size(self) -> None:
+        if not self.size:
+            return  # not laid out yet: measured in the layout pass (_size_updated), once
         self.virtual_size = self._virtual_size()
 
     def _virtual_size(self) -> Size:
