@@ -172,14 +172,23 @@ class OverviewScreen(PdsaScreen):
         rows = []
         rules = store.default_rules()
         aims = store.aims()
+        # Each aim's ideas and cycles in one pass over each table (the store's owner index
+        # of cycles is made when first asked for: not needed for the first screen).
+        ideas_by_aim: dict[str, list[ChangeIdea]] = {}
+        for idea in store.all(ChangeIdea):
+            ideas_by_aim.setdefault(idea.aim_id, []).append(idea)
+        idea_aim = {i.id: i.aim_id for ideas in ideas_by_aim.values() for i in ideas}
+        cycles_by_aim: dict[str, list[Cycle]] = {}
+        for c in store.all(Cycle):
+            aim_id = idea_aim.get(c.idea_id)
+            if aim_id is not None:
+                cycles_by_aim.setdefault(aim_id, []).append(c)
         for aim in aims:
             measures = live_measures(store.measures(aim.id), cases, now)
             outcome = outcome_measure(measures)
             view = view_measure(outcome, aim=aim, default_rules=rules) if outcome else None
-            # The aim's cycles from the store's index of each idea's cycles: no pass over
-            # every cycle of the programme per aim.
-            ideas = store.belonging_to(ChangeIdea, aim.id)
-            cycles = [c for idea in ideas for c in store.belonging_to(Cycle, idea.id)]
+            ideas = ideas_by_aim.get(aim.id, [])
+            cycles = cycles_by_aim.get(aim.id, [])
             stages = list(map(_STAGE, cycles))
             counts = Counter(stages)
             open_cycles = [c for c, stage in zip(cycles, stages, strict=True) if stage != "closed"]
