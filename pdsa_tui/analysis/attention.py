@@ -66,9 +66,11 @@ def short_of_target(aim: Aim, measure: Measure) -> tuple[float, float] | None:
 
 def cycle_attention(cycle: Cycle, idea: ChangeIdea, aim_id: str, today: dt.date) -> list[Attention]:
     """What is due on one cycle."""
+    stage = cycle.stage
+    if stage == "closed":
+        return []  # most of a programme's cycles: nothing to say, nothing made
     out: list[Attention] = []
     label = f"{idea.title} - cycle {cycle.number}"
-    stage = cycle.stage
     if stage == "study":
         out.append(Attention("waiting_study", f"{label} waits for Study", aim_id, cycle.id, 0))
     elif stage == "act":

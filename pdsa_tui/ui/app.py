@@ -146,6 +146,9 @@ class PdsaApp(App[None]):
         self.crash_message = ""
         #: The collector's pause from start-up (set by :func:`run`), ended at first paint.
         self.start_up: StartUp | None = None
+        #: Set once :meth:`on_mount` has read the presence notes and the sync services'
+        #: copies: the first screen draws from the store only then (it may mount before).
+        self.started = False
 
     def _subtitle(self) -> str:
         name = "demo (a temporary copy)" if self.demo else str(self.path)
@@ -301,12 +304,22 @@ class PdsaApp(App[None]):
             self.presence = Presence(store.path, store.user)
             self.presence.beat(force=True)
             self.others = self.presence.others()
+        self.started = True
         if self.store is None:
             self.push_screen(WelcomeScreen())
             self.call_after_refresh(self.first_screen_drawn)
         else:
             self.show_home()
         self.set_interval(self.POLL_SECONDS, self.check_file)
+
+    def get_default_screen(self) -> Screen[Any]:
+        """The aims overview as the app's first screen: no screen under it to build, style
+        and lay out (a plain one under the welcome, when there is no database yet)."""
+        if self.store is None:
+            return super().get_default_screen()
+        from pdsa_tui.ui.screens.overview import OverviewScreen
+
+        return OverviewScreen()
 
     def first_screen_drawn(self) -> None:
         """The first screen is up: the collector resumes (see :class:`StartUp`)."""
@@ -453,7 +466,11 @@ class PdsaApp(App[None]):
         from pdsa_tui.ui.screens.overview import OverviewScreen
 
         self.sub_title = self._subtitle()
-        if isinstance(self.screen, WelcomeScreen):
+        screen = self.screen
+        if isinstance(screen, OverviewScreen):  # the first screen (get_default_screen)
+            if screen.is_mounted:
+                screen.sync()  # else it draws itself as it mounts
+        elif isinstance(screen, WelcomeScreen):
             self.switch_screen(OverviewScreen())
         else:
             self.push_screen(OverviewScreen())
@@ -476,7 +493,7 @@ class PdsaApp(App[None]):
         """Back to the aims overview."""
         from pdsa_tui.ui.screens.overview import OverviewScreen
 
-        while len(self.screen_stack) > 2 and not isinstance(self.screen, OverviewScreen):
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, OverviewScreen):
             self.pop_screen()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:

@@ -176,7 +176,7 @@ async def test_random_keys_never_crash_or_corrupt(
             for start in range(0, len(keys), BATCH):
                 if start % per_round < BATCH:
                     # A new round: back to the overview, then to this round's screen.
-                    while len(app.screen_stack) > 2:
+                    while len(app.screen_stack) > 1 and not isinstance(app.screen, OverviewScreen):
                         app.pop_screen()
                         await pilot.pause()
                     screen = starts[(start // per_round) % len(starts)]

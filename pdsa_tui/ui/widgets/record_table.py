@@ -315,6 +315,8 @@ class RecordTable(SearchHost, ScrollView, can_focus=True):
         self.post_message(self.Highlighted(self, self.current_key))
 
     def _scroll_cursor_into_view(self) -> None:
+        if not self.size:
+            return  # nothing in view yet (on_resize scrolls once laid out)
         visible = max(self.size.height - 1, 1)
         top = int(self.scroll_offset.y)
         lines = self._row_lines()
@@ -361,6 +363,17 @@ class RecordTable(SearchHost, ScrollView, can_focus=True):
             return 2
         return self._measure(width).total + 1
 
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        # The rows measured at the new size before the scroll bars are decided on them, in
+        # the layout pass itself: measured after it (on_resize), the table's new height
+        # laid the whole screen out, and drew it, again.
+        if size != self._size:
+            self._forget_layout()
+            self.set_reactive(RecordTable.virtual_size, self._virtual_size())
+        return super()._size_updated(size, virtual_size, container_size, layout)
+
     def on_resize(self) -> None:
         self._forget_layout()
         self._set_virtual_size()
@@ -372,7 +385,12 @@ class RecordTable(SearchHost, ScrollView, can_focus=True):
         self._wrapped.clear()
 
     def _set_virtual_size(self) -> None:
-        self.virtual_size = Size(self._total_width(), self._row_lines().total + 1)
+        if not self.size:
+            return  # not laid out yet: measured in the layout pass (_size_updated), once
+        self.virtual_size = self._virtual_size()
+
+    def _virtual_size(self) -> Size:
+        return Size(self._total_width(), self._row_lines().total + 1)
 
     def _measure(self, width: int) -> RowLines:
         """Where rows start when drawn ``width`` cells wide."""
