@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import types
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from robust_corpus import demo_file
 
-from pdsa_tui.model import Record
+from pdsa_tui.model import Record, dates
 from pdsa_tui.model.registry import RECORD_CLASSES, RECORD_TYPES
 from pdsa_tui.store import Store, UnreadableDatabaseError, checks
 from pdsa_tui.store.checks import (
@@ -51,6 +52,15 @@ def same_new_ids(demo: dict[str, Any]) -> Iterator[None]:
     """A data point stored without an id gets a new one each time it is built: one id
     (once the demo is written)."""
     with mock.patch("uuid.uuid4", return_value=uuid.UUID(int=21)):
+        yield
+
+
+@pytest.fixture(scope="module", autouse=True)
+def same_stamps(demo: dict[str, Any]) -> Iterator[None]:
+    """A record stored without its ``created`` or ``updated`` is stamped now when it is
+    built: one clock, so two builds a second apart under load stamp the same (the demo,
+    written first, keeps its own stamps)."""
+    with mock.patch.object(dates, "time", types.SimpleNamespace(time=lambda: 1_800_000_000.0)):
         yield
 
 
