@@ -20,12 +20,12 @@ import os
 import re
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pdsa_tui.store import migrations
 from pdsa_tui.store.access import access_of, make_folders
+from pdsa_tui.valueclass import value_class
 
 #: Meta key of the programme's identity.
 IDENTITY = "programme_identity"
@@ -68,7 +68,7 @@ def ensure_identity(data: dict[str, Any]) -> None:
         meta[IDENTITY] = identity_of(data)
 
 
-@dataclass(frozen=True)
+@value_class(frozen=True)
 class Found:
     """A file beside the database named like one of a sync service's conflict copies."""
 

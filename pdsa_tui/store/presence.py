@@ -14,11 +14,11 @@ import os
 import secrets
 import socket
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from pdsa_tui.store.access import access_of, make_folders
 from pdsa_tui.store.files import atomic_write
+from pdsa_tui.valueclass import value_class
 
 #: Seconds after which a presence note no longer counts.
 STALE = 120.0
@@ -26,7 +26,7 @@ STALE = 120.0
 BEAT = 30.0
 
 
-@dataclass(frozen=True)
+@value_class(frozen=True)
 class Other:
     """Another copy that has the file open."""
 
