@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import os
 import re
 import uuid
@@ -58,6 +57,8 @@ def identity_of(data: dict[str, Any]) -> str:
             if isinstance(doc, dict)
         ]
         seed = repr(min(firsts)) if firsts else "empty"
+    import hashlib  # only for a file from before identities
+
     return "derived-" + hashlib.blake2b(seed.encode("utf-8"), digest_size=12).hexdigest()
 
 
