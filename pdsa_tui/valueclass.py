@@ -92,13 +92,15 @@ def _finish(cls: type, frozen: bool, *, kw_only: bool, slots: bool) -> type:
         own_hash is dataclasses.MISSING or (own_hash is None and "__eq__" in cls.__dict__)
     )
     # __init__ (on the Python valueinit mirrors) and a frozen class's guards are made by
-    # valueinit, not compiled. The guards only where dataclasses would check nothing
-    # more: no dataclass among the bases (frozen ones must match), no slots (a frozen
-    # slotted class gets pickling help too), no __setattr__/__delattr__ of its own.
+    # valueinit, not compiled. The guards only with that __init__ (dataclasses' own
+    # would assign through them) and where dataclasses would check nothing more: no
+    # dataclass among the bases (frozen ones must match), no slots (a frozen slotted
+    # class gets pickling help too), no __setattr__/__delattr__ of its own.
     init = valueinit.MIRRORED
     no_doc = not cls.__doc__
     guards = (
-        frozen
+        init
+        and frozen
         and not slots
         and "__setattr__" not in cls.__dict__
         and "__delattr__" not in cls.__dict__

@@ -176,7 +176,8 @@ def test_default_after_non_default_is_refused_the_same() -> None:
         dataclass(type("Bad", (), dict(body)))
     with pytest.raises(TypeError) as new:
         value_class(type("Bad", (), dict(body)))
-    assert str(new.value) == str(old.value) == "non-default argument 'b' follows default argument"
+    assert str(new.value) == str(old.value)
+    assert str(new.value).startswith("non-default argument 'b' follows default argument")
 
 
 def test_own_init_is_kept() -> None:
