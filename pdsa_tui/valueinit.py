@@ -130,8 +130,8 @@ def make_init(cls: type, frozen: bool, slots: bool) -> None:
         return  # dataclasses keeps a class's own __init__ too
     module = sys.modules.get(cls.__module__)
     namespace = module.__dict__ if module is not None else {}
-    if cls.__module__.startswith("pdsa_tui."):
-        TEXTS.add(text)
+    if cls.__module__.startswith("pdsa_tui.") and "<locals>" not in cls.__qualname__:
+        TEXTS.add(text)  # a class made in a function is compiled: importing can't list it
     made = FACTORIES.get(text)
     if made is None:
         found: dict[str, Any] = {}
