@@ -122,14 +122,19 @@ def _split(path: Path) -> tuple[str, str]:
 def conflict_names(path: Path) -> Iterator[Found]:
     """Files beside ``path`` named like a sync service's conflict copy of it (not yet opened)."""
     stem, ext = _split(path)
-    patterns = _patterns(stem, ext)
     try:
         names = sorted(os.listdir(path.parent))
     except OSError:
         return
+    patterns = None  # made for the first name that may be a copy: most folders have none
     for name in names:
-        if name == path.name or name.startswith("."):
+        # Every service's copy is named the file's stem, something, then its extension.
+        if name == path.name or name.startswith(".") or not name.startswith(stem):
             continue
+        if not name.endswith(ext):
+            continue
+        if patterns is None:
+            patterns = _patterns(stem, ext)
         for service, pattern in patterns:
             match = pattern.fullmatch(name)
             if match:

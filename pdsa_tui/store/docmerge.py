@@ -20,12 +20,18 @@ Doc = dict[str, Any]
 _MISSING: Any = object()
 
 
+#: What ``json.dumps(body, sort_keys=True, ensure_ascii=False, default=str)`` writes with,
+#: made once: a ``dumps`` with options makes a new encoder at every call (the demo's
+#: 430 revs).
+_REV_TEXT = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str).encode
+
+
 def make_rev(number: int, doc: Doc) -> str:
     """A revision ``"N-hash"``: N counts versions, the hash names this content."""
     import hashlib  # at the first save: opening and showing a file need none (1 ms)
 
     body = {k: v for k, v in doc.items() if k != "rev"}
-    text = json.dumps(body, sort_keys=True, ensure_ascii=False, default=str)
+    text = _REV_TEXT(body)
     digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=5).hexdigest()
     return f"{number}-{digest}"
 

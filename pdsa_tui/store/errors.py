@@ -168,6 +168,14 @@ class SaveStepError(OSError):
         self.filename = exc.filename
 
 
+def create_failed_text(path: Path, exc: OSError) -> str:
+    """One line for a new database that could not be made: nothing was written."""
+    return (
+        f"{path}: could not create the database ({exc.strerror or exc}); nothing was "
+        f"written. {what_to_do(exc)}"
+    )
+
+
 def save_failed_text(path: Path, exc: OSError) -> str:
     """One line for a failed save: the file, the step, the reason, and that nothing was lost."""
     reason = exc.strerror or str(exc)

@@ -20,7 +20,7 @@ from pdsa_tui.store.errors import (
     DatabaseLockedError,
     OpenWriteFailedError,
     WriteFailedError,
-    what_to_do,
+    create_failed_text,
 )
 from pdsa_tui.store.files import (
     atomic_write,
@@ -46,6 +46,13 @@ class Opened:
     records: BuiltTables | None = None
 
 
+def new_data() -> dict[str, Any]:
+    """A new, empty database: the schema's tables and a programme identity of its own."""
+    data = migrations.new_database(now_stamp())
+    data["meta"]["1"][copies.IDENTITY] = copies.new_identity()
+    return data
+
+
 def create_file(p: Path) -> None:
     """Write a new, empty database at ``p`` (unless another copy just did)."""
     try:
@@ -53,15 +60,9 @@ def create_file(p: Path) -> None:
         with SyncedFile(p, b"").locked():
             if not p.exists():
                 # Private in pdsa's own folder; elsewhere the folder's rules (umask, group).
-                mode = creation_mode(p)
-                data = migrations.new_database(now_stamp())
-                data["meta"]["1"][copies.IDENTITY] = copies.new_identity()
-                atomic_write(p, encode(data), mode=mode)
+                atomic_write(p, encode(new_data()), mode=creation_mode(p))
     except OSError as exc:
-        raise WriteFailedError(
-            f"{p}: could not create the database ({exc.strerror or exc}); nothing was "
-            f"written. {what_to_do(exc)}"
-        ) from exc
+        raise WriteFailedError(create_failed_text(p, exc)) from exc
 
 
 def read_for_reading(path: Path) -> Opened:

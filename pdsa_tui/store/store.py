@@ -33,6 +33,7 @@ from pdsa_tui.model.dates import now_stamp
 from pdsa_tui.model.errors import RuleError
 from pdsa_tui.model.registry import PARENTS
 from pdsa_tui.store import absorb, copies, migrations, opening
+from pdsa_tui.store.access import make_database_folder
 from pdsa_tui.store.checks import (
     BuiltTables,
     parse_file,
@@ -47,6 +48,8 @@ from pdsa_tui.store.errors import (
     NotFoundError,
     ReadOnlyError,
     StoreError,
+    WriteFailedError,
+    create_failed_text,
 )
 from pdsa_tui.store.history import add_version, rev_number, version_at
 from pdsa_tui.store.merge import MergeResult, index, merge_live, merge_offline, revs
@@ -58,6 +61,7 @@ from pdsa_tui.store.sync import SyncedFile
 from pdsa_tui.store.versions import Versions
 
 R = TypeVar("R", bound=Record)
+Doc = dict[str, Any]
 
 
 def _checked(record: Record, stored: Record | None) -> None:
@@ -184,6 +188,25 @@ class Store(RecordQueries):
             if not fallback_read_only:
                 raise
             return cls._finish_open(p, read_only=True, reason=str(exc), user=who)
+
+    @classmethod
+    def new(cls, path: str | os.PathLike[str], *, user: str | None = None) -> Store:
+        """A new, empty database for ``path``, held in memory until its first save makes it.
+
+        For a programme written whole (the demo): one write, not an empty file written,
+        read back and written again. Refuses (``FileExistsError``) when something is at
+        ``path``, now or at that first save (then nothing is written).
+        """
+        p = Path(os.path.realpath(Path(path).expanduser()))
+        if os.path.lexists(p):
+            raise FileExistsError(f"{p} already exists")
+        try:
+            make_database_folder(p)
+        except OSError as exc:
+            raise WriteFailedError(create_failed_text(p, exc)) from exc
+        store = cls(p, opening.new_data(), read_only=False, synced=b"", user=current_user(user))
+        store._file.new = True
+        return store
 
     @classmethod
     def _finish_open(
@@ -445,24 +468,8 @@ class Store(RecordQueries):
         """
         self.check_writable()
         cls = type(record)
-        _checked(record, self._cache[cls].get(record.id))
-        link = PARENTS.get(cls)
-        if link is not None:
-            parent_id = getattr(record, link[0])
-            if parent_id not in self._cache[link[1]]:
-                # Deleted by another copy, most likely: named in words, with its tombstone.
-                raise self.versions.missing_parent(cls, link[1], parent_id)
-        if record.rev and record.id not in self._cache[cls]:
-            # An edit of a record another copy deleted: saving it would bring it back
-            # silently, beside its tombstone. Ask instead (the error says who and when).
-            gone = self.versions.deleted_error(cls, record.id)
-            if gone is not None:
-                raise gone
         existing = self.lookup(cls, record.id)
-        try:
-            record = record.before_save(existing, self)  # the record's own rules
-        except RuleError as exc:
-            raise StoreError(str(exc)) from None
+        record = self._ruled(record, existing)
         changes: dict[str, Any] = {"updated": now_stamp(), "updated_by": self.user}
         if existing is not None:
             changes["created"] = existing.created
@@ -484,12 +491,74 @@ class Store(RecordQueries):
                 doc["rev"] = make_rev(rev_number(old.get("rev")) + 1, doc)
             add_version(self.history_table(), record.id, cls.TABLE, old, doc)
         assert doc_id is not None
-        table[doc_id] = doc
-        self._touched.add((cls.TABLE, record.id))
-        self._index.put(cls, cls.from_dict(doc), doc_id)
+        self._put(cls, table, doc_id, doc)
         self._commit()
         self.version += 1
         return self.get(cls, self._joined_into(record.id))
+
+    def save_all(self, records: Iterable[Record]) -> int:
+        """Save ``records`` in order, each as :meth:`save` would, in one save (all or none).
+
+        For many new records at once (the demo's 400): each is checked, ruled and
+        stamped as by :meth:`save`, but its document key is counted on from the table's
+        last instead of found by a walk over the table, and nothing is looked up again
+        to be returned. A record already stored (or edited from a version: ``rev``) goes
+        through :meth:`save`. Returns how many records were given.
+        """
+        self.check_writable()
+        keys: dict[str, int] = {}  # each table's next document key, once worked out
+        count = 0
+        with self.transaction():
+            for record in records:
+                count += 1
+                cls = type(record)
+                if record.rev or record.id in self._cache[cls]:
+                    self.save(record)
+                    continue
+                record = self._ruled(record, None)
+                # The same document as save() writes for a new record, and the same key.
+                doc = {**record.to_dict(), "updated": now_stamp(), "updated_by": self.user}
+                table = self._data.setdefault(cls.TABLE, {})
+                key = keys.get(cls.TABLE)
+                if key is None or str(key) in table:  # first of its table, or save() added
+                    key = int(next_doc_id(table))
+                keys[cls.TABLE] = key + 1
+                doc["rev"] = make_rev(1, doc)
+                self._put(cls, table, str(key), doc)
+                self._dirty = True  # written when the transaction ends
+            self.version += 1
+        return count
+
+    def _ruled(self, record: R, existing: R | None) -> R:
+        """``record`` checked and as its own rules make it, to be saved over ``existing``.
+
+        Raises :class:`ValidationError`, or a :class:`StoreError` when its parent is gone,
+        another copy deleted it, or a rule refuses it.
+        """
+        cls = type(record)
+        _checked(record, existing)
+        link = PARENTS.get(cls)
+        if link is not None:
+            parent_id = getattr(record, link[0])
+            if parent_id not in self._cache[link[1]]:
+                # Deleted by another copy, most likely: named in words, with its tombstone.
+                raise self.versions.missing_parent(cls, link[1], parent_id)
+        if record.rev and existing is None:
+            # An edit of a record another copy deleted: saving it would bring it back
+            # silently, beside its tombstone. Ask instead (the error says who and when).
+            gone = self.versions.deleted_error(cls, record.id)
+            if gone is not None:
+                raise gone
+        try:
+            return record.before_save(existing, self)  # the record's own rules
+        except RuleError as exc:
+            raise StoreError(str(exc)) from None
+
+    def _put(self, cls: type[Record], table: dict[str, Any], doc_id: str, doc: Doc) -> None:
+        """Hold ``doc``, a record of ``cls``, as document ``doc_id`` of ``table``."""
+        table[doc_id] = doc
+        self._touched.add((cls.TABLE, doc["id"]))
+        self._index.put(cls, cls.from_dict(doc), doc_id)
 
     def _joined_into(self, record_id: str) -> str:
         """The id a record now lives under: its own, or the one a merge joined it into

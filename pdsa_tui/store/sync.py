@@ -21,11 +21,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from pdsa_tui.store.access import access_of
+from pdsa_tui.store.access import access_of, creation_mode
 from pdsa_tui.store.errors import (
     DatabaseLockedError,
     LockFileError,
     WriteFailedError,
+    create_failed_text,
     save_failed_text,
 )
 from pdsa_tui.store.files import atomic_write, read_regular
@@ -71,10 +72,13 @@ def signature(path: Path) -> Signature | None:
 class SyncedFile:
     """The file as this copy last read or wrote it, and how to save over it safely."""
 
-    def __init__(self, path: Path, synced: bytes) -> None:
+    def __init__(self, path: Path, synced: bytes, *, new: bool = False) -> None:
         self.path = path
         #: The bytes this copy last read or wrote: the common ancestor of a merge.
         self.synced = synced
+        #: Not made yet: the first save makes the file, and refuses (``FileExistsError``,
+        #: nothing written) if something is at its path by then.
+        self.new = new
         self.seen: Signature | None = signature(path)
         self._lock = FileLock(lock_path(path), lambda: access_of(path))
 
@@ -136,9 +140,13 @@ class SyncedFile:
         for _attempt in range(ATTEMPTS):
             with self.locked():
                 before = signature(self.path)
-                raw = self.read()
-                if raw is not None and raw != self.synced:
-                    merge(raw)
+                if self.new:
+                    if os.path.lexists(self.path):
+                        raise FileExistsError(f"{self.path} already exists; nothing was written")
+                else:
+                    raw = self.read()
+                    if raw is not None and raw != self.synced:
+                        merge(raw)
                 payload = encode_for_save(self.path, data)
 
                 def unchanged(before: Signature | None = before) -> None:
@@ -148,12 +156,16 @@ class SyncedFile:
                     if signature(self.path) != before:
                         raise _Replaced
 
+                # A new file: private in pdsa's own folder; elsewhere the folder's rules.
+                mode = creation_mode(self.path) if self.new else None
                 try:
-                    atomic_write(self.path, payload, before_replace=unchanged)
+                    atomic_write(self.path, payload, mode=mode, before_replace=unchanged)
                 except _Replaced:
                     continue  # another copy saved meanwhile: read and merge again
                 except OSError as exc:
-                    raise WriteFailedError(save_failed_text(self.path, exc)) from exc
+                    text = create_failed_text if self.new else save_failed_text
+                    raise WriteFailedError(text(self.path, exc)) from exc
+                self.new = False
                 self.synced = payload
                 self.seen = signature(self.path)
                 return
