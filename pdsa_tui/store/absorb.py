@@ -7,6 +7,7 @@ store then saves and moves the copies into the kept folder (:func:`copies.keep`)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import field
 from pathlib import Path
 from typing import Any
@@ -42,16 +43,20 @@ def _told(changes: int, conflicts: int, f: copies.Found) -> str:
     )
 
 
-def merge_copies(path: Path, data: dict[str, Any], user: str, refused: set[str]) -> Absorbed:
-    """Merge into ``data`` every conflict copy of its programme beside ``path``.
+def merge_copies(
+    path: Path, data_of: Callable[[], dict[str, Any]], user: str, refused: set[str]
+) -> Absorbed:
+    """Merge every conflict copy of its programme beside ``path`` into ``data_of()``.
 
-    ``refused`` holds the names of copies already reported as unmergeable (a refusal is
-    said once); it gains any new ones. Other programmes' files are never touched.
+    The data is asked for only when there are copies to look at. ``refused`` holds the
+    names of copies already reported as unmergeable (a refusal is said once); it gains
+    any new ones. Other programmes' files are never touched.
     """
     got = Absorbed()
     found = list(copies.conflict_names(path))
     if not found:
         return got
+    data = data_of()
     mine = copies.identity_of(data)
     for f in found:
         try:

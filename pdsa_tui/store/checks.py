@@ -14,6 +14,7 @@ import json
 import math
 import os
 import stat
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +140,12 @@ def decoded(path: Path, raw: bytes) -> Any:
         ) from None
     except RecursionError:
         raise _bad(path, "it is not a pdsa database (its JSON is nested too deeply)") from None
+    except ValueError:  # json's limit on an integer's digits (it raised a traceback)
+        raise _bad(
+            path,
+            "it is not a pdsa database (it holds a whole number of more than "
+            f"{sys.get_int_max_str_digits():,} digits)",
+        ) from None
 
 
 def _bad(path: Path, problem: str) -> UnreadableDatabaseError:
@@ -172,14 +179,17 @@ def _checked(path: Path, data: Any, known: dict[tuple[str, str], str]) -> dict[s
 BuiltTables = dict[type[Record], Built]
 
 
-def build_checked(data: Any, *, build: bool = True) -> BuiltTables | None:
+def build_checked(
+    data: Any, *, build: bool = True, done: BuiltTables | None = None
+) -> BuiltTables | None:
     """Every record of ``data`` checked and built in one walk, or None.
 
     None unless ``data`` is a database of this schema whose records are all as pdsa
     writes them: then :func:`parse_file`'s full checks find no fault, and the records
     are what ``from_dict`` builds. Otherwise the caller runs those checks (which name
     what is wrong) and builds the records the ordinary way. Not ``build``: only checked
-    (the tables of records come back empty).
+    (the tables of records come back empty). ``done``: tables already checked and built
+    (by :mod:`.typed`), left out of ``data``.
     """
     if data.__class__ is not dict or migrations.schema_version(data) != migrations.SCHEMA_VERSION:
         return None
@@ -187,6 +197,9 @@ def build_checked(data: Any, *, build: bool = True) -> BuiltTables | None:
     few: list[tuple[str, type[Record]]] = []
     walked = set()  # tables whose documents the builders saw: objects with ids
     for table, (cls, kinds) in _KINDS.items():
+        if done is not None and cls in done:
+            out[cls] = done[cls]
+            continue
         docs = data.get(table, {})
         if docs.__class__ is not dict:
             return None
@@ -215,6 +228,11 @@ def build_checked(data: Any, *, build: bool = True) -> BuiltTables | None:
 #: Tables with fewer records are checked and built as before (see :func:`build_checked`):
 #: writing out a builder takes about 0.5 ms, and it saves about 2 µs a record.
 FEW = 300
+
+
+def checked_kinds(cls: type[Record]) -> dict[str, str]:
+    """The kind each field of ``cls`` is checked as (a field not in it is kept as stored)."""
+    return _KINDS[cls.TABLE][1]
 
 
 def _current_value_problem(kind: str, value: Any) -> str | None:

@@ -25,6 +25,7 @@ class RecordIndex:
         self.doc_ids: dict[type[Record], dict[str, str]] = {}
         #: For each type that belongs to another: its records by the owner's id, so a
         #: query of one idea's cycles or one cycle's feedback does not scan the table.
+        #: Made for a type at its first such query (opening never needs most of them).
         self._by_parent: dict[type[Record], dict[str, dict[str, Record]]] = {}
 
     def rebuild(
@@ -44,32 +45,40 @@ class RecordIndex:
                 cache, doc_ids = from_dicts(cls, data.get(cls.TABLE, {}))
             self.records[cls] = cache
             self.doc_ids[cls] = doc_ids
-            link = PARENTS.get(cls)
-            if link is not None:
-                groups: dict[str, dict[str, Record]] = {}
-                attr = link[0]
-                for rid, rec in cache.items():
-                    groups.setdefault(getattr(rec, attr), {})[rid] = rec
-                self._by_parent[cls] = groups
+        self._by_parent.clear()
+
+    def _grouped(self, cls: type[Record]) -> dict[str, dict[str, Record]]:
+        """The owner index of ``cls``, made now if it was not yet."""
+        groups = self._by_parent.get(cls)
+        if groups is None:
+            groups = self._by_parent[cls] = {}
+            attr = PARENTS[cls][0]
+            for rid, rec in self.records[cls].items():
+                groups.setdefault(getattr(rec, attr), {})[rid] = rec
+        return groups
 
     def put(self, cls: type[Record], rec: Record, doc_id: str | None = None) -> None:
         """Hold ``rec`` (new, or replacing the record with its id), keeping the owner index."""
         cache = self.records[cls]
         link = PARENTS.get(cls)
         if link is not None:
+            # Made before the first change, then kept: its order is what it always was.
+            groups = self._grouped(cls)
             old = cache.get(rec.id)
             if old is not None:
                 self._unlink(cls, link[0], old)
-            self._by_parent[cls].setdefault(getattr(rec, link[0]), {})[rec.id] = rec
+            groups.setdefault(getattr(rec, link[0]), {})[rec.id] = rec
         cache[rec.id] = rec
         if doc_id is not None:
             self.doc_ids[cls][rec.id] = doc_id
 
     def drop(self, cls: type[Record], rid: str) -> None:
         """Forget record ``rid`` (if held)."""
+        link = PARENTS.get(cls)
+        if link is not None:
+            self._grouped(cls)  # made before the first change (see put)
         old = self.records[cls].pop(rid, None)
         self.doc_ids[cls].pop(rid, None)
-        link = PARENTS.get(cls)
         if old is not None and link is not None:
             self._unlink(cls, link[0], old)
 
@@ -84,11 +93,11 @@ class RecordIndex:
 
     def of(self, cls: type[R], parent_id: str) -> list[R]:
         """The records of type ``cls`` that belong to the record ``parent_id``, unsorted."""
-        return list(self._by_parent[cls].get(parent_id, {}).values())  # type: ignore[arg-type]
+        return list(self._grouped(cls).get(parent_id, {}).values())  # type: ignore[arg-type]
 
     def groups(self, cls: type[Record]) -> dict[str, dict[str, Record]]:
         """The owner index of ``cls``: owner id -> {record id: record} (no empty groups)."""
-        return self._by_parent[cls]
+        return self._grouped(cls)
 
     def refresh(self, data: dict[str, Any], keys: Iterable[tuple[str, str]]) -> None:
         """Build again from ``data`` the records ``keys`` (``(table, id)``) only."""

@@ -30,6 +30,7 @@ from pdsa_tui.store.files import (
 )
 from pdsa_tui.store.storage import encode
 from pdsa_tui.store.sync import SyncedFile, signature
+from pdsa_tui.store.typed import Later, read_typed
 from pdsa_tui.valueclass import value_class
 
 
@@ -38,12 +39,26 @@ class Opened:
     """A database file as read: its data (migrated), its bytes and its schema version before.
 
     ``records``: its records, built while they were checked (None: build them from ``data``).
+    ``later``: the tables of records left out of ``data``, to be decoded when first needed
+    (a large file is read straight into its records: :mod:`.typed`).
     """
 
     data: dict[str, Any]
     raw: bytes
     version: int
     records: BuiltTables | None = None
+    later: Later | None = None
+
+
+def parse_records(
+    path: Path, raw: bytes
+) -> tuple[dict[str, Any], BuiltTables | None, Later | None]:
+    """``raw`` checked, with its records: straight into them when it is large and well kept."""
+    typed = read_typed(raw)
+    if typed is not None:
+        return typed
+    data, records = parse_and_build(path, raw)
+    return data, records, None
 
 
 def new_data() -> dict[str, Any]:
@@ -68,10 +83,10 @@ def create_file(p: Path) -> None:
 def read_for_reading(path: Path) -> Opened:
     """Read ``path`` for a read-only store: migrated in memory only, never written."""
     raw = read_file(path)
-    data, records = parse_and_build(path, raw)
+    data, records, later = parse_records(path, raw)
     version = migrations.schema_version(data) or migrations.SCHEMA_VERSION
     migrations.migrate(data)
-    return Opened(data, raw, version, records)
+    return Opened(data, raw, version, records, later)
 
 
 def read_for_writing(path: Path, *, fresh: bool) -> Opened:
@@ -81,7 +96,7 @@ def read_for_writing(path: Path, *, fresh: bool) -> Opened:
     """
     seen = signature(path)
     raw = read_file(path)
-    data, records = parse_and_build(path, raw)
+    data, records, later = parse_records(path, raw)
     version = migrations.schema_version(data) or migrations.SCHEMA_VERSION
     try:
         # Under the write lock: no other copy is saving or backing up meanwhile,
@@ -93,9 +108,10 @@ def read_for_writing(path: Path, *, fresh: bool) -> Opened:
             again = raw if seen is not None and signature(path) == seen else read_file(path)
             if again != raw:
                 raw = again
-                data, records = parse_and_build(path, raw)
+                data, records, later = parse_records(path, raw)
                 version = migrations.schema_version(data) or migrations.SCHEMA_VERSION
             if version < migrations.SCHEMA_VERSION:
+                assert later is None  # only a file of this schema is read straight into records
                 stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
                 make_backup(path, f"pre-migration-v{version}-{stamp}")
                 migrations.migrate(data)
@@ -110,4 +126,4 @@ def read_for_writing(path: Path, *, fresh: bool) -> Opened:
             raise  # a migration must not race another copy's save
         # Only the day's backup waits: the next open makes it.
     copies.ensure_identity(data)  # saved with the next save
-    return Opened(data, raw, version, records)
+    return Opened(data, raw, version, records, later)

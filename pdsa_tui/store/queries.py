@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
+from pdsa_tui.memory import paused_gc
 from pdsa_tui.model import (
     Aim,
     Answer,
@@ -34,6 +35,7 @@ from pdsa_tui.store.checks import BuiltTables
 from pdsa_tui.store.errors import NotFoundError
 from pdsa_tui.store.finding import find_named
 from pdsa_tui.store.index import RecordIndex
+from pdsa_tui.store.typed import Later
 
 R = TypeVar("R", bound=Record)
 
@@ -41,12 +43,45 @@ R = TypeVar("R", bound=Record)
 class RecordQueries:
     """The file's data and its records, indexed, with every read pdsa makes of them."""
 
-    def __init__(self, data: dict[str, Any], records: BuiltTables | None = None) -> None:
-        """Hold ``data`` and index its records (``records``: already built from it)."""
-        self._data = data
+    def __init__(
+        self,
+        data: dict[str, Any],
+        records: BuiltTables | None = None,
+        later: Later | None = None,
+    ) -> None:
+        """Hold ``data`` and index its records (``records``: already built from it).
+
+        ``later``: the tables of records ``data`` leaves out (``records`` holds them
+        built), decoded when the documents are first needed (see :attr:`_data`).
+        """
+        self._held = data
+        self._later = later
         self._index = RecordIndex()
         self._index.rebuild(data, records)
         self._cache = self._index.records
+
+    @property
+    def _data(self) -> dict[str, Any]:
+        """The file's data as documents (``{table: {doc_id: document}}``), as memory holds it.
+
+        A large file's tables of records are decoded from its bytes at the first use
+        (:class:`~.typed.Later`): reading records never needs them.
+        """
+        if self._later is not None:
+            later, self._later = self._later, None
+            # Objects by the hundred thousand, none of them garbage: see memory.py.
+            with paused_gc():
+                self._held = later.whole(self._held)
+                self._took_documents()
+        return self._held
+
+    @_data.setter
+    def _data(self, data: dict[str, Any]) -> None:
+        self._later = None
+        self._held = data
+
+    def _took_documents(self) -> None:
+        """The documents were just decoded (:attr:`_data`), as the file holds them."""
 
     def _of(self, cls: type[R], parent_id: str) -> list[R]:
         return self._index.of(cls, parent_id)

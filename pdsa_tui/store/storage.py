@@ -93,6 +93,20 @@ def decode_fast(text: str | bytes) -> Any:
         return REFUSED
 
 
+def decode_with(decoder: Any, text: bytes) -> Any:
+    """``text`` decoded by a msgspec ``decoder`` (of a type), or :data:`REFUSED`.
+
+    Refused too for whatever does not fit the decoder's type; nested no deeper than
+    :func:`decode_fast` reads (see :data:`_DEPTH_MARGIN`).
+    """
+    import msgspec
+
+    try:
+        return _below(_DEPTH_MARGIN, decoder.decode, text)
+    except (msgspec.MsgspecError, RecursionError, ValueError):
+        return REFUSED
+
+
 def _below(calls: int, decode_json: Any, text: str | bytes) -> Any:
     """``decode_json(text)``, called ``calls`` calls deeper than this one."""
     if calls:

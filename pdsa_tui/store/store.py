@@ -58,6 +58,7 @@ from pdsa_tui.store.paths import current_user
 from pdsa_tui.store.queries import RecordQueries
 from pdsa_tui.store.storage import decode
 from pdsa_tui.store.sync import SyncedFile
+from pdsa_tui.store.typed import Later
 from pdsa_tui.store.versions import Versions
 
 R = TypeVar("R", bound=Record)
@@ -105,6 +106,7 @@ class Store(RecordQueries):
         read_only_reason: str = "",
         user: str = "",
         records: BuiltTables | None = None,
+        later: Later | None = None,
     ) -> None:
         self.path = path
         self.read_only = read_only
@@ -114,13 +116,16 @@ class Store(RecordQueries):
         self.user = user
         #: The schema version the file had when opened (before any migration).
         self.file_version = migrations.SCHEMA_VERSION
-        super().__init__(data, records)
+        super().__init__(data, records, later)
         self._file = SyncedFile(path, synced)
         self._batch_depth = 0
         self._dirty = False
         self._saves = 0
-        #: Each record's rev in the file as this copy last read or wrote it.
-        self._base_revs = revs(data, records)
+        #: Each record's rev in the file as this copy last read or wrote it (see
+        #: :attr:`_base_revs`; None until the documents are decoded, with ``later``).
+        self._revs: dict[tuple[str, str], str] | None = (
+            revs(data, records) if later is None else None
+        )
         #: Records changed in memory since the last save.
         self._touched: set[tuple[str, str]] = set()
         #: Bumped on every change, so views know when to refresh.
@@ -227,6 +232,7 @@ class Store(RecordQueries):
                 read_only_reason=reason,
                 user=user,
                 records=got.records,
+                later=got.later,
             )
             store.file_version = got.version
             if not read_only:
@@ -242,6 +248,22 @@ class Store(RecordQueries):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    @property
+    def _base_revs(self) -> dict[tuple[str, str], str]:
+        """Each record's rev in the file as this copy last read or wrote it."""
+        if self._revs is None:
+            self._data  # noqa: B018 (decoding the documents reads them: _took_documents)
+        assert self._revs is not None
+        return self._revs
+
+    @_base_revs.setter
+    def _base_revs(self, value: dict[tuple[str, str], str]) -> None:
+        self._revs = value
+
+    def _took_documents(self) -> None:
+        # Nothing changed in memory yet (every change reads the documents first).
+        self._revs = revs(self._held)
 
     def _recache(self, keys: Iterable[tuple[str, str]]) -> None:
         self._index.refresh(self._data, keys)
@@ -298,7 +320,8 @@ class Store(RecordQueries):
     # -- sync services' conflict copies ------------------------------------------------
     def identity(self) -> str:
         """The programme's identity (the same in every copy of this file)."""
-        return copies.identity_of(self._data)
+        # The meta table is read at open, whatever else waits (see RecordQueries._data).
+        return copies.identity_of(self._held)
 
     def absorb_copies(self) -> list[str]:
         """Merge sync services' conflict copies of this programme beside the file, and save.
@@ -316,7 +339,7 @@ class Store(RecordQueries):
 
     def _take_copies(self) -> list[tuple[copies.Found, str]]:
         """Merge into memory every conflict copy of this programme beside the file."""
-        got = absorb.merge_copies(self.path, self._data, self.user, self._refused_copies)
+        got = absorb.merge_copies(self.path, lambda: self._data, self.user, self._refused_copies)
         self.copy_notices.extend(got.refused)
         self._kept(got.unchanged)
         if got.changed:

@@ -9,7 +9,7 @@ import pytest
 
 from pdsa_tui.demo import write_demo
 from pdsa_tui.model import Aim
-from pdsa_tui.store import Store
+from pdsa_tui.store import Store, UnreadableDatabaseError
 from pdsa_tui.store import opening as opening_module
 
 
@@ -65,3 +65,16 @@ def test_a_file_changed_in_place_during_the_open_is_read_again(
     with Store.open(db) as opened:
         assert opened.lookup(Aim, added.id) is not None
     assert len(reads) == 2
+
+
+def test_a_number_of_too_many_digits_is_refused_in_words(tmp_path: Path) -> None:
+    """json refuses an integer of over 4,300 digits with a ValueError: said, not raised."""
+    path = tmp_path / "p.json"
+    write_demo(path)
+    raw = path.read_bytes()
+    at = raw.index(b'"number":') + len(b'"number":')
+    end = raw.index(b",", at)
+    path.write_bytes(raw[:at] + b"9" * 5000 + raw[end:])
+    with pytest.raises(UnreadableDatabaseError) as refused:
+        Store.open(path, read_only=True)
+    assert "a whole number of more than 4,300 digits" in str(refused.value)

@@ -62,13 +62,13 @@ def test_start_up_pauses_the_collector_until_the_first_screen_then_tunes_it() ->
 
 def _count_parses(monkeypatch: pytest.MonkeyPatch) -> list[bytes]:
     parsed: list[bytes] = []
-    real = opening_module.parse_and_build
+    real = opening_module.parse_records
 
-    def counting(path: Path, raw: bytes) -> tuple[dict[str, Any], Any]:
+    def counting(path: Path, raw: bytes) -> tuple[dict[str, Any], Any, Any]:
         parsed.append(raw)
         return real(path, raw)
 
-    monkeypatch.setattr(opening_module, "parse_and_build", counting)
+    monkeypatch.setattr(opening_module, "parse_records", counting)
     return parsed
 
 
