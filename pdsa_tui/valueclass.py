@@ -7,16 +7,20 @@ program rarely calls either. :func:`value_class` is ``@dataclass`` with those tw
 (and a frozen class's ``__hash__``) taken from this module instead: they behave as the
 generated ones do (the same fields compared, hashed and shown, the same text), and each
 class's field names are looked up once, the first time one of its objects is compared.
-``__init__`` and a frozen class's guards are still made by ``dataclasses``.
+``__init__`` and a frozen class's guards come from :mod:`pdsa_tui.valueinit`: the
+same functions, without compiling them at import.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import inspect
 from collections.abc import Callable
 from operator import attrgetter
 from reprlib import recursive_repr
 from typing import Any, TypeVar, dataclass_transform, overload
+
+from pdsa_tui import valueinit
 
 _T = TypeVar("_T", bound=type)
 
@@ -79,7 +83,7 @@ def _repr(self: Any) -> str:
     return f"{cls.__qualname__}({inner})"
 
 
-def _finish(cls: type, frozen: bool, **options: Any) -> type:
+def _finish(cls: type, frozen: bool, *, kw_only: bool, slots: bool) -> type:
     """``cls`` made a dataclass, with the shared methods where it defines none."""
     # dataclasses' rule for __hash__ (eq=True, unsafe_hash=False): a class's own
     # __hash__ is kept; else frozen classes hash their fields and others are unhashable.
@@ -87,7 +91,43 @@ def _finish(cls: type, frozen: bool, **options: Any) -> type:
     explicit_hash = not (
         own_hash is dataclasses.MISSING or (own_hash is None and "__eq__" in cls.__dict__)
     )
-    made: Any = dataclasses.dataclass(cls, eq=False, repr=False, frozen=frozen, **options)
+    # __init__ (on the Python valueinit mirrors) and a frozen class's guards are made by
+    # valueinit, not compiled. The guards only with that __init__ (dataclasses' own
+    # would assign through them) and where dataclasses would check nothing more: no
+    # dataclass among the bases (frozen ones must match), no slots (a frozen slotted
+    # class gets pickling help too), no __setattr__/__delattr__ of its own.
+    init = valueinit.MIRRORED
+    no_doc = not cls.__doc__
+    guards = (
+        init
+        and frozen
+        and not slots
+        and "__setattr__" not in cls.__dict__
+        and "__delattr__" not in cls.__dict__
+        and not any(hasattr(b, "__dataclass_fields__") for b in cls.__mro__[1:])
+    )
+    made: Any = dataclasses.dataclass(
+        cls,
+        init=not init,
+        eq=False,
+        repr=False,
+        frozen=frozen and not guards,
+        kw_only=kw_only,
+        slots=slots,
+    )
+    params = made.__dataclass_params__
+    if init:
+        valueinit.make_init(made, frozen, slots)
+        params.init = True
+        if no_doc:  # dataclasses' docstring, from the signature __init__ gives
+            try:
+                sig = str(inspect.signature(made)).replace(" -> None", "")
+            except (TypeError, ValueError):
+                sig = ""
+            made.__doc__ = made.__name__ + sig
+    if guards:
+        valueinit.frozen_guards(made)
+        params.frozen = True
     if "__repr__" not in made.__dict__:
         made.__repr__ = _repr
     if "__eq__" not in made.__dict__:

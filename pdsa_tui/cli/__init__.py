@@ -11,8 +11,7 @@ from typing import NoReturn, cast
 
 from pdsa_tui import __version__
 from pdsa_tui.cli.errors import EXIT_USAGE, CliError
-from pdsa_tui.cli.output import visible_output
-from pdsa_tui.model.safetext import visible
+from pdsa_tui.memory import StartUp
 
 
 class _Parser(argparse.ArgumentParser):
@@ -149,6 +148,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    # Opening the app is the common case: from here to its first screen (pdsa's
+    # imports, the store, the screen) nothing made is garbage, so the collector waits
+    # (see StartUp). A command turns it back on before it runs.
+    start = StartUp()
     try:
         _check_today_override()
         args = parse_args(args_list)
@@ -156,11 +159,16 @@ def _main(argv: Sequence[str] | None) -> int:
         if func is None:
             from pdsa_tui.cli.app_options import run_app
 
-            return run_app(args)
+            return run_app(args, start=start)
+        start.end()
+        from pdsa_tui.cli.output import visible_output
+
         with visible_output():
             status: int = func(args)
         return status
     except CliError as exc:
+        from pdsa_tui.model.safetext import visible
+
         print(f"pdsa: {visible(exc.message)}", file=sys.stderr)
         return exc.status
     except KeyboardInterrupt:
@@ -169,3 +177,5 @@ def _main(argv: Sequence[str] | None) -> int:
     except BrokenPipeError:
         # Output piped into `head` and the like: not an error of ours.
         return 0
+    finally:
+        start.end()

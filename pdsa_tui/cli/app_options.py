@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 from pdsa_tui.cli.errors import EXIT_USAGE, CliError
+from pdsa_tui.memory import StartUp
 from pdsa_tui.store import default_db_path
 
 
@@ -36,13 +37,14 @@ def db_path(args: argparse.Namespace) -> Path:
     return Path(args.db).expanduser() if args.db else default_db_path()
 
 
-def run_app(args: argparse.Namespace) -> int:
-    """Open the TUI on the chosen database, or on a temporary copy of the demo."""
-    from pdsa_tui.memory import StartUp
+def run_app(args: argparse.Namespace, *, start: StartUp | None = None) -> int:
+    """Open the TUI on the chosen database, or on a temporary copy of the demo.
 
+    ``start``: the collector's pause begun by the caller (else begun here).
+    """
     # From here to the first screen (Textual's imports, the store, the screen) nothing
     # made is garbage: the collector waits, then never walks it (see StartUp).
-    start = StartUp()
+    start = start or StartUp()
     try:
         try:
             from pdsa_tui.ui.app import run

@@ -8,7 +8,7 @@ store then saves and moves the copies into the kept folder (:func:`copies.keep`)
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +18,10 @@ from pdsa_tui.store import copies
 from pdsa_tui.store.checks import incoming_problem, load_copy
 from pdsa_tui.store.errors import StoreError
 from pdsa_tui.store.merge import merge_offline, revs
+from pdsa_tui.valueclass import value_class
 
 
-@dataclass
+@value_class
 class Absorbed:
     """What merging the conflict copies did, each copy with the line that tells it."""
 

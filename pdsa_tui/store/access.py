@@ -13,10 +13,11 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
+
+from pdsa_tui.valueclass import value_class
 
 PRIVATE = 0o600
 PRIVATE_DIR = 0o700
@@ -55,7 +56,7 @@ def dir_mode_for(file_mode: int) -> int:
     return mode
 
 
-@dataclass(frozen=True)
+@value_class(frozen=True)
 class Access:
     """The mode and group that files beside one database take."""
 

@@ -15,17 +15,16 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import hashlib
 import os
 import re
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pdsa_tui.store import migrations
 from pdsa_tui.store.access import access_of, make_folders
+from pdsa_tui.valueclass import value_class
 
 #: Meta key of the programme's identity.
 IDENTITY = "programme_identity"
@@ -58,6 +57,8 @@ def identity_of(data: dict[str, Any]) -> str:
             if isinstance(doc, dict)
         ]
         seed = repr(min(firsts)) if firsts else "empty"
+    import hashlib  # only for a file from before identities
+
     return "derived-" + hashlib.blake2b(seed.encode("utf-8"), digest_size=12).hexdigest()
 
 
@@ -68,7 +69,7 @@ def ensure_identity(data: dict[str, Any]) -> None:
         meta[IDENTITY] = identity_of(data)
 
 
-@dataclass(frozen=True)
+@value_class(frozen=True)
 class Found:
     """A file beside the database named like one of a sync service's conflict copies."""
 

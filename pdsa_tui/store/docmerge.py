@@ -6,7 +6,6 @@ kept for a person to settle (nothing anyone saved is dropped).
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
@@ -29,6 +28,8 @@ _REV_TEXT = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str).en
 
 def make_rev(number: int, doc: Doc) -> str:
     """A revision ``"N-hash"``: N counts versions, the hash names this content."""
+    import hashlib  # at the first save: opening and showing a file need none (1 ms)
+
     body = {k: v for k, v in doc.items() if k != "rev"}
     text = _REV_TEXT(body)
     digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=5).hexdigest()

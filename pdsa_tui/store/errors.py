@@ -6,7 +6,6 @@ Each message names the file and, where it helps, what to do next.
 from __future__ import annotations
 
 import errno
-import shlex
 from pathlib import Path
 
 
@@ -113,6 +112,8 @@ class MissingParentError(NotFoundError):
     def what_to_do(self, *, cli: bool = False) -> str:
         """What the person can do next; ``cli``: the command to run (else both faces' ways)."""
         if self.restorable:
+            import shlex  # only this message needs it
+
             command = f"pdsa restore {shlex.quote(self.parent_title)}"
             if cli:
                 return f"Nothing was changed. Restore it with: {command} (then run this again)"

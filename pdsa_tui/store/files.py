@@ -6,7 +6,6 @@ import contextlib
 import datetime as dt
 import errno
 import os
-import secrets
 import shutil
 import stat
 import tempfile
@@ -223,7 +222,8 @@ def _keep_previous(path: Path, held: list[int]) -> Path | None:
 
     It is held (like a temporary file) until the save ends; its descriptor goes in ``held``.
     """
-    link = path.with_name(f"{temp_prefix(path)}{secrets.token_hex(8)}.prev.tmp")
+    # secrets.token_hex(8), without importing secrets (and hashlib) at start-up.
+    link = path.with_name(f"{temp_prefix(path)}{os.urandom(8).hex()}.prev.tmp")
     try:
         os.link(path, link, follow_symlinks=False)
     except OSError:

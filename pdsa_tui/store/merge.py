@@ -19,7 +19,7 @@ Two ways to find the common ancestor of a record:
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
 from pdsa_tui.model.base import Record
@@ -31,6 +31,7 @@ from pdsa_tui.store.docmerge import (
 )
 from pdsa_tui.store.history import KEEP_VERSIONS, chain, history_entry, rev_number, version_at
 from pdsa_tui.store.migrations import HISTORY
+from pdsa_tui.valueclass import value_class
 
 META = "meta"
 #: Tables that hold no records.
@@ -58,7 +59,7 @@ def index(data: Data) -> dict[Key, tuple[str, Doc]]:
 
 
 # -- whole files ----------------------------------------------------------------------
-@dataclass
+@value_class
 class MergeResult:
     """What a merge changed in the receiving file."""
 

@@ -6,7 +6,6 @@ holds one document ``{"app": "pdsa", "schema_version": N}``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import uuid
 from collections.abc import Callable
@@ -91,6 +90,8 @@ def _v3_to_v4(data: Data) -> None:
     agree on it (and their merge finds the common version), while copies that had
     already drifted apart do not.
     """
+    import hashlib  # only files from before revisions need it (1 ms of start-up)
+
     for name, table in data.items():
         if name in (META, HISTORY) or not isinstance(table, dict):
             continue

@@ -9,7 +9,6 @@ what :func:`read_for_writing` returns.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +31,10 @@ from pdsa_tui.store.files import (
 from pdsa_tui.store.storage import encode
 from pdsa_tui.store.sync import SyncedFile, signature
 from pdsa_tui.store.typed import Later, read_typed
+from pdsa_tui.valueclass import value_class
 
 
-@dataclass
+@value_class
 class Opened:
     """A database file as read: its data (migrated), its bytes and its schema version before.
 

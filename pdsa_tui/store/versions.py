@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -37,6 +36,7 @@ from pdsa_tui.store.naming import (
     shown_value,
     text_spec,
 )
+from pdsa_tui.valueclass import value_class
 
 R = TypeVar("R", bound=Record)
 
@@ -63,7 +63,7 @@ def _names(doc: dict[str, Any], wanted: str) -> bool:
     return any(" ".join(n.split()).casefold() == wanted for n in names if n)
 
 
-@dataclass
+@value_class
 class Version:
     """One version of a record, for history views."""
 

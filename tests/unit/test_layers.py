@@ -24,6 +24,8 @@ RANKS = {
     "": 0,  # the package itself (its version)
     "memory": 0,
     "valueclass": 0,  # dataclasses with shared ==/repr/hash, for every layer
+    "valueinit": 0,  # their __init__ and frozen guards, not compiled at import
+    "valueinit_made": 0,  # the __init__ code valueinit checks in (generated)
     "model": 1,
     "store": 2,
     "demo": 2,
