@@ -99,7 +99,7 @@ def write_db(folder: Path, n: int) -> Path:
     with Store.open(path, create=True) as s:
         aim = s.save(Aim(code="Aim 2", statement="85% within 30 weeks", target_pct=85))
         m = s.save(case_measure(aim.id, "bench-measure"))
-        s.save_cases(m, make_cases(n, m.id))
+        s.measure_data.save_cases(m, make_cases(n, m.id))
     return path
 
 

@@ -149,7 +149,7 @@ def cmd_add(args: argparse.Namespace) -> int:
         given = (("team", args.team), ("note", args.note), ("lead", args.lead))
         values.update({k: v for k, v in given if v})
         case = _parse_case(values, Case(measure_id=m.id))
-        saved = store.save_case(m, case)
+        saved = store.measure_data.save_case(m, case)
         state = _state(m, saved)
     print(f"Added case {saved.ref} to '{m.name}' ({_status_words(m, state)}).")
     return 0
@@ -172,7 +172,7 @@ def cmd_close(args: argparse.Namespace) -> int:
             )
         was = case.end
         closed = _parse_case({"end": args.end}, case)
-        saved = store.save_case(m, closed)
+        saved = store.measure_data.save_case(m, closed)
         state = _state(m, saved)
     before = f" (was {format_date(was)})" if was and was != saved.end else ""
     print(
@@ -195,6 +195,6 @@ def cmd_import(args: argparse.Namespace) -> int:
             dataclasses.replace(r.case, measure_id=m.id) for r in plan.rows if r.action != "same"
         ]
         if changed:
-            store.save_cases(m, changed)
+            store.measure_data.save_cases(m, changed)
     print(f"Imported {path} into '{m.name}': {plan.summary()}.")
     return 0

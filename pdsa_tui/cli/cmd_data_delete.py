@@ -26,7 +26,7 @@ def cmd_data_delete(args: argparse.Namespace) -> int:
                 EXIT_DATA,
             )
         for point in hits:
-            m = store.delete_point(m, point.id)
+            m = store.measure_data.delete_point(m, point.id)
     print(f"Deleted {format_date(day)} from '{m.name}' ({len(m.points)} points left).")
     return 0
 

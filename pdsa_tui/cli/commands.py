@@ -422,7 +422,7 @@ def cmd_data_add(args: argparse.Namespace) -> int:
         taken = date_taken(m, point)
         if taken:
             raise CliError(f"{taken}; edit it in the app or choose another date", EXIT_DATA)
-        store.add_point(m, point)
+        store.measure_data.add_point(m, point)
     print(f"Added {format_date(point.date)} to '{m.name}' ({len(m.points) + 1} points).")
     return 0
 
@@ -447,7 +447,7 @@ def cmd_data_import(args: argparse.Namespace) -> int:
         plan = plan_import(text, str(path), m)
         if plan.errors:
             raise CliError(f"{plan.errors[0]}; nothing was imported", EXIT_DATA)
-        store.add_points(m, plan.points)
+        store.measure_data.add_points(m, plan.points)
     n = len(plan.rows)
     print(f"Imported {n} point{'s' if n != 1 else ''} into '{m.name}' from {path}.")
     return 0

@@ -21,13 +21,8 @@ from typing import Any, TypeVar
 
 from pdsa_tui.memory import paused_gc
 from pdsa_tui.model import (
-    Case,
-    DataPoint,
-    FieldError,
     Measure,
     Record,
-    ValidationError,
-    ref_key,
 )
 from pdsa_tui.model.dates import now_stamp
 from pdsa_tui.model.errors import RuleError
@@ -45,13 +40,13 @@ from pdsa_tui.store.errors import (
     DatabaseLockedError,
     DatabaseNotFoundError,
     LockFileError,
-    NotFoundError,
     ReadOnlyError,
     StoreError,
     WriteFailedError,
     create_failed_text,
 )
 from pdsa_tui.store.history import add_version, rev_number, version_at
+from pdsa_tui.store.measure_data import MeasureData
 from pdsa_tui.store.merge import MergeResult, index, merge_live, merge_offline, revs
 from pdsa_tui.store.migrations import HISTORY
 from pdsa_tui.store.paths import current_user
@@ -137,6 +132,12 @@ class Store(RecordQueries):
         self._refused_copies: set[str] = set()
         #: Memory holds records the file lost (a sync service's older version): save them.
         self._write_back = False
+
+    @property
+    def measure_data(self) -> MeasureData:
+        """A measure's points and cases: added, changed and removed (made at each use,
+        as :attr:`versions` is)."""
+        return MeasureData(self)
 
     @property
     def versions(self) -> Versions:
@@ -638,81 +639,3 @@ class Store(RecordQueries):
             self._dirty = True
         self.version += 1
         return counts
-
-    # -- data points ---------------------------------------------------------
-    def add_points(self, measure: Measure, points: Iterable[DataPoint]) -> Measure:
-        """Add points to a measure in one save (all or none); return the saved measure."""
-        current = self.get(Measure, measure.id)
-        new = [dataclasses.replace(p, updated_by=self.user) for p in points]
-        errors = [e for p in new for e in p.validate(current.unit)]
-        if errors:
-            raise ValidationError(errors)
-        merged = sorted([*current.points, *new], key=lambda p: p.date)
-        return self.save(dataclasses.replace(current, points=merged))
-
-    def add_point(self, measure: Measure, point: DataPoint) -> Measure:
-        """Add one point to a measure."""
-        return self.add_points(measure, [point])
-
-    def update_point(self, measure: Measure, point: DataPoint) -> Measure:
-        """Replace the point with ``point.id``."""
-        current = self.get(Measure, measure.id)
-        if not any(p.id == point.id for p in current.points):
-            raise NotFoundError(f"measure '{current.name}' has no point {point.id}")
-        point = dataclasses.replace(point, updated_by=self.user)
-        pts = sorted(
-            (point if p.id == point.id else p for p in current.points), key=lambda p: p.date
-        )
-        return self.save(dataclasses.replace(current, points=pts))
-
-    def delete_point(self, measure: Measure, point_id: str) -> Measure:
-        """Remove the point with ``point_id`` (the measure's history keeps it)."""
-        current = self.get(Measure, measure.id)
-        pts = [p for p in current.points if p.id != point_id]
-        if len(pts) == len(current.points):
-            raise NotFoundError(f"measure '{current.name}' has no point {point_id}")
-        return self.save(dataclasses.replace(current, points=pts))
-
-    # -- cases ------------------------------------------------------------------------
-    def save_cases(self, measure: Measure, cases: Iterable[Case]) -> list[Case]:
-        """Save cases of a case measure in one save (all or none); return what was stored.
-
-        A reference may be used by one case of a measure only: a case whose reference
-        belongs to another case of the measure is refused (:class:`ValidationError`).
-        """
-        current = self.get(Measure, measure.id)
-        if not current.cases:
-            raise ValidationError(
-                [
-                    FieldError(
-                        "measure",
-                        "Measure",
-                        f"'{current.name}' is a measure of typed points, not of cases",
-                    )
-                ]
-            )
-        batch = [dataclasses.replace(c, measure_id=current.id) for c in cases]
-        owners = {ref_key(c.ref): c.id for c in self.cases(current.id)}
-        for c in batch:
-            key = ref_key(c.ref)
-            if owners.get(key, c.id) != c.id:
-                raise ValidationError(
-                    [
-                        FieldError(
-                            "ref",
-                            "Reference",
-                            f"'{c.ref.strip()}' is already a case of '{current.name}'; "
-                            "edit that case instead",
-                        )
-                    ]
-                )
-            owners[key] = c.id
-        errors = [e for c in batch for e in c.validate()]
-        if errors:
-            raise ValidationError(errors)
-        with self.transaction():
-            return [self.save(c) for c in batch]
-
-    def save_case(self, measure: Measure, case: Case) -> Case:
-        """Save one case of a case measure (see :meth:`save_cases`)."""
-        return self.save_cases(measure, [case])[0]

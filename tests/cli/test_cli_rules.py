@@ -51,7 +51,7 @@ def test_the_programme_default_rule_set_reaches_every_measure_that_follows_it(
         aim = s.find_aim("Aim 2")
         for name, rules in (("Follows", "default"), ("Own", "ihi")):
             m = s.save(Measure(aim_id=aim.id, name=name, unit="days", rules=rules))
-            s.add_points(
+            s.measure_data.add_points(
                 m,
                 [
                     DataPoint(date=dt.date(2019 + k // 12, k % 12 + 1, 1), value=v)

@@ -151,7 +151,7 @@ def _poison(path: Path) -> tuple[str, str]:
     with Store.open(path) as store:
         aim = store.save(Aim(code="Aim 9", statement=HOSTILE))
         m = store.save(Measure(aim_id=aim.id, name=f"evil{ESC}]2;x\x07", unit="count"))
-        store.add_point(m, DataPoint(date=dt.date(2020, 1, 1), value=1, note=HOSTILE))
+        store.measure_data.add_point(m, DataPoint(date=dt.date(2020, 1, 1), value=1, note=HOSTILE))
         store.save(ChangeIdea(aim_id=aim.id, title=HOSTILE, lead="SW"))
         return aim.id, m.id
 

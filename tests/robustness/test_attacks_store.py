@@ -272,7 +272,9 @@ def test_the_well_formed_twin_still_opens(tmp_path: Path) -> None:
     db.write_text(json.dumps(_malformed("none")), encoding="utf-8")
     with Store.open(db) as store:
         assert [a.code for a in store.aims()] == ["Aim 1"]
-        store.add_point(store.find_measure("M"), DataPoint(date=dt.date(2020, 3, 1), value=3))
+        store.measure_data.add_point(
+            store.find_measure("M"), DataPoint(date=dt.date(2020, 3, 1), value=3)
+        )
 
 
 # -- 13. backup leftovers and names that look like patterns -----------------------------------

@@ -331,8 +331,8 @@ def test_a_point_stored_unchanged_is_not_checked_again_but_an_edit_is(poisoned: 
         bad = m.sorted_points()[-1]
         s.save(dataclasses.replace(m, frequency="weekly"))  # an edit elsewhere: saved
         with pytest.raises(ValidationError, match="the point of 01/02/2026: Value: is too large"):
-            s.update_point(m, dataclasses.replace(bad, note="checked"))
-        s.update_point(m, dataclasses.replace(bad, value=30.0))  # corrected: saved
+            s.measure_data.update_point(m, dataclasses.replace(bad, note="checked"))
+        s.measure_data.update_point(m, dataclasses.replace(bad, value=30.0))  # corrected: saved
         with pytest.raises(ValidationError, match="must be a percentage from 0 to 100"):
             s.save(dataclasses.replace(s.find_measure(DAYS), unit="percent"))  # all re-checked
 

@@ -236,7 +236,7 @@ def test_files_that_open_keep_everything_on_the_next_save(
             cycle = store.cycles()[0]
             measure = store.find_measure(AIM4_WEEKS)
             store.save(_edit(cycle, "edited by the robustness suite"))
-            store.add_point(measure, DataPoint(date=_free_date(measure), value=4.0))
+            store.measure_data.add_point(measure, DataPoint(date=_free_date(measure), value=4.0))
             idea = store.all(ChangeIdea)[0]
             store.save(_edit_idea(idea))
         elapsed = time.perf_counter() - started
@@ -310,7 +310,7 @@ def test_unknown_point_fields_survive_adding_a_point(tmp_path: Path) -> None:
     path.write_text(json.dumps(data))
     with Store.open(path) as store:
         m = store.find_measure(AIM4_WEEKS)
-        store.add_point(m, DataPoint(date=_free_date(m), value=1.0))
+        store.measure_data.add_point(m, DataPoint(date=_free_date(m), value=1.0))
     saved = json.loads(path.read_bytes())
     measure = next(m for m in saved["measures"].values() if m["name"] == AIM4_WEEKS)
     assert any(p.get("source_row") == 17 for p in measure["points"])

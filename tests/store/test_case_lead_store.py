@@ -29,7 +29,9 @@ def test_a_file_without_leads_opens_and_a_lead_saves(tmp_path: Path) -> None:
     path = tmp_path / "db.json"
     with Store.open(path, create=True) as store:
         m = _case_measure(store)
-        store.save_case(m, Case(measure_id=m.id, ref="C-1042", start=dt.date(2020, 1, 6)))
+        store.measure_data.save_case(
+            m, Case(measure_id=m.id, ref="C-1042", start=dt.date(2020, 1, 6))
+        )
     raw = json.loads(path.read_text())
     for doc in raw["cases"].values():
         doc.pop("lead", None)  # as a version before leads wrote it
@@ -47,7 +49,9 @@ def test_two_copies_one_setting_the_lead_one_the_note_both_kept(tmp_path: Path) 
     path = tmp_path / "db.json"
     with Store.open(path, create=True) as store:
         m = _case_measure(store)
-        store.save_case(m, Case(measure_id=m.id, ref="C-1042", start=dt.date(2020, 1, 6)))
+        store.measure_data.save_case(
+            m, Case(measure_id=m.id, ref="C-1042", start=dt.date(2020, 1, 6))
+        )
     a = Store.open(path, user="JB")
     b = Store.open(path, user="TM")
     try:

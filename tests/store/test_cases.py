@@ -213,13 +213,13 @@ def _saved_case_measure(store: Store) -> Measure:
 
 def test_store_keeps_cases_in_their_own_table_and_refuses_a_second_ref(store: Store) -> None:
     m = _saved_case_measure(store)
-    saved = store.save_case(m, Case(ref="C-1042", start=D(2026, 5, 1)))
+    saved = store.measure_data.save_case(m, Case(ref="C-1042", start=D(2026, 5, 1)))
     assert saved.measure_id == m.id
     assert store.find_case(m, "c-1042") == saved
     with pytest.raises(ValidationError, match="already a case of"):
-        store.save_case(m, Case(ref="c-1042", start=D(2026, 6, 1)))
+        store.measure_data.save_case(m, Case(ref="c-1042", start=D(2026, 6, 1)))
     # An update of the same case keeps its reference.
-    store.save_case(m, Case(**{**saved.__dict__, "end": D(2026, 9, 1)}))
+    store.measure_data.save_case(m, Case(**{**saved.__dict__, "end": D(2026, 9, 1)}))
     with Store.open(store.path, read_only=True) as again:
         assert [(c.ref, c.end) for c in again.cases(m.id)] == [("C-1042", D(2026, 9, 1))]
     assert store.counts()["cases"] == 1
@@ -228,11 +228,13 @@ def test_store_keeps_cases_in_their_own_table_and_refuses_a_second_ref(store: St
 def test_cases_are_saved_all_or_none_and_go_with_their_measure(store: Store) -> None:
     m = _saved_case_measure(store)
     with pytest.raises(ValidationError):
-        store.save_cases(
+        store.measure_data.save_cases(
             m, [Case(ref="C-1", start=D(2026, 1, 1)), Case(ref="Ann Lee 2", start=D(2026, 1, 1))]
         )
     assert store.cases(m.id) == []
-    store.save_cases(m, [Case(ref="C-1", start=D(2026, 1, 1)), Case(ref="C-2", start=TODAY)])
+    store.measure_data.save_cases(
+        m, [Case(ref="C-1", start=D(2026, 1, 1)), Case(ref="C-2", start=TODAY)]
+    )
     assert store.dependents(m) == {"cases": 2}
     store.delete(m)
     assert store.cases() == []
@@ -242,9 +244,9 @@ def test_typed_measures_take_no_cases_and_case_measures_no_points(store: Store) 
     m = _saved_case_measure(store)
     typed = store.save(Measure(aim_id=m.aim_id, name="typed"))
     with pytest.raises(ValidationError, match="typed points, not of cases"):
-        store.save_case(typed, Case(ref="C-1", start=D(2026, 1, 1)))
+        store.measure_data.save_case(typed, Case(ref="C-1", start=D(2026, 1, 1)))
     with pytest.raises(ValidationError, match="derived from its cases"):
-        store.add_point(m, DataPoint(D(2026, 1, 1), numerator=1, denominator=2))
+        store.measure_data.add_point(m, DataPoint(D(2026, 1, 1), numerator=1, denominator=2))
 
 
 def test_month_marks_put_baseline_and_rebase_markers_on_derived_points() -> None:

@@ -88,7 +88,7 @@ def _reference_build(store: Store, today: dt.date) -> None:
                         uuid.uuid5(point_ids, f"{record.id}/{p['date']}/{k}")
                         for k, p in enumerate(points)
                     ]
-                    store.add_points(
+                    store.measure_data.add_points(
                         record,
                         [
                             DataPoint.from_dict({"id": str(i), **p})

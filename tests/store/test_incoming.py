@@ -42,7 +42,9 @@ def shared(tmp_path: Path) -> Path:
 
         from pdsa_tui.model import DataPoint
 
-        s.add_points(m, [DataPoint(date=dt.date(2019, 1, d), value=d) for d in (1, 2, 3)])
+        s.measure_data.add_points(
+            m, [DataPoint(date=dt.date(2019, 1, d), value=d) for d in (1, 2, 3)]
+        )
     return db
 
 

@@ -34,10 +34,12 @@ def test_one_reference_added_in_two_copies_merges_into_one_case(db: Path, tmp_pa
     shutil.copyfile(db, laptop)
     with Store.open(laptop, user="laptop") as s:
         m = _case_measure(s)
-        s.save_case(m, Case(measure_id=m.id, ref="c-7777", start=D(2020, 1, 6)))
+        s.measure_data.save_case(m, Case(measure_id=m.id, ref="c-7777", start=D(2020, 1, 6)))
     with Store.open(db, user="office") as s:
         m = _case_measure(s)
-        s.save_case(m, Case(measure_id=m.id, ref="C-7777", start=D(2020, 1, 6), note="office"))
+        s.measure_data.save_case(
+            m, Case(measure_id=m.id, ref="C-7777", start=D(2020, 1, 6), note="office")
+        )
         s.versions.merge_file(laptop)
         same = [c for c in s.cases(m.id) if ref_key(c.ref) == "C-7777"]
         assert len(same) == 1
@@ -52,8 +54,8 @@ def test_one_reference_added_by_two_live_copies_is_one_case(db: Path) -> None:
     a = Store.open(db, user="A")
     b = Store.open(db, user="B")
     m = _case_measure(a)
-    a.save_case(m, Case(measure_id=m.id, ref="C-8888", start=D(2020, 1, 6)))
-    b.save_case(m, Case(measure_id=m.id, ref="c-8888", start=D(2020, 1, 7)))
+    a.measure_data.save_case(m, Case(measure_id=m.id, ref="C-8888", start=D(2020, 1, 6)))
+    b.measure_data.save_case(m, Case(measure_id=m.id, ref="c-8888", start=D(2020, 1, 7)))
     with Store.open(db) as s:
         same = [c for c in s.cases(m.id) if ref_key(c.ref) == "C-8888"]
         assert len(same) == 1
@@ -114,10 +116,10 @@ def test_a_save_joined_into_another_copys_case_returns_the_kept_case(db: Path) -
     a = Store.open(db, user="A")
     b = Store.open(db, user="B")
     m = _case_measure(a)
-    first = b.save_case(m, Case(measure_id=m.id, ref="C-9999", start=D(2020, 1, 6)))
+    first = b.measure_data.save_case(m, Case(measure_id=m.id, ref="C-9999", start=D(2020, 1, 6)))
     b_case = Case(measure_id=m.id, ref="c-9999", start=D(2020, 1, 6), created="2000-01-01")
     # a's case is the older one: b's is joined into... whichever was made first; either way
     # the save answers with the case that lives on.
-    kept = a.save_case(m, b_case)
+    kept = a.measure_data.save_case(m, b_case)
     assert a.lookup(Case, kept.id) is not None
     assert ref_key(kept.ref) == ref_key(first.ref)

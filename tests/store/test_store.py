@@ -328,18 +328,18 @@ def test_problems_finds_orphans_and_duplicates(tmp_db: Path) -> None:
 def test_add_update_delete_points(store: Store, programme: Programme) -> None:
     m = programme.measure
     p = DataPoint(date=D(2018, 12, 1), numerator=5, denominator=10)
-    m2 = store.add_point(m, p)
+    m2 = store.measure_data.add_point(m, p)
     assert [x.date for x in m2.points] == [D(2018, 12, 1), *(x.date for x in m.points)]
     assert len(m2.points) == 4
     changed = dataclasses.replace(p, numerator=6)
-    m3 = store.update_point(m2, changed)
+    m3 = store.measure_data.update_point(m2, changed)
     assert [x.y for x in m3.points if x.id == p.id] == [60.0]
-    m4 = store.delete_point(m3, p.id)
+    m4 = store.measure_data.delete_point(m3, p.id)
     assert [x.id for x in m4.points] == [x.id for x in m.points]
     with pytest.raises(NotFoundError, match="has no point nope"):
-        store.delete_point(m4, "nope")
+        store.measure_data.delete_point(m4, "nope")
     with pytest.raises(NotFoundError, match="has no point"):
-        store.update_point(m4, DataPoint(date=D(2019, 1, 1), value=1))
+        store.measure_data.update_point(m4, DataPoint(date=D(2019, 1, 1), value=1))
 
 
 def test_add_points_all_or_nothing(store: Store, programme: Programme) -> None:
@@ -347,11 +347,13 @@ def test_add_points_all_or_nothing(store: Store, programme: Programme) -> None:
     good = DataPoint(date=D(2019, 4, 1), numerator=8, denominator=10)
     bad = DataPoint(date=D(2019, 5, 1), numerator=11, denominator=10)
     with pytest.raises(ValidationError) as info:
-        store.add_points(programme.measure, [good, bad])
+        store.measure_data.add_points(programme.measure, [good, bad])
     assert str(info.value) == "Numerator: cannot be above the denominator (11 > 10)"
     assert store.path.read_bytes() == before
     assert len(store.get(Measure, programme.measure.id).points) == 3
-    saved = store.add_points(programme.measure, [good, DataPoint(date=D(2019, 5, 1), value=90)])
+    saved = store.measure_data.add_points(
+        programme.measure, [good, DataPoint(date=D(2019, 5, 1), value=90)]
+    )
     assert len(saved.points) == 5
     assert len(on_disk(store.path)["measures"]["1"]["points"]) == 5
 
@@ -418,7 +420,7 @@ def test_a_second_writer_opens_too_and_read_only_refuses_writes(
         with pytest.raises(ReadOnlyError):
             ro.delete(programme.aim)
         with pytest.raises(ReadOnlyError):
-            ro.add_point(programme.measure, DataPoint(date=D(2020, 1, 1), value=1))
+            ro.measure_data.add_point(programme.measure, DataPoint(date=D(2020, 1, 1), value=1))
         with pytest.raises(ReadOnlyError), ro.transaction():
             pass
         assert tmp_db.read_bytes() == before
@@ -566,7 +568,7 @@ def test_write_failure_of_add_points(
 ) -> None:
     monkeypatch.setattr(store_files, "os", _FailingOS("write"))
     with pytest.raises(WriteFailedError):
-        store.add_points(programme.measure, [DataPoint(date=D(2019, 4, 1), value=80)])
+        store.measure_data.add_points(programme.measure, [DataPoint(date=D(2019, 4, 1), value=80)])
     assert store.get(Measure, programme.measure.id).points == programme.measure.points
 
 

@@ -49,7 +49,7 @@ def test_two_copies_and_a_third_saving_different_records_lose_nothing(
     a.save(Aim(code="Aim A", statement="from A"))
     b.save(Aim(code="Aim B", statement="from B"))
     m = b.get(Measure, programme.measure.id)
-    b.add_point(m, DataPoint(date=D(2021, 1, 1), value=50))
+    b.measure_data.add_point(m, DataPoint(date=D(2021, 1, 1), value=50))
     store.save(Aim(code="Aim C", statement="from the first copy"))
     with Store.open(tmp_db, read_only=True) as check:
         assert sorted(x.code for x in check.aims()) == ["Aim 1", "Aim A", "Aim B", "Aim C"]
@@ -120,10 +120,18 @@ def test_points_merge_by_id_and_two_points_on_one_date_are_a_conflict(
     mid = programme.measure.id
     a = open_as(tmp_db, "A")
     b = open_as(tmp_db, "B")
-    a.add_point(a.get(Measure, mid), DataPoint(date=D(2021, 3, 1), numerator=1, denominator=2))
-    b.add_point(b.get(Measure, mid), DataPoint(date=D(2021, 4, 1), numerator=3, denominator=4))
-    a.add_point(a.get(Measure, mid), DataPoint(date=D(2021, 5, 1), numerator=5, denominator=9))
-    b.add_point(b.get(Measure, mid), DataPoint(date=D(2021, 5, 1), numerator=6, denominator=9))
+    a.measure_data.add_point(
+        a.get(Measure, mid), DataPoint(date=D(2021, 3, 1), numerator=1, denominator=2)
+    )
+    b.measure_data.add_point(
+        b.get(Measure, mid), DataPoint(date=D(2021, 4, 1), numerator=3, denominator=4)
+    )
+    a.measure_data.add_point(
+        a.get(Measure, mid), DataPoint(date=D(2021, 5, 1), numerator=5, denominator=9)
+    )
+    b.measure_data.add_point(
+        b.get(Measure, mid), DataPoint(date=D(2021, 5, 1), numerator=6, denominator=9)
+    )
     with Store.open(tmp_db, user="lead") as check:
         points = check.get(Measure, mid).points
         dates = [p.date for p in points]
@@ -147,8 +155,10 @@ def test_a_deleted_point_stays_deleted_while_another_copy_adds_one(
     a = open_as(tmp_db, "A")
     b = open_as(tmp_db, "B")
     first = a.get(Measure, mid).sorted_points()[0]
-    a.delete_point(a.get(Measure, mid), first.id)
-    b.add_point(b.get(Measure, mid), DataPoint(date=D(2022, 1, 1), numerator=1, denominator=1))
+    a.measure_data.delete_point(a.get(Measure, mid), first.id)
+    b.measure_data.add_point(
+        b.get(Measure, mid), DataPoint(date=D(2022, 1, 1), numerator=1, denominator=1)
+    )
     with Store.open(tmp_db, read_only=True) as check:
         ids = {p.id for p in check.get(Measure, mid).points}
         assert first.id not in ids
@@ -168,7 +178,7 @@ def test_a_backup_restored_under_an_open_copy_is_not_overwritten(
     saved = tmp_db.with_name("copy.json")
     shutil.copyfile(tmp_db, saved)
     gone = store.get(Measure, mid).sorted_points()[0]
-    store.delete_point(store.get(Measure, mid), gone.id)
+    store.measure_data.delete_point(store.get(Measure, mid), gone.id)
     shutil.copyfile(saved, tmp_db)  # someone restores the file from before the deletion
     store.save(Aim(code="Aim 9", statement="unrelated edit"))
     with Store.open(tmp_db, read_only=True) as check:
@@ -181,7 +191,7 @@ def test_a_cli_write_after_the_lock_file_was_deleted_survives(
 ) -> None:
     lock_path(tmp_db).unlink(missing_ok=True)
     other = Store.open(tmp_db, user="cli")
-    other.add_point(
+    other.measure_data.add_point(
         other.get(Measure, programme.measure.id),
         DataPoint(date=D(2023, 1, 1), numerator=1, denominator=2),
     )

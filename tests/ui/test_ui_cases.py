@@ -54,7 +54,7 @@ def make_db(tmp_path: Path) -> Setup:
                 target_weeks=30,
             )
         )
-        s.save_cases(
+        s.measure_data.save_cases(
             m,
             [
                 Case(ref="C-1042", start=ago(110), team="North"),  # past the 15-week reminder

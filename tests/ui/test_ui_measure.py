@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 from ui_support import LARGE, SMALL, demo_app, screen_text, settled_text, widget_text
@@ -15,6 +16,7 @@ from ui_support import LARGE, SMALL, demo_app, screen_text, settled_text, widget
 from pdsa_tui.demo import AIM1_OUTCOME
 from pdsa_tui.model import Aim, DataPoint, Measure
 from pdsa_tui.store import Store, WriteFailedError
+from pdsa_tui.store.measure_data import MeasureData
 from pdsa_tui.ui.app import PdsaApp
 from pdsa_tui.ui.dialogs.modals import ConfirmScreen, RecordForm
 from pdsa_tui.ui.dialogs.point_form import PointForm, next_date, point_kinds
@@ -511,17 +513,17 @@ async def test_read_only_refuses_with_a_message(tmp_path: Path) -> None:
 
 
 async def test_storage_error_is_shown_in_the_form_and_input_kept(
-    tmp_path: Path, monkeypatch: object
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = demo_app(tmp_path)
     assert app.store is not None
 
-    def fail(measure: Measure, points: list[DataPoint]) -> Measure:
+    def fail(data: MeasureData, measure: Measure, points: list[DataPoint]) -> Measure:
         raise WriteFailedError(f"{app.path}: the disk is full; nothing was saved")
 
     async with app.run_test(size=SMALL) as pilot:
         await open_measure(app, pilot, DAYS)
-        app.store.add_points = fail  # type: ignore[method-assign,assignment]
+        monkeypatch.setattr(MeasureData, "add_points", fail)
         await pilot.press("a")
         form = app.screen
         assert isinstance(form, PointForm)

@@ -38,7 +38,7 @@ def db(tmp_path: Path) -> Path:
                 target_weeks=30,
             )
         )
-        s.save_cases(
+        s.measure_data.save_cases(
             m,
             [
                 # Deadlines 30/07 (met), 29/06 (missed), 31/07 (missed, none recorded).

@@ -75,5 +75,5 @@ class CaseImportScreen(ImportScreen):
             if r.action != "same"
         ]
         if changed:
-            self.store.save_cases(self.measure, changed)
+            self.store.measure_data.save_cases(self.measure, changed)
         return len(changed)

@@ -102,5 +102,5 @@ class DataImportScreen(ImportScreen):
                 raise ValidationError(
                     [FieldError("date", "Date", f"{taken} (saved since the preview)")]
                 )
-        self.store.add_points(current, plan.points)
+        self.store.measure_data.add_points(current, plan.points)
         return len(plan.rows)

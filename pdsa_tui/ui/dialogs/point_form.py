@@ -332,9 +332,9 @@ def store_point(store: Store, measure_id: str, point: DataPoint, *, new: bool) -
                 ]
             )
     if new:
-        store.add_point(current, point)
+        store.measure_data.add_point(current, point)
     else:
-        store.update_point(current, point)
+        store.measure_data.update_point(current, point)
     return point
 
 

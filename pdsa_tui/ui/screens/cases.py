@@ -402,7 +402,7 @@ class CasesScreen(PdsaScreen):
         if self.store.read_only:
             self.can_write()
             raise StoreError(f"Read-only: {self.store.read_only_reason}; nothing was saved.")
-        return self.store.save_case(self.measure, case)
+        return self.store.measure_data.save_case(self.measure, case)
 
     def _intro(self) -> list[str | tuple[str, str]]:
         m = self.measure

@@ -265,7 +265,7 @@ class MeasureScreen(PdsaScreen):
         def answer(yes: bool | None) -> None:
             if not yes:
                 return
-            if self._store_write(lambda: self.store.delete_point(measure, point.id)):
+            if self._store_write(lambda: self.store.measure_data.delete_point(measure, point.id)):
                 self.notify(f"Deleted {label}.", timeout=3, markup=False)
 
         self.app.push_screen(
@@ -295,7 +295,7 @@ class MeasureScreen(PdsaScreen):
             changed = dataclasses.replace(point, baseline_end=on_now)
         else:
             changed = dataclasses.replace(point, rebase_after=on_now)
-        if not self._store_write(lambda: self.store.update_point(measure, changed)):
+        if not self._store_write(lambda: self.store.measure_data.update_point(measure, changed)):
             return
         day = format_date(point.date)
         if marker == "baseline_end":
