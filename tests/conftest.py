@@ -24,6 +24,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -224,3 +225,23 @@ def make_programme() -> Callable[[Store], Programme]:
 def programme(store: Store) -> Programme:
     """The example programme saved in ``store``."""
     return build_programme(store)
+
+
+@pytest.fixture(scope="module")
+def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The demo database's data (every table holds records) for the store's reading tests
+    (test_building, test_typed), and from then on one clock: a record stored without its
+    ``created`` or ``updated`` is stamped when it is built, so two builds a second apart
+    under load would differ."""
+    import json
+    import types
+    from unittest import mock
+
+    from robust_corpus import demo_file
+
+    from pdsa_tui.model.registry import RECORD_CLASSES
+
+    data: dict[str, Any] = json.loads(demo_file(tmp_path_factory.mktemp("demo")).read_bytes())
+    assert all(data[cls.TABLE] for cls in RECORD_CLASSES)
+    with mock.patch.object(dates, "time", types.SimpleNamespace(time=lambda: 1_800_000_000.0)):
+        yield data

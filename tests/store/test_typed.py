@@ -49,7 +49,7 @@ def same_new_ids() -> Iterator[None]:
 
 @pytest.fixture(scope="module", autouse=True)
 def demo(demo_data: dict[str, Any]) -> dict[str, Any]:
-    """The demo's data, its clock pinned for every test here (conftest)."""
+    """The demo's data, its clock pinned for every test here (tests/conftest.py)."""
     return demo_data
 
 
