@@ -494,11 +494,7 @@ class Store(RecordQueries):
         cls = type(record)
         existing = self.lookup(cls, record.id)
         record = self._ruled(record, existing)
-        changes: dict[str, Any] = {"updated": now_stamp(), "updated_by": self.user}
-        if existing is not None:
-            changes["created"] = existing.created
-        # The stamps are text, stored as they are: no new record is needed to write them.
-        doc = {**record.to_dict(), **changes}
+        doc = self._stamped(record, existing)
         table = self._data.setdefault(cls.TABLE, {})
         doc_id = self._index.doc_ids[cls].get(record.id)
         old = table.get(doc_id) if doc_id is not None else None
@@ -540,8 +536,7 @@ class Store(RecordQueries):
                     self.save(record)
                     continue
                 record = self._ruled(record, None)
-                # The same document as save() writes for a new record, and the same key.
-                doc = {**record.to_dict(), "updated": now_stamp(), "updated_by": self.user}
+                doc = self._stamped(record, None)  # and the key save() would give it
                 table = self._data.setdefault(cls.TABLE, {})
                 key = keys.get(cls.TABLE)
                 if key is None or str(key) in table:  # first of its table, or save() added
@@ -577,6 +572,15 @@ class Store(RecordQueries):
             return record.before_save(existing, self)  # the record's own rules
         except RuleError as exc:
             raise StoreError(str(exc)) from None
+
+    def _stamped(self, record: Record, existing: Record | None) -> Doc:
+        """``record``'s document as a save writes it: stamped now, by this copy's user,
+        keeping ``existing``'s creation stamp."""
+        changes: dict[str, Any] = {"updated": now_stamp(), "updated_by": self.user}
+        if existing is not None:
+            changes["created"] = existing.created
+        # The stamps are text, stored as they are: no new record is needed to write them.
+        return {**record.to_dict(), **changes}
 
     def _put(self, cls: type[Record], table: dict[str, Any], doc_id: str, doc: Doc) -> None:
         """Hold ``doc``, a record of ``cls``, as document ``doc_id`` of ``table``."""
