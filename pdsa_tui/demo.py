@@ -33,7 +33,6 @@ date), so a rebuild for the same day gives the same file apart from ``updated``.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -48,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 from pdsa_tui.model import RECORD_TYPES, DataPoint, Measure, Record, dates
 from pdsa_tui.model.dates import add_months
 from pdsa_tui.store import Store
+from pdsa_tui.store.measure_data import with_points
 from pdsa_tui.store.paths import current_user
 
 if TYPE_CHECKING:
@@ -215,7 +215,7 @@ def _demo_records(store: Store, day: dt.date) -> Iterator[Record]:
 
     Made as :meth:`Store.save_all` saves them (it asks for the next once the last is
     saved): a measure's points come as a second version of the saved measure, as
-    :meth:`Store.add_points` would save them, and an amendment as the saved record
+    :meth:`MeasureData.add_points` would save them, and an amendment as the saved record
     with the fields the file gives.
     """
     for name, doc in data_files():
@@ -225,7 +225,7 @@ def _demo_records(store: Store, day: dt.date) -> Iterator[Record]:
             yield cls.from_dict(data)
             if points:
                 saved = store.get(Measure, data["id"])
-                yield dataclasses.replace(saved, points=_points(saved, points, store.user))
+                yield with_points(saved, _points(saved, points, store.user))
         for table, data in _records(name, doc, day, "amend"):
             cls = RECORD_TYPES[table]
             current = store.get(cls, data["id"])
@@ -242,8 +242,9 @@ def _point_id(name: str) -> str:
 
 
 def _points(measure: Measure, points: list[dict[str, Any]], user: str) -> list[DataPoint]:
-    """``measure``'s points with ``points`` added (as :meth:`Store.add_points` adds them)."""
-    new = [
+    """The data file's ``points`` of ``measure``, as ``store.measure_data.add_points``
+    stores them (its user's, with ids made from the measure, the date and the order)."""
+    return [
         DataPoint.from_dict(
             {
                 "id": _point_id(f"{measure.id}/{p['date']}/{k}"),
@@ -253,7 +254,6 @@ def _points(measure: Measure, points: list[dict[str, Any]], user: str) -> list[D
         )
         for k, p in enumerate(points)
     ]
-    return sorted([*measure.points, *new], key=lambda p: p.date)
 
 
 def build_demo(store: Store, *, today: dt.date | None = None) -> None:

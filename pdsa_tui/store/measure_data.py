@@ -38,6 +38,13 @@ class SavingStore(Protocol):
     def transaction(self) -> AbstractContextManager[None]: ...
 
 
+def with_points(measure: Measure, points: Iterable[DataPoint]) -> Measure:
+    """``measure`` with ``points`` added among its own, in date order (not saved)."""
+    return dataclasses.replace(
+        measure, points=sorted([*measure.points, *points], key=lambda p: p.date)
+    )
+
+
 class MeasureData:
     """Adding, changing and removing a measure's points and cases in one store."""
 
@@ -55,8 +62,7 @@ class MeasureData:
         errors = [e for p in new for e in p.validate(current.unit)]
         if errors:
             raise ValidationError(errors)
-        merged = sorted([*current.points, *new], key=lambda p: p.date)
-        return store.save(dataclasses.replace(current, points=merged))
+        return store.save(with_points(current, new))
 
     def add_point(self, measure: Measure, point: DataPoint) -> Measure:
         """Add one point to a measure."""
