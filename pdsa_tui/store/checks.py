@@ -36,13 +36,13 @@ from pdsa_tui.store.storage import REFUSED, decode, decode_fast
 def read_only_reason(path: Path) -> str:
     """Why ``path`` can only be opened read-only (its or its folder's permissions), or ''."""
     try:
-        mode = path.stat().st_mode
+        st = path.stat()
     except OSError:
         return ""
+    mode = st.st_mode
     if not mode & 0o222 or not os.access(path, os.W_OK):
-        return (
-            f"the file is read-only (permissions {stat.filemode(mode)}); "
-            f"to edit it, make it writable first (chmod u+w {path})"
+        return f"the file is read-only (permissions {stat.filemode(mode)}); " + _who_may_fix(
+            path, st
         )
     folder = path.parent
     try:
@@ -55,6 +55,34 @@ def read_only_reason(path: Path) -> str:
             "to edit it, copy it to a folder you can write to"
         )
     return ""
+
+
+def _who_may_fix(path: Path, st: os.stat_result) -> str:
+    """What would let this user save ``path``: their own chmod, or its owner's.
+
+    A colleague's file in a group folder made with umask 022 is read-only for the
+    group: ``chmod u+w`` would not help (only its owner may change its mode).
+    """
+    if not hasattr(os, "geteuid") or st.st_uid == os.geteuid():
+        return f"to edit it, make it writable first (chmod u+w {path})"
+    owner = _name_of(st.st_uid, "pwd")
+    if st.st_gid in os.getgroups() or st.st_gid == os.getegid():
+        return (
+            f"it belongs to {owner}, who can let the group {_name_of(st.st_gid, 'grp')} "
+            f"save it (chmod g+w {path})"
+        )
+    return f"it belongs to {owner}; ask them for write access"
+
+
+def _name_of(number: int, db: str) -> str:
+    """A user's (``pwd``) or group's (``grp``) name, else its number."""
+    import grp
+    import pwd
+
+    try:
+        return pwd.getpwuid(number).pw_name if db == "pwd" else grp.getgrgid(number).gr_name
+    except (KeyError, OverflowError):
+        return str(number)
 
 
 def read_file(path: Path) -> bytes:
