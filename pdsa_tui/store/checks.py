@@ -24,6 +24,7 @@ from pdsa_tui.model.rows import ROW_KINDS, row_problem
 from pdsa_tui.store import migrations
 from pdsa_tui.store.building import Built, builder, from_dicts
 from pdsa_tui.store.errors import (
+    CutShortError,
     DatabaseNotFoundError,
     NewerSchemaError,
     StoreError,
@@ -150,7 +151,8 @@ def check_parsed(path: Path, data: Any) -> dict[str, Any]:
 def decoded(path: Path, raw: bytes) -> Any:
     """The JSON value of ``raw`` (the file ``path``), refused when it is not JSON text."""
     if not raw.strip():
-        raise _bad(path, "it is empty (0 bytes)" if not raw else "it holds only blank space")
+        empty = "it is empty (0 bytes)" if not raw else "it holds only blank space"
+        raise CutShortError(path, empty, newest_backup(path))
     fast = decode_fast(raw)
     if fast is not REFUSED:
         return fast  # well-formed UTF-8 JSON, read as json would (see storage.decode)
@@ -161,10 +163,11 @@ def decoded(path: Path, raw: bytes) -> Any:
     try:
         return decode(text)
     except json.JSONDecodeError as exc:
-        raise _bad(
+        raise CutShortError(
             path,
             f"it is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
             "it may have been cut short or edited by hand",
+            newest_backup(path),
         ) from None
     except RecursionError:
         raise _bad(path, "it is not a pdsa database (its JSON is nested too deeply)") from None
