@@ -36,8 +36,10 @@ from pdsa_tui.store.typed import Later, read_typed
 from pdsa_tui.valueclass import value_class
 
 #: Seconds an open waits for a file that does not parse but changed just now to become whole
-#: (a sync client or a copy over a network share writing it in place).
+#: (a sync client or a copy over a network share writing it in place), while it keeps changing.
 WRITING_WAIT = 5.0
+#: Seconds the file must stay as it is for the wait to end early: no writer is at work.
+STILL = 1.0
 #: A file that does not parse and changed less than this many seconds ago may be being written.
 JUST_NOW = 60.0
 
@@ -76,8 +78,9 @@ def read_whole(
 
     A file that does not parse but changed just now may be arriving (a sync client or
     a copy over a network share writing it in place): it is read again each time it
-    changes, for up to :data:`WRITING_WAIT` seconds. Refused (``UnreadableDatabaseError``)
-    if it is still broken; then the message says a sync service may still be bringing it.
+    changes, while it keeps changing, for up to :data:`WRITING_WAIT` seconds. Refused
+    (:class:`CutShortError`) if it is still broken; then the message says a sync service
+    may still be bringing it.
     """
     deadline: float | None = None
     while True:
@@ -109,12 +112,14 @@ def _age(path: Path) -> float | None:
 
 
 def _changes(path: Path, seen: tuple[int, int, int, int] | None, deadline: float) -> bool:
-    """Wait until ``path`` is no longer as ``seen`` (True) or ``deadline`` passes (False)."""
-    while time.monotonic() < deadline:
+    """Wait until ``path`` is no longer as ``seen`` (True), or it stays so for :data:`STILL`
+    seconds or ``deadline`` passes (False: nobody is writing it)."""
+    still = min(deadline, time.monotonic() + STILL)
+    while time.monotonic() < still:
+        time.sleep(0.05)
         if signature(path) != seen:
-            time.sleep(0.1)  # let the writer get on before reading it again
+            time.sleep(0.05)  # let the writer get on before reading it again
             return True
-        time.sleep(0.1)
     return signature(path) != seen
 
 

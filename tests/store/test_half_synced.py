@@ -39,8 +39,9 @@ def _half(db: Path, raw: bytes) -> None:
 
 @pytest.mark.parametrize("read_only", [False, True])
 def test_an_open_waits_for_a_file_being_written(
-    tmp_path: Path, whole: bytes, read_only: bool
+    tmp_path: Path, whole: bytes, read_only: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(opening, "STILL", 3.0)  # the writer pauses; the suite's is shorter
     db = tmp_path / "pace.json"
     _half(db, whole)
 
@@ -61,7 +62,7 @@ def test_an_open_waits_for_a_file_being_written(
 def test_a_file_that_stays_half_written_is_refused_with_a_word_about_sync(
     tmp_path: Path, whole: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(opening, "WRITING_WAIT", 0.3)
+    monkeypatch.setattr(opening, "STILL", 0.3)
     db = tmp_path / "pace.json"
     _half(db, whole)
     with pytest.raises(UnreadableDatabaseError) as got:
@@ -75,7 +76,7 @@ def test_a_file_that_stays_half_written_is_refused_with_a_word_about_sync(
 def test_an_old_broken_file_is_refused_at_once_as_before(
     tmp_path: Path, whole: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(opening, "WRITING_WAIT", 60.0)  # would be seen if it waited
+    monkeypatch.setattr(opening, "STILL", 60.0)  # would be seen if it waited
     db = tmp_path / "pace.json"
     _half(db, whole)
     old = time.time() - 3600
