@@ -97,10 +97,16 @@ def read_whole(
             if not _changes(path, seen, deadline):
                 raise CutShortError(
                     path,
-                    f"{exc.problem}. It changed {age:.0f} seconds ago, so a sync service may "
+                    f"{exc.problem}. It changed {_seconds(age)} ago, so a sync service may "
                     "still be bringing it: wait until it has finished, then open it again",
                     exc.backup,
                 ) from None
+
+
+def _seconds(age: float) -> str:
+    """'1 second', '12 seconds'."""
+    n = max(1, round(age))
+    return f"{n} second{'' if n == 1 else 's'}"
 
 
 def _age(path: Path) -> float | None:
