@@ -29,7 +29,7 @@ from pdsa_tui.store.presence import Other, Presence
 from pdsa_tui.ui import styles
 from pdsa_tui.ui.visible_filter import VisibleControls
 from pdsa_tui.ui.widgets.footer import KeyFooter
-from pdsa_tui.ui.widgets.guards import GuardedHeader
+from pdsa_tui.ui.widgets.header import PdsaHeader
 
 _VISIBLE = VisibleControls()
 
@@ -45,7 +45,7 @@ class WelcomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         app = self.app
         assert isinstance(app, PdsaApp)
-        yield GuardedHeader()
+        yield PdsaHeader()
         with Vertical(classes="welcome"):
             yield Static(Text("Welcome to pdsa"), classes="dialog-title")
             yield Static(

@@ -20,7 +20,7 @@ from pdsa_tui.ui.screens.measure import MeasureScreen
 from pdsa_tui.ui.screens.review import ReviewScreen
 from pdsa_tui.ui.themes import HIGH_CONTRAST
 from pdsa_tui.ui.widgets.footer import KeyFooter
-from pdsa_tui.ui.widgets.guards import GuardedHeader
+from pdsa_tui.ui.widgets.header import PdsaHeader
 from pdsa_tui.ui.widgets.record_table import RecordTable
 
 
@@ -116,7 +116,7 @@ async def test_the_header_shortens_a_long_title_at_a_word(tmp_path: Path) -> Non
         measure = first_percent_measure(app)
         app.push_screen(MeasureScreen(measure.id))
         await pilot.pause()
-        header = app.screen.query_one(GuardedHeader)
+        header = app.screen.query_one(PdsaHeader)
         full = header.screen_title
         shown = str(header.format_title())
         assert shown.endswith("…") and "demo" not in shown  # the file's name went first
