@@ -65,6 +65,9 @@ class AimStatus:
 class OverviewScreen(PdsaScreen):
     """Aims with their status, and what needs attention across the programme."""
 
+    #: Styled by app.tcss alone (the first screen: see ``PdsaApp._load_screen_css``).
+    APP_SHEET_ONLY = True
+
     ABOUT = "Every aim with its outcome measure and cycles; below, what needs attention."
 
     BINDINGS = [
