@@ -12,9 +12,12 @@ first, then the title is shortened at a word, never cut mid-word.
 from __future__ import annotations
 
 from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style as RichStyle
 from textual import events
 from textual.color import Color
 from textual.content import Content
+from textual.strip import Strip
 from textual.style import Style
 from textual.widget import Widget
 
@@ -25,6 +28,14 @@ ICON_WIDTH = 8
 
 #: The header's columns that are not the title's: the icon (8) and the clock's space (10).
 HEADER_SIDES = ICON_WIDTH + 10
+
+
+def _background(strip: Strip) -> Strip:
+    """``strip`` with its background alone (no text colour or attributes)."""
+    return Strip(
+        Segment(text, RichStyle(bgcolor=style.bgcolor) if style is not None else None)
+        for text, style, _ in strip
+    )
 
 
 class PdsaHeader(Widget):
@@ -98,6 +109,18 @@ class PdsaHeader(Widget):
             blank = Content(" " * (width - ICON_WIDTH))
             return Content("\n").join([space + title, icon + blank, space + blank])
         return icon + title
+
+    def render_line(self, y: int) -> Strip:
+        line = super().render_line(y)
+        width = line.cell_length
+        if self.has_class("-tall") or width <= HEADER_SIDES:
+            return line
+        # As Textual's header draws them, the icon's padding and the clock's space are
+        # background alone, with no text colour: invisible, but a terminal copy keeps it.
+        pad, icon, gap, title, clock = line.divide(
+            [1, ICON_WIDTH - 1, ICON_WIDTH, width - 10, width]
+        )
+        return Strip.join([_background(pad), icon, _background(gap), title, _background(clock)])
 
     def _lit_background(self) -> Color:
         """The icon's background under the mouse: the header's, 10% towards the text."""
