@@ -29,13 +29,16 @@ from pdsa_tui.store.presence import Other, Presence
 from pdsa_tui.ui import styles
 from pdsa_tui.ui.visible_filter import VisibleControls
 from pdsa_tui.ui.widgets.footer import KeyFooter
-from pdsa_tui.ui.widgets.guards import GuardedHeader
+from pdsa_tui.ui.widgets.header import PdsaHeader
 
 _VISIBLE = VisibleControls()
 
 
 class WelcomeScreen(Screen[None]):
     """First run: no database at the path yet. Ask before creating one."""
+
+    #: Styled by app.tcss alone (see :meth:`PdsaApp._load_screen_css`).
+    APP_SHEET_ONLY = True
 
     BINDINGS = [
         Binding("c", "create", "Create it", id="welcome.create"),
@@ -45,7 +48,7 @@ class WelcomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         app = self.app
         assert isinstance(app, PdsaApp)
-        yield GuardedHeader()
+        yield PdsaHeader()
         with Vertical(classes="welcome"):
             yield Static(Text("Welcome to pdsa"), classes="dialog-title")
             yield Static(
@@ -173,6 +176,37 @@ class PdsaApp(App[None]):
         text = message.plain if isinstance(message, Text) else str(message)
         super().notify(
             visible(text), title=visible(title), severity=severity, timeout=timeout, markup=False
+        )
+
+    def _load_screen_css(self, screen: Screen[Any]) -> None:
+        """Add the sheets ``screen`` needs to the app's: screens.tcss (unless app.tcss
+        styles it all: ``APP_SHEET_ONLY``) and its own ``CSS_PATH``.
+
+        Textual parses every sheet again and restyles every widget of every screen when a
+        screen brings a sheet (10 ms and more, each time a new one comes); here only the new
+        sheets are parsed (the others' rules are in the stylesheet's cache), and only the
+        widgets already mounted whose names their rules name are styled again.
+        """
+        stylesheet = self.stylesheet
+        paths = [] if getattr(screen, "APP_SHEET_ONLY", False) else [styles.path("screens.tcss")]
+        paths += [Path(p) for p in screen.css_path]
+        new = [p for p in paths if not stylesheet.has_source(str(p), "")]
+        if screen.CSS or self.css_monitor is not None or not new:
+            for path in new:  # Textual's way: parse every sheet, restyle everything
+                stylesheet.read(path)
+            super()._load_screen_css(screen)
+            return
+        before = set(map(id, stylesheet.rules))
+        for path in new:
+            stylesheet.read(path)
+        stylesheet.parse()
+        names: set[str] = set()
+        for rule in stylesheet.rules:
+            if id(rule) not in before:
+                names |= rule.selector_names
+        stylesheet.update_nodes(
+            [n for n in self.walk_children(with_self=True) if names & n._selector_names],
+            animate=False,
         )
 
     def update_styles(self, node: DOMNode, animate: bool = True) -> None:

@@ -5,6 +5,7 @@ Driven by keys through Textual's pilot; each asserts on what the screen shows.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -20,8 +21,9 @@ from pdsa_tui.ui.screens.measure import MeasureScreen
 from pdsa_tui.ui.screens.review import ReviewScreen
 from pdsa_tui.ui.themes import HIGH_CONTRAST
 from pdsa_tui.ui.widgets.footer import KeyFooter
-from pdsa_tui.ui.widgets.guards import GuardedHeader
+from pdsa_tui.ui.widgets.header import PdsaHeader
 from pdsa_tui.ui.widgets.record_table import RecordTable
+from pdsa_tui.ui.widgets.scrollbox import ScrollText
 
 
 def flat(text: str) -> str:
@@ -116,7 +118,7 @@ async def test_the_header_shortens_a_long_title_at_a_word(tmp_path: Path) -> Non
         measure = first_percent_measure(app)
         app.push_screen(MeasureScreen(measure.id))
         await pilot.pause()
-        header = app.screen.query_one(GuardedHeader)
+        header = app.screen.query_one(PdsaHeader)
         full = header.screen_title
         shown = str(header.format_title())
         assert shown.endswith("…") and "demo" not in shown  # the file's name went first
@@ -291,3 +293,40 @@ async def test_a_long_list_shows_the_highlighted_row_whole_at_80x24(tmp_path: Pa
         assert flat(note) not in column_text(app, table, 4)
         assert table.cursor == 1
         assert "01/03/2018" in screen_text(app)
+
+
+async def test_a_long_aim_statement_scrolls_in_the_overviews_detail_at_80x24(
+    tmp_path: Path,
+) -> None:
+    """The detail under the aims is 8 lines at most: a longer one scrolls (tab reaches it
+    then, never before), and its last words come into view."""
+    app = demo_app(tmp_path)
+    store = app.store
+    assert store is not None
+    aim = store.find_aim("Aim 1")
+    sentence = "By 30 July 2025, 100% of children looked after at home will have an audit."
+    store.save(replace(aim, statement=" ".join([sentence] * 9) + " The last words."))
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        detail = app.screen.query_one("#aim-detail", ScrollText)
+        assert detail.size.height == 8 and detail.max_scroll_y > 0
+        assert "The last words." not in screen_text(app)
+        await pilot.press("tab")
+        assert app.focused is detail
+        await pilot.press("end")
+        await pilot.pause()
+        assert "The last words." in flat(screen_text(app))
+        await pilot.press("home")
+        await pilot.pause()
+        assert "Aim 1: By 30 July 2025" in screen_text(app)
+    # A short one shows whole, and tab passes it by.
+    app = demo_app(tmp_path)
+    store = app.store
+    assert store is not None
+    store.save(replace(store.find_aim("Aim 1"), statement=sentence))
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        detail = app.screen.query_one("#aim-detail", ScrollText)
+        assert detail.max_scroll_y == 0
+        await pilot.press("tab")
+        assert app.focused is not detail

@@ -17,7 +17,7 @@ from pdsa_tui.model import ChangeIdea, Record
 from pdsa_tui.model.registry import counted
 from pdsa_tui.store import ReadOnlyError, Store, StoreError
 from pdsa_tui.ui.widgets.footer import KeyFooter
-from pdsa_tui.ui.widgets.guards import GuardedHeader
+from pdsa_tui.ui.widgets.header import PdsaHeader
 
 # The forms and dialogs (pdsa_tui.ui.dialogs.modals: fields, option lists, the file picker) are
 # imported when one first opens, not at start: the first screen needs none of them.
@@ -68,7 +68,7 @@ class PdsaScreen(Screen[None]):
 
     # -- layout ------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield GuardedHeader()
+        yield PdsaHeader()
         if self.pdsa.store is not None and self.store.read_only:
             yield Static(
                 Text(f"READ-ONLY: {self.store.read_only_reason}. Changes cannot be saved."),

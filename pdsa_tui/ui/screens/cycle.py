@@ -55,6 +55,10 @@ from pdsa_tui.ui.widgets.tab_bar import TabBar
 class CycleScreen(PdsaScreen):
     """One PDSA cycle: the four phases as tabs, saved together, and its feedback."""
 
+    #: Styled by app.tcss alone: opening a cycle never waits for the other screens' rules
+    #: (see ``PdsaApp._load_screen_css``).
+    APP_SHEET_ONLY = True
+
     ABOUT = (
         "A PDSA cycle. ctrl+s saves every tab at once. F2-F6 (or alt+1..5, ctrl+pageup/"
         "pagedown, or 1-5 outside a text field) switch tabs; tab moves between fields. "

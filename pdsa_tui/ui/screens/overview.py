@@ -31,7 +31,7 @@ from pdsa_tui.ui.summaries import (
     time_left,
 )
 from pdsa_tui.ui.widgets.record_table import Column, RecordTable, Row
-from pdsa_tui.ui.widgets.scrollbox import ScrollBox
+from pdsa_tui.ui.widgets.scrollbox import ScrollText
 from pdsa_tui.valueclass import value_class
 
 #: Cycles in ramp order (each idea's cycles by number), read in C.
@@ -64,6 +64,9 @@ class AimStatus:
 
 class OverviewScreen(PdsaScreen):
     """Aims with their status, and what needs attention across the programme."""
+
+    #: Styled by app.tcss alone (the first screen: see ``PdsaApp._load_screen_css``).
+    APP_SHEET_ONLY = True
 
     ABOUT = "Every aim with its outcome measure and cycles; below, what needs attention."
 
@@ -139,8 +142,7 @@ class OverviewScreen(PdsaScreen):
                 id="aims",
                 classes="fit",
             )
-        with ScrollBox(classes="summary"):
-            yield Static("", id="aim-detail")
+        yield ScrollText(id="aim-detail", classes="summary")
         yield Static("", id="programme-line", classes="programme-line")
         yield Static(Text(f"Needs attention ({URGENT_MARK} act now)"), classes="section-title")
         yield RecordTable(
@@ -291,7 +293,7 @@ class OverviewScreen(PdsaScreen):
         if shown is not None and shown[0] == aim_id and shown[1] is st:
             return  # shown already (the cursor set by a redraw says it again)
         self._detail_of = (aim_id, st)
-        detail = self.query_one("#aim-detail", Static)
+        detail = self.query_one("#aim-detail", ScrollText)
         if st is None:
             detail.update(Text("Press n to create an aim: what, how much (%), from when, by when."))
             return
