@@ -665,7 +665,14 @@ def _53(_type_size, _type_mean, _type_sd, _type_value, MISSING, _HAS_DEFAULT_FAC
   __dataclass_builtins_object__.__setattr__(self,'value',value)
  return __init__
 
-def _54(_type_taken, _type_unchanged, _type_changed, _type_refused, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_taken, _dflt_unchanged, _dflt_changed, _dflt_refused, _return_type):
+def _54(_type_table, _type_key, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+ def __init__(self,table:_type_table,key:_type_key)->_return_type:
+  self.table=table
+  self.key=key
+  self.__post_init__()
+ return __init__
+
+def _55(_type_taken, _type_unchanged, _type_changed, _type_refused, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_taken, _dflt_unchanged, _dflt_changed, _dflt_refused, _return_type):
  def __init__(self,taken:_type_taken=_HAS_DEFAULT_FACTORY,unchanged:_type_unchanged=_HAS_DEFAULT_FACTORY,changed:_type_changed=_HAS_DEFAULT_FACTORY,refused:_type_refused=_HAS_DEFAULT_FACTORY)->_return_type:
   self.taken=_dflt_taken() if taken is _HAS_DEFAULT_FACTORY else taken
   self.unchanged=_dflt_unchanged() if unchanged is _HAS_DEFAULT_FACTORY else unchanged
@@ -673,35 +680,35 @@ def _54(_type_taken, _type_unchanged, _type_changed, _type_refused, MISSING, _HA
   self.refused=_dflt_refused() if refused is _HAS_DEFAULT_FACTORY else refused
  return __init__
 
-def _55(_type_theme, _type_in_place, _type_applicable, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _56(_type_theme, _type_in_place, _type_applicable, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,theme:_type_theme,in_place:_type_in_place,applicable:_type_applicable)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'theme',theme)
   __dataclass_builtins_object__.__setattr__(self,'in_place',in_place)
   __dataclass_builtins_object__.__setattr__(self,'applicable',applicable)
  return __init__
 
-def _56(_type_title, _type_themes, _type_resources, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _57(_type_title, _type_themes, _type_resources, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,title:_type_title,themes:_type_themes,resources:_type_resources)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'title',title)
   __dataclass_builtins_object__.__setattr__(self,'themes',themes)
   __dataclass_builtins_object__.__setattr__(self,'resources',resources)
  return __init__
 
-def _57(_type_title, _type_width, _type_align, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_width, _dflt_align, _return_type):
+def _58(_type_title, _type_width, _type_align, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_width, _dflt_align, _return_type):
  def __init__(self,title:_type_title,width:_type_width=_dflt_width,align:_type_align=_dflt_align)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'title',title)
   __dataclass_builtins_object__.__setattr__(self,'width',width)
   __dataclass_builtins_object__.__setattr__(self,'align',align)
  return __init__
 
-def _58(_type_user, _type_host, _type_editing, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_editing, _return_type):
+def _59(_type_user, _type_host, _type_editing, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_editing, _return_type):
  def __init__(self,user:_type_user,host:_type_host,editing:_type_editing=_dflt_editing)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'user',user)
   __dataclass_builtins_object__.__setattr__(self,'host',host)
   __dataclass_builtins_object__.__setattr__(self,'editing',editing)
  return __init__
 
-def _59(_type_values, _type_mean, _type_lcl, _type_ucl, _type_lower2, _type_upper2, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
+def _60(_type_values, _type_mean, _type_lcl, _type_ucl, _type_lower2, _type_upper2, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):
  def __init__(self,values:_type_values,mean:_type_mean,lcl:_type_lcl,ucl:_type_ucl,lower2:_type_lower2,upper2:_type_upper2)->_return_type:
   __dataclass_builtins_object__.__setattr__(self,'values',values)
   __dataclass_builtins_object__.__setattr__(self,'mean',mean)
@@ -711,7 +718,7 @@ def _59(_type_values, _type_mean, _type_lcl, _type_ucl, _type_lower2, _type_uppe
   __dataclass_builtins_object__.__setattr__(self,'upper2',upper2)
  return __init__
 
-def _60(_type_what, _type_owner, _type_due, _type_done, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_what, _dflt_owner, _dflt_due, _dflt_done, _return_type):
+def _61(_type_what, _type_owner, _type_due, _type_done, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_what, _dflt_owner, _dflt_due, _dflt_done, _return_type):
  def __init__(self,what:_type_what=_dflt_what,owner:_type_owner=_dflt_owner,due:_type_due=_dflt_due,done:_type_done=_dflt_done)->_return_type:
   self.what=what
   self.owner=owner
@@ -719,7 +726,7 @@ def _60(_type_what, _type_owner, _type_due, _type_done, MISSING, _HAS_DEFAULT_FA
   self.done=done
  return __init__
 
-def _61(_type_who, _type_what, _type_when, _type_where, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_who, _dflt_what, _dflt_when, _dflt_where, _return_type):
+def _62(_type_who, _type_what, _type_when, _type_where, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_who, _dflt_what, _dflt_when, _dflt_where, _return_type):
  def __init__(self,who:_type_who=_dflt_who,what:_type_what=_dflt_what,when:_type_when=_dflt_when,where:_type_where=_dflt_where)->_return_type:
   self.who=who
   self.what=what
@@ -727,7 +734,7 @@ def _61(_type_who, _type_what, _type_when, _type_where, MISSING, _HAS_DEFAULT_FA
   self.where=where
  return __init__
 
-def _62(_type_ys, _type_centres, _type_lcls, _type_ucls, _type_signals, _type_sizes, _type_types, _type_causes, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_ys, _dflt_centres, _dflt_lcls, _dflt_ucls, _dflt_signals, _dflt_sizes, _dflt_types, _dflt_causes, _return_type):
+def _63(_type_ys, _type_centres, _type_lcls, _type_ucls, _type_signals, _type_sizes, _type_types, _type_causes, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_ys, _dflt_centres, _dflt_lcls, _dflt_ucls, _dflt_signals, _dflt_sizes, _dflt_types, _dflt_causes, _return_type):
  def __init__(self,ys:_type_ys=_HAS_DEFAULT_FACTORY,centres:_type_centres=_HAS_DEFAULT_FACTORY,lcls:_type_lcls=_HAS_DEFAULT_FACTORY,ucls:_type_ucls=_HAS_DEFAULT_FACTORY,signals:_type_signals=_HAS_DEFAULT_FACTORY,sizes:_type_sizes=_HAS_DEFAULT_FACTORY,types:_type_types=_HAS_DEFAULT_FACTORY,causes:_type_causes=_HAS_DEFAULT_FACTORY)->_return_type:
   self.ys=_dflt_ys() if ys is _HAS_DEFAULT_FACTORY else ys
   self.centres=_dflt_centres() if centres is _HAS_DEFAULT_FACTORY else centres
@@ -794,13 +801,14 @@ FACTORIES = {
     "def __create_fn__(_type_question, _type_before, _type_after, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,question:_type_question,before:_type_before,after:_type_after)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'question',question)\n  __dataclass_builtins_object__.__setattr__(self,'before',before)\n  __dataclass_builtins_object__.__setattr__(self,'after',after)\n return __init__": _51,
     'def __create_fn__(_type_rev, _type_updated, _type_updated_by, _type_changed, _type_deleted, _type_content, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,rev:_type_rev,updated:_type_updated,updated_by:_type_updated_by,changed:_type_changed,deleted:_type_deleted,content:_type_content)->_return_type:\n  self.rev=rev\n  self.updated=updated\n  self.updated_by=updated_by\n  self.changed=changed\n  self.deleted=deleted\n  self.content=content\n return __init__': _52,
     "def __create_fn__(_type_size, _type_mean, _type_sd, _type_value, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,size:_type_size,mean:_type_mean,sd:_type_sd,value:_type_value)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'size',size)\n  __dataclass_builtins_object__.__setattr__(self,'mean',mean)\n  __dataclass_builtins_object__.__setattr__(self,'sd',sd)\n  __dataclass_builtins_object__.__setattr__(self,'value',value)\n return __init__": _53,
-    'def __create_fn__(_type_taken, _type_unchanged, _type_changed, _type_refused, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_taken, _dflt_unchanged, _dflt_changed, _dflt_refused, _return_type):\n def __init__(self,taken:_type_taken=_HAS_DEFAULT_FACTORY,unchanged:_type_unchanged=_HAS_DEFAULT_FACTORY,changed:_type_changed=_HAS_DEFAULT_FACTORY,refused:_type_refused=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.taken=_dflt_taken() if taken is _HAS_DEFAULT_FACTORY else taken\n  self.unchanged=_dflt_unchanged() if unchanged is _HAS_DEFAULT_FACTORY else unchanged\n  self.changed=_dflt_changed() if changed is _HAS_DEFAULT_FACTORY else changed\n  self.refused=_dflt_refused() if refused is _HAS_DEFAULT_FACTORY else refused\n return __init__': _54,
-    "def __create_fn__(_type_theme, _type_in_place, _type_applicable, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,theme:_type_theme,in_place:_type_in_place,applicable:_type_applicable)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'theme',theme)\n  __dataclass_builtins_object__.__setattr__(self,'in_place',in_place)\n  __dataclass_builtins_object__.__setattr__(self,'applicable',applicable)\n return __init__": _55,
-    "def __create_fn__(_type_title, _type_themes, _type_resources, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,title:_type_title,themes:_type_themes,resources:_type_resources)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'title',title)\n  __dataclass_builtins_object__.__setattr__(self,'themes',themes)\n  __dataclass_builtins_object__.__setattr__(self,'resources',resources)\n return __init__": _56,
-    "def __create_fn__(_type_title, _type_width, _type_align, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_width, _dflt_align, _return_type):\n def __init__(self,title:_type_title,width:_type_width=_dflt_width,align:_type_align=_dflt_align)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'title',title)\n  __dataclass_builtins_object__.__setattr__(self,'width',width)\n  __dataclass_builtins_object__.__setattr__(self,'align',align)\n return __init__": _57,
-    "def __create_fn__(_type_user, _type_host, _type_editing, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_editing, _return_type):\n def __init__(self,user:_type_user,host:_type_host,editing:_type_editing=_dflt_editing)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'user',user)\n  __dataclass_builtins_object__.__setattr__(self,'host',host)\n  __dataclass_builtins_object__.__setattr__(self,'editing',editing)\n return __init__": _58,
-    "def __create_fn__(_type_values, _type_mean, _type_lcl, _type_ucl, _type_lower2, _type_upper2, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,values:_type_values,mean:_type_mean,lcl:_type_lcl,ucl:_type_ucl,lower2:_type_lower2,upper2:_type_upper2)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'values',values)\n  __dataclass_builtins_object__.__setattr__(self,'mean',mean)\n  __dataclass_builtins_object__.__setattr__(self,'lcl',lcl)\n  __dataclass_builtins_object__.__setattr__(self,'ucl',ucl)\n  __dataclass_builtins_object__.__setattr__(self,'lower2',lower2)\n  __dataclass_builtins_object__.__setattr__(self,'upper2',upper2)\n return __init__": _59,
-    'def __create_fn__(_type_what, _type_owner, _type_due, _type_done, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_what, _dflt_owner, _dflt_due, _dflt_done, _return_type):\n def __init__(self,what:_type_what=_dflt_what,owner:_type_owner=_dflt_owner,due:_type_due=_dflt_due,done:_type_done=_dflt_done)->_return_type:\n  self.what=what\n  self.owner=owner\n  self.due=due\n  self.done=done\n return __init__': _60,
-    'def __create_fn__(_type_who, _type_what, _type_when, _type_where, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_who, _dflt_what, _dflt_when, _dflt_where, _return_type):\n def __init__(self,who:_type_who=_dflt_who,what:_type_what=_dflt_what,when:_type_when=_dflt_when,where:_type_where=_dflt_where)->_return_type:\n  self.who=who\n  self.what=what\n  self.when=when\n  self.where=where\n return __init__': _61,
-    'def __create_fn__(_type_ys, _type_centres, _type_lcls, _type_ucls, _type_signals, _type_sizes, _type_types, _type_causes, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_ys, _dflt_centres, _dflt_lcls, _dflt_ucls, _dflt_signals, _dflt_sizes, _dflt_types, _dflt_causes, _return_type):\n def __init__(self,ys:_type_ys=_HAS_DEFAULT_FACTORY,centres:_type_centres=_HAS_DEFAULT_FACTORY,lcls:_type_lcls=_HAS_DEFAULT_FACTORY,ucls:_type_ucls=_HAS_DEFAULT_FACTORY,signals:_type_signals=_HAS_DEFAULT_FACTORY,sizes:_type_sizes=_HAS_DEFAULT_FACTORY,types:_type_types=_HAS_DEFAULT_FACTORY,causes:_type_causes=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.ys=_dflt_ys() if ys is _HAS_DEFAULT_FACTORY else ys\n  self.centres=_dflt_centres() if centres is _HAS_DEFAULT_FACTORY else centres\n  self.lcls=_dflt_lcls() if lcls is _HAS_DEFAULT_FACTORY else lcls\n  self.ucls=_dflt_ucls() if ucls is _HAS_DEFAULT_FACTORY else ucls\n  self.signals=_dflt_signals() if signals is _HAS_DEFAULT_FACTORY else signals\n  self.sizes=_dflt_sizes() if sizes is _HAS_DEFAULT_FACTORY else sizes\n  self.types=_dflt_types() if types is _HAS_DEFAULT_FACTORY else types\n  self.causes=_dflt_causes() if causes is _HAS_DEFAULT_FACTORY else causes\n return __init__': _62,
+    'def __create_fn__(_type_table, _type_key, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,table:_type_table,key:_type_key)->_return_type:\n  self.table=table\n  self.key=key\n  self.__post_init__()\n return __init__': _54,
+    'def __create_fn__(_type_taken, _type_unchanged, _type_changed, _type_refused, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_taken, _dflt_unchanged, _dflt_changed, _dflt_refused, _return_type):\n def __init__(self,taken:_type_taken=_HAS_DEFAULT_FACTORY,unchanged:_type_unchanged=_HAS_DEFAULT_FACTORY,changed:_type_changed=_HAS_DEFAULT_FACTORY,refused:_type_refused=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.taken=_dflt_taken() if taken is _HAS_DEFAULT_FACTORY else taken\n  self.unchanged=_dflt_unchanged() if unchanged is _HAS_DEFAULT_FACTORY else unchanged\n  self.changed=_dflt_changed() if changed is _HAS_DEFAULT_FACTORY else changed\n  self.refused=_dflt_refused() if refused is _HAS_DEFAULT_FACTORY else refused\n return __init__': _55,
+    "def __create_fn__(_type_theme, _type_in_place, _type_applicable, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,theme:_type_theme,in_place:_type_in_place,applicable:_type_applicable)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'theme',theme)\n  __dataclass_builtins_object__.__setattr__(self,'in_place',in_place)\n  __dataclass_builtins_object__.__setattr__(self,'applicable',applicable)\n return __init__": _56,
+    "def __create_fn__(_type_title, _type_themes, _type_resources, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,title:_type_title,themes:_type_themes,resources:_type_resources)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'title',title)\n  __dataclass_builtins_object__.__setattr__(self,'themes',themes)\n  __dataclass_builtins_object__.__setattr__(self,'resources',resources)\n return __init__": _57,
+    "def __create_fn__(_type_title, _type_width, _type_align, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_width, _dflt_align, _return_type):\n def __init__(self,title:_type_title,width:_type_width=_dflt_width,align:_type_align=_dflt_align)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'title',title)\n  __dataclass_builtins_object__.__setattr__(self,'width',width)\n  __dataclass_builtins_object__.__setattr__(self,'align',align)\n return __init__": _58,
+    "def __create_fn__(_type_user, _type_host, _type_editing, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_editing, _return_type):\n def __init__(self,user:_type_user,host:_type_host,editing:_type_editing=_dflt_editing)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'user',user)\n  __dataclass_builtins_object__.__setattr__(self,'host',host)\n  __dataclass_builtins_object__.__setattr__(self,'editing',editing)\n return __init__": _59,
+    "def __create_fn__(_type_values, _type_mean, _type_lcl, _type_ucl, _type_lower2, _type_upper2, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _return_type):\n def __init__(self,values:_type_values,mean:_type_mean,lcl:_type_lcl,ucl:_type_ucl,lower2:_type_lower2,upper2:_type_upper2)->_return_type:\n  __dataclass_builtins_object__.__setattr__(self,'values',values)\n  __dataclass_builtins_object__.__setattr__(self,'mean',mean)\n  __dataclass_builtins_object__.__setattr__(self,'lcl',lcl)\n  __dataclass_builtins_object__.__setattr__(self,'ucl',ucl)\n  __dataclass_builtins_object__.__setattr__(self,'lower2',lower2)\n  __dataclass_builtins_object__.__setattr__(self,'upper2',upper2)\n return __init__": _60,
+    'def __create_fn__(_type_what, _type_owner, _type_due, _type_done, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_what, _dflt_owner, _dflt_due, _dflt_done, _return_type):\n def __init__(self,what:_type_what=_dflt_what,owner:_type_owner=_dflt_owner,due:_type_due=_dflt_due,done:_type_done=_dflt_done)->_return_type:\n  self.what=what\n  self.owner=owner\n  self.due=due\n  self.done=done\n return __init__': _61,
+    'def __create_fn__(_type_who, _type_what, _type_when, _type_where, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_who, _dflt_what, _dflt_when, _dflt_where, _return_type):\n def __init__(self,who:_type_who=_dflt_who,what:_type_what=_dflt_what,when:_type_when=_dflt_when,where:_type_where=_dflt_where)->_return_type:\n  self.who=who\n  self.what=what\n  self.when=when\n  self.where=where\n return __init__': _62,
+    'def __create_fn__(_type_ys, _type_centres, _type_lcls, _type_ucls, _type_signals, _type_sizes, _type_types, _type_causes, MISSING, _HAS_DEFAULT_FACTORY, __dataclass_builtins_object__, _dflt_ys, _dflt_centres, _dflt_lcls, _dflt_ucls, _dflt_signals, _dflt_sizes, _dflt_types, _dflt_causes, _return_type):\n def __init__(self,ys:_type_ys=_HAS_DEFAULT_FACTORY,centres:_type_centres=_HAS_DEFAULT_FACTORY,lcls:_type_lcls=_HAS_DEFAULT_FACTORY,ucls:_type_ucls=_HAS_DEFAULT_FACTORY,signals:_type_signals=_HAS_DEFAULT_FACTORY,sizes:_type_sizes=_HAS_DEFAULT_FACTORY,types:_type_types=_HAS_DEFAULT_FACTORY,causes:_type_causes=_HAS_DEFAULT_FACTORY)->_return_type:\n  self.ys=_dflt_ys() if ys is _HAS_DEFAULT_FACTORY else ys\n  self.centres=_dflt_centres() if centres is _HAS_DEFAULT_FACTORY else centres\n  self.lcls=_dflt_lcls() if lcls is _HAS_DEFAULT_FACTORY else lcls\n  self.ucls=_dflt_ucls() if ucls is _HAS_DEFAULT_FACTORY else ucls\n  self.signals=_dflt_signals() if signals is _HAS_DEFAULT_FACTORY else signals\n  self.sizes=_dflt_sizes() if sizes is _HAS_DEFAULT_FACTORY else sizes\n  self.types=_dflt_types() if types is _HAS_DEFAULT_FACTORY else types\n  self.causes=_dflt_causes() if causes is _HAS_DEFAULT_FACTORY else causes\n return __init__': _63,
 }

@@ -1,11 +1,9 @@
-"""Textual widgets with guards against races found by the monkey test (Textual 8.2).
+"""Textual's Header with a guard against a race found by the monkey test (Textual 8.2).
 
-- A Select whose overlay is paged (page up/down) before it has been laid out (its
-  height is still 0) raised ``KeyError`` from ``OptionList._move_page``: seed 4242
-  on a database of hostile text found it. Paging then does nothing.
-- A Header whose title changes while it is being mounted or removed raised
-  ``NoMatches`` for its ``HeaderTitle``. The title is then simply not updated:
-  the header is not on screen. (The header also fits its title to 80 columns.)
+A Header whose title changes while it is being mounted or removed raised
+``NoMatches`` for its ``HeaderTitle``. The title is then simply not updated: the
+header is not on screen. (The header also fits its title to 80 columns.) The
+guarded Select is :mod:`.guarded_select` (only forms need it: not imported at start).
 """
 
 from __future__ import annotations
@@ -13,39 +11,15 @@ from __future__ import annotations
 import contextlib
 
 from rich.cells import cell_len
-from textual.app import ComposeResult
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.dom import NoScreen
 from textual.events import Mount
 from textual.widget import Widget
-from textual.widgets import Header, Select
+from textual.widgets import Header
 from textual.widgets._header import HeaderTitle
-from textual.widgets._select import SelectCurrent, SelectOverlay, SelectType
 
 from pdsa_tui.ui.textfit import shorten_at_word
-
-
-class GuardedSelectOverlay(SelectOverlay):
-    """A Select's option list that ignores page up/down until it has been laid out."""
-
-    def _move_page(self, direction: int) -> None:
-        if self.highlighted is not None and self.highlighted not in self._index_to_line:
-            self._update_lines()  # lay out now if there is room...
-        if self.highlighted is not None and self.highlighted not in self._index_to_line:
-            return  # ...else there is no page to move by (height 0)
-        super()._move_page(direction)  # type: ignore[arg-type]
-
-
-class GuardedSelect(Select[SelectType]):
-    """A Select with :class:`GuardedSelectOverlay`."""
-
-    def compose(self) -> ComposeResult:
-        yield SelectCurrent(self.prompt)
-        yield GuardedSelectOverlay(type_to_search=self._type_to_search).data_bind(
-            compact=Select.compact
-        )
-
 
 #: The header's columns that are not the title's: the icon (8) and the clock's space (10).
 HEADER_SIDES = 18
