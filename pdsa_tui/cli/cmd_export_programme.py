@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
 import sys
 
@@ -95,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
             else:
                 prog = store.programme()
                 if since is None and prog is not None:
-                    since = prog.last_pack
+                    since = prog.report_since(today)
                 data = pack_bytes(store, since=since, today=today, fmt=fmt, template=template)
                 what = "governance pack" + (
                     f" (meetings since {format_date(since)})" if since else ""
@@ -108,17 +107,17 @@ def run(args: argparse.Namespace) -> int:
         return 0
     print(f"Wrote the {what} to {written}")
     if args.programme:
-        _remember_pack(args, today)
+        _remember_pack(args, today, since)
     return 0
 
 
-def _remember_pack(args: argparse.Namespace, today: dt.date) -> None:
-    """Record the pack's date, so the next pack starts from it (a warning if it cannot)."""
+def _remember_pack(args: argparse.Namespace, today: dt.date, since: dt.date | None) -> None:
+    """Record the pack's day and period, so the next pack starts from it (a warning if not)."""
     try:
         with Store.open(db_path(args)) as store:
             prog = store.programme()
-            if prog is not None:
-                store.save(dataclasses.replace(prog, last_pack=today))
+            if prog is not None and (done := prog.packed(today, since)) != prog:
+                store.save(done)
     except StoreError as exc:
         print(
             f"pdsa: note: the pack was written, but its date was not recorded ({exc}); "

@@ -114,8 +114,8 @@ def _check_database(path: Path) -> None:
             pass
     except DatabaseNotFoundError:
         raise CliError(
-            f"no database at {path}; create it first (run pdsa --db {path} and press c, "
-            "or pdsa demo --db PATH for the demo)",
+            f"no database at {path}; create it first (run 'pdsa --db {path}' and press c, "
+            f"or 'pdsa demo {path}' for the demo)",
             EXIT_DATA,
         ) from None
     except StoreError as exc:

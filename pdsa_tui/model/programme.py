@@ -55,11 +55,27 @@ class Programme(Record):
     notes: str = spec_field("Notes", "longtext")
     #: When the last governance pack was exported (its default --since).
     last_pack: dt.date | None = field(default=None, metadata={"kind": "date-internal", "label": ""})
+    #: Where that pack's period started (None: the default, three months before it).
+    pack_from: dt.date | None = field(default=None, metadata={"kind": "date-internal", "label": ""})
 
     @property
     def title(self) -> str:
         """The name, for lists."""
         return self.name
+
+    def report_since(self, today: dt.date) -> dt.date | None:
+        """Where "since the last pack" starts on ``today`` (None: the default period).
+
+        A pack made today is the current one, not the last: made again the same day
+        (in another format, or after a typo is mended) it covers the same period.
+        """
+        if self.last_pack is not None and self.last_pack >= today:
+            return self.pack_from
+        return self.last_pack
+
+    def packed(self, today: dt.date, since: dt.date | None) -> Self:
+        """This programme once a pack covering from ``since`` is made ``today``."""
+        return dataclasses.replace(self, last_pack=today, pack_from=since)
 
     def missing_leads(self) -> list[str]:
         """The crucial roles not named yet ('PACE lead', 'Data lead')."""

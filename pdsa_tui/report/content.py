@@ -38,6 +38,7 @@ from pdsa_tui.model import (
 from pdsa_tui.model import choices as C
 from pdsa_tui.model.drivers import ChangePackage
 from pdsa_tui.model.records import ACT_FIELDS, DO_FIELDS, PLAN_FIELDS, STUDY_FIELDS
+from pdsa_tui.report.answer import since_date
 from pdsa_tui.report.document import (
     AimContent,
     CaseSummary,
@@ -392,7 +393,7 @@ def build_document(
     stamp = now or dt.datetime.now().astimezone()
     day_ = today or dates.today()
     prog = store.programme()
-    since = dates.add_months(day_, -3) if prog is None or prog.last_pack is None else prog.last_pack
+    since = since_date(prog.report_since(day_) if prog else None, day_)
     if aim is not None:
         return Document(
             "aim", f"{aim.code}: aim report", aim.statement, stamp, day_,

@@ -25,6 +25,7 @@ from pdsa_tui.report import content, markdown
 from pdsa_tui.report.drivers_content import driver_records
 from pdsa_tui.report.formats import FORMATS
 from pdsa_tui.store import Store
+from pdsa_tui.store.access import creation_mode
 from pdsa_tui.store.files import atomic_write
 
 #: Format key -> what it is, for menus and help.
@@ -38,9 +39,6 @@ EXTENSIONS: dict[str, str] = {
     "docx": ".docx",
     "pdf": ".pdf",
 }
-
-#: Exports are written owner-only, like the database they come from (see :func:`write_export`).
-EXPORT_MODE = 0o600
 
 
 def export_text(
@@ -163,10 +161,10 @@ def write_export(path: Path, text: str | bytes, *, force: bool = False) -> Path:
 
     Refuses an existing file (``FileExistsError``) unless ``force``. The write goes
     through a temporary file in the same folder, so a failure (``OSError``) leaves
-    neither a half-written export nor a temporary file behind. A new file is
-    readable by its owner only (0600), like the database: exports describe
-    children's cases, and sharing them means sending the file, which does not
-    need wider permissions. An overwritten file keeps its permissions.
+    neither a half-written export nor a temporary file behind. A new file follows
+    its folder, as a new database does: owner-only in pdsa's private folder, else
+    the umask's mode and the folder's group, so a pack saved in the group's folder
+    is the group's to read. An overwritten file keeps its permissions.
     """
     path = Path(path).expanduser()
     if path.is_dir():
@@ -177,7 +175,7 @@ def write_export(path: Path, text: str | bytes, *, force: bool = False) -> Path:
     if not path.parent.is_dir():
         raise FileNotFoundError(f"the folder {path.parent} does not exist")
     data = text if isinstance(text, bytes) else text.encode("utf-8")
-    atomic_write(path, data, mode=None if exists else EXPORT_MODE)
+    atomic_write(path, data, mode=None if exists else creation_mode(path))
     return path
 
 

@@ -53,7 +53,7 @@ def since_last_report(store: Store, today: dt.date) -> dt.date:
     from pdsa_tui.report.answer import since_date
 
     prog = store.programme()
-    return since_date(prog.last_pack if prog else None, today)
+    return since_date(prog.report_since(today) if prog else None, today)
 
 
 def export_bytes(

@@ -130,7 +130,7 @@ def build_summary(
 ) -> Summary:
     """The summary of every aim's measures as of ``today``."""
     prog = store.programme()
-    start = since or since_date(prog.last_pack if prog else None, today)
+    start = since or since_date(prog.report_since(today) if prog else None, today)
     groups = []
     for aim in store.aims():
         n = cycles_since(store.cycles_for_aim(aim.id), start)

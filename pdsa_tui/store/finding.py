@@ -15,6 +15,11 @@ def _folded(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+def _listed(names: list[str], most: int = 8) -> str:
+    shown = ", ".join(f"'{n}'" for n in names[:most])
+    return shown + (f" and {len(names) - most} more" if len(names) > most else "")
+
+
 def find_named(records: Mapping[str, R], text: str, names: Iterable[tuple[R, str]], what: str) -> R:
     """The one record ``text`` names: by id, by name (any case and spacing), by a unique
     id prefix (4+ characters) or a unique name start. ``names`` pairs each record with
@@ -34,13 +39,24 @@ def find_named(records: Mapping[str, R], text: str, names: Iterable[tuple[R, str
     by_id = [r for r, _ in items if len(key) >= 4 and r.id.startswith(key)]
     if len(by_id) == 1:
         return by_id[0]
-    prefix = [r for r, n in items if folded and _folded(n).startswith(folded)]
+    prefix = [(r, n) for r, n in items if folded and _folded(n).startswith(folded)]
     if len(prefix) == 1 and not exact:
-        return prefix[0]
+        return prefix[0][0]
     if len(exact) > 1:
         raise NotFoundError(
             f"more than one {what} is called '{text}'; give its id instead "
             f"({', '.join(r.id for r in exact)})"
+        )
+    if len(prefix) > 1 and any(n != r.id for r, n in prefix):
+        raise NotFoundError(
+            f"'{text}' starts the names of {len(prefix)} {what}s "
+            f"({_listed([n for _, n in prefix])}); give more of the name"
+        )
+    ids = by_id or [r for r, _ in prefix]
+    if len(ids) > 1:
+        raise NotFoundError(
+            f"'{text}' starts the ids of {len(ids)} {what}s "
+            f"({_listed([r.id for r in ids])}); give more of the id"
         )
     known = ", ".join(f"'{n}'" for _, n in items[:8]) or "none yet"
     if len(items) > 8:

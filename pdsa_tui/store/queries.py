@@ -67,6 +67,15 @@ class RecordQueries:
         A large file's tables of records are decoded from its bytes at the first use
         (:class:`~.typed.Later`): reading records never needs them.
         """
+        return self._documents()
+
+    @_data.setter
+    def _data(self, data: dict[str, Any]) -> None:
+        self._later = None
+        self._held = data
+
+    def _documents(self) -> dict[str, Any]:
+        """The documents, decoded now if the file's were left for later (see :attr:`_data`)."""
         if self._later is not None:
             later, self._later = self._later, None
             # Objects by the hundred thousand, none of them garbage: see memory.py.
@@ -74,11 +83,6 @@ class RecordQueries:
                 self._held = later.whole(self._held)
                 self._took_documents()
         return self._held
-
-    @_data.setter
-    def _data(self, data: dict[str, Any]) -> None:
-        self._later = None
-        self._held = data
 
     def _took_documents(self) -> None:
         """The documents were just decoded (:attr:`_data`), as the file holds them."""

@@ -258,7 +258,7 @@ class Store(RecordQueries):
     def _base_revs(self) -> dict[tuple[str, str], str]:
         """Each record's rev in the file as this copy last read or wrote it."""
         if self._revs is None:
-            self._data  # noqa: B018 (decoding the documents reads them: _took_documents)
+            self._documents()  # decoding them sets _revs (see _took_documents)
         assert self._revs is not None
         return self._revs
 

@@ -11,6 +11,7 @@ from conftest import TODAY
 from test_export_cli import run
 
 from pdsa_tui.store import Store
+from pdsa_tui.store.access import current_umask
 from pdsa_tui.store.drivers import package_for
 
 IDEA = "15-week timeline checklist reminder"
@@ -42,7 +43,7 @@ def test_markdown_by_title(
         assert f"\n## {heading}" in text, heading
     assert "4. Decision: Is the permanence plan on track" in text
     assert "| Data and tracker | Data lead |" in text
-    assert os.stat(out).st_mode & 0o777 == 0o600
+    assert os.stat(out).st_mode & 0o777 == 0o666 & ~current_umask()  # follows the folder
 
 
 def test_html_by_id_prefix_and_extension(

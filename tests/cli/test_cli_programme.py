@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -360,7 +361,43 @@ def test_export_programme_in_three_formats(
     # Every export recorded the day: the next pack starts from it by default.
     shown = json.loads(run(capsys, "programme", "show", "--json", "--db", pack_db).out)
     assert shown["last_pack"] == "2026-11-22"
-    assert data["since"] is None or data["since"] == "2026-11-22"
+    # Made again the same day, the pack covers the period of the one before it that day.
+    assert data["since"] == "2026-01-01"
+
+
+def test_a_pack_made_again_the_same_day_covers_the_same_meetings(
+    capsys: pytest.CaptureFixture[str],
+    pack_db: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with Store.open(pack_db) as store:
+        prog = store.programme()
+        assert prog is not None
+        store.save(dataclasses.replace(prog, last_pack=dt.date(2026, 10, 1)))
+
+    def pack(today: str, name: str) -> tuple[str, str]:
+        monkeypatch.setenv("PDSA_TODAY", today)
+        out = tmp_path / name
+        r = run(capsys, "export", "--programme", "-o", out, "--db", pack_db)
+        assert r.status == 0, r.err
+        return r.out, out.read_text()
+
+    said, first = pack("2026-11-22", "pack.md")
+    assert "meetings since 01/10/2026" in said
+    assert "### Leads group, 03 Nov 2026" in first
+    # The board wants it in Word too, or a typo was mended: the same day, the same meetings
+    # (it once covered only meetings since that morning's pack: none).
+    for name in ("again.md", "pack.html", "pack.json"):
+        said, text = pack("2026-11-22", name)
+        assert "meetings since 01/10/2026" in said, name
+        assert "03 Nov 2026" in text or "2026-11-03" in text, name
+    # The next day, the pack of the 22nd is the last pack.
+    said, later = pack("2026-11-23", "next.md")
+    assert "meetings since 22/11/2026" in said
+    assert "### Leads group, 03 Nov 2026" not in later
+    shown = json.loads(run(capsys, "programme", "show", "--json", "--db", pack_db).out)
+    assert shown["last_pack"] == "2026-11-23"
 
 
 def test_export_minutes_of_one_meeting(

@@ -4,6 +4,7 @@ and what it does not do: load the web server for anything but itself."""
 from __future__ import annotations
 
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ import pytest
 from conftest import Programme
 
 from pdsa_tui.cli import main
+from pdsa_tui.model import Aim
 from pdsa_tui.serve.security import (
     SetupError,
     clean_name,
@@ -171,6 +173,11 @@ def test_a_missing_database_is_not_served(
     assert main(["serve", "--db", str(tmp_path / "none.json")]) != 0
     err = capsys.readouterr().err
     assert "no database at" in err and "create it first" in err
+    # The demo command it suggests works as written (it once said 'pdsa demo --db PATH').
+    suggested = re.search(r"'(pdsa demo [^']+)'", err)
+    assert suggested is not None, err
+    assert main(shlex.split(suggested.group(1))[1:]) == 0
+    assert Store.open(tmp_path / "none.json", read_only=True).all(Aim)
 
 
 def test_a_port_in_use_is_explained(tmp_db: Path, store: Store) -> None:

@@ -173,6 +173,17 @@ def test_a_colleague_in_the_group_opens_saves_and_sees_the_others_work(team: Tea
     assert backup_dir(db).stat().st_gid == team.gid
 
 
+def test_a_pack_exported_into_the_group_folder_is_the_groups_to_read(team: Team) -> None:
+    db = team.folder / "packed.json"
+    _ok(team.run(0, "demo", str(db)))
+    pack = team.folder / "pack.html"
+    _ok(team.run(0, "export", "--programme", "-o", str(pack), "--db", str(db)))
+    # It once was owner-only (0600) wherever it was written: Bob could not open it.
+    assert pack.stat().st_gid == team.gid and _mode(pack) == 0o664
+    _ok(team.run(1, "export", "--programme", "-o", str(pack), "--force", "--db", str(db)))
+    assert pack.stat().st_gid == team.gid and _mode(pack) == 0o664  # kept when replaced
+
+
 def test_a_file_made_group_writable_by_hand_needs_no_other_chmod(team: Team) -> None:
     db = team.folder / "private-then-shared.json"
     _ok(team.run(0, "demo", str(db), umask="077"))

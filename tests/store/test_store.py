@@ -217,6 +217,16 @@ def test_find_aim_and_measure(store: Store, programme: Programme) -> None:
     store.save(Aim(code="AIM 1", statement="other"))
     with pytest.raises(NotFoundError, match="more than one aim is called 'aim 1'"):
         store.find_aim("aim 1")
+    # A start that fits several names says which, not "no aim" (it once listed every aim).
+    store.save(Aim(code="Aim 12", statement="another"))
+    with pytest.raises(NotFoundError, match=r"'AI' starts the names of 3 aims \(.*'Aim 12'"):
+        store.find_aim("AI")
+    for n in (1, 2):
+        rid = f"feed000{n}-0000-4000-8000-000000000000"
+        store.save(Cycle(id=rid, idea_id=programme.idea.id, objective="o"))
+    with pytest.raises(NotFoundError, match="'feed000' starts the ids of 2 cycles"):
+        store.find_cycle("feed000")
+    assert store.find_cycle("feed0002").id.startswith("feed0002")
 
 
 # -- cycle numbering -----------------------------------------------------------------

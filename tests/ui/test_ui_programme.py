@@ -228,3 +228,27 @@ async def test_export_the_governance_pack(tmp_path: Path) -> None:
         assert "<svg" in html  # each aim's measures with their charts
         prog = on_disk(app).programme()
         assert prog is not None and prog.last_pack == dates.today()
+
+
+async def test_the_pack_made_again_the_same_day_keeps_its_meetings(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    store = app.store
+    assert store is not None
+    prog = store.programme()
+    assert prog is not None
+    month_ago = dates.today() - dt.timedelta(days=30)
+    store.save(dataclasses.replace(prog, last_pack=month_ago, pack_from=None))
+    store.save(Meeting(date=dates.today() - dt.timedelta(days=3), notes="Agreed to spread R-7"))
+    async with app.run_test(size=SMALL) as pilot:
+        await open_programme(app, pilot)
+        for name in ("pack.html", "pack.md"):  # the board's copy, then the email's
+            await pilot.press("X")
+            await pilot.pause()
+            assert isinstance(app.screen, PromptScreen)
+            app.screen.query_one(Input).value = str(tmp_path / name)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert "Agreed to spread R-7" in (tmp_path / name).read_text(), name
+        prog = on_disk(app).programme()
+        assert prog is not None
+        assert (prog.last_pack, prog.pack_from) == (dates.today(), month_ago)

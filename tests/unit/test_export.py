@@ -426,11 +426,34 @@ def test_idea_export_has_ramp_and_cycles(hostile: tuple[Store, dict[str, Record]
 
 
 # -- writing --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_a_new_export_follows_its_folder_and_is_private_in_pdsas_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, umask: int
+) -> None:
+    from pdsa_tui.store import access
+
+    private = tmp_path / "private"
+    private.mkdir()
+    monkeypatch.setattr(access, "private_folder", lambda: private)
+    old = os.umask(umask)
+    try:
+        shared = write_export(tmp_path / "pack.md", "x\n")
+        mine = write_export(private / "pack.md", "x\n")
+        kept = tmp_path / "kept.md"
+        kept.write_text("old\n")
+        os.chmod(kept, 0o640)
+        write_export(kept, "new\n", force=True)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o666 & ~umask  # as any editor's file
+    assert stat.S_IMODE(mine.stat().st_mode) == 0o600
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o640
+
+
 def test_write_export_refuses_overwrite_unless_forced(tmp_path: Path) -> None:
     path = tmp_path / "out.md"
     assert write_export(path, "first 🎉\n") == path
     assert path.read_text(encoding="utf-8") == "first 🎉\n"
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
     with pytest.raises(FileExistsError, match="already exists"):
         write_export(path, "second\n")
     assert path.read_text(encoding="utf-8") == "first 🎉\n"

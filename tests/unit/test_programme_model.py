@@ -209,3 +209,19 @@ def test_demo_has_a_programme_three_meetings_and_progress(tmp_path: Path) -> Non
         assert "Data: 3 of 4 in place, up from 1 in June" in lines
         assert "Team/Leads group: 5 of 6 in place, up from 2 in June" in lines
         assert store.problems() == []
+
+
+def test_report_since_is_the_last_pack_or_that_packs_period_when_made_today() -> None:
+    day = dt.date(2026, 11, 22)
+    assert ProgrammeRecord(name="P").report_since(day) is None  # never packed: the default
+    before = ProgrammeRecord(
+        name="P", last_pack=dt.date(2026, 10, 1), pack_from=dt.date(2026, 7, 1)
+    )
+    assert before.report_since(day) == dt.date(2026, 10, 1)
+    today = before.packed(day, before.report_since(day))
+    assert (today.last_pack, today.pack_from) == (day, dt.date(2026, 10, 1))
+    assert today.report_since(day) == dt.date(2026, 10, 1)  # the same pack again
+    assert today.packed(day, today.report_since(day)) == today  # nothing to save
+    assert today.report_since(day + dt.timedelta(days=1)) == day
+    # A pack dated ahead of this computer's clock (another's clock) is still today's.
+    assert today.report_since(day - dt.timedelta(days=1)) == dt.date(2026, 10, 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -491,7 +492,7 @@ class ProgrammeScreen(PdsaScreen):
 
     def action_export_pack(self) -> None:
         prog = self.store.programme()
-        since = prog.last_pack if prog is not None else None
+        since = prog.report_since(dates.today()) if prog is not None else None
 
         def build(fmt: str) -> bytes:
             from pdsa_tui.report.papers import pack_bytes
@@ -501,7 +502,11 @@ class ProgrammeScreen(PdsaScreen):
         from pdsa_tui.report.programme import PACK_FORMATS
 
         self._export_prompt(
-            f"governance-pack-{dates.today().isoformat()}.html", PACK_FORMATS, build, pack=True
+            f"governance-pack-{dates.today().isoformat()}.html",
+            PACK_FORMATS,
+            build,
+            pack=True,
+            since=since,
         )
 
     def _export_prompt(
@@ -511,17 +516,25 @@ class ProgrammeScreen(PdsaScreen):
         build: Callable[[str], bytes],
         *,
         pack: bool = False,
+        since: dt.date | None = None,
     ) -> None:
         self.export_prompt(
             "Governance pack: export to file" if pack else "Minutes: export to file",
             suggested,
             formats,
-            lambda path, fmt: self._write_doc(path, fmt, build, pack=pack, force=False),
+            lambda path, fmt: self._write_doc(path, fmt, build, pack=pack, since=since),
             "the governance pack" if pack else "minutes",
         )
 
     def _write_doc(
-        self, path: Path, fmt: str, build: Callable[[str], bytes], *, pack: bool, force: bool
+        self,
+        path: Path,
+        fmt: str,
+        build: Callable[[str], bytes],
+        *,
+        pack: bool,
+        since: dt.date | None,
+        force: bool = False,
     ) -> None:
         from pdsa_tui.ui.dialogs.modals import ConfirmScreen
 
@@ -531,7 +544,7 @@ class ProgrammeScreen(PdsaScreen):
 
             def answer(yes: bool | None) -> None:
                 if yes:
-                    self._write_doc(path, fmt, build, pack=pack, force=True)
+                    self._write_doc(path, fmt, build, pack=pack, since=since, force=True)
 
             self.app.push_screen(
                 ConfirmScreen(f"{path} exists. Replace it?", yes="Replace", danger=True), answer
@@ -543,10 +556,11 @@ class ProgrammeScreen(PdsaScreen):
             return
         if pack:
             prog = self.store.programme()
-            if prog is not None and not self.store.read_only:
+            done_prog = prog.packed(dates.today(), since) if prog is not None else None
+            if done_prog is not None and done_prog != prog and not self.store.read_only:
                 # The pack is written; failing to keep its date only changes the next default.
                 with contextlib.suppress(StoreError):
-                    self.store.save(dataclasses.replace(prog, last_pack=dates.today()))
+                    self.store.save(done_prog)
         self.notify(done, title="Export done", timeout=8)
 
 
