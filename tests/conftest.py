@@ -63,8 +63,12 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.fixture(autouse=True, scope="session")
 def fixed_today_for_the_session() -> Iterator[None]:
     """Pin :data:`TODAY` before module-scoped fixtures run (demo files built once per module)."""
+    from pdsa_tui.store import opening
+
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv(dates.TODAY_ENV, TODAY.isoformat())
+        # A broken file a test just wrote is no sync client's: refused without the wait.
+        mp.setattr(opening, "STILL", 0.02)
         yield
 
 

@@ -170,9 +170,16 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def _print_other_copies(store: Store) -> None:
-    """Other files of this programme beside it (made on purpose): merged only when asked."""
+    """Other files of this programme beside it: sync services' conflict copies (merged at the
+    next open to write) and copies made on purpose (merged only when asked)."""
     from pdsa_tui.store import copies
 
+    for f in copies.waiting_copies(store.path, store.identity()):
+        print(
+            f"A conflicting copy made by {visible(f.describe())} waits to be merged: "
+            f"{visible(f.path.name)} (pdsa merges it when it next opens this file to write: "
+            "the app, or any command that saves)"
+        )
     others = copies.same_programme_files(store.path, store.identity())
     for other in others:
         print(

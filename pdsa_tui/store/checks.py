@@ -24,6 +24,7 @@ from pdsa_tui.model.rows import ROW_KINDS, row_problem
 from pdsa_tui.store import migrations
 from pdsa_tui.store.building import Builder, Built, builder, from_dicts
 from pdsa_tui.store.errors import (
+    CutShortError,
     DatabaseNotFoundError,
     NewerSchemaError,
     StoreError,
@@ -36,13 +37,13 @@ from pdsa_tui.store.storage import REFUSED, decode, decode_fast
 def read_only_reason(path: Path) -> str:
     """Why ``path`` can only be opened read-only (its or its folder's permissions), or ''."""
     try:
-        mode = path.stat().st_mode
+        st = path.stat()
     except OSError:
         return ""
+    mode = st.st_mode
     if not mode & 0o222 or not os.access(path, os.W_OK):
-        return (
-            f"the file is read-only (permissions {stat.filemode(mode)}); "
-            f"to edit it, make it writable first (chmod u+w {path})"
+        return f"the file is read-only (permissions {stat.filemode(mode)}); " + _who_may_fix(
+            path, st
         )
     folder = path.parent
     try:
@@ -55,6 +56,34 @@ def read_only_reason(path: Path) -> str:
             "to edit it, copy it to a folder you can write to"
         )
     return ""
+
+
+def _who_may_fix(path: Path, st: os.stat_result) -> str:
+    """What would let this user save ``path``: their own chmod, or its owner's.
+
+    A colleague's file in a group folder made with umask 022 is read-only for the
+    group: ``chmod u+w`` would not help (only its owner may change its mode).
+    """
+    if not hasattr(os, "geteuid") or st.st_uid == os.geteuid():
+        return f"to edit it, make it writable first (chmod u+w {path})"
+    owner = _name_of(st.st_uid, "pwd")
+    if st.st_gid in os.getgroups() or st.st_gid == os.getegid():
+        return (
+            f"it belongs to {owner}, who can let the group {_name_of(st.st_gid, 'grp')} "
+            f"save it (chmod g+w {path})"
+        )
+    return f"it belongs to {owner}; ask them for write access"
+
+
+def _name_of(number: int, db: str) -> str:
+    """A user's (``pwd``) or group's (``grp``) name, else its number."""
+    import grp
+    import pwd
+
+    try:
+        return pwd.getpwuid(number).pw_name if db == "pwd" else grp.getgrgid(number).gr_name
+    except (KeyError, OverflowError):
+        return str(number)
 
 
 def read_file(path: Path) -> bytes:
@@ -122,7 +151,8 @@ def check_parsed(path: Path, data: Any) -> dict[str, Any]:
 def decoded(path: Path, raw: bytes) -> Any:
     """The JSON value of ``raw`` (the file ``path``), refused when it is not JSON text."""
     if not raw.strip():
-        raise _bad(path, "it is empty (0 bytes)" if not raw else "it holds only blank space")
+        empty = "it is empty (0 bytes)" if not raw else "it holds only blank space"
+        raise CutShortError(path, empty, newest_backup(path))
     fast = decode_fast(raw)
     if fast is not REFUSED:
         return fast  # well-formed UTF-8 JSON, read as json would (see storage.decode)
@@ -133,10 +163,11 @@ def decoded(path: Path, raw: bytes) -> Any:
     try:
         return decode(text)
     except json.JSONDecodeError as exc:
-        raise _bad(
+        raise CutShortError(
             path,
             f"it is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
             "it may have been cut short or edited by hand",
+            newest_backup(path),
         ) from None
     except RecursionError:
         raise _bad(path, "it is not a pdsa database (its JSON is nested too deeply)") from None

@@ -206,3 +206,18 @@ def same_programme_files(path: Path, identity: str) -> list[Path]:
                 continue
             found.append(other)
     return found
+
+
+def waiting_copies(path: Path, identity: str) -> list[Found]:
+    """Sync services' conflict copies of this programme beside ``path``, not yet merged."""
+    from pdsa_tui.store.checks import decoded, read_file
+
+    found = []
+    for f in conflict_names(path):
+        try:
+            data = decoded(f.path, read_file(f.path))
+        except Exception:  # not a pdsa file, or not readable: not this programme's
+            continue
+        if isinstance(data, dict) and identity_of(data) == identity:
+            found.append(f)
+    return found

@@ -31,6 +31,10 @@ class UnreadableDatabaseError(StoreError):
         super().__init__(f"{path}: {problem}. The file has not been changed. {hint}")
 
 
+class CutShortError(UnreadableDatabaseError):
+    """The file is empty or its JSON stops short: cut short, or still being written in place."""
+
+
 class NewerSchemaError(UnreadableDatabaseError):
     """The file was written by a newer pdsa; opening it could lose what this one cannot read."""
 

@@ -10,7 +10,9 @@ Two ways to find the common ancestor of a record:
 
 * :func:`merge_live`: another copy saved while this one had the file open. The
   ancestor is the file as this copy last read it (like KeePassXC), so a restored
-  backup or a sync tool's older file counts as a change made on disk.
+  backup or a sync tool's older file counts as a change made on disk; but a sync
+  service's fork put in place (older versions of some records beside newer or
+  sibling versions of others) never replaces what this copy holds.
 * :func:`merge_offline`: a copy edited elsewhere (``pdsa merge OTHER.json``). The
   ancestor is the newest version both records' histories share (like CouchDB), so a
   record deleted here never comes back from an older copy.
@@ -238,6 +240,8 @@ def merge_live(base_revs: dict[Key, str], mine: Data, theirs: Data) -> MergeResu
     both started from coming from history.
     """
     m = _Merger(mine, theirs)
+    older: list[Key] = []  # the file holds an older version: taken unless the file is a fork
+    newer = forked = False
     for key in m.record_keys(base_revs):
         b = base_revs.get(key)
         mine_doc = m.doc(m.m_index, key)
@@ -252,7 +256,15 @@ def merge_live(base_revs: dict[Key, str], mine: Data, theirs: Data) -> MergeResu
                 # back: nothing is lost.
                 m.result.kept.append(key)
                 continue
-            m.take_theirs(key)
+            way = _way(m, key, mine_doc, theirs_doc)
+            if way == "older":
+                older.append(key)
+            elif way == "sibling":
+                forked = True
+                _keep_both(m, key, mine_doc, theirs_doc)
+            else:
+                newer = True
+                m.take_theirs(key)
         elif _at(theirs_doc, b):
             continue
         elif mine_doc is None:
@@ -269,8 +281,49 @@ def merge_live(base_revs: dict[Key, str], mine: Data, theirs: Data) -> MergeResu
                 )
             merged = merge_docs(base, mine_doc, theirs_doc)
             m.put_merged(key, merged, mine_doc, theirs_doc.get("rev", ""))
+    for key in older:
+        if forked or newer:
+            # A sync service's fork: the other machine's file, holding this record as it
+            # was before this machine's edit. Taken, the edit would go (and the conflict
+            # copy holding it would then merge as an older version: lost in silence).
+            m.result.kept.append(key)
+        else:  # an older file put back (a backup restored): a change made on disk
+            m.take_theirs(key)
     settle(m)
     return m.result
+
+
+def _way(m: _Merger, key: Key, mine: Doc | None, theirs: Doc | None) -> str:
+    """How the file's version of a record stands to this copy's (unchanged since read).
+
+    "newer" (it comes from this copy's: another copy's edit or deletion), "older" (this
+    copy's comes from it) or "sibling" (both come from an older version: a fork).
+    """
+    mh, th = m.m_hist.get(key[1]), m.t_hist.get(key[1])
+    mine_rev = _state_rev(mine, mh)
+    if mine_rev is None or mine_rev in chain(theirs, th):
+        return "newer"
+    if _state_rev(theirs, th) in chain(mine, mh):
+        return "older"
+    return "sibling"
+
+
+def _keep_both(m: _Merger, key: Key, mine: Doc | None, theirs: Doc | None) -> None:
+    """Two versions of a record from one ancestor (a fork): neither replaces the other.
+
+    An edit beats a deletion (as in :func:`merge_offline`); two edits merge field by
+    field from the version both share (none found: every difference is a conflict).
+    What this copy then holds is written back.
+    """
+    if theirs is None:
+        m.result.kept.append(key)
+    elif mine is None:
+        m.revive(key, theirs)
+    else:
+        mh, th = m.m_hist.get(key[1]), m.t_hist.get(key[1])
+        base = _common_ancestor(mine, mh, theirs, th)
+        m.put_merged(key, merge_docs(base, mine, theirs), mine, str(theirs.get("rev", "")))
+        m.result.kept.append(key)
 
 
 def _buried(hist: Any) -> bool:

@@ -9,6 +9,7 @@ what :func:`read_for_writing` returns.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from pdsa_tui.store import copies, migrations
 from pdsa_tui.store.access import creation_mode, make_database_folder
 from pdsa_tui.store.checks import BuiltTables, parse_and_build, read_file
 from pdsa_tui.store.errors import (
+    CutShortError,
     DatabaseLockedError,
     OpenWriteFailedError,
     WriteFailedError,
@@ -32,6 +34,14 @@ from pdsa_tui.store.storage import encode
 from pdsa_tui.store.sync import SyncedFile, signature
 from pdsa_tui.store.typed import Later, read_typed
 from pdsa_tui.valueclass import value_class
+
+#: Seconds an open waits for a file that does not parse but changed just now to become whole
+#: (a sync client or a copy over a network share writing it in place), while it keeps changing.
+WRITING_WAIT = 5.0
+#: Seconds the file must stay as it is for the wait to end early: no writer is at work.
+STILL = 1.0
+#: A file that does not parse and changed less than this many seconds ago may be being written.
+JUST_NOW = 60.0
 
 
 @value_class
@@ -61,6 +71,64 @@ def parse_records(
     return data, records, None
 
 
+def read_whole(
+    path: Path,
+) -> tuple[bytes, tuple[dict[str, Any], BuiltTables | None, Later | None]]:
+    """``path``'s bytes and :func:`parse_records` of them, once the file is whole.
+
+    A file that does not parse but changed just now may be arriving (a sync client or
+    a copy over a network share writing it in place): it is read again each time it
+    changes, while it keeps changing, for up to :data:`WRITING_WAIT` seconds. Refused
+    (:class:`CutShortError`) if it is still broken; then the message says a sync service
+    may still be bringing it.
+    """
+    deadline: float | None = None
+    while True:
+        seen = signature(path)
+        raw = read_file(path)
+        try:
+            return raw, parse_records(path, raw)
+        except CutShortError as exc:
+            age = _age(path)
+            if age is None or age > JUST_NOW:
+                raise
+            if deadline is None:
+                deadline = time.monotonic() + WRITING_WAIT
+            if not _changes(path, seen, deadline):
+                raise CutShortError(
+                    path,
+                    f"{exc.problem}. It changed {_seconds(age)} ago, so a sync service may "
+                    "still be bringing it: wait until it has finished, then open it again",
+                    exc.backup,
+                ) from None
+
+
+def _seconds(age: float) -> str:
+    """'1 second', '12 seconds'."""
+    n = max(1, round(age))
+    return f"{n} second{'' if n == 1 else 's'}"
+
+
+def _age(path: Path) -> float | None:
+    """Seconds since ``path`` last changed (None if it is gone)."""
+    try:
+        return abs(time.time() - path.stat().st_mtime)
+    except OSError:
+        return None
+
+
+def _changes(path: Path, seen: tuple[int, int, int, int] | None, deadline: float) -> bool:
+    """Wait until ``path`` is no longer as ``seen`` (True), or it stays so for :data:`STILL`
+    seconds or ``deadline`` passes (False: nobody is writing it)."""
+    still = min(deadline, time.monotonic() + STILL)
+    while time.monotonic() < still:
+        time.sleep(0.05)
+        if signature(path) != seen:
+            time.sleep(0.05)  # let the writer get on before reading it again
+            return True
+    return signature(path) != seen
+
+
 def new_data() -> dict[str, Any]:
     """A new, empty database: the schema's tables and a programme identity of its own."""
     data = migrations.new_database(now_stamp())
@@ -82,8 +150,7 @@ def create_file(p: Path) -> None:
 
 def read_for_reading(path: Path) -> Opened:
     """Read ``path`` for a read-only store: migrated in memory only, never written."""
-    raw = read_file(path)
-    data, records, later = parse_records(path, raw)
+    raw, (data, records, later) = read_whole(path)
     version = migrations.schema_version(data) or migrations.SCHEMA_VERSION
     migrations.migrate(data)
     return Opened(data, raw, version, records, later)
@@ -95,8 +162,9 @@ def read_for_writing(path: Path, *, fresh: bool) -> Opened:
     ``fresh``: the file was just created (it holds nothing worth a backup).
     """
     seen = signature(path)
-    raw = read_file(path)
-    data, records, later = parse_records(path, raw)
+    raw, (data, records, later) = read_whole(path)
+    if signature(path) != seen:
+        seen = None  # it was still being written: read it again under the lock
     version = migrations.schema_version(data) or migrations.SCHEMA_VERSION
     try:
         # Under the write lock: no other copy is saving or backing up meanwhile,

@@ -37,6 +37,7 @@ from pdsa_tui.store.checks import (
 from pdsa_tui.store.docmerge import make_rev, merge_docs
 from pdsa_tui.store.docs import bury, next_doc_id, same_content
 from pdsa_tui.store.errors import (
+    CutShortError,
     DatabaseLockedError,
     DatabaseNotFoundError,
     LockFileError,
@@ -292,7 +293,16 @@ class Store(RecordQueries):
 
     def _theirs(self, raw: bytes) -> dict[str, Any]:
         """Another copy's file, checked and brought to this schema; refused if newer or foreign."""
-        data = parse_file(self.path, raw, known=self._base_revs)
+        try:
+            data = parse_file(self.path, raw, known=self._base_revs)
+        except CutShortError as exc:
+            # It changed since this copy read it: most likely still arriving, in place.
+            raise CutShortError(
+                self.path,
+                f"{exc.problem}. It has just changed, so a sync service may still be bringing "
+                "it: pdsa reads it again when it changes",
+                exc.backup,
+            ) from None
         migrations.migrate(data)
         return data
 

@@ -22,9 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from pdsa_tui.store.access import access_of, creation_mode
+from pdsa_tui.store.checks import read_only_reason
 from pdsa_tui.store.errors import (
     DatabaseLockedError,
     LockFileError,
+    ReadOnlyError,
     WriteFailedError,
     create_failed_text,
     save_failed_text,
@@ -144,6 +146,14 @@ class SyncedFile:
                     if os.path.lexists(self.path):
                         raise FileExistsError(f"{self.path} already exists; nothing was written")
                 else:
+                    # Made read-only since this copy opened it: a rename would still replace
+                    # it (that needs only the folder's permission), against its owner's wish.
+                    why = read_only_reason(self.path)
+                    if why:
+                        raise ReadOnlyError(
+                            f"Could not save to {self.path}: it was made read-only since it was "
+                            f"opened ({why}). The file still holds the last save."
+                        )
                     raw = self.read()
                     if raw is not None and raw != self.synced:
                         merge(raw)

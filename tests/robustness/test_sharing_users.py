@@ -204,3 +204,20 @@ def test_the_private_default_stays_owner_only(team: Team) -> None:
     _ok(team.run(0, "demo", str(db)))  # umask 002, yet owner-only
     assert _mode(db) == 0o600
     assert _mode(made) == 0o700
+
+
+def test_a_colleague_who_may_not_write_is_told_who_can_change_that(team: Team) -> None:
+    """Alice's umask 022 made her file 0644: Bob cannot save, and 'chmod u+w' would not
+    help him (it is Alice's file). He is told whose it is and what she can run."""
+    db = team.folder / "umask-022.json"
+    _ok(team.run(0, "demo", str(db), umask="022"))
+    r = team.run(1, "--db", str(db), "programme", "set", "--pace-lead", "from Bob")
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    said = " ".join(r.stderr.split())
+    assert "chmod u+w" not in said
+    assert f"it belongs to {team.users[0]}" in said
+    assert f"chmod g+w {db}" in said
+    # Alice herself, on a file she made read-only, is told her own chmod.
+    os.chmod(db, 0o444)
+    r = team.run(0, "--db", str(db), "programme", "set", "--pace-lead", "from Alice")
+    assert f"chmod u+w {db}" in " ".join(r.stderr.split())
