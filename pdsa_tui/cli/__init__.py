@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import re
 import sys
 from collections.abc import Sequence
-from typing import NoReturn, cast
+from typing import TYPE_CHECKING, cast
 
 from pdsa_tui import __version__
 from pdsa_tui.cli.errors import EXIT_USAGE, CliError
 from pdsa_tui.memory import StartUp
 
+if TYPE_CHECKING:
+    import argparse
 
-class _Parser(argparse.ArgumentParser):
-    """An argparse parser whose usage errors are one line and exit status 2."""
-
-    def error(self, message: str) -> NoReturn:
-        raise CliError(f"{message} (see '{self.prog} --help')", EXIT_USAGE)
+    from pdsa_tui.cli.app_options import AppOptions
 
 
 #: The module of each command, in the order ``pdsa --help`` lists them. A command's
@@ -47,8 +44,9 @@ def build_parser(*, subcommands: bool = True, only: str | None = None) -> argpar
     """The full argument parser (without ``subcommands``: only the app's own options;
     with ``only``: that command alone, its module the only one imported)."""
     from pdsa_tui.cli.app_options import add_db_option
+    from pdsa_tui.cli.parser import Parser
 
-    parser = _Parser(
+    parser = Parser(
         prog="pdsa",
         description=(
             "Plan, log, review and report PDSA cycles. With no command, opens the app. "
@@ -67,10 +65,10 @@ def build_parser(*, subcommands: bool = True, only: str | None = None) -> argpar
     )
     if not subcommands:
         return parser
-    # Typed as plain parsers: the subcommands' register() functions need nothing of _Parser.
+    # Typed as plain parsers: the subcommands' register() functions need nothing of Parser.
     sub = cast(
         "argparse._SubParsersAction[argparse.ArgumentParser]",
-        parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser),
+        parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser),
     )
     names = dict.fromkeys(COMMAND_MODULES.values()) if only is None else [COMMAND_MODULES[only]]
     for name in names:
@@ -101,14 +99,21 @@ def join_dashed_values(argv: Sequence[str]) -> list[str]:
     return out
 
 
-def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+def parse_args(argv: Sequence[str]) -> argparse.Namespace | AppOptions:
     """``argv`` parsed; the subcommands' modules are imported only when one is given.
 
     Opening the app (``pdsa``, ``pdsa --db PATH``...) is the common case and needs
-    none of them, so the app's own options are tried first; a command named next
-    is parsed by a parser holding that command alone. Anything else (a misspelt
-    command, ``--help``) goes to the full parser, so help and errors are the same.
+    none of them: the app's plain options alone are read without argparse (see
+    :func:`.app_options.plain_app_args`), any others by the app's own options first;
+    a command named next is parsed by a parser holding that command alone. Anything
+    else (a misspelt command, ``--help``) goes to the full parser, so help and
+    errors are the same.
     """
+    from pdsa_tui.cli.app_options import plain_app_args
+
+    plain = plain_app_args(argv)
+    if plain is not None:
+        return plain
     argv = join_dashed_values(argv)
     # A subcommand's own --version (pdsa restore ID --version REV) is not pdsa's.
     own_version = "--version" in argv[1:] and not argv[0].startswith("-")

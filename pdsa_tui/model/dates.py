@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import contextlib
 import datetime as dt
 import os
@@ -22,8 +21,10 @@ _DEFAULT_B = dt.datetime(2001, 2, 2)
 def _build(year: int, month: int, day: int, text: str) -> dt.date:
     if not 1 <= month <= 12:
         raise ValueError(f"'{text}' has month {month}; months run from 1 to 12 ({DATE_HELP})")
-    last = calendar.monthrange(year, month)[1]
+    last = month_days(year, month)
     if not 1 <= day <= last:
+        import calendar  # only for this message: not imported at start-up (with locale, 0.3 ms)
+
         name = calendar.month_name[month]
         raise ValueError(
             f"'{text}' is not a real date: {name} {year} has {last} days ({DATE_HELP})"
@@ -169,7 +170,15 @@ def add_months(day: dt.date, months: int) -> dt.date:
     """``day`` moved by whole months (the 31st becomes a shorter month's last day)."""
     m = day.month - 1 + months
     year, month = day.year + m // 12, m % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    return dt.date(year, month, min(day.day, month_days(year, month)))
+
+
+def month_days(year: int, month: int) -> int:
+    """The days in ``month`` of ``year``: ``calendar.monthrange(year, month)[1]``, without
+    importing calendar (and locale) at start-up, where the overview moves dates by months."""
+    if month == 12:
+        return 31
+    return (dt.date(year, month + 1, 1) - dt.date(year, month, 1)).days
 
 
 #: Environment variable that fixes "today" (ISO ``yyyy-mm-dd``) for the app, the CLI

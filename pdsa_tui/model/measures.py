@@ -75,6 +75,23 @@ class DataPoint:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> DataPoint:
         """From a stored dict."""
+        if data.__class__ is dict and tuple(data) == _STORED:
+            # A point as pdsa writes it (every open builds them all): its values in field
+            # order, set as the code below would set them, without building keywords.
+            date, value, num, den, note, rebase, end, pid, who, obs = data.values()
+            if obs.__class__ is list and (not obs or value is not None):
+                point = object.__new__(cls)
+                point.date = from_iso(date)  # type: ignore[assignment]
+                point.value = value
+                point.numerator = num
+                point.denominator = den
+                point.note = note
+                point.rebase_after = rebase
+                point.baseline_end = end
+                point.id = pid
+                point.updated_by = who
+                point.observations = obs
+                return point
         kw = {k: v for k, v in data.items() if k in _POINT_FIELDS}
         kw["date"] = from_iso(data["date"])
         obs = kw.get("observations")
@@ -198,6 +215,13 @@ def mean_of(values: Sequence[float]) -> float:
 
 #: The stored keys a data point reads (others, from a newer pdsa, are ignored).
 _POINT_FIELDS = frozenset(f.name for f in dataclasses.fields(DataPoint))
+#: A point's keys as a measure's ``to_dict`` writes them: its fields, in order
+#: (``from_dict`` reads them so, by these names).
+_STORED = (
+    *("date", "value", "numerator", "denominator", "note", "rebase_after", "baseline_end"),
+    *("id", "updated_by", "observations"),
+)
+assert tuple(f.name for f in dataclasses.fields(DataPoint)) == _STORED, _STORED
 
 
 @value_class

@@ -24,6 +24,7 @@ from typing import Any
 
 from pdsa_tui.model.base import Record, field_loader
 from pdsa_tui.model.records import Task
+from pdsa_tui.store import written
 
 #: A table's records by id and each one's document key, or None (not built here).
 Built = tuple[dict[str, Record], dict[str, str]]
@@ -82,7 +83,7 @@ def _make(
     value_problem: ValueProblem,
     build: bool,
 ) -> Builder:
-    """Write out, compile and return the builder of ``cls`` (see :func:`builder`)."""
+    """Write out and return the builder of ``cls`` (see :func:`builder`)."""
     fields = dataclasses.fields(cls)
     names = tuple(f.name for f in fields)
     env: dict[str, Any] = {
@@ -153,9 +154,8 @@ def _make(
             "    return records, doc_ids",
         ]
     )
-    code = compile(src, f"<pdsa builder of {cls.__name__}>", "exec")
-    exec(code, env)  # our own source, written above from the class's fields
-    function: Builder = env["build"]
+    # Our own source, written above from the class's fields (checked in: see .written).
+    function: Builder = written.function(src, env, f"<pdsa builder of {cls.__name__}>")
     return function
 
 

@@ -37,6 +37,18 @@ def new_identity() -> str:
     return uuid.uuid4().hex
 
 
+def _blake2b_hex(data: bytes, *, digest_size: int) -> str:
+    """``hashlib.blake2b(data, digest_size=...).hexdigest()``, without importing ``hashlib``
+    (and OpenSSL's module: about 1 ms of each open of a file from before identities).
+    ``hashlib.blake2b`` is ``_blake2``'s own class."""
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - a Python built without it
+        from hashlib import blake2b
+    digest: str = blake2b(data, digest_size=digest_size).hexdigest()
+    return digest
+
+
 def identity_of(data: dict[str, Any]) -> str:
     """The programme identity of a file's data: stored, or derived for an older file.
 
@@ -57,9 +69,7 @@ def identity_of(data: dict[str, Any]) -> str:
             if isinstance(doc, dict)
         ]
         seed = repr(min(firsts)) if firsts else "empty"
-    import hashlib  # only for a file from before identities
-
-    return "derived-" + hashlib.blake2b(seed.encode("utf-8"), digest_size=12).hexdigest()
+    return "derived-" + _blake2b_hex(seed.encode("utf-8"), digest_size=12)
 
 
 def ensure_identity(data: dict[str, Any]) -> None:

@@ -17,7 +17,7 @@ import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pdsa_tui.memory import paused_gc
 from pdsa_tui.model import (
@@ -55,7 +55,9 @@ from pdsa_tui.store.queries import RecordQueries
 from pdsa_tui.store.storage import decode
 from pdsa_tui.store.sync import SyncedFile
 from pdsa_tui.store.typed import Later
-from pdsa_tui.store.versions import Versions
+
+if TYPE_CHECKING:
+    from pdsa_tui.store.versions import Versions
 
 R = TypeVar("R", bound=Record)
 Doc = dict[str, Any]
@@ -147,8 +149,10 @@ class Store(RecordQueries):
         Made at each use (it holds nothing but the store): kept on the store, the two
         would form a cycle that only the garbage collector frees, by walking every record
         (half a second after ``pdsa check`` of 50,000 cycles); without it the store is
-        freed as soon as it is dropped.
+        freed as soon as it is dropped. Imported at first use: opening the app needs none of it.
         """
+        from pdsa_tui.store.versions import Versions
+
         return Versions(self)
 
     # -- opening and closing ----------------------------------------------

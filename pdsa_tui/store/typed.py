@@ -28,7 +28,7 @@ from pdsa_tui.model.base import field_loader
 from pdsa_tui.model.dates import from_iso
 from pdsa_tui.model.records import Task
 from pdsa_tui.model.registry import PARENTS, RECORD_CLASSES
-from pdsa_tui.store import copies, migrations
+from pdsa_tui.store import copies, migrations, written
 from pdsa_tui.store.building import Built
 from pdsa_tui.store.checks import BuiltTables, build_checked, checked_kinds
 from pdsa_tui.store.storage import FAST_FROM, REFUSED, decode, decode_with
@@ -43,7 +43,7 @@ _TASK_FIELDS = tuple(f.name for f in dataclasses.fields(Task))
 #: A record's conflicts kept for a person: read (never skipped), not a field of its record.
 _CONFLICTS = "_conflicts"
 
-#: A function making a table's records from its structures (:func:`_converter`).
+#: A function making a table's records from its structures (:func:`converter`).
 _Converter = Callable[[dict[str, Any]], Built | None]
 #: The file's decoder, and the record class of each table it reads into structures.
 _MADE: dict[str, Any] = {}
@@ -98,10 +98,7 @@ def read_typed(raw: bytes) -> tuple[dict[str, Any], BuiltTables, Later] | None:
         if not value:
             done[cls] = ({}, {})
             continue
-        convert = _CONVERTERS.get(cls)
-        if convert is None:
-            convert = _CONVERTERS[cls] = _converter(cls)
-        built = convert(value)
+        built = converter(cls)(value)
         if built is None:
             return None
         done[cls] = built
@@ -201,13 +198,21 @@ def _struct(cls: type[Record], task: Any) -> Any:
     )
 
 
-def _converter(cls: type[Record]) -> _Converter:
+def typed_classes() -> list[type[Record]]:
+    """The record classes whose tables are read into structures (the others as documents)."""
+    return list(_made()[1].values())
+
+
+def converter(cls: type[Record]) -> _Converter:
     """The function making a table's records from their structures (see :func:`read_typed`).
 
     It gives the records by id and their document keys by id, or None for a document key
     that is not as TinyDB writes it, or two records sharing an id. Each structure's
     values are taken in one step (in field order, its conflicts last), then set in turn.
     """
+    made = _CONVERTERS.get(cls)
+    if made is not None:
+        return made
     from msgspec.structs import astuple
 
     kinds = checked_kinds(cls)
@@ -248,7 +253,8 @@ def _converter(cls: type[Record]) -> _Converter:
         "    return records, doc_ids",
     ]
     env: dict[str, Any] = {"NEW": object.__new__, "CLS": cls, "TASK": Task, "VALUES": astuple}
-    code = compile("\n".join(lines), f"<pdsa typed reader of {cls.__name__}>", "exec")
-    exec(code, env)  # our own source, written above from the class's fields
-    made: _Converter = env["convert"]
+    # Our own source, written above from the class's fields (checked in: see .written).
+    made = _CONVERTERS[cls] = written.function(
+        "\n".join(lines), env, f"<pdsa typed reader of {cls.__name__}>"
+    )
     return made

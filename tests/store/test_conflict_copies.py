@@ -93,6 +93,16 @@ def test_cp_keeps_the_identity_and_older_copies_agree(pace: Path, tmp_path: Path
         assert a.identity() == b.identity()
 
 
+def test_an_older_files_identity_is_derived_as_before() -> None:
+    """The derived identity is blake2b of the creation stamp (12 bytes), as hashlib gives it:
+    copies of one older file opened by earlier and later pdsa agree."""
+    import hashlib
+
+    data = {"meta": {"1": {"schema_version": 1, "created": "2025-01-02T03:04:05"}}}
+    want = hashlib.blake2b(b"2025-01-02T03:04:05", digest_size=12).hexdigest()
+    assert copies.identity_of(data) == "derived-" + want
+
+
 def test_a_conflict_copy_is_merged_before_a_save_and_in_the_live_check(pace: Path) -> None:
     s = Store.open(pace, user="SP")
     _fork(pace, "pace-LAPTOP-7QK2.json", "Aim 2")

@@ -266,14 +266,15 @@ def test_each_command_is_registered_by_the_module_named_for_it() -> None:
     import argparse
     import importlib
 
-    from pdsa_tui.cli import COMMAND_MODULES, _Parser, build_parser
+    from pdsa_tui.cli import COMMAND_MODULES, build_parser
+    from pdsa_tui.cli.parser import Parser
 
     full = build_parser()
     (action,) = (a for a in full._actions if isinstance(a, argparse._SubParsersAction))
     assert list(action.choices) == list(COMMAND_MODULES)
     for name in dict.fromkeys(COMMAND_MODULES.values()):
-        parser = _Parser(prog="pdsa")
-        sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+        parser = Parser(prog="pdsa")
+        sub = parser.add_subparsers(dest="command", parser_class=Parser)
         importlib.import_module(f"pdsa_tui.cli.{name}").register(sub)
         assert {c for c, m in COMMAND_MODULES.items() if m == name} == set(sub.choices)
 

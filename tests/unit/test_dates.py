@@ -229,3 +229,14 @@ def test_iso_fast_path_gives_what_the_full_parser_gives() -> None:
             for day in range(33):
                 s = f"{year:04d}-{month:02d}-{day:02d}"
                 assert fast(s) == full(s), s
+
+
+def test_month_days_are_calendars() -> None:
+    """``month_days`` (start-up does without importing calendar) is calendar.monthrange's."""
+    import calendar
+
+    from pdsa_tui.model.dates import month_days
+
+    for year in (1, 1900, 1999, 2000, 2023, 2024, 2100, 2200, 9999):
+        for month in range(1, 13):
+            assert month_days(year, month) == calendar.monthrange(year, month)[1]

@@ -620,3 +620,30 @@ def test_rate_points_may_exceed_their_denominator() -> None:
     p = DataPoint(date=dt.date(2019, 1, 1), numerator=7, denominator=2.5)
     assert p.validate("rate") == []
     assert any(e.field == "numerator" for e in p.validate("percent"))
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"value": 3.5, "numerator": None, "denominator": None},
+        {"observations": [1.0, 2.0], "value": 1.5, "numerator": None, "denominator": None},
+        {"observations": [1.0, 2.0], "value": None, "numerator": None, "denominator": None},
+        {"observations": "not a list"},
+        {"date": ""},
+    ],
+)
+def test_a_stored_point_is_read_as_the_general_reading_reads_it(changes: dict[str, object]) -> None:
+    """A point stored as pdsa writes it is read without building keywords: the same point
+    (every field, the observations list itself) as the reading of any other layout."""
+    from types import MappingProxyType
+
+    from pdsa_tui.model import DataPoint, Measure
+    from pdsa_tui.model.dates import parse_date
+
+    point = DataPoint(date=parse_date("2024-01-01"), numerator=3, denominator=10, note="n")
+    stored = Measure(name="m", points=[point]).to_dict()["points"][0]
+    stored.update(changes)
+    fast, general = DataPoint.from_dict(stored), DataPoint.from_dict(MappingProxyType(stored))
+    assert vars(fast) == vars(general)
+    assert fast.observations is general.observations or not isinstance(stored["observations"], list)

@@ -14,7 +14,7 @@ from textual.widgets import Input, Select, Static, TextArea
 
 from pdsa_tui.model import FieldError, FieldSpec, Record, field_text
 from pdsa_tui.model.rows import ROW_KINDS
-from pdsa_tui.ui.widgets.guards import GuardedSelect
+from pdsa_tui.ui.widgets.guarded_select import GuardedSelect
 from pdsa_tui.ui.widgets.inputs import TextBox, TextInput
 
 _PLACEHOLDERS = {

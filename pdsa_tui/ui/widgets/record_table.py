@@ -13,7 +13,6 @@ to show it all.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, overload
 
 from rich.cells import cell_len, set_cell_size
@@ -136,7 +135,7 @@ class RecordTable(SearchHost, ScrollView, can_focus=True):
 
     cursor: reactive[int] = reactive(0, always_update=True)
 
-    @dataclass
+    @value_class
     class Highlighted(Message):
         """The cursor moved to the row with ``key`` (None when the table is empty)."""
 
@@ -147,7 +146,7 @@ class RecordTable(SearchHost, ScrollView, can_focus=True):
         def control(self) -> RecordTable:
             return self.table
 
-    @dataclass
+    @value_class
     class Selected(Message):
         """The row with ``key`` was chosen (enter or a double click)."""
 

@@ -1,9 +1,8 @@
-"""A Textual widget with a guard against a race found by the monkey test (Textual 8.2).
+"""Textual's Select with a guard against a race found by the monkey test (Textual 8.2).
 
-A Select whose overlay is paged (page up/down) before it has been laid out (its height
-is still 0) raised ``KeyError`` from ``OptionList._move_page``: seed 4242 on a database
-of hostile text found it. Paging then does nothing. (The header once guarded here is one
-widget now, ``widgets/header.py``: it has no title widget to miss while half built.)
+A Select whose overlay is paged (page up/down) before it has been laid out (its
+height is still 0) raised ``KeyError`` from ``OptionList._move_page``: seed 4242
+on a database of hostile text found it. Paging then does nothing.
 """
 
 from __future__ import annotations
