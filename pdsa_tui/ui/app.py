@@ -417,7 +417,9 @@ class PdsaApp(App[None]):
                 fresh = fresh or ["presence"]
         # A screen pushed but not yet mounted draws everything in its own on_mount; called
         # now (a poll between its push and its compose), its widgets are not there yet.
-        screen = self.screen if isinstance(self.screen, PdsaScreen) else None
+        # Closing, the app has no screens left (a poll then raised ScreenStackError).
+        current = self.screen_stack[-1] if self.screen_stack else None
+        screen = current if isinstance(current, PdsaScreen) else None
         if screen is not None and not screen.is_mounted:
             screen = None
         if fresh and screen is not None:

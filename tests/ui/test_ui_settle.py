@@ -399,3 +399,15 @@ async def test_a_records_history_names_fields_by_their_labels(tmp_path: Path) ->
         assert "version 1" in small  # the list stays in view above a long version
         for line in small.splitlines():
             assert not RECORD_ID_IN.search(line), line
+
+
+async def test_a_poll_while_the_app_closes_its_screens_does_not_crash(tmp_path: Path) -> None:
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+    assert app.store is not None and not app.screen_stack  # closed: no screens left
+    other = Store.open(app.store.path, user="other")
+    cycle = other.all(Cycle)[0]
+    other.save(dataclasses.replace(cycle, objective="Changed elsewhere"))
+    app.check_file()  # the file poll's timer can still fire now (it raised ScreenStackError)
+    assert app.store.get(Cycle, cycle.id).objective == "Changed elsewhere"
