@@ -3,13 +3,15 @@
 The service copies what changed since it last synced; when both sides changed
 ``pace.json`` between syncs it keeps both, as real services do: the newer keeps the
 name and the older is saved under the family's conflict name, on both sides.
-Locks do not cross the two folders. Hypothesis chooses the schedule (writes on
-either side, syncs, live checks); after quiescence every acknowledged write is in
-both folders' files and no conflict copy is left unmerged.
+Locks do not cross the two folders. Hypothesis chooses the schedule (writes and
+edits on either side, syncs, live checks); after quiescence every acknowledged write
+is in both folders' files, each side's last edit of its own field of a shared aim
+is there too, and no conflict copy is left unmerged.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 from pathlib import Path
@@ -108,9 +110,20 @@ def _codes(path: Path) -> set[str]:
         return {a.code for a in s.aims()}
 
 
+#: The field of the shared aim each side edits (side 0 Alice, side 1 Bob).
+EDITED = ("statement", "lead")
+
+
+def _edited(path: Path) -> tuple[str, str]:
+    with Store.open(path, read_only=True) as s:
+        shared = s.find_aim("SHARED")
+        return shared.statement, shared.lead
+
+
 OPS = st.lists(
     st.one_of(
         st.tuples(st.just("write"), st.integers(0, 1)),
+        st.tuples(st.just("edit"), st.integers(0, 1)),
         st.tuples(st.just("check"), st.integers(0, 1)),
         st.tuples(st.just("sync"), st.just(0)),
     ),
@@ -138,17 +151,24 @@ def test_every_acknowledged_write_reaches_both_folders(
         a, b = root / "alice", root / "bob"
         a.mkdir()
         b.mkdir()
-        Store.open(a / NAME, create=True).close()
+        with Store.open(a / NAME, create=True) as first:
+            first.save(Aim(code="SHARED", statement="s", lead="l"))
         shutil.copyfile(a / NAME, b / NAME)  # the service delivered the new file
         service = SyncService(a, b, family)
         service.sync()
         stores = (Store.open(a / NAME, user="A"), Store.open(b / NAME, user="B"))
         acked: set[str] = set()
+        last_edit = ["s", "l"]  # each side's last acknowledged value of its own field
         for n, (op, side) in enumerate(schedule):
             if op == "write":
                 code = f"{'AB'[side]}{n}"
                 stores[side].save(Aim(code=code, statement="s"))
                 acked.add(code)
+            elif op == "edit":
+                shared = stores[side].find_aim("SHARED")
+                value = f"{'AB'[side]}{n}"
+                stores[side].save(dataclasses.replace(shared, **{EDITED[side]: value}))
+                last_edit[side] = value
             elif op == "check":
                 stores[side].refresh()
             else:
@@ -164,6 +184,9 @@ def test_every_acknowledged_write_reaches_both_folders(
                 break
         for side in (a, b):
             assert acked <= _codes(side / NAME), f"lost in {side.name}"
+            # Only one side edits each field: its last edit is never undone (a sync fork
+            # once put the other machine's older version back over it).
+            assert _edited(side / NAME) == tuple(last_edit), f"an edit lost in {side.name}"
             assert list(copies.conflict_names(side / NAME)) == []
     finally:
         shutil.rmtree(root, ignore_errors=True)
