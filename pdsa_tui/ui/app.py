@@ -54,7 +54,7 @@ class WelcomeScreen(Screen[None]):
             yield Static(
                 Text(
                     f"There is no pdsa database at\n\n  {app.path}\n\n"
-                    "Press c to create a new, empty database there (readable only by you), "
+                    f"Press c to create a new, empty database there ({_who_reads(app.path)}), "
                     "or q to quit.\n\nTo look around first, quit and run: pdsa --demo\n"
                     "To use another file: pdsa --db PATH"
                 )
@@ -70,6 +70,19 @@ class WelcomeScreen(Screen[None]):
             self.notify(str(exc), title="Could not create the database", severity="error")
             return
         app.show_home()
+
+
+def _who_reads(path: Path) -> str:
+    """Who may read a database made at ``path``: owner-only in pdsa's own folder, else
+    the umask's mode, as any editor's file there (see :mod:`pdsa_tui.store.access`)."""
+    import stat
+
+    from pdsa_tui.store.access import creation_mode
+
+    mode = creation_mode(path)
+    if mode & 0o077 == 0:
+        return "readable only by you"
+    return f"permissions {stat.filemode(mode)[1:]} from your umask, as any file made there"
 
 
 def _record_search() -> type[Provider]:

@@ -268,6 +268,7 @@ async def test_first_run_asks_before_creating_the_database(
         await pilot.pause()
         assert isinstance(app.screen, WelcomeScreen)
         assert "There is no pdsa database at" in screen_text(app)
+        assert "(readable only by you)" in screen_text(app)
         assert not path.exists()
         await pilot.press("c")
         await pilot.pause()
@@ -275,6 +276,26 @@ async def test_first_run_asks_before_creating_the_database(
     assert path.exists()
     assert os.stat(path).st_mode & 0o777 == 0o600
     assert reopen(path).counts()["aims"] == 0
+
+
+async def test_first_run_elsewhere_says_the_file_follows_the_umask(tmp_path: Path) -> None:
+    path = tmp_path / "group" / "pace.json"
+    path.parent.mkdir()
+    old = os.umask(0o002)
+    try:
+        app = PdsaApp(None, path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            # It said "readable only by you" wherever the file was to be made.
+            text = " ".join(screen_text(app).split())
+            assert "(permissions rw-rw-r-- from your umask, as any file made there)" in text
+            assert "readable only by you" not in text
+            await pilot.press("c")
+            await pilot.pause()
+            assert isinstance(app.screen, OverviewScreen)
+    finally:
+        os.umask(old)
+    assert os.stat(path).st_mode & 0o777 == 0o664
 
 
 @pytest.mark.parametrize("size", [SMALL, (120, 40)])
