@@ -255,7 +255,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                     "aim_id": i.aim_id,
                     "lead": i.lead,
                     "status": i.status,
-                    "cycles": len(store.children(i)),
+                    "cycles": len(store.cycles(i.id)),
                     "updated": i.updated,
                     "updated_by": i.updated_by,
                 }

@@ -339,6 +339,9 @@ def test_list_ideas_json_has_title_and_aim(capsys: pytest.CaptureFixture[str], d
         idea = exp["ideas"][row["id"]]
         assert row["title"] == idea.title
         assert row["aim"] == exp["aims"][idea.aim_id].code
+        # Its cycles alone (it once counted spread entries and packages too: 8 for 3 cycles).
+        assert row["cycles"] == sum(c.idea_id == idea.id for c in exp["cycles"].values())
+    assert sum(row["cycles"] for row in rows) == len(exp["cycles"])
 
 
 @pytest.mark.parametrize("kind", ["aims", "measures", "ideas", "cycles"])
