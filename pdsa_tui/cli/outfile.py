@@ -113,6 +113,12 @@ def write_output(path: Path | None, text: str | bytes, *, force: bool) -> Path |
         if isinstance(text, bytes):
             import sys
 
+            if sys.stdout.isatty():  # as curl does: binary output garbles a terminal
+                raise CliError(
+                    "a Word or PDF file is binary and would garble the terminal; give "
+                    "-o FILE (.docx or .pdf), or send it on: pdsa export ... -o - > FILE",
+                    EXIT_USAGE,
+                )
             sys.stdout.flush()
             sys.stdout.buffer.write(text)
             sys.stdout.buffer.flush()

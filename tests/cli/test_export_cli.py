@@ -192,3 +192,48 @@ def test_an_export_run_as_a_command_writes_what_it_writes_in_process(
         return [line for line in text.splitlines() if not line.startswith("*Exported ")]
 
     assert unstamped(child_text) == unstamped(here_text) and len(child_text) > 10_000
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pdf"])
+def test_a_word_or_pdf_export_is_not_written_to_a_terminal(demo_db: Path, fmt: str) -> None:
+    import pty
+    import subprocess
+    import sys
+
+    primary, secondary = pty.openpty()  # stdout a terminal, as when a person types it
+    argv = ["export", "--db", str(demo_db), "--aim", "Aim 2", "--format", fmt, "-o", "-"]
+    child = subprocess.Popen(
+        [sys.executable, "-m", "pdsa_tui", *argv],
+        stdout=secondary,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    os.close(secondary)
+    shown = b""
+    try:
+        while True:  # what the terminal receives, read as it comes so the child never waits
+            try:
+                chunk = os.read(primary, 65536)
+            except OSError:  # the child closed the terminal: all read
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(primary)
+    err = child.stderr.read() if child.stderr else ""
+    # It once poured the binary file (PK..., %PDF) into the terminal.
+    assert child.wait(timeout=120) == 2, err
+    assert "binary and would garble the terminal" in err
+    assert shown == b""
+
+
+def test_a_word_export_still_goes_down_a_pipe(demo_db: Path) -> None:
+    import subprocess
+    import sys
+
+    argv = ["export", "--db", str(demo_db), "--aim", "Aim 2", "--format", "docx", "-o", "-"]
+    done = subprocess.run(
+        [sys.executable, "-m", "pdsa_tui", *argv], capture_output=True, timeout=120, check=False
+    )
+    assert done.returncode == 0 and done.stdout.startswith(b"PK\x03\x04")
