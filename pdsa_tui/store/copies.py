@@ -184,9 +184,23 @@ def log_merge(data: dict[str, Any], entry: dict[str, Any]) -> None:
     del log[KEEP_LOG:]
 
 
+def _of_programme(path: Path, identity: str) -> dict[str, Any] | None:
+    """The JSON of ``path`` when it holds the programme ``identity``, else None (another
+    programme's file, not JSON, or not readable)."""
+    from pdsa_tui.store.checks import decoded, read_file
+
+    try:
+        data = decoded(path, read_file(path))
+        if isinstance(data, dict) and identity_of(data) == identity:
+            return data
+    except Exception:
+        pass
+    return None
+
+
 def same_programme_files(path: Path, identity: str) -> list[Path]:
     """Other ``.json`` files beside ``path`` that hold this programme (copies made on purpose)."""
-    from pdsa_tui.store.checks import check_parsed, decoded, read_file
+    from pdsa_tui.store.checks import check_parsed
 
     found = []
     conflicts = {f.path.name for f in conflict_names(path)}
@@ -195,12 +209,12 @@ def same_programme_files(path: Path, identity: str) -> list[Path]:
             other = path.parent / name
             if name == path.name or name in conflicts or not name.endswith(".json"):
                 continue
+            data = _of_programme(other, identity)
+            if data is None:
+                continue
+            # Another programme's file is not checked record by record: only a copy
+            # of this one must be a whole, readable file to be named.
             try:
-                data = decoded(other, read_file(other))
-                # Another programme's file is not checked record by record: only a copy
-                # of this one must be a whole, readable file to be named.
-                if not isinstance(data, dict) or identity_of(data) != identity:
-                    continue
                 check_parsed(other, data)
             except Exception:
                 continue
@@ -210,14 +224,4 @@ def same_programme_files(path: Path, identity: str) -> list[Path]:
 
 def waiting_copies(path: Path, identity: str) -> list[Found]:
     """Sync services' conflict copies of this programme beside ``path``, not yet merged."""
-    from pdsa_tui.store.checks import decoded, read_file
-
-    found = []
-    for f in conflict_names(path):
-        try:
-            data = decoded(f.path, read_file(f.path))
-        except Exception:  # not a pdsa file, or not readable: not this programme's
-            continue
-        if isinstance(data, dict) and identity_of(data) == identity:
-            found.append(f)
-    return found
+    return [f for f in conflict_names(path) if _of_programme(f.path, identity) is not None]
